@@ -1,0 +1,78 @@
+/// The single place where figures are added to a document, honouring every map's bound.
+extension AggregateDocument {
+    /// Where one amount goes besides the user's totals.
+    struct Target {
+        var day: String
+        var model: String? = nil
+        var tool: String? = nil
+        /// False for amounts that belong to a tool's own figures only (for example the
+        /// accept/reject decisions of non-edit tools).
+        var countsInTotals = true
+    }
+
+    mutating func add(_ figure: Figure, _ amount: Double, to target: Target, limits: AggregationLimits) {
+        guard amount != 0 else { return }
+        if target.countsInTotals {
+            totals[figure] += amount
+            if let day = dayKey(target.day, limits: limits) { days[day, default: Figures()][figure] += amount }
+        }
+        if let model = target.model {
+            let key = Self.boundedKey(model, in: models, limit: limits.models, nameBytes: limits.nameBytes)
+            models[key, default: Figures()][figure] += amount
+        }
+        if let tool = target.tool {
+            let key = Self.boundedKey(tool, in: tools, limit: limits.tools, nameBytes: limits.nameBytes)
+            tools[key, default: Figures()][figure] += amount
+        }
+    }
+
+    mutating func countEvent(_ name: String, limits: AggregationLimits) {
+        let key = Self.boundedKey(name, in: events, limit: limits.eventNames, nameBytes: limits.nameBytes)
+        events[key, default: 0] += 1
+    }
+
+    /// The day bucket to use, dropping the oldest day when the map is full. A day older than
+    /// every kept day, with the map full, gets no bucket (the totals still count it).
+    private mutating func dayKey(_ day: String, limits: AggregationLimits) -> String? {
+        if days[day] != nil || days.count < limits.days { return day }
+        guard let oldest = days.keys.min(), oldest < day else { return nil }
+        days.removeValue(forKey: oldest)
+        return day
+    }
+
+    /// A name as stored: cut to `nameBytes` UTF-8 bytes, "unknown" when empty, and the overflow
+    /// bucket when the map already holds `limit` other names.
+    static func boundedKey<V>(_ name: String, in map: [String: V], limit: Int, nameBytes: Int) -> String {
+        let cut = truncated(name, toUTF8Bytes: nameBytes)
+        let key = cut.isEmpty ? "unknown" : cut
+        if map[key] != nil { return key }
+        let overflow = AggregationLimits.overflowName
+        if map.count >= limit - 1 && key != overflow { return overflow }
+        return key
+    }
+
+    static func truncated(_ text: String, toUTF8Bytes limit: Int) -> String {
+        if text.utf8.count <= limit { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            if used + size > limit { break }
+            result.append(character)
+            used += size
+        }
+        return result
+    }
+
+    /// Records that a series was updated now, evicting the least recently seen series when
+    /// the bound is exceeded.
+    mutating func touchSeries(_ key: UInt64, _ state: SeriesState, limits: AggregationLimits) {
+        var updated = state
+        seriesClock += 1
+        updated.touched = seriesClock
+        series[key] = updated
+        if series.count > limits.series, let oldest = series.min(by: { $0.value.touched < $1.value.touched })?.key {
+            series.removeValue(forKey: oldest)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// A user's aggregate: everything the dashboard reads, plus the bookkeeping that makes
+/// updates exact (per-source raw figures, cumulative series state, replay windows).
+///
+/// On disk it is `aggregate.json` (see ``AggregateCoding``); in memory the raw figures are
+/// authoritative and the published numbers are derived from them on encoding.
+public struct AggregateDocument: Equatable, Sendable {
+    public static let schemaVersion = 1
+
+    public var userId: String
+    /// ISO 8601 time of the last change.
+    public var updatedAt: String?
+    public var totals = Figures()
+    public var days: [String: Figures] = [:]
+    public var models: [String: Figures] = [:]
+    public var tools: [String: Figures] = [:]
+    /// Log events counted by name (without the `claude_code.` prefix).
+    public var events: [String: Int] = [:]
+    public var received = ReceiveCounters()
+    /// Names of the aggregated metrics this user has sent at least one valid point of.
+    public var metricsSeen: Set<String> = []
+
+    var series: [UInt64: SeriesState] = [:]
+    var recentRecords: RecentDigests
+    /// Increases with every series update; orders series for eviction.
+    var seriesClock: UInt64 = 0
+
+    public init(user: UserID, limits: AggregationLimits = AggregationLimits()) {
+        userId = user.rawValue
+        recentRecords = RecentDigests(capacity: limits.recentRecords)
+    }
+
+    public var sourceSelection: SourceSelection { SourceSelection(metricsSeen: metricsSeen) }
+
+    /// Number of series whose state is remembered.
+    public var rememberedSeries: Int { series.count }
+}

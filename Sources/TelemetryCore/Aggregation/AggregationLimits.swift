@@ -1,0 +1,27 @@
+/// Bounds on everything in a user's document that grows with input, so that no sender can
+/// make a file (or the time to rewrite it) grow without limit.
+public struct AggregationLimits: Sendable, Equatable {
+    /// Distinct model names kept; further names are folded into ``overflowName``.
+    public var models: Int = 200
+    /// Distinct tool names kept; further names are folded into ``overflowName``.
+    public var tools: Int = 200
+    /// Distinct event names counted under `events`; further names are folded into ``overflowName``.
+    public var eventNames: Int = 100
+    /// UTC days kept under `days`; the oldest day is dropped first (totals keep everything).
+    public var days: Int = 400
+    /// Series whose last cumulative value (and recent delta point times) are remembered;
+    /// the series seen least recently is forgotten first. A forgotten cumulative series seen
+    /// again counts its whole running total once more, so this is generous.
+    public var series: Int = 4096
+    /// Recent point times remembered per delta series, for replay detection.
+    public var recentPointsPerSeries: Int = 8
+    /// Digests of recently applied log records remembered, for replay detection.
+    public var recentRecords: Int = 4096
+    /// Longest model / tool / event name kept, in UTF-8 bytes; longer names are cut.
+    public var nameBytes: Int = 128
+
+    /// The bucket that absorbs names beyond a map's bound.
+    public static let overflowName = "(other)"
+
+    public init() {}
+}

@@ -1,0 +1,34 @@
+/// What one export request did to a user's aggregate. The responder turns `rejected` and
+/// `errorMessage` into an OTLP partial success.
+public struct ApplyReport: Equatable, Sendable {
+    /// Points or records that changed figures.
+    public var applied = 0
+    /// Points or records that could not be used (NaN, negative counter delta, bad attribute).
+    public var rejected = 0
+    /// Points or records already applied before (a retried batch); counted once, not again.
+    public var duplicates = 0
+    /// Points of metrics this receiver does not aggregate, and points flagged as having no
+    /// recorded value: accepted, not stored.
+    public var ignored = 0
+    /// Distinct rejection reasons, the first few only.
+    public private(set) var reasons: [String] = []
+
+    public init() {}
+
+    static let reasonLimit = 5
+
+    mutating func reject(_ reason: String) {
+        rejected += 1
+        if reasons.count < Self.reasonLimit && !reasons.contains(reason) { reasons.append(reason) }
+    }
+
+    /// True when the document must be written back.
+    public var changedDocument: Bool { applied > 0 || rejected > 0 }
+
+    /// The OTLP `partialSuccess.errorMessage`, or nil when nothing was rejected.
+    public func errorMessage(unit: String) -> String? {
+        guard rejected > 0 else { return nil }
+        let more = rejected > 0 && reasons.count == Self.reasonLimit ? "; …" : ""
+        return "\(rejected) \(unit) rejected: " + reasons.joined(separator: "; ") + more
+    }
+}

@@ -1,0 +1,301 @@
+import OTLPProto
+
+typealias ExportMetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
+typealias NumberDataPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint
+
+/// Folds an OTLP metrics export into a user's aggregate with Claude Code's semantics:
+/// delta points are added, cumulative points become deltas per series (resets detected),
+/// replayed points are recognised, and unusable points are rejected and counted.
+public struct MetricsAggregator: Sendable {
+    public var limits: AggregationLimits
+
+    /// A single point or attribute above this is refused as implausible (it could only be an
+    /// error or an attack, and would make sums lose their integer precision).
+    static let largestPlausibleValue = 1e15
+
+    public init(limits: AggregationLimits = AggregationLimits()) {
+        self.limits = limits
+    }
+
+    /// Applies every usable point of `request` to `document`; `now` stands in for a zero timestamp.
+    public func apply(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest,
+                      to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+        var report = ApplyReport()
+        for resourceMetrics in request.resourceMetrics {
+            var resourceHash = StableHash()
+            resourceHash.combine(Attributes(resourceMetrics.resource.attributes).digest)
+            for scopeMetrics in resourceMetrics.scopeMetrics {
+                var scopeHash = resourceHash
+                scopeHash.combine(scopeMetrics.scope.name)
+                scopeHash.combine(scopeMetrics.scope.version)
+                for metric in scopeMetrics.metrics {
+                    apply(metric, scope: scopeHash, to: &document, now: now, report: &report)
+                }
+            }
+        }
+        document.received.metricRequests += 1
+        document.received.dataPointsApplied += report.applied
+        document.received.dataPointsRejected += report.rejected
+        document.received.dataPointsDuplicate += report.duplicates
+        if report.changedDocument { document.updatedAt = now.iso8601 }
+        return report
+    }
+
+    private func apply(_ metric: Opentelemetry_Proto_Metrics_V1_Metric, scope: StableHash,
+                       to document: inout AggregateDocument, now: Timestamp, report: inout ApplyReport) {
+        guard let known = KnownMetric(rawValue: metric.name) else {
+            report.ignored += Self.pointCount(metric)
+            return
+        }
+        var metricHash = scope
+        metricHash.combine(metric.name)
+
+        switch (known.shape, metric.data) {
+        case (.sum, .sum(let sum)):
+            for point in sum.dataPoints {
+                applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
+                              to: &document, now: now, report: &report)
+            }
+        case (.histogram, .histogram(let histogram)):
+            for point in histogram.dataPoints {
+                let reading = HistogramReading(
+                    attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
+                    count: Double(point.count), sum: point.hasSum ? point.sum : nil, flags: point.flags)
+                applyHistogramPoint(reading, known: known, temporality: histogram.aggregationTemporality,
+                                    metricHash: metricHash, to: &document, now: now, report: &report)
+            }
+        case (.histogram, .exponentialHistogram(let histogram)):
+            for point in histogram.dataPoints {
+                let reading = HistogramReading(
+                    attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
+                    count: Double(point.count), sum: point.hasSum ? point.sum : nil, flags: point.flags)
+                applyHistogramPoint(reading, known: known, temporality: histogram.aggregationTemporality,
+                                    metricHash: metricHash, to: &document, now: now, report: &report)
+            }
+        default:
+            let points = Self.pointCount(metric)
+            let expected = known.shape == .sum ? "a monotonic Sum" : "a Histogram"
+            for _ in 0..<points { report.reject("\(metric.name) must be \(expected)") }
+        }
+    }
+
+    // MARK: Sums
+
+    private func applySumPoint(_ point: NumberDataPoint, known: KnownMetric,
+                               temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality,
+                               metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
+                               report: inout ApplyReport) {
+        if point.flags & 1 != 0 {
+            report.ignored += 1  // DATA_POINT_FLAGS_NO_RECORDED_VALUE: nothing to add.
+            return
+        }
+        let value: Double
+        switch point.value {
+        case .asDouble(let double): value = double
+        case .asInt(let int): value = Double(int)
+        case .none:
+            report.reject("\(known.rawValue): data point has no value")
+            return
+        }
+        guard value.isFinite else {
+            report.reject("\(known.rawValue): value is NaN or infinite")
+            return
+        }
+        guard value >= 0 else {
+            report.reject("\(known.rawValue): negative value on a counter")
+            return
+        }
+        guard value <= Self.largestPlausibleValue else {
+            report.reject("\(known.rawValue): value is implausibly large")
+            return
+        }
+        let attributes = Attributes(point.attributes)
+        let contributions: [MetricContribution]
+        do {
+            contributions = try known.contributions(attributes)
+        } catch {
+            report.reject("\(known.rawValue): \(error.message)")
+            return
+        }
+
+        let seriesKey = Self.seriesKey(metricHash, attributes)
+        var state = document.series[seriesKey] ?? SeriesState()
+        let delta: Double
+        switch temporality {
+        case .delta:
+            let pointDigest = Self.pointDigest(start: point.startTimeUnixNano, time: point.timeUnixNano)
+            if state.recent.contains(pointDigest) {
+                report.duplicates += 1
+                return
+            }
+            state.recent.append(pointDigest)
+            if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
+            state.start = point.startTimeUnixNano
+            state.time = point.timeUnixNano
+            delta = value
+        case .cumulative:
+            switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano,
+                                       time: point.timeUnixNano, value: value, count: 0) {
+            case .stale:
+                report.duplicates += 1
+                return
+            case .delta(let amount, _):
+                delta = amount
+            }
+            state.start = point.startTimeUnixNano
+            state.time = point.timeUnixNano
+            state.value = value
+        default:
+            report.reject("\(known.rawValue): aggregationTemporality must be delta (1) or cumulative (2)")
+            return
+        }
+
+        document.touchSeries(seriesKey, state, limits: limits)
+        let day = Self.day(point.timeUnixNano, now: now)
+        for contribution in contributions {
+            document.add(contribution.figure, delta * contribution.scale,
+                         to: .init(day: day, model: contribution.model, tool: contribution.tool,
+                                   countsInTotals: contribution.countsInTotals),
+                         limits: limits)
+        }
+        document.metricsSeen.insert(known.rawValue)
+        report.applied += 1
+    }
+
+    // MARK: Histograms
+
+    struct HistogramReading {
+        var attributes: [KeyValue]
+        var start: UInt64
+        var time: UInt64
+        var count: Double
+        var sum: Double?
+        var flags: UInt32
+    }
+
+    private func applyHistogramPoint(_ point: HistogramReading, known: KnownMetric,
+                                     temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality,
+                                     metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
+                                     report: inout ApplyReport) {
+        if point.flags & 1 != 0 {
+            report.ignored += 1
+            return
+        }
+        let sum = point.sum ?? 0
+        if known.usesHistogramSum && point.sum == nil && point.count > 0 {
+            report.reject("\(known.rawValue): histogram point has no sum")
+            return
+        }
+        guard sum.isFinite else {
+            report.reject("\(known.rawValue): sum is NaN or infinite")
+            return
+        }
+        guard sum >= 0, sum <= Self.largestPlausibleValue, point.count <= Self.largestPlausibleValue else {
+            report.reject("\(known.rawValue): sum is negative or implausibly large")
+            return
+        }
+        let attributes = Attributes(point.attributes)
+        let contributions: [MetricContribution]
+        do {
+            contributions = try known.contributions(attributes)
+        } catch {
+            report.reject("\(known.rawValue): \(error.message)")
+            return
+        }
+
+        let seriesKey = Self.seriesKey(metricHash, attributes)
+        var state = document.series[seriesKey] ?? SeriesState()
+        var deltaCount = point.count
+        var deltaSum = sum
+        switch temporality {
+        case .delta:
+            let pointDigest = Self.pointDigest(start: point.start, time: point.time)
+            if state.recent.contains(pointDigest) {
+                report.duplicates += 1
+                return
+            }
+            state.recent.append(pointDigest)
+            if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
+        case .cumulative:
+            switch Self.cumulativeStep(state: document.series[seriesKey], start: point.start, time: point.time,
+                                       value: sum, count: point.count) {
+            case .stale:
+                report.duplicates += 1
+                return
+            case .delta(let amount, let countAmount):
+                deltaSum = amount
+                deltaCount = countAmount
+            }
+            state.value = sum
+            state.count = point.count
+        default:
+            report.reject("\(known.rawValue): aggregationTemporality must be delta (1) or cumulative (2)")
+            return
+        }
+        state.start = point.start
+        state.time = point.time
+
+        document.touchSeries(seriesKey, state, limits: limits)
+        let day = Self.day(point.time, now: now)
+        let amount = known.usesHistogramSum ? deltaSum : deltaCount
+        for contribution in contributions {
+            document.add(contribution.figure, amount * contribution.scale,
+                         to: .init(day: day, model: contribution.model, tool: contribution.tool,
+                                   countsInTotals: contribution.countsInTotals),
+                         limits: limits)
+        }
+        document.metricsSeen.insert(known.rawValue)
+        report.applied += 1
+    }
+
+    // MARK: Cumulative to delta
+
+    enum CumulativeStep: Equatable {
+        /// The amount (and histogram count) that is new since the last reading.
+        case delta(Double, Double)
+        /// A reading no newer than one already applied (replay or reordering): add nothing.
+        case stale
+    }
+
+    /// Turns a cumulative reading into the increase since the previous reading of the series.
+    /// A new start time, or a value that went down with the same start, is a reset: the whole
+    /// value is new. A reading from an older start, or not later than the last one, is stale.
+    static func cumulativeStep(state: SeriesState?, start: UInt64, time: UInt64, value: Double, count: Double) -> CumulativeStep {
+        guard let state else { return .delta(value, count) }
+        if start < state.start { return .stale }
+        if start > state.start { return .delta(value, count) }
+        if time <= state.time { return .stale }
+        if value < state.value || count < state.count { return .delta(value, count) }
+        return .delta(value - state.value, count - state.count)
+    }
+
+    // MARK: Helpers
+
+    static func seriesKey(_ metricHash: StableHash, _ attributes: Attributes) -> UInt64 {
+        var hash = metricHash
+        hash.combine(attributes.digest)
+        return hash.value
+    }
+
+    static func pointDigest(start: UInt64, time: UInt64) -> UInt64 {
+        var hash = StableHash()
+        hash.combine(start)
+        hash.combine(time)
+        return hash.value
+    }
+
+    static func day(_ nanoseconds: UInt64, now: Timestamp) -> String {
+        (nanoseconds == 0 ? now : Timestamp(nanoseconds: nanoseconds)).day
+    }
+
+    static func pointCount(_ metric: Opentelemetry_Proto_Metrics_V1_Metric) -> Int {
+        switch metric.data {
+        case .gauge(let gauge): gauge.dataPoints.count
+        case .sum(let sum): sum.dataPoints.count
+        case .histogram(let histogram): histogram.dataPoints.count
+        case .exponentialHistogram(let histogram): histogram.dataPoints.count
+        case .summary(let summary): summary.dataPoints.count
+        case .none: 0
+        }
+    }
+}

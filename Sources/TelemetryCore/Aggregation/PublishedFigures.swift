@@ -1,0 +1,107 @@
+/// The published view of one bucket, as a dashboard reads it. Counts are integers, cost and
+/// minutes are numbers; `raw` carries the bucket's per-source figures it was derived from.
+struct PublishedTotals: Codable {
+    var totalSessions: Int64 = 0
+    var totalInputTokens: Int64 = 0
+    var totalOutputTokens: Int64 = 0
+    var totalCacheReadTokens: Int64 = 0
+    var totalCacheCreationTokens: Int64 = 0
+    var totalTokenCostUsd: Double = 0
+    var totalLinesAdded: Int64 = 0
+    var totalLinesRemoved: Int64 = 0
+    var totalMinutes: Double = 0
+    var aiAssistedCommits: Int64 = 0
+    var prsCreated: Int64 = 0
+    var editDecisions: Int64 = 0
+    var editsAccepted: Int64 = 0
+    var editsRejected: Int64 = 0
+    var totalToolCalls: Int64 = 0
+    var apiRequests: Int64 = 0
+    var apiErrors: Int64 = 0
+    var raw = Figures()
+
+    init(_ f: Figures, _ s: SourceSelection) {
+        totalSessions = count(f[.sessions])
+        totalInputTokens = count(s.inputTokens(f))
+        totalOutputTokens = count(s.outputTokens(f))
+        totalCacheReadTokens = count(s.cacheReadTokens(f))
+        totalCacheCreationTokens = count(s.cacheCreationTokens(f))
+        totalTokenCostUsd = s.cost(f)
+        totalLinesAdded = count(f[.linesAdded])
+        totalLinesRemoved = count(f[.linesRemoved])
+        totalMinutes = f[.activeSeconds] / 60
+        aiAssistedCommits = count(f[.commits])
+        prsCreated = count(f[.pullRequests])
+        editsAccepted = count(s.editsAccepted(f))
+        editsRejected = count(s.editsRejected(f))
+        editDecisions = editsAccepted &+ editsRejected
+        totalToolCalls = count(s.toolCalls(f))
+        apiRequests = count(s.apiRequests(f))
+        apiErrors = count(f[.apiErrors])
+        raw = f
+    }
+
+    /// Only `raw` is read back: everything else is derived from it.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        raw = try c.decode(Figures.self, forKey: .raw)
+    }
+}
+
+/// The published view of one model.
+struct PublishedModel: Codable {
+    var inputTokens: Int64 = 0
+    var outputTokens: Int64 = 0
+    var cacheReadTokens: Int64 = 0
+    var cacheCreationTokens: Int64 = 0
+    var costUsd: Double = 0
+    var apiRequests: Int64 = 0
+    var apiErrors: Int64 = 0
+    var raw = Figures()
+
+    init(_ f: Figures, _ s: SourceSelection) {
+        inputTokens = count(s.inputTokens(f))
+        outputTokens = count(s.outputTokens(f))
+        cacheReadTokens = count(s.cacheReadTokens(f))
+        cacheCreationTokens = count(s.cacheCreationTokens(f))
+        costUsd = s.cost(f)
+        apiRequests = count(s.apiRequests(f))
+        apiErrors = count(f[.apiErrors])
+        raw = f
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        raw = try c.decode(Figures.self, forKey: .raw)
+    }
+}
+
+/// The published view of one tool.
+struct PublishedTool: Codable {
+    var calls: Int64 = 0
+    var failures: Int64 = 0
+    var accepts: Int64 = 0
+    var rejects: Int64 = 0
+    var raw = Figures()
+
+    init(_ f: Figures, tool: String, _ s: SourceSelection) {
+        calls = count(s.toolCalls(f))
+        failures = count(f[.toolFailures])
+        accepts = count(s.toolAccepts(f, tool: tool))
+        rejects = count(s.toolRejects(f, tool: tool))
+        raw = f
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        raw = try c.decode(Figures.self, forKey: .raw)
+    }
+}
+
+/// Rounds a raw sum to the published integer, clamped to the representable range.
+func count(_ value: Double) -> Int64 {
+    let rounded = value.rounded()
+    if rounded >= 9.2e18 { return Int64.max }
+    if rounded <= -9.2e18 { return Int64.min }
+    return Int64(rounded)
+}

@@ -1,0 +1,26 @@
+/// How much a user has sent, whatever became of it: applied, rejected (unusable values) or
+/// recognised as a replay. Published under `received` so rejections are never silent.
+public struct ReceiveCounters: Codable, Equatable, Sendable {
+    public var metricRequests: Int = 0
+    public var logRequests: Int = 0
+    public var dataPointsApplied: Int = 0
+    public var dataPointsRejected: Int = 0
+    public var dataPointsDuplicate: Int = 0
+    public var logRecordsApplied: Int = 0
+    public var logRecordsRejected: Int = 0
+    public var logRecordsDuplicate: Int = 0
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metricRequests = try c.decodeIfPresent(Int.self, forKey: .metricRequests) ?? 0
+        logRequests = try c.decodeIfPresent(Int.self, forKey: .logRequests) ?? 0
+        dataPointsApplied = try c.decodeIfPresent(Int.self, forKey: .dataPointsApplied) ?? 0
+        dataPointsRejected = try c.decodeIfPresent(Int.self, forKey: .dataPointsRejected) ?? 0
+        dataPointsDuplicate = try c.decodeIfPresent(Int.self, forKey: .dataPointsDuplicate) ?? 0
+        logRecordsApplied = try c.decodeIfPresent(Int.self, forKey: .logRecordsApplied) ?? 0
+        logRecordsRejected = try c.decodeIfPresent(Int.self, forKey: .logRecordsRejected) ?? 0
+        logRecordsDuplicate = try c.decodeIfPresent(Int.self, forKey: .logRecordsDuplicate) ?? 0
+    }
+}

@@ -1,0 +1,83 @@
+import OTLPProto
+import SwiftProtobuf
+
+/// Turns an OTLP/HTTP request body into the export request messages.
+///
+/// Protobuf: unknown fields are skipped. JSON: lowerCamelCase (and original) keys, 64-bit
+/// integers as strings or numbers, enums as integers, unknown fields ignored. The `.proto`
+/// definitions leave out `traceId`/`spanId` and exemplars, so their hex JSON form is skipped
+/// instead of being misread as base64. Nesting is bounded by ``messageDepthLimit``.
+public struct OTLPDecoder: Sendable {
+    /// Largest body accepted, before and after decompression.
+    public var maxBodyBytes: Int
+    /// Deepest message nesting accepted (each `AnyValue` array / kvlist level costs two or three).
+    public var messageDepthLimit: Int
+
+    public static let defaultMaxBodyBytes = 20 * 1024 * 1024
+
+    public init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, messageDepthLimit: Int = 64) {
+        self.maxBodyBytes = maxBodyBytes
+        self.messageDepthLimit = messageDepthLimit
+    }
+
+    /// Decompresses (bounded) and returns the plain body.
+    public func inflate(_ body: [UInt8], encoding: ContentEncoding) throws(PayloadError) -> [UInt8] {
+        guard body.count <= maxBodyBytes else { throw .tooLarge(limit: maxBodyBytes, decompressed: false) }
+        return try Inflater.inflate(body, encoding: encoding, limit: maxBodyBytes)
+    }
+
+    public func decodeMetrics(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity) throws(PayloadError)
+        -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
+    {
+        try decode(try inflate(body, encoding: encoding), format: format, signal: .metrics)
+    }
+
+    public func decodeLogs(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity) throws(PayloadError)
+        -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
+    {
+        try decode(try inflate(body, encoding: encoding), format: format, signal: .logs)
+    }
+
+    private func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8], format: PayloadFormat, signal: Signal) throws(PayloadError) -> M {
+        // An empty body is an empty request in either encoding.
+        if bytes.isEmpty || (format == .json && bytes.allSatisfy(Self.isJSONWhitespace)) { return M() }
+        do {
+            switch format {
+            case .protobuf:
+                var options = BinaryDecodingOptions()
+                options.messageDepthLimit = messageDepthLimit
+                options.discardUnknownFields = true
+                return try M(serializedBytes: bytes, extensions: nil, partial: false, options: options)
+            case .json:
+                var options = JSONDecodingOptions()
+                options.messageDepthLimit = messageDepthLimit
+                options.ignoreUnknownFields = true
+                return try M(jsonUTF8Bytes: bytes, options: options)
+            }
+        } catch {
+            throw .malformed(format: format, signal: signal, reason: Self.describe(error))
+        }
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case BinaryDecodingError.truncated: return "truncated message"
+        case BinaryDecodingError.malformedProtobuf: return "malformed protobuf"
+        case BinaryDecodingError.invalidUTF8: return "a string field is not valid UTF-8"
+        case BinaryDecodingError.messageDepthLimit, JSONDecodingError.messageDepthLimit:
+            return "nesting deeper than the limit"
+        case JSONDecodingError.truncated: return "truncated JSON"
+        case JSONDecodingError.malformedNumber: return "a number is malformed or out of range"
+        case JSONDecodingError.numberRange: return "a number is out of range"
+        case JSONDecodingError.unrecognizedEnumValue: return "unknown enum value"
+        case JSONDecodingError.conflictingOneOf: return "two values given for one field (e.g. asDouble and asInt)"
+        case JSONDecodingError.failure: return "invalid JSON"
+        default:
+            return String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// The on-disk layout, in one place:
+///
+///     <root>/users/<uuid>/user.json        the user record (its existence is the user's)
+///     <root>/users/<uuid>/aggregate.json   the aggregate document, replaced atomically
+///     <root>/users/<uuid>/.lock            the flock that serialises writers
+///
+/// Paths are only ever built from a validated ``UserID``, so nothing can point outside `root`.
+public struct DataDirectory: Sendable, Equatable {
+    public let root: String
+
+    public init(_ root: String) {
+        var trimmed = root
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.root = trimmed
+    }
+
+    public var usersDirectory: String { root + "/users" }
+
+    public func userDirectory(_ user: UserID) -> String { usersDirectory + "/" + user.rawValue }
+    public func recordPath(_ user: UserID) -> String { userDirectory(user) + "/user.json" }
+    public func aggregatePath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.json" }
+    public func lockPath(_ user: UserID) -> String { userDirectory(user) + "/.lock" }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,16 @@
+/// How the store trades speed for safety.
+public struct StoreConfiguration: Sendable, Equatable {
+    /// With `true` (the default) every update is flushed with `fsync` of the new file and of
+    /// its directory before it is acknowledged, so an acknowledged batch survives power loss.
+    /// With `false` a crash of the process still leaves the old or the new document (rename is
+    /// atomic), but a power loss may lose the last seconds of updates.
+    public var durable: Bool
+    /// How long an update waits for another writer's lock before giving up with
+    /// ``StorageError/lockTimeout(path:waitedMilliseconds:)``.
+    public var lockTimeoutMilliseconds: Int
+
+    public init(durable: Bool = true, lockTimeoutMilliseconds: Int = 5000) {
+        self.durable = durable
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    }
+}
