@@ -50,7 +50,7 @@ public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (lhs: UserID, rhs: UserID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// A bounded, printable excerpt of rejected input, for error messages.
-    static func preview(_ text: some StringProtocol) -> String {
+    public static func preview(_ text: some StringProtocol) -> String {
         let printable = text.unicodeScalars.prefix(48).map { scalar -> String in
             scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F ? String(scalar) : "?"
         }.joined()

@@ -1,0 +1,57 @@
+/// Settings resolved and checked, ready for use by the responder and the admin tool.
+public struct RuntimeSettings: Sendable, Equatable {
+    public var dataDirectory: DataDirectory
+    public var threads: Int
+    public var maxBodyBytes: Int
+    public var store: StoreConfiguration
+    public var limits: AggregationLimits
+    public var logLevel: String
+
+    /// Resolves every setting from `flags` (flag name without dashes → value), then the
+    /// environment, then defaults. Throws ``SettingsError`` naming the offending setting.
+    public init(flags: [String: String], environment: [String: String]) throws(SettingsError) {
+        func value(_ setting: Setting) -> String? {
+            Settings.value(setting, flag: flags[setting.flag], environment: environment)
+        }
+        func integer(_ setting: Setting, in range: ClosedRange<Int>) throws(SettingsError) -> Int {
+            let text = value(setting) ?? ""
+            guard let number = Int(text), range.contains(number) else {
+                throw .invalid(setting, text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+
+        guard let directory = value(Settings.dataDir), !directory.isEmpty else { throw .missing(Settings.dataDir) }
+        dataDirectory = DataDirectory(directory)
+        threads = try integer(Settings.threads, in: 1...256)
+        maxBodyBytes = try integer(Settings.maxBodyBytes, in: 1024...(1 << 30))
+        let durability = value(Settings.durability) ?? "durable"
+        guard durability == "durable" || durability == "fast" else {
+            throw .invalid(Settings.durability, durability, expected: "durable or fast")
+        }
+        store = StoreConfiguration(
+            durable: durability == "durable",
+            lockTimeoutMilliseconds: try integer(Settings.lockTimeout, in: 1...600_000))
+        limits = AggregationLimits()
+        limits.days = try integer(Settings.retentionDays, in: 1...36_500)
+        let level = value(Settings.logLevel) ?? "info"
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+            throw .invalid(Settings.logLevel, level, expected: "trace, debug, info, notice, warning, error or critical")
+        }
+        logLevel = level
+    }
+}
+
+public enum SettingsError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missing(Setting)
+    case invalid(Setting, String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let setting):
+            return "--\(setting.flag) (or \(setting.environment)) is required: \(setting.summary)"
+        case .invalid(let setting, let value, let expected):
+            return "--\(setting.flag) (or \(setting.environment)) '\(value)' is invalid: expected \(expected)"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// One configurable setting: its command-line flag, its environment variable and its default.
+/// The list in ``Settings/all`` is the single source for `--help`, the README and parsing.
+public struct Setting: Sendable, Equatable {
+    /// The flag without dashes, e.g. `data-dir` for `--data-dir`.
+    public let flag: String
+    public let environment: String
+    /// nil when the setting has no default and must be given.
+    public let defaultValue: String?
+    public let summary: String
+}
+
+public enum Settings {
+    public static let dataDir = Setting(
+        flag: "data-dir", environment: "CLAUDE_TELEMETRY_DATA_DIR", defaultValue: nil,
+        summary: "data directory holding users/<uuid>/ (required)")
+    public static let threads = Setting(
+        flag: "threads", environment: "CLAUDE_TELEMETRY_THREADS", defaultValue: "2",
+        summary: "worker threads per responder process, each with its own FastCGI request")
+    public static let maxBodyBytes = Setting(
+        flag: "max-body-bytes", environment: "CLAUDE_TELEMETRY_MAX_BODY_BYTES", defaultValue: "20971520",
+        summary: "largest request body, before and after decompression (413 beyond)")
+    public static let durability = Setting(
+        flag: "durability", environment: "CLAUDE_TELEMETRY_DURABILITY", defaultValue: "durable",
+        summary: "durable: fsync file and directory before answering; fast: rename only (a crash of the machine may lose the last seconds)")
+    public static let lockTimeout = Setting(
+        flag: "lock-timeout-ms", environment: "CLAUDE_TELEMETRY_LOCK_TIMEOUT_MS", defaultValue: "5000",
+        summary: "longest wait for a user's lock before answering 503 with Retry-After")
+    public static let retentionDays = Setting(
+        flag: "retention-days", environment: "CLAUDE_TELEMETRY_RETENTION_DAYS", defaultValue: "400",
+        summary: "daily buckets kept per user (totals keep everything)")
+    public static let logLevel = Setting(
+        flag: "log-level", environment: "CLAUDE_TELEMETRY_LOG_LEVEL", defaultValue: "info",
+        summary: "trace, debug, info, notice, warning, error or critical; info logs one line per request")
+
+    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel]
+
+    /// The value to use: the flag's if given, else the environment's, else the default.
+    public static func value(_ setting: Setting, flag: String?, environment: [String: String]) -> String? {
+        if let flag { return flag }
+        if let fromEnvironment = environment[setting.environment], !fromEnvironment.isEmpty { return fromEnvironment }
+        return setting.defaultValue
+    }
+}

@@ -1,0 +1,93 @@
+import TelemetryCore
+
+/// The one place where every error the service can meet becomes an HTTP status, a message
+/// for the user, and (for retryable failures) a `Retry-After`.
+///
+/// OTLP clients retry only 429, 502, 503 and 504: storage trouble is answered 503 so the
+/// batch is sent again later, and everything the client must fix is a 4xx, which it drops.
+public struct ErrorAnswer: Equatable, Sendable {
+    public let status: HTTPStatus
+    public let message: String
+    public let retryAfterSeconds: Int?
+    /// google.rpc.Code carried in the Status body.
+    public let rpcCode: Int32
+
+    public init(status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32) {
+        self.status = status
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+        self.rpcCode = rpcCode
+    }
+
+    public init(for error: any Error) {
+        switch error {
+        case let failure as UserResolver.Failure:
+            switch failure {
+            case .missing:
+                self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated)
+            case .conflicting, .invalid:
+                self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            }
+        case let failure as IngestError:
+            self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated)
+        case let failure as PayloadError:
+            switch failure {
+            case .unsupportedContentType, .unsupportedContentEncoding:
+                self.init(status: .unsupportedMediaType, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            case .tooLarge:
+                self.init(status: .payloadTooLarge, message: failure.description, rpcCode: RPCCode.resourceExhausted)
+            case .invalidCompression, .malformed:
+                self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            }
+        case let failure as StorageError:
+            switch failure {
+            case .lockTimeout:
+                self.init(status: .serviceUnavailable, message: "storage busy, retry later: \(failure)",
+                          retryAfterSeconds: 2, rpcCode: RPCCode.unavailable)
+            case .system:
+                self.init(status: .serviceUnavailable, message: "storage unavailable, retry later: \(failure)",
+                          retryAfterSeconds: 30, rpcCode: RPCCode.unavailable)
+            case .corrupt:
+                self.init(status: .serviceUnavailable,
+                          message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
+                          retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
+            }
+        case let failure as RouteFailure:
+            switch failure {
+            case .notFound:
+                self.init(status: .notFound, message: failure.description, rpcCode: RPCCode.notFound)
+            case .methodNotAllowed:
+                self.init(status: .methodNotAllowed, message: failure.description, rpcCode: RPCCode.unimplemented)
+            }
+        default:
+            self.init(status: .internalServerError, message: "internal error: \(error)", rpcCode: RPCCode.internalError)
+        }
+    }
+}
+
+/// Failures of routing, before any user or body is looked at.
+public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    case notFound(String)
+    case methodNotAllowed(String, allowed: [String])
+
+    public var description: String {
+        switch self {
+        case .notFound(let path):
+            return "no endpoint at \(UserID.preview(path)); POST OTLP data to \(Router.prefix)/users/<uuid>/v1/metrics "
+                + "or …/v1/logs (also …/metrics?user=<uuid>, …/logs?user=<uuid>); GET …/metrics or …/logs for a health check"
+        case .methodNotAllowed(let method, let allowed):
+            return "method \(UserID.preview(method)) is not allowed here; use " + allowed.joined(separator: ", ")
+        }
+    }
+}
+
+/// google.rpc.Code values used in error bodies.
+enum RPCCode {
+    static let invalidArgument: Int32 = 3
+    static let notFound: Int32 = 5
+    static let resourceExhausted: Int32 = 8
+    static let unimplemented: Int32 = 12
+    static let internalError: Int32 = 13
+    static let unavailable: Int32 = 14
+    static let unauthenticated: Int32 = 16
+}

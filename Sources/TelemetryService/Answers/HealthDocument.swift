@@ -1,0 +1,46 @@
+import Foundation
+import TelemetryCore
+
+/// The body of `GET …/metrics` and `GET …/logs`: that the service is up, what it accepts,
+/// and what each supported metric or event feeds.
+struct HealthDocument: Encodable {
+    struct Endpoints: Encodable {
+        let recommended: String
+        let documented: String
+        let appendedToQuery: String
+        let standard: String
+    }
+
+    let status = "ok"
+    let service = "claude-telemetry"
+    let signal: String
+    let endpoints: Endpoints
+    let protocols = ["http/protobuf", "http/json"]
+    let contentTypes = PayloadFormat.allCases.map(\.mediaType)
+    let contentEncodings = ContentEncoding.allCases.map(\.rawValue)
+    let maxBodyBytes: Int
+    let grpc = "not supported through FastCGI: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf or http/json"
+    let metrics: [Catalog.Entry]?
+    let events: [Catalog.Entry]?
+
+    init(signal: Signal, maxBodyBytes: Int) {
+        self.signal = signal.rawValue
+        self.maxBodyBytes = maxBodyBytes
+        let prefix = Router.prefix
+        endpoints = Endpoints(
+            recommended: "POST \(prefix)/users/<uuid>/v1/\(signal.rawValue)",
+            documented: "POST \(prefix)/\(signal.rawValue)?user=<uuid>",
+            appendedToQuery: "POST \(prefix)?user=<uuid>/v1/\(signal.rawValue)",
+            standard: "POST \(prefix)/v1/\(signal.rawValue) with X-User-Id: <uuid> or Authorization: Bearer <uuid>")
+        metrics = signal == .metrics ? Catalog.metrics : nil
+        events = signal == .logs ? Catalog.events : nil
+    }
+
+    var response: HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var body = Array((try? encoder.encode(self)) ?? Data("{\"status\":\"ok\"}".utf8))
+        body.append(UInt8(ascii: "\n"))
+        return HTTPResponse(status: .ok, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: body)
+    }
+}

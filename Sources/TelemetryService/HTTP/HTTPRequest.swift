@@ -1,0 +1,60 @@
+/// A request as a FastCGI or CGI front end describes it: CGI meta-variables plus the body.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The path part of `REQUEST_URI`, undecoded.
+    public var path: String
+    /// The query part of `REQUEST_URI` (after `?`), undecoded; empty when absent.
+    public var query: String
+    /// Request headers by lowercased name (`content-type`, `x-user-id`, ...).
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// True when the transport stopped reading because the body exceeded its limit.
+    public var bodyExceededLimit: Bool
+
+    public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
+                body: [UInt8] = [], bodyExceededLimit: Bool = false) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = Dictionary(headers.map { ($0.lowercased(), $1) }, uniquingKeysWith: { first, _ in first })
+        self.body = body
+        self.bodyExceededLimit = bodyExceededLimit
+    }
+
+    /// Builds a request from CGI meta-variables (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_TYPE`,
+    /// `HTTP_*`, ...). Without `REQUEST_URI` (some CGI servers), `SCRIPT_NAME` + `PATH_INFO` and
+    /// `QUERY_STRING` are used.
+    public init(cgi parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false) {
+        var headers: [String: String] = [:]
+        for (name, value) in parameters where name.hasPrefix("HTTP_") {
+            headers[String(name.dropFirst(5)).replacingUnderscores.lowercased()] = value
+        }
+        if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
+        if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
+
+        let path: String
+        let query: String
+        if let uri = parameters["REQUEST_URI"], !uri.isEmpty {
+            if let mark = uri.firstIndex(of: "?") {
+                path = String(uri[..<mark])
+                query = String(uri[uri.index(after: mark)...])
+            } else {
+                path = uri
+                query = parameters["QUERY_STRING"] ?? ""
+            }
+        } else {
+            path = (parameters["SCRIPT_NAME"] ?? "") + (parameters["PATH_INFO"] ?? "")
+            query = parameters["QUERY_STRING"] ?? ""
+        }
+        self.init(method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
+                  body: body, bodyExceededLimit: bodyExceededLimit)
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+extension String {
+    fileprivate var replacingUnderscores: String {
+        String(map { $0 == "_" ? "-" : $0 })
+    }
+}

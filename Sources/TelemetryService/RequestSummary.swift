@@ -1,0 +1,45 @@
+/// What the request log says about one request: never attribute values, never prompts.
+public struct RequestSummary: Sendable, Equatable {
+    public var method: String
+    /// The route's name (`metrics/user-path`, `logs/documented`, `health/metrics`, `not-found`, ...).
+    public var route: String
+    public var user: String?
+    public var status: Int
+    public var applied = 0
+    public var rejected = 0
+    public var duplicates = 0
+    public var durationMicroseconds = 0
+    /// The error message, for failures.
+    public var error: String?
+
+    /// `key=value` pairs for the log line, in a fixed order.
+    public var fields: [(String, String)] {
+        var pairs: [(String, String)] = [
+            ("method", method), ("route", route), ("user", user ?? "-"), ("status", String(status)),
+            ("applied", String(applied)), ("rejected", String(rejected)), ("duplicates", String(duplicates)),
+            ("ms", String(format3(Double(durationMicroseconds) / 1000))),
+        ]
+        if let error { pairs.append(("error", error)) }
+        return pairs
+    }
+
+    public var line: String {
+        fields.map { key, value in
+            value.contains(" ") || value.contains("\"") ? "\(key)=\"\(value.replacingQuotes)\"" : "\(key)=\(value)"
+        }.joined(separator: " ")
+    }
+
+    public static func == (lhs: RequestSummary, rhs: RequestSummary) -> Bool { lhs.line == rhs.line }
+}
+
+private func format3(_ value: Double) -> String {
+    let thousandths = Int((value * 1000).rounded())
+    let fraction = String(thousandths % 1000)
+    return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+}
+
+extension String {
+    fileprivate var replacingQuotes: String {
+        String(map { $0 == "\"" ? "'" : $0 })
+    }
+}

@@ -1,0 +1,56 @@
+import TelemetryCore
+
+/// Finds the user a request is for: in the path, the `user` query parameter, an `X-User-Id`
+/// header or `Authorization: Bearer <id>`. Several places may carry it; they must agree.
+public enum UserResolver {
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        case missing
+        case conflicting([String])
+        case invalid(UserIDError)
+
+        public var description: String {
+            switch self {
+            case .missing:
+                return "no user id: put it in the URL (…/claude/users/<uuid>/v1/metrics or …/metrics?user=<uuid>) "
+                    + "or send the header X-User-Id: <uuid>"
+            case .conflicting(let places):
+                return "the user id differs between " + places.joined(separator: " and ")
+            case .invalid(let error):
+                return error.description
+            }
+        }
+    }
+
+    public static func resolve(pathUser: String?, queryUser: String?, request: HTTPRequest) throws(Failure) -> UserID {
+        var candidates: [(place: String, value: String)] = []
+        if let pathUser { candidates.append(("the path", pathUser)) }
+        if let queryUser { candidates.append(("the user query parameter", queryUser)) }
+        if let header = request.header("x-user-id") {
+            candidates.append(("the X-User-Id header", header.trimmingCharacters(in: " ")))
+        }
+        if let authorization = request.header("authorization") {
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                candidates.append(("the Authorization header", String(parts[1]).trimmingCharacters(in: " ")))
+            }
+        }
+        guard let first = candidates.first else { throw .missing }
+        if let other = candidates.first(where: { $0.value != first.value }) {
+            throw .conflicting([first.place, other.place])
+        }
+        do {
+            return try UserID(validating: first.value)
+        } catch {
+            throw .invalid(error)
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        var result = Substring(self)
+        while result.first == character { result.removeFirst() }
+        while result.last == character { result.removeLast() }
+        return String(result)
+    }
+}
