@@ -1,0 +1,95 @@
+# Shared shell functions for the run, test and benchmark scripts. Source it; don't run it.
+
+# Installs the Debian packages named, when any of their commands is missing.
+#   ensure_packages "nginx:nginx spawn-fcgi:spawn-fcgi" ...   (command:package pairs)
+#   libfcgi-dev is checked through pkg-config.
+ensure_packages() {
+  local missing=()
+  local pair command package
+  for pair in "$@"; do
+    command=${pair%%:*}
+    package=${pair#*:}
+    case "$command" in
+      pkg-config=*) pkg-config --exists "${command#pkg-config=}" 2>/dev/null || missing+=("$package") ;;
+      *) command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("$package") ;;
+    esac
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    install_packages "${missing[@]}"
+  fi
+}
+
+# apt-get install, after an update, as root or through sudo.
+install_packages() {
+  echo "installing: $*" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# The packages the service needs to build and run.
+ensure_service_packages() {
+  ensure_packages pkg-config:pkg-config "pkg-config=fcgi:libfcgi-dev" "pkg-config=zlib:zlib1g-dev" \
+    nginx:nginx spawn-fcgi:spawn-fcgi curl:curl
+}
+
+nginx_binary() {
+  command -v nginx 2>/dev/null || echo /usr/sbin/nginx
+}
+
+# Renders nginx/nginx-local.conf.in into RUN_DIR/nginx.conf for PORT.
+#   render_nginx_conf REPO_DIR RUN_DIR PORT
+render_nginx_conf() {
+  local repo=$1 run=$2 port=$3
+  mkdir -p "$run/nginx-temp"
+  cp /etc/nginx/fastcgi_params "$run/fastcgi_params"
+  sed -e "s|@RUN_DIR@|$run|g" -e "s|@PORT@|$port|g" -e "s|@NGINX_DIR@|$repo/nginx|g" \
+    "$repo/nginx/nginx-local.conf.in" > "$run/nginx.conf"
+}
+
+# Starts the responder under spawn-fcgi on RUN_DIR/fcgi.sock and nginx on 127.0.0.1:PORT.
+#   start_stack REPO_DIR RUN_DIR PORT RESPONDER_BINARY DATA_DIR [extra responder args...]
+# SPAWN_PROCESSES (default 1) sets spawn-fcgi -F.
+start_stack() {
+  local repo=$1 run=$2 port=$3 binary=$4 data=$5
+  shift 5
+  mkdir -p "$run" "$data"
+  stop_stack "$run"
+  render_nginx_conf "$repo" "$run" "$port"
+  rm -f "$run/fcgi.sock"
+  spawn-fcgi -s "$run/fcgi.sock" -M 0660 -F "${SPAWN_PROCESSES:-1}" -P "$run/spawn-fcgi.pid" \
+    -- "$binary" --data-dir "$data" "$@" 2>>"$run/responder.log" >/dev/null
+  # spawn-fcgi -P records one pid; remember every responder process for stop_stack.
+  sleep 0.2
+  pgrep -f -- "$binary --data-dir $data" > "$run/responder.pids" || true
+  "$(nginx_binary)" -c "$run/nginx.conf" -g "daemon on;" 2>>"$run/nginx-error.log"
+  local tries=0
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/integrations/claude/metrics"; do
+    tries=$((tries + 1))
+    if [ $tries -gt 50 ]; then
+      echo "the stack did not come up; see $run/nginx-error.log and $run/responder.log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# Stops nginx and the responders started by start_stack in RUN_DIR.
+stop_stack() {
+  local run=$1 pid
+  if [ -f "$run/nginx.pid" ]; then
+    "$(nginx_binary)" -c "$run/nginx.conf" -s quit 2>/dev/null || kill "$(cat "$run/nginx.pid")" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -f "$run/nginx.pid" ] || break; sleep 0.1; done
+    rm -f "$run/nginx.pid"
+  fi
+  if [ -f "$run/responder.pids" ]; then
+    for pid in $(cat "$run/responder.pids"); do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in $(cat "$run/responder.pids"); do
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -f "$run/responder.pids"
+  fi
+  rm -f "$run/fcgi.sock"
+}

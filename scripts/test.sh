@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The second of the README's two commands: runs every test on a fresh Debian machine.
+#   1. installs what is missing (libfcgi-dev, nginx, spawn-fcgi, curl, python3-venv, ...),
+#   2. unit tests of the core and the request handling (swift test, Swift Testing),
+#   3. a release build and the end-to-end suite: real nginx + spawn-fcgi on 127.0.0.1 driven
+#      by the real OpenTelemetry Python SDK (Tests/EndToEnd).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+source scripts/lib.sh
+
+ensure_service_packages
+ensure_packages python3:python3 gzip:gzip flock:util-linux
+# python3-venv has no command of its own: check that venv can bootstrap pip.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || install_packages python3-venv
+
+echo "== unit tests (swift test)"
+swift build --build-tests
+swift test --skip-build
+
+echo "== release build"
+swift build -c release --product claude-telemetry-fcgi
+swift build -c release --product claude-telemetry
+
+echo "== end-to-end suite (nginx + spawn-fcgi + OpenTelemetry Python SDK)"
+Tests/EndToEnd/run.sh "$repo/.build/release"
