@@ -1,0 +1,78 @@
+import Foundation
+
+/// Exports a user's published figures as CSV (RFC 4180 quoting, `\n` line ends, header row),
+/// for spreadsheets and scripts that should not have to read `aggregate.json`.
+public enum CSVExport {
+    /// What one row stands for.
+    public enum Grouping: String, CaseIterable, Sendable {
+        /// One row per UTC day bucket, oldest first.
+        case day
+        /// One row per model, sorted by name.
+        case model
+    }
+
+    public static let dayHeader = [
+        "date", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "minutes",
+        "linesAdded", "linesRemoved", "commits", "pullRequests", "toolCalls", "apiRequests", "apiErrors",
+    ]
+
+    public static let modelHeader = [
+        "model", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests",
+        "apiErrors",
+    ]
+
+    public static func csv(_ view: AggregateView, by grouping: Grouping) -> String {
+        switch grouping {
+        case .day:
+            let rows = view.days.map { day -> [String] in
+                let t = day.totals
+                return [
+                    text(day.day), String(t.totalInputTokens), String(t.totalOutputTokens), String(t.totalCacheReadTokens),
+                    String(t.totalCacheCreationTokens), decimal(t.totalTokenCostUsd), decimal(t.totalMinutes),
+                    String(t.totalLinesAdded), String(t.totalLinesRemoved), String(t.aiAssistedCommits),
+                    String(t.prsCreated), String(t.totalToolCalls), String(t.apiRequests), String(t.apiErrors),
+                ]
+            }
+            return render(header: dayHeader, rows: rows)
+        case .model:
+            let rows = view.models.map { m -> [String] in
+                [
+                    text(m.name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
+                    String(m.cacheCreationTokens), decimal(m.costUsd), String(m.apiRequests), String(m.apiErrors),
+                ]
+            }
+            return render(header: modelHeader, rows: rows)
+        }
+    }
+
+    static func render(header: [String], rows: [[String]]) -> String {
+        var output = header.map(field).joined(separator: ",") + "\n"
+        for row in rows { output += row.map(field).joined(separator: ",") + "\n" }
+        return output
+    }
+
+    /// One field, quoted when it holds a comma, a quote, a line break or edge spaces
+    /// (quotes inside are doubled).
+    public static func field(_ value: String) -> String {
+        let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            || value.hasPrefix(" ") || value.hasSuffix(" ")
+        guard needsQuotes else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A text cell. Model names come from whoever holds a user's URL, so a leading `=`, `+`,
+    /// `-`, `@`, tab or CR (which spreadsheets run as a formula) gets a `'` in front.
+    public static func text(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
+    }
+
+    /// A decimal without exponent, at most six places (micro-dollars for cost), trailing zeros cut.
+    public static func decimal(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        var text = String(format: "%.6f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
+}

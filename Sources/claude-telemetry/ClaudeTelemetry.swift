@@ -1,0 +1,47 @@
+import ArgumentParser
+import TelemetryCore
+
+/// The admin tool: manages users and inspects the data directory the responder writes.
+/// It uses the same core (and the same locks) as the responder, so it is safe to run while
+/// the responder is serving.
+@main
+struct ClaudeTelemetry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claude-telemetry",
+        abstract: "Manage users and inspect the data of the Claude Code telemetry receiver.",
+        discussion: """
+            Every command reads the data directory from --data-dir or CLAUDE_TELEMETRY_DATA_DIR.
+
+            Exit codes: 0 ok, 2 verify found problems, 3 unknown user, 64 usage or bad settings, \
+            73 cannot create or write the data directory (or the output file), 74 I/O error or corrupt data.
+            """,
+        subcommands: [User.self, Show.self, Export.self, Verify.self, Prune.self, Stats.self])
+
+    /// Accepts `--data-dir DIR` before the subcommand too (`claude-telemetry --data-dir DIR user list`),
+    /// as people write it for both executables, by moving it behind the subcommand's name.
+    static func main() {
+        main(Self.movingLeadingDataDir(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static func movingLeadingDataDir(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        let flag = "--" + Settings.dataDir.flag
+        while let first = rest.first {
+            if first == flag, rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix(flag + "=") {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty else { return arguments }
+        // Subcommand names come first; options may follow them in any order.
+        let names = rest.prefix { !$0.hasPrefix("-") && ["user", "add", "list", "env", "remove", "show", "export",
+                                                           "verify", "prune", "stats"].contains($0) }
+        return Array(names) + leading + Array(rest.dropFirst(names.count))
+    }
+}

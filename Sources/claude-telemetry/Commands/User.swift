@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// Users are what the responder checks every request against: only ids created here are
+/// accepted, so this group is how access is granted and revoked.
+struct User: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list and remove users.",
+        subcommands: [UserAdd.self, UserList.self, UserEnv.self, UserRemove.self])
+}

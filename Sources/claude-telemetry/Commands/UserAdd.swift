@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import TelemetryCore
+
+/// Creating a user is the only way a new developer's Claude Code can report, so the command
+/// also prints the exact environment to hand over, for both URL forms the receiver serves.
+struct UserAdd: AdminCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Create a user and print the environment for its shell profile.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var locking: LockingOptions
+
+    @Option(help: "A label for people (the id is what the receiver uses).")
+    var name: String
+
+    @Flag(help: "Print the user and both environments as JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp(
+        "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
+        valueName: "base"))
+    var url: String?
+
+    func validate() throws {
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError("--name must not contain control characters")
+        }
+    }
+
+    func execute() throws {
+        let settings = try store.settings(locking: locking, mayCreate: true)
+        let environment = ProcessInfo.processInfo.environment
+        let base = url ?? environment[ExporterEnvironment.baseURLEnvironment].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ExporterEnvironment.defaultBaseURL
+        // Checked before anything is created, so a typo in the URL leaves no orphan user.
+        _ = try ExporterEnvironment.normalizedBaseURL(base)
+
+        OwnerCheck.warnIfForeign(settings.dataDirectory)
+        let record = try UserStore(directory: settings.dataDirectory, configuration: settings.store).add(name: name)
+        let user = try UserID(validating: record.id)
+        let exporter = try ExporterEnvironment(baseURL: base, user: user)
+
+        if json {
+            try Console.printJSON(Created(record: record, exporter: exporter))
+            return
+        }
+        print("Created user \(record.id) (\(record.name))")
+        print("")
+        exporter.printProfileLines()
+    }
+
+    struct Created: Encodable {
+        let record: UserRecord
+        let exporter: ExporterEnvironment
+
+        enum Keys: String, CodingKey { case id, name, createdAt, environment, documentedEnvironment }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(record.id, forKey: .id)
+            try c.encode(record.name, forKey: .name)
+            try c.encode(record.createdAt, forKey: .createdAt)
+            try c.encode(Dictionary(uniqueKeysWithValues: exporter.recommended.map { ($0.name, $0.value) }), forKey: .environment)
+            try c.encode(Dictionary(uniqueKeysWithValues: exporter.documented.map { ($0.name, $0.value) }),
+                         forKey: .documentedEnvironment)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import TelemetryCore
+
+/// The responder never overwrites a file it cannot read; this finds such files (and other
+/// leftovers) so an operator can fix them. Safe to run while the responder serves.
+struct Verify: AdminCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every user directory; exit 2 when something is wrong.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var locking: LockingOptions
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func execute() throws {
+        // A missing directory is reported as a problem (exit 2), like everything else verify finds.
+        let settings = try store.settings(locking: locking, mayCreate: true)
+        let report = DataDirectoryVerifier(directory: settings.dataDirectory, configuration: settings.store,
+                                           limits: settings.limits).verify()
+        if json {
+            try Console.printJSON(Report(report))
+        } else {
+            for problem in report.problems { print("\(problem.path): \(problem.reason)") }
+            let count = report.problems.count
+            print("\(Format.count(report.usersChecked, "user")), \(Format.count(report.aggregatesChecked, "aggregate")) checked: "
+                + (count == 0 ? "no problems" : Format.count(count, "problem")))
+        }
+        if !report.isClean { throw Exit.problemsFound }
+    }
+
+    struct Report: Encodable {
+        let ok: Bool
+        let usersChecked: Int
+        let aggregatesChecked: Int
+        let problems: [VerificationProblem]
+
+        init(_ report: VerificationReport) {
+            ok = report.isClean
+            usersChecked = report.usersChecked
+            aggregatesChecked = report.aggregatesChecked
+            problems = report.problems
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+@testable import TelemetryCore
+
+extension OperationsTests {
+    @Suite struct ExporterEnvironmentTests {
+        let user = try! UserID(validating: "123e4567-e89b-42d3-a456-426614174000")
+
+        @Test func bothFormsForAPlainBase() throws {
+            let environment = try ExporterEnvironment(baseURL: "https://telemetry.example.com/", user: user)
+            #expect(environment.recommended.map(\.exportLine) == [
+                "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
+                "export OTEL_METRICS_EXPORTER=otlp",
+                "export OTEL_LOGS_EXPORTER=otlp",
+                "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+                "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude/users/\(user)",
+            ])
+            #expect(environment.documented.map(\.exportLine) == [
+                "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
+                "export OTEL_METRICS_EXPORTER=otlp",
+                "export OTEL_LOGS_EXPORTER=otlp",
+                "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+                "export OTEL_EXPORTER_OTLP_METRICS_ENDPOINT='https://telemetry.example.com/api/v1/integrations/claude/metrics?user=\(user)'",
+                "export OTEL_EXPORTER_OTLP_LOGS_ENDPOINT='https://telemetry.example.com/api/v1/integrations/claude/logs?user=\(user)'",
+            ])
+        }
+
+        @Test func baseURLsAreChecked() throws {
+            #expect(try ExporterEnvironment.normalizedBaseURL("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
+            #expect(try ExporterEnvironment.normalizedBaseURL("https://h.example/prefix//") == "https://h.example/prefix")
+            for bad in ["", "127.0.0.1:8080", "ftp://h", "http://", "http:///x", "http://h?x=1", "http://h#f", "http://h x"] {
+                #expect(throws: ExporterEnvironmentError.self, "\(bad)") { try ExporterEnvironment.normalizedBaseURL(bad) }
+            }
+        }
+
+        @Test func shellQuoting() {
+            #expect(ExporterEnvironment.shellQuoted("http/protobuf") == "http/protobuf")
+            #expect(ExporterEnvironment.shellQuoted("a?b") == "'a?b'")
+            #expect(ExporterEnvironment.shellQuoted("it's") == "'it'\\''s'")
+            #expect(ExporterEnvironment.shellQuoted("$HOME") == "'$HOME'")
+            #expect(ExporterEnvironment.shellQuoted("") == "''")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+// Helpers for the Operations tests, kept in their own namespace so they never collide with
+// the other TelemetryCore test files.
+
+import Foundation
+import Testing
+@testable import TelemetryCore
+
+/// Groups every Operations suite, so `swift test --filter OperationsTests` runs them all.
+enum OperationsTests {}
+
+enum OpsSupport {
+    struct Missing: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "missing: \(what)" }
+    }
+
+    /// 2026-11-24T10:00:00Z, the fixtures' T0.
+    static let t0 = Timestamp(seconds: 1_795_514_400)
+    static let fixtureDay = "2026-11-24"
+    /// Published input + output + cache tokens of metrics-delta.pb (the token metric wins over logs.pb).
+    static let fixtureTokens: Int64 = 1700 + 350 + 12000 + 800
+
+    static func fixture(_ name: String) throws -> [UInt8] {
+        guard let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            throw Missing(what: "Fixtures resource folder")
+        }
+        return [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+    }
+
+    /// Runs `body` with a fresh data directory that is removed afterwards.
+    static func withDataDirectory<R>(_ body: (DataDirectory) throws -> R) throws -> R {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ops-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try body(DataDirectory(path))
+    }
+
+    /// Fast storage: tests do not need fsync.
+    static let configuration = StoreConfiguration(durable: false, lockTimeoutMilliseconds: 200)
+
+    static func addUser(_ directory: DataDirectory, name: String = "Ada") throws -> UserID {
+        let record = try UserStore(directory: directory, configuration: configuration).add(name: name, now: t0)
+        return try UserID(validating: record.id)
+    }
+
+    /// A user whose aggregate holds the fixture metrics and logs, as the responder would store them.
+    static func seededUser(_ directory: DataDirectory, name: String = "Ada") throws -> UserID {
+        let user = try addUser(directory, name: name)
+        let ingestor = TelemetryIngestor(directory: directory, configuration: configuration)
+        _ = try ingestor.ingest(.metrics, body: try fixture("metrics-delta.pb"), format: .protobuf, encoding: .identity,
+                                user: user, now: t0)
+        _ = try ingestor.ingest(.logs, body: try fixture("logs.pb"), format: .protobuf, encoding: .identity,
+                                user: user, now: t0)
+        return user
+    }
+
+    /// Stores a document with the given day buckets (one session and `tokens` input tokens each).
+    static func storeDays(_ days: [String], user: UserID, in directory: DataDirectory, updatedAt: String = "2026-11-24T10:00:00.000Z")
+        throws
+    {
+        try AggregateStore(directory: directory, configuration: configuration).update(user) { document in
+            for day in days {
+                var figures = Figures()
+                figures[.sessions] = 1
+                figures[.inputTokensFromEvents] = 100
+                document.days[day] = figures
+                document.totals[.sessions] += 1
+                document.totals[.inputTokensFromEvents] += 100
+            }
+            document.updatedAt = updatedAt
+            return ((), true)
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func json(_ bytes: [UInt8]) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw Missing(what: "JSON object")
+        }
+        return object
+    }
+}
