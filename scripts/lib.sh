@@ -58,8 +58,16 @@ start_stack() {
   stop_stack "$run"
   render_nginx_conf "$repo" "$run" "$port"
   rm -f "$run/fcgi.sock"
-  spawn-fcgi -s "$run/fcgi.sock" -M 0660 -F "${SPAWN_PROCESSES:-1}" -P "$run/spawn-fcgi.pid" \
-    -- "$binary" --data-dir "$data" "$@" 2>>"$run/responder.log" >/dev/null
+  # As root, nginx's workers run as nobody: give them the socket (and a way to reach it).
+  local owner=()
+  if [ "$(id -u)" -eq 0 ]; then
+    owner=(-U nobody -G nogroup)
+    chmod o+x "$run"
+  fi
+  # spawn-fcgi points the responder's stderr at /dev/null; a shell in between keeps its log.
+  RESPONDER_LOG="$run/responder.log" spawn-fcgi -s "$run/fcgi.sock" -M 0660 "${owner[@]}" \
+    -F "${SPAWN_PROCESSES:-1}" -P "$run/spawn-fcgi.pid" \
+    -- /bin/sh -c 'exec "$0" "$@" 2>>"$RESPONDER_LOG"' "$binary" --data-dir "$data" "$@" >/dev/null
   # spawn-fcgi -P records one pid; remember every responder process for stop_stack.
   sleep 0.2
   pgrep -f -- "$binary --data-dir $data" > "$run/responder.pids" || true

@@ -28,10 +28,12 @@ public struct ReceiverService: Sendable {
     }
 
     private func respond(to request: HTTPRequest, now: Timestamp, summary: inout RequestSummary) -> HTTPResponse {
+        // Every answer, errors included, follows the request's encoding as far as it can be known.
+        let format = PayloadFormat(contentType: request.header("content-type"))
         let route = router.route(path: request.path, query: request.query)
         guard case .signal(let signal, let form, let pathUser, let queryUser) = route else {
             summary.route = route == .base ? "base" : "not-found"
-            return fail(RouteFailure.notFound(request.path), format: nil, summary: &summary)
+            return fail(RouteFailure.notFound(request.path), format: format, summary: &summary)
         }
         switch request.method {
         case "GET", "HEAD":
@@ -41,12 +43,10 @@ public struct ReceiverService: Sendable {
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
         default:
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
-            return fail(RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods), format: nil,
+            return fail(RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods), format: format,
                         summary: &summary, extraHeaders: [("Allow", Self.allowedMethods.joined(separator: ", "))])
         }
 
-        // The answer's encoding follows the request's, as far as it can be known.
-        let format = PayloadFormat(contentType: request.header("content-type"))
         do {
             let user = try UserResolver.resolve(pathUser: pathUser, queryUser: queryUser, request: request)
             summary.user = user.rawValue

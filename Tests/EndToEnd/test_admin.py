@@ -1,0 +1,49 @@
+"""The admin tool as the other tests depend on it, and its printed client settings used verbatim."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import clean_env, make_root
+from test_sdk_clients import LOG_ROUNDS, METRIC_ROUNDS, assert_scenario_totals, run_client
+
+
+def test_user_add_with_data_dir_before_the_subcommand(tools, stack):
+    """The agreed interface: `claude-telemetry --data-dir DIR user add --name NAME --json`."""
+    result = subprocess.run(
+        [str(tools.admin), "--data-dir", str(stack.data), "user", "add", "--name", "interface", "--json"],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=30, env=clean_env(),
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    user = json.loads(result.stdout)["id"]
+    assert (stack.data / "users" / user / "user.json").is_file()
+
+
+def test_user_add_with_data_dir_after_the_subcommand(tools, stack):
+    result = subprocess.run(
+        [str(tools.admin), "user", "add", "--data-dir", str(stack.data), "--name", "interface", "--json"],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=30, env=clean_env(),
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    user = json.loads(result.stdout)["id"]
+    assert (stack.data / "users" / user / "user.json").is_file()
+
+
+@pytest.mark.parametrize("key", ["environment", "documentedEnvironment"])
+def test_printed_environment_works_verbatim(tools, stack, key):
+    """What `user add --json` tells a user to put in their shell profile, given to the real SDK."""
+    record = stack.add_user_record(f"printed-{key}")
+    env = record[key]
+    assert all(isinstance(value, str) for value in env.values()), env
+    for name, value in env.items():
+        if "://" in value:
+            assert value.startswith(f"http://127.0.0.1:{stack.port}/"), (name, value)
+    seen_before = len(stack.access_log())
+    run_client(tools, "proto", env)
+    log = stack.access_log()[seen_before:]
+    posts = [line for line in log.splitlines() if '"POST ' in line and '" 200 ' in line]
+    assert len(posts) == len(METRIC_ROUNDS) + len(LOG_ROUNDS), log
+    assert_scenario_totals(stack, record["id"])
