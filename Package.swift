@@ -77,6 +77,12 @@ let package = Package(
             ]
         ),
 
+        // Microbenchmarks of the core, run by Benchmarks/run.sh.
+        .executableTarget(
+            name: "telemetry-bench",
+            dependencies: ["TelemetryCore", "OTLPProto"]
+        ),
+
         .testTarget(
             name: "TelemetryCoreTests",
             dependencies: ["TelemetryCore", "OTLPProto"],

@@ -1,116 +1,354 @@
-import Foundation
-
-/// Reads and writes `aggregate.json`.
+/// Reads and writes `aggregate.json`, with a hand-written writer and pull parser: the file is
+/// rewritten on every update, so its coding is on the hot path.
 ///
-/// Layout (keys sorted): `schemaVersion`, `userId`, `updatedAt`, `sources` (which source each
-/// doubly-reported figure is published from), `totals`, `days`, `models`, `tools`, `events`,
-/// `received`, and `state` (the receiver's bookkeeping; dashboards ignore it).
+/// Layout (compact, keys sorted): `days`, `events`, `models`, `received`, `schemaVersion`,
+/// `sources` (which source each doubly-reported figure is published from), `state` (the
+/// receiver's bookkeeping; dashboards ignore it), `tools`, `totals`, `updatedAt`, `userId`.
+/// Published numbers are derived from each bucket's `raw` figures, which alone are read back.
 public enum AggregateCoding {
-    struct Stored: Codable {
-        var schemaVersion: Int
-        var userId: String
-        var updatedAt: String?
-        var sources: [String: String]?
-        var totals: PublishedTotals
-        var days: [String: PublishedTotals]
-        var models: [String: PublishedModel]
-        var tools: [String: PublishedTool]
-        var events: [String: Int]
-        var received: ReceiveCounters
-        var state: StoredState
-    }
-
-    struct StoredState: Codable {
-        var metricsSeen: [String]
-        var series: [String: SeriesState]
-        var seriesClock: UInt64
-        var recentRecords: String
-    }
-
     public static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
-        let stored = Stored(
-            schemaVersion: AggregateDocument.schemaVersion,
-            userId: document.userId,
-            updatedAt: document.updatedAt,
-            sources: selection.names,
-            totals: PublishedTotals(document.totals, selection),
-            days: document.days.mapValues { PublishedTotals($0, selection) },
-            models: document.models.mapValues { PublishedModel($0, selection) },
-            tools: Dictionary(uniqueKeysWithValues: document.tools.map { ($0, PublishedTool($1, tool: $0, selection)) }),
-            events: document.events,
-            received: document.received,
-            state: StoredState(
-                metricsSeen: document.metricsSeen.sorted(),
-                series: Dictionary(uniqueKeysWithValues: document.series.map { (hex($0), $1) }),
-                seriesClock: document.seriesClock,
-                recentRecords: document.recentRecords.encoded))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every value is finite (checked on the way in), so encoding cannot fail.
-        var bytes = Array(try! encoder.encode(stored))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        var w = JSONWriter(capacity: 2048 + document.recentRecords.ring.count * 11 + document.series.count * 96
+            + document.days.count * 700)
+        w.beginObject()
+
+        w.key("days")
+        w.beginObject()
+        for day in document.days.keys.sorted() {
+            w.key(day)
+            write(PublishedTotals(document.days[day]!, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("events")
+        w.beginObject()
+        for name in document.events.keys.sorted() {
+            w.key(name)
+            w.integer(Int64(document.events[name]!))
+        }
+        w.endObject()
+
+        w.key("models")
+        w.beginObject()
+        for name in document.models.keys.sorted() {
+            w.key(name)
+            write(PublishedModel(document.models[name]!, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("received")
+        write(document.received, to: &w)
+
+        w.key("schemaVersion")
+        w.integer(Int64(AggregateDocument.schemaVersion))
+
+        w.key("sources")
+        w.beginObject()
+        let names = selection.names
+        for family in names.keys.sorted() {
+            w.key(family)
+            w.string(names[family]!)
+        }
+        w.endObject()
+
+        w.key("state")
+        writeState(document, to: &w)
+
+        w.key("tools")
+        w.beginObject()
+        for name in document.tools.keys.sorted() {
+            w.key(name)
+            write(PublishedTool(document.tools[name]!, tool: name, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("totals")
+        write(PublishedTotals(document.totals, selection), to: &w)
+
+        if let updatedAt = document.updatedAt {
+            w.key("updatedAt")
+            w.string(updatedAt)
+        }
+        w.key("userId")
+        w.string(document.userId)
+        w.endObject()
+        w.newline()
+        return w.bytes
     }
 
-    /// Parses a stored document; any inconsistency throws a message for ``StorageError/corrupt(path:reason:)``.
-    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits) throws(AggregateCodingError) -> AggregateDocument {
-        let stored: Stored
-        do {
-            stored = try JSONDecoder().decode(Stored.self, from: Data(bytes))
-        } catch {
-            throw AggregateCodingError(reason: "not a valid aggregate document (\(describe(error)))")
-        }
-        guard stored.schemaVersion == AggregateDocument.schemaVersion else {
-            throw AggregateCodingError(reason: "schemaVersion \(stored.schemaVersion) is not \(AggregateDocument.schemaVersion)")
-        }
-        guard stored.userId == expectedUser.rawValue else {
-            throw AggregateCodingError(reason: "belongs to user \(stored.userId), not \(expectedUser)")
-        }
+    /// Parses a stored document; any inconsistency throws a reason for ``StorageError/corrupt(path:reason:)``.
+    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits) throws(AggregateCodingError)
+        -> AggregateDocument
+    {
         var document = AggregateDocument(user: expectedUser, limits: limits)
-        document.updatedAt = stored.updatedAt
-        document.totals = stored.totals.raw
-        document.days = stored.days.mapValues(\.raw)
-        document.models = stored.models.mapValues(\.raw)
-        document.tools = stored.tools.mapValues(\.raw)
-        document.events = stored.events
-        document.received = stored.received
-        document.metricsSeen = Set(stored.state.metricsSeen)
-        document.seriesClock = stored.state.seriesClock
-        for (key, state) in stored.state.series {
-            guard let id = UInt64(key, radix: 16) else {
-                throw AggregateCodingError(reason: "series key '\(key)' is not hexadecimal")
-            }
-            document.series[id] = state
-        }
+        var scanner = JSONScanner(bytes)
+        var seen: Set<String> = []
         do {
-            document.recentRecords = try RecentDigests(encoded: stored.state.recentRecords, capacity: limits.recentRecords)
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                seen.insert(key)
+                switch key {
+                case "schemaVersion":
+                    let version = try scanner.integer()
+                    guard version == AggregateDocument.schemaVersion else {
+                        throw AggregateCodingError(reason: "schemaVersion \(version) is not \(AggregateDocument.schemaVersion)")
+                    }
+                case "userId":
+                    let user = try scanner.string()
+                    guard user == expectedUser.rawValue else {
+                        throw AggregateCodingError(reason: "belongs to user \(user), not \(expectedUser)")
+                    }
+                case "updatedAt":
+                    document.updatedAt = scanner.isNull() ? nil : try scanner.string()
+                case "totals":
+                    document.totals = try readBucket(&scanner, at: "totals")
+                case "days":
+                    document.days = try readBuckets(&scanner, at: "days")
+                case "models":
+                    document.models = try readBuckets(&scanner, at: "models")
+                case "tools":
+                    document.tools = try readBuckets(&scanner, at: "tools")
+                case "events":
+                    try scanner.beginObject()
+                    while let name = try scanner.nextKey() { document.events[name] = try scanner.integer() }
+                case "received":
+                    document.received = try readReceived(&scanner)
+                case "state":
+                    try readState(&scanner, into: &document, limits: limits)
+                default:
+                    try scanner.skipValue()
+                }
+            }
+            try scanner.end()
+        } catch let failure as JSONScanner.Failure {
+            throw AggregateCodingError(reason: "not a valid aggregate document (\(failure))")
+        } catch let error as AggregateCodingError {
+            throw error
         } catch {
-            throw AggregateCodingError(reason: "state.recentRecords is not base64 of 64-bit digests")
+            throw AggregateCodingError(reason: "\(error)")
+        }
+        for required in ["schemaVersion", "userId", "totals", "days", "models", "tools", "events", "received", "state"]
+        where !seen.contains(required) {
+            throw AggregateCodingError(reason: "not a valid aggregate document (missing key '\(required)')")
         }
         return document
+    }
+
+    // MARK: Writing
+
+    private static func write(_ p: PublishedTotals, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("aiAssistedCommits"); w.integer(p.aiAssistedCommits)
+        w.key("apiErrors"); w.integer(p.apiErrors)
+        w.key("apiRequests"); w.integer(p.apiRequests)
+        w.key("editDecisions"); w.integer(p.editDecisions)
+        w.key("editsAccepted"); w.integer(p.editsAccepted)
+        w.key("editsRejected"); w.integer(p.editsRejected)
+        w.key("prsCreated"); w.integer(p.prsCreated)
+        w.key("raw"); write(p.raw, to: &w)
+        w.key("totalCacheCreationTokens"); w.integer(p.totalCacheCreationTokens)
+        w.key("totalCacheReadTokens"); w.integer(p.totalCacheReadTokens)
+        w.key("totalInputTokens"); w.integer(p.totalInputTokens)
+        w.key("totalLinesAdded"); w.integer(p.totalLinesAdded)
+        w.key("totalLinesRemoved"); w.integer(p.totalLinesRemoved)
+        w.key("totalMinutes"); w.number(p.totalMinutes)
+        w.key("totalOutputTokens"); w.integer(p.totalOutputTokens)
+        w.key("totalSessions"); w.integer(p.totalSessions)
+        w.key("totalTokenCostUsd"); w.number(p.totalTokenCostUsd)
+        w.key("totalToolCalls"); w.integer(p.totalToolCalls)
+        w.endObject()
+    }
+
+    private static func write(_ p: PublishedModel, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("apiErrors"); w.integer(p.apiErrors)
+        w.key("apiRequests"); w.integer(p.apiRequests)
+        w.key("cacheCreationTokens"); w.integer(p.cacheCreationTokens)
+        w.key("cacheReadTokens"); w.integer(p.cacheReadTokens)
+        w.key("costUsd"); w.number(p.costUsd)
+        w.key("inputTokens"); w.integer(p.inputTokens)
+        w.key("outputTokens"); w.integer(p.outputTokens)
+        w.key("raw"); write(p.raw, to: &w)
+        w.endObject()
+    }
+
+    private static func write(_ p: PublishedTool, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("accepts"); w.integer(p.accepts)
+        w.key("calls"); w.integer(p.calls)
+        w.key("failures"); w.integer(p.failures)
+        w.key("raw"); write(p.raw, to: &w)
+        w.key("rejects"); w.integer(p.rejects)
+        w.endObject()
+    }
+
+    /// Raw figures, sparsely: zeros are left out.
+    private static func write(_ figures: Figures, to w: inout JSONWriter) {
+        w.beginObject()
+        for figure in Figure.sortedByName where figures[figure] != 0 {
+            w.key(figure.name)
+            w.number(figures[figure])
+        }
+        w.endObject()
+    }
+
+    private static func write(_ r: ReceiveCounters, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("dataPointsApplied"); w.integer(Int64(r.dataPointsApplied))
+        w.key("dataPointsDuplicate"); w.integer(Int64(r.dataPointsDuplicate))
+        w.key("dataPointsRejected"); w.integer(Int64(r.dataPointsRejected))
+        w.key("logRecordsApplied"); w.integer(Int64(r.logRecordsApplied))
+        w.key("logRecordsDuplicate"); w.integer(Int64(r.logRecordsDuplicate))
+        w.key("logRecordsRejected"); w.integer(Int64(r.logRecordsRejected))
+        w.key("logRequests"); w.integer(Int64(r.logRequests))
+        w.key("metricRequests"); w.integer(Int64(r.metricRequests))
+        w.endObject()
+    }
+
+    private static func writeState(_ document: AggregateDocument, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("metricsSeen")
+        w.beginArray()
+        for name in document.metricsSeen.sorted() { w.string(name) }
+        w.endArray()
+        w.key("recentRecords")
+        w.string(document.recentRecords.encoded)
+        w.key("series")
+        w.beginObject()
+        for id in document.series.keys.sorted() {
+            let state = document.series[id]!
+            w.key(hex(id))
+            w.beginObject()
+            if state.count != 0 { w.key("c"); w.number(state.count) }
+            w.key("o"); w.unsigned(state.touched)
+            if !state.recent.isEmpty {
+                w.key("r")
+                w.beginArray()
+                for digest in state.recent { w.unsigned(digest) }
+                w.endArray()
+            }
+            if state.start != 0 { w.key("s"); w.unsigned(state.start) }
+            if state.time != 0 { w.key("t"); w.unsigned(state.time) }
+            if state.value != 0 { w.key("v"); w.number(state.value) }
+            w.endObject()
+        }
+        w.endObject()
+        w.key("seriesClock")
+        w.unsigned(document.seriesClock)
+        w.endObject()
+    }
+
+    // MARK: Reading
+
+    private static func readBuckets(_ scanner: inout JSONScanner, at path: String) throws -> [String: Figures] {
+        var buckets: [String: Figures] = [:]
+        try scanner.beginObject()
+        while let name = try scanner.nextKey() {
+            buckets[name] = try readBucket(&scanner, at: path + "." + name)
+        }
+        return buckets
+    }
+
+    /// A published bucket: only `raw` is read, the rest is derived from it.
+    private static func readBucket(_ scanner: inout JSONScanner, at path: String) throws -> Figures {
+        var figures: Figures?
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            guard key == "raw" else {
+                try scanner.skipValue()
+                continue
+            }
+            var raw = Figures()
+            try scanner.beginObject()
+            while let name = try scanner.nextKey() {
+                guard let figure = Figure(name: name) else {
+                    throw AggregateCodingError(reason: "unknown figure '\(name)' at \(path).raw")
+                }
+                raw[figure] = try scanner.double()
+            }
+            figures = raw
+        }
+        guard let figures else { throw AggregateCodingError(reason: "missing key 'raw' at \(path)") }
+        return figures
+    }
+
+    private static func readReceived(_ scanner: inout JSONScanner) throws -> ReceiveCounters {
+        var r = ReceiveCounters()
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            switch key {
+            case "metricRequests": r.metricRequests = try scanner.integer()
+            case "logRequests": r.logRequests = try scanner.integer()
+            case "dataPointsApplied": r.dataPointsApplied = try scanner.integer()
+            case "dataPointsRejected": r.dataPointsRejected = try scanner.integer()
+            case "dataPointsDuplicate": r.dataPointsDuplicate = try scanner.integer()
+            case "logRecordsApplied": r.logRecordsApplied = try scanner.integer()
+            case "logRecordsRejected": r.logRecordsRejected = try scanner.integer()
+            case "logRecordsDuplicate": r.logRecordsDuplicate = try scanner.integer()
+            default: try scanner.skipValue()
+            }
+        }
+        return r
+    }
+
+    private static func readState(_ scanner: inout JSONScanner, into document: inout AggregateDocument,
+                                  limits: AggregationLimits) throws {
+        var seen: Set<String> = []
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            seen.insert(key)
+            switch key {
+            case "metricsSeen":
+                try scanner.beginArray()
+                while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
+            case "seriesClock":
+                document.seriesClock = try scanner.unsigned()
+            case "recentRecords":
+                let text = try scanner.string()
+                do {
+                    document.recentRecords = try RecentDigests(encoded: text, capacity: limits.recentRecords)
+                } catch {
+                    throw AggregateCodingError(reason: "state.recentRecords is not base64 of 64-bit digests")
+                }
+            case "series":
+                try scanner.beginObject()
+                while let name = try scanner.nextKey() {
+                    guard name.utf8.count <= 16, let id = UInt64(name, radix: 16) else {
+                        throw AggregateCodingError(reason: "series key '\(name)' is not hexadecimal")
+                    }
+                    document.series[id] = try readSeries(&scanner)
+                }
+            default:
+                try scanner.skipValue()
+            }
+        }
+        for required in ["metricsSeen", "series", "seriesClock", "recentRecords"] where !seen.contains(required) {
+            throw AggregateCodingError(reason: "not a valid aggregate document (missing key 'state.\(required)')")
+        }
+    }
+
+    private static func readSeries(_ scanner: inout JSONScanner) throws -> SeriesState {
+        var state = SeriesState()
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            switch key {
+            case "s": state.start = try scanner.unsigned()
+            case "t": state.time = try scanner.unsigned()
+            case "v": state.value = try scanner.double()
+            case "c": state.count = try scanner.double()
+            case "o": state.touched = try scanner.unsigned()
+            case "r":
+                try scanner.beginArray()
+                while try scanner.nextElement() { state.recent.append(try scanner.unsigned()) }
+            default: try scanner.skipValue()
+            }
+        }
+        return state
     }
 
     static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            return context.debugDescription + at(context.codingPath)
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing key '\(key.stringValue)'" + at(context.codingPath)
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return context.debugDescription + at(context.codingPath)
-        default:
-            return String(describing: error)
-        }
-    }
-
-    private static func at(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "" : " at " + path.map(\.stringValue).joined(separator: ".")
     }
 }
 

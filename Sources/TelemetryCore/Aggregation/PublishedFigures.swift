@@ -1,6 +1,6 @@
 /// The published view of one bucket, as a dashboard reads it. Counts are integers, cost and
 /// minutes are numbers; `raw` carries the bucket's per-source figures it was derived from.
-struct PublishedTotals: Codable {
+struct PublishedTotals {
     var totalSessions: Int64 = 0
     var totalInputTokens: Int64 = 0
     var totalOutputTokens: Int64 = 0
@@ -41,15 +41,10 @@ struct PublishedTotals: Codable {
         raw = f
     }
 
-    /// Only `raw` is read back: everything else is derived from it.
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        raw = try c.decode(Figures.self, forKey: .raw)
-    }
 }
 
 /// The published view of one model.
-struct PublishedModel: Codable {
+struct PublishedModel {
     var inputTokens: Int64 = 0
     var outputTokens: Int64 = 0
     var cacheReadTokens: Int64 = 0
@@ -70,14 +65,10 @@ struct PublishedModel: Codable {
         raw = f
     }
 
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        raw = try c.decode(Figures.self, forKey: .raw)
-    }
 }
 
 /// The published view of one tool.
-struct PublishedTool: Codable {
+struct PublishedTool {
     var calls: Int64 = 0
     var failures: Int64 = 0
     var accepts: Int64 = 0
@@ -92,10 +83,6 @@ struct PublishedTool: Codable {
         raw = f
     }
 
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        raw = try c.decode(Figures.self, forKey: .raw)
-    }
 }
 
 /// Rounds a raw sum to the published integer, clamped to the representable range.

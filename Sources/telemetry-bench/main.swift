@@ -1,0 +1,99 @@
+import Foundation
+import OTLPProto
+import TelemetryCore
+
+/// Microbenchmarks of the core (no HTTP): decode throughput for protobuf and JSON batches and
+/// the cost of one aggregate update. Prints one line per measurement; used by Benchmarks/run.sh.
+///
+///     telemetry-bench decode FIXTURE_DIR
+///     telemetry-bench update DATA_DIR COUNT [durable|fast]
+
+func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> Void) rethrows {
+    let start = Timestamp.now()
+    for _ in 0..<iterations { try body() }
+    let seconds = Double(Timestamp.now().nanoseconds - start.nanoseconds) / 1e9
+    let perCall = seconds / Double(iterations) * 1e6
+    let throughput = Double(bytes * iterations) / seconds / 1e6
+    print(String(format: "%-34@ %10.1f us/batch %10.1f MB/s  (%d bytes, %d iterations)",
+                 label as NSString, perCall, throughput, bytes, iterations))
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    print("usage: telemetry-bench decode FIXTURE_DIR | update DATA_DIR COUNT [durable|fast]")
+    exit(64)
+}
+
+switch arguments[1] {
+case "decode":
+    let directory = arguments[2]
+    let decoder = OTLPDecoder()
+    for (name, format, signal) in [
+        ("metrics-delta.pb", PayloadFormat.protobuf, Signal.metrics), ("metrics-delta.json", .json, .metrics),
+        ("logs.pb", .protobuf, .logs), ("logs.json", .json, .logs),
+    ] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
+        try measure("decode \(name)", bytes: bytes.count, iterations: 5000) {
+            switch signal {
+            case .metrics: _ = try decoder.decodeMetrics(bytes, format: format)
+            case .logs: _ = try decoder.decodeLogs(bytes, format: format)
+            }
+        }
+    }
+case "codec":
+    // Cost of reading and writing one aggregate document of a user who has sent `COUNT` log
+    // batches and metric batches (a realistic, grown document).
+    let directory = arguments[2]
+    let count = arguments.count > 3 ? Int(arguments[3]) ?? 100 : 100
+    let logs = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/logs.pb")))
+    let metrics = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/metrics-delta.pb")))
+    let decoder = OTLPDecoder()
+    var logRequest = try decoder.decodeLogs(logs, format: .protobuf)
+    var metricRequest = try decoder.decodeMetrics(metrics, format: .protobuf)
+    let user = UserID.random()
+    var document = AggregateDocument(user: user)
+    for index in 0..<count {
+        // Shift every timestamp so each batch is new (not a replay).
+        let shift = UInt64(index) * 60_000_000_000
+        for r in logRequest.resourceLogs.indices {
+            for s in logRequest.resourceLogs[r].scopeLogs.indices {
+                for l in logRequest.resourceLogs[r].scopeLogs[s].logRecords.indices {
+                    logRequest.resourceLogs[r].scopeLogs[s].logRecords[l].timeUnixNano += 60_000_000_000
+                    logRequest.resourceLogs[r].scopeLogs[s].logRecords[l].attributes.removeAll { $0.key == "request_id" }
+                }
+            }
+        }
+        for r in metricRequest.resourceMetrics.indices {
+            for s in metricRequest.resourceMetrics[r].scopeMetrics.indices {
+                for m in metricRequest.resourceMetrics[r].scopeMetrics[s].metrics.indices {
+                    guard case .sum(var sum) = metricRequest.resourceMetrics[r].scopeMetrics[s].metrics[m].data else { continue }
+                    for p in sum.dataPoints.indices {
+                        sum.dataPoints[p].startTimeUnixNano = 1_795_514_400_000_000_000 + shift
+                        sum.dataPoints[p].timeUnixNano = 1_795_514_460_000_000_000 + shift
+                    }
+                    metricRequest.resourceMetrics[r].scopeMetrics[s].metrics[m].sum = sum
+                }
+            }
+        }
+        _ = LogsAggregator().apply(logRequest, to: &document, now: .now())
+        _ = MetricsAggregator().apply(metricRequest, to: &document, now: .now())
+    }
+    let encoded = AggregateCoding.encode(document)
+    measure("encode aggregate (\(count) batches)", bytes: encoded.count, iterations: 500) {
+        _ = AggregateCoding.encode(document)
+    }
+    try measure("decode aggregate (\(count) batches)", bytes: encoded.count, iterations: 500) {
+        _ = try AggregateCoding.decode(encoded, expectedUser: user, limits: AggregationLimits())
+    }
+    measure("apply logs.pb", bytes: logs.count, iterations: 500) {
+        var copy = document
+        _ = LogsAggregator().apply(logRequest, to: &copy, now: .now())
+    }
+    measure("apply metrics-delta.pb", bytes: metrics.count, iterations: 500) {
+        var copy = document
+        _ = MetricsAggregator().apply(metricRequest, to: &copy, now: .now())
+    }
+default:
+    print("unknown command \(arguments[1])")
+    exit(64)
+}
