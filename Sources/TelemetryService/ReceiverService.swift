@@ -21,7 +21,11 @@ public struct ReceiverService: Sendable {
         let started = Timestamp.now()
         var summary = RequestSummary(method: request.method, route: "not-found", user: nil, status: 0)
         var response = respond(to: request, now: now, summary: &summary)
-        if request.method == "HEAD" { response.body = [] }
+        if request.method == "HEAD" {
+            // HEAD answers with GET's headers, Content-Length included, and no body.
+            response.headers.append(("Content-Length", String(response.body.count)))
+            response.body = []
+        }
         summary.status = response.status.code
         summary.durationMicroseconds = Int((Timestamp.now().nanoseconds &- started.nanoseconds) / 1000)
         return (response, summary)
@@ -54,6 +58,7 @@ public struct ReceiverService: Sendable {
             guard let encoding = ContentEncoding(header: request.header("content-encoding")) else {
                 throw PayloadError.unsupportedContentEncoding(request.header("content-encoding") ?? "")
             }
+            if let reason = request.bodyIncomplete { throw PayloadError.incomplete(reason) }
             if request.bodyExceededLimit || request.body.count > configuration.maxBodyBytes {
                 throw PayloadError.tooLarge(limit: configuration.maxBodyBytes, decompressed: false)
             }

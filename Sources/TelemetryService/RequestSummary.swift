@@ -12,6 +12,14 @@ public struct RequestSummary: Sendable, Equatable {
     /// The error message, for failures.
     public var error: String?
 
+    public init(method: String, route: String, user: String? = nil, status: Int, error: String? = nil) {
+        self.method = method
+        self.route = route
+        self.user = user
+        self.status = status
+        self.error = error
+    }
+
     /// `key=value` pairs for the log line, in a fixed order.
     public var fields: [(String, String)] {
         var pairs: [(String, String)] = [

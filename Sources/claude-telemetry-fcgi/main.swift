@@ -1,1 +1,145 @@
-print("")
+// claude-telemetry-fcgi: the FastCGI (or CGI) front end of the receiver. This file only
+// decides how requests arrive and who serves them; ReceiverService does the rest.
+
+import FastCGI
+import Foundation
+import Logging
+import TelemetryCore
+import TelemetryService
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let program = "claude-telemetry-fcgi"
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("\(program): \(message)\n".utf8))
+    exit(status)
+}
+
+// Settings: flags, then environment, then defaults.
+let environment = ProcessInfo.processInfo.environment
+let options: ResponderOptions
+do {
+    switch try ResponderOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment) {
+    case .help:
+        FileHandle.standardOutput.write(Data(ResponderOptions.helpText(program: program).utf8))
+        exit(ExitCode.success)
+    case .run(let parsed):
+        options = parsed
+    }
+} catch {
+    fail("\(error) (see --help)", status: ExitCode.usage)
+}
+let settings = options.settings
+
+let logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = logLevel
+    return handler
+}
+let logger = Logger(label: program)
+
+// The data directory must be usable before the first request arrives.
+let users = UserStore(directory: settings.dataDirectory, configuration: settings.store)
+do {
+    try users.prepare()
+} catch {
+    fail("data directory \(settings.dataDirectory.root) is not usable: \(error)", status: ExitCode.cannotCreate)
+}
+if access(settings.dataDirectory.usersDirectory, W_OK | X_OK) != 0 {
+    let reason = SystemCallError(call: "access(\(settings.dataDirectory.usersDirectory), W_OK)", errno: errno)
+    fail("data directory \(settings.dataDirectory.root) is not writable: \(reason)", status: ExitCode.cannotCreate)
+}
+
+let service = ReceiverService(configuration: ServiceConfiguration(
+    dataDirectory: settings.dataDirectory, store: settings.store, limits: settings.limits,
+    maxBodyBytes: settings.maxBodyBytes))
+let exchange = Exchange(service: service, logger: logger)
+
+// Before FCGX_Init, so that libfcgi leaves SIGPIPE ignored instead of installing its handler.
+StopSignals.ignoreBrokenPipe()
+do {
+    try FastCGILibrary.initialize()
+} catch {
+    fail("\(error)", status: ExitCode.systemError)
+}
+
+// Where requests come from: --socket, the socket spawn-fcgi left on fd 0, or CGI.
+let socket: ListeningSocket
+if let address = options.socket {
+    do {
+        socket = try ListeningSocket.open(address, backlog: options.backlog, mode: mode_t(options.socketMode))
+    } catch {
+        fail("\(error)", status: ExitCode.systemError)
+    }
+} else if FastCGILibrary.standardInputIsListeningSocket {
+    socket = .inherited
+} else if environment["GATEWAY_INTERFACE"] != nil {
+    let delivered = CGIResponder(exchange: exchange, maxBodyBytes: settings.maxBodyBytes).serve(environment: environment)
+    exit(delivered ? ExitCode.success : ExitCode.systemError)
+} else {
+    fail("""
+        nothing to serve: fd 0 is not a FastCGI listening socket, no --socket was given, and \
+        GATEWAY_INTERFACE is not set (not running as CGI). Run it under spawn-fcgi \
+        (spawn-fcgi -s /run/claude-telemetry/fcgi.sock -- \(program) --data-dir DIR), \
+        with --socket PATH or --socket 127.0.0.1:PORT, or as a CGI program. See --help.
+        """, status: ExitCode.usage)
+}
+
+do {
+    try socket.setNonBlocking()
+} catch {
+    fail("the listening socket (fd \(socket.descriptor)) is unusable: \(error)", status: ExitCode.systemError)
+}
+
+// Block the stop signals before any thread exists, so only the main thread ever sees them.
+let signals: StopSignals
+do {
+    signals = try StopSignals.block()
+} catch {
+    fail("\(error)", status: ExitCode.systemError)
+}
+
+logger.notice("starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)")
+let stop = StopState()
+var threads = WorkerThreads()
+for number in 1...settings.threads {
+    do {
+        try threads.start(Worker(number: number, socket: socket, exchange: exchange,
+                                 maxBodyBytes: settings.maxBodyBytes, stop: stop))
+    } catch {
+        logger.critical("cannot start worker \(number): \(error)")
+        stop.fail()
+        break
+    }
+}
+
+// Wait for a stop signal (or a worker's fatal error), then for the workers to finish their
+// requests. A second signal while waiting exits at once.
+var stopSignal: CInt?
+while !stop.isStopRequested {
+    if let number = signals.wait(milliseconds: 200) {
+        stopSignal = number
+        logger.notice("stopping on \(StopSignals.name(number)); finishing requests in flight")
+        stop.requestStop()
+    }
+}
+while stop.runningWorkers > 0 {
+    if let number = signals.wait(milliseconds: 50) {
+        logger.warning("\(stopSignal == nil ? "" : "second ")\(StopSignals.name(number)): exiting without waiting for \(stop.runningWorkers) workers")
+        exit(ExitCode.software)
+    }
+}
+threads.joinAll()
+if let address = options.socket {
+    try? ListeningSocket.removeSocketFile(of: address)
+}
+logger.notice("stopped")
+exit(stop.hasFailed ? ExitCode.software : ExitCode.success)

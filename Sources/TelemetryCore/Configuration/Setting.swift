@@ -12,7 +12,7 @@ public struct Setting: Sendable, Equatable {
 public enum Settings {
     public static let dataDir = Setting(
         flag: "data-dir", environment: "CLAUDE_TELEMETRY_DATA_DIR", defaultValue: nil,
-        summary: "data directory holding users/<uuid>/ (required)")
+        summary: "data directory holding users/<uuid>/")
     public static let threads = Setting(
         flag: "threads", environment: "CLAUDE_TELEMETRY_THREADS", defaultValue: "2",
         summary: "worker threads per responder process, each with its own FastCGI request")

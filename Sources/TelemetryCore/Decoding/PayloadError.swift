@@ -6,6 +6,8 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedContentEncoding(String)
     /// The body (before or after decompression) exceeds the limit.
     case tooLarge(limit: Int, decompressed: Bool)
+    /// The body ended before its declared length, or could not be read (the client went away).
+    case incomplete(String)
     /// The compressed stream is damaged.
     case invalidCompression(String)
     /// The body is not a valid OTLP export request in its declared format.
@@ -25,6 +27,8 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
             return decompressed
                 ? "decompressed body exceeds the limit of \(limit) bytes"
                 : "body exceeds the limit of \(limit) bytes"
+        case .incomplete(let reason):
+            return "body incomplete: \(reason)"
         case .invalidCompression(let reason):
             return "compressed body is invalid: \(reason)"
         case .malformed(let format, let signal, let reason):

@@ -36,7 +36,7 @@ public struct ErrorAnswer: Equatable, Sendable {
                 self.init(status: .unsupportedMediaType, message: failure.description, rpcCode: RPCCode.invalidArgument)
             case .tooLarge:
                 self.init(status: .payloadTooLarge, message: failure.description, rpcCode: RPCCode.resourceExhausted)
-            case .invalidCompression, .malformed:
+            case .incomplete, .invalidCompression, .malformed:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
             }
         case let failure as StorageError:

@@ -10,21 +10,26 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// True when the transport stopped reading because the body exceeded its limit.
     public var bodyExceededLimit: Bool
+    /// Why the transport could not read the whole body (cut short, read error); nil when it did.
+    /// Such a request is refused: part of a batch must never be counted.
+    public var bodyIncomplete: String?
 
     public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
-                body: [UInt8] = [], bodyExceededLimit: Bool = false) {
+                body: [UInt8] = [], bodyExceededLimit: Bool = false, bodyIncomplete: String? = nil) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = Dictionary(headers.map { ($0.lowercased(), $1) }, uniquingKeysWith: { first, _ in first })
         self.body = body
         self.bodyExceededLimit = bodyExceededLimit
+        self.bodyIncomplete = bodyIncomplete
     }
 
     /// Builds a request from CGI meta-variables (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_TYPE`,
     /// `HTTP_*`, ...). Without `REQUEST_URI` (some CGI servers), `SCRIPT_NAME` + `PATH_INFO` and
     /// `QUERY_STRING` are used.
-    public init(cgi parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false) {
+    public init(cgi parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false,
+                bodyIncomplete: String? = nil) {
         var headers: [String: String] = [:]
         for (name, value) in parameters where name.hasPrefix("HTTP_") {
             headers[String(name.dropFirst(5)).replacingUnderscores.lowercased()] = value
@@ -47,7 +52,7 @@ public struct HTTPRequest: Sendable {
             query = parameters["QUERY_STRING"] ?? ""
         }
         self.init(method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
-                  body: body, bodyExceededLimit: bodyExceededLimit)
+                  body: body, bodyExceededLimit: bodyExceededLimit, bodyIncomplete: bodyIncomplete)
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

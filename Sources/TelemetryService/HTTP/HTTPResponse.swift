@@ -18,7 +18,8 @@ public struct HTTPResponse: Sendable, Equatable {
     public var cgiHeaderBlock: [UInt8] {
         var text = "Status: \(status.code) \(status.reason)\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        text += "Content-Length: \(body.count)\r\n\r\n"
+        if header("Content-Length") == nil { text += "Content-Length: \(body.count)\r\n" }
+        text += "\r\n"
         return Array(text.utf8)
     }
 

@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few system calls this module makes around libfcgi, each retried on `EINTR` where
+/// that is safe and turned into a thrown ``FastCGIError`` (after swift-nio's `Posix`).
+///
+/// Every wrapper is `@inline(never)` and reads `errno` straight after the call, before other
+/// code (retain/release, allocation) could overwrite it.
+enum SystemCall {
+    /// `fcntl(F_GETFL)`.
+    @inline(never)
+    static func statusFlags(_ descriptor: CInt) throws(FastCGIError) -> CInt {
+        while true {
+            let result = fcntl(descriptor, F_GETFL)
+            if result != -1 { return result }
+            let number = errno
+            if number == EINTR { continue }
+            throw .system(call: "fcntl(F_GETFL)", errno: number)
+        }
+    }
+
+    /// `fcntl(F_SETFL)`.
+    @inline(never)
+    static func setStatusFlags(_ descriptor: CInt, _ flags: CInt) throws(FastCGIError) {
+        while true {
+            if fcntl(descriptor, F_SETFL, flags) != -1 { return }
+            let number = errno
+            if number == EINTR { continue }
+            throw .system(call: "fcntl(F_SETFL)", errno: number)
+        }
+    }
+
+    /// `poll` on one descriptor. Returns its `revents`, 0 on timeout. `EINTR` counts as a
+    /// timeout so that the caller looks at its stop flag again.
+    @inline(never)
+    static func pollOne(_ descriptor: CInt, events: Int16, timeoutMilliseconds: CInt) throws(FastCGIError) -> Int16 {
+        var entry = pollfd(fd: descriptor, events: events, revents: 0)
+        let result = poll(&entry, 1, timeoutMilliseconds)
+        if result == -1 {
+            let number = errno
+            if number == EINTR { return 0 }
+            throw .system(call: "poll", errno: number)
+        }
+        return result == 0 ? 0 : entry.revents
+    }
+
+    /// `lstat`, or nil when nothing exists at `path`.
+    @inline(never)
+    static func fileStatus(_ path: String) throws(FastCGIError) -> stat? {
+        var information = stat()
+        if lstat(path, &information) == 0 { return information }
+        let number = errno
+        if number == ENOENT { return nil }
+        throw .system(call: "lstat(\(path))", errno: number)
+    }
+
+    /// `unlink`; a file that is already gone is fine.
+    @inline(never)
+    static func removeFile(_ path: String) throws(FastCGIError) {
+        if unlink(path) == 0 { return }
+        let number = errno
+        if number == ENOENT { return }
+        throw .system(call: "unlink(\(path))", errno: number)
+    }
+
+    /// `chmod`.
+    @inline(never)
+    static func changeMode(_ path: String, _ mode: mode_t) throws(FastCGIError) {
+        while true {
+            if chmod(path, mode) == 0 { return }
+            let number = errno
+            if number == EINTR { continue }
+            throw .system(call: "chmod(\(path))", errno: number)
+        }
+    }
+
+    /// True when something accepts connections on the Unix socket at `path`: a socket file
+    /// that refuses them is stale, left behind by a process that is gone.
+    @inline(never)
+    static func unixSocketIsLive(_ path: String) throws(FastCGIError) -> Bool {
+        #if canImport(Glibc)
+        let probe = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
+        #else
+        let probe = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        if probe == -1 {
+            let number = errno
+            throw .system(call: "socket", errno: number)
+        }
+        defer { close(probe) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            let bytes = Array(path.utf8.prefix(buffer.count - 1))
+            buffer.copyBytes(from: bytes)
+        }
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if result == 0 { return true }
+        let number = errno
+        switch number {
+        case ECONNREFUSED, ENOENT: return false
+        default: throw .system(call: "connect(\(path))", errno: number)
+        }
+    }
+
+    /// Binds a throwaway socket to `address` and releases it again. libfcgi's
+    /// `FCGX_OpenSocket` prints `bind/listen: ...` and calls `exit()` when binding fails, so
+    /// the usual failures (port taken, directory not writable) are found here first and
+    /// reported like every other error.
+    @inline(never)
+    static func checkBindable(_ address: ListenAddress) throws(FastCGIError) {
+        let domain: CInt
+        switch address {
+        case .unix: domain = AF_UNIX
+        case .tcp: domain = AF_INET
+        }
+        #if canImport(Glibc)
+        let probe = socket(domain, CInt(SOCK_STREAM.rawValue), 0)
+        #else
+        let probe = socket(domain, SOCK_STREAM, 0)
+        #endif
+        if probe == -1 {
+            let number = errno
+            throw .system(call: "socket", errno: number)
+        }
+        defer { close(probe) }
+        let result: CInt
+        switch address {
+        case .unix(let path):
+            var socketAddress = sockaddr_un()
+            socketAddress.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &socketAddress.sun_path) { buffer in
+                buffer.copyBytes(from: Array(path.utf8.prefix(buffer.count - 1)))
+            }
+            result = withUnsafePointer(to: &socketAddress) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            if result == 0 { unlink(path) }
+        case .tcp(let host, let port):
+            var reuse: CInt = 1
+            setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<CInt>.size))
+            var socketAddress = sockaddr_in()
+            socketAddress.sin_family = sa_family_t(AF_INET)
+            socketAddress.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, host, &socketAddress.sin_addr) == 1 else {
+                throw .invalidAddress(address.description, reason: "not an IPv4 address")
+            }
+            result = withUnsafePointer(to: &socketAddress) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+        if result != 0 {
+            let number = errno
+            throw .system(call: "bind(\(address))", errno: number)
+        }
+    }
+}
