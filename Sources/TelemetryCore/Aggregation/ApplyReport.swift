@@ -12,6 +12,8 @@ public struct ApplyReport: Equatable, Sendable {
     public var ignored = 0
     /// Distinct rejection reasons, the first few only.
     public private(set) var reasons: [String] = []
+    /// True when a distinct reason did not fit in ``reasons``.
+    public private(set) var reasonsOmitted = false
 
     public init() {}
 
@@ -19,7 +21,12 @@ public struct ApplyReport: Equatable, Sendable {
 
     mutating func reject(_ reason: String) {
         rejected += 1
-        if reasons.count < Self.reasonLimit && !reasons.contains(reason) { reasons.append(reason) }
+        guard !reasons.contains(reason) else { return }
+        if reasons.count < Self.reasonLimit {
+            reasons.append(reason)
+        } else {
+            reasonsOmitted = true
+        }
     }
 
     /// True when the document must be written back.
@@ -28,7 +35,7 @@ public struct ApplyReport: Equatable, Sendable {
     /// The OTLP `partialSuccess.errorMessage`, or nil when nothing was rejected.
     public func errorMessage(unit: String) -> String? {
         guard rejected > 0 else { return nil }
-        let more = rejected > 0 && reasons.count == Self.reasonLimit ? "; …" : ""
+        let more = reasonsOmitted ? "; …" : ""
         return "\(rejected) \(unit) rejected: " + reasons.joined(separator: "; ") + more
     }
 }

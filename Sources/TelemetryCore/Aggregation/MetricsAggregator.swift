@@ -51,12 +51,19 @@ public struct MetricsAggregator: Sendable {
         metricHash.combine(metric.name)
 
         switch (known.shape, metric.data) {
+        case (.sum, .sum(let sum)) where !sum.isMonotonic:
+            for _ in sum.dataPoints { report.reject("\(metric.name) must be a monotonic Sum") }
         case (.sum, .sum(let sum)):
+            // Temporality is part of the series: a sender switching to cumulative starts new series.
+            var metricHash = metricHash
+            metricHash.combine(UInt64(sum.aggregationTemporality.rawValue))
             for point in sum.dataPoints {
                 applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
                               to: &document, now: now, report: &report)
             }
         case (.histogram, .histogram(let histogram)):
+            var metricHash = metricHash
+            metricHash.combine(UInt64(histogram.aggregationTemporality.rawValue))
             for point in histogram.dataPoints {
                 let reading = HistogramReading(
                     attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
@@ -65,6 +72,8 @@ public struct MetricsAggregator: Sendable {
                                     metricHash: metricHash, to: &document, now: now, report: &report)
             }
         case (.histogram, .exponentialHistogram(let histogram)):
+            var metricHash = metricHash
+            metricHash.combine(UInt64(histogram.aggregationTemporality.rawValue))
             for point in histogram.dataPoints {
                 let reading = HistogramReading(
                     attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,

@@ -26,6 +26,7 @@ public struct TelemetryIngestor: Sendable {
             let request = try decoder.decodeMetrics(body, format: format, encoding: encoding)
             if request.resourceMetrics.isEmpty { return ApplyReport() }
             return try store.update(user) { document in
+                try checkStillExists(user)
                 let report = metrics.apply(request, to: &document, now: now)
                 return (report, report.changedDocument)
             }
@@ -33,10 +34,19 @@ public struct TelemetryIngestor: Sendable {
             let request = try decoder.decodeLogs(body, format: format, encoding: encoding)
             if request.resourceLogs.isEmpty { return ApplyReport() }
             return try store.update(user) { document in
+                try checkStillExists(user)
                 let report = logs.apply(request, to: &document, now: now)
                 return (report, report.changedDocument)
             }
         }
+    }
+}
+
+extension TelemetryIngestor {
+    /// Checked again under the user's lock: `claude-telemetry user remove` may have removed the
+    /// user between the first check and the lock, and nothing must be written for it then.
+    func checkStillExists(_ user: UserID) throws(IngestError) {
+        guard users.exists(user) else { throw .unknownUser(user) }
     }
 }
 

@@ -107,11 +107,19 @@ public struct UserStore: Sendable {
             }
         }
         _ = consume lock
-        do {
-            try FileSystem.removeDirectory(userDirectory)
-        } catch {
-            // A writer that raced us may have recreated the lock file; the user is gone anyway.
-            if error != .directoryNotEmpty { throw error.storage("remove directory", userDirectory) }
+        // A writer that was waiting for the lock may recreate `.lock` before it sees the user is
+        // gone; remove that too, a few times, rather than leave a stray directory.
+        for attempt in 0..<5 {
+            do {
+                try FileSystem.removeDirectory(userDirectory)
+                break
+            } catch {
+                guard error == .directoryNotEmpty, attempt < 4 else {
+                    throw error.storage("remove directory", userDirectory)
+                }
+                _ = try? FileSystem.removeFile(directory.lockPath(user))
+                usleep(10_000)
+            }
         }
         if configuration.durable {
             try? FileSystem.syncDirectory(directory.usersDirectory)

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+@testable import TelemetryCore
+
+@Suite("aggregate.json encoding")
+struct AggregateCodingTests {
+    static func fullDocument() throws -> AggregateDocument {
+        aggregate(metrics: [try Fixtures.metrics("metrics-delta.pb"), try Fixtures.metrics("metrics-kinds.pb"),
+                            try Fixtures.metrics("metrics-cumulative-3.pb")],
+                  logs: [try Fixtures.logs("logs.pb")])
+    }
+
+    @Test("decode(encode(document)) is the document, and encoding is deterministic")
+    func roundTrip() throws {
+        let document = try Self.fullDocument()
+        let bytes = AggregateCoding.encode(document)
+        let decoded = try AggregateCoding.decode(bytes, expectedUser: testUser, limits: AggregationLimits())
+        #expect(decoded == document)
+        #expect(AggregateCoding.encode(decoded) == bytes)
+        #expect(AggregateCoding.encode(document) == bytes)
+    }
+
+    @Test("an empty document round-trips")
+    func emptyDocument() throws {
+        let document = AggregateDocument(user: testUser)
+        let bytes = AggregateCoding.encode(document)
+        #expect(try AggregateCoding.decode(bytes, expectedUser: testUser, limits: AggregationLimits()) == document)
+        let published = try Published(bytes: bytes)
+        #expect(published.integer("totals", "totalInputTokens") == 0)
+        #expect(published.value("updatedAt") == nil)
+        #expect(published.string("sources", "tokens") == "api_request")
+    }
+
+    @Test("layout: sorted top-level keys, one line, final newline, no escaped slashes")
+    func layout() throws {
+        let bytes = AggregateCoding.encode(try Self.fullDocument())
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("{\"days\":"))
+        #expect(text.hasSuffix("}\n"))
+        #expect(text.filter { $0 == "\n" }.count == 1)
+        #expect(!text.contains("\\/"))
+        let published = try Published(bytes: bytes)
+        #expect(Set(published.root.keys) == [
+            "schemaVersion", "userId", "updatedAt", "sources", "totals", "days", "models", "tools", "events", "received", "state",
+        ])
+        #expect(published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords"])
+        #expect(published.keys("totals") == [
+            "totalSessions", "totalInputTokens", "totalOutputTokens", "totalCacheReadTokens", "totalCacheCreationTokens",
+            "totalTokenCostUsd", "totalLinesAdded", "totalLinesRemoved", "totalMinutes", "aiAssistedCommits", "prsCreated",
+            "editDecisions", "editsAccepted", "editsRejected", "totalToolCalls", "apiRequests", "apiErrors", "raw",
+        ])
+        #expect(published.keys("models", Scenario.sonnet) == [
+            "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests", "apiErrors", "raw",
+        ])
+        #expect(published.keys("tools", "Bash") == ["calls", "failures", "accepts", "rejects", "raw"])
+        // Series keys are 16 hex digits.
+        for key in published.keys("state", "series") {
+            #expect(key.count == 16 && key.allSatisfy(\.isHexDigit))
+        }
+        // Zero raw figures are left out.
+        #expect(published.object("tools", "Read", "raw")?.keys.sorted() == ["toolCalls@claude_code.tool.usage"])
+    }
+
+    @Test("published numbers are derived from raw figures only")
+    func derivedFromRaw() throws {
+        let document = aggregate(metrics: [try Fixtures.metrics("metrics-delta.pb")])
+        var text = String(decoding: AggregateCoding.encode(document), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"totalInputTokens\":1700", with: "\"totalInputTokens\":999")
+        #expect(text.contains("999"))
+        let decoded = try AggregateCoding.decode(Array(text.utf8), expectedUser: testUser, limits: AggregationLimits())
+        #expect(decoded == document)
+        #expect(try Published(decoded).integer("totals", "totalInputTokens") == 1700)
+    }
+
+    @Test("decoding refuses what it cannot trust", arguments: [
+        ("", "not a valid aggregate document"),
+        ("{}", "not a valid aggregate document (missing key"),
+        ("[1]", "not a valid aggregate document"),
+    ])
+    func refusals(text: String, reasonPrefix: String) {
+        do {
+            _ = try AggregateCoding.decode(Array(text.utf8), expectedUser: testUser, limits: AggregationLimits())
+            Issue.record("decoded \(text)")
+        } catch {
+            #expect(error.reason.hasPrefix(reasonPrefix), "\(error.reason)")
+        }
+    }
+
+    @Test("decoding refuses a wrong user, schema, figure, series key or digest list")
+    func inconsistentDocuments() throws {
+        let good = String(decoding: AggregateCoding.encode(try Self.fullDocument()), as: UTF8.self)
+        let seriesKey = try #require(try Published(bytes: Array(good.utf8)).keys("state", "series").first)
+        let other = UserID.random()
+        let cases: [(String, String)] = [
+            (good.replacingOccurrences(of: testUser.rawValue, with: other.rawValue),
+             "belongs to user \(other.rawValue), not \(testUser.rawValue)"),
+            (good.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":7"), "schemaVersion 7 is not 1"),
+            (good.replacingOccurrences(of: "\"sessions\":", with: "\"sessionz\":"), "unknown figure 'sessionz'"),
+            (good.replacingOccurrences(of: "\"\(seriesKey)\":", with: "\"zz\(seriesKey.dropFirst(2))\":"), "is not hexadecimal"),
+            (good.replacingOccurrences(of: "\"recentRecords\":\"", with: "\"recentRecords\":\"AAAA"),
+             "state.recentRecords is not base64 of 64-bit digests"),
+        ]
+        for (text, expected) in cases {
+            #expect(text != good)
+            do {
+                _ = try AggregateCoding.decode(Array(text.utf8), expectedUser: testUser, limits: AggregationLimits())
+                Issue.record("decoded a document that should say: \(expected)")
+            } catch {
+                #expect(error.reason.contains(expected), "\(error.reason)")
+            }
+        }
+    }
+
+    @Test("counts are published as rounded, clamped integers")
+    func rounding() {
+        #expect(count(1699.9999999) == 1700)
+        #expect(count(2.5) == 3)
+        #expect(count(0) == 0)
+        #expect(count(1e19) == Int64.max)
+        #expect(count(-1e19) == Int64.min)
+        #expect(count(9_007_199_254_740_992) == 9_007_199_254_740_992)
+    }
+
+    @Test("older documents without newer receive counters still decode")
+    func missingCounters() throws {
+        let decoded = try JSONDecoder().decode(ReceiveCounters.self, from: Data("{\"metricRequests\": 3}".utf8))
+        var expected = ReceiveCounters()
+        expected.metricRequests = 3
+        #expect(decoded == expected)
+    }
+
+    @Test("recent digests keep insertion order through base64")
+    func digests() throws {
+        var digests = RecentDigests(capacity: 3)
+        for value: UInt64 in [1, 2, 3, 4, UInt64.max] { digests.insert(value) }
+        #expect(digests.ordered == [3, 4, UInt64.max])
+        #expect(!digests.contains(1) && digests.contains(UInt64.max))
+        let restored = try RecentDigests(encoded: digests.encoded, capacity: 3)
+        #expect(restored.ordered == digests.ordered)
+        // A smaller capacity keeps the newest.
+        #expect(try RecentDigests(encoded: digests.encoded, capacity: 2).ordered == [4, UInt64.max])
+        #expect(throws: RecentDigestsError.self) { try RecentDigests(encoded: "AAAA", capacity: 3) }
+        #expect(throws: RecentDigestsError.self) { try RecentDigests(encoded: "not base64!", capacity: 3) }
+    }
+}
