@@ -35,10 +35,25 @@ case "decode":
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
         try measure("decode \(name)", bytes: bytes.count, iterations: 5000) {
             switch signal {
-            case .metrics: _ = try decoder.decodeMetrics(bytes, format: format)
-            case .logs: _ = try decoder.decodeLogs(bytes, format: format)
+            case .metrics: _ = try decoder.decodeMetricsBatch(bytes, format: format)
+            case .logs: _ = try decoder.decodeLogsBatch(bytes, format: format)
             }
         }
+        if format == .protobuf {
+            try measure("  (swift-protobuf messages)", bytes: bytes.count, iterations: 5000) {
+                switch signal {
+                case .metrics: _ = try decoder.decodeMetrics(bytes, format: format)
+                case .logs: _ = try decoder.decodeLogs(bytes, format: format)
+                }
+            }
+        }
+    }
+case "decode-protobuf":
+    // Only the hand-written protobuf path, for profiling.
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2] + "/metrics-delta.pb")))
+    let decoder = OTLPDecoder()
+    try measure("decode metrics-delta.pb", bytes: bytes.count, iterations: 50000) {
+        _ = try decoder.decodeMetricsBatch(bytes, format: .protobuf)
     }
 case "codec":
     // Cost of reading and writing one aggregate document of a user who has sent `COUNT` log

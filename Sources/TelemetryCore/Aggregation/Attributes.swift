@@ -1,28 +1,22 @@
-import OTLPProto
-
-typealias KeyValue = Opentelemetry_Proto_Common_V1_KeyValue
-typealias AnyValue = Opentelemetry_Proto_Common_V1_AnyValue
-
 /// Read access to an OTLP attribute list with the coercions Claude Code needs: numbers may
 /// arrive as strings (older versions), ints or doubles; booleans as `"true"`/`"false"` or bool.
 struct Attributes {
-    let list: [KeyValue]
+    let list: [OTLPAttribute]
 
-    init(_ list: [KeyValue]) { self.list = list }
+    init(_ list: [OTLPAttribute]) { self.list = list }
 
-    func value(_ key: String) -> AnyValue? {
-        for entry in list where entry.key == key { return entry.hasValue ? entry.value : nil }
+    func value(_ key: String) -> OTLPValue? {
+        for entry in list where entry.key == key { return entry.value }
         return nil
     }
 
     /// The attribute as text: strings as they are, scalars printed; nil when absent or empty.
     func string(_ key: String) -> String? {
-        guard let value = value(key), let kind = value.value else { return nil }
-        switch kind {
-        case .stringValue(let text): return text.isEmpty ? nil : text
-        case .intValue(let number): return String(number)
-        case .doubleValue(let number): return String(number)
-        case .boolValue(let flag): return flag ? "true" : "false"
+        switch value(key) {
+        case .string(let text)?: return text.isEmpty ? nil : text
+        case .int(let number)?: return String(number)
+        case .double(let number)?: return String(number)
+        case .bool(let flag)?: return flag ? "true" : "false"
         default: return nil
         }
     }
@@ -36,12 +30,12 @@ struct Attributes {
     /// The attribute as a finite number; nil when absent or an empty string.
     /// Throws when present but not a number (or NaN / infinite).
     func number(_ key: String) throws(RejectReason) -> Double? {
-        guard let value = value(key), let kind = value.value else { return nil }
         let number: Double
-        switch kind {
-        case .intValue(let int): number = Double(int)
-        case .doubleValue(let double): number = double
-        case .stringValue(let text):
+        switch value(key) {
+        case nil, .none?: return nil
+        case .int(let int)?: number = Double(int)
+        case .double(let double)?: number = double
+        case .string(let text)?:
             if text.isEmpty { return nil }
             guard let parsed = Double(text.trimmingCharacters(in: " ")) else {
                 throw RejectReason("attribute '\(key)' is not a number")
@@ -66,16 +60,15 @@ struct Attributes {
 
     /// A boolean attribute: bool, or the strings "true"/"false" (any case); nil when absent.
     func bool(_ key: String) -> Bool? {
-        guard let value = value(key), let kind = value.value else { return nil }
-        switch kind {
-        case .boolValue(let flag): return flag
-        case .stringValue(let text):
+        switch value(key) {
+        case .bool(let flag)?: return flag
+        case .string(let text)?:
             switch text.lowercased() {
             case "true", "1", "yes": return true
             case "false", "0", "no": return false
             default: return nil
             }
-        case .intValue(let number): return number != 0
+        case .int(let number)?: return number != 0
         default: return nil
         }
     }
@@ -86,27 +79,27 @@ struct Attributes {
         for entry in list {
             var hash = StableHash()
             hash.combine(entry.key)
-            if entry.hasValue { Self.combine(entry.value, into: &hash) }
+            if entry.value != .none { Self.combine(entry.value, into: &hash) }
             total = total &+ StableHash.finalize(hash.value)
         }
         return total
     }
 
-    static func combine(_ value: AnyValue, into hash: inout StableHash) {
-        switch value.value {
+    static func combine(_ value: OTLPValue, into hash: inout StableHash) {
+        switch value {
         case .none: hash.combine(0)
-        case .stringValue(let text): hash.combine(1); hash.combine(text)
-        case .boolValue(let flag): hash.combine(2); hash.combine(flag ? 1 : 0)
-        case .intValue(let number): hash.combine(3); hash.combine(UInt64(bitPattern: number))
-        case .doubleValue(let number): hash.combine(4); hash.combine(number.bitPattern)
-        case .arrayValue(let array):
+        case .string(let text): hash.combine(1); hash.combine(text)
+        case .bool(let flag): hash.combine(2); hash.combine(flag ? 1 : 0)
+        case .int(let number): hash.combine(3); hash.combine(UInt64(bitPattern: number))
+        case .double(let number): hash.combine(4); hash.combine(number.bitPattern)
+        case .array(let elements):
             hash.combine(5)
-            for element in array.values { combine(element, into: &hash) }
-            hash.combine(UInt64(array.values.count))
-        case .kvlistValue(let list):
+            for element in elements { combine(element, into: &hash) }
+            hash.combine(UInt64(elements.count))
+        case .kvlist(let list):
             hash.combine(6)
-            hash.combine(Attributes(list.values).digest)
-        case .bytesValue(let bytes): hash.combine(7); hash.combine(bytes); hash.combine(UInt64(bytes.count))
+            hash.combine(Attributes(list).digest)
+        case .bytes(let bytes): hash.combine(7); hash.combine(bytes); hash.combine(UInt64(bytes.count))
         }
     }
 }

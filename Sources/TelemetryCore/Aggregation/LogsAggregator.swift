@@ -1,6 +1,6 @@
 import OTLPProto
 
-typealias LogRecord = Opentelemetry_Proto_Logs_V1_LogRecord
+typealias LogRecord = LogsBatch.Record
 
 /// Folds an OTLP logs export (Claude Code events) into a user's aggregate. Every record is
 /// counted by event name; the known events also feed figures. Prompt text is never read.
@@ -11,8 +11,13 @@ public struct LogsAggregator: Sendable {
         self.limits = limits
     }
 
+    /// Applies a request built with the swift-protobuf message types.
     public func apply(_ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest,
                       to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+        apply(LogsBatch(request), to: &document, now: now)
+    }
+
+    public func apply(_ request: LogsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
         var report = ApplyReport()
         for resourceLogs in request.resourceLogs {
             var resourceHash = StableHash()
@@ -65,7 +70,7 @@ public struct LogsAggregator: Sendable {
     static func eventName(_ record: LogRecord, _ attributes: Attributes) -> String? {
         if !record.eventName.isEmpty { return stripPrefix(record.eventName) }
         if let name = attributes.string("event.name") { return stripPrefix(name) }
-        if case .stringValue(let body)? = record.body.value, body.hasPrefix("claude_code."), !body.contains(" ") {
+        if case .string(let body) = record.body, body.hasPrefix("claude_code."), !body.contains(" ") {
             return stripPrefix(body)
         }
         return nil
@@ -90,7 +95,7 @@ public struct LogsAggregator: Sendable {
         hash.combine(UInt64(bitPattern: Int64(record.severityNumber)))
         hash.combine(record.severityText)
         hash.combine(record.eventName)
-        if record.hasBody { Attributes.combine(record.body, into: &hash) }
+        if record.body != .none { Attributes.combine(record.body, into: &hash) }
         hash.combine(attributes.digest)
         return hash.value
     }

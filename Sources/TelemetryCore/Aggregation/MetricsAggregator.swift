@@ -1,7 +1,6 @@
 import OTLPProto
 
-typealias ExportMetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
-typealias NumberDataPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint
+typealias NumberDataPoint = MetricsBatch.NumberPoint
 
 /// Folds an OTLP metrics export into a user's aggregate with Claude Code's semantics:
 /// delta points are added, cumulative points become deltas per series (resets detected),
@@ -18,8 +17,13 @@ public struct MetricsAggregator: Sendable {
     }
 
     /// Applies every usable point of `request` to `document`; `now` stands in for a zero timestamp.
+    /// Applies a request built with the swift-protobuf message types.
     public func apply(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest,
                       to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+        apply(MetricsBatch(request), to: &document, now: now)
+    }
+
+    public func apply(_ request: MetricsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
         var report = ApplyReport()
         for resourceMetrics in request.resourceMetrics {
             var resourceHash = StableHash()
@@ -41,10 +45,10 @@ public struct MetricsAggregator: Sendable {
         return report
     }
 
-    private func apply(_ metric: Opentelemetry_Proto_Metrics_V1_Metric, scope: StableHash,
+    private func apply(_ metric: MetricsBatch.Metric, scope: StableHash,
                        to document: inout AggregateDocument, now: Timestamp, report: inout ApplyReport) {
         guard let known = KnownMetric(rawValue: metric.name) else {
-            report.ignored += Self.pointCount(metric)
+            report.ignored += metric.pointCount
             return
         }
         var metricHash = scope
@@ -56,33 +60,33 @@ public struct MetricsAggregator: Sendable {
         case (.sum, .sum(let sum)):
             // Temporality is part of the series: a sender switching to cumulative starts new series.
             var metricHash = metricHash
-            metricHash.combine(UInt64(sum.aggregationTemporality.rawValue))
+            metricHash.combine(UInt64(bitPattern: Int64(sum.aggregationTemporality)))
             for point in sum.dataPoints {
                 applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
                               to: &document, now: now, report: &report)
             }
         case (.histogram, .histogram(let histogram)):
             var metricHash = metricHash
-            metricHash.combine(UInt64(histogram.aggregationTemporality.rawValue))
+            metricHash.combine(UInt64(bitPattern: Int64(histogram.aggregationTemporality)))
             for point in histogram.dataPoints {
                 let reading = HistogramReading(
                     attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
-                    count: Double(point.count), sum: point.hasSum ? point.sum : nil, flags: point.flags)
+                    count: Double(point.count), sum: point.sum, flags: point.flags)
                 applyHistogramPoint(reading, known: known, temporality: histogram.aggregationTemporality,
                                     metricHash: metricHash, to: &document, now: now, report: &report)
             }
         case (.histogram, .exponentialHistogram(let histogram)):
             var metricHash = metricHash
-            metricHash.combine(UInt64(histogram.aggregationTemporality.rawValue))
+            metricHash.combine(UInt64(bitPattern: Int64(histogram.aggregationTemporality)))
             for point in histogram.dataPoints {
                 let reading = HistogramReading(
                     attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
-                    count: Double(point.count), sum: point.hasSum ? point.sum : nil, flags: point.flags)
+                    count: Double(point.count), sum: point.sum, flags: point.flags)
                 applyHistogramPoint(reading, known: known, temporality: histogram.aggregationTemporality,
                                     metricHash: metricHash, to: &document, now: now, report: &report)
             }
         default:
-            let points = Self.pointCount(metric)
+            let points = metric.pointCount
             let expected = known.shape == .sum ? "a monotonic Sum" : "a Histogram"
             for _ in 0..<points { report.reject("\(metric.name) must be \(expected)") }
         }
@@ -91,7 +95,7 @@ public struct MetricsAggregator: Sendable {
     // MARK: Sums
 
     private func applySumPoint(_ point: NumberDataPoint, known: KnownMetric,
-                               temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality,
+                               temporality: Int32,
                                metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
                                report: inout ApplyReport) {
         if point.flags & 1 != 0 {
@@ -100,9 +104,9 @@ public struct MetricsAggregator: Sendable {
         }
         let value: Double
         switch point.value {
-        case .asDouble(let double): value = double
-        case .asInt(let int): value = Double(int)
-        case .none:
+        case .double(let double)?: value = double
+        case .int(let int)?: value = Double(int)
+        case nil:
             report.reject("\(known.rawValue): data point has no value")
             return
         }
@@ -130,8 +134,8 @@ public struct MetricsAggregator: Sendable {
         let seriesKey = Self.seriesKey(metricHash, attributes)
         var state = document.series[seriesKey] ?? SeriesState()
         let delta: Double
-        switch temporality {
-        case .delta:
+        switch MetricsBatch.Temporality(rawValue: Int(temporality)) {
+        case .delta?:
             let pointDigest = Self.pointDigest(start: point.startTimeUnixNano, time: point.timeUnixNano)
             if state.recent.contains(pointDigest) {
                 report.duplicates += 1
@@ -142,7 +146,7 @@ public struct MetricsAggregator: Sendable {
             state.start = point.startTimeUnixNano
             state.time = point.timeUnixNano
             delta = value
-        case .cumulative:
+        case .cumulative?:
             switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano,
                                        time: point.timeUnixNano, value: value, count: 0) {
             case .stale:
@@ -174,7 +178,7 @@ public struct MetricsAggregator: Sendable {
     // MARK: Histograms
 
     struct HistogramReading {
-        var attributes: [KeyValue]
+        var attributes: [OTLPAttribute]
         var start: UInt64
         var time: UInt64
         var count: Double
@@ -183,7 +187,7 @@ public struct MetricsAggregator: Sendable {
     }
 
     private func applyHistogramPoint(_ point: HistogramReading, known: KnownMetric,
-                                     temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality,
+                                     temporality: Int32,
                                      metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
                                      report: inout ApplyReport) {
         if point.flags & 1 != 0 {
@@ -216,8 +220,8 @@ public struct MetricsAggregator: Sendable {
         var state = document.series[seriesKey] ?? SeriesState()
         var deltaCount = point.count
         var deltaSum = sum
-        switch temporality {
-        case .delta:
+        switch MetricsBatch.Temporality(rawValue: Int(temporality)) {
+        case .delta?:
             let pointDigest = Self.pointDigest(start: point.start, time: point.time)
             if state.recent.contains(pointDigest) {
                 report.duplicates += 1
@@ -225,7 +229,7 @@ public struct MetricsAggregator: Sendable {
             }
             state.recent.append(pointDigest)
             if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
-        case .cumulative:
+        case .cumulative?:
             switch Self.cumulativeStep(state: document.series[seriesKey], start: point.start, time: point.time,
                                        value: sum, count: point.count) {
             case .stale:
@@ -295,16 +299,5 @@ public struct MetricsAggregator: Sendable {
 
     static func day(_ nanoseconds: UInt64, now: Timestamp) -> String {
         (nanoseconds == 0 ? now : Timestamp(nanoseconds: nanoseconds)).day
-    }
-
-    static func pointCount(_ metric: Opentelemetry_Proto_Metrics_V1_Metric) -> Int {
-        switch metric.data {
-        case .gauge(let gauge): gauge.dataPoints.count
-        case .sum(let sum): sum.dataPoints.count
-        case .histogram(let histogram): histogram.dataPoints.count
-        case .exponentialHistogram(let histogram): histogram.dataPoints.count
-        case .summary(let summary): summary.dataPoints.count
-        case .none: 0
-        }
     }
 }

@@ -38,6 +38,49 @@ public struct OTLPDecoder: Sendable {
         try decode(try inflate(body, encoding: encoding), format: format, signal: .logs)
     }
 
+    /// Decodes a metrics export into the batch aggregation reads: protobuf with the hand-written
+    /// decoder (no intermediate messages), JSON through swift-protobuf's JSON decoder.
+    public func decodeMetricsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
+        throws(PayloadError) -> MetricsBatch
+    {
+        let plain = try inflate(body, encoding: encoding)
+        switch format {
+        case .protobuf:
+            do {
+                return try ProtobufBatchDecoder(valueDepthLimit: valueDepthLimit).metrics(plain)
+            } catch {
+                throw .malformed(format: .protobuf, signal: .metrics, reason: error.reason)
+            }
+        case .json:
+            let request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest =
+                try decode(plain, format: .json, signal: .metrics)
+            return MetricsBatch(request)
+        }
+    }
+
+    /// Decodes a logs export into the batch aggregation reads (see ``decodeMetricsBatch``).
+    public func decodeLogsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
+        throws(PayloadError) -> LogsBatch
+    {
+        let plain = try inflate(body, encoding: encoding)
+        switch format {
+        case .protobuf:
+            do {
+                return try ProtobufBatchDecoder(valueDepthLimit: valueDepthLimit).logs(plain)
+            } catch {
+                throw .malformed(format: .protobuf, signal: .logs, reason: error.reason)
+            }
+        case .json:
+            let request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest =
+                try decode(plain, format: .json, signal: .logs)
+            return LogsBatch(request)
+        }
+    }
+
+    /// Deepest `AnyValue` nesting for the hand-written decoder, in step with
+    /// ``messageDepthLimit`` (each array level is two messages deep for swift-protobuf).
+    var valueDepthLimit: Int { max(1, (messageDepthLimit - 4) / 2) }
+
     private func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8], format: PayloadFormat, signal: Signal) throws(PayloadError) -> M {
         // An empty body is an empty request in either encoding.
         if bytes.isEmpty || (format == .json && bytes.allSatisfy(Self.isJSONWhitespace)) { return M() }

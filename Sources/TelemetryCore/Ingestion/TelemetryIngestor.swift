@@ -23,7 +23,7 @@ public struct TelemetryIngestor: Sendable {
         guard users.exists(user) else { throw IngestError.unknownUser(user) }
         switch signal {
         case .metrics:
-            let request = try decoder.decodeMetrics(body, format: format, encoding: encoding)
+            let request = try decoder.decodeMetricsBatch(body, format: format, encoding: encoding)
             if request.resourceMetrics.isEmpty { return ApplyReport() }
             return try store.update(user) { document in
                 try checkStillExists(user)
@@ -31,7 +31,7 @@ public struct TelemetryIngestor: Sendable {
                 return (report, report.changedDocument)
             }
         case .logs:
-            let request = try decoder.decodeLogs(body, format: format, encoding: encoding)
+            let request = try decoder.decodeLogsBatch(body, format: format, encoding: encoding)
             if request.resourceLogs.isEmpty { return ApplyReport() }
             return try store.update(user) { document in
                 try checkStillExists(user)
