@@ -94,6 +94,19 @@ case "codec":
         _ = MetricsAggregator().apply(metricRequest, to: &document, now: .now())
     }
     let encoded = AggregateCoding.encode(document)
+    let only = arguments.count > 4 ? arguments[4] : "all"
+    if only == "decode" {
+        try measure("decode aggregate (\(count) batches)", bytes: encoded.count, iterations: 20000) {
+            _ = try AggregateCoding.decode(encoded, expectedUser: user, limits: AggregationLimits())
+        }
+        exit(0)
+    }
+    if only == "encode" {
+        measure("encode aggregate (\(count) batches)", bytes: encoded.count, iterations: 20000) {
+            _ = AggregateCoding.encode(document)
+        }
+        exit(0)
+    }
     measure("encode aggregate (\(count) batches)", bytes: encoded.count, iterations: 500) {
         _ = AggregateCoding.encode(document)
     }

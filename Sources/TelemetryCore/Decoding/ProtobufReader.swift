@@ -87,14 +87,7 @@ struct ProtobufReader {
         let count = sub.end - sub.position
         guard count > 0, let start = base.baseAddress?.advanced(by: sub.position) else { return "" }
         let utf8 = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)
-        // ASCII (nearly every OTLP key and value) needs no further validation.
-        var ascii = true
-        for byte in utf8 where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { return String(decoding: utf8, as: UTF8.self) }
-        guard let text = String(validating: utf8, as: UTF8.self) else {
+        guard let text = UTF8Text.string(utf8) else {
             throw Failure(reason: "a string field is not valid UTF-8")
         }
         return text

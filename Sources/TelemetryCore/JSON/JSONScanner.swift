@@ -82,8 +82,9 @@ struct JSONScanner {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
+                let end = position
                 let text = bytes.withUnsafeBufferPointer { buffer in
-                    String(validating: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
+                    UTF8Text.string(UnsafeBufferPointer(start: buffer.baseAddress! + start, count: end - start))
                 }
                 position += 1
                 guard let text else { throw Failure(message: "invalid UTF-8 in a string", offset: start) }
@@ -100,7 +101,7 @@ struct JSONScanner {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: decoded, as: UTF8.self) else {
+                guard let text = decoded.withUnsafeBufferPointer({ UTF8Text.string($0) }) else {
                     throw Failure(message: "invalid UTF-8 in a string", offset: start)
                 }
                 return text
