@@ -38,6 +38,11 @@ JSON = "application/json"
 # --- options -------------------------------------------------------------------------------
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "long: slow reliability variants, left out by run.sh unless asked for (run.sh BIN_DIR -m long)")
+
+
 def pytest_addoption(parser):
     group = parser.getgroup("end-to-end")
     group.addoption("--bin-dir", default=os.environ.get("E2E_BIN_DIR"), help="directory of the release binaries")
@@ -142,6 +147,8 @@ class Stack:
     root: Path
     responder_args: list[str]
     port: int = 0
+    # Extra environment for scripts/lib.sh, e.g. {"SPAWN_PROCESSES": "2"} (spawn-fcgi -F).
+    env: dict[str, str] = field(default_factory=dict)
     run: Path = field(init=False)
     data: Path = field(init=False)
 
@@ -159,7 +166,7 @@ class Stack:
                 stdout=out,
                 stderr=out,
                 timeout=timeout,
-                env=clean_env(),
+                env=clean_env(self.env),
                 cwd=REPO,
             )
 
@@ -180,6 +187,44 @@ class Stack:
     def stop(self) -> None:
         if self.run.exists():
             self._lib("stop_stack", str(self.run))
+
+    def restart(self) -> None:
+        """start_stack again on the SAME port (it stops what runs first), so clients that keep
+        sending to this port reach the new responders once nginx is back."""
+        assert self.port, "start() first"
+        with SocketOpener(self.run / "fcgi.sock"):
+            result = self._lib(
+                "start_stack", str(REPO), str(self.run), str(self.port), str(self.tools.responder),
+                str(self.data), *self.responder_args,
+            )
+        if result.returncode != 0:
+            raise RuntimeError(f"start_stack (restart) failed (exit {result.returncode}):\n{self.logs()}")
+
+    def responder_pids(self) -> list[int]:
+        """The responder processes start_stack recorded in RUN/responder.pids."""
+        path = self.run / "responder.pids"
+        if not path.exists():
+            return []
+        return [int(line) for line in path.read_text().split() if line.strip().isdigit()]
+
+    def responder_log(self) -> str:
+        path = self.run / "responder.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def assert_alive(self) -> None:
+        """No responder crashed: every recorded responder process still runs (not a zombie) and a
+        GET health check through nginx answers 200."""
+        pids = self.responder_pids()
+        assert pids, f"no responder pids recorded in {self.run / 'responder.pids'}"
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                state = "gone"
+            assert state not in ("gone", "Z", "X"), (
+                f"responder {pid} is {state}: it crashed\n{self.responder_log()[-3000:]}")
+        response = curl(f"{self.base}/metrics")
+        assert response.status == 200, f"health check answered {response.status}: {response.body[:300]!r}"
 
     def logs(self) -> str:
         parts = []
@@ -240,8 +285,8 @@ class Stack:
         return files
 
 
-def started_stack(tools: Tools, name: str, responder_args: list[str]):
-    stack = Stack(tools=tools, root=make_root(name), responder_args=responder_args)
+def started_stack(tools: Tools, name: str, responder_args: list[str], env: dict[str, str] | None = None):
+    stack = Stack(tools=tools, root=make_root(name), responder_args=responder_args, env=dict(env or {}))
     try:
         stack.start()
         yield stack

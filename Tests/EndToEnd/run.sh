@@ -3,6 +3,9 @@
 # driven by the real OpenTelemetry Python SDK and by curl.
 #
 #   Tests/EndToEnd/run.sh BIN_DIR [pytest arguments...]
+#   Tests/EndToEnd/run.sh BIN_DIR -m long      # only the long reliability variants
+#
+# Without a -m argument, tests marked `long` are left out (-m "not long").
 #
 # BIN_DIR holds the release binaries claude-telemetry-fcgi and claude-telemetry, e.g.
 #   swift build -c release --scratch-path .build-e2e && Tests/EndToEnd/run.sh "$(swift build -c release --scratch-path .build-e2e --show-bin-path)"
@@ -116,8 +119,17 @@ export E2E_PROTO_PYTHON="$VENV_DIR/proto/bin/python"
 export E2E_JSON_PYTHON="$VENV_DIR/json/bin/python"
 export PYTHONDONTWRITEBYTECODE=1
 
+# Tests marked `long` (bigger reliability variants) run only when asked for: any -m given
+# here replaces the default, e.g. `run.sh BIN_DIR -m long` or `run.sh BIN_DIR -m ""` for all.
+marker=(-m "not long")
+for argument in "$@"; do
+  case "$argument" in
+    -m|-m*|--markexpr|--markexpr=*) marker=() ;;
+  esac
+done
+
 cd "$ROOT"
 status=0
 "$E2E_PROTO_PYTHON" -m pytest -p no:cacheprovider --rootdir "$ROOT/Tests/EndToEnd" \
-  "$ROOT/Tests/EndToEnd" "$@" || status=$?
+  "$ROOT/Tests/EndToEnd" "${marker[@]}" "$@" || status=$?
 exit "$status"

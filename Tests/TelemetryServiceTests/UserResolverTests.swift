@@ -44,3 +44,19 @@ struct UserResolverTests {
         }
     }
 }
+
+@Suite("User resolution from repeated parameters")
+struct RepeatedUserParameterTests {
+    let user = "123e4567-e89b-42d3-a456-426614174000"
+    let other = "00000000-0000-4000-8000-000000000001"
+
+    @Test("?user=A&user=B is refused; a repeated equal value is fine")
+    func repeated() throws {
+        let twice = HTTPRequest(method: "POST", path: "/", query: "user=\(user)&user=\(other)")
+        #expect(throws: UserResolver.Failure.conflicting(["the user query parameter", "another user query parameter"])) {
+            try UserResolver.resolve(pathUser: nil, queryUser: user, request: twice)
+        }
+        let same = HTTPRequest(method: "POST", path: "/", query: "user=\(user)&user=\(user)/v1/metrics")
+        #expect(try UserResolver.resolve(pathUser: nil, queryUser: user, request: same).rawValue == user)
+    }
+}

@@ -119,6 +119,8 @@ public struct OTLPDecoder: Sendable {
         case JSONDecodingError.unrecognizedEnumValue: return "unknown enum value"
         case JSONDecodingError.conflictingOneOf: return "two values given for one field (e.g. asDouble and asInt)"
         case JSONDecodingError.failure: return "invalid JSON"
+        // swift-protobuf also reports a number that overflows a double (1e400) this way.
+        case JSONDecodingError.invalidUTF8: return "a string is not valid UTF-8, or a number is out of range"
         default:
             return String(describing: error)
         }

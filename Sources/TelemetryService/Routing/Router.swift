@@ -50,13 +50,16 @@ public struct Router: Sendable {
 
     /// The percent-decoded value of the first `name=` parameter of a query string.
     static func queryValue(_ name: String, in query: String) -> String? {
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+        queryValues(name, in: query).first
+    }
+
+    /// Every percent-decoded value of `name=` parameters, in order.
+    static func queryValues(_ name: String, in query: String) -> [String] {
+        query.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if percentDecoded(parts[0]) == name {
-                return parts.count > 1 ? percentDecoded(parts[1]) : ""
-            }
+            guard percentDecoded(parts[0]) == name else { return nil }
+            return parts.count > 1 ? percentDecoded(parts[1]) : ""
         }
-        return nil
     }
 
     static func percentDecoded(_ text: Substring) -> String {

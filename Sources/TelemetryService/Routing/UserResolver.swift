@@ -25,6 +25,14 @@ public enum UserResolver {
         var candidates: [(place: String, value: String)] = []
         if let pathUser { candidates.append(("the path", pathUser)) }
         if let queryUser { candidates.append(("the user query parameter", queryUser)) }
+        // `?user=A&user=B` names two users: refuse rather than pick one. (The last value may carry
+        // the `/v1/<signal>` an SDK appended; the router already removed it from `queryUser`.)
+        for extra in Router.queryValues("user", in: request.query).dropFirst() {
+            let trimmed = Signal.allCases.reduce(extra) { value, signal in
+                value.hasSuffix("/v1/" + signal.rawValue) ? String(value.dropLast(4 + signal.rawValue.count)) : value
+            }
+            candidates.append(("another user query parameter", trimmed))
+        }
         if let header = request.header("x-user-id") {
             candidates.append(("the X-User-Id header", header.trimmingCharacters(in: " ")))
         }
