@@ -68,7 +68,7 @@ start_stack() {
   RESPONDER_LOG="$run/responder.log" spawn-fcgi -s "$run/fcgi.sock" -M 0660 "${owner[@]}" \
     -F "${SPAWN_PROCESSES:-1}" -P "$run/spawn-fcgi.pid" \
     -- /bin/sh -c 'exec "$0" "$@" 2>>"$RESPONDER_LOG"' "$binary" --data-dir "$data" "$@" >/dev/null
-  # spawn-fcgi -P records one pid; remember every responder process for stop_stack.
+  # Remember every responder process (the exec'd shells) for stop_stack.
   sleep 0.2
   pgrep -f -- "$binary --data-dir $data" > "$run/responder.pids" || true
   "$(nginx_binary)" -c "$run/nginx.conf" -g "daemon on;" 2>>"$run/nginx-error.log"

@@ -2,8 +2,8 @@
 # The second of the README's two commands: runs every test on a fresh Debian machine.
 #   1. installs what is missing (libfcgi-dev, nginx, spawn-fcgi, curl, python3-venv, ...),
 #   2. unit tests of the core and the request handling (swift test, Swift Testing),
-#   3. a release build and the end-to-end suite: real nginx + spawn-fcgi on 127.0.0.1 driven
-#      by the real OpenTelemetry Python SDK (Tests/EndToEnd).
+#   3. a release build, the deployment suite (Tests/Deployment) and the end-to-end suite: real
+#      nginx + spawn-fcgi on 127.0.0.1 driven by the real OpenTelemetry Python SDK (Tests/EndToEnd).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -22,5 +22,9 @@ echo "== release build"
 swift build -c release --product claude-telemetry-fcgi
 swift build -c release --product claude-telemetry
 
-echo "== end-to-end suite (nginx + spawn-fcgi + OpenTelemetry Python SDK)"
+echo "== deployment suite (existing nginx, systemd units, Apache CGI and mod_fcgid, spawn-fcgi)"
+Tests/Deployment/run.sh "$repo/.build/release"
+
+# Last, so that its summary closes the output.
+echo "== end-to-end suite (nginx + spawn-fcgi + OpenTelemetry Python SDK, reliability, hostile input)"
 Tests/EndToEnd/run.sh "$repo/.build/release"

@@ -30,9 +30,35 @@ struct ResponderOptions {
         ("socket-mode", "OCTAL", "permissions of a --socket Unix socket file (default 0\(String(defaultSocketMode, radix: 8)))"),
     ]
 
+    /// `%XX` escapes decoded, as a CGI server decodes search words before passing them.
+    static func percentDecoded(_ word: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(word.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Parses `arguments` (without the program name). Throws ``UsageError`` with a message
     /// that names the offending flag or setting.
     static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> Parsed {
+        // Started as CGI, a query without '=' (`…/metrics?probe`) also arrives as trailing
+        // command-line words (RFC 3875 §4.4). They are not options: the query is read from the
+        // environment, so those words are dropped.
+        var arguments = arguments
+        if environment["GATEWAY_INTERFACE"] != nil, let query = environment["QUERY_STRING"], !query.isEmpty,
+           !query.contains("=") {
+            let words = query.split(separator: "+", omittingEmptySubsequences: false).map(Self.percentDecoded)
+            if arguments.count >= words.count, Array(arguments.suffix(words.count)) == words {
+                arguments.removeLast(words.count)
+            }
+        }
         let settingFlags = Set(Settings.all.map(\.flag))
         let ownFlags = Set(listeningOptions.map(\.flag))
         var values: [String: String] = [:]
