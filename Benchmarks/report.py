@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Prints the benchmark's table (Markdown) from the raw results Benchmarks/run.sh collected.
+
+    report.py RESULTS_DIR > results.md
+"""
+
+import glob
+import json
+import os
+import re
+import sys
+
+RESULTS = sys.argv[1]
+MiB = 1024.0  # kB per MiB (VmRSS is in kB)
+
+
+def path(name):
+    return os.path.join(RESULTS, name)
+
+
+def load(name):
+    try:
+        with open(path(name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def storage(name):
+    try:
+        text = open(path("storage-%s.txt" % name)).read()
+    except OSError:
+        return None
+    match = re.search(r"ops_per_s=([\d.]+)", text)
+    return float(match.group(1)) if match else None
+
+
+machine = {}
+for line in open(path("machine.txt")):
+    if "=" in line:
+        key, value = line.rstrip("\n").split("=", 1)
+        machine[key] = value
+
+
+def fmt_rate(value):
+    return "—" if value is None else "{:,.0f}".format(value)
+
+
+def fmt_ratio(a, b):
+    if a is None or not b:
+        return "—"
+    return "%.0f %%" % (100.0 * a / b)
+
+
+def verdict(ok):
+    return "—" if ok is None else ("**PASS**" if ok else "**FAIL**")
+
+
+def valid(name):
+    """(rps or None, note) of a product run; figures only count with 0 errors and every
+    request written."""
+    result = load(name + ".json")
+    if result is None:
+        return None, "not run"
+    notes = []
+    if result["non200"]:
+        notes.append("%d non-200 (%s)" % (result["non200"], result["statuses"]))
+    if result["socket_errors"] or result["timeouts"]:
+        notes.append("%d socket errors, %d timeouts" % (result["socket_errors"], result["timeouts"]))
+    if result["partial"]:
+        notes.append("%d partial successes" % result["partial"])
+    written = load(name + ".written.json")
+    if written is not None and not written["consistent"]:
+        notes.append("%d requests written for %d answered 200 (replays?)" % (written["written"], written["ok"]))
+    if notes:
+        return None, "INVALID: " + "; ".join(notes)
+    return result["rps"], ""
+
+
+def cpu_cells(name):
+    """("responder / nginx / wrk µs", "busy % (others %)") of a wrk run."""
+    c = load(name + ".cpu.json")
+    if not c:
+        return ("—", "—")
+    return ("%.0f / %.0f / %.0f µs" % (c["responder_us"], c["nginx_us"], c["wrk_us"]),
+            "%.0f %% (%.0f %%)" % (c["machine_busy_pct"], c["others_pct"]))
+
+
+def best(*values):
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+http_post = {p: load("ceiling-post-p%d.json" % p) for p in (1, 2)}
+http_get = {p: load("ceiling-get-p%d.json" % p) for p in (1, 2)}
+post_ceiling = best(*(r["rps"] for r in http_post.values() if r))
+get_ceiling = best(*(r["rps"] for r in http_get.values() if r))
+storage_ceiling = {
+    ("fast", 1000): best(storage("fast-u1000-p1"), storage("fast-u1000-p2"), storage("fast-u1000-p4")),
+    ("durable", 1000): best(storage("durable-u1000-p1"), storage("durable-u1000-p2"), storage("durable-u1000-p4")),
+    ("fast", 1): storage("fast-u1-p2"),
+    ("durable", 1): storage("durable-u1-p2"),
+}
+
+out = []
+w = out.append
+w("# claude-telemetry benchmark (%s run, %s)" % (machine.get("mode", "?"), machine.get("date", "?")))
+w("")
+w("Machine: %s CPUs (%s), %s RAM, data on %s, %s, nginx %s, %s, wrk %s. Load average before %s, after %s."
+  % (machine.get("nproc"), machine.get("cpu"), machine.get("memory"), machine.get("fs"), machine.get("kernel"),
+     machine.get("nginx"), machine.get("swift"), machine.get("wrk"), machine.get("load_before"),
+     machine.get("load_after")))
+w("")
+w("Product: claude-telemetry-fcgi behind nginx (nginx/nginx-local.conf.in, 1 worker) under spawn-fcgi; "
+  "processes x threads: fast %s, durable %s. wrk -c %s -t %s, every request a distinct batch "
+  "(pool of %s bodies: %s)."
+  % (machine.get("config_fast"), machine.get("config_durable"), machine.get("connections"),
+     machine.get("wrk_threads"), machine.get("pool_size"),
+     open(path("pool.txt")).read().strip().splitlines()[0].split(":", 1)[-1].strip()
+     if os.path.exists(path("pool.txt")) else "?"))
+w("")
+
+# ---------------------------------------------------------------- main table
+w("## Product against ceilings")
+w("")
+w("| measurement | product | ceiling | product / ceiling | goal | result |")
+w("|---|---:|---:|---:|---|---|")
+for mode in ("fast", "durable"):
+    for users in (1000, 1):
+        name = "product-%s-u%d" % (mode, users)
+        rps, note = valid(name)
+        ceiling = storage_ceiling[(mode, users)]
+        label = "POST %s, %d user%s (req/s)" % (mode, users, "s" if users > 1 else "")
+        if users == 1000:
+            goal = ">= 70 % of the storage ceiling"
+            ok = None if rps is None or ceiling is None else rps >= 0.7 * ceiling
+            if rps is None:
+                ok = False
+        else:
+            goal, ok = "(none: one user's lock serialises everything)", None
+        w("| %s | %s%s | storage %s %s | %s | %s | %s |"
+          % (label, fmt_rate(rps), (" " + note) if note else "", mode, fmt_rate(ceiling),
+             fmt_ratio(rps, ceiling), goal, verdict(ok)))
+        w("|   same, against the empty responder | | HTTP POST %s | %s | (information) | |"
+          % (fmt_rate(post_ceiling), fmt_ratio(rps, post_ceiling)))
+get = load("product-get.json")
+get_rps = get["rps"] if get and not get["non200"] else None
+w("| GET health %s (req/s) | %s | empty GET %s | %s | >= 70 %% of the empty responder | %s |"
+  % ("/api/v1/integrations/claude/metrics", fmt_rate(get_rps), fmt_rate(get_ceiling),
+     fmt_ratio(get_rps, get_ceiling), verdict(get_rps is not None and get_ceiling and get_rps >= 0.7 * get_ceiling)))
+fast = load("product-fast-u1000.json")
+empty = http_post.get(2) or http_post.get(1)
+if fast:
+    w("| latency p50 / p99, POST fast, 1000 users, %s connections | %.2f / %.2f ms | empty POST %.2f / %.2f ms | | p99 <= 5 ms | %s |"
+      % (machine.get("connections"), fast["p50_ms"], fast["p99_ms"], empty["p50_ms"] if empty else 0,
+         empty["p99_ms"] if empty else 0, verdict(fast["p99_ms"] <= 5.0 and valid("product-fast-u1000")[0] is not None)))
+fast1 = load("product-fast-u1.json")
+if fast1:
+    w("| latency p50 / p99, POST fast, 1 user | %.2f / %.2f ms | | | (information) | |" % (fast1["p50_ms"], fast1["p99_ms"]))
+
+# decode: the best of the rounds, per line (the swift-protobuf lines are named after the file above them)
+decode, seen = [], {}
+try:
+    current = ""
+    for line in open(path("decode.txt")):
+        match = re.match(r"^(\s*)(.+?)\s+([\d.]+) us/batch\s+([\d.]+) MB/s\s+\((\d+) bytes", line)
+        if not match:
+            continue
+        label = match.group(2).strip()
+        if label.startswith("decode "):
+            current = label
+        else:
+            label = current + " " + label
+        entry = (label, float(match.group(3)), float(match.group(4)), int(match.group(5)))
+        if label not in seen:
+            seen[label] = len(decode)
+            decode.append(entry)
+        elif entry[2] > decode[seen[label]][2]:
+            decode[seen[label]] = entry
+except OSError:
+    pass
+last_file = None
+for label, us, mbs, size in decode:
+    if label.startswith("decode ") and " " not in label[len("decode "):]:
+        last_file = label[len("decode "):]
+        if last_file.endswith(".pb"):
+            w("| decode %s (%d B), hand-written protobuf path | %.0f MB/s, %.1f µs/batch | | | >= 200 MB/s | %s |"
+              % (last_file, size, mbs, us, verdict(mbs >= 200)))
+        else:
+            w("| decode %s (%d B) | %.0f MB/s, %.1f µs/batch | | | (information) | |" % (last_file, size, mbs, us))
+
+# RSS
+samples = []
+try:
+    for line in open(path("rss.tsv")):
+        label, requests, pid, rss, hwm = line.split()
+        samples.append((label, int(requests), int(pid), int(rss or 0), int(hwm or 0)))
+except OSError:
+    pass
+pids = sorted({s[2] for s in samples})
+if samples:
+    final = {pid: [s for s in samples if s[2] == pid][-1] for pid in pids}
+    first = {pid: ([s for s in samples if s[2] == pid and s[1] > 0] or [s for s in samples if s[2] == pid])[0]
+             for pid in pids}
+    peak = max(final[p][4] for p in pids) / MiB
+    rss_end = max(final[p][3] for p in pids) / MiB
+    growth = max((final[p][3] - first[p][3]) / MiB for p in pids)
+    total = final[pids[0]][1]
+    target = int(machine.get("rss_target", "0") or 0)
+    w("| peak RSS (VmHWM) per process after %s requests | %.1f MiB | | | <= 30 MiB | %s |"
+      % ("{:,}".format(total), peak, verdict(peak <= 30)))
+    reached = total >= 0.95 * target
+    w("| RSS (VmRSS) per process at the end; growth since the first sample | %.1f MiB; %+.1f MiB | | | flat (<= 2 MiB growth) over %s requests | %s |"
+      % (rss_end, growth, "{:,}".format(target), verdict(growth <= 2.0 and reached)
+         + ("" if reached else " (only %s requests in the time allowed)" % "{:,}".format(total))))
+w("")
+
+# ---------------------------------------------------------------- details
+w("## Ceilings")
+w("")
+w("| ceiling | req/s or ops/s | p50 / p99 | CPU per request: empty responder / nginx / wrk | machine busy (others) |")
+w("|---|---:|---|---|---|")
+for p in (1, 2):
+    for kind, table in (("GET", http_get), ("POST (pool bodies, discarded)", http_post)):
+        r = table.get(p)
+        if r:
+            name = "ceiling-%s-p%d" % ("get" if kind == "GET" else "post", p)
+            w("| empty FastCGI responder (C, libfcgi), %d process%s, %s | %s | %.2f / %.2f ms | %s | %s |"
+              % (p, "es" if p > 1 else "", kind, fmt_rate(r["rps"]), r["p50_ms"], r["p99_ms"], cpu_cells(name)[0],
+                 cpu_cells(name)[1]))
+for mode in ("fast", "durable"):
+    for name, label in (("u1000-p1", "1000 users, 1 process"), ("u1000-p2", "1000 users, 2 processes (disjoint users)"),
+                        ("u1000-p4", "1000 users, 4 processes (disjoint users)"),
+                        ("u1-p2", "1 user, 2 processes (contending for its lock)")):
+        w("| storage loop (C) %s, 4 KiB file, %s | %s | | | |" % (mode, label, fmt_rate(storage("%s-%s" % (mode, name)))))
+doc = machine.get("doc_bytes")
+for mode in ("fast", "durable"):
+    value = storage("%s-u1000-p2-doc" % mode)
+    if value is not None:
+        w("| storage loop (C) %s, %s B file (median product document after the fast run), 1000 users, 2 processes | %s | | | |"
+          % (mode, doc, fmt_rate(value)))
+w("")
+
+w("## Product runs")
+w("")
+w("| run | req/s | p50 / p90 / p99 / max ms | non-200 | partial | written / answered 200 | aggregate.json median / max | CPU per request: responder / nginx / wrk | machine busy (others) |")
+w("|---|---:|---|---:|---:|---|---|---|---|")
+names = ["product-fast-u1000", "product-fast-u1", "product-durable-u1000", "product-durable-u1", "product-get"]
+names += sorted(n for n in (os.path.basename(p)[:-len(".json")] for p in glob.glob(path("sweep-*.json"))) if "." not in n)
+for name in names:
+    r = load(name + ".json")
+    if not r:
+        continue
+    written = load(name + ".written.json")
+    wtext = "%d / %d%s" % (written["written"], written["ok"], "" if written["consistent"] else " MISMATCH") if written else "—"
+    sizes = "%s / %s B" % ("{:,}".format(written["median_bytes"]), "{:,}".format(written["max_bytes"])) if written else "—"
+    w("| %s | %s | %.2f / %.2f / %.2f / %.1f | %d%s | %d | %s | %s | %s | %s |"
+      % ((name, fmt_rate(r["rps"]), r["p50_ms"], r["p90_ms"], r["p99_ms"], r["max_ms"], r["non200"],
+         (" (%s)" % r["statuses"]) if r["statuses"] else "", r["partial"], wtext, sizes) + cpu_cells(name)))
+w("")
+
+if samples:
+    w("## RSS of the responder processes (fast mode, 1000 users)")
+    w("")
+    w("| after requests | " + " | ".join("pid %d VmRSS / VmHWM" % p for p in pids) + " | req/s in the segment |")
+    w("|---:|" + "---|" * len(pids) + "---:|")
+    for label in dict.fromkeys(s[0] for s in samples):
+        row = [s for s in samples if s[0] == label]
+        by_pid = {s[2]: s for s in row}
+        seg = load("rss-%s.json" % label.split("-")[-1]) if label.startswith("segment-") else None
+        w("| %s | " % "{:,}".format(row[0][1]) + " | ".join(
+            "%.1f / %.1f MiB" % (by_pid[p][3] / MiB, by_pid[p][4] / MiB) if p in by_pid else "—" for p in pids)
+          + " | %s |" % (fmt_rate(seg["rps"]) + ("" if not seg["non200"] else " (%d non-200)" % seg["non200"]) if seg else "—"))
+    w("")
+
+if decode:
+    w("## Decode (telemetry-bench decode Tests/TelemetryCoreTests/Fixtures, best of the rounds)")
+    w("")
+    w("| what | µs/batch | MB/s |")
+    w("|---|---:|---:|")
+    for label, us, mbs, size in decode:
+        w("| %s | %.1f | %.0f |" % (label, us, mbs))
+    w("")
+
+print("\n".join(out))
