@@ -302,7 +302,11 @@ public enum AggregateCoding {
                 try scanner.beginArray()
                 while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
             case "seriesClock":
-                document.seriesClock = try scanner.unsigned()
+                // Incremented on every series update: a value near 2^64 (only a damaged or edited
+                // file has one) would overflow on the next update and stop the receiver.
+                let clock = try scanner.unsigned()
+                guard clock < 1 << 53 else { throw AggregateCodingError(reason: "state.seriesClock \(clock) is out of range") }
+                document.seriesClock = clock
             case "recentRecords":
                 let text = try scanner.string()
                 do {
@@ -316,7 +320,7 @@ public enum AggregateCoding {
                     guard name.utf8.count <= 16, let id = UInt64(name, radix: 16) else {
                         throw AggregateCodingError(reason: "series key '\(name)' is not hexadecimal")
                     }
-                    document.series[id] = try readSeries(&scanner)
+                    document.series[id] = try readSeries(&scanner, name: name)
                 }
             default:
                 try scanner.skipValue()
@@ -327,7 +331,7 @@ public enum AggregateCoding {
         }
     }
 
-    private static func readSeries(_ scanner: inout JSONScanner) throws -> SeriesState {
+    private static func readSeries(_ scanner: inout JSONScanner, name: String) throws -> SeriesState {
         var state = SeriesState()
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
@@ -342,6 +346,13 @@ public enum AggregateCoding {
                 while try scanner.nextElement() { state.recent.append(try scanner.unsigned()) }
             default: try scanner.skipValue()
             }
+        }
+        // The aggregator only ever stores readings in this range; the next cumulative delta is
+        // computed from them, so an out-of-range one (a damaged file) would add an unbounded
+        // amount, up to infinity, which would make the document unwritable.
+        let plausible = 0...MetricsAggregator.largestPlausibleValue
+        guard plausible.contains(state.value), plausible.contains(state.count) else {
+            throw AggregateCodingError(reason: "state.series.\(name): value or count out of range")
         }
         return state
     }
