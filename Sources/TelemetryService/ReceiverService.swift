@@ -6,12 +6,17 @@ public struct ReceiverService: Sendable {
     public let configuration: ServiceConfiguration
     private let router = Router()
     private let ingestor: TelemetryIngestor
+    /// The health answers never change while the process runs: encoded once.
+    private let health: [Signal: HTTPResponse]
 
     public init(configuration: ServiceConfiguration) {
         self.configuration = configuration
         ingestor = TelemetryIngestor(
             directory: configuration.dataDirectory, configuration: configuration.store, limits: configuration.limits,
             decoder: OTLPDecoder(maxBodyBytes: configuration.maxBodyBytes))
+        health = Dictionary(uniqueKeysWithValues: Signal.allCases.map { signal in
+            (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
+        })
     }
 
     public static let allowedMethods = ["GET", "HEAD", "POST"]
@@ -42,7 +47,7 @@ public struct ReceiverService: Sendable {
         switch request.method {
         case "GET", "HEAD":
             summary.route = "health/\(signal.rawValue)"
-            return HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response
+            return health[signal]!
         case "POST":
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
         default:
