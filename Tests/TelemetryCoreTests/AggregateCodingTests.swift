@@ -98,7 +98,7 @@ struct AggregateCodingTests {
             (good.replacingOccurrences(of: "\"sessions\":", with: "\"sessionz\":"), "unknown figure 'sessionz'"),
             (good.replacingOccurrences(of: "\"\(seriesKey)\":", with: "\"zz\(seriesKey.dropFirst(2))\":"), "is not hexadecimal"),
             (good.replacingOccurrences(of: "\"recentRecords\":\"", with: "\"recentRecords\":\"AAAA"),
-             "state.recentRecords is not base64 of 64-bit digests"),
+             "state.recentRecords is not base64 of 12-byte digest entries"),
         ]
         for (text, expected) in cases {
             #expect(text != good)

@@ -179,3 +179,40 @@ struct BoundsTests {
         #expect(AggregateDocument.truncated(text, toUTF8Bytes: limit) == expected)
     }
 }
+
+@Suite("Idle replay state is forgotten")
+struct IdleStateTests {
+    @Test("log-record digests older than the replay window are dropped; younger ones still catch replays")
+    func recordWindowByAge() {
+        var document = AggregateDocument(user: testUser)
+        let aggregator = LogsAggregator()
+        let first = logsRequest([eventRecord("compaction", [], time: Scenario.at(1))])
+        let second = logsRequest([eventRecord("compaction", [], time: Scenario.at(2))])
+        _ = aggregator.apply(first, to: &document, now: Timestamp(seconds: 1_000_000))
+        _ = aggregator.apply(second, to: &document, now: Timestamp(seconds: 1_000_000 + 3000))
+        #expect(document.recentRecords.ring.count == 2)
+        // 3601 s after the first: the first digest is gone, the second (601 s old) is kept.
+        let replay = aggregator.apply(second, to: &document, now: Timestamp(seconds: 1_000_000 + 3601))
+        #expect(replay.duplicates == 1)
+        #expect(document.recentRecords.ring.count == 1)
+    }
+
+    @Test("delta series are forgotten after the replay window, cumulative ones after a week")
+    func seriesByAge() {
+        var document = AggregateDocument(user: testUser)
+        let aggregator = MetricsAggregator()
+        let attributes = [kv("type", "input"), kv("model", Scenario.sonnet)]
+        let delta = metricsRequest([sumMetric(MetricName.tokenUsage, [numberPoint(attributes, 5)])])
+        let cumulative = metricsRequest([sumMetric(MetricName.commitCount, [numberPoint([], 2)], temporality: .cumulative)])
+        let start: UInt64 = 1_800_000_000
+        _ = aggregator.apply(delta, to: &document, now: Timestamp(seconds: start))
+        _ = aggregator.apply(cumulative, to: &document, now: Timestamp(seconds: start))
+        #expect(document.rememberedSeries == 2)
+        let later = metricsRequest([sumMetric(MetricName.pullRequestCount, [numberPoint([], 1)])])
+        _ = aggregator.apply(later, to: &document, now: Timestamp(seconds: start + 3601))
+        #expect(document.rememberedSeries == 2)  // the cumulative one and the new delta one
+        _ = aggregator.apply(metricsRequest([sumMetric(MetricName.pullRequestCount, [numberPoint([], 1, time: Scenario.at(600))])]),
+                             to: &document, now: Timestamp(seconds: start + 8 * 86_400))
+        #expect(document.rememberedSeries == 1)
+    }
+}

@@ -230,6 +230,7 @@ public enum AggregateCoding {
             if state.start != 0 { w.key("s"); w.unsigned(state.start) }
             if state.time != 0 { w.key("t"); w.unsigned(state.time) }
             if state.value != 0 { w.key("v"); w.number(state.value) }
+            if state.seen != 0 { w.key("w"); w.unsigned(state.seen) }
             w.endObject()
         }
         w.endObject()
@@ -312,7 +313,7 @@ public enum AggregateCoding {
                 do {
                     document.recentRecords = try RecentDigests(encoded: text, capacity: limits.recentRecords)
                 } catch {
-                    throw AggregateCodingError(reason: "state.recentRecords is not base64 of 64-bit digests")
+                    throw AggregateCodingError(reason: "state.recentRecords is not base64 of 12-byte digest entries")
                 }
             case "series":
                 try scanner.beginObject()
@@ -341,6 +342,7 @@ public enum AggregateCoding {
             case "v": state.value = try scanner.double()
             case "c": state.count = try scanner.double()
             case "o": state.touched = try scanner.unsigned()
+            case "w": state.seen = try scanner.unsigned()
             case "r":
                 try scanner.beginArray()
                 while try scanner.nextElement() { state.recent.append(try scanner.unsigned()) }

@@ -66,13 +66,30 @@ extension AggregateDocument {
 
     /// Records that a series was updated now, evicting the least recently seen series when
     /// the bound is exceeded.
-    mutating func touchSeries(_ key: UInt64, _ state: SeriesState, limits: AggregationLimits) {
+    mutating func touchSeries(_ key: UInt64, _ state: SeriesState, now: Timestamp, limits: AggregationLimits) {
         var updated = state
         seriesClock += 1
         updated.touched = seriesClock
+        updated.seen = now.seconds
         series[key] = updated
-        if series.count > limits.series, let oldest = series.min(by: { $0.value.touched < $1.value.touched })?.key {
-            series.removeValue(forKey: oldest)
+        if series.count > limits.series {
+            // Evict an eighth at once, so a flood of new series costs one sort per many points
+            // rather than a full scan per point.
+            let excess = series.count - (limits.series - limits.series / 8)
+            for (id, _) in series.sorted(by: { $0.value.touched < $1.value.touched }).prefix(excess) {
+                series.removeValue(forKey: id)
+            }
+        }
+    }
+
+    /// Forgets idle series: delta series (no cumulative reading) once they are older than the
+    /// replay window, cumulative series after ``AggregationLimits/cumulativeSeriesSeconds``.
+    mutating func forgetIdleSeries(now: Timestamp, limits: AggregationLimits) {
+        let nowSeconds = now.seconds
+        series = series.filter { _, state in
+            let idle = nowSeconds &- min(nowSeconds, state.seen)
+            let cumulative = state.value != 0 || state.count != 0
+            return idle <= (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds)
         }
     }
 }

@@ -17,6 +17,13 @@ public struct AggregationLimits: Sendable, Equatable {
     public var recentPointsPerSeries: Int = 8
     /// Digests of recently applied log records remembered, for replay detection.
     public var recentRecords: Int = 4096
+    /// How long replay-detection state is kept after it was last used, in seconds of receive
+    /// time: digests of log records, and the state of delta series. Exporters retry a batch
+    /// within minutes; an hour leaves a wide margin.
+    public var replayWindowSeconds: UInt64 = 3600
+    /// How long a cumulative series' last reading is kept after it was last updated. A series
+    /// that reappears later counts its whole running total again.
+    public var cumulativeSeriesSeconds: UInt64 = 7 * 86_400
     /// Longest model / tool / event name kept, in UTF-8 bytes; longer names are cut.
     public var nameBytes: Int = 128
 

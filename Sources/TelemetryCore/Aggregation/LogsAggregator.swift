@@ -31,6 +31,7 @@ public struct LogsAggregator: Sendable {
                 }
             }
         }
+        document.recentRecords.prune(receivedBefore: now.seconds &- min(now.seconds, limits.replayWindowSeconds))
         document.received.logRequests += 1
         document.received.logRecordsApplied += report.applied
         document.received.logRecordsRejected += report.rejected
@@ -61,7 +62,7 @@ public struct LogsAggregator: Sendable {
             document.add(figure, amount, to: target, limits: limits)
         }
         document.countEvent(name ?? "(no event name)", limits: limits)
-        document.recentRecords.insert(digest)
+        document.recentRecords.insert(digest, at: now.seconds)
         report.applied += 1
     }
 

@@ -37,6 +37,7 @@ public struct MetricsAggregator: Sendable {
                 }
             }
         }
+        if report.changedDocument { document.forgetIdleSeries(now: now, limits: limits) }
         document.received.metricRequests += 1
         document.received.dataPointsApplied += report.applied
         document.received.dataPointsRejected += report.rejected
@@ -163,7 +164,7 @@ public struct MetricsAggregator: Sendable {
             return
         }
 
-        document.touchSeries(seriesKey, state, limits: limits)
+        document.touchSeries(seriesKey, state, now: now, limits: limits)
         let day = Self.day(point.timeUnixNano, now: now)
         for contribution in contributions {
             document.add(contribution.figure, delta * contribution.scale,
@@ -248,7 +249,7 @@ public struct MetricsAggregator: Sendable {
         state.start = point.start
         state.time = point.time
 
-        document.touchSeries(seriesKey, state, limits: limits)
+        document.touchSeries(seriesKey, state, now: now, limits: limits)
         let day = Self.day(point.time, now: now)
         let amount = known.usesHistogramSum ? deltaSum : deltaCount
         for contribution in contributions {

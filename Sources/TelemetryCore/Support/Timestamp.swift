@@ -16,6 +16,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return Timestamp(nanoseconds: UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec))
     }
 
+    /// Whole seconds since the epoch.
+    public var seconds: UInt64 { nanoseconds / 1_000_000_000 }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     /// The UTC calendar day, `YYYY-MM-DD`.
