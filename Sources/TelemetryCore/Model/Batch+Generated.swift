@@ -63,24 +63,32 @@ extension MetricsBatch.Metric {
                 aggregationTemporality: Int32(truncatingIfNeeded: sum.aggregationTemporality.rawValue),
                 isMonotonic: sum.isMonotonic))
         case .histogram(let histogram):
-            data = .histogram(MetricsBatch.Histogram(
-                dataPoints: histogram.dataPoints.map { point in
-                    MetricsBatch.HistogramPoint(
-                        attributes: point.attributes.map(OTLPAttribute.init), startTimeUnixNano: point.startTimeUnixNano,
-                        timeUnixNano: point.timeUnixNano, count: point.count, sum: point.hasSum ? point.sum : nil,
-                        flags: point.flags)
+            data = .histogram(Self.histogram(
+                histogram.dataPoints.map {
+                    ($0.attributes, $0.startTimeUnixNano, $0.timeUnixNano, $0.count, $0.hasSum ? $0.sum : nil, $0.flags)
                 },
-                aggregationTemporality: Int32(truncatingIfNeeded: histogram.aggregationTemporality.rawValue)))
+                temporality: histogram.aggregationTemporality.rawValue))
         case .exponentialHistogram(let histogram):
-            data = .exponentialHistogram(MetricsBatch.Histogram(
-                dataPoints: histogram.dataPoints.map { point in
-                    MetricsBatch.HistogramPoint(
-                        attributes: point.attributes.map(OTLPAttribute.init), startTimeUnixNano: point.startTimeUnixNano,
-                        timeUnixNano: point.timeUnixNano, count: point.count, sum: point.hasSum ? point.sum : nil,
-                        flags: point.flags)
+            data = .exponentialHistogram(Self.histogram(
+                histogram.dataPoints.map {
+                    ($0.attributes, $0.startTimeUnixNano, $0.timeUnixNano, $0.count, $0.hasSum ? $0.sum : nil, $0.flags)
                 },
-                aggregationTemporality: Int32(truncatingIfNeeded: histogram.aggregationTemporality.rawValue)))
+                temporality: histogram.aggregationTemporality.rawValue))
         }
+    }
+}
+
+extension MetricsBatch.Metric {
+    /// Explicit and exponential histogram points carry the same fields aggregation reads.
+    private static func histogram(
+        _ points: [([Opentelemetry_Proto_Common_V1_KeyValue], UInt64, UInt64, UInt64, Double?, UInt32)], temporality: Int
+    ) -> MetricsBatch.Histogram {
+        MetricsBatch.Histogram(
+            dataPoints: points.map { attributes, start, time, count, sum, flags in
+                MetricsBatch.HistogramPoint(attributes: attributes.map(OTLPAttribute.init), startTimeUnixNano: start,
+                                            timeUnixNano: time, count: count, sum: sum, flags: flags)
+            },
+            aggregationTemporality: Int32(truncatingIfNeeded: temporality))
     }
 }
 

@@ -17,19 +17,7 @@ public struct AggregateStore: Sendable {
 
     /// The stored document, or nil when the user has none yet. Takes no lock.
     public func read(_ user: UserID) throws(StorageError) -> AggregateDocument? {
-        let path = directory.aggregatePath(user)
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.readFile(path)
-        } catch {
-            if error == .noSuchFile { return nil }
-            throw error.storage("read", path)
-        }
-        do {
-            return try AggregateCoding.decode(bytes, expectedUser: user, limits: limits)
-        } catch {
-            throw .corrupt(path: path, reason: error.reason)
-        }
+        try readStored(user)?.document
     }
 
     /// Runs `body` on the user's current document under the user's lock. `body` returns its
