@@ -34,6 +34,24 @@ ensure_service_packages() {
     nginx:nginx spawn-fcgi:spawn-fcgi curl:curl
 }
 
+# Checks that a directory holds both release binaries and prints its absolute path; for the
+# test suites' entry points:  BIN_DIR=$(release_bin_dir "USAGE" "$@") || exit 2
+release_bin_dir() {
+  local usage=$1 dir=${2:-} binary
+  if [[ -z "$dir" || "$dir" == "-h" || "$dir" == "--help" ]]; then
+    echo "usage: $usage" >&2
+    return 2
+  fi
+  dir=$(cd "$dir" && pwd) || return 2
+  for binary in claude-telemetry-fcgi claude-telemetry; do
+    if [[ ! -x "$dir/$binary" ]]; then
+      echo "$dir/$binary is missing; build with: swift build -c release" >&2
+      return 2
+    fi
+  done
+  echo "$dir"
+}
+
 nginx_binary() {
   command -v nginx 2>/dev/null || echo /usr/sbin/nginx
 }

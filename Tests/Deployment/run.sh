@@ -19,21 +19,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
-  echo "usage: Tests/Deployment/run.sh BIN_DIR [pytest arguments...]" >&2
-  exit 2
-fi
-BIN_DIR="$(cd "$1" && pwd)"
-shift
-for binary in claude-telemetry-fcgi claude-telemetry; do
-  if [[ ! -x "$BIN_DIR/$binary" ]]; then
-    echo "$BIN_DIR/$binary is missing; build with: swift build -c release" >&2
-    exit 2
-  fi
-done
 
 # shellcheck source=../../scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
+BIN_DIR=$(release_bin_dir "Tests/Deployment/run.sh BIN_DIR [pytest arguments...]" "$@") || exit 2
+shift
 ensure_service_packages
 ensure_packages python3:python3 apache2:apache2 strace:strace
 [[ -f /usr/lib/apache2/modules/mod_fcgid.so ]] || install_packages libapache2-mod-fcgid

@@ -20,24 +20,14 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
-  echo "usage: Tests/EndToEnd/run.sh BIN_DIR [pytest arguments...]" >&2
-  exit 2
-fi
-BIN_DIR="$(cd "$1" && pwd)"
-shift
-for binary in claude-telemetry-fcgi claude-telemetry; do
-  if [[ ! -x "$BIN_DIR/$binary" ]]; then
-    echo "$BIN_DIR/$binary is missing; build with: swift build -c release" >&2
-    exit 2
-  fi
-done
 
 PYTHON="${PYTHON:-python3}"
 VENV_DIR="${E2E_VENV_DIR:-$ROOT/.build-e2e-venv}"
 
 # shellcheck source=../../scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
+BIN_DIR=$(release_bin_dir "Tests/EndToEnd/run.sh BIN_DIR [pytest arguments...]" "$@") || exit 2
+shift
 ensure_service_packages
 ensure_packages python3:python3 flock:util-linux
 
