@@ -2,11 +2,13 @@ import Foundation
 import OTLPProto
 import TelemetryCore
 
-/// Microbenchmarks of the core (no HTTP): decode throughput for protobuf and JSON batches and
-/// the cost of one aggregate update. Prints one line per measurement; used by Benchmarks/run.sh.
+/// Microbenchmarks of the core (no HTTP), used by Benchmarks/run.sh and for profiling:
 ///
-///     telemetry-bench decode FIXTURE_DIR
-///     telemetry-bench update DATA_DIR COUNT [durable|fast]
+///     telemetry-bench decode FIXTURE_DIR            decode throughput, protobuf and JSON
+///     telemetry-bench decode-protobuf FIXTURE_DIR   the hand-written protobuf path alone
+///     telemetry-bench codec FIXTURE_DIR [BATCHES [encode|decode]]
+///                                                   aggregate.json coding and batch application
+///                                                   for a document grown by BATCHES batches
 
 func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> Void) rethrows {
     let start = Timestamp.now()
@@ -20,7 +22,7 @@ func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> 
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: telemetry-bench decode FIXTURE_DIR | update DATA_DIR COUNT [durable|fast]")
+    print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]")
     exit(64)
 }
 
