@@ -66,24 +66,12 @@ public struct MetricsAggregator: Sendable {
                 applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
                               to: &document, now: now, report: &report)
             }
-        case (.histogram, .histogram(let histogram)):
+        case (.histogram, .histogram(let histogram)), (.histogram, .exponentialHistogram(let histogram)):
+            // Explicit and exponential histograms alike: only count and sum are read.
             var metricHash = metricHash
             metricHash.combine(UInt64(bitPattern: Int64(histogram.aggregationTemporality)))
             for point in histogram.dataPoints {
-                let reading = HistogramReading(
-                    attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
-                    count: Double(point.count), sum: point.sum, flags: point.flags)
-                applyHistogramPoint(reading, known: known, temporality: histogram.aggregationTemporality,
-                                    metricHash: metricHash, to: &document, now: now, report: &report)
-            }
-        case (.histogram, .exponentialHistogram(let histogram)):
-            var metricHash = metricHash
-            metricHash.combine(UInt64(bitPattern: Int64(histogram.aggregationTemporality)))
-            for point in histogram.dataPoints {
-                let reading = HistogramReading(
-                    attributes: point.attributes, start: point.startTimeUnixNano, time: point.timeUnixNano,
-                    count: Double(point.count), sum: point.sum, flags: point.flags)
-                applyHistogramPoint(reading, known: known, temporality: histogram.aggregationTemporality,
+                applyHistogramPoint(point, known: known, temporality: histogram.aggregationTemporality,
                                     metricHash: metricHash, to: &document, now: now, report: &report)
             }
         default:
@@ -178,16 +166,7 @@ public struct MetricsAggregator: Sendable {
 
     // MARK: Histograms
 
-    struct HistogramReading {
-        var attributes: [OTLPAttribute]
-        var start: UInt64
-        var time: UInt64
-        var count: Double
-        var sum: Double?
-        var flags: UInt32
-    }
-
-    private func applyHistogramPoint(_ point: HistogramReading, known: KnownMetric,
+    private func applyHistogramPoint(_ point: MetricsBatch.HistogramPoint, known: KnownMetric,
                                      temporality: Int32,
                                      metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
                                      report: inout ApplyReport) {
@@ -195,8 +174,9 @@ public struct MetricsAggregator: Sendable {
             report.ignored += 1
             return
         }
+        let count = Double(point.count)
         let sum = point.sum ?? 0
-        if known.usesHistogramSum && point.sum == nil && point.count > 0 {
+        if known.usesHistogramSum && point.sum == nil && count > 0 {
             report.reject("\(known.rawValue): histogram point has no sum")
             return
         }
@@ -204,7 +184,7 @@ public struct MetricsAggregator: Sendable {
             report.reject("\(known.rawValue): sum is NaN or infinite")
             return
         }
-        guard sum >= 0, sum <= Self.largestPlausibleValue, point.count <= Self.largestPlausibleValue else {
+        guard sum >= 0, sum <= Self.largestPlausibleValue, count <= Self.largestPlausibleValue else {
             report.reject("\(known.rawValue): sum is negative or implausibly large")
             return
         }
@@ -219,11 +199,11 @@ public struct MetricsAggregator: Sendable {
 
         let seriesKey = Self.seriesKey(metricHash, attributes)
         var state = document.series[seriesKey] ?? SeriesState()
-        var deltaCount = point.count
+        var deltaCount = count
         var deltaSum = sum
         switch MetricsBatch.Temporality(rawValue: Int(temporality)) {
         case .delta?:
-            let pointDigest = Self.pointDigest(start: point.start, time: point.time)
+            let pointDigest = Self.pointDigest(start: point.startTimeUnixNano, time: point.timeUnixNano)
             if state.recent.contains(pointDigest) {
                 report.duplicates += 1
                 return
@@ -231,8 +211,8 @@ public struct MetricsAggregator: Sendable {
             state.recent.append(pointDigest)
             if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
         case .cumulative?:
-            switch Self.cumulativeStep(state: document.series[seriesKey], start: point.start, time: point.time,
-                                       value: sum, count: point.count) {
+            switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano, time: point.timeUnixNano,
+                                       value: sum, count: count) {
             case .stale:
                 report.duplicates += 1
                 return
@@ -241,16 +221,16 @@ public struct MetricsAggregator: Sendable {
                 deltaCount = countAmount
             }
             state.value = sum
-            state.count = point.count
+            state.count = count
         default:
             report.reject("\(known.rawValue): aggregationTemporality must be delta (1) or cumulative (2)")
             return
         }
-        state.start = point.start
-        state.time = point.time
+        state.start = point.startTimeUnixNano
+        state.time = point.timeUnixNano
 
         document.touchSeries(seriesKey, state, now: now, limits: limits)
-        let day = Self.day(point.time, now: now)
+        let day = Self.day(point.timeUnixNano, now: now)
         let amount = known.usesHistogramSum ? deltaSum : deltaCount
         for contribution in contributions {
             document.add(contribution.figure, amount * contribution.scale,
