@@ -117,7 +117,7 @@ struct BoundsTests {
         limits.recentRecords = 5
         let records = (0..<8).map { eventRecord("compaction", [], time: Scenario.at(UInt64($0))) }
         var document = aggregate(logs: [logsRequest(records)], limits: limits)
-        #expect(document.recentRecords.ring.count == 5)
+        #expect(document.recentRecords.count == 5)
         // The last five are recognised ...
         let recent = LogsAggregator(limits: limits).apply(logsRequest(Array(records[3...])), to: &document, now: fixedNow)
         #expect(recent.duplicates == 5)
@@ -128,7 +128,7 @@ struct BoundsTests {
         #expect(old.applied == 3)
         #expect(document.events["compaction"] == 11)
         let restored = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser, limits: limits)
-        #expect(restored.recentRecords.ring.count == 5)
+        #expect(restored.recentRecords.count == 5)
     }
 
     @Test("names longer than 128 bytes are cut at a character boundary")
@@ -190,11 +190,11 @@ struct IdleStateTests {
         let second = logsRequest([eventRecord("compaction", [], time: Scenario.at(2))])
         _ = aggregator.apply(first, to: &document, now: Timestamp(seconds: 1_000_000))
         _ = aggregator.apply(second, to: &document, now: Timestamp(seconds: 1_000_000 + 3000))
-        #expect(document.recentRecords.ring.count == 2)
+        #expect(document.recentRecords.count == 2)
         // 3601 s after the first: the first digest is gone, the second (601 s old) is kept.
         let replay = aggregator.apply(second, to: &document, now: Timestamp(seconds: 1_000_000 + 3601))
         #expect(replay.duplicates == 1)
-        #expect(document.recentRecords.ring.count == 1)
+        #expect(document.recentRecords.count == 1)
     }
 
     @Test("delta series are forgotten after the replay window, cumulative ones after a week")

@@ -8,7 +8,7 @@
 public enum AggregateCoding {
     public static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
-        var w = JSONWriter(capacity: 2048 + document.recentRecords.ring.count * 11 + document.series.count * 96
+        var w = JSONWriter(capacity: 2048 + document.recentRecords.count * 11 + document.series.count * 96
             + document.days.count * 700)
         w.beginObject()
 
@@ -212,12 +212,12 @@ public enum AggregateCoding {
         for name in document.metricsSeen.sorted() { w.string(name) }
         w.endArray()
         w.key("recentRecords")
-        w.string(document.recentRecords.encoded)
+        w.plainString { document.recentRecords.encode(appendingTo: &$0) }
         w.key("series")
         w.beginObject()
         for id in document.series.keys.sorted() {
             let state = document.series[id]!
-            w.key(hex(id))
+            w.hexKey(id)
             w.beginObject()
             if state.count != 0 { w.key("c"); w.number(state.count) }
             w.key("o"); w.unsigned(state.touched)
@@ -357,11 +357,6 @@ public enum AggregateCoding {
             throw AggregateCodingError(reason: "state.series.\(name): value or count out of range")
         }
         return state
-    }
-
-    static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

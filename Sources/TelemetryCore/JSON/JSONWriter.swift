@@ -48,6 +48,34 @@ struct JSONWriter {
         appendString(value)
     }
 
+    /// A string whose characters `body` appends itself, unescaped: only for text that is
+    /// printable ASCII without `"` or `\\` by construction (base64, hexadecimal).
+    mutating func plainString(_ body: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        body(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `"key":` for a key of exactly 16 lowercase hexadecimal digits.
+    mutating func hexKey(_ value: UInt64) {
+        separate()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 19) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            Self.hexDigits.withUnsafeBufferPointer { digits in
+                for index in 0..<16 {
+                    buffer[1 + index] = digits[Int(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF]
+                }
+            }
+            buffer[17] = UInt8(ascii: "\"")
+            buffer[18] = UInt8(ascii: ":")
+            bytes.append(contentsOf: buffer)
+        }
+        afterKey = true
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     mutating func integer(_ value: Int64) {
         separate()
         appendInteger(value)
