@@ -85,12 +85,16 @@ public final class FastCGIRequest {
     public var parameters: [String: String] {
         var result: [String: String] = [:]
         guard var cursor = raw.pointee.envp else { return result }
+        // Split on the bytes: Character-wise `firstIndex(of:)` cost more than the rest of a
+        // health check together.
         while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                let name = String(text[..<equals])
+            let length = strlen(entry)
+            entry.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+                let text = UnsafeBufferPointer(start: start, count: length)
+                guard let equals = text.firstIndex(of: UInt8(ascii: "=")) else { return }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: text[..<equals]), as: UTF8.self)
                 if result[name] == nil {
-                    result[name] = String(text[text.index(after: equals)...])
+                    result[name] = String(decoding: UnsafeBufferPointer(rebasing: text[(equals + 1)...]), as: UTF8.self)
                 }
             }
             cursor += 1

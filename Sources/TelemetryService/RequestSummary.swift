@@ -33,7 +33,9 @@ public struct RequestSummary: Sendable, Equatable {
 
     public var line: String {
         fields.map { key, value in
-            value.contains(" ") || value.contains("\"") ? "\(key)=\"\(value.replacingQuotes)\"" : "\(key)=\(value)"
+            // Byte tests: `contains(String)` would go through Foundation's `NSString`.
+            let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\"") }
+            return needsQuotes ? "\(key)=\"\(value.replacingQuotes)\"" : "\(key)=\(value)"
         }.joined(separator: " ")
     }
 

@@ -39,6 +39,10 @@ do {
 let settings = options.settings
 
 let logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
+// The log handler stamps each line through `localtime`, and glibc re-reads the zone file (a
+// `stat` per line) whenever TZ is unset; naming the same file lets it load the zone once.
+// Set before any thread starts, as `setenv` requires.
+if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = logLevel

@@ -41,11 +41,23 @@ public struct Router: Sendable {
     }
 
     /// The part of `path` after `prefix`, when `prefix` appears as whole segments.
+    /// Searches the UTF-8 bytes: this runs on every request, and `range(of:)` would go
+    /// through Foundation's `NSString`.
     static func remainder(after prefix: String, in path: String) -> Substring? {
-        guard let range = path.range(of: prefix) else { return nil }
-        let rest = path[range.upperBound...]
-        guard rest.isEmpty || rest.hasPrefix("/") else { return nil }
-        return rest
+        let haystack = path.utf8, needle = prefix.utf8
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        var start = haystack.startIndex
+        let last = haystack.index(haystack.endIndex, offsetBy: -needle.count)
+        while start <= last {
+            if haystack[start...].starts(with: needle) {
+                let end = haystack.index(start, offsetBy: needle.count)
+                let rest = path[end...]
+                guard rest.isEmpty || rest.utf8.first == UInt8(ascii: "/") else { return nil }
+                return rest
+            }
+            start = haystack.index(after: start)
+        }
+        return nil
     }
 
     /// The percent-decoded value of the first `name=` parameter of a query string.
