@@ -8,10 +8,13 @@ public struct TelemetryIngestor: Sendable {
     public let metrics: MetricsAggregator
     public let logs: LogsAggregator
 
+    /// `cache`: documents this process wrote, shared by every thread that ingests through
+    /// this ingestor (see ``DocumentCache``); nil parses every document.
     public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()) {
+                limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder(),
+                cache: DocumentCache? = DocumentCache()) {
         users = UserStore(directory: directory, configuration: configuration)
-        store = AggregateStore(directory: directory, configuration: configuration, limits: limits)
+        store = AggregateStore(directory: directory, configuration: configuration, limits: limits, cache: cache)
         self.decoder = decoder
         metrics = MetricsAggregator(limits: limits)
         logs = LogsAggregator(limits: limits)
