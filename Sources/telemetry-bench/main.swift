@@ -4,7 +4,8 @@ import TelemetryCore
 
 /// Microbenchmarks of the core (no HTTP), used by Benchmarks/run.sh and for profiling:
 ///
-///     telemetry-bench decode FIXTURE_DIR            decode throughput, protobuf and JSON
+///     telemetry-bench decode FIXTURE_DIR            decode throughput, protobuf and JSON (and
+///                                                   swift-protobuf's, for comparison)
 ///     telemetry-bench decode-protobuf FIXTURE_DIR   the hand-written protobuf path alone
 ///     telemetry-bench codec FIXTURE_DIR [BATCHES [encode|decode]]
 ///                                                   aggregate.json coding and batch application
@@ -33,6 +34,7 @@ case "decode":
     for (name, format, signal) in [
         ("metrics-delta.pb", PayloadFormat.protobuf, Signal.metrics), ("metrics-delta.json", .json, .metrics),
         ("logs.pb", .protobuf, .logs), ("logs.json", .json, .logs),
+        ("metrics-kinds.json", .json, .metrics), ("metrics-cumulative-1.json", .json, .metrics),
     ] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
         try measure("decode \(name)", bytes: bytes.count, iterations: 5000) {
@@ -46,6 +48,14 @@ case "decode":
                 switch signal {
                 case .metrics: _ = try decoder.decodeMetrics(bytes, format: format)
                 case .logs: _ = try decoder.decodeLogs(bytes, format: format)
+                }
+            }
+        } else {
+            // The JSON path before the hand-written decoder: messages, then the conversion.
+            try measure("  (swift-protobuf + conversion)", bytes: bytes.count, iterations: 5000) {
+                switch signal {
+                case .metrics: _ = MetricsBatch(try decoder.decodeMetrics(bytes, format: format))
+                case .logs: _ = LogsBatch(try decoder.decodeLogs(bytes, format: format))
                 }
             }
         }

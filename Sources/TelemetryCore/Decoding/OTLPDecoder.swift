@@ -38,8 +38,8 @@ public struct OTLPDecoder: Sendable {
         try decode(try inflate(body, encoding: encoding), format: format, signal: .logs)
     }
 
-    /// Decodes a metrics export into the batch aggregation reads: protobuf with the hand-written
-    /// decoder (no intermediate messages), JSON through swift-protobuf's JSON decoder.
+    /// Decodes a metrics export into the batch aggregation reads, with the hand-written decoders
+    /// (no intermediate messages): ``ProtobufBatchDecoder`` or ``JSONBatchDecoder``.
     public func decodeMetricsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
         throws(PayloadError) -> MetricsBatch
     {
@@ -52,9 +52,12 @@ public struct OTLPDecoder: Sendable {
                 throw .malformed(format: .protobuf, signal: .metrics, reason: error.reason)
             }
         case .json:
-            let request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest =
-                try decode(plain, format: .json, signal: .metrics)
-            return MetricsBatch(request)
+            if Self.isBlankJSON(plain) { return MetricsBatch() }
+            do {
+                return try JSONBatchDecoder(messageDepthLimit: messageDepthLimit).metrics(plain)
+            } catch {
+                throw .malformed(format: .json, signal: .metrics, reason: JSONBatchDecoder.reason(error, in: plain))
+            }
         }
     }
 
@@ -71,9 +74,12 @@ public struct OTLPDecoder: Sendable {
                 throw .malformed(format: .protobuf, signal: .logs, reason: error.reason)
             }
         case .json:
-            let request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest =
-                try decode(plain, format: .json, signal: .logs)
-            return LogsBatch(request)
+            if Self.isBlankJSON(plain) { return LogsBatch() }
+            do {
+                return try JSONBatchDecoder(messageDepthLimit: messageDepthLimit).logs(plain)
+            } catch {
+                throw .malformed(format: .json, signal: .logs, reason: JSONBatchDecoder.reason(error, in: plain))
+            }
         }
     }
 
@@ -83,7 +89,7 @@ public struct OTLPDecoder: Sendable {
 
     private func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8], format: PayloadFormat, signal: Signal) throws(PayloadError) -> M {
         // An empty body is an empty request in either encoding.
-        if bytes.isEmpty || (format == .json && bytes.allSatisfy(Self.isJSONWhitespace)) { return M() }
+        if bytes.isEmpty || (format == .json && Self.isBlankJSON(bytes)) { return M() }
         do {
             switch format {
             case .protobuf:
@@ -100,6 +106,11 @@ public struct OTLPDecoder: Sendable {
         } catch {
             throw .malformed(format: format, signal: signal, reason: Self.describe(error))
         }
+    }
+
+    /// An empty or whitespace-only JSON body: an empty request.
+    private static func isBlankJSON(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy(isJSONWhitespace)
     }
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {

@@ -2,8 +2,10 @@
 /// it does not want is skipped. No tree is built, so reading `aggregate.json` allocates little
 /// more than the values it keeps. Strict RFC 8259 syntax; every error says where it is.
 struct JSONScanner {
-    private let bytes: [UInt8]
-    private var position = 0
+    // Internal rather than private: the protobuf JSON mapping (JSONScanner+Protobuf.swift)
+    // reads the same bytes with the same cursor.
+    let bytes: [UInt8]
+    var position = 0
     /// Nesting allowed for skipped values, so hostile files cannot exhaust the stack.
     private let depthLimit = 64
 
@@ -35,7 +37,7 @@ struct JSONScanner {
         try nextMember(closing: UInt8(ascii: "]"))
     }
 
-    private var firstInContainer = true
+    var firstInContainer = true
 
     private mutating func nextMember(closing: UInt8) throws(Failure) -> Bool {
         skipWhitespace()
@@ -266,14 +268,14 @@ struct JSONScanner {
         position += count
     }
 
-    private mutating func expect(_ byte: UInt8, _ message: String) throws(Failure) {
+    mutating func expect(_ byte: UInt8, _ message: String) throws(Failure) {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == byte else { throw failure(message) }
         position += 1
         if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { opened() }
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -282,5 +284,5 @@ struct JSONScanner {
         }
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
