@@ -1,8 +1,7 @@
 import TelemetryCore
 
 /// Handles one HTTP request end to end, independent of how it arrived (FastCGI, CGI, tests).
-/// Safe to share between threads: it holds immutable configuration and the ingestor's
-/// ``DocumentCache``, which locks itself.
+/// Safe to share between threads: it holds only immutable configuration.
 public struct ReceiverService: Sendable {
     public let configuration: ServiceConfiguration
     private let router = Router()

@@ -8,13 +8,10 @@ public struct TelemetryIngestor: Sendable {
     public let metrics: MetricsAggregator
     public let logs: LogsAggregator
 
-    /// `cache`: documents this process wrote, shared by every thread that ingests through
-    /// this ingestor (see ``DocumentCache``); nil parses every document.
     public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder(),
-                cache: DocumentCache? = DocumentCache()) {
+                limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()) {
         users = UserStore(directory: directory, configuration: configuration)
-        store = AggregateStore(directory: directory, configuration: configuration, limits: limits, cache: cache)
+        store = AggregateStore(directory: directory, configuration: configuration, limits: limits)
         self.decoder = decoder
         metrics = MetricsAggregator(limits: limits)
         logs = LogsAggregator(limits: limits)

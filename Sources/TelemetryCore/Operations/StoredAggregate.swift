@@ -18,16 +18,10 @@ extension AggregateStore {
             if error == .noSuchFile { return nil }
             throw error.storage("read", path)
         }
-        return StoredAggregate(bytes: bytes, document: try decodeStored(bytes, of: user))
-    }
-
-    /// Decodes the bytes of a user's `aggregate.json`; a document that does not decode is
-    /// ``StorageError/corrupt(path:reason:)``.
-    func decodeStored(_ bytes: [UInt8], of user: UserID) throws(StorageError) -> AggregateDocument {
         do {
-            return try AggregateCoding.decode(bytes, expectedUser: user, limits: limits)
+            return StoredAggregate(bytes: bytes, document: try AggregateCoding.decode(bytes, expectedUser: user, limits: limits))
         } catch {
-            throw .corrupt(path: directory.aggregatePath(user), reason: error.reason)
+            throw .corrupt(path: path, reason: error.reason)
         }
     }
 }
