@@ -41,8 +41,9 @@ public struct Router: Sendable {
     }
 
     /// The part of `path` after `prefix`, when `prefix` appears as whole segments.
-    /// Searches the UTF-8 bytes: this runs on every request, and `range(of:)` would go
-    /// through Foundation's `NSString`.
+    /// Compares UTF-8 bytes, as a URL path is bytes (a match may end inside a combining
+    /// sequence, which `range(of:)`, comparing characters, would skip); this runs on every
+    /// request, and `range(of:)` would also go through Foundation's `NSString`.
     static func remainder(after prefix: String, in path: String) -> Substring? {
         let haystack = path.utf8, needle = prefix.utf8
         guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
