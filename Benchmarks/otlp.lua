@@ -9,6 +9,11 @@
 --   BENCH_QUOTA    requests per thread, then the thread stops (0 or unset: run for -d)
 --   BENCH_PATH     path for get mode
 --   BENCH_RESULT   file the one-line JSON summary is written to (also printed)
+--   BENCH_RATE     paced mode: aim at this many requests per second over all connections
+--                  (BENCH_CONNECTIONS of them), each connection pausing a random,
+--                  exponentially distributed time between an answer and its next request;
+--                  unset or 0: closed loop, every connection sends as fast as it is answered
+--   BENCH_CONNECTIONS  wrk's -c, for the paced mode
 --
 -- No two requests are the same batch: thread t sends bodies t, t+T, t+2T, ... of the pool;
 -- when it has gone round its share it starts a new "cycle" and patches the cycle number into
@@ -44,6 +49,18 @@ cycle = 0
 local status_counts = {}
 local quota = tonumber(os.getenv("BENCH_QUOTA") or "0") or 0
 local signalled = false
+local rate = tonumber(os.getenv("BENCH_RATE") or "0") or 0
+
+-- Paced mode: wrk measures latency from sending a request, so the pauses do not count; with
+-- exponential pauses the arrivals at the server are close to a Poisson stream, as from many
+-- independent exporters, and the latency is that of a machine not driven to saturation.
+if rate > 0 then
+   local connections = tonumber(os.getenv("BENCH_CONNECTIONS") or "1") or 1
+   local mean_ms = connections / rate * 1000
+   function delay()
+      return math.floor(-math.log(1 - math.random()) * mean_ms + 0.5)
+   end
+end
 
 -- wrk's main thread sleeps for the whole -d; to end a run at a request count, the first thread
 -- that reaches its quota sends SIGINT to the main thread (wrk's handler sets its stop flag,
@@ -65,6 +82,7 @@ local function set_cycle(number)
 end
 
 function init(args)
+   math.randomseed(1 + (id or 0))
    if mode == "get" then
       get_request = wrk.format("GET", os.getenv("BENCH_PATH"))
       return

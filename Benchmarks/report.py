@@ -95,9 +95,22 @@ http_post = {p: load("ceiling-post-p%d.json" % p) for p in (1, 2)}
 http_get = {p: load("ceiling-get-p%d.json" % p) for p in (1, 2)}
 post_ceiling = best(*(r["rps"] for r in http_post.values() if r))
 get_ceiling = best(*(r["rps"] for r in http_get.values() if r))
+
+def matched(mode):
+    """The storage ceiling under the product run's conditions (same length, same document size,
+    settled file system): the better of 2 processes and the product's worker count."""
+    writers = machine.get("matched_%s_writers" % mode)
+    return best(storage("%s-u1000-matched-p2" % mode),
+                storage("%s-u1000-matched-p%s" % (mode, writers)) if writers else None)
+
+
+short_ceiling = {
+    mode: best(storage("%s-u1000-p1" % mode), storage("%s-u1000-p2" % mode), storage("%s-u1000-p4" % mode))
+    for mode in ("fast", "durable")
+}
 storage_ceiling = {
-    ("fast", 1000): best(storage("fast-u1000-p1"), storage("fast-u1000-p2"), storage("fast-u1000-p4")),
-    ("durable", 1000): best(storage("durable-u1000-p1"), storage("durable-u1000-p2"), storage("durable-u1000-p4")),
+    ("fast", 1000): matched("fast"),
+    ("durable", 1000): matched("durable"),
     ("fast", 1): storage("fast-u1-p2"),
     ("durable", 1): storage("durable-u1-p2"),
 }
@@ -141,6 +154,10 @@ for mode in ("fast", "durable"):
         w("| %s | %s%s | storage %s %s | %s | %s | %s |"
           % (label, fmt_rate(rps), (" " + note) if note else "", mode, fmt_rate(ceiling),
              fmt_ratio(rps, ceiling), goal, verdict(ok)))
+        if users == 1000:
+            w("|   same, against the storage loop's %s s bursts (4 KiB files) | | storage %s %s | %s | (information) | |"
+              % (machine.get("storage_seconds", "?"), mode, fmt_rate(short_ceiling[mode]),
+                 fmt_ratio(rps, short_ceiling[mode])))
         w("|   same, against the empty responder | | HTTP POST %s | %s | (information) | |"
           % (fmt_rate(post_ceiling), fmt_ratio(rps, post_ceiling)))
 get = load("product-get.json")
@@ -151,9 +168,18 @@ w("| GET health %s (req/s) | %s | empty GET %s | %s | >= 70 %% of the empty resp
 fast = load("product-fast-u1000.json")
 empty = http_post.get(2) or http_post.get(1)
 if fast:
-    w("| latency p50 / p99, POST fast, 1000 users, %s connections | %.2f / %.2f ms | empty POST %.2f / %.2f ms | | p99 <= 5 ms | %s |"
+    w("| latency p50 / p99, POST fast, 1000 users, %s connections, closed loop (saturated) | %.2f / %.2f ms | empty POST %.2f / %.2f ms | | p99 <= 5 ms | %s |"
       % (machine.get("connections"), fast["p50_ms"], fast["p99_ms"], empty["p50_ms"] if empty else 0,
          empty["p99_ms"] if empty else 0, verdict(fast["p99_ms"] <= 5.0 and valid("product-fast-u1000")[0] is not None)))
+paced = load("product-fast-paced.json")
+if paced:
+    try:
+        target = int(open(path("product-fast-paced.rate")).read())
+    except (OSError, ValueError):
+        target = 0
+    w("| latency p50 / p99, POST fast, 1000 users, %s connections paced at %s req/s (half the closed loop's), reached %s | %.2f / %.2f ms | | | p99 <= 5 ms | %s |"
+      % (machine.get("connections"), fmt_rate(target), fmt_rate(paced["rps"]), paced["p50_ms"], paced["p99_ms"],
+         verdict(paced["p99_ms"] <= 5.0 and not paced["non200"])))
 fast1 = load("product-fast-u1.json")
 if fast1:
     w("| latency p50 / p99, POST fast, 1 user | %.2f / %.2f ms | | | (information) | |" % (fast1["p50_ms"], fast1["p99_ms"]))
@@ -233,19 +259,21 @@ for mode in ("fast", "durable"):
                         ("u1000-p4", "1000 users, 4 processes (disjoint users)"),
                         ("u1-p2", "1 user, 2 processes (contending for its lock)")):
         w("| storage loop (C) %s, 4 KiB file, %s | %s | | | |" % (mode, label, fmt_rate(storage("%s-%s" % (mode, name)))))
-doc = machine.get("doc_bytes")
 for mode in ("fast", "durable"):
-    value = storage("%s-u1000-p2-doc" % mode)
-    if value is not None:
-        w("| storage loop (C) %s, %s B file (median product document after the fast run), 1000 users, 2 processes | %s | | | |"
-          % (mode, doc, fmt_rate(value)))
+    writers = machine.get("matched_%s_writers" % mode)
+    for processes in sorted({"2", writers or "2"}, key=int):
+        value = storage("%s-u1000-matched-p%s" % (mode, processes))
+        if value is not None:
+            w("| storage loop (C) %s, %s B file (the product run's median document), 1000 users, %s processes, "
+              "as long as the product run | %s | | | |"
+              % (mode, machine.get("matched_%s_bytes" % mode), processes, fmt_rate(value)))
 w("")
 
 w("## Product runs")
 w("")
 w("| run | req/s | p50 / p90 / p99 / max ms | non-200 | partial | written / answered 200 | aggregate.json median / max | CPU per request: responder / nginx / wrk | machine busy (others) |")
 w("|---|---:|---|---:|---:|---|---|---|---|")
-names = ["product-fast-u1000", "product-fast-u1", "product-durable-u1000", "product-durable-u1", "product-get"]
+names = ["product-fast-u1000", "product-fast-paced", "product-fast-u1", "product-durable-u1000", "product-durable-u1", "product-get"]
 names += sorted(n for n in (os.path.basename(p)[:-len(".json")] for p in glob.glob(path("sweep-*.json"))) if "." not in n)
 for name in names:
     r = load(name + ".json")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark kit: the product against physical ceilings, in one run on one machine.
 #
-#   Benchmarks/run.sh            full run (~12-15 minutes)
-#   Benchmarks/run.sh --quick    short run (~4 minutes)
+#   Benchmarks/run.sh            full run (~17-20 minutes)
+#   Benchmarks/run.sh --quick    short run (~6 minutes)
 #
 # See Benchmarks/README.md for what is measured and how to read the table. Prints one table and
 # writes it to .build-bench/results.md (raw figures in .build-bench/bench-results/).
@@ -132,6 +132,8 @@ describe_fs() {
   echo "connections=$CONNECTIONS"
   echo "wrk_threads=$WRK_THREADS"
   echo "pool_size=$POOL_SIZE"
+  echo "storage_seconds=$STORAGE_SECONDS"
+  echo "product_seconds=$PRODUCT_SECONDS"
 } > "$RESULTS/machine.txt"
 
 # ------------------------------------------------------------------ request bodies and users
@@ -188,6 +190,7 @@ machine_ticks() {
 }
 
 # run_wrk NAME SECONDS MODE USERS_FILE [CYCLE [QUOTA]]  -> $RESULTS/NAME.json (+ NAME.cpu.json)
+# WRK_RATE=R before the call paces that run to R requests per second (otlp.lua's BENCH_RATE).
 # Besides wrk's figures, it records the CPU time the responders, nginx and wrk used during the
 # run, and how busy the machine was: the rest is other people's work.
 run_wrk() {
@@ -198,6 +201,7 @@ run_wrk() {
   r0=$(cpu_ticks "${responders[@]}"); n0=$(cpu_ticks "${nginx[@]}"); m0=$(machine_ticks)
   ( BENCH_MODE=$mode BENCH_POOL="$POOL" BENCH_USERS="$users" BENCH_THREADS=$WRK_THREADS \
     BENCH_CYCLE=$cycle BENCH_QUOTA=$quota BENCH_PATH="$HEALTH_PATH" BENCH_RESULT="$RESULTS/$name.json" \
+    BENCH_RATE="${WRK_RATE:-0}" BENCH_CONNECTIONS=$CONNECTIONS \
     wrk -c $CONNECTIONS -t $WRK_THREADS -d "${seconds}s" --timeout 10s --latency -s "$HERE/otlp.lua" \
     "$BASE_URL/" > "$WORK/$name.wrk.txt" 2>&1 && times > "$WORK/$name.times" ) \
     || { cat "$WORK/$name.wrk.txt" >&2; return 1; }
@@ -263,18 +267,46 @@ print(json.dumps({"written": written, "ok": ok, "consistent": 0 <= written - ok 
 EOF
 }
 
-# storage NAME USERS fast|durable PROCESSES [BYTES]: the best of STORAGE_ROUNDS runs (a ceiling
-# is what the machine can do; on a shared machine one run may fall on a busy moment).
+# settle: start the next measurement from the same file-system state. On ext4 without a
+# journal, allocating an inode skips every inode freed in the last 5 s, or in the last 305 s
+# while its inode-table block is still dirty; each update frees one inode (the replaced file),
+# so after a few thousand updates file creation slows down several times over, for minutes.
+# `sync` writes the dirty blocks, and 6 s later nothing counts as recently freed any more.
+settle() {
+  sync
+  sleep 6
+}
+
+# storage NAME USERS fast|durable PROCESSES [BYTES [SECONDS [ROUNDS]]]: the best of the rounds
+# (a ceiling is what the machine can do; on a shared machine one run may fall on a busy moment),
+# starting from a settled file system.
 storage() {
-  local name=$1 users=$2 mode=$3 processes=$4 bytes=${5:-4096}
+  local name=$1 users=$2 mode=$3 processes=$4 bytes=${5:-4096} seconds=${6:-$STORAGE_SECONDS}
+  local rounds=${7:-$STORAGE_ROUNDS}
   local dir="$WORK/storage-$name"
   rm -rf "$dir"
   mkdir -p "$dir"
-  "$CBIN/storage-loop" "$dir" "$users" "$STORAGE_SECONDS" "$mode" "$processes" "$bytes" "$STORAGE_ROUNDS" \
+  settle
+  "$CBIN/storage-loop" "$dir" "$users" "$seconds" "$mode" "$processes" "$bytes" "$rounds" \
     > "$RESULTS/storage-$name.all.txt"
   sort -t= -k4 -n "$RESULTS/storage-$name.all.txt" | tail -1 > "$RESULTS/storage-$name.txt"
   rm -rf "$dir"
-  say "storage $name: $(cat "$RESULTS/storage-$name.txt") (best of $STORAGE_ROUNDS: $(sed 's/.*ops_per_s=//' "$RESULTS/storage-$name.all.txt" | paste -sd' '))"
+  say "storage $name: $(cat "$RESULTS/storage-$name.txt") (best of $rounds: $(sed 's/.*ops_per_s=//' "$RESULTS/storage-$name.all.txt" | paste -sd' '))"
+}
+
+# matched_storage MODE PRODUCT_RUN WRITERS: the storage ceiling under the product run's own
+# conditions: as long as the product run, files as large as its median document, from a
+# settled file system, with 2 processes and with as many as the product had workers (the better
+# counts). This is the ceiling the throughput goal compares with.
+matched_storage() {
+  local mode=$1 run=$2 writers=$3 bytes
+  bytes=$(python3 -c 'import json,sys; print(max(4096, json.load(open(sys.argv[1]))["median_bytes"]))' "$RESULTS/$run.written.json")
+  storage "$mode-u1000-matched-p2" 1000 "$mode" 2 "$bytes" "$PRODUCT_SECONDS" 1
+  if [[ $writers -ne 2 ]]; then
+    storage "$mode-u1000-matched-p$writers" 1000 "$mode" "$writers" "$bytes" "$PRODUCT_SECONDS" 1
+  fi
+  echo "matched_${mode}_bytes=$bytes" >> "$RESULTS/machine.txt"
+  echo "matched_${mode}_writers=$writers" >> "$RESULTS/machine.txt"
 }
 
 # rss_sample LABEL REQUESTS: VmRSS and VmHWM of every responder process
@@ -316,6 +348,7 @@ for mode in fast durable; do
   best="" best_rps=0
   for config in 1x2 2x1 2x2 2x4; do
     fresh_data "$WORK/data"
+    settle
     start "sweep-$mode-$config" "$PRODUCT" "${config%x*}" "$WORK/data" --threads "${config#*x}" --durability "$mode"
     run_wrk "sweep-$mode-$config" "$SWEEP_SECONDS" post "$WORK/users-all.txt"
     stop
@@ -335,6 +368,7 @@ for mode in fast durable; do
     [[ $population -eq 1 ]] && users_file="$WORK/users-one.txt"
     name="product-$mode-u$population"
     fresh_data "$WORK/data"
+    settle
     start "$name" "$PRODUCT" "${config%x*}" "$WORK/data" --threads "${config#*x}" --durability "$mode"
     run_wrk "$name" "$PRODUCT_SECONDS" post "$users_file"
     if [[ $mode == fast && $population -eq 1000 ]]; then
@@ -343,14 +377,25 @@ for mode in fast durable; do
     stop
     check_written "$name" "$WORK/data"
     say "$name: $(cat "$RESULTS/$name.written.json")"
+    if [[ $population -eq 1000 ]]; then
+      matched_storage "$mode" "$name" $(( ${config%x*} * ${config#*x} ))
+    fi
   done
 done
 
-# The storage ceiling again, with files as large as the product's documents became.
-doc_bytes=$(python3 -c 'import json,sys; print(max(4096, json.load(open(sys.argv[1]))["median_bytes"]))' "$RESULTS/product-fast-u1000.written.json")
-echo "doc_bytes=$doc_bytes" >> "$RESULTS/machine.txt"
-storage "fast-u1000-p2-doc" 1000 fast 2 "$doc_bytes"
-storage "durable-u1000-p2-doc" 1000 durable 2 "$doc_bytes"
+# Latency below saturation: the same 32 connections, paced to half the rate the closed-loop
+# fast run reached (a closed loop measures queueing: p50 is about connections / throughput).
+paced_rate=$(python3 -c 'import json,sys; print(max(1, int(json.load(open(sys.argv[1]))["rps"] / 2)))' \
+  "$RESULTS/product-fast-u1000.json")
+fresh_data "$WORK/data"
+settle
+config=${CONFIG[fast]}
+start product-fast-paced "$PRODUCT" "${config%x*}" "$WORK/data" --threads "${config#*x}" --durability fast
+WRK_RATE=$paced_rate run_wrk product-fast-paced "$PRODUCT_SECONDS" post "$WORK/users-all.txt"
+stop
+check_written product-fast-paced "$WORK/data"
+echo "$paced_rate" > "$RESULTS/product-fast-paced.rate"
+
 
 # ------------------------------------------------------------------ 3. decode throughput
 say "decode throughput (telemetry-bench decode, best of $DECODE_ROUNDS)"
@@ -363,6 +408,7 @@ cat "$RESULTS/decode.txt" >&2
 config=${CONFIG[fast]}
 processes=${config%x*}
 fresh_data "$WORK/data"
+settle
 start "rss" "$PRODUCT" "$processes" "$WORK/data" --threads "${config#*x}" --durability fast
 say "RSS: $RSS_REQUESTS requests in $RSS_SEGMENTS segments (at most ${RSS_MAX_SECONDS} s), fast mode, $USERS users"
 : > "$RESULTS/rss.tsv"
