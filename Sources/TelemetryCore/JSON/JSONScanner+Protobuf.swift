@@ -202,42 +202,12 @@ extension JSONScanner {
 
     /// `uint64`, `fixed64`.
     mutating func protobufUInt64() throws(Failure) -> UInt64 {
-        let start = try valueStart()
-        if bytes[start] == UInt8(ascii: "\"") {
-            var index = start + 1
-            if let value = try bareUInt64(&index) {
-                try closeQuotedNumber(at: index, start: start)
-                return value
-            }
-            let decoded = try decodedNumberString(start)
-            return try Self.reparse(decoded, offset: start) { (scanner: JSONScanner, index: inout Int) throws(Failure) in
-                try scanner.bareUInt64(&index)
-            }
-        }
-        var index = start
-        guard let value = try bareUInt64(&index) else { throw Failure(message: "malformed number", offset: start) }
-        position = index
-        return value
+        try protobufNumber { (scanner: JSONScanner, index: inout Int) throws(Failure) in try scanner.bareUInt64(&index) }
     }
 
     /// `int64`, `sfixed64`.
     mutating func protobufInt64() throws(Failure) -> Int64 {
-        let start = try valueStart()
-        if bytes[start] == UInt8(ascii: "\"") {
-            var index = start + 1
-            if let value = try bareInt64(&index) {
-                try closeQuotedNumber(at: index, start: start)
-                return value
-            }
-            let decoded = try decodedNumberString(start)
-            return try Self.reparse(decoded, offset: start) { (scanner: JSONScanner, index: inout Int) throws(Failure) in
-                try scanner.bareInt64(&index)
-            }
-        }
-        var index = start
-        guard let value = try bareInt64(&index) else { throw Failure(message: "malformed number", offset: start) }
-        position = index
-        return value
+        try protobufNumber { (scanner: JSONScanner, index: inout Int) throws(Failure) in try scanner.bareInt64(&index) }
     }
 
     /// `uint32`, `fixed32`: read as 64 bits, then range-checked.
@@ -258,26 +228,36 @@ extension JSONScanner {
 
     /// `double`.
     mutating func protobufDouble() throws(Failure) -> Double {
+        try protobufNumber({ (scanner: JSONScanner, index: inout Int) throws(Failure) in try scanner.bareDouble(&index) },
+                           word: { decoded in
+                               switch String(decoding: decoded, as: UTF8.self) {
+                               case "NaN": .nan
+                               case "Infinity", "Inf": .infinity
+                               case "-Infinity", "-Inf": -.infinity
+                               default: nil
+                               }
+                           })
+    }
+
+    /// A number as `bare` reads it from the cursor: unquoted, or quoted (read in place when
+    /// plain, else decoded as a string and read again). `word` gives the value of a quoted word
+    /// that is not a number (`"NaN"`), or nil.
+    private mutating func protobufNumber<T>(
+        _ bare: (JSONScanner, inout Int) throws(Failure) -> T?, word: ([UInt8]) -> T? = { _ in nil }
+    ) throws(Failure) -> T {
         let start = try valueStart()
         if bytes[start] == UInt8(ascii: "\"") {
             var index = start + 1
-            if let value = try bareDouble(&index) {
+            if let value = try bare(self, &index) {
                 try closeQuotedNumber(at: index, start: start)
                 return value
             }
             let decoded = try decodedNumberString(start)
-            switch String(decoding: decoded, as: UTF8.self) {
-            case "NaN": return .nan
-            case "Infinity", "Inf": return .infinity
-            case "-Infinity", "-Inf": return -.infinity
-            default:
-                return try Self.reparse(decoded, offset: start) { (scanner: JSONScanner, index: inout Int) throws(Failure) in
-                    try scanner.bareDouble(&index)
-                }
-            }
+            if let value = word(decoded) { return value }
+            return try Self.reparse(decoded, offset: start, bare)
         }
         var index = start
-        guard let value = try bareDouble(&index) else { throw Failure(message: "malformed number", offset: start) }
+        guard let value = try bare(self, &index) else { throw Failure(message: "malformed number", offset: start) }
         position = index
         return value
     }
