@@ -8,7 +8,8 @@
 public enum AggregateCoding {
     public static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
-        var w = JSONWriter(capacity: 2048 + document.recentRecords.count * 11 + document.series.count * 96
+        // A recent record is 12 bytes, 16 base64 characters.
+        var w = JSONWriter(capacity: 2048 + document.recentRecords.count * 16 + document.series.count * 96
             + document.days.count * 700)
         w.beginObject()
 
