@@ -43,7 +43,7 @@ struct AggregateCodingTests {
         #expect(Set(published.root.keys) == [
             "schemaVersion", "userId", "updatedAt", "sources", "totals", "days", "models", "tools", "events", "received", "state",
         ])
-        #expect(published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords"])
+        #expect(published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords", "recentRequests"])
         #expect(published.keys("totals") == [
             "totalSessions", "totalInputTokens", "totalOutputTokens", "totalCacheReadTokens", "totalCacheCreationTokens",
             "totalTokenCostUsd", "totalLinesAdded", "totalLinesRemoved", "totalMinutes", "aiAssistedCommits", "prsCreated",

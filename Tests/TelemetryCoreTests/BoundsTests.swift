@@ -61,20 +61,23 @@ struct BoundsTests {
                                       [numberPoint([], Double(index + 1), start: Scenario.t0 + UInt64(index) * day,
                                                    time: Scenario.t1 + UInt64(index) * day)])])
         }
-        var document = aggregate(metrics: batches, limits: limits)
+        // Received after every point below: days more than a day after receipt go to the receive day.
+        let now = Timestamp(nanoseconds: Scenario.t1 + 11 * day)
+        var document = AggregateDocument(user: testUser, limits: limits)
+        for batch in batches { _ = MetricsAggregator(limits: limits).apply(batch, to: &document, now: now) }
         #expect(Set(document.days.keys) == ["2026-11-26", "2026-11-27", "2026-11-28"])
         #expect(document.days["2026-11-28"]?[.commits] == 5)
         #expect(document.totals[.commits] == 15)
         // A day older than every kept one, with the map full: counted in the totals only.
         let late = metricsRequest([sumMetric(MetricName.commitCount,
                                              [numberPoint([], 100, start: Scenario.t0 - day, time: Scenario.t1 - day)])])
-        _ = MetricsAggregator(limits: limits).apply(late, to: &document, now: fixedNow)
+        _ = MetricsAggregator(limits: limits).apply(late, to: &document, now: now)
         #expect(Set(document.days.keys) == ["2026-11-26", "2026-11-27", "2026-11-28"])
         #expect(document.totals[.commits] == 115)
         // A day between kept ones while full replaces the oldest.
         let fresh = metricsRequest([sumMetric(MetricName.commitCount,
                                               [numberPoint([], 1000, start: Scenario.t0 + 10 * day, time: Scenario.t1 + 10 * day)])])
-        _ = MetricsAggregator(limits: limits).apply(fresh, to: &document, now: fixedNow)
+        _ = MetricsAggregator(limits: limits).apply(fresh, to: &document, now: now)
         #expect(Set(document.days.keys) == ["2026-11-27", "2026-11-28", "2026-12-04"])
         #expect(document.totals[.commits] == 1115)
         let published = try Published(document)

@@ -70,9 +70,17 @@ struct StorageTests {
             try store.ingest(logs)
             let stored = try #require(try store.ingestor.store.read(store.user))
             var expected = AggregateDocument(user: store.user)
-            _ = MetricsAggregator().apply(metrics, to: &expected, now: fixedNow)
-            _ = MetricsAggregator().apply(kinds, to: &expected, now: fixedNow)
-            _ = LogsAggregator().apply(logs, to: &expected, now: fixedNow)
+            let limits = AggregationLimits()
+            for request in [metrics, kinds] {
+                let identity = RequestIdentity(signal: .metrics, format: .protobuf, plainBody: try request.serializedBytes())
+                _ = expected.applyOnce(identity, items: 0, now: fixedNow, limits: limits) {
+                    MetricsAggregator().apply(request, to: &$0, now: fixedNow)
+                }
+            }
+            let identity = RequestIdentity(signal: .logs, format: .protobuf, plainBody: try logs.serializedBytes())
+            _ = expected.applyOnce(identity, items: 0, now: fixedNow, limits: limits) {
+                LogsAggregator().apply(logs, to: &$0, now: fixedNow)
+            }
             #expect(stored == expected)
             #expect(try store.aggregateBytes() == AggregateCoding.encode(expected))
             // And the next update continues from the stored state.

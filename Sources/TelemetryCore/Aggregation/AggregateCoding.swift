@@ -8,8 +8,9 @@
 public enum AggregateCoding {
     public static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
-        // A recent record is 12 bytes, 16 base64 characters.
-        var w = JSONWriter(capacity: 2048 + document.recentRecords.count * 16 + document.series.count * 96
+        // A recent record or request is 12 bytes, 16 base64 characters.
+        var w = JSONWriter(capacity: 2048 + (document.recentRecords.count + document.recentRequests.count) * 16
+            + document.series.count * 96
             + document.days.count * 700)
         w.beginObject()
 
@@ -214,6 +215,8 @@ public enum AggregateCoding {
         w.endArray()
         w.key("recentRecords")
         w.plainString { document.recentRecords.encode(appendingTo: &$0) }
+        w.key("recentRequests")
+        w.plainString { document.recentRequests.encode(appendingTo: &$0) }
         w.key("series")
         w.beginObject()
         for id in document.series.keys.sorted() {
@@ -315,6 +318,14 @@ public enum AggregateCoding {
                     document.recentRecords = try RecentDigests(encoded: text, capacity: limits.recentRecords)
                 } catch {
                     throw AggregateCodingError(reason: "state.recentRecords is not base64 of 12-byte digest entries")
+                }
+            case "recentRequests":
+                // Absent from documents written before whole requests were remembered.
+                let text = try scanner.string()
+                do {
+                    document.recentRequests = try RecentDigests(encoded: text, capacity: limits.recentRequests)
+                } catch {
+                    throw AggregateCodingError(reason: "state.recentRequests is not base64 of 12-byte digest entries")
                 }
             case "series":
                 try scanner.beginObject()

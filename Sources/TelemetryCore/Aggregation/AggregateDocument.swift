@@ -21,12 +21,15 @@ public struct AggregateDocument: Equatable, Sendable {
 
     var series: [UInt64: SeriesState] = [:]
     var recentRecords: RecentDigests
+    /// Digests of recently applied requests (see ``RequestIdentity``).
+    var recentRequests: RecentDigests
     /// Increases with every series update; orders series for eviction.
     var seriesClock: UInt64 = 0
 
     public init(user: UserID, limits: AggregationLimits = AggregationLimits()) {
         userId = user.rawValue
         recentRecords = RecentDigests(capacity: limits.recentRecords)
+        recentRequests = RecentDigests(capacity: limits.recentRequests)
     }
 
     public var sourceSelection: SourceSelection { SourceSelection(metricsSeen: metricsSeen) }

@@ -17,6 +17,9 @@ public struct AggregationLimits: Sendable, Equatable {
     public var recentPointsPerSeries: Int = 8
     /// Digests of recently applied log records remembered, for replay detection.
     public var recentRecords: Int = 4096
+    /// Digests of recently applied whole requests remembered (``RequestIdentity``), for
+    /// replays of requests larger than the per-record and per-series windows.
+    public var recentRequests: Int = 128
     /// How long replay-detection state is kept after it was last used, in seconds of receive
     /// time: digests of log records, and the state of delta series. Exporters retry a batch
     /// within minutes; an hour leaves a wide margin.

@@ -50,7 +50,7 @@ public struct LogsAggregator: Sendable {
             return
         }
         let time = record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
-        let day = (time == 0 ? now : Timestamp(nanoseconds: time)).day
+        let day = ReceiveTimeBound.day(time, receivedAt: now)
         let contributions: [(Figure, Double, AggregateDocument.Target)]
         do {
             contributions = try Self.contributions(name: name, attributes: attributes, day: day)

@@ -136,6 +136,11 @@ public struct MetricsAggregator: Sendable {
             state.time = point.timeUnixNano
             delta = value
         case .cumulative?:
+            if let reason = ReceiveTimeBound.futureReadingReason(start: point.startTimeUnixNano, time: point.timeUnixNano,
+                                                                 receivedAt: now) {
+                report.reject("\(known.rawValue): \(reason)")
+                return
+            }
             switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano,
                                        time: point.timeUnixNano, value: value, count: 0) {
             case .stale:
@@ -211,6 +216,11 @@ public struct MetricsAggregator: Sendable {
             state.recent.append(pointDigest)
             if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
         case .cumulative?:
+            if let reason = ReceiveTimeBound.futureReadingReason(start: point.startTimeUnixNano, time: point.timeUnixNano,
+                                                                 receivedAt: now) {
+                report.reject("\(known.rawValue): \(reason)")
+                return
+            }
             switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano, time: point.timeUnixNano,
                                        value: sum, count: count) {
             case .stale:
@@ -279,6 +289,6 @@ public struct MetricsAggregator: Sendable {
     }
 
     static func day(_ nanoseconds: UInt64, now: Timestamp) -> String {
-        (nanoseconds == 0 ? now : Timestamp(nanoseconds: nanoseconds)).day
+        ReceiveTimeBound.day(nanoseconds, receivedAt: now)
     }
 }

@@ -20,22 +20,30 @@ public struct TelemetryIngestor: Sendable {
     /// Applies one export request. Throws ``IngestError``, ``PayloadError`` or ``StorageError``.
     public func ingest(_ signal: Signal, body: [UInt8], format: PayloadFormat, encoding: ContentEncoding,
                        user: UserID, now: Timestamp = .now()) throws -> ApplyReport {
-        guard users.exists(user) else { throw IngestError.unknownUser(user) }
+        guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
         switch signal {
         case .metrics:
-            let request = try decoder.decodeMetricsBatch(body, format: format, encoding: encoding)
+            let plain = try decoder.inflate(body, encoding: encoding)
+            let request = try decoder.decodeMetricsBatch(plain, format: format)
             if request.resourceMetrics.isEmpty { return ApplyReport() }
+            let identity = RequestIdentity(signal: .metrics, format: format, plainBody: plain)
             return try store.update(user) { document in
                 try checkStillExists(user)
-                let report = metrics.apply(request, to: &document, now: now)
+                let report = document.applyOnce(identity, items: request.totalPointCount, now: now, limits: metrics.limits) {
+                    metrics.apply(request, to: &$0, now: now)
+                }
                 return (report, report.changedDocument)
             }
         case .logs:
-            let request = try decoder.decodeLogsBatch(body, format: format, encoding: encoding)
+            let plain = try decoder.inflate(body, encoding: encoding)
+            let request = try decoder.decodeLogsBatch(plain, format: format)
             if request.resourceLogs.isEmpty { return ApplyReport() }
+            let identity = RequestIdentity(signal: .logs, format: format, plainBody: plain)
             return try store.update(user) { document in
                 try checkStillExists(user)
-                let report = logs.apply(request, to: &document, now: now)
+                let report = document.applyOnce(identity, items: request.totalRecordCount, now: now, limits: logs.limits) {
+                    logs.apply(request, to: &$0, now: now)
+                }
                 return (report, report.changedDocument)
             }
         }
@@ -45,8 +53,8 @@ public struct TelemetryIngestor: Sendable {
 extension TelemetryIngestor {
     /// Checked again under the user's lock: `claude-telemetry user remove` may have removed the
     /// user between the first check and the lock, and nothing must be written for it then.
-    func checkStillExists(_ user: UserID) throws(IngestError) {
-        guard users.exists(user) else { throw .unknownUser(user) }
+    func checkStillExists(_ user: UserID) throws {
+        guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
     }
 }
 

@@ -207,6 +207,7 @@ public struct DataDirectoryVerifier: Sendable {
         case .corrupt(_, let reason): "corrupt: \(reason)"
         case .system(let operation, _, let errno): "cannot \(operation): \(errno)"
         case .lockTimeout: error.description
+        case .notRegularFile(_, let kind): "a \(kind) where a regular file belongs; remove it"
         }
     }
 }

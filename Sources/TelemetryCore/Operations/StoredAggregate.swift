@@ -11,13 +11,7 @@ extension AggregateStore {
     /// (the file is replaced atomically, so it is always complete).
     public func readStored(_ user: UserID) throws(StorageError) -> StoredAggregate? {
         let path = directory.aggregatePath(user)
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.readFile(path)
-        } catch {
-            if error == .noSuchFile { return nil }
-            throw error.storage("read", path)
-        }
+        guard let bytes = try FileSystem.readRegularFile(path) else { return nil }
         do {
             return StoredAggregate(bytes: bytes, document: try AggregateCoding.decode(bytes, expectedUser: user, limits: limits))
         } catch {

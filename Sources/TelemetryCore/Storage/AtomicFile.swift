@@ -6,19 +6,19 @@ import Glibc
 /// optionally `fsync` it, `rename` it over the target, optionally `fsync` the directory.
 ///
 /// A reader that opens the target at any instant sees either the whole old content or the
-/// whole new one. Callers hold the directory's lock, so one fixed temporary name suffices and
-/// a crash leaves at most that one file, overwritten by the next update.
+/// whole new one. Callers hold the directory's lock (``FileLock``, which also locks the
+/// directory itself), so no other writer is between create and rename. The temporary file is
+/// created afresh for every write (`O_CREAT | O_EXCL | O_NOFOLLOW`): a write never opens a
+/// file it did not create, so it cannot write into another write's file, nor through a
+/// symbolic link planted at the temporary name. A regular file already there can only be
+/// left by a write that crashed (writers remove or rename theirs before they release the
+/// lock), so it is removed first; anything else there is refused.
 enum AtomicFile {
     static func temporaryPath(for path: String) -> String { path + ".tmp" }
 
     static func replace(_ path: String, with bytes: [UInt8], durable: Bool) throws(StorageError) {
         let temporary = temporaryPath(for: path)
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions: 0o640)
-        } catch {
-            throw error.storage("create", temporary)
-        }
+        let fd = try createFresh(temporary)
         do {
             try fd.writeAll(bytes)
             if durable { try fd.sync() }
@@ -40,6 +40,27 @@ enum AtomicFile {
                 try FileSystem.syncDirectory(directory)
             } catch {
                 throw error.storage("fsync directory", directory)
+            }
+        }
+    }
+
+    /// Creates `temporary`, which must not exist; removes a crashed write's leftover once.
+    private static func createFresh(_ temporary: String) throws(StorageError) -> FileDescriptor {
+        var removedLeftover = false
+        while true {
+            do {
+                return try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, permissions: 0o640)
+            } catch {
+                guard error == .fileExists, !removedLeftover else { throw error.storage("create", temporary) }
+            }
+            removedLeftover = true
+            var info = stat()
+            guard lstat(temporary, &info) == 0 else { continue }
+            if let kind = FileIdentity.irregularKind(info) { throw .notRegularFile(path: temporary, kind: kind) }
+            do {
+                try FileSystem.removeFile(temporary)
+            } catch {
+                if error != .noSuchFile { throw error.storage("remove", temporary) }
             }
         }
     }

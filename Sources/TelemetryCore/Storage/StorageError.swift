@@ -8,6 +8,10 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A stored file exists but cannot be read as what it should be. It is never replaced
     /// silently: an operator decides what to do (`claude-telemetry verify`).
     case corrupt(path: String, reason: String)
+    /// Something other than a regular file (a symbolic link, a directory, a pipe) sits where the
+    /// store reads or writes one of its files. It is never followed or written through: an
+    /// operator removes it.
+    case notRegularFile(path: String, kind: String)
 
     public var description: String {
         switch self {
@@ -17,6 +21,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             return "lock \(path) still held by another writer after \(waited) ms"
         case .corrupt(let path, let reason):
             return "\(path) is corrupt: \(reason)"
+        case .notRegularFile(let path, let kind):
+            return "\(path) is a \(kind): refusing to follow it or write through it (an operator must remove it)"
         }
     }
 

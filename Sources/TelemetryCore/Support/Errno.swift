@@ -28,6 +28,8 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     public static let notADirectory = Errno(rawValue: ENOTDIR)
     public static let isADirectory = Errno(rawValue: EISDIR)
     public static let directoryNotEmpty = Errno(rawValue: ENOTEMPTY)
+    /// What `open` with `O_NOFOLLOW` reports when the path is a symbolic link.
+    public static let symbolicLinkLoop = Errno(rawValue: ELOOP)
 
     public var description: String {
         guard let text = strerror(rawValue) else { return "errno \(rawValue)" }

@@ -64,6 +64,31 @@ enum FileSystem {
         try fd.sync()
     }
 
+    /// Reads a file the store owns, without following a symbolic link and without blocking on
+    /// a named pipe planted in its place. Nil when it does not exist.
+    static func readRegularFile(_ path: String) throws(StorageError) -> [UInt8]? {
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+        } catch {
+            if error == .noSuchFile { return nil }
+            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+            throw error.storage("read", path)
+        }
+        defer { fd.close() }
+        do {
+            let info = try fd.status()
+            if let kind = FileIdentity.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
+            return try fd.readAll(sizeHint: Int(info.st_size))
+        } catch let error as StorageError {
+            throw error
+        } catch let error as Errno {
+            throw error.storage("read", path)
+        } catch {
+            throw .system(operation: "read", path: path, errno: Errno(rawValue: EIO))
+        }
+    }
+
     static func readFile(_ path: String) throws(Errno) -> [UInt8] {
         let fd = try FileDescriptor.open(path, O_RDONLY)
         defer { fd.close() }

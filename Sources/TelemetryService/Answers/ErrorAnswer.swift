@@ -47,7 +47,7 @@ public struct ErrorAnswer: Equatable, Sendable {
             case .system:
                 self.init(status: .serviceUnavailable, message: "storage unavailable, retry later: \(failure)",
                           retryAfterSeconds: 30, rpcCode: RPCCode.unavailable)
-            case .corrupt:
+            case .corrupt, .notRegularFile:
                 self.init(status: .serviceUnavailable,
                           message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
                           retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
