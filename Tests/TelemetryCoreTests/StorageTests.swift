@@ -73,12 +73,12 @@ struct StorageTests {
             let limits = AggregationLimits()
             for request in [metrics, kinds] {
                 let identity = RequestIdentity(signal: .metrics, format: .protobuf, plainBody: try request.serializedBytes())
-                _ = expected.applyOnce(identity, items: 0, now: fixedNow, limits: limits) {
+                _ = expected.applyOnce(identity, now: fixedNow, limits: limits) {
                     MetricsAggregator().apply(request, to: &$0, now: fixedNow)
                 }
             }
             let identity = RequestIdentity(signal: .logs, format: .protobuf, plainBody: try logs.serializedBytes())
-            _ = expected.applyOnce(identity, items: 0, now: fixedNow, limits: limits) {
+            _ = expected.applyOnce(identity, now: fixedNow, limits: limits) {
                 LogsAggregator().apply(logs, to: &$0, now: fixedNow)
             }
             #expect(stored == expected)

@@ -82,6 +82,28 @@ struct WholeRequestReplayTests {
         }
     }
 
+    @Test("a replayed request with rejected points is answered with the same rejections, and nothing is written")
+    func replayKeepsItsRejections() throws {
+        try withTemporaryDirectory { root in
+            let store = try TestStore(root: root)
+            let request = metricsRequest([sumMetric(MetricName.tokenUsage, [
+                numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 4),
+                numberPoint([kv("type", "input"), kv("model", Scenario.haiku)], -1),
+                numberPoint([kv("type", "bogus"), kv("model", Scenario.sonnet)], 2),
+            ])])
+            let first = try store.ingest(request)
+            #expect(first.applied == 1)
+            #expect(first.rejected == 2)
+            let stored = try store.aggregateBytes()
+            let second = try store.ingest(request, now: Timestamp(seconds: fixedNow.seconds + 5))
+            #expect(second.applied == 0)
+            #expect(second.duplicates == 1)
+            #expect(second.rejected == 2)
+            #expect(second.reasons == first.reasons)
+            #expect(try store.aggregateBytes() == stored)
+        }
+    }
+
     @Test("the request window keeps the newest requests, for at most the replay window")
     func windowIsBounded() throws {
         var limits = AggregationLimits()
@@ -92,9 +114,9 @@ struct WholeRequestReplayTests {
             let body = try! smallDeltaBatch(sequence: sequence).serializedBytes() as [UInt8]
             let identity = RequestIdentity(signal: .metrics, format: .protobuf, plainBody: body)
             let batch = try! OTLPDecoder().decodeMetricsBatch(body, format: .protobuf)
-            return document.applyOnce(identity, items: batch.totalPointCount, now: now, limits: limits) {
+            return document.applyOnce(identity, now: now, limits: limits) {
                 aggregator.apply(batch, to: &$0, now: now)
-            }
+            }.0
         }
         for sequence: UInt64 in 0..<4 { #expect(send(sequence, at: fixedNow).applied == 2) }
         #expect(document.recentRequests.count == 3)

@@ -6,8 +6,9 @@
 /// entries the retry is about to meet, and all of it would count twice. So every request
 /// that changes the document leaves the digest of its decompressed body in
 /// ``AggregateDocument/recentRequests``, and a request whose digest is there is a replay as a
-/// whole: nothing of it is applied, every item is reported as a duplicate, and the file is not
-/// written. One entry per request, however large, so no accepted request can overflow it.
+/// whole: nothing of it is applied, what it would apply is reported as duplicates (its
+/// rejections as rejections, as the first time), and the file is not written. One entry per
+/// request, however large, so no accepted request can overflow it.
 ///
 /// The digest covers the signal, the format and the body after decompression: exporters retry
 /// the same bytes, and may compress them again differently (a gzip header carries a time).
@@ -24,43 +25,27 @@ struct RequestIdentity: Equatable, Sendable {
 
 extension AggregateDocument {
     /// Runs `apply` unless `request` was applied within the request window, and remembers it
-    /// when it changed the document. `items` is the request's number of points or records.
-    mutating func applyOnce(_ request: RequestIdentity, items: Int, now: Timestamp, limits: AggregationLimits,
-                                   _ apply: (inout AggregateDocument) -> ApplyReport) -> ApplyReport {
+    /// when it changed the document. `write` says whether the document must be written.
+    ///
+    /// A replay is answered as its first copy was, but with nothing applied: `apply` runs once
+    /// more on an empty document, which finds the same rejections (they depend on the values
+    /// alone) and the same ignored points; everything it would apply is reported as a duplicate.
+    /// That costs the request's own size, and only for replays; the stored document is not touched.
+    mutating func applyOnce(_ request: RequestIdentity, now: Timestamp, limits: AggregationLimits,
+                            _ apply: (inout AggregateDocument) -> ApplyReport) -> (ApplyReport, write: Bool) {
         if recentRequests.contains(request.digest) {
-            var report = ApplyReport()
-            report.duplicates = items
-            return report
+            // The user plays no part in what a request rejects.
+            var scratch = AggregateDocument(user: (try? UserID(validating: userId)) ?? UserID.random(), limits: limits)
+            var report = apply(&scratch)
+            report.duplicates += report.applied
+            report.applied = 0
+            return (report, false)
         }
         let report = apply(&self)
         if report.changedDocument {
             recentRequests.prune(receivedBefore: now.seconds &- min(now.seconds, limits.replayWindowSeconds))
             recentRequests.insert(request.digest, at: now.seconds)
         }
-        return report
-    }
-}
-
-extension MetricsBatch {
-    /// Data points in the request, of every metric.
-    var totalPointCount: Int {
-        var total = 0
-        for resource in resourceMetrics {
-            for scope in resource.scopeMetrics {
-                for metric in scope.metrics { total += metric.pointCount }
-            }
-        }
-        return total
-    }
-}
-
-extension LogsBatch {
-    /// Log records in the request.
-    var totalRecordCount: Int {
-        var total = 0
-        for resource in resourceLogs {
-            for scope in resource.scopeLogs { total += scope.logRecords.count }
-        }
-        return total
+        return (report, report.changedDocument)
     }
 }

@@ -29,10 +29,9 @@ public struct TelemetryIngestor: Sendable {
             let identity = RequestIdentity(signal: .metrics, format: format, plainBody: plain)
             return try store.update(user) { document in
                 try checkStillExists(user)
-                let report = document.applyOnce(identity, items: request.totalPointCount, now: now, limits: metrics.limits) {
+                return document.applyOnce(identity, now: now, limits: metrics.limits) {
                     metrics.apply(request, to: &$0, now: now)
                 }
-                return (report, report.changedDocument)
             }
         case .logs:
             let plain = try decoder.inflate(body, encoding: encoding)
@@ -41,10 +40,9 @@ public struct TelemetryIngestor: Sendable {
             let identity = RequestIdentity(signal: .logs, format: format, plainBody: plain)
             return try store.update(user) { document in
                 try checkStillExists(user)
-                let report = document.applyOnce(identity, items: request.totalRecordCount, now: now, limits: logs.limits) {
+                return document.applyOnce(identity, now: now, limits: logs.limits) {
                     logs.apply(request, to: &$0, now: now)
                 }
-                return (report, report.changedDocument)
             }
         }
     }
