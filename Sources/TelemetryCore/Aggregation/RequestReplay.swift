@@ -18,8 +18,12 @@ struct RequestIdentity: Equatable, Sendable {
     let digest: UInt64
 
     init(signal: Signal, format: PayloadFormat, plainBody: [UInt8]) {
-        let seed: UInt64 = (signal == .metrics ? 1 : 2) | (format == .protobuf ? 4 : 8)
-        digest = BodyDigest.of(plainBody, seed: seed)
+        // The signal and the format are part of what was sent: the same bytes as another kind of
+        // request are another request.
+        var seed = StableHash()
+        seed.combine(signal.rawValue)
+        seed.combine(format.rawValue)
+        digest = BodyDigest.of(plainBody, seed: seed.value)
     }
 }
 

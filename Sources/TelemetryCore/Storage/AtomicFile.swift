@@ -16,9 +16,9 @@ import Glibc
 enum AtomicFile {
     static func temporaryPath(for path: String) -> String { path + ".tmp" }
 
-    static func replace(_ path: String, with bytes: [UInt8], durable: Bool) throws(StorageError) {
+    static func replace(_ path: String, with bytes: [UInt8], durable: Bool, permissions: mode_t = 0o640) throws(StorageError) {
         let temporary = temporaryPath(for: path)
-        let fd = try createFresh(temporary)
+        let fd = try createFresh(temporary, permissions: permissions)
         do {
             try fd.writeAll(bytes)
             if durable { try fd.sync() }
@@ -45,11 +45,11 @@ enum AtomicFile {
     }
 
     /// Creates `temporary`, which must not exist; removes a crashed write's leftover once.
-    private static func createFresh(_ temporary: String) throws(StorageError) -> FileDescriptor {
+    private static func createFresh(_ temporary: String, permissions: mode_t) throws(StorageError) -> FileDescriptor {
         var removedLeftover = false
         while true {
             do {
-                return try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, permissions: 0o640)
+                return try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, permissions: permissions)
             } catch {
                 guard error == .fileExists, !removedLeftover else { throw error.storage("create", temporary) }
             }
