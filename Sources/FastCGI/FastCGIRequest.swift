@@ -25,8 +25,9 @@ public final class FastCGIRequest {
         /// ``answerRefused(requestID:with:)``, which also closes the connection.
         case refused(ConnectionRefusal, requestID: UInt16)
         /// The connection was closed without a request (silent, too slow, gone, malformed
-        /// before any request id); the reason is for the log.
-        case closed(String)
+        /// before any request id); the reason is for the log, nil when the peer simply closed
+        /// a kept connection.
+        case closed(String?)
         /// `shouldStop` said so; nothing was accepted.
         case stopped
     }
@@ -39,6 +40,13 @@ public final class FastCGIRequest {
     public let timeoutMilliseconds: Int
     /// The largest parameter block accepted, record framing included.
     public let parameterBlockLimit: Int
+
+    /// 48 KiB: far above what nginx sends (its request headers are at most 4 x 8 KiB by
+    /// default), and below the 53 KB a Unix-socket peer may queue before the kernel makes it
+    /// wait for the reader (a quarter of the default 208 KiB send buffer). A larger bound could
+    /// not be checked by peeking: the peer would wait for this process to read, and this process
+    /// for the rest of the block.
+    public static let defaultParameterBlockLimit = 49_152
     /// Peeked bytes of the connection's start, and scratch space for draining on close.
     private let scratch: UnsafeMutableRawBufferPointer
     /// When a kept connection (FastCGI keep-conn) is closed for want of a next request.
@@ -50,7 +58,7 @@ public final class FastCGIRequest {
     /// first. `timeoutMilliseconds` bounds how long a connection may take to deliver its request
     /// (parameters and body), to take its answer, and to stay idle between kept requests.
     public init(listeningSocket: ListeningSocket, deadlines: ConnectionDeadlines, timeoutMilliseconds: Int,
-                parameterBlockLimit: Int = 65_536) throws(FastCGIError) {
+                parameterBlockLimit: Int = FastCGIRequest.defaultParameterBlockLimit) throws(FastCGIError) {
         self.listeningSocket = listeningSocket
         self.timeoutMilliseconds = timeoutMilliseconds
         timeout = UInt64(timeoutMilliseconds) * 1_000_000
@@ -142,7 +150,7 @@ public final class FastCGIRequest {
     /// What waiting for a connection's parameter block came to.
     private enum BlockWait {
         case complete
-        case incomplete(String)
+        case incomplete(String?)
         case refused(ConnectionRefusal, requestID: UInt16?)
     }
 
@@ -158,7 +166,7 @@ public final class FastCGIRequest {
             case .bytes(let count):
                 peeked = count
             case .endOfFile:
-                return .incomplete("the peer closed the connection before sending a whole request")
+                return .incomplete(nil)
             case .failed(let error):
                 return .incomplete("reading the request failed: \(error)")
             }

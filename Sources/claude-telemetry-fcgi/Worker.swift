@@ -65,8 +65,10 @@ final class Worker: Sendable {
                     serve(request, reader: reader)
                 case .refused(let refusal, let requestID):
                     answer(request, refusal: refusal, requestID: requestID)
-                case .closed(let reason):
+                case .closed(let reason?):
                     logger.info("connection closed without a request: \(reason)")
+                case .closed(nil):
+                    break
                 }
             } catch {
                 if Self.isFatal(error) {
