@@ -239,6 +239,19 @@ if samples:
     w("| RSS (VmRSS) per process at the end; growth since the first sample | %.1f MiB; %+.1f MiB | | | flat (<= 2 MiB growth) over %s requests | %s |"
       % (rss_end, growth, "{:,}".format(target), verdict(growth <= 2.0 and reached)
          + ("" if reached else " (only %s requests in the time allowed)" % "{:,}".format(total))))
+
+# Memory under large bodies (issue #11): 8 clients sending maximum-size bodies, one small client.
+large = load("large-bodies.json")
+if large:
+    budget_mib = int(machine.get("large_budget_bytes", "0") or 0) / MiB / MiB
+    hwm = max(m.get("VmHWM", 0) for m in large["memory_kib"].values()) / MiB if large["memory_kib"] else 0.0
+    answers = ", ".join("%s: %d" % item for item in sorted(large["large_answers"].items()))
+    w("| peak RSS (VmHWM) per process, %d clients sending %.1f MiB bodies for %.0f s (answers %s) | %.1f MiB | | | <= 64 MiB + budget (%.0f MiB) = %.0f MiB | %s |"
+      % (large["clients"], large["body_bytes"] / MiB / MiB, large["seconds"], answers, hwm, budget_mib, 64 + budget_mib,
+         verdict(hwm <= 64 + budget_mib)))
+    w("| a small request's p99 under that load (%d requests, %d non-200) | %.1f ms (p50 %.1f, max %.1f) | | | <= 50 ms | %s |"
+      % (large["small_requests"], large["small_non200"], large["small_p99_ms"], large["small_p50_ms"], large["small_max_ms"],
+         verdict(large["small_p99_ms"] <= 50 and large["small_non200"] == 0)))
 w("")
 
 # ---------------------------------------------------------------- details

@@ -427,6 +427,24 @@ echo "rss_requests=$sent" >> "$RESULTS/machine.txt"
 echo "rss_target=$RSS_REQUESTS" >> "$RESULTS/machine.txt"
 stop
 
+# ------------------------------------------------------------------ 4b. memory under large bodies
+# LARGE_CLIENTS clients POST maximum-size bodies (20 MiB, nginx's and the responder's limit)
+# through nginx while one client sends small batches one after another: the memory budget must
+# keep each process's peak RSS within 64 MiB + the budget, and the small requests' p99 low.
+LARGE_CLIENTS=8
+LARGE_SECONDS=$([[ $QUICK -eq 1 ]] && echo 20 || echo 30)
+LARGE_BUDGET=${BENCH_MEMORY_BUDGET:-67108864}
+fresh_data "$WORK/data"
+settle
+start "large" "$PRODUCT" "$processes" "$WORK/data" --threads "${config#*x}" --durability fast \
+  --memory-budget-bytes "$LARGE_BUDGET"
+say "memory under large bodies: $LARGE_CLIENTS clients, 20 MiB bodies, ${LARGE_SECONDS} s, budget $LARGE_BUDGET bytes"
+python3 "$HERE/large_bodies.py" "$PORT" "$(head -1 "$WORK/users-one.txt")" $((20971520 - 1024)) "$LARGE_CLIENTS" \
+  "$LARGE_SECONDS" "$RESULTS/large-bodies.json" $(cat "$CURRENT_RUN/responder.pids")
+echo "large_budget_bytes=$LARGE_BUDGET" >> "$RESULTS/machine.txt"
+say "large bodies: $(cat "$RESULTS/large-bodies.json")"
+stop
+
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 
 # ------------------------------------------------------------------ 5. the table

@@ -11,77 +11,257 @@ import Darwin
 /// One worker thread's `FCGX_Request`: accepts a connection on the shared listening socket,
 /// exposes its parameters and streams, and finishes it. Each thread owns exactly one; libfcgi
 /// keeps pointers into it, so it lives at a fixed heap address until `deinit`.
+///
+/// The connection is accepted here, not by libfcgi, and handed to libfcgi only once its whole
+/// parameter block has arrived and passed ``ParameterBlockScan`` (bounded in size and in time).
+/// From then until it is closed, ``ConnectionDeadlines`` bounds the time libfcgi's blocking reads
+/// and writes may take; the connection is closed here too, with a bounded wait for the peer.
 public final class FastCGIRequest {
     /// What ``accept(pollIntervalMilliseconds:until:)`` ended with.
     public enum AcceptResult: Sendable {
         /// A request is ready: read its parameters and body, write, then ``finish()``.
         case accepted
+        /// The connection's parameter block was refused before libfcgi read it. Answer with
+        /// ``answerRefused(requestID:with:)``, which also closes the connection.
+        case refused(ConnectionRefusal, requestID: UInt16)
+        /// The connection was closed without a request (silent, too slow, gone, malformed
+        /// before any request id); the reason is for the log, nil when the peer simply closed
+        /// a kept connection.
+        case closed(String?)
         /// `shouldStop` said so; nothing was accepted.
         case stopped
     }
 
     public let listeningSocket: ListeningSocket
     private let raw: UnsafeMutablePointer<FCGX_Request>
+    private let deadline: ConnectionDeadlines.Slot
+    /// ``timeoutMilliseconds`` in nanoseconds.
+    private let timeout: UInt64
+    public let timeoutMilliseconds: Int
+    /// The largest parameter block accepted, record framing included.
+    public let parameterBlockLimit: Int
 
-    /// `FCGX_InitRequest` with `FCGI_FAIL_ACCEPT_ON_INTR`, so a signal never leaves `accept`
-    /// restarting behind the caller's back. Call ``FastCGILibrary/initialize()`` first.
-    public init(listeningSocket: ListeningSocket) throws(FastCGIError) {
+    /// 48 KiB: far above what nginx sends (its request headers are at most 4 x 8 KiB by
+    /// default), and below the 53 KB a Unix-socket peer may queue before the kernel makes it
+    /// wait for the reader (a quarter of the default 208 KiB send buffer). A larger bound could
+    /// not be checked by peeking: the peer would wait for this process to read, and this process
+    /// for the rest of the block.
+    public static let defaultParameterBlockLimit = 49_152
+    /// Peeked bytes of the connection's start, and scratch space for draining on close.
+    private let scratch: UnsafeMutableRawBufferPointer
+    /// When a kept connection (FastCGI keep-conn) is closed for want of a next request.
+    private var idleDeadline: UInt64 = 0
+    /// When the current connection must have delivered its request.
+    private var requestDeadline: UInt64 = 0
+
+    /// `FCGX_InitRequest` with `FCGI_FAIL_ACCEPT_ON_INTR`. Call ``FastCGILibrary/initialize()``
+    /// first. `timeoutMilliseconds` bounds how long a connection may take to deliver its request
+    /// (parameters and body), to take its answer, and to stay idle between kept requests.
+    public init(listeningSocket: ListeningSocket, deadlines: ConnectionDeadlines, timeoutMilliseconds: Int,
+                parameterBlockLimit: Int = FastCGIRequest.defaultParameterBlockLimit) throws(FastCGIError) {
         self.listeningSocket = listeningSocket
+        self.timeoutMilliseconds = timeoutMilliseconds
+        timeout = UInt64(timeoutMilliseconds) * 1_000_000
+        self.parameterBlockLimit = parameterBlockLimit
+        deadline = deadlines.makeSlot()
         raw = .allocate(capacity: 1)
         let result = FCGX_InitRequest(raw, listeningSocket.descriptor, FCGI_FAIL_ACCEPT_ON_INTR)
         if result != 0 {
             raw.deallocate()
             throw .library(call: "FCGX_InitRequest", code: result)
         }
+        // libfcgi never accepts by itself: connections are handed to it through `ipcFd`.
+        raw.pointee.listen_sock = -1
+        scratch = .allocate(byteCount: max(parameterBlockLimit, 65_536), alignment: 16)
     }
 
     deinit {
+        deadline.disarm()
         // Frees streams and parameters and closes a connection still open (kept alive).
         FCGX_Free(raw, 1)
         raw.deallocate()
+        scratch.deallocate()
     }
 
     /// Waits for the next request, checking `shouldStop` at least every
     /// `pollIntervalMilliseconds`.
     ///
-    /// libfcgi's accept blocks in `accept()` and only a signal gets it out, so this `poll`s
-    /// instead and calls `FCGX_Accept_r` only when a connection is waiting. The listening
-    /// socket must be non-blocking (``ListeningSocket/setNonBlocking()``): when another
-    /// thread or process wins the race for the connection, `accept` fails with `EAGAIN` and
-    /// the wait simply continues. When the web server kept the previous connection open
-    /// (FastCGI keep-conn), the next request comes on that connection, so it is polled
-    /// instead of the listening socket.
+    /// `poll`s the listening socket and accepts the connection itself (the listening socket is
+    /// non-blocking, ``ListeningSocket/setNonBlocking()``: when another thread or process wins
+    /// the race for the connection, `accept` fails with `EAGAIN` and the wait continues). When
+    /// the web server kept the previous connection open (FastCGI keep-conn), that connection is
+    /// polled instead, for at most the timeout.
     ///
     /// Throws for failures that are not part of that race (`EMFILE`, `EBADF`, ...).
     public func accept(pollIntervalMilliseconds: CInt = 200, until shouldStop: () -> Bool) throws(FastCGIError) -> AcceptResult {
         while !shouldStop() {
-            // `ipcFd` is below libfcgi's "don't use" line; reading it is the only way to know
-            // whether `FCGX_Accept_r` will read from a kept connection or call `accept`.
-            let connection = raw.pointee.ipcFd
-            let descriptor = connection >= 0 ? connection : listeningSocket.descriptor
-            let events = try SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: pollIntervalMilliseconds)
-            if events == 0 { continue }
-            if events & Int16(POLLNVAL) != 0 {
-                throw .system(call: "poll(fd \(descriptor))", errno: EBADF)
+            var descriptor = raw.pointee.ipcFd
+            if descriptor >= 0 {
+                let now = ConnectionDeadlines.now()
+                if now >= idleDeadline {
+                    closeConnection(drain: false)
+                    continue
+                }
+                let wait = CInt(clamping: min(Int(pollIntervalMilliseconds), Int((idleDeadline - now) / 1_000_000) + 1))
+                let events = try SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: wait)
+                if events == 0 { continue }
+            } else {
+                let events = try SystemCall.pollOne(listeningSocket.descriptor, events: Int16(POLLIN),
+                                                    timeoutMilliseconds: pollIntervalMilliseconds)
+                if events == 0 { continue }
+                if events & Int16(POLLNVAL) != 0 {
+                    throw .system(call: "poll(fd \(listeningSocket.descriptor))", errno: EBADF)
+                }
+                guard let accepted = try SystemCall.acceptConnection(listeningSocket.descriptor) else { continue }
+                descriptor = accepted
+                raw.pointee.ipcFd = accepted
+            }
+            requestDeadline = ConnectionDeadlines.now() + timeout
+
+            switch awaitParameterBlock(descriptor, until: shouldStop) {
+            case .complete:
+                break
+            case .incomplete(let reason):
+                closeConnection(drain: false)
+                return .closed(reason)
+            case .refused(let refusal, let requestID):
+                guard let requestID else {
+                    closeConnection(drain: false)
+                    return .closed("\(refusal)")
+                }
+                return .refused(refusal, requestID: requestID)
             }
 
+            // The whole block is in the socket: libfcgi reads it without waiting. It must not
+            // close the descriptor before reading (it would for a connection not "kept").
+            raw.pointee.keepConnection = 1
             let result = FCGX_Accept_r(raw)
-            if result == 0 { return .accepted }
-            // FCGX_Accept_r returns -errno for system failures, its own codes otherwise.
-            switch -result {
-            case EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED, EPROTO:
-                continue
-            case 1..<4096:
-                throw .system(call: "FCGX_Accept_r", errno: -result)
-            default:
-                throw .library(call: "FCGX_Accept_r", code: result)
+            if result == 0 {
+                deadline.arm(descriptor, deadline: requestDeadline, reading: true)
+                return .accepted
             }
+            // libfcgi closed the connection; with no listening socket of its own, it stopped there.
+            raw.pointee.ipcFd = -1
+            return .closed("libfcgi could not read the request (error \(result))")
         }
         return .stopped
     }
 
+    /// What waiting for a connection's parameter block came to.
+    private enum BlockWait {
+        case complete
+        case incomplete(String?)
+        case refused(ConnectionRefusal, requestID: UInt16?)
+    }
+
+    /// Peeks at the connection until its parameter block is complete, refused, or overdue.
+    /// Peeking leaves the bytes for libfcgi. While a partial block sits in the socket `poll`
+    /// would report it readable at once, so the wait for more is a short sleep that a hang-up
+    /// cuts short.
+    private func awaitParameterBlock(_ descriptor: CInt, until shouldStop: () -> Bool) -> BlockWait {
+        var pause: CInt = 1
+        while true {
+            let peeked: Int
+            switch SystemCall.peek(descriptor, into: scratch) {
+            case .bytes(let count):
+                peeked = count
+            case .endOfFile:
+                return .incomplete(nil)
+            case .failed(let error):
+                return .incomplete("reading the request failed: \(error)")
+            }
+            switch ParameterBlockScan.scan(UnsafeRawBufferPointer(rebasing: scratch[..<peeked]), limit: parameterBlockLimit) {
+            case .complete:
+                return .complete
+            case .refused(let refusal, let requestID):
+                return .refused(refusal, requestID: requestID)
+            case .incomplete:
+                break
+            }
+            let now = ConnectionDeadlines.now()
+            if now >= requestDeadline {
+                return .incomplete("no whole request within \(timeoutMilliseconds) ms (\(peeked) bytes received)")
+            }
+            if shouldStop() { return .incomplete("stopping") }
+            let remaining = CInt(clamping: (requestDeadline - now) / 1_000_000 + 1)
+            if peeked == 0 {
+                let events = (try? SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: min(remaining, 200))) ?? 0
+                if events & Int16(POLLNVAL | POLLERR) != 0 { return .incomplete("the connection failed") }
+            } else {
+                let events = (try? SystemCall.pollOne(descriptor, events: SystemCall.pollReadHangUp, timeoutMilliseconds: min(remaining, pause))) ?? 0
+                if events & (SystemCall.pollReadHangUp | Int16(POLLHUP | POLLERR | POLLNVAL)) != 0 {
+                    // Hung up: whatever arrived is all there is; one last look.
+                    if case .bytes(let count) = SystemCall.peek(descriptor, into: scratch),
+                       case .complete = ParameterBlockScan.scan(UnsafeRawBufferPointer(rebasing: scratch[..<count]), limit: parameterBlockLimit) {
+                        return .complete
+                    }
+                    return .incomplete("the peer closed the connection before sending a whole request (\(peeked) bytes received)")
+                }
+                pause = min(pause * 2, 20)
+            }
+        }
+    }
+
+    /// Answers a connection ``accept(pollIntervalMilliseconds:until:)`` refused: `bytes` (the CGI
+    /// header block and body) as the request's `FCGI_STDOUT`, then `FCGI_END_REQUEST`, written
+    /// directly since libfcgi never saw the request; then closes the connection.
+    public func answerRefused(requestID: UInt16, with bytes: [UInt8]) throws(FastCGIError) {
+        let descriptor = raw.pointee.ipcFd
+        guard descriptor >= 0 else { return }
+        deadline.arm(descriptor, deadline: ConnectionDeadlines.now() + timeout, reading: false)
+        var records: [UInt8] = []
+        func record(_ type: UInt8, _ content: ArraySlice<UInt8>) {
+            records += [1, type, UInt8(requestID >> 8), UInt8(requestID & 0xFF),
+                        UInt8(content.count >> 8), UInt8(content.count & 0xFF), 0, 0]
+            records += content
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + 65_535)
+            record(6, bytes[offset..<end])
+            offset = end
+        }
+        record(6, [])
+        record(3, [0, 0, 0, 0, 0, 0, 0, 0])
+        var failure: FastCGIError?
+        do {
+            try SystemCall.writeAll(descriptor, records)
+        } catch {
+            failure = error
+        }
+        closeConnection(drain: true)
+        if let failure { throw failure }
+    }
+
+    /// Closes the current connection: with `drain`, first shuts down the sending side and reads
+    /// what the peer still sends until it closes or the timeout passes (so a TCP peer is not
+    /// sent a reset that would make it discard the answer), as libfcgi does, but bounded.
+    private func closeConnection(drain: Bool) {
+        let descriptor = raw.pointee.ipcFd
+        guard descriptor >= 0 else { return }
+        if drain {
+            let end = ConnectionDeadlines.now() + timeout
+            deadline.arm(descriptor, deadline: end, reading: false)
+            SystemCall.drain(descriptor, into: scratch, until: end)
+        }
+        deadline.disarm()
+        close(descriptor)
+        raw.pointee.ipcFd = -1
+        raw.pointee.keepConnection = 0
+    }
+
+    /// True when the connection's deadline passed while its request was read or answered
+    /// (the socket was shut down, so the read or write failed).
+    public var timedOut: Bool { deadline.fired }
+
+    /// The body has been read (or will not be): the read deadline no longer applies.
+    public func endReading() {
+        deadline.disarm()
+    }
+
     /// Every parameter of the accepted request (the CGI meta-variables and `HTTP_*` headers
-    /// the web server sent, plus libfcgi's `FCGI_ROLE`). A name sent twice keeps its first value.
+    /// the web server sent, plus libfcgi's `FCGI_ROLE`). A name sent more than once has its
+    /// values joined with ", ", in order.
     public var parameters: [String: String] {
         var result: [String: String] = [:]
         guard var cursor = raw.pointee.envp else { return result }
@@ -93,8 +273,13 @@ public final class FastCGIRequest {
                 let text = UnsafeBufferPointer(start: start, count: length)
                 guard let equals = text.firstIndex(of: UInt8(ascii: "=")) else { return }
                 let name = String(decoding: UnsafeBufferPointer(rebasing: text[..<equals]), as: UTF8.self)
-                if result[name] == nil {
-                    result[name] = String(decoding: UnsafeBufferPointer(rebasing: text[(equals + 1)...]), as: UTF8.self)
+                let value = String(decoding: UnsafeBufferPointer(rebasing: text[(equals + 1)...]), as: UTF8.self)
+                if let earlier = result[name] {
+                    // nginx before 1.23 passes a repeated header as a repeated parameter: join
+                    // them as HTTP lists are joined, so that two values stay visible as two.
+                    result[name] = earlier + ", " + value
+                } else {
+                    result[name] = value
                 }
             }
             cursor += 1
@@ -139,9 +324,29 @@ public final class FastCGIRequest {
         }
     }
 
-    /// Completes the request (`FCGX_Finish_r`): flushes output, sends FCGI_END_REQUEST and
-    /// closes the connection unless the web server asked to keep it.
+    /// Completes the request: flushes output and sends `FCGI_END_REQUEST` (bounded by the
+    /// timeout), then closes the connection unless the web server asked to keep it and the body
+    /// was read to its end; a kept connection waits at most the timeout for its next request.
     public func finish() {
+        let descriptor = raw.pointee.ipcFd
+        guard descriptor >= 0 else {
+            FCGX_Finish_r(raw)
+            return
+        }
+        deadline.arm(descriptor, deadline: ConnectionDeadlines.now() + timeout, reading: false)
+        var failed = FCGX_FClose(raw.pointee.err) != 0
+        failed = FCGX_FClose(raw.pointee.out) != 0 || failed
+        failed = failed || FCGX_GetError(raw.pointee.in) != 0
+        let keep = raw.pointee.keepConnection != 0 && !failed && FCGX_HasSeenEOF(raw.pointee.in) == EOF
+        if keep && !deadline.disarm() {
+            // Streams and parameters are freed; the connection stays.
+            FCGX_Finish_r(raw)
+            idleDeadline = ConnectionDeadlines.now() + timeout
+            return
+        }
+        raw.pointee.keepConnection = 0
+        closeConnection(drain: true)
+        // Frees streams and parameters; the descriptor is already closed (ipcFd is -1).
         FCGX_Finish_r(raw)
     }
 }

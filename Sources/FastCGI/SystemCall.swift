@@ -167,4 +167,116 @@ enum SystemCall {
             throw .system(call: "bind(\(address))", errno: number)
         }
     }
+
+    /// `accept` on the non-blocking listening socket (as libfcgi's own accept). Returns nil when another
+    /// thread or process took the connection first (or the peer gave up). A TCP connection gets
+    /// `TCP_NODELAY` and must come from an address in `FCGI_WEB_SERVER_ADDRS` when that is set,
+    /// as libfcgi's own accept does.
+    @inline(never)
+    static func acceptConnection(_ listening: CInt) throws(FastCGIError) -> CInt? {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let descriptor = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                accept(listening, $0, &length)
+            }
+        }
+        if descriptor == -1 {
+            let number = errno
+            switch number {
+            case EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED, EPROTO: return nil
+            default: throw .system(call: "accept", errno: number)
+            }
+        }
+        if CInt(address.ss_family) == AF_INET {
+            var on: CInt = 1
+            setsockopt(descriptor, CInt(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<CInt>.size))
+            if let allowed = webServerAddresses {
+                let peer = withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                }
+                var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+                var peerAddress = peer
+                inet_ntop(AF_INET, &peerAddress, &text, socklen_t(text.count))
+                if !allowed.contains(String(cString: text)) {
+                    close(descriptor)
+                    return nil
+                }
+            }
+        }
+        return descriptor
+    }
+
+    /// `FCGI_WEB_SERVER_ADDRS`: the IPv4 addresses TCP connections may come from, when set.
+    static let webServerAddresses: Set<String>? = {
+        guard let value = getenv("FCGI_WEB_SERVER_ADDRS") else { return nil }
+        let list = String(cString: value).split(separator: ",").map { String($0).filter { $0 != " " } }
+        return list.isEmpty ? nil : Set(list)
+    }()
+
+    /// `POLLRDHUP` (Linux, `_GNU_SOURCE` only, so not imported): the peer shut down its sending side.
+    static let pollReadHangUp: Int16 = 0x2000
+
+    /// What a non-blocking peek found.
+    enum Peek {
+        case bytes(Int)
+        case endOfFile
+        case failed(FastCGIError)
+    }
+
+    /// `recv(MSG_PEEK | MSG_DONTWAIT)`: the bytes waiting, left in the socket.
+    @inline(never)
+    static func peek(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer) -> Peek {
+        while true {
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_PEEK | MSG_DONTWAIT))
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .endOfFile }
+            let number = errno
+            switch number {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .bytes(0)
+            default: return .failed(.system(call: "recv", errno: number))
+            }
+        }
+    }
+
+    /// Writes all of `bytes`, across partial writes and `EINTR`.
+    @inline(never)
+    static func writeAll(_ descriptor: CInt, _ bytes: [UInt8]) throws(FastCGIError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, CInt(MSG_NOSIGNAL))
+            }
+            if written < 0 {
+                let number = errno
+                if number == EINTR { continue }
+                throw .system(call: "send", errno: number)
+            }
+            offset += written
+        }
+    }
+
+    /// `shutdown(SHUT_WR)`, then reads and discards until the peer closes, an error, or the
+    /// monotonic time `end` (nanoseconds).
+    @inline(never)
+    static func drain(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer, until end: UInt64) {
+        guard shutdown(descriptor, CInt(SHUT_WR)) == 0 else { return }
+        while true {
+            let now = ConnectionDeadlines.now()
+            if now >= end { return }
+            let wait = CInt(clamping: (end - now) / 1_000_000 + 1)
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, wait)
+            if ready == 0 { return }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count > 0 { continue }
+            if count < 0 && errno == EINTR { continue }
+            return
+        }
+    }
 }

@@ -63,6 +63,7 @@ public struct ReceiverService: Sendable {
             guard let encoding = ContentEncoding(header: request.header("content-encoding")) else {
                 throw PayloadError.unsupportedContentEncoding(request.header("content-encoding") ?? "")
             }
+            if let refusal = request.refusal { throw refusal }
             if let reason = request.bodyIncomplete { throw PayloadError.incomplete(reason) }
             if request.bodyExceededLimit || request.body.count > configuration.maxBodyBytes {
                 throw PayloadError.tooLarge(limit: configuration.maxBodyBytes, decompressed: false)

@@ -1,9 +1,15 @@
+import TelemetryService
+
 /// Reads a request body in chunks straight into one buffer, never keeping more than one
 /// byte beyond the limit: a client cannot make the responder hold more than `limit` bytes.
 ///
-/// FastCGI bodies are read to their end whatever `CONTENT_LENGTH` says, since front ends that
-/// pass chunked uploads through send no length. A CGI body is read only up to its declared
-/// length, because a CGI server need not close stdin after it.
+/// Only POST bodies are read: every other method is answered without one (a GET under CGI
+/// without `CONTENT_LENGTH` must not wait for an end of input that may never come).
+/// Under FastCGI a POST must declare its length and deliver exactly that many bytes: nginx
+/// always declares it, and a body whose length differs was cut or padded on the way (libfcgi
+/// silently skips records it takes for another request's). A CGI body is read up to its
+/// declared length, because a CGI server need not close stdin after it, or to the end of input
+/// when no length is given.
 struct BodyReader {
     /// What came of reading. Its description gives sizes only, never content.
     enum Outcome: CustomStringConvertible {
@@ -12,14 +18,26 @@ struct BodyReader {
         case tooLarge
         /// The body ended early or could not be read; it must not be processed.
         case incomplete(String)
+        /// Refused by the transport's own rules (no length, longer than declared, too slow,
+        /// over the memory budget); the rest was left unread.
+        case refused(TransportRefusal)
 
         var description: String {
             switch self {
             case .complete(let bytes): return "read \(bytes.count) bytes"
             case .tooLarge: return "over the limit"
             case .incomplete(let reason): return "incomplete: \(reason)"
+            case .refused(let refusal): return "refused: \(refusal)"
             }
         }
+    }
+
+    /// How the body is framed on the way in.
+    enum Framing {
+        /// FastCGI `FCGI_STDIN`: has its own end; `CONTENT_LENGTH` is required and must match.
+        case fastCGI
+        /// CGI standard input: read up to `CONTENT_LENGTH`, or to the end without one.
+        case cgi
     }
 
     /// Reads and appends at most this many bytes at a time.
@@ -27,33 +45,52 @@ struct BodyReader {
 
     let limit: Int
 
-    /// `declaredLength` is `CONTENT_LENGTH` as sent (nil or empty when absent);
-    /// `stopAtDeclaredLength` is true for CGI. `source` fills its buffer with up to its
-    /// `count` bytes and returns how many, 0 at the end of the body.
-    func read(declaredLength text: String?, stopAtDeclaredLength: Bool,
-              from source: (UnsafeMutableRawBufferPointer) throws -> Int) -> Outcome {
-        var declared: Int?
-        if let text, !text.isEmpty {
-            guard let number = Int(text), number >= 0 else {
-                return .incomplete("CONTENT_LENGTH '\(text.prefix(32))' is not a byte count")
-            }
-            // Declared too large: answered without reading a byte of it.
-            if number > limit { return .tooLarge }
-            declared = number
+    /// Whether a request with this method has a body to read.
+    static func readsBody(method: String?) -> Bool {
+        method == "POST"
+    }
+
+    /// The declared length: nil when absent or empty, or the outcome that answers the request
+    /// without reading (not a byte count, or over the limit).
+    func declaredLength(_ text: String?) -> Result<Int?, Refusal> {
+        guard let text, !text.isEmpty else { return .success(nil) }
+        guard let number = Int(text), number >= 0 else {
+            return .failure(Refusal(outcome: .incomplete("CONTENT_LENGTH '\(text.prefix(32))' is not a byte count")))
         }
+        if number > limit { return .failure(Refusal(outcome: .tooLarge)) }
+        return .success(number)
+    }
+
+    /// An outcome decided before reading, as an `Error` for `Result`.
+    struct Refusal: Error {
+        let outcome: Outcome
+    }
+
+    /// `method` is `REQUEST_METHOD`; `declaredLength` is `CONTENT_LENGTH` as sent (nil or empty
+    /// when absent). `source` fills its buffer with up to its `count` bytes and returns how many,
+    /// 0 at the end of the body; it may throw a ``TransportRefusal`` (a timeout).
+    func read(method: String?, declaredLength text: String?, framing: Framing,
+              from source: (UnsafeMutableRawBufferPointer) throws -> Int) -> Outcome {
+        guard Self.readsBody(method: method) else { return .complete([]) }
+        let declared: Int?
+        switch declaredLength(text) {
+        case .success(let value): declared = value
+        case .failure(let refusal): return refusal.outcome
+        }
+        if framing == .fastCGI && declared == nil { return .refused(.lengthRequired) }
 
         var body: [UInt8] = []
-        // With a declared length: that much, plus the one byte that finds the end of a
-        // FastCGI body without reallocating.
-        body.reserveCapacity(declared.map { stopAtDeclaredLength ? $0 : $0 + 1 } ?? Self.chunkSize)
+        // With a declared length: that much, plus the one byte that shows a FastCGI body is
+        // longer than declared, without reallocating.
+        body.reserveCapacity(declared.map { framing == .cgi ? $0 : $0 + 1 } ?? Self.chunkSize)
         while true {
             var wanted = min(Self.chunkSize, limit + 1 - body.count)
             if let declared {
                 if body.count < declared {
                     wanted = min(wanted, declared - body.count)
-                } else if stopAtDeclaredLength {
+                } else if framing == .cgi {
                     break
-                } else if body.count == declared {
+                } else {
                     wanted = 1
                 }
             }
@@ -65,11 +102,14 @@ struct BodyReader {
                 received = try body.withUnsafeMutableBytes { bytes in
                     try source(UnsafeMutableRawBufferPointer(rebasing: bytes[start..<(start + wanted)]))
                 }
+            } catch let refusal as TransportRefusal {
+                return .refused(refusal)
             } catch {
                 return .incomplete("reading the body failed after \(start) bytes: \(error)")
             }
             body.removeLast(wanted - received)
             if received == 0 { break }
+            if let declared, body.count > declared { return .refused(.longerThanDeclared(declared: declared)) }
             if body.count > limit { return .tooLarge }
         }
         if let declared, body.count < declared {

@@ -1,4 +1,6 @@
+import FastCGI
 import Foundation
+import TelemetryService
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -14,12 +16,18 @@ import Darwin
 struct CGIResponder {
     let exchange: Exchange
     let maxBodyBytes: Int
+    /// How long the body may take to arrive in all.
+    let timeoutMilliseconds: Int
 
     /// Serves the one request. Returns false when the response could not be written.
     func serve(environment: [String: String]) -> Bool {
-        // RFC 3875: the server need not close stdin after CONTENT_LENGTH bytes, so read no further.
+        // RFC 3875: the server need not close stdin after CONTENT_LENGTH bytes, so read no further;
+        // without a length, read to the end of input, within the timeout.
+        let deadline = ConnectionDeadlines.now() + UInt64(timeoutMilliseconds) * 1_000_000
         let body = BodyReader(limit: maxBodyBytes).read(
-            declaredLength: environment["CONTENT_LENGTH"], stopAtDeclaredLength: true, from: Self.readStandardInput)
+            method: environment["REQUEST_METHOD"], declaredLength: environment["CONTENT_LENGTH"], framing: .cgi) { buffer in
+            try readStandardInput(into: buffer, until: deadline)
+        }
         let (response, line) = exchange.respond(parameters: environment, body: body)
         var deliveryError: (any Error)?
         do {
@@ -31,9 +39,20 @@ struct CGIResponder {
         return deliveryError == nil
     }
 
-    /// `read(0)`, retried on `EINTR`.
-    static func readStandardInput(into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
+    /// `read(0)` once input is there, retried on `EINTR`; throws ``TransportRefusal/timedOut(milliseconds:)``
+    /// when none arrives before `deadline` (monotonic nanoseconds).
+    func readStandardInput(into buffer: UnsafeMutableRawBufferPointer, until deadline: UInt64) throws -> Int {
         while true {
+            let now = ConnectionDeadlines.now()
+            guard now < deadline else { throw TransportRefusal.timedOut(milliseconds: timeoutMilliseconds) }
+            var entry = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, CInt(clamping: (deadline - now) / 1_000_000 + 1))
+            if ready < 0 {
+                let number = errno
+                if number == EINTR { continue }
+                throw SystemCallError(call: "poll(stdin)", errno: number)
+            }
+            if ready == 0 { continue }
             let count = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
             let number = errno

@@ -18,6 +18,11 @@ struct Exchange: Sendable {
             // The service answers 413 unless the request was wrong before its body mattered.
             let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: [], bodyExceededLimit: true))
             return (response, summary.line)
+        case .refused(let refusal):
+            // Length required or wrong, too slow, or over the memory budget: the service
+            // answers with the refusal's status unless the request was wrong before its body mattered.
+            let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: [], refusal: refusal))
+            return (response, summary.line)
         case .incomplete(let reason):
             // The service refuses it (400): part of a batch must never be counted.
             let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: [], bodyIncomplete: reason))

@@ -1,5 +1,6 @@
 import FastCGI
 import Logging
+import TelemetryService
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -21,13 +22,22 @@ final class Worker: Sendable {
     let exchange: Exchange
     let maxBodyBytes: Int
     let stop: StopState
+    /// Watches the connection's deadline while libfcgi blocks on it.
+    let deadlines: ConnectionDeadlines
+    let timeoutMilliseconds: Int
+    /// Shared by the process's workers: bodies in flight.
+    let budget: MemoryBudget
 
-    init(number: Int, socket: ListeningSocket, exchange: Exchange, maxBodyBytes: Int, stop: StopState) {
+    init(number: Int, socket: ListeningSocket, exchange: Exchange, maxBodyBytes: Int, stop: StopState,
+         deadlines: ConnectionDeadlines, timeoutMilliseconds: Int, budget: MemoryBudget) {
         self.number = number
         self.socket = socket
         self.exchange = exchange
         self.maxBodyBytes = maxBodyBytes
         self.stop = stop
+        self.deadlines = deadlines
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.budget = budget
     }
 
     /// How long to wait after an unexpected accept failure (e.g. out of descriptors) before
@@ -39,7 +49,7 @@ final class Worker: Sendable {
         logger[metadataKey: "worker"] = "\(number)"
         let request: FastCGIRequest
         do {
-            request = try FastCGIRequest(listeningSocket: socket)
+            request = try FastCGIRequest(listeningSocket: socket, deadlines: deadlines, timeoutMilliseconds: timeoutMilliseconds)
         } catch {
             logger.critical("cannot initialise a FastCGI request: \(error)")
             stop.fail()
@@ -53,6 +63,12 @@ final class Worker: Sendable {
                     return
                 case .accepted:
                     serve(request, reader: reader)
+                case .refused(let refusal, let requestID):
+                    answer(request, refusal: refusal, requestID: requestID)
+                case .closed(let reason?):
+                    logger.info("connection closed without a request: \(reason)")
+                case .closed(nil):
+                    break
                 }
             } catch {
                 if Self.isFatal(error) {
@@ -66,12 +82,26 @@ final class Worker: Sendable {
         }
     }
 
-    /// Reads one accepted request, answers it, finishes it, logs it.
+    /// Reads one accepted request, answers it, finishes it, logs it. A POST body is admitted
+    /// by the memory budget before a byte of it is read, and its reservation is held until the
+    /// request is answered.
     private func serve(_ request: FastCGIRequest, reader: BodyReader) {
         let parameters = request.parameters
-        let body = reader.read(declaredLength: parameters["CONTENT_LENGTH"], stopAtDeclaredLength: false) { buffer in
-            try request.read(into: buffer)
+        let method = parameters["REQUEST_METHOD"]
+        // nil: refused by the budget. A body without a valid length reserves nothing: it is
+        // refused before being read (411, 400, 413).
+        var reservation: Int? = 0
+        if BodyReader.readsBody(method: method), case .success(let declared?) = reader.declaredLength(parameters["CONTENT_LENGTH"]) {
+            reservation = budget.reserve(bodyOf: declared)
         }
+        defer { if let reservation { budget.release(reservation) } }
+        let body: BodyReader.Outcome
+        if reservation == nil {
+            body = .refused(.overMemoryBudget(budget: budget.limit, retryAfterSeconds: MemoryBudget.retryAfterSeconds))
+        } else {
+            body = readBody(request, reader: reader, method: method, declaredLength: parameters["CONTENT_LENGTH"])
+        }
+        request.endReading()
         if exchange.logger.logLevel <= .debug {
             exchange.logger.debug("body: CONTENT_LENGTH \(parameters["CONTENT_LENGTH"].map { "'\($0)'" } ?? "absent"), \(body)")
         }
@@ -85,6 +115,36 @@ final class Worker: Sendable {
         }
         request.finish()
         exchange.log(line, deliveryError: deliveryError)
+    }
+
+    /// The body through libfcgi; a read cut short by the connection's deadline is a timeout.
+    private func readBody(_ request: FastCGIRequest, reader: BodyReader, method: String?, declaredLength: String?)
+        -> BodyReader.Outcome {
+        reader.read(method: method, declaredLength: declaredLength, framing: .fastCGI) { buffer in
+            do {
+                return try request.read(into: buffer)
+            } catch {
+                if request.timedOut { throw TransportRefusal.timedOut(milliseconds: timeoutMilliseconds) }
+                throw error
+            }
+        }
+    }
+
+    /// Answers a connection refused before libfcgi read it, and logs it.
+    private func answer(_ request: FastCGIRequest, refusal: ConnectionRefusal, requestID: UInt16) {
+        let transportRefusal: TransportRefusal
+        switch refusal {
+        case .parametersTooLarge(let limit): transportRefusal = .parametersTooLarge(limit: limit)
+        case .multiplexed, .malformed: transportRefusal = .protocolViolation(refusal.description)
+        }
+        let (response, summary) = exchange.service.refuseConnection(transportRefusal)
+        var deliveryError: (any Error)?
+        do {
+            try request.answerRefused(requestID: requestID, with: response.cgiHeaderBlock + response.body)
+        } catch {
+            deliveryError = error
+        }
+        exchange.log(summary.line, deliveryError: deliveryError)
     }
 
     /// Errors that mean the listening socket itself is gone or was never one.

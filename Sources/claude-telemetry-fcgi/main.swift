@@ -86,7 +86,8 @@ if let address = options.socket {
 } else if FastCGILibrary.standardInputIsListeningSocket {
     socket = .inherited
 } else if environment["GATEWAY_INTERFACE"] != nil {
-    let delivered = CGIResponder(exchange: exchange, maxBodyBytes: settings.maxBodyBytes).serve(environment: environment)
+    let delivered = CGIResponder(exchange: exchange, maxBodyBytes: settings.maxBodyBytes,
+                                 timeoutMilliseconds: settings.requestTimeoutMilliseconds).serve(environment: environment)
     exit(delivered ? ExitCode.success : ExitCode.systemError)
 } else {
     fail("""
@@ -111,13 +112,23 @@ do {
     fail("\(error)", status: ExitCode.systemError)
 }
 
+// Watches every worker's connection deadline; a tenth of the timeout keeps the overrun small.
+let deadlines = ConnectionDeadlines(tickMilliseconds: min(250, max(10, settings.requestTimeoutMilliseconds / 10)))
+do {
+    try deadlines.start()
+} catch {
+    fail("\(error)", status: ExitCode.systemError)
+}
+let budget = MemoryBudget(limit: settings.memoryBudgetBytes)
+
 logger.notice("starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)")
 let stop = StopState()
 var threads = WorkerThreads()
 for number in 1...settings.threads {
     do {
         try threads.start(Worker(number: number, socket: socket, exchange: exchange,
-                                 maxBodyBytes: settings.maxBodyBytes, stop: stop))
+                                 maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines,
+                                 timeoutMilliseconds: settings.requestTimeoutMilliseconds, budget: budget))
     } catch {
         logger.critical("cannot start worker \(number): \(error)")
         stop.fail()

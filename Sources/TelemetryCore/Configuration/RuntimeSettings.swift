@@ -6,6 +6,10 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var store: StoreConfiguration
     public var limits: AggregationLimits
     public var logLevel: String
+    /// How long a FastCGI connection may take to deliver its request or take its answer.
+    public var requestTimeoutMilliseconds: Int
+    /// Bytes the request bodies in flight may hold per process (see `MemoryBudget`).
+    public var memoryBudgetBytes: Int
 
     /// Resolves every setting from `flags` (flag name without dashes → value), then the
     /// environment, then defaults. Throws ``SettingsError`` naming the offending setting.
@@ -39,6 +43,8 @@ public struct RuntimeSettings: Sendable, Equatable {
             throw .invalid(Settings.logLevel, level, expected: "trace, debug, info, notice, warning, error or critical")
         }
         logLevel = level
+        requestTimeoutMilliseconds = try integer(Settings.requestTimeout, in: 100...3_600_000)
+        memoryBudgetBytes = try integer(Settings.memoryBudget, in: 1024...(1 << 40))
     }
 }
 

@@ -32,7 +32,17 @@ public enum Settings {
         flag: "log-level", environment: "CLAUDE_TELEMETRY_LOG_LEVEL", defaultValue: "info",
         summary: "trace, debug, info, notice, warning, error or critical; info logs one line per request")
 
-    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel]
+    public static let requestTimeout = Setting(
+        flag: "request-timeout-ms", environment: "CLAUDE_TELEMETRY_REQUEST_TIMEOUT_MS", defaultValue: "10000",
+        summary: "longest time a FastCGI connection may take to deliver its request (parameters and body), to take its answer, "
+            + "or to stay idle; a slower or silent peer is cut off (408, or the connection closed) and costs one worker at most this long")
+    public static let memoryBudget = Setting(
+        flag: "memory-budget-bytes", environment: "CLAUDE_TELEMETRY_MEMORY_BUDGET_BYTES", defaultValue: "67108864",
+        summary: "request bodies in flight per process, each counted 3 times its Content-Length; a body beyond it is answered "
+            + "503 with Retry-After before it is read (one body is always admitted when none is in flight)")
+
+    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel,
+                                        requestTimeout, memoryBudget]
 
     /// The value to use: the flag's if given, else the environment's, else the default.
     public static func value(_ setting: Setting, flag: String?, environment: [String: String]) -> String? {

@@ -25,7 +25,7 @@ public struct ErrorAnswer: Equatable, Sendable {
             switch failure {
             case .missing:
                 self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated)
-            case .conflicting, .invalid:
+            case .conflicting, .severalUsers, .invalid:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
             }
         case let failure as IngestError:
@@ -51,6 +51,20 @@ public struct ErrorAnswer: Equatable, Sendable {
                 self.init(status: .serviceUnavailable,
                           message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
                           retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
+            }
+        case let refusal as TransportRefusal:
+            switch refusal {
+            case .lengthRequired:
+                self.init(status: .lengthRequired, message: refusal.description, rpcCode: RPCCode.invalidArgument)
+            case .longerThanDeclared, .protocolViolation:
+                self.init(status: .badRequest, message: refusal.description, rpcCode: RPCCode.invalidArgument)
+            case .timedOut:
+                self.init(status: .requestTimeout, message: refusal.description, rpcCode: RPCCode.deadlineExceeded)
+            case .overMemoryBudget(_, let retryAfter):
+                self.init(status: .serviceUnavailable, message: refusal.description, retryAfterSeconds: retryAfter,
+                          rpcCode: RPCCode.unavailable)
+            case .parametersTooLarge:
+                self.init(status: .requestHeaderFieldsTooLarge, message: refusal.description, rpcCode: RPCCode.invalidArgument)
             }
         case let failure as RouteFailure:
             switch failure {
@@ -84,6 +98,7 @@ public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
 /// google.rpc.Code values used in error bodies.
 enum RPCCode {
     static let invalidArgument: Int32 = 3
+    static let deadlineExceeded: Int32 = 4
     static let notFound: Int32 = 5
     static let resourceExhausted: Int32 = 8
     static let unimplemented: Int32 = 12

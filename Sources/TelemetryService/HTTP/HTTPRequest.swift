@@ -13,9 +13,12 @@ public struct HTTPRequest: Sendable {
     /// Why the transport could not read the whole body (cut short, read error); nil when it did.
     /// Such a request is refused: part of a batch must never be counted.
     public var bodyIncomplete: String?
+    /// Why the transport refused the request before or while reading its body; nil when it did not.
+    public var refusal: TransportRefusal?
 
     public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
-                body: [UInt8] = [], bodyExceededLimit: Bool = false, bodyIncomplete: String? = nil) {
+                body: [UInt8] = [], bodyExceededLimit: Bool = false, bodyIncomplete: String? = nil,
+                refusal: TransportRefusal? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -23,13 +26,14 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.bodyExceededLimit = bodyExceededLimit
         self.bodyIncomplete = bodyIncomplete
+        self.refusal = refusal
     }
 
     /// Builds a request from CGI meta-variables (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_TYPE`,
     /// `HTTP_*`, ...). Without `REQUEST_URI` (some CGI servers), `SCRIPT_NAME` + `PATH_INFO` and
     /// `QUERY_STRING` are used.
     public init(cgi parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false,
-                bodyIncomplete: String? = nil) {
+                bodyIncomplete: String? = nil, refusal: TransportRefusal? = nil) {
         var headers: [String: String] = [:]
         for (name, value) in parameters where name.hasPrefix("HTTP_") {
             headers[String(name.dropFirst(5)).replacingUnderscores.lowercased()] = value
@@ -52,7 +56,7 @@ public struct HTTPRequest: Sendable {
             query = parameters["QUERY_STRING"] ?? ""
         }
         self.init(method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
-                  body: body, bodyExceededLimit: bodyExceededLimit, bodyIncomplete: bodyIncomplete)
+                  body: body, bodyExceededLimit: bodyExceededLimit, bodyIncomplete: bodyIncomplete, refusal: refusal)
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

@@ -6,6 +6,8 @@ public enum UserResolver {
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case missing
         case conflicting([String])
+        /// A header carries a list (two headers, joined by the web server or by libfcgi's front end).
+        case severalUsers(String)
         case invalid(UserIDError)
 
         public var description: String {
@@ -15,6 +17,8 @@ public enum UserResolver {
                     + "or send the header X-User-Id: <uuid>"
             case .conflicting(let places):
                 return "the user id differs between " + places.joined(separator: " and ")
+            case .severalUsers(let place):
+                return "more than one user in \(place) (sent twice, or as a list); send exactly one user id"
             case .invalid(let error):
                 return error.description
             }
@@ -34,6 +38,7 @@ public enum UserResolver {
             candidates.append(("another user query parameter", trimmed))
         }
         if let header = request.header("x-user-id") {
+            if header.utf8.contains(UInt8(ascii: ",")) { throw .severalUsers("the X-User-Id header") }
             candidates.append(("the X-User-Id header", header.trimmingCharacters(in: " ")))
         }
         if let authorization = request.header("authorization") {
