@@ -164,4 +164,17 @@ struct UnattributedServiceTests {
         #expect(answer.status == .serviceUnavailable)
         #expect(answer.header("Retry-After") == "600")
     }
+
+    @Test("the health documents recommend only the path and header forms")
+    func healthEndpoints() throws {
+        let sandbox = try ServiceSandbox()
+        for signal in ["metrics", "logs"] {
+            let response = sandbox.service.handle(HTTPRequest(method: "GET", path: "\(base)/\(signal)")).0
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            let endpoints = try #require(object["endpoints"] as? [String: String])
+            #expect(endpoints.keys.sorted() == ["header", "recommended", "withoutUser"])
+            #expect(try #require(endpoints["recommended"]).hasPrefix("POST \(base)/users/<uuid>/v1/\(signal) "))
+            for key in ["recommended", "header"] { #expect(endpoints[key]?.contains("?") == false) }
+        }
+    }
 }
