@@ -10,6 +10,7 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var requestTimeoutMilliseconds: Int
     /// Bytes the request bodies in flight may hold per process (see `MemoryBudget`).
     public var memoryBudgetBytes: Int
+    public var unattributed: UnattributedPolicy
 
     /// Resolves every setting from `flags` (flag name without dashes → value), then the
     /// environment, then defaults. Throws ``SettingsError`` naming the offending setting.
@@ -45,6 +46,11 @@ public struct RuntimeSettings: Sendable, Equatable {
         logLevel = level
         requestTimeoutMilliseconds = try integer(Settings.requestTimeout, in: 100...3_600_000)
         memoryBudgetBytes = try integer(Settings.memoryBudget, in: 1024...(1 << 40))
+        let policy = value(Settings.unattributed) ?? "park"
+        guard let unattributed = UnattributedPolicy(rawValue: policy) else {
+            throw .invalid(Settings.unattributed, policy, expected: "park or refuse")
+        }
+        self.unattributed = unattributed
     }
 }
 

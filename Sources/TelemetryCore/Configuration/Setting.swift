@@ -40,9 +40,12 @@ public enum Settings {
         flag: "memory-budget-bytes", environment: "CLAUDE_TELEMETRY_MEMORY_BUDGET_BYTES", defaultValue: "67108864",
         summary: "request bodies in flight per process, each counted 3 times its Content-Length; a body beyond it is answered "
             + "503 with Retry-After before it is read (one body is always admitted when none is in flight)")
+    public static let unattributed = Setting(
+        flag: "unattributed", environment: "CLAUDE_TELEMETRY_UNATTRIBUTED", defaultValue: "park",
+        summary: "requests with no user in URL or headers from an unbound installation: park (keep until `claude-telemetry user claim`) or refuse (401)")
 
     public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel,
-                                        requestTimeout, memoryBudget]
+                                        requestTimeout, memoryBudget, unattributed]
 
     /// The value to use: the flag's if given, else the environment's, else the default.
     public static func value(_ setting: Setting, flag: String?, environment: [String: String]) -> String? {

@@ -21,27 +21,23 @@ public struct TelemetryIngestor: Sendable {
     public func ingest(_ signal: Signal, body: [UInt8], format: PayloadFormat, encoding: ContentEncoding,
                        user: UserID, now: Timestamp = .now()) throws -> ApplyReport {
         guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
-        switch signal {
-        case .metrics:
-            let plain = try decoder.inflate(body, encoding: encoding)
-            let request = try decoder.decodeMetricsBatch(plain, format: format)
-            if request.resourceMetrics.isEmpty { return ApplyReport() }
-            let identity = RequestIdentity(signal: .metrics, format: format, plainBody: plain)
-            return try store.update(user) { document in
-                try checkStillExists(user)
-                return document.applyOnce(identity, now: now, limits: metrics.limits) {
-                    metrics.apply(request, to: &$0, now: now)
-                }
-            }
-        case .logs:
-            let plain = try decoder.inflate(body, encoding: encoding)
-            let request = try decoder.decodeLogsBatch(plain, format: format)
-            if request.resourceLogs.isEmpty { return ApplyReport() }
-            let identity = RequestIdentity(signal: .logs, format: format, plainBody: plain)
-            return try store.update(user) { document in
-                try checkStillExists(user)
-                return document.applyOnce(identity, now: now, limits: logs.limits) {
-                    logs.apply(request, to: &$0, now: now)
+        let plain = try decoder.inflate(body, encoding: encoding)
+        let export = try decoder.decode(signal, plain, format: format, encoding: .identity)
+        return try apply(export, request: RequestIdentity(signal: signal, format: format, plainBody: plain), user: user, now: now)
+    }
+
+    /// Applies an already decoded export to `user` under the user's lock, once: `request`
+    /// identifies the whole request for the replay window (see ``RequestIdentity``).
+    public func apply(_ export: DecodedExport, request: RequestIdentity, user: UserID,
+                      now: Timestamp = .now()) throws -> ApplyReport {
+        guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
+        if export.isEmpty { return ApplyReport() }
+        return try store.update(user) { document in
+            try checkStillExists(user)
+            return document.applyOnce(request, now: now, limits: metrics.limits) { document in
+                switch export {
+                case .metrics(let batch): metrics.apply(batch, to: &document, now: now)
+                case .logs(let batch): logs.apply(batch, to: &document, now: now)
                 }
             }
         }
