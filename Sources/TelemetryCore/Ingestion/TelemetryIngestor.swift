@@ -7,6 +7,7 @@ public struct TelemetryIngestor: Sendable {
     public let decoder: OTLPDecoder
     public let metrics: MetricsAggregator
     public let logs: LogsAggregator
+    public let traces: TracesAggregator
 
     public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
                 limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()) {
@@ -15,6 +16,7 @@ public struct TelemetryIngestor: Sendable {
         self.decoder = decoder
         metrics = MetricsAggregator(limits: limits)
         logs = LogsAggregator(limits: limits)
+        traces = TracesAggregator(limits: limits)
     }
 
     /// Applies one export request. Throws ``IngestError``, ``PayloadError`` or ``StorageError``.
@@ -36,6 +38,14 @@ public struct TelemetryIngestor: Sendable {
             return try store.update(user) { document in
                 try checkStillExists(user)
                 let report = logs.apply(request, to: &document, now: now)
+                return (report, report.changedDocument)
+            }
+        case .traces:
+            let request = try decoder.decodeTracesBatch(body, format: format, encoding: encoding)
+            if request.resourceSpans.isEmpty { return ApplyReport() }
+            return try store.update(user) { document in
+                try checkStillExists(user)
+                let report = traces.apply(request, to: &document, now: now)
                 return (report, report.changedDocument)
             }
         }

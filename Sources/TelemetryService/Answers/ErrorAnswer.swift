@@ -74,7 +74,7 @@ public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notFound(let path):
             return "no endpoint at \(UserID.preview(path)); POST OTLP data to \(Router.prefix)/users/<uuid>/v1/metrics "
-                + "or …/v1/logs (also …/metrics?user=<uuid>, …/logs?user=<uuid>); GET …/metrics or …/logs for a health check"
+                + "or …/v1/logs or …/v1/traces (also …/metrics?user=<uuid>, …/logs?user=<uuid>); GET …/metrics, …/logs or …/traces for a health check"
         case .methodNotAllowed(let method, let allowed):
             return "method \(UserID.preview(method)) is not allowed here; use " + allowed.joined(separator: ", ")
         }

@@ -1,8 +1,8 @@
 import Foundation
 import TelemetryCore
 
-/// The body of `GET …/metrics` and `GET …/logs`: that the service is up, what it accepts,
-/// and what each supported metric or event feeds.
+/// The body of `GET …/metrics`, `GET …/logs` and `GET …/traces`: that the service is up, what
+/// it accepts, and what each supported metric, event or span feeds.
 struct HealthDocument: Encodable {
     struct Endpoints: Encodable {
         let recommended: String
@@ -22,6 +22,7 @@ struct HealthDocument: Encodable {
     let grpc = "not supported through FastCGI: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf or http/json"
     let metrics: [Catalog.Entry]?
     let events: [Catalog.Entry]?
+    let spans: [Catalog.Entry]?
 
     init(signal: Signal, maxBodyBytes: Int) {
         self.signal = signal.rawValue
@@ -34,6 +35,7 @@ struct HealthDocument: Encodable {
             standard: "POST \(prefix)/v1/\(signal.rawValue) with X-User-Id: <uuid> or Authorization: Bearer <uuid>")
         metrics = signal == .metrics ? Catalog.metrics : nil
         events = signal == .logs ? Catalog.events : nil
+        spans = signal == .traces ? Catalog.spans : nil
     }
 
     var response: HTTPResponse {
