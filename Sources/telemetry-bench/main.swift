@@ -35,6 +35,7 @@ case "decode":
         ("metrics-delta.pb", PayloadFormat.protobuf, Signal.metrics), ("metrics-delta.json", .json, .metrics),
         ("logs.pb", .protobuf, .logs), ("logs.json", .json, .logs),
         ("metrics-kinds.json", .json, .metrics), ("metrics-cumulative-1.json", .json, .metrics),
+        ("traces.pb", .protobuf, .traces), ("traces.json", .json, .traces),
     ] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
         try measure("decode \(name)", bytes: bytes.count, iterations: 5000) {
