@@ -32,7 +32,9 @@ from opentelemetry.sdk.metrics.export import (
 )
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags, set_span_in_context
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags, set_span_in_context
+from opentelemetry.trace.status import Status, StatusCode
 
 # --- time ------------------------------------------------------------------
 
@@ -506,9 +508,53 @@ def log_records() -> list[ReadableLogRecord]:
     return records
 
 
+# --- traces (Claude Code's enhanced telemetry beta) --------------------------
+
+TRACER_SCOPE = InstrumentationScope("com.anthropic.claude_code.tracing", "2.0.50")
+TRACE_ID = 0x5B8EFFF798038103D269B633813FC60C
+MS = 1_000_000
+
+# (span id, parent span id, name, start offset ms, end offset ms, attributes, error status)
+# Expected figures: sonnet 2 requests (800 + 1200 ms, ttft 200 + 300), haiku 1 failed request
+# of 4000 ms without ttft; Bash 2 calls (45 + 2600 ms), Edit 1 call of 120 ms taken from the
+# span's own times (no duration_ms). Token counts on the spans must never be counted.
+SPANS = [
+    (0x1001, None, "claude_code.interaction", 0, 9000, {"user_prompt_length": 42}, False),
+    (0x1002, 0x1001, "claude_code.llm_request", 10, 1210, {
+        "model": "claude-sonnet-4-5", "duration_ms": 1200, "ttft_ms": 300, "input_tokens": 1500,
+        "output_tokens": 200, "cache_read_tokens": 1000, "cache_creation_tokens": 50, "attempt": 1,
+        "success": True, "query_source": "main", "request_id": "req_t1"}, False),
+    (0x1003, 0x1001, "claude_code.tool", 1300, 1345, {"tool_name": "Bash", "duration_ms": 45,
+        "bash_argv0": "git"}, False),
+    (0x1004, 0x1003, "claude_code.tool.execution", 1301, 1344, {"success": True}, False),
+    (0x1005, 0x1001, "claude_code.tool", 1400, 1520, {"tool_name": "Edit"}, False),
+    (0x1006, 0x1001, "claude_code.llm_request", 1600, 2400, {
+        "model": "claude-sonnet-4-5", "duration_ms": 800, "ttft_ms": 200, "input_tokens": 700,
+        "output_tokens": 90, "success": True, "query_source": "main", "request_id": "req_t2"}, False),
+    (0x1007, 0x1001, "claude_code.llm_request", 2500, 6500, {
+        "model": "claude-haiku-4-5", "duration_ms": 4000, "input_tokens": 300, "success": False,
+        "status_code": 529, "attempt": 2, "query_source": "compact"}, True),
+    (0x1008, 0x1001, "claude_code.tool", 6600, 9200, {"tool_name": "Bash", "duration_ms": 2600}, False),
+]
+
+
+def trace_spans() -> list[ReadableSpan]:
+    spans = []
+    for span_id, parent_id, name, start_ms, end_ms, attributes, error in SPANS:
+        context = SpanContext(TRACE_ID, span_id, is_remote=False, trace_flags=TraceFlags(TraceFlags.SAMPLED))
+        parent = (SpanContext(TRACE_ID, parent_id, is_remote=False, trace_flags=TraceFlags(TraceFlags.SAMPLED))
+                  if parent_id else None)
+        spans.append(ReadableSpan(
+            name=name, context=context, parent=parent, resource=RESOURCE, attributes=ident(attributes),
+            kind=SpanKind.INTERNAL, instrumentation_scope=TRACER_SCOPE,
+            status=Status(StatusCode.ERROR, "overloaded") if error else Status(StatusCode.UNSET),
+            start_time=T0 + start_ms * MS, end_time=T0 + end_ms * MS))
+    return spans
+
+
 # --- the fixture list ---------------------------------------------------------
 
-# (base file name, "metrics" | "logs", builder, also write .gz?)
+# (base file name, "metrics" | "logs" | "traces", builder, also write .gz?)
 FIXTURES = [
     ("metrics-delta", "metrics", metrics_delta, True),
     ("metrics-cumulative-1", "metrics", lambda: metrics_cumulative(1), False),
@@ -517,4 +563,5 @@ FIXTURES = [
     ("metrics-kinds", "metrics", metrics_kinds, False),
     ("logs", "logs", log_records, True),
     ("empty-metrics", "metrics", metrics_empty, False),
+    ("traces", "traces", trace_spans, True),
 ]

@@ -28,20 +28,24 @@ import fixture_scenario  # noqa: E402
 def pb_encoders():
     from opentelemetry.exporter.otlp.proto.common._internal._log_encoder import encode_logs
     from opentelemetry.exporter.otlp.proto.common._internal.metrics_encoder import encode_metrics
+    from opentelemetry.exporter.otlp.proto.common._internal.trace_encoder import encode_spans
 
     return {
         "metrics": lambda data: encode_metrics(data).SerializeToString(),
         "logs": lambda data: encode_logs(data).SerializeToString(),
+        "traces": lambda data: encode_spans(data).SerializeToString(),
     }, "opentelemetry-exporter-otlp-proto-common"
 
 
 def json_encoders():
     from opentelemetry.exporter.otlp.json.common._internal._log_encoder import encode_logs
     from opentelemetry.exporter.otlp.json.common._internal.metrics_encoder import encode_metrics
+    from opentelemetry.exporter.otlp.json.common._internal.trace_encoder import encode_spans
 
     return {
         "metrics": lambda data: encode_metrics(data).to_json().encode(),
         "logs": lambda data: encode_logs(data).to_json().encode(),
+        "traces": lambda data: encode_spans(data).to_json().encode(),
     }, "opentelemetry-exporter-otlp-json-common"
 
 

@@ -16,8 +16,8 @@ func bytes(_ data: UnsafePointer<UInt8>, _ size: Int) -> [UInt8] {
     Array(UnsafeBufferPointer(start: data, count: size))
 }
 
-/// Decodes `body` as both signals in `format` the way the receiver does (`decodeMetricsBatch` /
-/// `decodeLogsBatch`: the hand-written protobuf decoder, or swift-protobuf's JSON decoder);
+/// Decodes `body` as every signal in `format` the way the receiver does (`decodeMetricsBatch` /
+/// `decodeLogsBatch` / `decodeTracesBatch`: the hand-written decoders);
 /// every batch that decodes is applied to a fresh document (twice, the second time as a
 /// replay) and the document must round-trip through aggregate.json.
 func decodeAndApply(_ body: [UInt8], format: PayloadFormat, decoder: OTLPDecoder) {
@@ -33,6 +33,12 @@ func decodeAndApply(_ body: [UInt8], format: PayloadFormat, decoder: OTLPDecoder
     } catch {
         expectMalformed(error, format: format, signal: .logs)
     }
+    do {
+        let batch = try decoder.decodeTracesBatch(body, format: format)
+        applyTwice(batch)
+    } catch {
+        expectMalformed(error, format: format, signal: .traces)
+    }
 }
 
 func applyTwice(_ batch: MetricsBatch) {
@@ -46,6 +52,14 @@ func applyTwice(_ batch: MetricsBatch) {
 func applyTwice(_ batch: LogsBatch) {
     var document = AggregateDocument(user: fuzzUser, limits: fuzzLimits)
     let aggregator = LogsAggregator(limits: fuzzLimits)
+    check(aggregator.apply(batch, to: &document, now: fuzzNow))
+    check(aggregator.apply(batch, to: &document, now: fuzzNow))
+    roundTrip(document)
+}
+
+func applyTwice(_ batch: TracesBatch) {
+    var document = AggregateDocument(user: fuzzUser, limits: fuzzLimits)
+    let aggregator = TracesAggregator(limits: fuzzLimits)
     check(aggregator.apply(batch, to: &document, now: fuzzNow))
     check(aggregator.apply(batch, to: &document, now: fuzzNow))
     roundTrip(document)

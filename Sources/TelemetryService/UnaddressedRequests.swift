@@ -26,7 +26,7 @@ struct UnaddressedRequests: Sendable {
                 return OTLPAnswers.success(.metrics, report: ApplyReport(), format: format)
             case .metrics?: signal = .metrics
             case .logs?: signal = .logs
-            case .traces?: throw AttributionError.unsupportedSignal("trace exports")
+            case .traces?: signal = .traces
             }
             summary.route = "\(signal.rawValue)/\(summary.route)"
         }

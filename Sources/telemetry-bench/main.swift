@@ -35,19 +35,24 @@ case "decode":
         ("metrics-delta.pb", PayloadFormat.protobuf, Signal.metrics), ("metrics-delta.json", .json, .metrics),
         ("logs.pb", .protobuf, .logs), ("logs.json", .json, .logs),
         ("metrics-kinds.json", .json, .metrics), ("metrics-cumulative-1.json", .json, .metrics),
+        ("traces.pb", .protobuf, .traces), ("traces.json", .json, .traces),
     ] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
         try measure("decode \(name)", bytes: bytes.count, iterations: 5000) {
             switch signal {
             case .metrics: _ = try decoder.decodeMetricsBatch(bytes, format: format)
             case .logs: _ = try decoder.decodeLogsBatch(bytes, format: format)
+            case .traces: _ = try decoder.decodeTracesBatch(bytes, format: format)
             }
         }
+        // Traces have no swift-protobuf messages to compare with.
+        if signal == .traces { continue }
         if format == .protobuf {
             try measure("  (swift-protobuf messages)", bytes: bytes.count, iterations: 5000) {
                 switch signal {
                 case .metrics: _ = try decoder.decodeMetrics(bytes, format: format)
                 case .logs: _ = try decoder.decodeLogs(bytes, format: format)
+                case .traces: preconditionFailure("skipped above")
                 }
             }
         } else {
@@ -56,6 +61,7 @@ case "decode":
                 switch signal {
                 case .metrics: _ = MetricsBatch(try decoder.decodeMetrics(bytes, format: format))
                 case .logs: _ = LogsBatch(try decoder.decodeLogs(bytes, format: format))
+                case .traces: preconditionFailure("skipped above")
                 }
             }
         }

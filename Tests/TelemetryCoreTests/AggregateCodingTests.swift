@@ -42,10 +42,11 @@ struct AggregateCodingTests {
         let published = try Published(bytes: bytes)
         #expect(Set(published.root.keys) == [
             "schemaVersion", "userId", "updatedAt", "sources", "totals", "days", "models", "tools", "events", "received", "state",
+            "querySources", "latency", "latencyBucketsMs", "toolDurations",
         ])
-        #expect(published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords", "recentRequests"])
+        #expect(published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords", "recentRequests", "recentSpans"])
         #expect(published.keys("totals") == [
-            "totalSessions", "totalInputTokens", "totalOutputTokens", "totalCacheReadTokens", "totalCacheCreationTokens",
+            "totalSessions", "agentsViewStarts", "totalInputTokens", "totalOutputTokens", "totalCacheReadTokens", "totalCacheCreationTokens",
             "totalTokenCostUsd", "totalLinesAdded", "totalLinesRemoved", "totalMinutes", "aiAssistedCommits", "prsCreated",
             "editDecisions", "editsAccepted", "editsRejected", "totalToolCalls", "apiRequests", "apiErrors", "raw",
         ])

@@ -292,6 +292,8 @@ struct JSONBatchDecoderTests {
         case .logs:
             return (Result { () throws(PayloadError) in "\(try decoder.decodeLogsBatch(body, format: .json))" },
                     Result { () throws(PayloadError) in "\(LogsBatch(try decoder.decodeLogs(body, format: .json)))" })
+        case .traces:
+            preconditionFailure("no swift-protobuf trace messages to compare with")
         }
     }
 

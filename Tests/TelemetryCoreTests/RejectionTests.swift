@@ -21,7 +21,8 @@ struct RejectionTests {
                 numberPoint([kv("type", "input"), kv("model", Scenario.haiku)], -5),
                 numberPoint([kv("type", "bogus"), kv("model", s)], 7),
             ]),
-            sumMetric(token, [numberPoint([kv("type", "cacheCreation"), kv("model", s)], 9)], temporality: .unspecified),
+            // Unspecified (0) reads as delta (the seed's example); an unknown value is refused.
+            sumMetric(token, [numberPoint([kv("type", "cacheCreation"), kv("model", s)], 9)], temporality: .UNRECOGNIZED(7)),
             gaugeMetric(token, [gaugePoint]),
             sumMetric(MetricName.commitCount, [numberPoint([], 2)]),
         ])

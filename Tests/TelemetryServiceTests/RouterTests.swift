@@ -47,7 +47,7 @@ struct RouterTests {
     }
 
     @Test("unknown paths", arguments: [
-        "/", "/api/v1/integrations/claudeX/metrics", "/api/v1/integrations/claude/traces",
+        "/", "/api/v1/integrations/claudeX/metrics", "/api/v1/integrations/claude/profiles",
         "/api/v1/integrations/claude/users", "/api/v1/integrations/claude/metrics/extra",
         "/api/v1/integrations/claude/v1/v1/metrics",
     ])

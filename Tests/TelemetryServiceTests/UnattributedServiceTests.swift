@@ -136,19 +136,52 @@ struct UnattributedServiceTests {
         #expect(try sandbox.totals()["totalInputTokens"] as? Int == 42)
     }
 
-    @Test("…/claude: an empty export is a success; a span export or a broken body is refused")
+    @Test("…/claude: an empty export is a success; spans without user.id or a broken body are refused")
     func baseEdges() throws {
         let sandbox = try ServiceSandbox()
         let service = service(sandbox, policy: .park)
         #expect(post(service, base, [], contentType: "application/x-protobuf").0.status == .ok)
         #expect(post(service, base, Array("{}".utf8), contentType: "application/json").0.status == .ok)
         let spans = post(service, base, Array("{\"resourceSpans\":[{}]}".utf8), contentType: "application/json").0
-        #expect(spans.status == .badRequest)
+        #expect(spans.status == .unauthorized)
+        #expect(try rpcStatus(spans).message == AttributionError.noInstallation.description)
         let broken = post(service, base, [0x0A, 0xFF, 0x01], contentType: "application/x-protobuf").0
         #expect(broken.status == .badRequest)
         #expect(try rpcStatus(broken).message == "body is not an OTLP export request: truncated message")
         #expect(post(service, base, [1], contentType: "text/plain").0.status == .unsupportedMediaType)
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/attribution/parked/index.json"))
+    }
+
+    /// A `claude_code.llm_request` span as Claude Code's enhanced telemetry beta sends it.
+    static func claudeSpans(spanId: String) -> [UInt8] {
+        let attributes = [("model", "claude-sonnet-4-6"), ("user.id", installation)]
+            .map { #"{"key":"\#($0.0)","value":{"stringValue":"\#($0.1)"}}"# }
+            + [#"{"key":"duration_ms","value":{"intValue":"1200"}}"#]
+        return Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"\#(spanId)","name":"claude_code.llm_request","startTimeUnixNano":"1795514460000000000","endTimeUnixNano":"1795514461200000000","attributes":[\#(attributes.joined(separator: ","))]}]}]}]}"#.utf8)
+    }
+
+    @Test("a trace export with no user (…/claude and …/v1/traces) is parked, then claimed into latency once")
+    func tracesParkedThenClaimed() throws {
+        let sandbox = try ServiceSandbox()
+        let service = service(sandbox, policy: .park)
+        let first = post(service, base, Self.claudeSpans(spanId: "00000000000000b1"), contentType: "application/json")
+        #expect(first.0.status == .ok && first.0.body == Array("{}".utf8))
+        #expect(first.1.route == "traces/unaddressed" && first.1.attribution == "parked")
+        let second = post(service, "\(base)/v1/traces", Self.claudeSpans(spanId: "00000000000000b2"), contentType: "application/json")
+        #expect(second.0.status == .ok && second.1.attribution == "parked")
+        #expect(sandbox.aggregateBytes() == nil)
+
+        let attribution = InstallationAttribution(ingestor: TelemetryIngestor(
+            directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
+        let report = try attribution.claim(try #require(InstallationID(Self.installation)), for: sandbox.user)
+        #expect(report.requests == 2 && report.applied == 2)
+        // A retry of the first export after the claim is attributed directly and counts once.
+        let retry = post(service, base, Self.claudeSpans(spanId: "00000000000000b1"), contentType: "application/json")
+        #expect(retry.1.attribution == "bound" && retry.1.duplicates == 1)
+        let stored = try #require(sandbox.aggregateBytes())
+        let document = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
+        let latency = try #require(document["latency"] as? [String: Any])
+        #expect((latency["claude-sonnet-4-6"] as? [String: Any])?["requests"] as? Int == 2)
     }
 
     @Test("a full parked area answers 503 with Retry-After for a new installation")

@@ -1,15 +1,17 @@
 /// Reads and writes `aggregate.json`, with a hand-written writer and pull parser: the file is
 /// rewritten on every update, so its coding is on the hot path.
 ///
-/// Layout (compact, keys sorted): `days`, `events`, `models`, `received`, `schemaVersion`,
-/// `sources` (which source each doubly-reported figure is published from), `state` (the
-/// receiver's bookkeeping; dashboards ignore it), `tools`, `totals`, `updatedAt`, `userId`.
+/// Layout (compact, keys sorted): `days`, `events`, `latency`, `latencyBucketsMs`, `models`,
+/// `querySources`, `received`, `schemaVersion`, `sources` (which source each doubly-reported
+/// figure is published from), `state` (the receiver's bookkeeping; dashboards ignore it),
+/// `toolDurations`, `tools`, `totals`, `updatedAt`, `userId`.
 /// Published numbers are derived from each bucket's `raw` figures, which alone are read back.
 public enum AggregateCoding {
     public static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
-        // A recent record or request is 12 bytes, 16 base64 characters.
-        var w = JSONWriter(capacity: 2048 + (document.recentRecords.count + document.recentRequests.count) * 16
+        // A recent record, request or span is 12 bytes, 16 base64 characters.
+        var w = JSONWriter(capacity: 2048
+            + (document.recentRecords.count + document.recentRequests.count + document.traces.recentSpans.count) * 16
             + document.series.count * 96
             + document.days.count * 700)
         w.beginObject()
@@ -30,11 +32,21 @@ public enum AggregateCoding {
         }
         w.endObject()
 
+        writeLatency(document.traces, to: &w)
+
         w.key("models")
         w.beginObject()
         for name in document.models.keys.sorted() {
             w.key(name)
             write(PublishedModel(document.models[name]!, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("querySources")
+        w.beginObject()
+        for name in document.querySources.keys.sorted() {
+            w.key(name)
+            write(PublishedModel(document.querySources[name]!, selection), to: &w)
         }
         w.endObject()
 
@@ -55,6 +67,8 @@ public enum AggregateCoding {
 
         w.key("state")
         writeState(document, to: &w)
+
+        writeToolDurations(document.traces, to: &w)
 
         w.key("tools")
         w.beginObject()
@@ -110,6 +124,12 @@ public enum AggregateCoding {
                     document.models = try readBuckets(&scanner, at: "models")
                 case "tools":
                     document.tools = try readBuckets(&scanner, at: "tools")
+                case "querySources":
+                    document.querySources = try readBuckets(&scanner, at: "querySources")
+                case "latency":
+                    try readLatency(&scanner, into: &document.traces)
+                case "toolDurations":
+                    try readToolDurations(&scanner, into: &document.traces)
                 case "events":
                     try scanner.beginObject()
                     while let name = try scanner.nextKey() { document.events[name] = try scanner.integer() }
@@ -140,6 +160,7 @@ public enum AggregateCoding {
 
     private static func write(_ p: PublishedTotals, to w: inout JSONWriter) {
         w.beginObject()
+        w.key("agentsViewStarts"); w.integer(p.agentsViewStarts)
         w.key("aiAssistedCommits"); w.integer(p.aiAssistedCommits)
         w.key("apiErrors"); w.integer(p.apiErrors)
         w.key("apiRequests"); w.integer(p.apiRequests)
@@ -204,6 +225,10 @@ public enum AggregateCoding {
         w.key("logRecordsRejected"); w.integer(Int64(r.logRecordsRejected))
         w.key("logRequests"); w.integer(Int64(r.logRequests))
         w.key("metricRequests"); w.integer(Int64(r.metricRequests))
+        w.key("spansApplied"); w.integer(Int64(r.spansApplied))
+        w.key("spansDuplicate"); w.integer(Int64(r.spansDuplicate))
+        w.key("spansRejected"); w.integer(Int64(r.spansRejected))
+        w.key("traceRequests"); w.integer(Int64(r.traceRequests))
         w.endObject()
     }
 
@@ -217,6 +242,8 @@ public enum AggregateCoding {
         w.plainString { document.recentRecords.encode(appendingTo: &$0) }
         w.key("recentRequests")
         w.plainString { document.recentRequests.encode(appendingTo: &$0) }
+        w.key("recentSpans")
+        w.plainString { document.traces.recentSpans.encode(appendingTo: &$0) }
         w.key("series")
         w.beginObject()
         for id in document.series.keys.sorted() {
@@ -290,6 +317,10 @@ public enum AggregateCoding {
             case "logRecordsApplied": r.logRecordsApplied = try scanner.integer()
             case "logRecordsRejected": r.logRecordsRejected = try scanner.integer()
             case "logRecordsDuplicate": r.logRecordsDuplicate = try scanner.integer()
+            case "traceRequests": r.traceRequests = try scanner.integer()
+            case "spansApplied": r.spansApplied = try scanner.integer()
+            case "spansRejected": r.spansRejected = try scanner.integer()
+            case "spansDuplicate": r.spansDuplicate = try scanner.integer()
             default: try scanner.skipValue()
             }
         }
@@ -326,6 +357,13 @@ public enum AggregateCoding {
                     document.recentRequests = try RecentDigests(encoded: text, capacity: limits.recentRequests)
                 } catch {
                     throw AggregateCodingError(reason: "state.recentRequests is not base64 of 12-byte digest entries")
+                }
+            case "recentSpans":
+                let text = try scanner.string()
+                do {
+                    document.traces.recentSpans = try RecentDigests(encoded: text, capacity: limits.recentRecords)
+                } catch {
+                    throw AggregateCodingError(reason: "state.recentSpans is not base64 of 12-byte digest entries")
                 }
             case "series":
                 try scanner.beginObject()

@@ -5,6 +5,8 @@ extension AggregateDocument {
         var day: String
         var model: String? = nil
         var tool: String? = nil
+        /// The `query_source` the amount was reported under, when it carries one.
+        var querySource: String? = nil
         /// False for amounts that belong to a tool's own figures only (for example the
         /// accept/reject decisions of non-edit tools).
         var countsInTotals = true
@@ -23,6 +25,10 @@ extension AggregateDocument {
         if let tool = target.tool {
             let key = Self.boundedKey(tool, in: tools, limit: limits.tools, nameBytes: limits.nameBytes)
             tools[key, default: Figures()][figure] += amount
+        }
+        if let querySource = target.querySource {
+            let key = Self.boundedKey(querySource, in: querySources, limit: limits.querySources, nameBytes: limits.nameBytes)
+            querySources[key, default: Figures()][figure] += amount
         }
     }
 

@@ -13,6 +13,10 @@ public struct AggregateDocument: Equatable, Sendable {
     public var days: [String: Figures] = [:]
     public var models: [String: Figures] = [:]
     public var tools: [String: Figures] = [:]
+    /// Tokens, cost and API requests per `query_source` (main conversation, subagents, …).
+    public var querySources: [String: Figures] = [:]
+    /// Latency and durations from trace spans.
+    public var traces: TraceFigures
     /// Log events counted by name (without the `claude_code.` prefix).
     public var events: [String: Int] = [:]
     public var received = ReceiveCounters()
@@ -30,6 +34,7 @@ public struct AggregateDocument: Equatable, Sendable {
         userId = user.rawValue
         recentRecords = RecentDigests(capacity: limits.recentRecords)
         recentRequests = RecentDigests(capacity: limits.recentRequests)
+        traces = TraceFigures(limits: limits)
     }
 
     public var sourceSelection: SourceSelection { SourceSelection(metricsSeen: metricsSeen) }

@@ -5,6 +5,8 @@ public struct AggregationLimits: Sendable, Equatable {
     public var models: Int = 200
     /// Distinct tool names kept; further names are folded into ``overflowName``.
     public var tools: Int = 200
+    /// Distinct `query_source` values kept; further values are folded into ``overflowName``.
+    public var querySources: Int = 200
     /// Distinct event names counted under `events`; further names are folded into ``overflowName``.
     public var eventNames: Int = 100
     /// UTC days kept under `days`; the oldest day is dropped first (totals keep everything).

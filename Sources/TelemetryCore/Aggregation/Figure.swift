@@ -6,6 +6,9 @@
 /// The raw value names are what the `raw` objects of `aggregate.json` contain.
 public enum Figure: Int, CaseIterable, Sendable {
     case sessions
+    /// `claude_code.session.count` points with `start_type` = `agents_view`: the `claude agents`
+    /// UI process starting, not a conversation.
+    case agentsViewStarts
     case linesAdded
     case linesRemoved
     case commits
@@ -44,6 +47,7 @@ public enum Figure: Int, CaseIterable, Sendable {
     public var name: String {
         switch self {
         case .sessions: "sessions"
+        case .agentsViewStarts: "agentsViewStarts"
         case .linesAdded: "linesAdded"
         case .linesRemoved: "linesRemoved"
         case .commits: "commits"

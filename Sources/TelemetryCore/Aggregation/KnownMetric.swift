@@ -5,6 +5,7 @@ struct MetricContribution {
     var tool: String? = nil
     var countsInTotals = true
     var scale: Double = 1
+    var querySource: String? = nil
 }
 
 /// The metrics this receiver aggregates, and how each point's attributes route its amount.
@@ -37,7 +38,8 @@ enum KnownMetric: String, CaseIterable {
     func contributions(_ attributes: Attributes) throws(RejectReason) -> [MetricContribution] {
         switch self {
         case .sessionCount:
-            return [.init(figure: .sessions)]
+            // The `claude agents` UI process reports a start too; it is not a conversation.
+            return [.init(figure: attributes.string("start_type") == "agents_view" ? .agentsViewStarts : .sessions)]
         case .tokenUsage:
             let model = attributes.string("model") ?? "unknown"
             let figure: Figure
@@ -49,9 +51,10 @@ enum KnownMetric: String, CaseIterable {
             case let other:
                 throw RejectReason("attribute 'type' must be input, output, cacheRead or cacheCreation, not '\(Self.shown(other))'")
             }
-            return [.init(figure: figure, model: model)]
+            return [.init(figure: figure, model: model, querySource: attributes.string("query_source"))]
         case .costUsage:
-            return [.init(figure: .costFromMetric, model: attributes.string("model") ?? "unknown")]
+            return [.init(figure: .costFromMetric, model: attributes.string("model") ?? "unknown",
+                          querySource: attributes.string("query_source"))]
         case .linesOfCode:
             switch attributes.string("type") {
             case "added": return [.init(figure: .linesAdded)]

@@ -101,16 +101,22 @@ public struct LogsAggregator: Sendable {
         return hash.value
     }
 
+    /// `cost_usd`; else `cost_usd_micros` / 10⁶; else `cost`, the name the seed
+    /// specification's example uses (a leniency); absent, 0.
+    static func cost(_ attributes: Attributes) throws(RejectReason) -> Double {
+        if try attributes.number("cost_usd") != nil { return try attributes.amount("cost_usd") }
+        if try attributes.number("cost_usd_micros") != nil { return try attributes.amount("cost_usd_micros") / 1_000_000 }
+        return try attributes.amount("cost")
+    }
+
     static func contributions(name: String?, attributes: Attributes, day: String) throws(RejectReason)
         -> [(Figure, Double, AggregateDocument.Target)]
     {
         switch name {
         case EventName.apiRequest:
-            let target = AggregateDocument.Target(day: day, model: attributes.string("model") ?? "unknown")
-            var cost = try attributes.amount("cost_usd")
-            if try attributes.number("cost_usd") == nil {
-                cost = try attributes.amount("cost_usd_micros") / 1_000_000
-            }
+            let target = AggregateDocument.Target(day: day, model: attributes.string("model") ?? "unknown",
+                                                  querySource: attributes.string("query_source"))
+            let cost = try Self.cost(attributes)
             return [
                 (.apiRequestsFromEvents, 1, target),
                 (.inputTokensFromEvents, try attributes.amount("input_tokens"), target),

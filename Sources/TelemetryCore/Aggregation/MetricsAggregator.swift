@@ -56,6 +56,16 @@ public struct MetricsAggregator: Sendable {
         metricHash.combine(metric.name)
 
         switch (known.shape, metric.data) {
+        case (.sum, .sum(var sum)) where sum.aggregationTemporality == 0:
+            // Leniency: the seed specification's example sum states neither temporality nor
+            // isMonotonic. Every known sum is a Claude Code counter, delta by default: read it so.
+            sum.aggregationTemporality = Int32(MetricsBatch.Temporality.delta.rawValue)
+            var metricHash = metricHash
+            metricHash.combine(UInt64(bitPattern: Int64(sum.aggregationTemporality)))
+            for point in sum.dataPoints {
+                applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
+                              to: &document, now: now, report: &report)
+            }
         case (.sum, .sum(let sum)) where !sum.isMonotonic:
             for _ in sum.dataPoints { report.reject("\(metric.name) must be a monotonic Sum") }
         case (.sum, .sum(let sum)):
@@ -162,7 +172,7 @@ public struct MetricsAggregator: Sendable {
         for contribution in contributions {
             document.add(contribution.figure, delta * contribution.scale,
                          to: .init(day: day, model: contribution.model, tool: contribution.tool,
-                                   countsInTotals: contribution.countsInTotals),
+                                   querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
                          limits: limits)
         }
         document.metricsSeen.insert(known.rawValue)
@@ -245,7 +255,7 @@ public struct MetricsAggregator: Sendable {
         for contribution in contributions {
             document.add(contribution.figure, amount * contribution.scale,
                          to: .init(day: day, model: contribution.model, tool: contribution.tool,
-                                   countsInTotals: contribution.countsInTotals),
+                                   querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
                          limits: limits)
         }
         document.metricsSeen.insert(known.rawValue)

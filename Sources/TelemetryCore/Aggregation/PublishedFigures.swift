@@ -2,6 +2,7 @@
 /// minutes are numbers; `raw` carries the bucket's per-source figures it was derived from.
 struct PublishedTotals {
     var totalSessions: Int64 = 0
+    var agentsViewStarts: Int64 = 0
     var totalInputTokens: Int64 = 0
     var totalOutputTokens: Int64 = 0
     var totalCacheReadTokens: Int64 = 0
@@ -22,6 +23,7 @@ struct PublishedTotals {
 
     init(_ f: Figures, _ s: SourceSelection) {
         totalSessions = count(f[.sessions])
+        agentsViewStarts = count(f[.agentsViewStarts])
         totalInputTokens = count(s.inputTokens(f))
         totalOutputTokens = count(s.outputTokens(f))
         totalCacheReadTokens = count(s.cacheReadTokens(f))

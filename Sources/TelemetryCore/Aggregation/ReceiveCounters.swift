@@ -9,6 +9,10 @@ public struct ReceiveCounters: Codable, Equatable, Sendable {
     public var logRecordsApplied: Int = 0
     public var logRecordsRejected: Int = 0
     public var logRecordsDuplicate: Int = 0
+    public var traceRequests: Int = 0
+    public var spansApplied: Int = 0
+    public var spansRejected: Int = 0
+    public var spansDuplicate: Int = 0
 
     public init() {}
 
@@ -22,5 +26,9 @@ public struct ReceiveCounters: Codable, Equatable, Sendable {
         logRecordsApplied = try c.decodeIfPresent(Int.self, forKey: .logRecordsApplied) ?? 0
         logRecordsRejected = try c.decodeIfPresent(Int.self, forKey: .logRecordsRejected) ?? 0
         logRecordsDuplicate = try c.decodeIfPresent(Int.self, forKey: .logRecordsDuplicate) ?? 0
+        traceRequests = try c.decodeIfPresent(Int.self, forKey: .traceRequests) ?? 0
+        spansApplied = try c.decodeIfPresent(Int.self, forKey: .spansApplied) ?? 0
+        spansRejected = try c.decodeIfPresent(Int.self, forKey: .spansRejected) ?? 0
+        spansDuplicate = try c.decodeIfPresent(Int.self, forKey: .spansDuplicate) ?? 0
     }
 }

@@ -10,8 +10,6 @@ public enum AttributionError: Error, Equatable, Sendable, CustomStringConvertibl
     case refused
     /// Keeping the request would exceed a bound of the parked area.
     case parkingFull(String)
-    /// A trace export arrived where only metrics and logs are told apart.
-    case unsupportedSignal(String)
     /// `user claim`: the installation is bound to another user.
     case boundElsewhere(InstallationID, UserID)
 
@@ -30,8 +28,6 @@ public enum AttributionError: Error, Equatable, Sendable, CustomStringConvertibl
             return "no user id in the URL or headers (this receiver does not keep unattributed data): " + Self.workingForms
         case .parkingFull(let reason):
             return "cannot keep more unattributed data (\(reason)); retry later, and meanwhile " + Self.workingForms
-        case .unsupportedSignal(let signal):
-            return "\(signal) are not accepted at this URL: " + Self.workingForms
         case .boundElsewhere(let installation, let user):
             return "installation \(installation) is already bound to user \(user) (remove that user's binding with `claude-telemetry user remove`)"
         }

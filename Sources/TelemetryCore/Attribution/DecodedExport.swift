@@ -3,11 +3,13 @@
 public enum DecodedExport: Sendable {
     case metrics(MetricsBatch)
     case logs(LogsBatch)
+    case traces(TracesBatch)
 
     public var signal: Signal {
         switch self {
         case .metrics: .metrics
         case .logs: .logs
+        case .traces: .traces
         }
     }
 
@@ -16,6 +18,7 @@ public enum DecodedExport: Sendable {
         switch self {
         case .metrics(let batch): batch.resourceMetrics.isEmpty
         case .logs(let batch): batch.resourceLogs.isEmpty
+        case .traces(let batch): batch.resourceSpans.isEmpty
         }
     }
 
@@ -23,6 +26,7 @@ public enum DecodedExport: Sendable {
         switch self {
         case .metrics(let batch): try ExportIdentity(batch)
         case .logs(let batch): try ExportIdentity(batch)
+        case .traces(let batch): try ExportIdentity(batch)
         }
     }
 }
@@ -35,6 +39,7 @@ extension OTLPDecoder {
         switch signal {
         case .metrics: .metrics(try decodeMetricsBatch(body, format: format, encoding: encoding))
         case .logs: .logs(try decodeLogsBatch(body, format: format, encoding: encoding))
+        case .traces: .traces(try decodeTracesBatch(body, format: format, encoding: encoding))
         }
     }
 }

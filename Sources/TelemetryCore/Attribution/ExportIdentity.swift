@@ -44,6 +44,19 @@ public struct ExportIdentity: Equatable, Sendable {
         }
         self = reader.identity
     }
+
+    /// Reads the identity of a trace export (Claude Code's spans carry the same standard
+    /// attributes as its points and records). Throws when spans name several installations.
+    public init(_ batch: TracesBatch) throws(AttributionError) {
+        var reader = IdentityReader()
+        for resource in batch.resourceSpans {
+            reader.resource(resource.resource.attributes)
+            for scope in resource.scopeSpans {
+                for span in scope.spans { try reader.point(span.attributes) }
+            }
+        }
+        self = reader.identity
+    }
 }
 
 /// What identifies a machine to its owner. Short, printable excerpts only (see ``clean``).

@@ -415,9 +415,9 @@ struct JSONBatchDecoder {
         return record
     }
 
-    // MARK: Common
+    // MARK: Common (shared with the trace decoder, JSONBatchDecoder+Traces.swift)
 
-    private func resource(_ scanner: inout JSONScanner, into resource: inout OTLPResource, depth: Int) throws(Failure) {
+    func resource(_ scanner: inout JSONScanner, into resource: inout OTLPResource, depth: Int) throws(Failure) {
         try scanner.beginMessage(depth: depth, limit: messageDepthLimit)
         while let field = try scanner.nextField(in: fields.resource, depth: depth, limit: messageDepthLimit) {
             if field == 2 {  // droppedAttributesCount
@@ -431,7 +431,7 @@ struct JSONBatchDecoder {
         }
     }
 
-    private func scope(_ scanner: inout JSONScanner, into scope: inout OTLPScope, depth: Int) throws(Failure) {
+    func scope(_ scanner: inout JSONScanner, into scope: inout OTLPScope, depth: Int) throws(Failure) {
         try scanner.beginMessage(depth: depth, limit: messageDepthLimit)
         while let field = try scanner.nextField(in: fields.scope, depth: depth, limit: messageDepthLimit) {
             switch field {
@@ -448,7 +448,7 @@ struct JSONBatchDecoder {
         }
     }
 
-    private func keyValue(_ scanner: inout JSONScanner, depth: Int) throws(Failure) -> OTLPAttribute {
+    func keyValue(_ scanner: inout JSONScanner, depth: Int) throws(Failure) -> OTLPAttribute {
         var attribute = OTLPAttribute(key: "", value: .none)
         try scanner.beginMessage(depth: depth, limit: messageDepthLimit)
         while let field = try scanner.nextField(in: fields.keyValue, depth: depth, limit: messageDepthLimit) {
@@ -514,7 +514,7 @@ struct JSONBatchDecoder {
 }
 
 // Singular fields whose `null` means the default.
-private extension JSONScanner {
+extension JSONScanner {
     /// `[` of a repeated field, or false for `null` (the field keeps its elements).
     mutating func beginRepeated() throws(Failure) -> Bool {
         if protobufNull() { return false }

@@ -109,7 +109,7 @@ public struct OTLPDecoder: Sendable {
     }
 
     /// An empty or whitespace-only JSON body: an empty request.
-    private static func isBlankJSON(_ bytes: [UInt8]) -> Bool {
+    static func isBlankJSON(_ bytes: [UInt8]) -> Bool {
         bytes.allSatisfy(isJSONWhitespace)
     }
 

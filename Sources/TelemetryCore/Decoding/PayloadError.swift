@@ -32,15 +32,21 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCompression(let reason):
             return "compressed body is invalid: \(reason)"
         case .malformed(let format, let signal, let reason):
-            let what = signal == .metrics ? "ExportMetricsServiceRequest" : "ExportLogsServiceRequest"
+            let what = switch signal {
+            case .metrics: "ExportMetricsServiceRequest"
+            case .logs: "ExportLogsServiceRequest"
+            case .traces: "ExportTraceServiceRequest"
+            }
             let how = format == .protobuf ? "protobuf" : "OTLP/JSON"
             return "body is not a valid \(how) \(what): \(reason)"
         }
     }
 }
 
-/// The two OTLP signals this receiver accepts.
+/// The OTLP signals this receiver accepts.
 public enum Signal: String, Sendable, Equatable, CaseIterable {
     case metrics
     case logs
+    /// Claude Code's enhanced telemetry beta: spans, folded into latency figures.
+    case traces
 }

@@ -300,10 +300,10 @@ struct ProtobufBatchDecoder {
         return record
     }
 
-    // MARK: Common
+    // MARK: Common (shared with the trace decoder, ProtobufBatchDecoder+Traces.swift)
 
     /// Runs `body` with a reader over `bytes`, keeping the typed error across the closure.
-    private func withReader<T>(_ bytes: [UInt8], _ body: (inout ProtobufReader) throws(Failure) -> T) throws(Failure) -> T {
+    func withReader<T>(_ bytes: [UInt8], _ body: (inout ProtobufReader) throws(Failure) -> T) throws(Failure) -> T {
         let result: Result<T, Failure> = bytes.withUnsafeBytes { raw in
             var reader = ProtobufReader(raw)
             do throws(Failure) {
@@ -315,7 +315,7 @@ struct ProtobufBatchDecoder {
         return try result.get()
     }
 
-    private func resource(_ reader: inout ProtobufReader, into resource: inout OTLPResource) throws(Failure) {
+    func resource(_ reader: inout ProtobufReader, into resource: inout OTLPResource) throws(Failure) {
         while let field = try reader.nextField() {
             if field.number == 1 {
                 try reader.expect(field.wire, .lengthDelimited)
@@ -327,7 +327,7 @@ struct ProtobufBatchDecoder {
         }
     }
 
-    private func scope(_ reader: inout ProtobufReader, into scope: inout OTLPScope) throws(Failure) {
+    func scope(_ reader: inout ProtobufReader, into scope: inout OTLPScope) throws(Failure) {
         while let field = try reader.nextField() {
             switch field.number {
             case 1:
@@ -342,7 +342,7 @@ struct ProtobufBatchDecoder {
         }
     }
 
-    private func keyValue(_ reader: inout ProtobufReader, depth: Int) throws(Failure) -> OTLPAttribute {
+    func keyValue(_ reader: inout ProtobufReader, depth: Int) throws(Failure) -> OTLPAttribute {
         var attribute = OTLPAttribute(key: "", value: .none)
         while let field = try reader.nextField() {
             switch field.number {

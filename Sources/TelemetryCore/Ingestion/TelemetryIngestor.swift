@@ -7,6 +7,7 @@ public struct TelemetryIngestor: Sendable {
     public let decoder: OTLPDecoder
     public let metrics: MetricsAggregator
     public let logs: LogsAggregator
+    public let traces: TracesAggregator
 
     public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
                 limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()) {
@@ -15,6 +16,7 @@ public struct TelemetryIngestor: Sendable {
         self.decoder = decoder
         metrics = MetricsAggregator(limits: limits)
         logs = LogsAggregator(limits: limits)
+        traces = TracesAggregator(limits: limits)
     }
 
     /// Applies one export request. Throws ``IngestError``, ``PayloadError`` or ``StorageError``.
@@ -38,6 +40,7 @@ public struct TelemetryIngestor: Sendable {
                 switch export {
                 case .metrics(let batch): metrics.apply(batch, to: &document, now: now)
                 case .logs(let batch): logs.apply(batch, to: &document, now: now)
+                case .traces(let batch): traces.apply(batch, to: &document, now: now)
                 }
             }
         }

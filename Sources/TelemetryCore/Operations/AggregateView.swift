@@ -61,6 +61,8 @@ public struct PublishedField: Sendable, Equatable {
 /// The published figures of the totals or of one day (the keys of `totals` / `days.*`).
 public struct TotalsView: Sendable, Equatable {
     public let totalSessions: Int64
+    /// Starts of the `claude agents` UI process (not sessions).
+    public let agentsViewStarts: Int64
     public let totalInputTokens: Int64
     public let totalOutputTokens: Int64
     public let totalCacheReadTokens: Int64
@@ -82,6 +84,7 @@ public struct TotalsView: Sendable, Equatable {
 
     init(_ published: PublishedTotals) {
         totalSessions = published.totalSessions
+        agentsViewStarts = published.agentsViewStarts
         totalInputTokens = published.totalInputTokens
         totalOutputTokens = published.totalOutputTokens
         totalCacheReadTokens = published.totalCacheReadTokens
@@ -111,6 +114,7 @@ public struct TotalsView: Sendable, Equatable {
     public var fields: [PublishedField] {
         [
             PublishedField(name: "totalSessions", value: .count(totalSessions)),
+            PublishedField(name: "agentsViewStarts", value: .count(agentsViewStarts)),
             PublishedField(name: "totalInputTokens", value: .count(totalInputTokens)),
             PublishedField(name: "totalOutputTokens", value: .count(totalOutputTokens)),
             PublishedField(name: "totalCacheReadTokens", value: .count(totalCacheReadTokens)),

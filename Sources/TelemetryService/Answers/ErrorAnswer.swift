@@ -73,7 +73,7 @@ public struct ErrorAnswer: Equatable, Sendable {
             case .parkingFull(_):
                 self.init(status: .serviceUnavailable, message: failure.description,
                           retryAfterSeconds: ParkingLimits().retryAfterSeconds, rpcCode: RPCCode.unavailable)
-            case .severalInstallations, .unsupportedSignal, .boundElsewhere:
+            case .severalInstallations, .boundElsewhere:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
             }
         case let failure as BodySignalError:
@@ -99,8 +99,8 @@ public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let path):
-            return "no endpoint at \(UserID.preview(path)); POST OTLP data to \(Router.prefix)/users/<uuid>/v1/metrics "
-                + "or …/v1/logs (or to …/v1/metrics with the header X-User-Id: <uuid>); GET …/metrics or …/logs for a health check"
+            return "no endpoint at \(UserID.preview(path)); POST OTLP data to \(Router.prefix)/users/<uuid>/v1/metrics, "
+                + "…/v1/logs or …/v1/traces (or to …/v1/metrics with the header X-User-Id: <uuid>); GET …/metrics, …/logs or …/traces for a health check"
         case .methodNotAllowed(let method, let allowed):
             return "method \(UserID.preview(method)) is not allowed here; use " + allowed.joined(separator: ", ")
         }

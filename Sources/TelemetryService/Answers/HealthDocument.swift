@@ -1,8 +1,8 @@
 import Foundation
 import TelemetryCore
 
-/// The body of `GET …/metrics` and `GET …/logs`: that the service is up, what it accepts,
-/// and what each supported metric or event feeds.
+/// The body of `GET …/metrics`, `GET …/logs` and `GET …/traces`: that the service is up, what
+/// it accepts, and what each supported metric, event or span feeds.
 struct HealthDocument: Encodable {
     /// Only forms that the real Claude Code delivers (its exporter sends the URL's path and
     /// drops any query), and what happens to a request that names no user.
@@ -23,6 +23,7 @@ struct HealthDocument: Encodable {
     let grpc = "not supported through FastCGI: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf or http/json"
     let metrics: [Catalog.Entry]?
     let events: [Catalog.Entry]?
+    let spans: [Catalog.Entry]?
 
     init(signal: Signal, maxBodyBytes: Int) {
         self.signal = signal.rawValue
@@ -37,6 +38,7 @@ struct HealthDocument: Encodable {
                 + "once it is bound to a user, otherwise kept until `claude-telemetry user claim` (or refused, with --unattributed refuse)")
         metrics = signal == .metrics ? Catalog.metrics : nil
         events = signal == .logs ? Catalog.events : nil
+        spans = signal == .traces ? Catalog.spans : nil
     }
 
     var response: HTTPResponse {

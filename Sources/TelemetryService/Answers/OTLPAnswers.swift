@@ -4,7 +4,7 @@ import TelemetryCore
 
 /// OTLP/HTTP response bodies, in the request's encoding.
 enum OTLPAnswers {
-    /// 200 with an `Export{Metrics,Logs}ServiceResponse`, carrying `partialSuccess` when
+    /// 200 with an `Export{Metrics,Logs,Trace}ServiceResponse`, carrying `partialSuccess` when
     /// anything was rejected. Protobuf with nothing rejected is the empty message (0 bytes).
     static func success(_ signal: Signal, report: ApplyReport, format: PayloadFormat) -> HTTPResponse {
         let body: [UInt8]
@@ -23,6 +23,9 @@ enum OTLPAnswers {
                 response.partialSuccess.errorMessage = message
             }
             body = encode(response, format)
+        case .traces:
+            body = TraceServiceResponse(rejectedSpans: report.rejected, errorMessage: report.errorMessage(unit: "spans"))
+                .encoded(format)
         }
         return HTTPResponse(status: .ok, headers: [("Content-Type", format.mediaType)], body: body)
     }
