@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -81,8 +82,9 @@ def claude() -> Path:
     if shutil.which("git") is None:
         pytest.fail("git is required (Tests/EndToEnd/run.sh installs it)")
     executable = ensure_cli(cache)
-    version = subprocess.run([str(executable), "--version"], capture_output=True, text=True, timeout=60,
-                             env={"PATH": os.environ.get("PATH", ""), "HOME": str(cache)}, stdin=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="claude-home-") as home:
+        version = subprocess.run([str(executable), "--version"], capture_output=True, text=True, timeout=60,
+                                 env={"PATH": os.environ.get("PATH", ""), "HOME": home}, stdin=subprocess.DEVNULL)
     assert version.stdout.split()[:1] == [CLI_VERSION], f"{executable} --version: {version.stdout!r} {version.stderr!r}"
     return executable
 
@@ -143,6 +145,7 @@ def claude_session(claude: Path, stack, home: Path, repo: Path, *, model: str, f
                       extra_env=configure(proxy.origin))
         exchanges = proxy.taken()
         assert run.returncode == 0, f"claude exited {run.returncode}\nstdout: {run.stdout}\nstderr: {run.stderr}"
+        assert run.escapes == [], f"Claude Code tried to leave 127.0.0.1: {run.escapes}"
         assert fake.unexpected == [], f"Claude Code called the fake API outside the script: {fake.unexpected}"
         assert fake.script == [], f"Claude Code stopped before the script's end: {len(fake.script)} turns left"
         handed_out = list(fake.handed_out)

@@ -8,9 +8,12 @@ directory (`.build-claude-cli/`, ignored by git), so a run downloads at most onc
 none. Several processes may call it at once: an flock on the cache serialises them.
 
 `run_cli` runs `claude -p PROMPT --model MODEL` with an environment built from nothing (no
-proxies, no OTEL_*, ANTHROPIC_* or CLAUDE_* settings of the caller): the Messages API is the
-test's fake on 127.0.0.1 and `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1` stops every other
-connection Claude Code would make, so only loopback is contacted.
+OTEL_*, ANTHROPIC_* or CLAUDE_* settings of the caller): the Messages API is the test's fake on
+127.0.0.1 and `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1` stops every other connection Claude
+Code would make. To prove it, the only proxy it is given is a `Tripwire` on 127.0.0.1
+(`NO_PROXY` exempts loopback): anything Claude Code tries to reach elsewhere arrives there, is
+refused, and is reported in `CLIRun.escapes` (without the setting, it shows Claude Code trying
+to reach its vendor's API).
 
     python claude_cli.py [CACHE_DIR]    # fetch (if needed) and print the executable's path
 """
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
+import time
 import platform
 import shutil
 import subprocess
@@ -100,9 +105,55 @@ class CLIRun:
     stdout: str
     stderr: str
     seconds: float
+    escapes: list[str]  # what reached the tripwire: attempts to leave loopback
 
 
-def cli_environment(*, home: Path, api_base_url: str, extra: dict[str, str]) -> dict[str, str]:
+class Tripwire:
+    """An HTTP proxy on 127.0.0.1 that forwards nothing: it records each request (a CONNECT
+    names the host Claude Code wanted) and answers 403. Context manager."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        hits: list[str] = []
+        self.hits = hits
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def _refuse(self) -> None:
+                hits.append(f"{self.command} {self.path}")
+                self.send_response(403)
+                self.send_header("Content-Length", "0")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+
+            do_CONNECT = do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _refuse
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> "Tripwire":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+def cli_environment(*, home: Path, api_base_url: str, tripwire_url: str, extra: dict[str, str]) -> dict[str, str]:
     """The whole environment of a headless, offline run; nothing is inherited but PATH."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
@@ -115,12 +166,14 @@ def cli_environment(*, home: Path, api_base_url: str, extra: dict[str, str]) -> 
         # As root, --dangerously-skip-permissions is refused unless Claude Code is told it
         # runs in a sandbox; the tests need it so tools run without a prompt.
         "IS_SANDBOX": "1",
+        "HTTP_PROXY": tripwire_url,
+        "HTTPS_PROXY": tripwire_url,
+        "http_proxy": tripwire_url,
+        "https_proxy": tripwire_url,
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }
     env.update(extra)
-    for key in env:
-        assert not key.upper().endswith("_PROXY") or key.upper() == "NO_PROXY", f"no proxies: {key}"
     return env
 
 
@@ -128,15 +181,15 @@ def run_cli(executable: Path, prompt: str, *, model: str, cwd: Path, home: Path,
             extra_env: dict[str, str], timeout: float = 120) -> CLIRun:
     """`claude -p PROMPT --model MODEL --dangerously-skip-permissions` in `cwd`, as the tests
     configure it. Claude Code flushes every exporter before it exits."""
-    import time
-
     (home / "tmp").mkdir(parents=True, exist_ok=True)
-    env = cli_environment(home=home, api_base_url=api_base_url, extra=extra_env)
-    started = time.monotonic()
-    result = subprocess.run(
-        [str(executable), "-p", prompt, "--model", model, "--dangerously-skip-permissions"],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    return CLIRun(result.returncode, result.stdout, result.stderr, time.monotonic() - started)
+    with Tripwire() as tripwire:
+        env = cli_environment(home=home, api_base_url=api_base_url, tripwire_url=tripwire.url, extra=extra_env)
+        started = time.monotonic()
+        result = subprocess.run(
+            [str(executable), "-p", prompt, "--model", model, "--dangerously-skip-permissions"],
+            cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        seconds = time.monotonic() - started
+    return CLIRun(result.returncode, result.stdout, result.stderr, seconds, list(tripwire.hits))
 
 
 if __name__ == "__main__":
