@@ -304,8 +304,9 @@ class ExpectedFigures:
 
     Follows the README's rules for the metric families Claude Code 2.1.332 sends: delta points
     are added, cumulative points become deltas per series (a new start time or a drop is a
-    reset); tokens, cost and edit decisions come from the metrics (the `api_request` events
-    repeat them); tool calls and API requests from `tool_result` and `api_request` events."""
+    reset, a reading no newer than the last is a replay); tokens, cost and edit decisions come
+    from the metrics (the `api_request` events repeat them); tool calls and API requests from
+    `tool_result` and `api_request` events."""
 
     totals: dict[str, float] = field(default_factory=_empty_totals)
     days: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_totals))
@@ -314,7 +315,7 @@ class ExpectedFigures:
     events: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds_active: float = 0.0
     day_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    _series: dict[tuple, tuple[int, float]] = field(default_factory=dict)
+    _series: dict[tuple, tuple[int, int, float]] = field(default_factory=dict)  # start, time, value
 
     def add(self, signal: str, request: dict[str, Any]) -> None:
         if signal == METRICS:
@@ -329,10 +330,12 @@ class ExpectedFigures:
             return point.value
         assert point.temporality == 2, f"temporality {point.temporality}"
         previous = self._series.get(point.series)
-        self._series[point.series] = (point.start, point.value)
-        if previous is None or previous[0] != point.start or point.value < previous[1]:
-            return point.value
-        return point.value - previous[1]
+        if previous is not None and previous[0] == point.start and point.time <= previous[1]:
+            return 0.0  # no newer than the reading applied last: a replay (or a late arrival)
+        self._series[point.series] = (point.start, point.time, point.value)
+        if previous is None or previous[0] != point.start or point.value < previous[2]:
+            return point.value  # a new series, or a reset: the whole value counts
+        return point.value - previous[2]
 
     def _both(self, day: str, key: str, amount: float) -> None:
         self.totals[key] += amount
