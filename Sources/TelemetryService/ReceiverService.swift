@@ -6,6 +6,7 @@ public struct ReceiverService: Sendable {
     public let configuration: ServiceConfiguration
     private let router = Router()
     private let ingestor: TelemetryIngestor
+    private let unaddressed: UnaddressedRequests
     /// The health answers never change while the process runs: encoded once.
     private let health: [Signal: HTTPResponse]
 
@@ -14,6 +15,9 @@ public struct ReceiverService: Sendable {
         ingestor = TelemetryIngestor(
             directory: configuration.dataDirectory, configuration: configuration.store, limits: configuration.limits,
             decoder: OTLPDecoder(maxBodyBytes: configuration.maxBodyBytes))
+        unaddressed = UnaddressedRequests(
+            attribution: InstallationAttribution(ingestor: ingestor, limits: configuration.parking),
+            policy: configuration.unattributed)
         health = Dictionary(uniqueKeysWithValues: Signal.allCases.map { signal in
             (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
         })
@@ -41,6 +45,17 @@ public struct ReceiverService: Sendable {
         let format = PayloadFormat(contentType: request.header("content-type"))
         let route = router.route(path: request.path, query: request.query)
         guard case .signal(let signal, let form, let pathUser, let queryUser) = route else {
+            if route == .base && request.method == "POST" {
+                summary.route = "unaddressed"
+                do {
+                    // A client that keeps the query but appends nothing (`…/claude?user=U`), or sends a header.
+                    let named = try UserResolver.resolveIfNamed(
+                        pathUser: nil, queryUser: Router.queryValue("user", in: request.query), request: request)
+                    return try unaddressed.handle(request, signal: nil, directUser: named, now: now, summary: &summary)
+                } catch {
+                    return fail(error, format: format, summary: &summary)
+                }
+            }
             summary.route = route == .base ? "base" : "not-found"
             return fail(RouteFailure.notFound(request.path), format: format, summary: &summary)
         }
@@ -57,16 +72,11 @@ public struct ReceiverService: Sendable {
         }
 
         do {
-            let user = try UserResolver.resolve(pathUser: pathUser, queryUser: queryUser, request: request)
+            guard let user = try UserResolver.resolveIfNamed(pathUser: pathUser, queryUser: queryUser, request: request) else {
+                return try unaddressed.handle(request, signal: signal, directUser: nil, now: now, summary: &summary)
+            }
             summary.user = user.rawValue
-            guard let format else { throw PayloadError.unsupportedContentType(request.header("content-type")) }
-            guard let encoding = ContentEncoding(header: request.header("content-encoding")) else {
-                throw PayloadError.unsupportedContentEncoding(request.header("content-encoding") ?? "")
-            }
-            if let reason = request.bodyIncomplete { throw PayloadError.incomplete(reason) }
-            if request.bodyExceededLimit || request.body.count > configuration.maxBodyBytes {
-                throw PayloadError.tooLarge(limit: configuration.maxBodyBytes, decompressed: false)
-            }
+            let (format, encoding) = try BodyShape.check(request, maxBodyBytes: configuration.maxBodyBytes)
             let report = try ingestor.ingest(signal, body: request.body, format: format, encoding: encoding, user: user, now: now)
             summary.applied = report.applied
             summary.rejected = report.rejected

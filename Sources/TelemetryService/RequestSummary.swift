@@ -11,6 +11,10 @@ public struct RequestSummary: Sendable, Equatable {
     public var durationMicroseconds = 0
     /// The error message, for failures.
     public var error: String?
+    /// For requests with no user in URL or headers: what attribution did (`bound`,
+    /// `bound-by-email`, `parked`, `refused`) and the client's User-Agent, sanitised.
+    public var attribution: String?
+    public var userAgent: String?
 
     public init(method: String, route: String, user: String? = nil, status: Int, error: String? = nil) {
         self.method = method
@@ -27,6 +31,8 @@ public struct RequestSummary: Sendable, Equatable {
             ("applied", String(applied)), ("rejected", String(rejected)), ("duplicates", String(duplicates)),
             ("ms", String(format3(Double(durationMicroseconds) / 1000))),
         ]
+        if let attribution { pairs.append(("attribution", attribution)) }
+        if let userAgent { pairs.append(("agent", userAgent)) }
         if let error { pairs.append(("error", error)) }
         return pairs
     }

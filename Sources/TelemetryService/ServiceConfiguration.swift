@@ -7,12 +7,18 @@ public struct ServiceConfiguration: Sendable {
     public var limits: AggregationLimits
     /// Largest request body, before and after decompression.
     public var maxBodyBytes: Int
+    /// What happens to requests with no user in URL or headers from an unbound installation.
+    public var unattributed: UnattributedPolicy
+    public var parking: ParkingLimits
 
     public init(dataDirectory: DataDirectory, store: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits(), maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes) {
+                limits: AggregationLimits = AggregationLimits(), maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes,
+                unattributed: UnattributedPolicy = .park, parking: ParkingLimits = ParkingLimits()) {
         self.dataDirectory = dataDirectory
         self.store = store
         self.limits = limits
         self.maxBodyBytes = maxBodyBytes
+        self.unattributed = unattributed
+        self.parking = parking
     }
 }

@@ -15,7 +15,7 @@ struct ClaudeTelemetry: ParsableCommand {
             Exit codes: 0 ok, 2 verify found problems, 3 unknown user, 64 usage or bad settings, \
             73 cannot create or write the data directory (or the output file), 74 I/O error or corrupt data.
             """,
-        subcommands: [User.self, Show.self, Export.self, Verify.self, Prune.self, Stats.self])
+        subcommands: [User.self, Show.self, Export.self, Verify.self, Prune.self, Stats.self, Unclaimed.self])
 
     /// Accepts `--data-dir DIR` before the subcommand too (`claude-telemetry --data-dir DIR user list`),
     /// as people write it for both executables, by moving it behind the subcommand's name.
@@ -41,7 +41,7 @@ struct ClaudeTelemetry: ParsableCommand {
         guard !leading.isEmpty else { return arguments }
         // Subcommand names come first; options may follow them in any order.
         let names = rest.prefix { !$0.hasPrefix("-") && ["user", "add", "list", "env", "remove", "show", "export",
-                                                           "verify", "prune", "stats"].contains($0) }
+                                                           "verify", "prune", "stats", "claim", "unclaimed"].contains($0) }
         return Array(names) + leading + Array(rest.dropFirst(names.count))
     }
 }

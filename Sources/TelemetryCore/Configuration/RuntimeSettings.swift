@@ -6,6 +6,7 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var store: StoreConfiguration
     public var limits: AggregationLimits
     public var logLevel: String
+    public var unattributed: UnattributedPolicy
 
     /// Resolves every setting from `flags` (flag name without dashes → value), then the
     /// environment, then defaults. Throws ``SettingsError`` naming the offending setting.
@@ -39,6 +40,11 @@ public struct RuntimeSettings: Sendable, Equatable {
             throw .invalid(Settings.logLevel, level, expected: "trace, debug, info, notice, warning, error or critical")
         }
         logLevel = level
+        let policy = value(Settings.unattributed) ?? "park"
+        guard let unattributed = UnattributedPolicy(rawValue: policy) else {
+            throw .invalid(Settings.unattributed, policy, expected: "park or refuse")
+        }
+        self.unattributed = unattributed
     }
 }
 

@@ -32,7 +32,12 @@ public enum Settings {
         flag: "log-level", environment: "CLAUDE_TELEMETRY_LOG_LEVEL", defaultValue: "info",
         summary: "trace, debug, info, notice, warning, error or critical; info logs one line per request")
 
-    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel]
+    public static let unattributed = Setting(
+        flag: "unattributed", environment: "CLAUDE_TELEMETRY_UNATTRIBUTED", defaultValue: "park",
+        summary: "requests with no user in URL or headers from an unbound installation: park (keep until `claude-telemetry user claim`) or refuse (401)")
+
+    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel,
+                                        unattributed]
 
     /// The value to use: the flag's if given, else the environment's, else the default.
     public static func value(_ setting: Setting, flag: String?, environment: [String: String]) -> String? {

@@ -31,6 +31,8 @@ public struct DataDirectoryStats: Sendable, Equatable, Codable {
     public var newestUpdate: UserFact<String>?
     /// Aggregates that could not be decoded (see `claude-telemetry verify`).
     public var unreadableAggregates = 0
+    /// Requests that named no user: parked now, parked in all, installations bound.
+    public var unattributed: AttributionSummary?
 
     public init() {}
 
@@ -41,6 +43,7 @@ public struct DataDirectoryStats: Sendable, Equatable, Codable {
     {
         var stats = DataDirectoryStats()
         walk(directory.root, into: &stats)
+        stats.unattributed = try? InstallationAttribution(ingestor: TelemetryIngestor(directory: directory)).summary()
 
         let store = AggregateStore(directory: directory, limits: limits)
         for user in try UserStore(directory: directory).knownUsers() {

@@ -53,6 +53,7 @@ public struct DataDirectoryVerifier: Sendable {
             report.problems.append(.init(path: directory.root, reason: "the data directory does not exist or is not a directory"))
             return report
         }
+        report.problems += AttributionVerifier(directory: directory, configuration: configuration).problems()
         let names: [String]
         do {
             names = try FileSystem.contents(of: directory.usersDirectory)

@@ -1,9 +1,11 @@
 /// The environment a user puts in a shell profile so Claude Code exports to this receiver.
 ///
-/// Two forms: the recommended one sets only `OTEL_EXPORTER_OTLP_ENDPOINT` to a per-user base,
-/// to which every OTLP SDK appends `/v1/metrics` and `/v1/logs` (the receiver's user-path
-/// route); the documented one sets the two signal endpoints with `?user=`, which SDKs use
-/// verbatim. Both are served; the recommended one survives SDKs that append paths anyway.
+/// Two forms, both delivered by the real Claude Code: the recommended one sets only
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` to a per-user base, to which the exporter appends `/v1/metrics`
+/// and `/v1/logs` (the receiver's user-path route); the header form sets the plain base and
+/// `OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid>`. Neither uses a query: Claude Code's exporter
+/// sends only the URL's path, so a `?user=` never arrives (such requests are attributed through
+/// the data's installation id, or parked until `claude-telemetry user claim`).
 public struct ExporterEnvironment: Sendable, Equatable {
     public struct Variable: Sendable, Equatable {
         public let name: String
@@ -21,7 +23,7 @@ public struct ExporterEnvironment: Sendable, Equatable {
     public static let baseURLEnvironment = "CLAUDE_TELEMETRY_PUBLIC_URL"
 
     public let recommended: [Variable]
-    public let documented: [Variable]
+    public let headerForm: [Variable]
 
     /// `baseURL` is the receiver's public origin (optionally with a path), without the route
     /// prefix; trailing slashes are ignored.
@@ -34,9 +36,9 @@ public struct ExporterEnvironment: Sendable, Equatable {
             Variable(name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf"),
         ]
         recommended = common + [Variable(name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "\(base)/users/\(user)")]
-        documented = common + [
-            Variable(name: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", value: "\(base)/metrics?user=\(user)"),
-            Variable(name: "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", value: "\(base)/logs?user=\(user)"),
+        headerForm = common + [
+            Variable(name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: base),
+            Variable(name: "OTEL_EXPORTER_OTLP_HEADERS", value: "x-user-id=\(user)"),
         ]
     }
 

@@ -3,10 +3,14 @@ public struct UserRecord: Codable, Equatable, Sendable {
     public var id: String
     public var name: String
     public var createdAt: String
+    /// The email the user was created with: the first request whose Claude Code `user.email`
+    /// equals it binds that installation to this user (see ``InstallationAttribution``).
+    public var email: String?
 
-    public init(id: UserID, name: String, createdAt: String) {
+    public init(id: UserID, name: String, createdAt: String, email: String? = nil) {
         self.id = id.rawValue
         self.name = name
         self.createdAt = createdAt
+        self.email = email
     }
 }

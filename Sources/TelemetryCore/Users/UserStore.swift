@@ -30,10 +30,10 @@ public struct UserStore: Sendable {
     }
 
     /// Adds a user with a new random id.
-    public func add(name: String, now: Timestamp = .now()) throws(StorageError) -> UserRecord {
+    public func add(name: String, email: String? = nil, now: Timestamp = .now()) throws(StorageError) -> UserRecord {
         try prepare()
         let user = UserID.random()
-        let record = UserRecord(id: user, name: name, createdAt: now.iso8601)
+        let record = UserRecord(id: user, name: name, createdAt: now.iso8601, email: email)
         let userDirectory = directory.userDirectory(user)
         do {
             try FileSystem.makeDirectory(userDirectory)

@@ -52,6 +52,18 @@ public struct ErrorAnswer: Equatable, Sendable {
                           message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
                           retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
             }
+        case let failure as AttributionError:
+            switch failure {
+            case .noInstallation, .refused:
+                self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated)
+            case .parkingFull(_):
+                self.init(status: .serviceUnavailable, message: failure.description,
+                          retryAfterSeconds: ParkingLimits().retryAfterSeconds, rpcCode: RPCCode.unavailable)
+            case .severalInstallations, .unsupportedSignal, .boundElsewhere:
+                self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            }
+        case let failure as BodySignalError:
+            self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
         case let failure as RouteFailure:
             switch failure {
             case .notFound:
@@ -74,7 +86,7 @@ public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notFound(let path):
             return "no endpoint at \(UserID.preview(path)); POST OTLP data to \(Router.prefix)/users/<uuid>/v1/metrics "
-                + "or …/v1/logs (also …/metrics?user=<uuid>, …/logs?user=<uuid>); GET …/metrics or …/logs for a health check"
+                + "or …/v1/logs (or to …/v1/metrics with the header X-User-Id: <uuid>); GET …/metrics or …/logs for a health check"
         case .methodNotAllowed(let method, let allowed):
             return "method \(UserID.preview(method)) is not allowed here; use " + allowed.joined(separator: ", ")
         }

@@ -28,6 +28,12 @@ struct Stats: AdminCommand {
                       stats.largestAggregate?.user ?? ""])
         table.append(["Oldest update", stats.oldestUpdate?.value ?? "-", stats.oldestUpdate?.user ?? ""])
         table.append(["Newest update", stats.newestUpdate?.value ?? "-", stats.newestUpdate?.user ?? ""])
+        if let unattributed = stats.unattributed {
+            table.append(["Unattributed requests parked", String(unattributed.unattributedRequestsParked), "in all"])
+            table.append(["Parked now", String(unattributed.parkedRequests),
+                          "\(Format.count(unattributed.parkedInstallations, "installation")), \(unattributed.parkedBytes) bytes (see `claude-telemetry unclaimed`)"])
+            table.append(["Bound installations", String(unattributed.boundInstallations), ""])
+        }
         if stats.unreadableAggregates > 0 {
             table.append(["Unreadable aggregates", String(stats.unreadableAggregates), "run `claude-telemetry verify`"])
         }

@@ -3,7 +3,7 @@ import Foundation
 import TelemetryCore
 
 /// Creating a user is the only way a new developer's Claude Code can report, so the command
-/// also prints the exact environment to hand over, for both URL forms the receiver serves.
+/// also prints the exact environment to hand over, in both forms Claude Code delivers.
 struct UserAdd: AdminCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
@@ -14,6 +14,11 @@ struct UserAdd: AdminCommand {
 
     @Option(help: "A label for people (the id is what the receiver uses).")
     var name: String
+
+    @Option(help: ArgumentHelp(
+        "The email the person signs in to Claude Code with: their data is then attributed even when it names no user.",
+        valueName: "email"))
+    var email: String?
 
     @Flag(help: "Print the user and both environments as JSON.")
     var json = false
@@ -28,6 +33,12 @@ struct UserAdd: AdminCommand {
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ValidationError("--name must not contain control characters")
         }
+        if let email {
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.utf8.count <= 254,
+                  !email.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
+            else { throw ValidationError("--email '\(UserID.preview(email))' is not an email address") }
+        }
     }
 
     func execute() throws {
@@ -39,7 +50,7 @@ struct UserAdd: AdminCommand {
         _ = try ExporterEnvironment.normalizedBaseURL(base)
 
         OwnerCheck.warnIfForeign(settings.dataDirectory)
-        let record = try UserStore(directory: settings.dataDirectory, configuration: settings.store).add(name: name)
+        let record = try UserStore(directory: settings.dataDirectory, configuration: settings.store).add(name: name, email: email)
         let user = try UserID(validating: record.id)
         let exporter = try ExporterEnvironment(baseURL: base, user: user)
 
@@ -47,7 +58,7 @@ struct UserAdd: AdminCommand {
             try Console.printJSON(Created(record: record, exporter: exporter))
             return
         }
-        print("Created user \(record.id) (\(record.name))")
+        print("Created user \(record.id) (\(record.name))" + (record.email.map { ", email \($0)" } ?? ""))
         print("")
         exporter.printProfileLines()
     }
@@ -56,16 +67,17 @@ struct UserAdd: AdminCommand {
         let record: UserRecord
         let exporter: ExporterEnvironment
 
-        enum Keys: String, CodingKey { case id, name, createdAt, environment, documentedEnvironment }
+        enum Keys: String, CodingKey { case id, name, createdAt, email, environment, headerEnvironment }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(record.id, forKey: .id)
             try c.encode(record.name, forKey: .name)
             try c.encode(record.createdAt, forKey: .createdAt)
+            try c.encodeIfPresent(record.email, forKey: .email)
             try c.encode(Dictionary(uniqueKeysWithValues: exporter.recommended.map { ($0.name, $0.value) }), forKey: .environment)
-            try c.encode(Dictionary(uniqueKeysWithValues: exporter.documented.map { ($0.name, $0.value) }),
-                         forKey: .documentedEnvironment)
+            try c.encode(Dictionary(uniqueKeysWithValues: exporter.headerForm.map { ($0.name, $0.value) }),
+                         forKey: .headerEnvironment)
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import TelemetryCore
 
 /// Revokes a user: from the moment its record is gone the responder refuses its data, and
-/// the aggregate is deleted with it.
+/// the aggregate is deleted with it, and so are its installations' bindings.
 struct UserRemove: AdminCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
@@ -19,6 +19,10 @@ struct UserRemove: AdminCommand {
         let users = UserStore(directory: settings.dataDirectory, configuration: settings.store)
         let name = (try? users.record(user))??.name
         guard try users.remove(user) else { throw AdminError.unknownUser(user) }
-        print("Removed user \(user)" + (name.map { " (\(Format.safe($0)))" } ?? ""))
+        // The user is gone first, so a bound installation's next request is parked, not lost.
+        let unbound = try InstallationAttribution(ingestor: TelemetryIngestor(directory: settings.dataDirectory,
+                                                                              configuration: settings.store)).removeBindings(of: user)
+        print("Removed user \(user)" + (name.map { " (\(Format.safe($0)))" } ?? "")
+            + (unbound > 0 ? " and its \(Format.count(unbound, "installation binding"))" : ""))
     }
 }

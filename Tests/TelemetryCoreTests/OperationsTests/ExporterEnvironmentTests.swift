@@ -14,14 +14,25 @@ extension OperationsTests {
                 "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
                 "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude/users/\(user)",
             ])
-            #expect(environment.documented.map(\.exportLine) == [
+            #expect(environment.headerForm.map(\.exportLine) == [
                 "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
                 "export OTEL_METRICS_EXPORTER=otlp",
                 "export OTEL_LOGS_EXPORTER=otlp",
                 "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-                "export OTEL_EXPORTER_OTLP_METRICS_ENDPOINT='https://telemetry.example.com/api/v1/integrations/claude/metrics?user=\(user)'",
-                "export OTEL_EXPORTER_OTLP_LOGS_ENDPOINT='https://telemetry.example.com/api/v1/integrations/claude/logs?user=\(user)'",
+                "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude",
+                "export OTEL_EXPORTER_OTLP_HEADERS=x-user-id=\(user)",
             ])
+        }
+
+        /// Claude Code's exporter sends only the URL's path: a printed `?user=` would lose data.
+        @Test func noPrintedLineCarriesTheUserInAQuery() throws {
+            for base in ["http://127.0.0.1:8080", "https://telemetry.example.com/prefix"] {
+                let environment = try ExporterEnvironment(baseURL: base, user: user)
+                for line in (environment.recommended + environment.headerForm).map(\.exportLine) {
+                    #expect(!line.contains("?"), "\(line)")
+                    #expect(!line.contains("user="), "\(line)")
+                }
+            }
         }
 
         @Test func baseURLsAreChecked() throws {

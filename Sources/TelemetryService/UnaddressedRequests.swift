@@ -1,0 +1,103 @@
+import TelemetryCore
+
+/// POSTs that name no user in URL or headers: `…/claude` (Claude Code with the seed's
+/// `…/claude?user=UUID`: it drops the query, so the signal is told from the body) and
+/// `…/claude/metrics|logs` (the per-signal `?user=` form, query dropped likewise). They are
+/// attributed through the data's installation id, or parked, or refused (`--unattributed`).
+struct UnaddressedRequests: Sendable {
+    let attribution: InstallationAttribution
+    let policy: UnattributedPolicy
+
+    /// `signal` is nil for `…/claude`, where only the body says what it is. `directUser` is a
+    /// user named by the query or a header of a `…/claude` request (clients that keep the query
+    /// but append no path): then only the signal had to be found.
+    func handle(_ request: HTTPRequest, signal known: Signal?, directUser: UserID?, now: Timestamp,
+                summary: inout RequestSummary) throws -> HTTPResponse {
+        let (format, encoding) = try BodyShape.check(request, maxBodyBytes: attribution.ingestor.decoder.maxBodyBytes)
+        let decoder = attribution.ingestor.decoder
+        let plain = try decoder.inflate(request.body, encoding: encoding)
+        let signal: Signal
+        if let known {
+            signal = known
+        } else {
+            switch try BodySignal.detect(plain, format: format) {
+            case nil:
+                summary.route = "empty/\(summary.route)"
+                return OTLPAnswers.success(.metrics, report: ApplyReport(), format: format)
+            case .metrics?: signal = .metrics
+            case .logs?: signal = .logs
+            case .traces?: throw AttributionError.unsupportedSignal("trace exports")
+            }
+            summary.route = "\(signal.rawValue)/\(summary.route)"
+        }
+        let export = try decoder.decode(signal, plain, format: format, encoding: .identity)
+
+        if let directUser {
+            summary.user = directUser.rawValue
+            let report = try attribution.ingestor.apply(export, user: directUser, now: now)
+            summary.record(report)
+            return OTLPAnswers.success(signal, report: report, format: format)
+        }
+
+        summary.userAgent = UserID.preview(request.header("user-agent") ?? "-")
+        let original = ParkedRequest(signal: signal, format: format, encoding: encoding, receivedAt: now,
+                                     userAgent: summary.userAgent, body: request.body)
+        do {
+            switch try attribution.receive(export, original: original, policy: policy, now: now) {
+            case .attributed(let user, let report, let byEmail):
+                summary.user = user.rawValue
+                summary.attribution = byEmail ? "bound-by-email" : "bound"
+                summary.record(report)
+                return OTLPAnswers.success(signal, report: report, format: format)
+            case .parked:
+                summary.attribution = "parked"
+                return OTLPAnswers.success(signal, report: ApplyReport(), format: format)
+            case .empty:
+                summary.attribution = "empty"
+                return OTLPAnswers.success(signal, report: ApplyReport(), format: format)
+            }
+        } catch let error as AttributionError {
+            summary.attribution = "refused"
+            throw error
+        }
+    }
+}
+
+/// The checks every POST's body passes before it is decoded.
+enum BodyShape {
+    static func check(_ request: HTTPRequest, maxBodyBytes: Int) throws(PayloadError) -> (PayloadFormat, ContentEncoding) {
+        guard let format = PayloadFormat(contentType: request.header("content-type")) else {
+            throw .unsupportedContentType(request.header("content-type"))
+        }
+        guard let encoding = ContentEncoding(header: request.header("content-encoding")) else {
+            throw .unsupportedContentEncoding(request.header("content-encoding") ?? "")
+        }
+        if let reason = request.bodyIncomplete { throw .incomplete(reason) }
+        if request.bodyExceededLimit || request.body.count > maxBodyBytes {
+            throw .tooLarge(limit: maxBodyBytes, decompressed: false)
+        }
+        return (format, encoding)
+    }
+}
+
+extension RequestSummary {
+    mutating func record(_ report: ApplyReport) {
+        applied = report.applied
+        rejected = report.rejected
+        duplicates = report.duplicates
+    }
+}
+
+extension UserResolver {
+    /// The user a request names, or nil when it names none (any other failure is thrown).
+    static func resolveIfNamed(pathUser: String?, queryUser: String?, request: HTTPRequest) throws(Failure) -> UserID? {
+        let result = Result { () throws(Failure) -> UserID in
+            try resolve(pathUser: pathUser, queryUser: queryUser, request: request)
+        }
+        switch result {
+        case .success(let user): return user
+        case .failure(.missing): return nil
+        case .failure(let failure): throw failure
+        }
+    }
+}
