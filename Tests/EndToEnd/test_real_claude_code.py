@@ -41,7 +41,7 @@ from claude_cli import CLI_VERSION, CLIRun, ensure_cli, run_cli  # noqa: E402
 from fake_anthropic import FakeAnthropic, HandedOut, ToolCall, Turn  # noqa: E402
 from otlp_capture import (  # noqa: E402
     LOGS, METRICS, TRACES, Exchange, ExpectedFigures, RecordingProxy, assert_same_figures, decode,
-    identity_user_ids, points, records, spans, without_raw,
+    identity_user_ids, machine_facts, points, records, spans, without_raw,
 )
 
 SONNET = "claude-sonnet-4-6"
@@ -125,14 +125,19 @@ def telemetry_env(protocol: str, endpoint_settings: dict[str, str], **extra: str
 
 def new_installation(root: Path) -> tuple[Path, Path]:
     """A HOME (one Claude Code installation: its `user.id` lives there) and a git repository."""
-    home, repo = root / "home", root / "repo"
+    home = root / "home"
     home.mkdir(parents=True)
+    return home, new_repository(root / "repo", home)
+
+
+def new_repository(repo: Path, home: Path) -> Path:
+    """An empty git repository: each session writes, edits and commits a new notes.md in its own."""
     repo.mkdir(parents=True)
     for command in (["git", "init", "-q", "-b", "main"], ["git", "config", "user.name", "E2E"],
                     ["git", "config", "user.email", "e2e@example.invalid"], ["git", "config", "commit.gpgsign", "false"]):
         subprocess.run(command, cwd=repo, check=True, timeout=30, env=clean_env({"HOME": str(home)}),
                        stdin=subprocess.DEVNULL, capture_output=True)
-    return home, repo
+    return repo
 
 
 def claude_session(claude: Path, stack, home: Path, repo: Path, *, model: str, first_index: int,
@@ -150,7 +155,9 @@ def claude_session(claude: Path, stack, home: Path, repo: Path, *, model: str, f
         assert fake.script == [], f"Claude Code stopped before the script's end: {len(fake.script)} turns left"
         handed_out = list(fake.handed_out)
     assert "Notes written, edited and committed." in run.stdout, run.stdout
-    return Session(run, handed_out, exchanges, [decode(exchange) for exchange in exchanges], repo)
+    session = Session(run, handed_out, exchanges, [decode(exchange) for exchange in exchanges], repo)
+    assert_tools_really_ran(session)
+    return session
 
 
 # --- the checks every session gets -------------------------------------------------------------
@@ -160,7 +167,7 @@ def assert_tools_really_ran(session: Session) -> None:
     assert (session.repo / "notes.md").read_text() == NOTES.replace(EDIT_OLD, EDIT_NEW)
     log = subprocess.run(["git", "log", "--format=%s", "--", "notes.md"], cwd=session.repo, capture_output=True,
                          text=True, timeout=30, check=True, stdin=subprocess.DEVNULL)
-    assert log.stdout.count("Add notes") >= 1, log.stdout
+    assert log.stdout.split("\n")[:-1] == ["Add notes"], log.stdout
 
 
 def assert_all_answered_ok(session: Session, protocol: str) -> None:
@@ -309,7 +316,6 @@ def test_user_in_path_or_header_exact(claude, cli_stack, tmp_path, form, protoco
                                         "OTEL_EXPORTER_OTLP_HEADERS": f"x-user-id={user}"})
 
     session = claude_session(claude, cli_stack, home, repo, model=model, first_index=0, configure=configure)
-    assert_tools_really_ran(session)
     assert_all_answered_ok(session, protocol)
     base = f"{PREFIX}/users/{user}" if form == "path" else PREFIX
     assert {exchange.path for exchange in session.exchanges} == {f"{base}/v1/metrics", f"{base}/v1/logs"}
@@ -369,10 +375,12 @@ def test_cumulative_temporality_over_several_exports(claude, cli_stack, tmp_path
 
 
 def unclaimed(stack) -> list[dict]:
+    """`claude-telemetry unclaimed --json`: one entry per installation with parked requests."""
     result = stack.admin("unclaimed", "--json")
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     listing = json.loads(result.stdout)
-    return listing if isinstance(listing, list) else listing["installations"]
+    assert isinstance(listing, list), listing
+    return listing
 
 
 def test_seed_form_and_per_signal_query_form_park_then_claim_then_attribute(claude, cli_stack, tmp_path):
@@ -404,7 +412,8 @@ def test_seed_form_and_per_signal_query_form_park_then_claim_then_attribute(clau
     assert_all_answered_ok(first, PROTOBUF)
 
     # 2. The per-signal form with a query: arrives as …/metrics and …/logs, no user.
-    second = claude_session(claude, cli_stack, home, repo, model=SONNET, first_index=TURNS_PER_SESSION,
+    second = claude_session(claude, cli_stack, home, new_repository(tmp_path / "repo-2", home),
+                            model=SONNET, first_index=TURNS_PER_SESSION,
                             configure=per_signal_query_form)
     assert {exchange.path for exchange in second.exchanges} == {f"{PREFIX}/metrics", f"{PREFIX}/logs"}
     assert_all_answered_ok(second, JSON_PROTOCOL)
@@ -414,30 +423,47 @@ def test_seed_form_and_per_signal_query_form_park_then_claim_then_attribute(clau
     installation = assert_one_installation([first, second])
     # Parked: nothing in the user's directory yet, the installation listed with every request.
     assert user_files() == data_before
-    listed = [entry for entry in unclaimed(cli_stack) if entry.get("installation") == installation
-              or entry.get("installationId") == installation or entry.get("id") == installation]
+    listed = [entry for entry in unclaimed(cli_stack) if entry["installation"] == installation]
     assert len(listed) == 1, unclaimed(cli_stack)
     entry = listed[0]
-    assert entry["requests"] == len(first.exchanges) + len(second.exchanges), entry
+    # What lets the person recognise the machine is what Claude Code sent about it.
+    facts = machine_facts(first.decoded + second.decoded)
+    for key, name in (("serviceVersion", "service.version"), ("osType", "os.type"), ("hostArch", "host.arch"),
+                      ("terminalType", "terminal.type"), ("email", "user.email")):
+        assert len(facts[name]) == 1, (name, facts[name])
+        assert entry[key] == next(iter(facts[name])), (key, entry)
+    assert entry["serviceVersion"] == CLI_VERSION
+    parked = first.exchanges + second.exchanges
+    assert entry["requests"] == len(parked), entry
+    # Each parked file is a one-line header and the body exactly as received.
+    body_bytes = sum(len(exchange.body) for exchange in parked)
+    assert body_bytes < entry["bytes"] <= body_bytes + 512 * len(parked), (entry, body_bytes)
+    assert entry["firstSeen"] <= entry["lastSeen"], entry
 
     # 3. One claim folds both sessions in, exactly.
     claim = cli_stack.admin("user", "claim", user, installation)
     assert claim.returncode == 0, claim.stderr.decode(errors="replace") + claim.stdout.decode(errors="replace")
     assert_export_matches_fake([first, second], SONNET)
     assert_document_matches(cli_stack, user, [first, second], SONNET)
-    assert all(item.get("installation", item.get("installationId", item.get("id"))) != installation
-               for item in unclaimed(cli_stack))
+    assert all(item["installation"] != installation for item in unclaimed(cli_stack))
+    verify = cli_stack.admin("verify")
+    assert verify.returncode == 0, verify.stdout.decode(errors="replace") + verify.stderr.decode(errors="replace")
 
     # 4. The next session with the seed's form is attributed at once.
-    third = claude_session(claude, cli_stack, home, repo, model=SONNET, first_index=2 * TURNS_PER_SESSION,
-                           configure=seed_form)
+    third = claude_session(claude, cli_stack, home, new_repository(tmp_path / "repo-3", home), model=SONNET,
+                           first_index=2 * TURNS_PER_SESSION, configure=seed_form)
     assert {exchange.path for exchange in third.exchanges} == {PREFIX}
     assert_all_answered_ok(third, PROTOBUF)
     assert assert_one_installation([first, second, third]) == installation
     assert_export_matches_fake([first, second, third], SONNET)
     assert_document_matches(cli_stack, user, [first, second, third], SONNET)
-    assert all(item.get("installation", item.get("installationId", item.get("id"))) != installation
-               for item in unclaimed(cli_stack))
+    assert all(item["installation"] != installation for item in unclaimed(cli_stack))
+    # Only this test's stack parks: the statistics count exactly the two sessions' requests.
+    stats = cli_stack.admin("stats", "--json")
+    assert stats.returncode == 0, stats.stderr.decode(errors="replace")
+    assert json.loads(stats.stdout)["unattributed"] == {
+        "parkedInstallations": 0, "parkedRequests": 0, "parkedBytes": 0,
+        "unattributedRequestsParked": len(parked), "boundInstallations": 1}
 
 
 def test_traces_on_no_error_answers_and_tokens_not_counted_twice(claude, cli_stack, tmp_path):

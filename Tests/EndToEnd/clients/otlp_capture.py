@@ -136,7 +136,8 @@ def _protobuf_classes():
 
 def signal_of(exchange: Exchange) -> str:
     """The signal of a request: from the path, else (a body sent to the bare prefix) from the
-    body: JSON by its top-level key, protobuf by decoding (a metrics body has named metrics)."""
+    body: JSON by its top-level key, protobuf by decoding (a metrics body has named metrics, a
+    logs body timed records)."""
     path = exchange.path.split("?")[0].rstrip("/")
     for signal in (METRICS, LOGS, TRACES):
         if path.endswith("/" + signal):
@@ -148,9 +149,20 @@ def signal_of(exchange: Exchange) -> str:
             if key in keys:
                 return signal
         raise AssertionError(f"JSON body with neither resourceMetrics nor resourceLogs: {sorted(keys)}")
-    metrics = _protobuf_classes()[METRICS].FromString(body)
-    names = [m.name for rm in metrics.resource_metrics for sm in rm.scope_metrics for m in sm.metrics]
-    return METRICS if names and all(names) else LOGS
+    from google.protobuf.message import DecodeError
+
+    classes = _protobuf_classes()
+    try:  # a LogRecord starts with a fixed64 time where a Metric has its name: not a metrics body
+        metrics = classes[METRICS].FromString(body)
+        names = [m.name for rm in metrics.resource_metrics for sm in rm.scope_metrics for m in sm.metrics]
+        if names and all(names):
+            return METRICS
+    except DecodeError:
+        pass
+    logs = classes[LOGS].FromString(body)
+    times = [r.time_unix_nano for rl in logs.resource_logs for sl in rl.scope_logs for r in sl.log_records]
+    assert times and all(times), "a protobuf body at the bare prefix that is neither metrics nor logs"
+    return LOGS
 
 
 def decode(exchange: Exchange) -> tuple[str, dict[str, Any]]:
@@ -259,6 +271,23 @@ def spans(request: dict[str, Any]) -> list[Span]:
                 out.append(Span(span["name"], int(span.get("startTimeUnixNano", 0)),
                                 int(span.get("endTimeUnixNano", 0)), attributes(span)))
     return out
+
+
+def machine_facts(requests: list[tuple[str, dict[str, Any]]]) -> dict[str, set]:
+    """What the exports say about the machine: resource `service.version`, `os.type`,
+    `host.arch`; `terminal.type` and `user.email` from points and records."""
+    facts: dict[str, set] = defaultdict(set)
+    for signal, request in requests:
+        key = {METRICS: "resourceMetrics", LOGS: "resourceLogs", TRACES: "resourceSpans"}[signal]
+        for resource in request.get(key, []):
+            resource_attributes = attributes(resource.get("resource", {}))
+            for name in ("service.version", "os.type", "host.arch"):
+                facts[name].add(resource_attributes.get(name))
+        items = points(request) if signal == METRICS else records(request) if signal == LOGS else spans(request)
+        for item in items:
+            for name in ("terminal.type", "user.email"):
+                facts[name].add(item.attributes.get(name))
+    return dict(facts)
 
 
 def identity_user_ids(requests: list[tuple[str, dict[str, Any]]]) -> set[str]:
