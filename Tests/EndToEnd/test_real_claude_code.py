@@ -40,7 +40,7 @@ sys.path.insert(0, str(CLIENTS))
 from claude_cli import CLI_VERSION, CLIRun, ensure_cli, run_cli  # noqa: E402
 from fake_anthropic import FakeAnthropic, HandedOut, ToolCall, Turn  # noqa: E402
 from otlp_capture import (  # noqa: E402
-    LOGS, METRICS, TRACES, Exchange, ExpectedFigures, RecordingProxy, assert_same_figures, decode,
+    LATENCY_BUCKETS_MS, LOGS, METRICS, TRACES, Exchange, ExpectedFigures, RecordingProxy, assert_same_figures, decode,
     identity_user_ids, machine_facts, points, records, spans, without_raw,
 )
 
@@ -242,7 +242,24 @@ def assert_document_matches(stack, user: str, sessions: list[Session], model: st
     assert sorted(document["tools"]) == sorted(expected.tools)
     for name, figures in expected.tools.items():
         assert_same_figures(without_raw(document["tools"][name]), figures, f"tools.{name}")
+    assert sorted(document["querySources"]) == sorted(expected.query_sources)
+    for name, figures in expected.query_sources.items():
+        assert_same_figures(without_raw(document["querySources"][name]), figures, f"querySources.{name}")
     assert document["events"] == dict(expected.events)
+    assert document["latencyBucketsMs"] == LATENCY_BUCKETS_MS
+    assert sorted(document["latency"]) == sorted(expected.latency)
+    for name, figures in expected.latency.items():
+        stored = document["latency"][name]
+        assert_same_figures({key: stored[key] for key in ("failures", "requests")},
+                            {key: figures[key] for key in ("failures", "requests")}, f"latency.{name}")
+        for part in ("durationMs", "ttftMs"):
+            assert_same_figures(stored[part], figures[part], f"latency.{name}.{part}")
+        assert set(stored) == set(figures), stored
+    assert sorted(document["toolDurations"]) == sorted(expected.tool_durations)
+    for name, figures in expected.tool_durations.items():
+        stored = document["toolDurations"][name]
+        assert set(stored) == set(figures) and stored["calls"] == figures["calls"], (name, stored)
+        assert_same_figures(stored["durationMs"], figures["durationMs"], f"toolDurations.{name}.durationMs")
 
     # The same figures against the fake API and the scripted tools, independently of the export.
     handed_out = [answer for session in sessions for answer in session.handed_out]
@@ -268,18 +285,26 @@ def assert_document_matches(stack, user: str, sessions: list[Session], model: st
 
 
 def assert_received_counts(document: dict, sessions: list[Session]) -> None:
-    """Under delta every export changes the document: all counted, nothing rejected or duplicate."""
+    """Under delta every export changes the document: every request, point, record and
+    folded span counted, nothing rejected or duplicate."""
     metric_requests = [request for session in sessions for _, request in session.of(METRICS)]
     log_requests = [request for session in sessions for _, request in session.of(LOGS)]
+    trace_requests = [request for session in sessions for _, request in session.of(TRACES)]
     assert document["received"] == {
         "metricRequests": len(metric_requests),
         "logRequests": len(log_requests),
+        "traceRequests": len(trace_requests),
         "dataPointsApplied": sum(len(points(request)) for request in metric_requests),
         "dataPointsRejected": 0,
         "dataPointsDuplicate": 0,
         "logRecordsApplied": sum(len(records(request)) for request in log_requests),
         "logRecordsRejected": 0,
         "logRecordsDuplicate": 0,
+        # Spans other than these two (claude_code.interaction, …tool.execution, …) are accepted and ignored.
+        "spansApplied": sum(1 for request in trace_requests for span in spans(request)
+                            if span.name in ("claude_code.llm_request", "claude_code.tool")),
+        "spansRejected": 0,
+        "spansDuplicate": 0,
     }
 
 
@@ -487,4 +512,11 @@ def test_traces_on_no_error_answers_and_tokens_not_counted_twice(claude, cli_sta
         answer.usage.input_tokens for answer in session.handed_out)
     assert {span.attributes["tool_name"] for span in all_spans if span.name == "claude_code.tool"} == {"Write", "Edit", "Bash"}
     assert_export_matches_fake([session], SONNET)
-    assert_document_matches(cli_stack, user, [session], SONNET)
+    document = assert_document_matches(cli_stack, user, [session], SONNET)
+    assert_received_counts(document, [session])
+    # Latency per model and durations per tool, independently of the exported figures.
+    assert document["latency"][SONNET]["requests"] == len(session.handed_out)
+    assert document["latency"][SONNET]["failures"] == 0
+    assert document["latency"][SONNET]["durationMs"]["count"] == len(session.handed_out)
+    assert {name: figures["calls"] for name, figures in document["toolDurations"].items()} == {
+        "Write": 1, "Edit": 1, "Bash": 1}

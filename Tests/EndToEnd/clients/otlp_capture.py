@@ -218,6 +218,7 @@ class Span:
     start: int
     end: int
     attributes: dict[str, Any]
+    error: bool  # status code ERROR
 
 
 def _frozen(mapping: dict[str, Any]) -> tuple:
@@ -268,8 +269,10 @@ def spans(request: dict[str, Any]) -> list[Span]:
     for resource_spans in request.get("resourceSpans", []):
         for scope_spans in resource_spans.get("scopeSpans", []):
             for span in scope_spans.get("spans", []):
+                code = span.get("status", {}).get("code", 0)
                 out.append(Span(span["name"], int(span.get("startTimeUnixNano", 0)),
-                                int(span.get("endTimeUnixNano", 0)), attributes(span)))
+                                int(span.get("endTimeUnixNano", 0)), attributes(span),
+                                error=code in (2, "STATUS_CODE_ERROR")))
     return out
 
 
@@ -312,7 +315,7 @@ def day_of(nanos: int) -> str:
 
 def _empty_totals() -> dict[str, float]:
     return {key: 0 for key in (
-        "aiAssistedCommits", "apiErrors", "apiRequests", "editDecisions", "editsAccepted", "editsRejected",
+        "agentsViewStarts", "aiAssistedCommits", "apiErrors", "apiRequests", "editDecisions", "editsAccepted", "editsRejected",
         "prsCreated", "totalCacheCreationTokens", "totalCacheReadTokens", "totalInputTokens",
         "totalLinesAdded", "totalLinesRemoved", "totalMinutes", "totalOutputTokens", "totalSessions",
         "totalTokenCostUsd", "totalToolCalls")}
@@ -325,6 +328,30 @@ def _empty_model() -> dict[str, float]:
 
 def _empty_tool() -> dict[str, float]:
     return {"accepts": 0, "calls": 0, "failures": 0, "rejects": 0}
+
+
+# The fixed latency bucket bounds of the document (`latencyBucketsMs`).
+LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000]
+
+
+def _empty_durations() -> dict[str, Any]:
+    return {"buckets": [0] * (len(LATENCY_BUCKETS_MS) + 1), "count": 0, "max": 0, "total": 0}
+
+
+def _record_duration(stats: dict[str, Any], milliseconds: float) -> None:
+    stats["count"] += 1
+    stats["total"] += milliseconds
+    stats["max"] = max(stats["max"], milliseconds)
+    stats["buckets"][next((i for i, bound in enumerate(LATENCY_BUCKETS_MS) if milliseconds <= bound),
+                          len(LATENCY_BUCKETS_MS))] += 1
+
+
+def _empty_latency() -> dict[str, Any]:
+    return {"durationMs": _empty_durations(), "failures": 0, "requests": 0, "ttftMs": _empty_durations()}
+
+
+def _empty_tool_durations() -> dict[str, Any]:
+    return {"calls": 0, "durationMs": _empty_durations()}
 
 
 @dataclass
@@ -341,7 +368,10 @@ class ExpectedFigures:
     days: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_totals))
     models: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_model))
     tools: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_tool))
+    query_sources: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_model))
     events: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    latency: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(_empty_latency))
+    tool_durations: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(_empty_tool_durations))
     seconds_active: float = 0.0
     day_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     _series: dict[tuple, tuple[int, int, float]] = field(default_factory=dict)  # start, time, value
@@ -353,6 +383,9 @@ class ExpectedFigures:
         elif signal == LOGS:
             for record in records(request):
                 self._add_record(record)
+        elif signal == TRACES:
+            for span in spans(request):
+                self._add_span(span)
 
     def _delta(self, point: Point) -> float:
         if point.temporality == 1:
@@ -376,15 +409,20 @@ class ExpectedFigures:
         attrs = point.attributes
         name = point.metric
         if name == "claude_code.session.count":
-            self._both(day, "totalSessions", int(value))
+            # `claude agents` starting its UI process is not a conversation.
+            self._both(day, "agentsViewStarts" if attrs.get("start_type") == "agents_view" else "totalSessions", int(value))
         elif name == "claude_code.token.usage":
             suffix = TOKEN_FIELDS[attrs["type"]]
             self._both(day, "total" + suffix, int(value))
             model_key = suffix[0].lower() + suffix[1:]
             self.models[attrs["model"]][model_key] += int(value)
+            if "query_source" in attrs:
+                self.query_sources[attrs["query_source"]][model_key] += int(value)
         elif name == "claude_code.cost.usage":
             self._both(day, "totalTokenCostUsd", value)
             self.models[attrs["model"]]["costUsd"] += value
+            if "query_source" in attrs:
+                self.query_sources[attrs["query_source"]]["costUsd"] += value
         elif name == "claude_code.lines_of_code.count":
             self._both(day, {"added": "totalLinesAdded", "removed": "totalLinesRemoved"}[attrs["type"]], int(value))
         elif name == "claude_code.commit.count":
@@ -410,9 +448,13 @@ class ExpectedFigures:
         if record.name == "api_request":
             self._both(day, "apiRequests", 1)
             self.models[attrs["model"]]["apiRequests"] += 1
+            if "query_source" in attrs:
+                self.query_sources[attrs["query_source"]]["apiRequests"] += 1
         elif record.name == "api_error":
             self._both(day, "apiErrors", 1)
             self.models[attrs["model"]]["apiErrors"] += 1
+            if "query_source" in attrs:
+                self.query_sources[attrs["query_source"]]["apiErrors"] += 1
         elif record.name == "tool_result":
             self._both(day, "totalToolCalls", 1)
             self.tools[attrs["tool_name"]]["calls"] += 1
@@ -421,6 +463,23 @@ class ExpectedFigures:
         elif record.name == "tool_decision" and attrs["tool_name"] not in EDIT_TOOLS:
             # Edit tools' decisions come from the decision metric, which Claude Code sends.
             self.tools[attrs["tool_name"]]["accepts" if attrs["decision"] == "accept" else "rejects"] += 1
+
+    def _add_span(self, span: Span) -> None:
+        """Spans feed latency and tool durations only: their tokens repeat the metrics'."""
+        attrs = span.attributes
+        duration = float(attrs["duration_ms"]) if "duration_ms" in attrs else (span.end - span.start) / 1e6
+        if span.name == "claude_code.llm_request":
+            latency = self.latency[attrs["model"]]
+            latency["requests"] += 1
+            _record_duration(latency["durationMs"], duration)
+            if "ttft_ms" in attrs:
+                _record_duration(latency["ttftMs"], float(attrs["ttft_ms"]))
+            if str(attrs["success"]).lower() == "false" if "success" in attrs else span.error:
+                latency["failures"] += 1
+        elif span.name == "claude_code.tool":
+            durations = self.tool_durations[attrs["tool_name"]]
+            durations["calls"] += 1
+            _record_duration(durations["durationMs"], duration)
 
     # --- the comparison ---
 
