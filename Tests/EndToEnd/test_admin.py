@@ -32,7 +32,7 @@ def test_user_add_with_data_dir_after_the_subcommand(tools, stack):
     assert (stack.data / "users" / user / "user.json").is_file()
 
 
-@pytest.mark.parametrize("key", ["environment", "documentedEnvironment"])
+@pytest.mark.parametrize("key", ["environment", "headerEnvironment"])
 def test_printed_environment_works_verbatim(tools, stack, key):
     """What `user add --json` tells a user to put in their shell profile, given to the real SDK."""
     record = stack.add_user_record(f"printed-{key}")

@@ -3,8 +3,8 @@
 ///
 /// - JSON: the top-level key `resourceMetrics`, `resourceLogs` or `resourceSpans`.
 /// - Protobuf: all three requests nest `field 1 → field 2 → field 2`; the innermost message then
-///   differs. A `Metric` holds its data in a length-delimited field 5, 7, 9, 10 or 11 (and starts
-///   with field 1 = name, length-delimited); a `LogRecord` starts with field 1 = time (fixed64);
+///   differs. A `Metric` starts with field 1 = name (length-delimited) and holds its data in a
+///   length-delimited field 5, 7, 9, 10 or 11; a `LogRecord` starts with field 1 = time (fixed64);
 ///   a `Span` has fixed64 start and end times in fields 7 and 8 (and field 1 = trace id, bytes).
 public enum BodySignal: String, Sendable, Equatable, CaseIterable {
     case metrics
@@ -102,22 +102,26 @@ public enum BodySignal: String, Sendable, Equatable, CaseIterable {
         return nil
     }
 
+    /// Reads the whole message before deciding: a span's name (field 5) is length-delimited like
+    /// a metric's gauge and a log record's body, but only a span has fixed64 times in fields 7
+    /// and 8; only a log record has fixed64 times in 1 and 11, a varint severity in 2 and
+    /// attributes in 6 (a `Metric` has no field 6).
     private static func classify(_ item: inout ProtobufReader) throws(ProtobufReader.Failure) -> BodySignal? {
-        var sawLengthDelimitedName = false
+        var span = false, record = false, metric = false
         while let field = try item.nextField() {
             switch (field.number, field.wire) {
-            case (1, .fixed64): return .logs
-            case (5, .lengthDelimited), (9, .lengthDelimited), (10, .lengthDelimited), (11, .lengthDelimited):
-                return .metrics
-            case (7, .lengthDelimited): return .metrics
-            case (7, .fixed64), (8, .fixed64): return .traces
-            case (1, .lengthDelimited): sawLengthDelimitedName = true
+            case (7, .fixed64), (8, .fixed64): span = true
+            case (1, .fixed64), (11, .fixed64), (2, .varint), (6, .lengthDelimited): record = true
+            case (1, .lengthDelimited), (2, .lengthDelimited), (3, .lengthDelimited), (5, .lengthDelimited),
+                 (7, .lengthDelimited), (9, .lengthDelimited), (10, .lengthDelimited), (11, .lengthDelimited):
+                metric = true
             default: break
             }
             try item.skip(field.wire)
         }
-        // A metric with a name but no data yet is still a metric (a span always has times).
-        return sawLengthDelimitedName ? .metrics : nil
+        if span { return .traces }
+        if record { return .logs }
+        return metric ? .metrics : nil
     }
 }
 

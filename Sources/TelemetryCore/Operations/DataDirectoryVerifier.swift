@@ -47,8 +47,14 @@ public struct DataDirectoryVerifier: Sendable {
     static let expectedNames: Set<String> = ["user.json", "aggregate.json", ".lock"]
 
     public func verify() -> VerificationReport {
+        // Sorted here: a `defer` that sorted the local copy would run after `return` had copied it.
+        var report = verifyInDirectoryOrder()
+        report.problems.sort { ($0.path, $0.reason) < ($1.path, $1.reason) }
+        return report
+    }
+
+    private func verifyInDirectoryOrder() -> VerificationReport {
         var report = VerificationReport()
-        defer { report.problems.sort { ($0.path, $0.reason) < ($1.path, $1.reason) } }
         guard FileSystem.isDirectory(directory.root) else {
             report.problems.append(.init(path: directory.root, reason: "the data directory does not exist or is not a directory"))
             return report

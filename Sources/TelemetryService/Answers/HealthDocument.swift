@@ -4,11 +4,12 @@ import TelemetryCore
 /// The body of `GET …/metrics` and `GET …/logs`: that the service is up, what it accepts,
 /// and what each supported metric or event feeds.
 struct HealthDocument: Encodable {
+    /// Only forms that the real Claude Code delivers (its exporter sends the URL's path and
+    /// drops any query), and what happens to a request that names no user.
     struct Endpoints: Encodable {
         let recommended: String
-        let documented: String
-        let appendedToQuery: String
-        let standard: String
+        let header: String
+        let withoutUser: String
     }
 
     let status = "ok"
@@ -28,10 +29,12 @@ struct HealthDocument: Encodable {
         self.maxBodyBytes = maxBodyBytes
         let prefix = Router.prefix
         endpoints = Endpoints(
-            recommended: "POST \(prefix)/users/<uuid>/v1/\(signal.rawValue)",
-            documented: "POST \(prefix)/\(signal.rawValue)?user=<uuid>",
-            appendedToQuery: "POST \(prefix)?user=<uuid>/v1/\(signal.rawValue)",
-            standard: "POST \(prefix)/v1/\(signal.rawValue) with X-User-Id: <uuid> or Authorization: Bearer <uuid>")
+            recommended: "POST \(prefix)/users/<uuid>/v1/\(signal.rawValue) (OTEL_EXPORTER_OTLP_ENDPOINT=<base>\(prefix)/users/<uuid>)",
+            header: "POST \(prefix)/v1/\(signal.rawValue) with X-User-Id: <uuid> or Authorization: Bearer <uuid> "
+                + "(OTEL_EXPORTER_OTLP_ENDPOINT=<base>\(prefix) and OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid>)",
+            withoutUser: "Claude Code drops a URL's query, so ?user=<uuid> never arrives: a request naming no user "
+                + "(POST \(prefix) or \(prefix)/\(signal.rawValue)) is attributed through the installation's user.id "
+                + "once it is bound to a user, otherwise kept until `claude-telemetry user claim` (or refused, with --unattributed refuse)")
         metrics = signal == .metrics ? Catalog.metrics : nil
         events = signal == .logs ? Catalog.events : nil
     }

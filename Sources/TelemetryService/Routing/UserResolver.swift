@@ -11,8 +11,7 @@ public enum UserResolver {
         public var description: String {
             switch self {
             case .missing:
-                return "no user id: put it in the URL (…/claude/users/<uuid>/v1/metrics or …/metrics?user=<uuid>) "
-                    + "or send the header X-User-Id: <uuid>"
+                return "no user id: put it in the path (…/claude/users/<uuid>/v1/metrics) or send the header X-User-Id: <uuid>"
             case .conflicting(let places):
                 return "the user id differs between " + places.joined(separator: " and ")
             case .invalid(let error):

@@ -53,7 +53,7 @@ enum AdminFailure {
         switch error {
         case AdminError.unknownUser, IngestError.unknownUser: Exit.unknownUser
         case AdminError.cannotWriteOutput: Exit.cannotCreate
-        case AdminError.invalidArgument, is SettingsError, is ExporterEnvironmentError, is UserIDError: Exit.usage
+        case AdminError.invalidArgument, is SettingsError, is ExporterEnvironmentError, is UserIDError, is AttributionError: Exit.usage
         case let storage as StorageError: storage.isWriteFailure ? Exit.cannotCreate : Exit.ioError
         default: Exit.ioError
         }

@@ -1,0 +1,83 @@
+import Foundation
+import OTLPProto
+import Testing
+@testable import TelemetryCore
+
+/// Claude Code-shaped exports of one installation (its `user.id` on every point and record).
+enum Installation {
+    static let a = String(repeating: "a1", count: 32)
+    static let b = String(repeating: "b2", count: 32)
+    static let c = String(repeating: "c3", count: 32)
+
+    static func identity(_ installation: String, email: String? = nil) -> [OTLPKeyValue] {
+        [kv("user.id", installation), kv("session.id", "s-1"), kv("terminal.type", "vscode")]
+            + (email.map { [kv("user.email", $0)] } ?? [])
+    }
+
+    /// A delta export of `input` input tokens at a distinct time (`sequence`).
+    static func tokens(_ installation: String, _ input: Double, sequence: UInt64, email: String? = nil) -> MetricsRequest {
+        let start = Scenario.t0 + sequence * 1_000_000
+        return metricsRequest([
+            sumMetric(MetricName.tokenUsage, [
+                numberPoint(identity(installation, email: email) + [kv("type", "input"), kv("model", Scenario.sonnet)],
+                            input, start: start, time: start + 500_000, identity: false),
+            ]),
+        ])
+    }
+
+    /// `count` `user_prompt` events (they feed only `events`).
+    static func prompts(_ installation: String, count: Int, sequence: UInt64) -> LogsRequest {
+        logsRequest((0..<count).map { index in
+            var record = OTLPLogRecord()
+            record.timeUnixNano = Scenario.t0 + sequence * 1_000_000 + UInt64(index)
+            record.body = anyValue("claude_code.user_prompt")
+            record.attributes = [kv("event.name", "user_prompt"), kv("prompt_length", "12")] + identity(installation)
+            return record
+        })
+    }
+}
+
+/// A data directory with one user and the attribution of its ingestor.
+struct AttributionStore {
+    let store: TestStore
+    let attribution: InstallationAttribution
+
+    init(root: String, limits: ParkingLimits = ParkingLimits()) throws {
+        store = try TestStore(root: root)
+        attribution = InstallationAttribution(ingestor: store.ingestor, limits: limits)
+    }
+
+    var user: UserID { store.user }
+
+    @discardableResult
+    func receive(_ request: MetricsRequest, policy: UnattributedPolicy = .park, at seconds: UInt64 = 0) throws
+        -> InstallationAttribution.Outcome
+    {
+        let body = try request.serializedBytes() as [UInt8]
+        let export = try store.ingestor.decoder.decode(.metrics, body, format: .protobuf, encoding: .identity)
+        let now = Timestamp(nanoseconds: fixedNow.nanoseconds + seconds * 1_000_000_000)
+        return try attribution.receive(export, original: ParkedRequest(
+            signal: .metrics, format: .protobuf, encoding: .identity, receivedAt: now, userAgent: "test", body: body),
+            policy: policy, now: now)
+    }
+
+    @discardableResult
+    func receive(_ request: LogsRequest, at seconds: UInt64 = 0) throws -> InstallationAttribution.Outcome {
+        let body = try compress(try request.jsonUTF8Bytes(), .gzip)
+        let export = try store.ingestor.decoder.decode(.logs, body, format: .json, encoding: .gzip)
+        let now = Timestamp(nanoseconds: fixedNow.nanoseconds + seconds * 1_000_000_000)
+        return try attribution.receive(export, original: ParkedRequest(
+            signal: .logs, format: .json, encoding: .gzip, receivedAt: now, userAgent: nil, body: body),
+            policy: .park, now: now)
+    }
+
+    func inputTokens() throws -> Int? {
+        guard fileExists(store.aggregatePath) else { return nil }
+        return try store.published().integer("totals", "totalInputTokens")
+    }
+
+    func parkedFiles(_ installation: String) throws -> [String] {
+        let path = store.directory.parkedDirectory(try #require(InstallationID(installation)))
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import OTLPProto
+import SwiftProtobuf
+import Testing
+import TelemetryCore
+@testable import TelemetryService
+
+/// What the real Claude Code sends when configured with a `?user=` URL: its exporter drops the
+/// query, so requests reach `…/claude` (both signals) or `…/claude/metrics|logs` with no user.
+@Suite("Requests that name no user")
+struct UnattributedServiceTests {
+    let base = Router.prefix
+    static let installation = String(repeating: "5e", count: 32)
+
+    /// `tokenExport` as Claude Code sends it: the installation's `user.id` on the point.
+    func claudeMetrics(input: Double, time: UInt64 = 1_795_514_460_000_000_000, installation: String = installation,
+                       email: String? = nil) -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest {
+        var request = tokenExport(input: input, time: time)
+        request.resourceMetrics[0].resource.attributes = [keyValue("service.version", "2.1.332"), keyValue("os.type", "linux")]
+        request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes
+            += [keyValue("user.id", installation)] + (email.map { [keyValue("user.email", $0)] } ?? [])
+        return request
+    }
+
+    func claudeLogs(prompts: Int) -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest {
+        var scope = Opentelemetry_Proto_Logs_V1_ScopeLogs()
+        scope.logRecords = (0..<prompts).map { index in
+            var record = Opentelemetry_Proto_Logs_V1_LogRecord()
+            record.timeUnixNano = 1_795_514_460_000_000_000 + UInt64(index)
+            record.body.stringValue = "claude_code.user_prompt"
+            record.attributes = [keyValue("event.name", "user_prompt"), keyValue("user.id", Self.installation)]
+            return record
+        }
+        var resource = Opentelemetry_Proto_Logs_V1_ResourceLogs()
+        resource.scopeLogs = [scope]
+        var request = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest()
+        request.resourceLogs = [resource]
+        return request
+    }
+
+    func service(_ sandbox: ServiceSandbox, policy: UnattributedPolicy) -> ReceiverService {
+        ReceiverService(configuration: ServiceConfiguration(
+            dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), unattributed: policy))
+    }
+
+    func post(_ service: ReceiverService, _ path: String, _ body: [UInt8], contentType: String,
+              headers: [String: String] = [:]) -> (HTTPResponse, RequestSummary) {
+        var all = headers
+        all["Content-Type"] = contentType
+        all["User-Agent"] = "OTel-OTLP-Exporter-JavaScript/0.208.0"
+        return service.handle(HTTPRequest(method: "POST", path: path, headers: all, body: body),
+                              now: Timestamp(seconds: 1_795_514_400))
+    }
+
+    @Test("the seed's form: both signals at …/claude (protobuf, JSON, gzip) are parked, then claimed into exact totals")
+    func seedFormParkedThenClaimed() throws {
+        let sandbox = try ServiceSandbox()
+        let service = service(sandbox, policy: .park)
+        let metrics: [UInt8] = try claudeMetrics(input: 1500).serializedBytes()
+        let (answer, summary) = post(service, base, metrics, contentType: "application/x-protobuf")
+        #expect(answer.status == .ok && answer.body.isEmpty)
+        #expect(summary.line.hasPrefix("method=POST route=metrics/unaddressed user=- status=200 applied=0"))
+        #expect(summary.line.hasSuffix("attribution=parked agent=OTel-OTLP-Exporter-JavaScript/0.208.0"))
+
+        let logs = try gzip(try claudeLogs(prompts: 3).jsonUTF8Bytes())
+        let (logsAnswer, logsSummary) = post(service, base, logs, contentType: "application/json",
+                                             headers: ["Content-Encoding": "gzip"])
+        #expect(logsAnswer.status == .ok && logsAnswer.body == Array("{}".utf8))
+        #expect(logsSummary.route == "logs/unaddressed")
+
+        // The per-signal `?user=` form arrives as …/metrics with no query.
+        let more: [UInt8] = try claudeMetrics(input: 500, time: 1_795_514_520_000_000_000).jsonUTF8Bytes()
+        let (perSignal, perSignalSummary) = post(service, "\(base)/metrics", more, contentType: "application/json")
+        #expect(perSignal.status == .ok && perSignalSummary.route == "metrics/documented")
+        #expect(sandbox.aggregateBytes() == nil)
+
+        let attribution = InstallationAttribution(ingestor: TelemetryIngestor(
+            directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
+        let parked = try attribution.unclaimed()
+        #expect(parked.map(\.installation) == [Self.installation])
+        #expect(parked.first?.requests == 3)
+        #expect(parked.first?.facts.serviceVersion == "2.1.332")
+        let report = try attribution.claim(try #require(InstallationID(Self.installation)), for: sandbox.user)
+        #expect(report.requests == 3 && report.applied == 5)
+        #expect(try sandbox.totals()["totalInputTokens"] as? Int == 2000)
+
+        // From now on the installation is attributed directly; the replayed first export counts once.
+        let (again, againSummary) = post(service, base, metrics, contentType: "application/x-protobuf")
+        #expect(again.status == .ok)
+        #expect(againSummary.user == sandbox.user.rawValue && againSummary.attribution == "bound")
+        #expect(againSummary.duplicates == 1)
+        let next: [UInt8] = try claudeMetrics(input: 7, time: 1_795_514_580_000_000_000).serializedBytes()
+        #expect(post(service, "\(base)/logs", try claudeLogs(prompts: 1).serializedBytes(),
+                     contentType: "application/x-protobuf").0.status == .ok)
+        #expect(post(service, base, next, contentType: "application/x-protobuf").0.status == .ok)
+        #expect(try sandbox.totals()["totalInputTokens"] as? Int == 2007)
+    }
+
+    @Test("--unattributed refuse: 401 naming the forms that work, nothing kept")
+    func refuse() throws {
+        let sandbox = try ServiceSandbox()
+        let service = service(sandbox, policy: .refuse)
+        let (answer, summary) = post(service, base, try claudeMetrics(input: 1).serializedBytes(),
+                                     contentType: "application/x-protobuf")
+        #expect(answer.status == .unauthorized)
+        #expect(try rpcStatus(answer).message == AttributionError.refused.description)
+        #expect(try rpcStatus(answer).message.contains("/claude/users/<uuid>"))
+        #expect(summary.attribution == "refused")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/attribution/parked/index.json"))
+    }
+
+    @Test("several installations in one request: 400, nothing kept or split")
+    func severalInstallations() throws {
+        let sandbox = try ServiceSandbox()
+        var request = claudeMetrics(input: 1)
+        request.resourceMetrics += claudeMetrics(input: 2, installation: String(repeating: "77", count: 32)).resourceMetrics
+        let (answer, _) = post(service(sandbox, policy: .park), "\(base)/v1/metrics", try request.serializedBytes(),
+                               contentType: "application/x-protobuf")
+        #expect(answer.status == .badRequest)
+        #expect(try rpcStatus(answer).message.hasPrefix("the data points carry 2 different user.id values"))
+        #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/attribution/parked/index.json"))
+    }
+
+    @Test("…/claude with the user in a header (or a kept query): applied to that user, signal from the body")
+    func baseWithUser() throws {
+        let sandbox = try ServiceSandbox()
+        let service = service(sandbox, policy: .refuse)
+        let body: [UInt8] = try claudeMetrics(input: 40).serializedBytes()
+        let (answer, summary) = post(service, base, body, contentType: "application/x-protobuf",
+                                     headers: ["X-User-Id": sandbox.user.rawValue])
+        #expect(answer.status == .ok && summary.user == sandbox.user.rawValue && summary.attribution == nil)
+        let kept = service.handle(HTTPRequest(
+            method: "POST", path: base, query: "user=\(sandbox.user)", headers: ["Content-Type": "application/json"],
+            body: try claudeMetrics(input: 2, time: 1_795_514_520_000_000_000).jsonUTF8Bytes()), now: Timestamp(seconds: 1_795_514_400)).0
+        #expect(kept.status == .ok)
+        #expect(try sandbox.totals()["totalInputTokens"] as? Int == 42)
+    }
+
+    @Test("…/claude: an empty export is a success; a span export or a broken body is refused")
+    func baseEdges() throws {
+        let sandbox = try ServiceSandbox()
+        let service = service(sandbox, policy: .park)
+        #expect(post(service, base, [], contentType: "application/x-protobuf").0.status == .ok)
+        #expect(post(service, base, Array("{}".utf8), contentType: "application/json").0.status == .ok)
+        let spans = post(service, base, Array("{\"resourceSpans\":[{}]}".utf8), contentType: "application/json").0
+        #expect(spans.status == .badRequest)
+        let broken = post(service, base, [0x0A, 0xFF, 0x01], contentType: "application/x-protobuf").0
+        #expect(broken.status == .badRequest)
+        #expect(try rpcStatus(broken).message == "body is not an OTLP export request: truncated message")
+        #expect(post(service, base, [1], contentType: "text/plain").0.status == .unsupportedMediaType)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/attribution/parked/index.json"))
+    }
+
+    @Test("a full parked area answers 503 with Retry-After for a new installation")
+    func full() throws {
+        let sandbox = try ServiceSandbox()
+        var limits = ParkingLimits()
+        limits.maxInstallations = 1
+        let service = ReceiverService(configuration: ServiceConfiguration(
+            dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), parking: limits))
+        #expect(post(service, base, try claudeMetrics(input: 1).serializedBytes(), contentType: "application/x-protobuf").0.status == .ok)
+        let other: [UInt8] = try claudeMetrics(input: 1, installation: String(repeating: "99", count: 32)).serializedBytes()
+        let (answer, _) = post(service, base, other, contentType: "application/x-protobuf")
+        #expect(answer.status == .serviceUnavailable)
+        #expect(answer.header("Retry-After") == "600")
+    }
+
+    @Test("the health documents recommend only the path and header forms")
+    func healthEndpoints() throws {
+        let sandbox = try ServiceSandbox()
+        for signal in ["metrics", "logs"] {
+            let response = sandbox.service.handle(HTTPRequest(method: "GET", path: "\(base)/\(signal)")).0
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            let endpoints = try #require(object["endpoints"] as? [String: String])
+            #expect(endpoints.keys.sorted() == ["header", "recommended", "withoutUser"])
+            #expect(try #require(endpoints["recommended"]).hasPrefix("POST \(base)/users/<uuid>/v1/\(signal) "))
+            for key in ["recommended", "header"] { #expect(endpoints[key]?.contains("?") == false) }
+        }
+    }
+}
