@@ -296,7 +296,8 @@ def test_415_unsupported_content_encoding(stack, seeded_user):
 
 @pytest.mark.parametrize("content_type", [JSON, PROTOBUF])
 def test_404_unknown_path(stack, seeded_user, content_type):
-    for path in (f"/users/{seeded_user}/v1/traces", "/v1/traces", "/nothing/here", ""):
+    # POST to the prefix itself is an endpoint (Claude Code with `…/claude?user=` posts there): test_unattributed.py.
+    for path in (f"/users/{seeded_user}/v1/traces", "/v1/traces", "/nothing/here"):
         refused(stack, 404, RPC_NOT_FOUND, content_type,
                 lambda: post(stack, path, content_type, data_file=FIXTURES / "metrics-delta.pb"))
 
