@@ -16,7 +16,9 @@
 # runs pytest from the proto one. The exit code is pytest's.
 #
 # Environment: PYTHON (default python3), E2E_VENV_DIR (default .build-e2e-venv in the
-# repository root), E2E_KEEP_TEMP=1 keeps each stack's temporary directory for inspection.
+# repository root), E2E_KEEP_TEMP=1 keeps each stack's temporary directory for inspection,
+# E2E_CLAUDE_CLI_DIR (default .build-claude-cli) caches the real Claude Code CLI that
+# test_real_claude_code.py fetches once from the pinned claude-agent-sdk wheel.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,7 +31,7 @@ source "$ROOT/scripts/lib.sh"
 BIN_DIR=$(release_bin_dir "Tests/EndToEnd/run.sh BIN_DIR [pytest arguments...]" "$@") || exit 2
 shift
 ensure_service_packages
-ensure_packages python3:python3 flock:util-linux
+ensure_packages python3:python3 flock:util-linux git:git  # git: the real-CLI tests commit in a temporary repository
 
 # Exact pins, dependencies included, so a fresh machine gets what was tested here.
 PROTO_PACKAGES=(
