@@ -80,8 +80,11 @@ public enum AggregateCoding {
     }
 
     /// Parses a stored document; any inconsistency throws a reason for ``StorageError/corrupt(path:reason:)``.
-    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits) throws(AggregateCodingError)
-        -> AggregateDocument
+    /// Readers that never write the document back (the read endpoints) pass `skippingState`:
+    /// of the receiver's bookkeeping only `metricsSeen` (which decides the published sources)
+    /// is read; the rest is only checked to be valid JSON.
+    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits,
+                              skippingState: Bool = false) throws(AggregateCodingError) -> AggregateDocument
     {
         var document = AggregateDocument(user: expectedUser, limits: limits)
         var scanner = JSONScanner(bytes)
@@ -116,6 +119,8 @@ public enum AggregateCoding {
                     while let name = try scanner.nextKey() { document.events[name] = try scanner.integer() }
                 case "received":
                     document.received = try readReceived(&scanner)
+                case "state" where skippingState:
+                    try readMetricsSeen(&scanner, into: &document)
                 case "state":
                     try readState(&scanner, into: &document, limits: limits)
                 case "attributes":
@@ -334,6 +339,18 @@ public enum AggregateCoding {
         }
         for required in ["metricsSeen", "series", "seriesClock", "recentRecords"] where !seen.contains(required) {
             throw AggregateCodingError(reason: "not a valid aggregate document (missing key 'state.\(required)')")
+        }
+    }
+
+    private static func readMetricsSeen(_ scanner: inout JSONScanner, into document: inout AggregateDocument) throws {
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            guard key == "metricsSeen" else {
+                try scanner.skipValue()
+                continue
+            }
+            try scanner.beginArray()
+            while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
         }
     }
 

@@ -23,11 +23,12 @@ public struct SummaryFigures: Equatable, Sendable {
     public var apiRequests: Int64 = 0
     public var apiErrors: Int64 = 0
     /// The per-source raw figures behind these (summed likewise); written only on request.
-    public var raw = Figures()
+    /// nil when not kept (team answers never show it): saves a heap array per bucket.
+    public var raw: Figures?
 
     public init() {}
 
-    public init(_ view: TotalsView) {
+    public init(_ view: TotalsView, keepingRaw: Bool = true) {
         totalSessions = view.totalSessions
         totalInputTokens = view.totalInputTokens
         totalOutputTokens = view.totalOutputTokens
@@ -45,7 +46,7 @@ public struct SummaryFigures: Equatable, Sendable {
         totalToolCalls = view.totalToolCalls
         apiRequests = view.apiRequests
         apiErrors = view.apiErrors
-        raw = view.raw
+        raw = keepingRaw ? view.raw : nil
     }
 
     public mutating func add(_ other: SummaryFigures) {
@@ -66,7 +67,11 @@ public struct SummaryFigures: Equatable, Sendable {
         totalToolCalls = totalToolCalls.saturatingAdd(other.totalToolCalls)
         apiRequests = apiRequests.saturatingAdd(other.apiRequests)
         apiErrors = apiErrors.saturatingAdd(other.apiErrors)
-        raw.add(other.raw)
+        if let otherRaw = other.raw {
+            var sum = raw ?? Figures()
+            sum.add(otherRaw)
+            raw = sum
+        }
     }
 
     /// Every figure, named as in `aggregate.json`, in the order of the contract's figure list
@@ -105,7 +110,7 @@ public struct SummaryFigures: Equatable, Sendable {
         w.key("editsAccepted"); w.integer(editsAccepted)
         w.key("editsRejected"); w.integer(editsRejected)
         w.key("prsCreated"); w.integer(prsCreated)
-        if includeRaw { w.key("raw"); raw.write(to: &w) }
+        if includeRaw { w.key("raw"); (raw ?? Figures()).write(to: &w) }
         w.key("totalCacheCreationTokens"); w.integer(totalCacheCreationTokens)
         w.key("totalCacheReadTokens"); w.integer(totalCacheReadTokens)
         w.key("totalInputTokens"); w.integer(totalInputTokens)

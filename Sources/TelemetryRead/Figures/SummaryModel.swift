@@ -10,11 +10,12 @@ public struct SummaryModel: Equatable, Sendable {
     public var costUsd: Double = 0
     public var apiRequests: Int64 = 0
     public var apiErrors: Int64 = 0
-    public var raw = Figures()
+    /// nil when not kept (team answers never show it): saves a heap array per bucket.
+    public var raw: Figures?
 
     public init() {}
 
-    public init(_ view: ModelView, raw: Figures) {
+    public init(_ view: ModelView, raw: Figures?) {
         inputTokens = view.inputTokens
         outputTokens = view.outputTokens
         cacheReadTokens = view.cacheReadTokens
@@ -33,7 +34,11 @@ public struct SummaryModel: Equatable, Sendable {
         costUsd += other.costUsd
         apiRequests = apiRequests.saturatingAdd(other.apiRequests)
         apiErrors = apiErrors.saturatingAdd(other.apiErrors)
-        raw.add(other.raw)
+        if let otherRaw = other.raw {
+            var sum = raw ?? Figures()
+            sum.add(otherRaw)
+            raw = sum
+        }
     }
 
     public func write(to w: inout JSONWriter, raw includeRaw: Bool) {
@@ -45,7 +50,7 @@ public struct SummaryModel: Equatable, Sendable {
         w.key("costUsd"); w.number(costUsd)
         w.key("inputTokens"); w.integer(inputTokens)
         w.key("outputTokens"); w.integer(outputTokens)
-        if includeRaw { w.key("raw"); raw.write(to: &w) }
+        if includeRaw { w.key("raw"); (raw ?? Figures()).write(to: &w) }
         w.endObject()
     }
 }

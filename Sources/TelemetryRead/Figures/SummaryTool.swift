@@ -7,11 +7,12 @@ public struct SummaryTool: Equatable, Sendable {
     public var failures: Int64 = 0
     public var accepts: Int64 = 0
     public var rejects: Int64 = 0
-    public var raw = Figures()
+    /// nil when not kept (team answers never show it): saves a heap array per bucket.
+    public var raw: Figures?
 
     public init() {}
 
-    public init(_ view: ToolView, raw: Figures) {
+    public init(_ view: ToolView, raw: Figures?) {
         calls = view.calls
         failures = view.failures
         accepts = view.accepts
@@ -24,7 +25,11 @@ public struct SummaryTool: Equatable, Sendable {
         failures = failures.saturatingAdd(other.failures)
         accepts = accepts.saturatingAdd(other.accepts)
         rejects = rejects.saturatingAdd(other.rejects)
-        raw.add(other.raw)
+        if let otherRaw = other.raw {
+            var sum = raw ?? Figures()
+            sum.add(otherRaw)
+            raw = sum
+        }
     }
 
     public func write(to w: inout JSONWriter, raw includeRaw: Bool) {
@@ -32,7 +37,7 @@ public struct SummaryTool: Equatable, Sendable {
         w.key("accepts"); w.integer(accepts)
         w.key("calls"); w.integer(calls)
         w.key("failures"); w.integer(failures)
-        if includeRaw { w.key("raw"); raw.write(to: &w) }
+        if includeRaw { w.key("raw"); (raw ?? Figures()).write(to: &w) }
         w.key("rejects"); w.integer(rejects)
         w.endObject()
     }

@@ -36,8 +36,9 @@ public struct UserDigest: Sendable {
     public let sources: [String: String]
     public let received: ReceiveCounters
 
+    /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
     public init(user: UserID, record: UserRecord, document: AggregateDocument?,
-                limits: AggregationLimits = AggregationLimits()) {
+                limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true) {
         let view = AggregateView(document ?? AggregateDocument(user: user, limits: limits))
         let rawModels = document?.models ?? [:]
         let rawTools = document?.tools ?? [:]
@@ -45,17 +46,18 @@ public struct UserDigest: Sendable {
         name = record.name
         createdAt = record.createdAt
         updatedAt = document?.updatedAt
-        totals = SummaryFigures(view.totals)
-        days = view.days.map { Day(day: $0.day, figures: SummaryFigures($0.totals)) }
-        models = view.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: rawModels[$0.name] ?? Figures())) }
-        tools = view.tools.map { Tool(name: $0.name, figures: SummaryTool($0, raw: rawTools[$0.name] ?? Figures())) }
+        totals = SummaryFigures(view.totals, keepingRaw: keepingRaw)
+        days = view.days.map { Day(day: $0.day, figures: SummaryFigures($0.totals, keepingRaw: keepingRaw)) }
+        models = view.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: keepingRaw ? rawModels[$0.name] : nil)) }
+        tools = view.tools.map { Tool(name: $0.name, figures: SummaryTool($0, raw: keepingRaw ? rawTools[$0.name] : nil)) }
         events = view.events
         sources = view.sources
         received = view.received
     }
 
-    public init(_ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits()) {
-        self.init(user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits)
+    public init(_ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true) {
+        self.init(user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits,
+                  keepingRaw: keepingRaw)
     }
 
     /// The days that lie in `range`, oldest first.

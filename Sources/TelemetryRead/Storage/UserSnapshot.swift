@@ -24,7 +24,7 @@ public struct UserFiles: Sendable {
         var document: AggregateDocument?
         if let aggregate {
             do {
-                document = try AggregateCoding.decode(aggregate.bytes, expectedUser: user, limits: limits)
+                document = try AggregateCoding.decode(aggregate.bytes, expectedUser: user, limits: limits, skippingState: true)
             } catch {
                 throw .corrupt(path: directory.aggregatePath(user), reason: error.reason)
             }

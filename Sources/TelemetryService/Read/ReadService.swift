@@ -11,6 +11,8 @@ public struct ReadService: Sendable {
     public let configuration: ServiceConfiguration
     let reader: StoredUserReader
     let tokens: AdminTokenStore
+    /// Users' digests between team requests, keyed by their files' identities.
+    let cache = TeamDigestCache()
 
     public static let allowedMethods = ["GET", "HEAD"]
     static let jsonType = "application/json; charset=utf-8"
@@ -69,7 +71,7 @@ public struct ReadService: Sendable {
             return HTTPResponse(status: .notModified, headers: headers)
         }
         let snapshot = try files.decoded(limits: configuration.limits)
-        let report = UserSummaryReport(digest: UserDigest(snapshot, limits: configuration.limits), range: range,
+        let report = UserSummaryReport(digest: UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw), range: range,
                                        includeRaw: raw)
         return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
                             body: report.json)
@@ -81,37 +83,25 @@ public struct ReadService: Sendable {
         let range = try query.range(today: CalendarDay(now))
         let keys = configuration.limits.teamAttributeKeys
         let group = try query.group(configured: keys)
-        let users = try reader.users()
         let variant = "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
             + " keys=\(keys.joined(separator: ","))"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
-        // A client that has a copy is answered from the files' identities alone, before any read.
-        if let ifNoneMatch = request.header("if-none-match") {
-            var tag = TeamTag(variant: variant)
-            for user in users {
-                guard let identities = try reader.identities(of: user) else { continue }
-                tag.add(user, record: identities.record, aggregate: identities.aggregate)
-            }
-            let current = tag.finish()
-            if current.isMatched(byIfNoneMatch: ifNoneMatch) {
-                return HTTPResponse(status: .notModified, headers: [("ETag", current.value), cacheControl])
-            }
-        }
-
+        let entries = try cache.current(reader: reader)
         var tag = TeamTag(variant: variant)
-        var digests: [UserDigest] = []
-        var attributes: [String: [String: String]] = [:]
-        digests.reserveCapacity(users.count)
-        for user in users {
-            guard let snapshot = try reader.snapshot(of: user) else { continue }
-            tag.add(user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity)
-            digests.append(UserDigest(snapshot, limits: configuration.limits))
-            attributes[user.rawValue] = TeamAttributes.current(snapshot.document, keys: keys)
+        for entry in entries { tag.add(entry.user, record: entry.record, aggregate: entry.aggregate) }
+        let etag = tag.finish()
+        if etag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
+            return HTTPResponse(status: .notModified, headers: [("ETag", etag.value), cacheControl])
         }
+        var attributes: [String: [String: String]] = [:]
+        for entry in entries where !entry.attributes.isEmpty {
+            attributes[entry.user.rawValue] = entry.attributes.filter { keys.contains($0.key) }
+        }
+        let digests = entries.map(\.digest)
         let report = TeamSummaryReport(digests: digests, attributes: attributes, range: range, groupKey: group,
                                        generatedAt: now)
-        let headers = [("ETag", tag.finish().value), cacheControl] + Self.noSniff
+        let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
         if csv {
             return HTTPResponse(status: .ok, headers: [
                 ("Content-Type", Self.csvType),
