@@ -128,10 +128,16 @@ struct TeamSummaryRouteTests {
         try sandbox.send(user, input: 2, day: "2026-11-23")
         let afterWrite = sandbox.get(path, headers: auth.merging(["If-None-Match": etag]) { $1 })
         #expect(afterWrite.status == .ok)
+        // The cached digest of the changed user is rebuilt: the new figures show.
+        #expect((try json(afterWrite)["totals"] as? [String: Any])?["totalInputTokens"] as? Int == 3)
         let second = try #require(afterWrite.header("ETag"))
         #expect(second != etag)
-        _ = try sandbox.addUser("Bob")
+        let bob = try sandbox.addUser("Bob")
         #expect(sandbox.get(path, headers: auth.merging(["If-None-Match": second]) { $1 }).status == .ok)
+        // A removed user leaves the answer (and the cache).
+        try UserStore(directory: sandbox.directory, configuration: sandbox.store).remove(bob)
+        let rows = try #require(try json(sandbox.get(path, headers: auth))["users"] as? [[String: Any]])
+        #expect(rows.map { $0["userId"] as? String } == [user.rawValue])
         #expect(sandbox.get(path + ".csv", headers: auth).header("ETag") != sandbox.get(path, headers: auth).header("ETag"))
     }
 
