@@ -215,6 +215,27 @@ for label, us, mbs, size in decode:
         else:
             w("| decode %s (%d B) | %.0f MB/s, %.1f µs/batch | | | (information) | |" % (last_file, size, mbs, us))
 
+# Team summary (telemetry-bench team): key=value lines
+team = {}
+try:
+    for line in open(path("team.txt")):
+        kind, *pairs = line.split()
+        team[kind] = dict(pair.split("=", 1) for pair in pairs)
+except OSError:
+    pass
+if "team" in team:
+    t = team["team"]
+    w("| team summary, %s users (%s KB documents, %s KB answer) | p50 %s ms, max %s ms (first request, parsing every document: %s ms; 304: %s ms) | | | <= 150 ms | %s |"
+      % (t["users"], int(t["document_bytes"]) // 1000, int(t["answer_bytes"]) // 1000, t["p50_ms"], t["max_ms"],
+         t["first_ms"], t["not_modified_p50_ms"], verdict(float(t["max_ms"]) <= 150)))
+if "team-rss" in team:
+    t = team["team-rss"]
+    rss = [int(v) for v in t["rss_kib"].split(",")]
+    growth = (rss[-1] - rss[1]) / 1024 if len(rss) > 1 else 0
+    w("| RSS over %s team requests, %s users | %.1f MiB after the first, %.1f MiB at the end, peak %.1f MiB (%.0f s) | | | flat (growth <= 2 MiB) | %s |"
+      % ("{:,}".format(int(t["requests"])), t["users"], rss[1] / 1024 if len(rss) > 1 else 0, rss[-1] / 1024,
+         int(t["hwm_kib"]) / 1024, float(t["seconds"]), verdict(growth <= 2)))
+
 # RSS
 samples = []
 try:

@@ -37,9 +37,11 @@ source "$ROOT/scripts/lib.sh"
 if [[ $QUICK -eq 1 ]]; then
   HTTP_SECONDS=4; PRODUCT_SECONDS=5; SWEEP_SECONDS=0; STORAGE_SECONDS=1; STORAGE_ROUNDS=2; DECODE_ROUNDS=2
   POOL_SIZE=${BENCH_POOL_SIZE:-2000}; RSS_REQUESTS=${BENCH_RSS_REQUESTS:-100000}; RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-60}
+  TEAM_RSS_REQUESTS=${BENCH_TEAM_RSS_REQUESTS:-1000}
 else
   HTTP_SECONDS=15; PRODUCT_SECONDS=20; SWEEP_SECONDS=6; STORAGE_SECONDS=3; STORAGE_ROUNDS=3; DECODE_ROUNDS=3
   POOL_SIZE=${BENCH_POOL_SIZE:-10000}; RSS_REQUESTS=${BENCH_RSS_REQUESTS:-1000000}; RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-360}
+  TEAM_RSS_REQUESTS=${BENCH_TEAM_RSS_REQUESTS:-10000}
 fi
 RSS_SEGMENTS=10
 CONNECTIONS=32
@@ -403,6 +405,15 @@ for round in $(seq 1 "$DECODE_ROUNDS"); do
   "$BIN/telemetry-bench" decode "$ROOT/Tests/TelemetryCoreTests/Fixtures"
 done > "$RESULTS/decode.txt"
 cat "$RESULTS/decode.txt" >&2
+
+# ------------------------------------------------------------------ 3b. team summary
+# GET …/team/summary with an admin token through the transport-free service, over 1000 users
+# whose documents have data on each of the last 30 days; then the process's RSS over
+# BENCH_TEAM_RSS_REQUESTS more team requests (10 000; --quick 1 000) over the same 1000 users.
+say "team summary (telemetry-bench team): 1000 users, then RSS over $TEAM_RSS_REQUESTS team requests"
+"$BIN/telemetry-bench" team "$ROOT/Tests/TelemetryCoreTests/Fixtures" 1000 30 1000 "$TEAM_RSS_REQUESTS" \
+  > "$RESULTS/team.txt"
+cat "$RESULTS/team.txt" >&2
 
 # ------------------------------------------------------------------ 4. RSS over many requests
 config=${CONFIG[fast]}

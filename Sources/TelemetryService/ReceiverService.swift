@@ -7,6 +7,7 @@ public struct ReceiverService: Sendable {
     private let router = Router()
     private let ingestor: TelemetryIngestor
     private let unaddressed: UnaddressedRequests
+    private let reader: ReadService
     /// The health answers never change while the process runs: encoded once.
     private let health: [Signal: HTTPResponse]
 
@@ -18,6 +19,7 @@ public struct ReceiverService: Sendable {
         unaddressed = UnaddressedRequests(
             attribution: InstallationAttribution(ingestor: ingestor, limits: configuration.parking),
             policy: configuration.unattributed)
+        reader = ReadService(configuration: configuration)
         health = Dictionary(uniqueKeysWithValues: Signal.allCases.map { signal in
             (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
         })
@@ -44,6 +46,7 @@ public struct ReceiverService: Sendable {
         // Every answer, errors included, follows the request's encoding as far as it can be known.
         let format = PayloadFormat(contentType: request.header("content-type"))
         let route = router.route(path: request.path, query: request.query)
+        if case .read(let endpoint) = route { return reader.respond(endpoint, to: request, now: now, summary: &summary) }
         guard case .signal(let signal, let form, let pathUser, let queryUser) = route else {
             if route == .base && request.method == "POST" {
                 summary.route = "unaddressed"

@@ -10,6 +10,9 @@ import TelemetryCore
 ///     telemetry-bench codec FIXTURE_DIR [BATCHES [encode|decode]]
 ///                                                   aggregate.json coding and batch application
 ///                                                   for a document grown by BATCHES batches
+///     telemetry-bench team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]
+///                                                   the team summary over USERS realistic users,
+///                                                   then RSS over RSS_REQUESTS team requests
 
 func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> Void) rethrows {
     let start = Timestamp.now()
@@ -23,7 +26,8 @@ func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> 
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]")
+    print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]"
+        + " | team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]")
     exit(64)
 }
 
@@ -139,6 +143,8 @@ case "codec":
         var copy = document
         _ = MetricsAggregator().apply(metricRequest, to: &copy, now: .now())
     }
+case "team":
+    try TeamBench.run(arguments)
 default:
     print("unknown command \(arguments[1])")
     exit(64)

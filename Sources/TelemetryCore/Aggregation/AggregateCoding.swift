@@ -16,6 +16,8 @@ public enum AggregateCoding {
             + document.days.count * 700)
         w.beginObject()
 
+        if !document.attributes.isEmpty { writeAttributes(document.attributes, to: &w) }
+
         w.key("days")
         w.beginObject()
         for day in document.days.keys.sorted() {
@@ -93,8 +95,11 @@ public enum AggregateCoding {
     }
 
     /// Parses a stored document; any inconsistency throws a reason for ``StorageError/corrupt(path:reason:)``.
-    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits) throws(AggregateCodingError)
-        -> AggregateDocument
+    /// Readers that never write the document back (the read endpoints) pass `skippingState`:
+    /// of the receiver's bookkeeping only `metricsSeen` (which decides the published sources)
+    /// is read; the rest is only checked to be valid JSON.
+    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits,
+                              skippingState: Bool = false) throws(AggregateCodingError) -> AggregateDocument
     {
         var document = AggregateDocument(user: expectedUser, limits: limits)
         var scanner = JSONScanner(bytes)
@@ -135,8 +140,12 @@ public enum AggregateCoding {
                     while let name = try scanner.nextKey() { document.events[name] = try scanner.integer() }
                 case "received":
                     document.received = try readReceived(&scanner)
+                case "state" where skippingState:
+                    try readMetricsSeen(&scanner, into: &document)
                 case "state":
                     try readState(&scanner, into: &document, limits: limits)
+                case "attributes":
+                    document.attributes = try readAttributes(&scanner)
                 default:
                     try scanner.skipValue()
                 }
@@ -379,6 +388,18 @@ public enum AggregateCoding {
         }
         for required in ["metricsSeen", "series", "seriesClock", "recentRecords"] where !seen.contains(required) {
             throw AggregateCodingError(reason: "not a valid aggregate document (missing key 'state.\(required)')")
+        }
+    }
+
+    private static func readMetricsSeen(_ scanner: inout JSONScanner, into document: inout AggregateDocument) throws {
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            guard key == "metricsSeen" else {
+                try scanner.skipValue()
+                continue
+            }
+            try scanner.beginArray()
+            while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
         }
     }
 

@@ -43,9 +43,15 @@ public enum Settings {
     public static let unattributed = Setting(
         flag: "unattributed", environment: "CLAUDE_TELEMETRY_UNATTRIBUTED", defaultValue: "park",
         summary: "requests with no user in URL or headers from an unbound installation: park (keep until `claude-telemetry user claim`) or refuse (401)")
+    public static let teamAttributes = Setting(
+        flag: "team-attributes", environment: "CLAUDE_TELEMETRY_TEAM_ATTRIBUTES", defaultValue: "",
+        summary: "comma-separated attribute keys (e.g. department,team.id) whose last value is kept per user, "
+            + "to group users in the team summary (at most 16; none by default)")
 
-    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel,
-                                        requestTimeout, memoryBudget, unattributed]
+    public static let all: [Setting] = [
+        dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel, requestTimeout, memoryBudget,
+        unattributed, teamAttributes,
+    ]
 
     /// The value to use: the flag's if given, else the environment's, else the default.
     public static func value(_ setting: Setting, flag: String?, environment: [String: String]) -> String? {

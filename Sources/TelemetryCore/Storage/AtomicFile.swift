@@ -56,7 +56,7 @@ enum AtomicFile {
             removedLeftover = true
             var info = stat()
             guard lstat(temporary, &info) == 0 else { continue }
-            if let kind = FileIdentity.irregularKind(info) { throw .notRegularFile(path: temporary, kind: kind) }
+            if let kind = FileNode.irregularKind(info) { throw .notRegularFile(path: temporary, kind: kind) }
             do {
                 try FileSystem.removeFile(temporary)
             } catch {

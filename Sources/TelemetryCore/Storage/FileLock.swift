@@ -76,21 +76,21 @@ struct FileLock: ~Copyable {
     }
 
     /// Device and inode of the open lock file, which must be a regular file.
-    private static func identity(of fd: FileDescriptor, path: String) throws(StorageError) -> FileIdentity {
+    private static func identity(of fd: FileDescriptor, path: String) throws(StorageError) -> FileNode {
         let info: stat
         do {
             info = try fd.status()
         } catch {
             throw error.storage("stat lock", path)
         }
-        guard let kind = FileIdentity.irregularKind(info) else { return FileIdentity(info) }
+        guard let kind = FileNode.irregularKind(info) else { return FileNode(info) }
         throw .notRegularFile(path: path, kind: kind)
     }
 
-    private static func pathStillNames(_ locked: FileIdentity, path: String) -> Bool {
+    private static func pathStillNames(_ locked: FileNode, path: String) -> Bool {
         var info = stat()
         guard lstat(path, &info) == 0 else { return false }
-        return FileIdentity(info) == locked
+        return FileNode(info) == locked
     }
 
     /// Locks the directory itself, or returns nil where its file system cannot lock directories.
@@ -117,8 +117,9 @@ struct FileLock: ~Copyable {
     }
 }
 
-/// A file's identity: a path names the same file as an open descriptor exactly when both agree.
-struct FileIdentity: Equatable {
+/// Which file node a path or descriptor names (device and inode): a path names the same file as
+/// an open descriptor exactly when both agree.
+struct FileNode: Equatable {
     let device: UInt64
     let inode: UInt64
 

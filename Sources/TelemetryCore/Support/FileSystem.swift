@@ -78,7 +78,7 @@ enum FileSystem {
         defer { fd.close() }
         do {
             let info = try fd.status()
-            if let kind = FileIdentity.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
+            if let kind = FileNode.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
             return try fd.readAll(sizeHint: Int(info.st_size))
         } catch let error as StorageError {
             throw error
