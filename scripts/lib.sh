@@ -63,6 +63,7 @@ render_nginx_conf() {
   mkdir -p "$run/nginx-temp"
   cp /etc/nginx/fastcgi_params "$run/fastcgi_params"
   sed -e "s|@RUN_DIR@|$run|g" -e "s|@PORT@|$port|g" -e "s|@NGINX_DIR@|$repo/nginx|g" \
+    -e "s|@WEB_DIR@|$repo/web|g" \
     "$repo/nginx/nginx-local.conf.in" > "$run/nginx.conf"
 }
 
