@@ -10,5 +10,6 @@ extension ExporterEnvironment {
         print("Or, the documented form (one URL per signal, the user in the query):")
         print("")
         for variable in documented { print(variable.exportLine) }
+        print("\nYour dashboard (keep the link private; the id in it is the key to the data): \(dashboardLink)")
     }
 }
