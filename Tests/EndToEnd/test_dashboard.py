@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,10 @@ def open_view(driver, url: str, ready_css: str, width: int = 1280, height: int =
     time.sleep(0.3)
 
 
+def instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
 def text(driver, css: str) -> str:
     return driver.find_element(By.CSS_SELECTOR, css).text
 
@@ -377,7 +382,8 @@ def test_personal_view_shows_the_stored_figures(dash, people, browser, artifacts
     subs = {card.get_attribute("data-figure"): card.find_element(By.CSS_SELECTOR, "dd.sub").text
             for card in browser.find_elements(By.CSS_SELECTOR, ".cards .card")}
     assert subs["totalInputTokens"] == f"last 30 days: {compact(stored['totals']['totalInputTokens'])}"
-    assert browser.find_element(By.CSS_SELECTOR, ".received").get_attribute("data-updated") == stored["updatedAt"]
+    shown_update = browser.find_element(By.CSS_SELECTOR, ".received").get_attribute("data-updated")
+    assert instant(shown_update) == instant(stored["updatedAt"]), (shown_update, stored["updatedAt"])
     assert "Last data received: just now" in text(browser, ".received") or "min ago" in text(browser, ".received")
 
     # Per model: every stored model, the hostile name shown literally, exact cost in the title.
