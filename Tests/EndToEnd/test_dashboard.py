@@ -231,7 +231,7 @@ def browser(artifacts):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver",
-                      log_output=str(artifacts / "chromedriver.log"))
+                      service_args=["--log-level=WARNING"], log_output=str(artifacts / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     try:
