@@ -358,11 +358,20 @@ def test_page_is_served_with_a_strict_policy(dash):
     assert bare.status == 301 and bare.headers["location"].endswith(f"{PREFIX}/dashboard/"), bare
 
 
-def test_admin_tool_prints_the_dashboard_link(dash, people):
+def test_admin_tool_prints_the_dashboard_link(dash, people, tools, tmp_path):
     result = dash.admin("user", "env", people["ada"], "--url", f"http://{LOOPBACK}:{dash.port}")
     assert result.returncode == 0, result.stderr
     link = f"http://{LOOPBACK}:{dash.port}{PREFIX}/dashboard/#user={people['ada']}"
     assert result.stdout.decode().rstrip().endswith(link), result.stdout.decode()
+    # `user add` too, with the public URL's path kept (in a data directory of its own, so the
+    # team view keeps exactly its three users).
+    added = subprocess.run([str(tools.admin), "user", "add", "--name", "linked", "--url", "https://telemetry.example.com/base/"],
+                           capture_output=True, timeout=30, stdin=subprocess.DEVNULL,
+                           env=clean_env({"CLAUDE_TELEMETRY_DATA_DIR": str(tmp_path / "data")}))
+    assert added.returncode == 0, added.stderr
+    output = added.stdout.decode()
+    user = re.search(r"Created user ([0-9a-f-]{36})", output).group(1)
+    assert output.rstrip().endswith(f"https://telemetry.example.com/base{PREFIX}/dashboard/#user={user}"), output
 
 
 # --- personal view ---------------------------------------------------------------------------
