@@ -557,6 +557,13 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     assert_no_alert(browser)
     assert console_problems(browser) == []
 
+    # "Forget the token" empties the tab's storage and asks again.
+    browser.find_element(By.CSS_SELECTOR, "button.link-button").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".token-form input[type=password]"))
+    assert browser.execute_script("return sessionStorage.length") == 0
+    enter_token(browser, admin_token)
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'table[data-table="leaderboard"]'))
+
     # Each name links to that person's view.
     browser.find_element(By.LINK_TEXT, GRACE_NAME).click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cards"))
