@@ -43,11 +43,18 @@ let package = Package(
             ]
         ),
 
+        // Transport-free read side: summaries, team roll-up, groups and CSV over stored documents.
+        .target(
+            name: "TelemetryRead",
+            dependencies: ["TelemetryCore"]
+        ),
+
         // Transport-free request handling: routes, OTLP answers, error-to-status mapping.
         .target(
             name: "TelemetryService",
             dependencies: [
                 "TelemetryCore",
+                "TelemetryRead",
                 "OTLPProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,6 +98,10 @@ let package = Package(
         .testTarget(
             name: "TelemetryServiceTests",
             dependencies: ["TelemetryService", "TelemetryCore", "OTLPProto"]
+        ),
+        .testTarget(
+            name: "TelemetryReadTests",
+            dependencies: ["TelemetryRead", "TelemetryCore"]
         ),
     ]
 )
