@@ -19,7 +19,13 @@ function parseHash() {
   };
 }
 
-function route() {
+let firstRoute = true;
+
+async function route() {
+  // Replacing the view drops the focused element: remember where the reader was.
+  const fromRange = Boolean(document.activeElement?.closest?.('.ranges'));
+  const initial = firstRoute;
+  firstRoute = false;
   generation += 1;
   const mine = generation;
   const isCurrent = () => mine === generation;
@@ -32,13 +38,24 @@ function route() {
     else link.removeAttribute('aria-current');
   }
   if (view.team) {
-    renderTeam(root, view.range, isCurrent, route);
+    await renderTeam(root, view.range, isCurrent, route);
   } else if (view.user !== null) {
-    if (isUserId(view.user)) renderPersonal(root, view.user.toLowerCase(), view.range, isCurrent);
+    if (isUserId(view.user)) await renderPersonal(root, view.user.toLowerCase(), view.range, isCurrent);
     else replace(root, el('div', { class: 'error', role: 'alert' }, el('p', { text: 'This link has no valid user id: it should end in #user= and 36 characters such as 123e4567-e89b-12d3-a456-426614174000.' })));
   } else {
     replace(root, home());
   }
+  if (!initial && isCurrent()) restoreFocus(fromRange);
+}
+
+/** After an in-page navigation, focus the range link just chosen, or the new view's title,
+ *  so keyboard and screen-reader users continue from there (a form keeps its own focus). */
+function restoreFocus(fromRange) {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const target = (fromRange && root.querySelector('.ranges a[aria-current="true"]')) || root.querySelector('#view-title');
+  if (!target) return;
+  if (!target.matches('a[href], button, input')) target.setAttribute('tabindex', '-1');
+  target.focus();
 }
 
 function home() {

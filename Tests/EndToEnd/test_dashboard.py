@@ -427,6 +427,8 @@ def test_personal_view_range_and_sorting(dash, people, browser, artifacts):
     WebDriverWait(browser, 10).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, '.ranges a[data-range="7"][aria-current="true"]'))
     assert browser.current_url.endswith(f"#user={ada}&range=7")
+    # The view was drawn again; keyboard focus is back on the range just chosen.
+    assert browser.switch_to.active_element.get_attribute("data-range") == "7"
     assert "last 7 days" in text(browser, "#daily-title")
     # A shared link opens the same range.
     open_view(browser, dashboard_url(dash, f"#user={ada}&range=90"), '.ranges a[data-range="90"][aria-current="true"]')
