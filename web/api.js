@@ -40,12 +40,12 @@ export function exportEndpoint(userId) {
   return new URL(`../users/${encodeURIComponent(userId)}`, document.baseURI).href;
 }
 
-async function getJSON(path, params, headers = {}) {
+async function get(path, params, headers, accept) {
   const url = new URL(path, document.baseURI);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json', ...headers }, cache: 'no-cache' });
+    response = await fetch(url, { headers: { Accept: accept, ...headers }, cache: 'no-cache' });
   } catch {
     throw new ApiError(0, 'The server could not be reached. Check the connection and reload the page.');
   }
@@ -59,12 +59,21 @@ async function getJSON(path, params, headers = {}) {
     }
     throw new ApiError(response.status, message);
   }
-  return response.json();
+  return response;
+}
+
+async function getJSON(path, params, headers = {}) {
+  return (await get(path, params, headers, 'application/json')).json();
 }
 
 /** GET …/users/ID/summary?from=&to= */
 export function userSummary(userId, range) {
   return getJSON(`../users/${encodeURIComponent(userId)}/summary`, range);
+}
+
+/** GET …/team/summary.csv (one row per user, all time) with the admin read token, as a Blob. */
+export async function teamCsv(token) {
+  return (await get('../team/summary.csv', {}, { Authorization: `Bearer ${token}` }, 'text/csv')).blob();
 }
 
 /** GET …/team/summary?from=&to= with the admin read token. */

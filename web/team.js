@@ -2,7 +2,7 @@
 // (`claude-telemetry token add --name NAME`), kept in this tab's sessionStorage only: never
 // in the URL, never in localStorage, gone when the tab closes.
 import { el, replace, uniqueId } from './dom.js';
-import { isUserId, lastDays, teamSummary } from './api.js';
+import { isUserId, lastDays, teamCsv, teamSummary } from './api.js';
 import { cards, costNote, tokenSum } from './figures.js';
 import { modelMixChart, teamDailyChart } from './charts.js';
 import { dailyTable, modelTable, toolTable } from './breakdowns.js';
@@ -93,12 +93,15 @@ function drawTeam(root, summary, rangeDays, rerender) {
   const users = summary.users ?? [];
   const [days, figures] = dailySeries(summary.range, summary.days, { ...summary.rangeTotals, activeUsers: 0 });
   const models = Object.entries(summary.models ?? {}).sort((a, b) => (b[1].costUsd ?? 0) - (a[1].costUsd ?? 0));
-  const forget = el('button', { type: 'button', class: 'link-button', text: 'Forget the token' });
+  const forget = el('button', { type: 'button', class: 'link-button', dataset: { action: 'forget' }, text: 'Forget the token' });
   forget.addEventListener('click', () => {
     storeToken(null);
     pageToken = null;
     rerender();
   });
+  const csvStatus = el('span', { class: 'note', role: 'status' });
+  const csv = el('button', { type: 'button', class: 'link-button', dataset: { action: 'csv' }, text: 'Download CSV' });
+  csv.addEventListener('click', () => downloadCsv(csvStatus));
   const userCard = {
     key: 'users', label: 'Users', show: () => count(users.length), exact: () => count(users.length), value: () => users.length,
   };
@@ -106,7 +109,7 @@ function drawTeam(root, summary, rangeDays, rerender) {
     el('h2', { id: 'view-title', text: 'Team' }),
     el('p', { class: 'received' }, `${count(users.length)} users, generated `,
       el('time', { datetime: summary.generatedAt, title: utcTimestamp(summary.generatedAt) }, relativeTime(summary.generatedAt)),
-      '. ', forget),
+      '. ', csv, ' (one row per user, all time) · ', forget, ' ', csvStatus),
     rangeNav({ team: true }, rangeDays),
     el('section', { 'aria-labelledby': 'totals-title' },
       el('h3', { id: 'totals-title', text: 'Team, all time' }),
@@ -126,6 +129,23 @@ function drawTeam(root, summary, rangeDays, rerender) {
     el('section', { 'aria-labelledby': 'tools-title' },
       el('h3', { id: 'tools-title', text: 'Tools (all time)' }),
       toolTable(summary.tools, 'Team calls and edit decisions per tool')));
+}
+
+/** The CSV needs the token in a header, so it is fetched here and handed to the browser as a file. */
+async function downloadCsv(status) {
+  const token = storedToken() ?? pageToken;
+  status.textContent = '';
+  try {
+    const blob = await teamCsv(token);
+    const url = URL.createObjectURL(blob);
+    const link = el('a', { href: url, download: `claude-code-team-${new Date().toISOString().slice(0, 10)}.csv`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (error) {
+    status.textContent = `The CSV could not be fetched (HTTP ${error.status ?? 0}${error.message ? `: ${error.message}` : ''}).`;
+  }
 }
 
 function leaderboard(users, rangeDays, caption) {

@@ -230,6 +230,8 @@ def browser(artifacts):
                      "--window-size=1280,2000", "--lang=en-US"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": str(artifacts / "downloads"),
+                                              "download.prompt_for_download": False})
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver",
                       service_args=["--log-level=WARNING"], log_output=str(artifacts / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
@@ -263,6 +265,15 @@ def open_view(driver, url: str, ready_css: str, width: int = 1280, height: int =
 
 def instant(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return bool(predicate())
 
 
 def text(driver, css: str) -> str:
@@ -559,8 +570,19 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     assert_no_alert(browser)
     assert console_problems(browser) == []
 
+    # The CSV export, fetched with the token and saved as a file: the same bytes the API answers.
+    browser.find_element(By.CSS_SELECTOR, 'button[data-action="csv"]').click()
+    downloads = artifacts / "downloads"
+    assert wait_for(lambda: [p for p in downloads.glob("claude-code-team-*.csv")] if downloads.exists() else [], 15), \
+        f"no CSV in {downloads}: {list(downloads.iterdir()) if downloads.exists() else 'missing'}"
+    saved = next(downloads.glob("claude-code-team-*.csv"))
+    answer = curl(f"{dash.base}/team/summary.csv", headers={"Authorization": f"Bearer {admin_token}"})
+    assert answer.status == 200 and saved.read_bytes() == answer.body, (saved.read_bytes()[:200], answer.body[:200])
+    assert len(answer.body.decode().strip().splitlines()) == 1 + 3
+    assert console_problems(browser) == []
+
     # "Forget the token" empties the tab's storage and asks again.
-    browser.find_element(By.CSS_SELECTOR, "button.link-button").click()
+    browser.find_element(By.CSS_SELECTOR, "button[data-action=forget]").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".token-form input[type=password]"))
     assert browser.execute_script("return sessionStorage.length") == 0
     enter_token(browser, admin_token)
