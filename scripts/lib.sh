@@ -28,10 +28,12 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# The packages the service needs to build and run.
+# The packages the service needs to build and run (libjs-chart.js: the dashboard's charts,
+# which the nginx location snippet serves from /usr/share/javascript/chart.js/).
 ensure_service_packages() {
   ensure_packages pkg-config:pkg-config "pkg-config=fcgi:libfcgi-dev" "pkg-config=zlib:zlib1g-dev" \
     nginx:nginx spawn-fcgi:spawn-fcgi curl:curl
+  [ -f /usr/share/javascript/chart.js/chart.min.js ] || install_packages libjs-chart.js
 }
 
 # Checks that a directory holds both release binaries and prints its absolute path; for the
@@ -56,13 +58,15 @@ nginx_binary() {
   command -v nginx 2>/dev/null || echo /usr/sbin/nginx
 }
 
-# Renders nginx/nginx-local.conf.in into RUN_DIR/nginx.conf for PORT.
+# Renders nginx/nginx-local.conf.in into RUN_DIR/nginx.conf for PORT (the dashboard served
+# from REPO_DIR/web).
 #   render_nginx_conf REPO_DIR RUN_DIR PORT
 render_nginx_conf() {
   local repo=$1 run=$2 port=$3
   mkdir -p "$run/nginx-temp"
   cp /etc/nginx/fastcgi_params "$run/fastcgi_params"
   sed -e "s|@RUN_DIR@|$run|g" -e "s|@PORT@|$port|g" -e "s|@NGINX_DIR@|$repo/nginx|g" \
+    -e "s|@WEB_DIR@|$repo/web|g" \
     "$repo/nginx/nginx-local.conf.in" > "$run/nginx.conf"
 }
 

@@ -48,6 +48,7 @@ EOT
 "${admin[@]}" user env "$user" --url "$base"
 cat <<EOT
 
+Dashboard:       $base/api/v1/integrations/claude/dashboard/#user=$user
 See the totals:  .build/release/claude-telemetry --data-dir run/data show $user
 Stop:            scripts/run-service.sh stop
 EOT

@@ -26,5 +26,5 @@ echo "== deployment suite (existing nginx, systemd units, Apache CGI and mod_fcg
 Tests/Deployment/run.sh "$repo/.build/release"
 
 # Last, so that its summary closes the output.
-echo "== end-to-end suite (nginx + spawn-fcgi + OpenTelemetry Python SDK, reliability, hostile input)"
+echo "== end-to-end suite (nginx + spawn-fcgi + OpenTelemetry Python SDK, reliability, hostile input, the dashboard in headless Chromium)"
 Tests/EndToEnd/run.sh "$repo/.build/release"

@@ -31,6 +31,8 @@ from conftest import (
 APACHE_USER = "www-data"
 MODULES = Path("/usr/lib/apache2/modules")
 VARIANTS = ["cgi", "fcgid", "htaccess-cgi", "htaccess-fcgid"]
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+CHART_JS = Path("/usr/share/javascript/chart.js/chart.min.js")
 
 
 class Apache:
@@ -71,6 +73,16 @@ class Apache:
         (public / ".htaccess").write_text(self.install(htaccess))
         (public / program).write_text(self.install("claude-telemetry.cgi"))
         (public / program).chmod(0o755)
+        # The dashboard, copied as docs/deployment.md ("The dashboard") says.
+        page = public / "api" / "v1" / "integrations" / "claude" / "dashboard"
+        (page / "chart.js").mkdir(parents=True)
+        for file in WEB_DIR.iterdir():
+            shutil.copy(file, page / file.name)
+        if CHART_JS.exists():
+            shutil.copy(CHART_JS, page / "chart.js" / CHART_JS.name)
+        for directory in [public, *public.rglob("*")]:
+            directory.chmod(0o755 if directory.is_dir() else 0o644)
+        (public / program).chmod(0o755)
         return public
 
     def configure(self) -> None:
@@ -80,7 +92,7 @@ class Apache:
         public_cgi = self.shared_hosting_root("htaccess-cgi", "cgi.htaccess", "claude-telemetry.cgi")
         public_fcgid = self.shared_hosting_root("htaccess-fcgid", "fcgid.htaccess", "claude-telemetry.fcgi")
         modules = "".join(f"LoadModule {name}_module {MODULES}/mod_{name}.so\n" for name in (
-            "mpm_event", "authz_core", "mime", "alias", "env", "rewrite", "cgid", "fcgid", "log_config")
+            "mpm_event", "authz_core", "mime", "alias", "dir", "env", "rewrite", "cgid", "fcgid", "log_config")
             if name != "log_config")  # log_config is compiled in on Debian
         listens = "".join(f"Listen 127.0.0.1:{port}\n" for port in self.ports.values())
 
@@ -232,6 +244,26 @@ def test_query_without_equals_sign(apache, variant):
     still be answered by the responder (health: 200), not end in a 500 from Apache."""
     response = http(apache.ports[variant], "GET", f"{PREFIX}/metrics?probe")
     assert response.status == 200, (response, apache.logs())
+
+
+@pytest.mark.parametrize("variant", ["htaccess-cgi", "htaccess-fcgid"])
+def test_shared_hosting_serves_the_dashboard(apache, variant):
+    """The page copied under the document root is served as files; the .htaccess lets its
+    directory through instead of sending it to the program."""
+    port = apache.ports[variant]
+    page = http(port, "GET", f"{PREFIX}/dashboard/")
+    assert page.status == 200, (page, apache.logs())
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.body == (WEB_DIR / "index.html").read_bytes()
+    script = http(port, "GET", f"{PREFIX}/dashboard/app.js")
+    assert script.status == 200 and "javascript" in script.headers["content-type"], script
+    if CHART_JS.exists():
+        assert http(port, "GET", f"{PREFIX}/dashboard/chart.js/chart.min.js").status == 200
+    # Without the slash, Apache's redirect to the directory, not the program's 404.
+    bare = http(port, "GET", f"{PREFIX}/dashboard")
+    assert bare.status == 301 and bare.headers["location"].endswith(f"{PREFIX}/dashboard/"), bare
+    # The program still answers everything else under the prefix.
+    assert http(port, "GET", f"{PREFIX}/metrics").status == 200
 
 
 def test_fcgid_processes_run_as_apache_user(apache, tools):

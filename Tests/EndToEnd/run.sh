@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests: the real stack (nginx + spawn-fcgi + claude-telemetry-fcgi) on 127.0.0.1,
-# driven by the real OpenTelemetry Python SDK and by curl.
+# driven by the real OpenTelemetry Python SDK and by curl, and the dashboard in headless Chromium.
 #
 #   Tests/EndToEnd/run.sh BIN_DIR [pytest arguments...]
 #   Tests/EndToEnd/run.sh BIN_DIR -m long      # only the long reliability variants
@@ -32,6 +32,8 @@ BIN_DIR=$(release_bin_dir "Tests/EndToEnd/run.sh BIN_DIR [pytest arguments...]" 
 shift
 ensure_service_packages
 ensure_packages python3:python3 flock:util-linux git:git  # git: the real-CLI tests commit in a temporary repository
+# The browser tests (test_dashboard.py): headless Chromium driven through chromedriver.
+ensure_packages chromium:chromium chromedriver:chromium-driver
 
 # Exact pins, dependencies included, so a fresh machine gets what was tested here.
 PROTO_PACKAGES=(
@@ -56,6 +58,17 @@ PROTO_PACKAGES=(
   packaging==26.3
   pluggy==1.7.0
   Pygments==2.21.0
+  selenium==4.51.0
+  trio==0.35.0
+  trio-websocket==0.12.2
+  wsproto==1.3.2
+  h11==0.16.0
+  outcome==1.3.0.post0
+  attrs==26.1.0
+  sniffio==1.3.1
+  sortedcontainers==2.4.0
+  websocket-client==1.9.2
+  PySocks==1.7.1
 )
 # opentelemetry-exporter-otlp-json-http exists only as a pre-release: pinned exactly.
 JSON_PACKAGES=(

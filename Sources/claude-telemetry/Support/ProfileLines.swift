@@ -14,5 +14,6 @@ extension ExporterEnvironment {
         print("")
         print("Do not put the user in a query string: Claude Code drops it. Such requests are kept by installation")
         print("(see `claude-telemetry unclaimed`) until `claude-telemetry user claim` assigns them to a user.")
+        print("\nYour dashboard (keep the link private; the id in it is the key to the data): \(dashboardLink)")
     }
 }

@@ -1,0 +1,41 @@
+// The one way this page builds DOM: elements and text nodes, never HTML strings, because
+// every name shown (user, model, tool) is untrusted text sent through telemetry.
+
+/**
+ * el('a', {href: '#team', class: 'x', text: 'Team'}, child, ...)
+ * `text` sets textContent, `on*` adds listeners, `dataset` fills data-*, other keys are
+ * attributes (true → present, false/null → absent). Children are nodes or strings (text).
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = String(value);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces everything inside `node`. */
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+}
+
+let nextId = 0;
+/** A unique id for aria-labelledby / aria-describedby pairs. */
+export function uniqueId(prefix) {
+  nextId += 1;
+  return `${prefix}-${nextId}`;
+}
