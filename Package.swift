@@ -54,6 +54,12 @@ let package = Package(
             ]
         ),
 
+        // Read side: the views served to dashboards, Prometheus and report scripts (pure code).
+        .target(
+            name: "TelemetryRead",
+            dependencies: ["TelemetryCore"]
+        ),
+
         // The only target that imports libfcgi.
         .target(
             name: "FastCGI",
@@ -73,6 +79,7 @@ let package = Package(
             name: "claude-telemetry",
             dependencies: [
                 "TelemetryCore",
+                "TelemetryRead",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +94,10 @@ let package = Package(
             name: "TelemetryCoreTests",
             dependencies: ["TelemetryCore", "OTLPProto"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TelemetryReadTests",
+            dependencies: ["TelemetryRead", "TelemetryCore"]
         ),
         .testTarget(
             name: "TelemetryServiceTests",

@@ -5,5 +5,5 @@ import ArgumentParser
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create, list and remove users.",
-        subcommands: [UserAdd.self, UserList.self, UserEnv.self, UserRemove.self])
+        subcommands: [UserAdd.self, UserList.self, UserEnv.self, UserRemove.self, UserExport.self, UserImport.self])
 }
