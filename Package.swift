@@ -87,7 +87,7 @@ let package = Package(
         // Microbenchmarks of the core, run by Benchmarks/run.sh.
         .executableTarget(
             name: "telemetry-bench",
-            dependencies: ["TelemetryCore", "OTLPProto"]
+            dependencies: ["TelemetryCore", "TelemetryRead", "OTLPProto"]
         ),
 
         .testTarget(

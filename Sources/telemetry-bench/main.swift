@@ -10,6 +10,9 @@ import TelemetryCore
 ///     telemetry-bench codec FIXTURE_DIR [BATCHES [encode|decode]]
 ///                                                   aggregate.json coding and batch application
 ///                                                   for a document grown by BATCHES batches
+///     telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]
+///                                                   one Prometheus scrape over USERS users; RSS
+///                                                   over SCRAPES scrapes
 
 func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> Void) rethrows {
     let start = Timestamp.now()
@@ -23,7 +26,7 @@ func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> 
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]")
+    print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]] | scrape FIXTURE_DIR [USERS [SCRAPES]]")
     exit(64)
 }
 
@@ -133,6 +136,8 @@ case "codec":
         var copy = document
         _ = MetricsAggregator().apply(metricRequest, to: &copy, now: .now())
     }
+case "scrape":
+    try ScrapeBenchmark.run(arguments)
 default:
     print("unknown command \(arguments[1])")
     exit(64)

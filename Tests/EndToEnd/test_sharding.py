@@ -105,3 +105,34 @@ def test_a_third_shard_moves_about_a_third_of_users_and_no_more(shards, front, r
     # Consistent hashing: users only ever move TO the new shard, never between old ones.
     assert all(three[user] == address(shards[2]) for user in moved)
     assert 0.2 <= share <= 0.45, share
+
+
+def test_one_prometheus_over_both_shards_gives_the_team_sums(tools, shards, front):
+    """Prometheus is the cross-shard view: it scrapes every shard (each with its own token), and
+    its team sums equal the sum of every shard's documents."""
+    from prometheus_server import PrometheusServer, add_token
+    from test_prometheus import assert_prometheus_equals_documents
+    from test_sdk_clients import run_client
+
+    by_address = {address(s): s for s in shards[:2]}
+    placed = [place_user(front, by_address, f"team-{i}") for i in range(6)]
+    for index, (user, _) in enumerate(placed[:4]):
+        front_base = f"http://127.0.0.1:{front.port}{PREFIX}"
+        run_client(tools, "proto" if index % 2 == 0 else "json", {"OTEL_EXPORTER_OTLP_ENDPOINT": f"{front_base}/users/{user}"})
+    documents = {}
+    for user, owner in placed[:4]:
+        documents[user] = by_address[owner].aggregate(user)
+    jobs = [(f"shard{i}", [address(s)], add_token(s, f"prometheus-{i}")) for i, s in enumerate(shards[:2])]
+    server = PrometheusServer(jobs)
+    server.start()
+    try:
+        server.targets_up(2)
+        server.wait_for("count(claude_code_session_count_total)", lambda r: r and r[0]["value"][1] == "4")
+        assert_prometheus_equals_documents(server, documents)
+        team_tokens = server.values("sum(claude_code_token_usage_tokens_total)")[()]
+        assert team_tokens == sum(sum(m[k] for m in d["models"].values() for k in
+                                      ("inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens"))
+                                  for d in documents.values())
+        assert server.values("sum(claude_telemetry_users)")[()] >= 6
+    finally:
+        server.stop()
