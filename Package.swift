@@ -43,21 +43,22 @@ let package = Package(
             ]
         ),
 
+        // Transport-free read side: summaries, team roll-up, groups and CSV over stored documents.
+        .target(
+            name: "TelemetryRead",
+            dependencies: ["TelemetryCore"]
+        ),
+
         // Transport-free request handling: routes, OTLP answers, error-to-status mapping.
         .target(
             name: "TelemetryService",
             dependencies: [
                 "TelemetryCore",
+                "TelemetryRead",
                 "OTLPProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-
-        // Read side: the views served to dashboards, Prometheus and report scripts (pure code).
-        .target(
-            name: "TelemetryRead",
-            dependencies: ["TelemetryCore"]
         ),
 
         // The only target that imports libfcgi.
@@ -96,12 +97,12 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "TelemetryReadTests",
-            dependencies: ["TelemetryRead", "TelemetryCore"]
-        ),
-        .testTarget(
             name: "TelemetryServiceTests",
             dependencies: ["TelemetryService", "TelemetryCore", "OTLPProto"]
+        ),
+        .testTarget(
+            name: "TelemetryReadTests",
+            dependencies: ["TelemetryRead", "TelemetryCore"]
         ),
     ]
 )

@@ -6,6 +6,7 @@ public struct ReceiverService: Sendable {
     public let configuration: ServiceConfiguration
     private let router = Router()
     private let ingestor: TelemetryIngestor
+    private let reader: ReadService
     /// The health answers never change while the process runs: encoded once.
     private let health: [Signal: HTTPResponse]
 
@@ -14,6 +15,7 @@ public struct ReceiverService: Sendable {
         ingestor = TelemetryIngestor(
             directory: configuration.dataDirectory, configuration: configuration.store, limits: configuration.limits,
             decoder: OTLPDecoder(maxBodyBytes: configuration.maxBodyBytes))
+        reader = ReadService(configuration: configuration)
         health = Dictionary(uniqueKeysWithValues: Signal.allCases.map { signal in
             (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
         })
@@ -40,6 +42,7 @@ public struct ReceiverService: Sendable {
         // Every answer, errors included, follows the request's encoding as far as it can be known.
         let format = PayloadFormat(contentType: request.header("content-type"))
         let route = router.route(path: request.path, query: request.query)
+        if case .read(let endpoint) = route { return reader.respond(endpoint, to: request, now: now, summary: &summary) }
         guard case .signal(let signal, let form, let pathUser, let queryUser) = route else {
             summary.route = route == .base ? "base" : "not-found"
             return fail(RouteFailure.notFound(request.path), format: format, summary: &summary)

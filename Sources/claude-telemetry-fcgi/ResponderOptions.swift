@@ -142,7 +142,7 @@ struct ResponderOptions {
         ]
         let width = Settings.all.map { $0.flag.count }.max() ?? 0
         for setting in Settings.all {
-            let fallback = setting.defaultValue.map { "default \($0)" } ?? "required"
+            let fallback = setting.defaultValue.map { $0.isEmpty ? "default none" : "default \($0)" } ?? "required"
             let flag = "--\(setting.flag) VALUE".padding(toLength: width + 8, withPad: " ", startingAt: 0)
             lines.append("  \(flag)  env \(setting.environment), \(fallback)")
             lines.append("      \(setting.summary)")

@@ -13,6 +13,8 @@ public enum AggregateCoding {
             + document.days.count * 700)
         w.beginObject()
 
+        if !document.attributes.isEmpty { writeAttributes(document.attributes, to: &w) }
+
         w.key("days")
         w.beginObject()
         for day in document.days.keys.sorted() {
@@ -116,6 +118,8 @@ public enum AggregateCoding {
                     document.received = try readReceived(&scanner)
                 case "state":
                     try readState(&scanner, into: &document, limits: limits)
+                case "attributes":
+                    document.attributes = try readAttributes(&scanner)
                 default:
                     try scanner.skipValue()
                 }

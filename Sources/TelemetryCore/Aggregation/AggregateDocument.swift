@@ -16,6 +16,8 @@ public struct AggregateDocument: Equatable, Sendable {
     /// Log events counted by name (without the `claude_code.` prefix).
     public var events: [String: Int] = [:]
     public var received = ReceiveCounters()
+    /// The last value seen of each configured team attribute (`--team-attributes`).
+    public var attributes: [String: String] = [:]
     /// Names of the aggregated metrics this user has sent at least one valid point of.
     public var metricsSeen: Set<String> = []
 

@@ -27,6 +27,11 @@ public struct AggregationLimits: Sendable, Equatable {
     /// Longest model / tool / event name kept, in UTF-8 bytes; longer names are cut.
     public var nameBytes: Int = 128
 
+    /// Attribute keys whose last value is kept per user (`--team-attributes`), at most
+    /// ``teamAttributeLimit``; values are cut to ``nameBytes``.
+    public var teamAttributeKeys: [String] = []
+    public static let teamAttributeLimit = 16
+
     /// The bucket that absorbs names beyond a map's bound.
     public static let overflowName = "(other)"
 

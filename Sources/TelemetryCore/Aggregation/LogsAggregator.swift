@@ -37,6 +37,7 @@ public struct LogsAggregator: Sendable {
         document.received.logRecordsRejected += report.rejected
         document.received.logRecordsDuplicate += report.duplicates
         if report.changedDocument { document.updatedAt = now.iso8601 }
+        if report.changedDocument { document.captureTeamAttributes(request, limits: limits) }
         return report
     }
 

@@ -43,6 +43,7 @@ public struct MetricsAggregator: Sendable {
         document.received.dataPointsRejected += report.rejected
         document.received.dataPointsDuplicate += report.duplicates
         if report.changedDocument { document.updatedAt = now.iso8601 }
+        if report.changedDocument { document.captureTeamAttributes(request, limits: limits) }
         return report
     }
 

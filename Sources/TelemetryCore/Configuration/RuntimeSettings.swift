@@ -34,6 +34,7 @@ public struct RuntimeSettings: Sendable, Equatable {
             lockTimeoutMilliseconds: try integer(Settings.lockTimeout, in: 1...600_000))
         limits = AggregationLimits()
         limits.days = try integer(Settings.retentionDays, in: 1...36_500)
+        limits.teamAttributeKeys = try TeamAttributeKeys.parse(value(Settings.teamAttributes) ?? "")
         let level = value(Settings.logLevel) ?? "info"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
             throw .invalid(Settings.logLevel, level, expected: "trace, debug, info, notice, warning, error or critical")

@@ -32,7 +32,14 @@ public enum Settings {
         flag: "log-level", environment: "CLAUDE_TELEMETRY_LOG_LEVEL", defaultValue: "info",
         summary: "trace, debug, info, notice, warning, error or critical; info logs one line per request")
 
-    public static let all: [Setting] = [dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel]
+    public static let teamAttributes = Setting(
+        flag: "team-attributes", environment: "CLAUDE_TELEMETRY_TEAM_ATTRIBUTES", defaultValue: "",
+        summary: "comma-separated attribute keys (e.g. department,team.id) whose last value is kept per user, "
+            + "to group users in the team summary (at most 16; none by default)")
+
+    public static let all: [Setting] = [
+        dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel, teamAttributes,
+    ]
 
     /// The value to use: the flag's if given, else the environment's, else the default.
     public static func value(_ setting: Setting, flag: String?, environment: [String: String]) -> String? {

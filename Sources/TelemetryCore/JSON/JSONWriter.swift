@@ -1,39 +1,39 @@
 /// A minimal, fast JSON writer into one byte buffer. It writes exactly what it is told
 /// (callers order keys themselves), escapes strings per RFC 8259, and writes numbers in
 /// their shortest round-trip form. Used for `aggregate.json`, which is rewritten on every update.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
     /// Whether the next member or element needs a comma before it, per open container.
     private var needsComma: [Bool] = []
 
-    init(capacity: Int = 4096) {
+    public init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func beginObject() {
+    public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
 
-    mutating func beginArray() {
+    public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
 
     /// Writes `"key":`; the value written next belongs to it.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         separate()
         appendString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -43,7 +43,7 @@ struct JSONWriter {
     /// True between a key and its value: the value gets no comma of its own.
     private var afterKey = false
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         separate()
         appendString(value)
     }
@@ -76,18 +76,18 @@ struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    mutating func integer(_ value: Int64) {
+    public mutating func integer(_ value: Int64) {
         separate()
         appendInteger(value)
     }
 
-    mutating func unsigned(_ value: UInt64) {
+    public mutating func unsigned(_ value: UInt64) {
         separate()
         appendUnsigned(value)
     }
 
     /// A finite double, shortest form that reads back to the same value.
-    mutating func number(_ value: Double) {
+    public mutating func number(_ value: Double) {
         separate()
         if value == value.rounded(), abs(value) < 9.0e15 {
             appendInteger(Int64(value))
@@ -96,12 +96,12 @@ struct JSONWriter {
         }
     }
 
-    mutating func null() {
+    public mutating func null() {
         separate()
         bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
     }
 
-    mutating func newline() {
+    public mutating func newline() {
         bytes.append(0x0A)
     }
 

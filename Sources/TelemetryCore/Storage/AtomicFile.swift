@@ -11,11 +11,11 @@ import Glibc
 enum AtomicFile {
     static func temporaryPath(for path: String) -> String { path + ".tmp" }
 
-    static func replace(_ path: String, with bytes: [UInt8], durable: Bool) throws(StorageError) {
+    static func replace(_ path: String, with bytes: [UInt8], durable: Bool, permissions: mode_t = 0o640) throws(StorageError) {
         let temporary = temporaryPath(for: path)
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions: 0o640)
+            fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions: permissions)
         } catch {
             throw error.storage("create", temporary)
         }

@@ -115,7 +115,25 @@ public enum PrometheusExposition {
     /// The tools `claude_code.code_edit_tool.decision` reports on.
     static let editTools: Set<String> = ["Edit", "Write", "NotebookEdit", "MultiEdit"]
 
+    /// `user_id`, `name`, and each team attribute as a label named the Collector's way
+    /// (`team.id` → `team_id`), so `* on (user_id) group_left (department)` groups any series.
     static func infoLabels(_ user: StoredUser) -> [(key: String, value: String)] {
-        [("user_id", user.record.id), ("name", user.record.name)]
+        var labels: [(key: String, value: String)] = [("user_id", user.record.id), ("name", user.record.name)]
+        for key in user.attributes.keys.sorted() {
+            let label = labelName(key)
+            guard !labels.contains(where: { $0.key == label }) else { continue }
+            labels.append((label, user.attributes[key]!))
+        }
+        return labels
+    }
+
+    /// An attribute key as a Prometheus label name: characters other than `[A-Za-z0-9_]` become
+    /// `_`, and a leading digit gets `key_` in front (the `otlptranslator` rules).
+    static func labelName(_ key: String) -> String {
+        var name = String(String.UnicodeScalarView(key.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") ? scalar : "_"
+        }))
+        if name.isEmpty || name.first!.isNumber { name = "key_" + name }
+        return name
     }
 }

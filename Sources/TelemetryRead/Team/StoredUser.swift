@@ -6,10 +6,13 @@ public struct StoredUser: Sendable {
     public let record: UserRecord
     /// Nil when the user has no aggregate yet (nothing received).
     public let view: AggregateView?
+    /// The team attributes kept for the user (`--team-attributes`), last value seen per key.
+    public let attributes: [String: String]
 
-    public init(record: UserRecord, view: AggregateView?) {
+    public init(record: UserRecord, view: AggregateView?, attributes: [String: String] = [:]) {
         self.record = record
         self.view = view
+        self.attributes = attributes
     }
 }
 
@@ -44,7 +47,8 @@ public struct StoredUsers: Sendable {
             }
             do {
                 let document = try store.read(id)
-                users.append(StoredUser(record: record, view: document.map(AggregateView.init)))
+                users.append(StoredUser(record: record, view: document.map(AggregateView.init),
+                                        attributes: document?.attributes ?? [:]))
             } catch {
                 unreadable.append(record.id)
             }

@@ -4,6 +4,8 @@ import TelemetryCore
 /// says what to send instead (answered 400).
 public struct UsageReportQueryError: Error, Sendable, Equatable {
     public let message: String
+
+    public init(message: String) { self.message = message }
 }
 
 /// `starting_at`, `limit` and `page` of `…/team/usage_report/claude_code`, with the official

@@ -1,4 +1,5 @@
 import TelemetryCore
+import TelemetryRead
 
 /// The one place where every error the service can meet becomes an HTTP status, a message
 /// for the user, and (for retryable failures) a `Retry-After`.
@@ -11,12 +12,16 @@ public struct ErrorAnswer: Equatable, Sendable {
     public let retryAfterSeconds: Int?
     /// google.rpc.Code carried in the Status body.
     public let rpcCode: Int32
+    /// The `WWW-Authenticate` challenge of a 401 that asks for credentials.
+    public let challenge: String?
 
-    public init(status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32) {
+    public init(status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32,
+                challenge: String? = nil) {
         self.status = status
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
         self.rpcCode = rpcCode
+        self.challenge = challenge
     }
 
     public init(for error: any Error) {
@@ -52,6 +57,25 @@ public struct ErrorAnswer: Equatable, Sendable {
                           message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
                           retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
             }
+        case let failure as ReadQueryError:
+            switch failure {
+            case .unknownUser:
+                self.init(status: .notFound, message: failure.description, rpcCode: RPCCode.notFound)
+            case .invalidUser, .invalidDate, .fromAfterTo, .rangeTooLong, .unknownGroup, .invalidParameter:
+                self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            }
+        case let failure as UsageReportQueryError:
+            self.init(status: .badRequest, message: failure.message, rpcCode: RPCCode.invalidArgument)
+        case let failure as ReadAuthorizationError:
+            switch failure {
+            case .missing:
+                self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated,
+                          challenge: "Bearer")
+            case .refused:
+                self.init(status: .forbidden, message: failure.description, rpcCode: RPCCode.permissionDenied)
+            case .unavailable(let storage):
+                self.init(for: storage)
+            }
         case let failure as RouteFailure:
             switch failure {
             case .notFound:
@@ -85,6 +109,7 @@ public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
 enum RPCCode {
     static let invalidArgument: Int32 = 3
     static let notFound: Int32 = 5
+    static let permissionDenied: Int32 = 7
     static let resourceExhausted: Int32 = 8
     static let unimplemented: Int32 = 12
     static let internalError: Int32 = 13

@@ -35,8 +35,10 @@ public struct HTTPStatus: Sendable, Equatable, CustomStringConvertible {
     public let reason: String
 
     public static let ok = HTTPStatus(code: 200, reason: "OK")
+    public static let notModified = HTTPStatus(code: 304, reason: "Not Modified")
     public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
     public static let unauthorized = HTTPStatus(code: 401, reason: "Unauthorized")
+    public static let forbidden = HTTPStatus(code: 403, reason: "Forbidden")
     public static let notFound = HTTPStatus(code: 404, reason: "Not Found")
     public static let methodNotAllowed = HTTPStatus(code: 405, reason: "Method Not Allowed")
     public static let payloadTooLarge = HTTPStatus(code: 413, reason: "Payload Too Large")

@@ -5,6 +5,8 @@ public enum Route: Equatable, Sendable {
     /// An export endpoint. `pathUser` is the raw user segment of `/users/<id>/…`, if any;
     /// `queryUser` the raw `user` query value (already freed of an appended `/v1/<signal>`).
     case signal(Signal, form: URLForm, pathUser: String?, queryUser: String?)
+    /// A read endpoint (summaries), answered by ``ReadService``.
+    case read(ReadRoute)
     /// The prefix itself, with nothing to say which signal.
     case base
     case notFound

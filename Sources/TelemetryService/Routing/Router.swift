@@ -23,6 +23,7 @@ public struct Router: Sendable {
             }
             return .base
         }
+        if let read = ReadRoute(segments: segments) { return .read(read) }
 
         var pathUser: String?
         var form = Route.URLForm.documented

@@ -49,7 +49,7 @@ public enum UserResolver {
         do {
             return try UserID(validating: first.value)
         } catch {
-            throw .invalid(error)
+            throw .invalid(AdminTokenStore.redacted(first.value, error))
         }
     }
 }

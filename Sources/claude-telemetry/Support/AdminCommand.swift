@@ -52,6 +52,8 @@ enum AdminFailure {
     static func exitCode(for error: any Error) -> ExitCode {
         switch error {
         case AdminError.unknownUser, IngestError.unknownUser: Exit.unknownUser
+        case AdminTokenError.unknownName: Exit.unknownUser
+        case is AdminTokenError: Exit.usage
         case AdminError.cannotWriteOutput: Exit.cannotCreate
         case AdminError.invalidArgument, is SettingsError, is ExporterEnvironmentError, is UserIDError: Exit.usage
         case let storage as StorageError: storage.isWriteFailure ? Exit.cannotCreate : Exit.ioError

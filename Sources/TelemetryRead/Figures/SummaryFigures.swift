@@ -1,0 +1,135 @@
+import TelemetryCore
+
+/// The published figures of a bucket (the keys of `totals` in `aggregate.json`), in a form that
+/// adds up: a user's range is the sum of its days, a team's totals the sum of its users'.
+/// Sums are of the published numbers, so every total a reader sees equals the sum of the
+/// figures it can see beside it.
+public struct SummaryFigures: Equatable, Sendable {
+    public var totalSessions: Int64 = 0
+    public var totalInputTokens: Int64 = 0
+    public var totalOutputTokens: Int64 = 0
+    public var totalCacheReadTokens: Int64 = 0
+    public var totalCacheCreationTokens: Int64 = 0
+    public var totalTokenCostUsd: Double = 0
+    public var totalLinesAdded: Int64 = 0
+    public var totalLinesRemoved: Int64 = 0
+    public var totalMinutes: Double = 0
+    public var aiAssistedCommits: Int64 = 0
+    public var prsCreated: Int64 = 0
+    public var editDecisions: Int64 = 0
+    public var editsAccepted: Int64 = 0
+    public var editsRejected: Int64 = 0
+    public var totalToolCalls: Int64 = 0
+    public var apiRequests: Int64 = 0
+    public var apiErrors: Int64 = 0
+    /// The per-source raw figures behind these (summed likewise); written only on request.
+    public var raw = Figures()
+
+    public init() {}
+
+    public init(_ view: TotalsView) {
+        totalSessions = view.totalSessions
+        totalInputTokens = view.totalInputTokens
+        totalOutputTokens = view.totalOutputTokens
+        totalCacheReadTokens = view.totalCacheReadTokens
+        totalCacheCreationTokens = view.totalCacheCreationTokens
+        totalTokenCostUsd = view.totalTokenCostUsd
+        totalLinesAdded = view.totalLinesAdded
+        totalLinesRemoved = view.totalLinesRemoved
+        totalMinutes = view.totalMinutes
+        aiAssistedCommits = view.aiAssistedCommits
+        prsCreated = view.prsCreated
+        editDecisions = view.editDecisions
+        editsAccepted = view.editsAccepted
+        editsRejected = view.editsRejected
+        totalToolCalls = view.totalToolCalls
+        apiRequests = view.apiRequests
+        apiErrors = view.apiErrors
+        raw = view.raw
+    }
+
+    public mutating func add(_ other: SummaryFigures) {
+        totalSessions = totalSessions.saturatingAdd(other.totalSessions)
+        totalInputTokens = totalInputTokens.saturatingAdd(other.totalInputTokens)
+        totalOutputTokens = totalOutputTokens.saturatingAdd(other.totalOutputTokens)
+        totalCacheReadTokens = totalCacheReadTokens.saturatingAdd(other.totalCacheReadTokens)
+        totalCacheCreationTokens = totalCacheCreationTokens.saturatingAdd(other.totalCacheCreationTokens)
+        totalTokenCostUsd += other.totalTokenCostUsd
+        totalLinesAdded = totalLinesAdded.saturatingAdd(other.totalLinesAdded)
+        totalLinesRemoved = totalLinesRemoved.saturatingAdd(other.totalLinesRemoved)
+        totalMinutes += other.totalMinutes
+        aiAssistedCommits = aiAssistedCommits.saturatingAdd(other.aiAssistedCommits)
+        prsCreated = prsCreated.saturatingAdd(other.prsCreated)
+        editDecisions = editDecisions.saturatingAdd(other.editDecisions)
+        editsAccepted = editsAccepted.saturatingAdd(other.editsAccepted)
+        editsRejected = editsRejected.saturatingAdd(other.editsRejected)
+        totalToolCalls = totalToolCalls.saturatingAdd(other.totalToolCalls)
+        apiRequests = apiRequests.saturatingAdd(other.apiRequests)
+        apiErrors = apiErrors.saturatingAdd(other.apiErrors)
+        raw.add(other.raw)
+    }
+
+    /// Every figure, named as in `aggregate.json`, in the order of the contract's figure list
+    /// (CSV columns follow it).
+    public var fields: [SummaryField] {
+        [
+            SummaryField(name: "totalSessions", value: .count(totalSessions)),
+            SummaryField(name: "totalInputTokens", value: .count(totalInputTokens)),
+            SummaryField(name: "totalOutputTokens", value: .count(totalOutputTokens)),
+            SummaryField(name: "totalCacheReadTokens", value: .count(totalCacheReadTokens)),
+            SummaryField(name: "totalCacheCreationTokens", value: .count(totalCacheCreationTokens)),
+            SummaryField(name: "totalTokenCostUsd", value: .amount(totalTokenCostUsd)),
+            SummaryField(name: "totalLinesAdded", value: .count(totalLinesAdded)),
+            SummaryField(name: "totalLinesRemoved", value: .count(totalLinesRemoved)),
+            SummaryField(name: "totalMinutes", value: .amount(totalMinutes)),
+            SummaryField(name: "aiAssistedCommits", value: .count(aiAssistedCommits)),
+            SummaryField(name: "prsCreated", value: .count(prsCreated)),
+            SummaryField(name: "editsAccepted", value: .count(editsAccepted)),
+            SummaryField(name: "editsRejected", value: .count(editsRejected)),
+            SummaryField(name: "editDecisions", value: .count(editDecisions)),
+            SummaryField(name: "totalToolCalls", value: .count(totalToolCalls)),
+            SummaryField(name: "apiRequests", value: .count(apiRequests)),
+            SummaryField(name: "apiErrors", value: .count(apiErrors)),
+        ]
+    }
+
+    /// Writes the figures as a JSON object, keys sorted; `raw` only when asked for.
+    /// `activeUsers` (a team day) sorts before every figure.
+    public func write(to w: inout JSONWriter, raw includeRaw: Bool, activeUsers: Int? = nil) {
+        w.beginObject()
+        if let activeUsers { w.key("activeUsers"); w.integer(Int64(activeUsers)) }
+        w.key("aiAssistedCommits"); w.integer(aiAssistedCommits)
+        w.key("apiErrors"); w.integer(apiErrors)
+        w.key("apiRequests"); w.integer(apiRequests)
+        w.key("editDecisions"); w.integer(editDecisions)
+        w.key("editsAccepted"); w.integer(editsAccepted)
+        w.key("editsRejected"); w.integer(editsRejected)
+        w.key("prsCreated"); w.integer(prsCreated)
+        if includeRaw { w.key("raw"); raw.write(to: &w) }
+        w.key("totalCacheCreationTokens"); w.integer(totalCacheCreationTokens)
+        w.key("totalCacheReadTokens"); w.integer(totalCacheReadTokens)
+        w.key("totalInputTokens"); w.integer(totalInputTokens)
+        w.key("totalLinesAdded"); w.integer(totalLinesAdded)
+        w.key("totalLinesRemoved"); w.integer(totalLinesRemoved)
+        w.key("totalMinutes"); w.number(totalMinutes)
+        w.key("totalOutputTokens"); w.integer(totalOutputTokens)
+        w.key("totalSessions"); w.integer(totalSessions)
+        w.key("totalTokenCostUsd"); w.number(totalTokenCostUsd)
+        w.key("totalToolCalls"); w.integer(totalToolCalls)
+        w.endObject()
+    }
+}
+
+extension Int64 {
+    /// Published counts are clamped to the Int64 range; so are their sums.
+    func saturatingAdd(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+}
+
+/// One named figure (a CSV column, a JSON key).
+public struct SummaryField: Sendable, Equatable {
+    public let name: String
+    public let value: PublishedNumber
+}

@@ -1,0 +1,51 @@
+import TelemetryCore
+
+/// The published figures of one model (the keys of `models.*` in `aggregate.json`; all time),
+/// summable over the users of a team.
+public struct SummaryModel: Equatable, Sendable {
+    public var inputTokens: Int64 = 0
+    public var outputTokens: Int64 = 0
+    public var cacheReadTokens: Int64 = 0
+    public var cacheCreationTokens: Int64 = 0
+    public var costUsd: Double = 0
+    public var apiRequests: Int64 = 0
+    public var apiErrors: Int64 = 0
+    public var raw = Figures()
+
+    public init() {}
+
+    public init(_ view: ModelView, raw: Figures) {
+        inputTokens = view.inputTokens
+        outputTokens = view.outputTokens
+        cacheReadTokens = view.cacheReadTokens
+        cacheCreationTokens = view.cacheCreationTokens
+        costUsd = view.costUsd
+        apiRequests = view.apiRequests
+        apiErrors = view.apiErrors
+        self.raw = raw
+    }
+
+    public mutating func add(_ other: SummaryModel) {
+        inputTokens = inputTokens.saturatingAdd(other.inputTokens)
+        outputTokens = outputTokens.saturatingAdd(other.outputTokens)
+        cacheReadTokens = cacheReadTokens.saturatingAdd(other.cacheReadTokens)
+        cacheCreationTokens = cacheCreationTokens.saturatingAdd(other.cacheCreationTokens)
+        costUsd += other.costUsd
+        apiRequests = apiRequests.saturatingAdd(other.apiRequests)
+        apiErrors = apiErrors.saturatingAdd(other.apiErrors)
+        raw.add(other.raw)
+    }
+
+    public func write(to w: inout JSONWriter, raw includeRaw: Bool) {
+        w.beginObject()
+        w.key("apiErrors"); w.integer(apiErrors)
+        w.key("apiRequests"); w.integer(apiRequests)
+        w.key("cacheCreationTokens"); w.integer(cacheCreationTokens)
+        w.key("cacheReadTokens"); w.integer(cacheReadTokens)
+        w.key("costUsd"); w.number(costUsd)
+        w.key("inputTokens"); w.integer(inputTokens)
+        w.key("outputTokens"); w.integer(outputTokens)
+        if includeRaw { w.key("raw"); raw.write(to: &w) }
+        w.endObject()
+    }
+}

@@ -1,0 +1,39 @@
+import TelemetryCore
+
+/// The published figures of one tool (the keys of `tools.*` in `aggregate.json`), summable over
+/// the users of a team.
+public struct SummaryTool: Equatable, Sendable {
+    public var calls: Int64 = 0
+    public var failures: Int64 = 0
+    public var accepts: Int64 = 0
+    public var rejects: Int64 = 0
+    public var raw = Figures()
+
+    public init() {}
+
+    public init(_ view: ToolView, raw: Figures) {
+        calls = view.calls
+        failures = view.failures
+        accepts = view.accepts
+        rejects = view.rejects
+        self.raw = raw
+    }
+
+    public mutating func add(_ other: SummaryTool) {
+        calls = calls.saturatingAdd(other.calls)
+        failures = failures.saturatingAdd(other.failures)
+        accepts = accepts.saturatingAdd(other.accepts)
+        rejects = rejects.saturatingAdd(other.rejects)
+        raw.add(other.raw)
+    }
+
+    public func write(to w: inout JSONWriter, raw includeRaw: Bool) {
+        w.beginObject()
+        w.key("accepts"); w.integer(accepts)
+        w.key("calls"); w.integer(calls)
+        w.key("failures"); w.integer(failures)
+        if includeRaw { w.key("raw"); raw.write(to: &w) }
+        w.key("rejects"); w.integer(rejects)
+        w.endObject()
+    }
+}

@@ -1,0 +1,54 @@
+import TelemetryCore
+
+/// The inclusive span of UTC days a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
+/// Without parameters it is the last 30 days up to today, the window people look at most.
+public struct DayRange: Equatable, Sendable {
+    public let from: CalendarDay
+    public let to: CalendarDay
+    /// Bucket keys compared as text: `YYYY-MM-DD` sorts like the days it names.
+    public let fromKey: String
+    public let toKey: String
+
+    /// Days covered when the query names no start.
+    public static let defaultDays: Int64 = 30
+    /// The longest range a query may ask for (as many days as a document keeps by default).
+    public static let maximumDays: Int64 = 400
+
+    public init(from: CalendarDay, to: CalendarDay) {
+        self.from = from
+        self.to = to
+        fromKey = from.description
+        toKey = to.description
+    }
+
+    /// Resolves `from` and `to` (as sent, nil when absent) against `today`. `to` defaults to
+    /// today and `from` to 29 days before `to`. Throws naming the parameter to fix.
+    public static func resolve(from fromText: String?, to toText: String?, today: CalendarDay) throws(ReadQueryError)
+        -> DayRange
+    {
+        var to = today
+        if let toText {
+            guard let day = CalendarDay(toText) else { throw .invalidDate(parameter: "to", value: toText) }
+            to = day
+        }
+        var from = to.adding(days: -(defaultDays - 1))
+        if let fromText {
+            guard let day = CalendarDay(fromText) else { throw .invalidDate(parameter: "from", value: fromText) }
+            from = day
+        }
+        guard from <= to else { throw .fromAfterTo(from: from.description, to: to.description) }
+        let days = to.ordinal - from.ordinal + 1
+        guard days <= maximumDays else { throw .rangeTooLong(days: days, maximum: maximumDays) }
+        return DayRange(from: from, to: to)
+    }
+
+    /// True when the bucket key `day` lies in the range.
+    public func contains(_ day: String) -> Bool { day >= fromKey && day <= toKey }
+
+    public func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("from"); w.string(fromKey)
+        w.key("to"); w.string(toKey)
+        w.endObject()
+    }
+}

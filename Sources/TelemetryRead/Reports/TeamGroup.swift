@@ -1,0 +1,56 @@
+import TelemetryCore
+
+/// The users who share one value of a team attribute (`?group=department`), with their figures
+/// added up. Users without the attribute form the group ``noneValue``.
+public struct TeamGroup: Sendable, Equatable {
+    /// The value of the group of users who never sent the attribute.
+    public static let noneValue = "(none)"
+
+    public let key: String
+    public let value: String
+    /// User ids, sorted.
+    public let members: [String]
+    public let totals: SummaryFigures
+    public let rangeTotals: SummaryFigures
+
+    /// One group per distinct value, sorted by value, with "(none)" last.
+    static func groups(of members: [TeamSummaryReport.Member], by key: String) -> [TeamGroup] {
+        var byValue: [String: (members: [String], totals: SummaryFigures, range: SummaryFigures)] = [:]
+        var none: (members: [String], totals: SummaryFigures, range: SummaryFigures)?
+        for member in members {
+            if let value = member.attributes[key], value != noneValue {
+                byValue[value, default: ([], SummaryFigures(), SummaryFigures())].members.append(member.digest.userId)
+                byValue[value]!.totals.add(member.digest.totals)
+                byValue[value]!.range.add(member.rangeTotals)
+            } else {
+                if none == nil { none = ([], SummaryFigures(), SummaryFigures()) }
+                none!.members.append(member.digest.userId)
+                none!.totals.add(member.digest.totals)
+                none!.range.add(member.rangeTotals)
+            }
+        }
+        var groups = byValue.keys.sorted().map { value in
+            let entry = byValue[value]!
+            return TeamGroup(key: key, value: value, members: entry.members.sorted(), totals: entry.totals,
+                             rangeTotals: entry.range)
+        }
+        if let none {
+            groups.append(TeamGroup(key: key, value: noneValue, members: none.members.sorted(), totals: none.totals,
+                                    rangeTotals: none.range))
+        }
+        return groups
+    }
+
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("key"); w.string(key)
+        w.key("members")
+        w.beginArray()
+        for member in members { w.string(member) }
+        w.endArray()
+        w.key("rangeTotals"); rangeTotals.write(to: &w, raw: false)
+        w.key("totals"); totals.write(to: &w, raw: false)
+        w.key("value"); w.string(value)
+        w.endObject()
+    }
+}

@@ -1,0 +1,128 @@
+import TelemetryCore
+
+/// The body of `GET …/team/summary`: every user's totals, and the team's totals, days, models
+/// and tools, each the sum of the users' published figures (so every team number equals the
+/// sum of the user rows beside it). Compact JSON, keys sorted, users sorted by id.
+public struct TeamSummaryReport: Sendable {
+    /// One user's row: the digest plus the range totals, computed once.
+    public struct Member: Sendable {
+        public let digest: UserDigest
+        public let rangeTotals: SummaryFigures
+        /// The user's last value of each configured team attribute.
+        public let attributes: [String: String]
+    }
+
+    /// One team day: the users' figures added up, and how many users had data that day.
+    public struct TeamDay: Sendable, Equatable {
+        public var figures = SummaryFigures()
+        public var activeUsers = 0
+    }
+
+    public let generatedAt: Timestamp
+    public let range: DayRange
+    /// Sorted by user id.
+    public let members: [Member]
+    public let totals: SummaryFigures
+    public let rangeTotals: SummaryFigures
+    public let days: [String: TeamDay]
+    public let models: [String: SummaryModel]
+    public let tools: [String: SummaryTool]
+    /// Present only when the request asked for `?group=`.
+    public let groups: [TeamGroup]?
+
+    /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
+    /// groups users.
+    public init(digests: [UserDigest], attributes: [String: [String: String]] = [:], range: DayRange,
+                groupKey: String? = nil, generatedAt: Timestamp) {
+        self.generatedAt = generatedAt
+        self.range = range
+        var members: [Member] = []
+        members.reserveCapacity(digests.count)
+        var totals = SummaryFigures(), rangeTotals = SummaryFigures()
+        var days: [String: TeamDay] = [:]
+        var models: [String: SummaryModel] = [:]
+        var tools: [String: SummaryTool] = [:]
+        for digest in digests.sorted(by: { $0.userId < $1.userId }) {
+            var userRange = SummaryFigures()
+            for day in digest.days(in: range) {
+                userRange.add(day.figures)
+                days[day.day, default: TeamDay()].figures.add(day.figures)
+                days[day.day]!.activeUsers += 1
+            }
+            for model in digest.models { models[model.name, default: SummaryModel()].add(model.figures) }
+            for tool in digest.tools { tools[tool.name, default: SummaryTool()].add(tool.figures) }
+            totals.add(digest.totals)
+            rangeTotals.add(userRange)
+            members.append(Member(digest: digest, rangeTotals: userRange, attributes: attributes[digest.userId] ?? [:]))
+        }
+        self.members = members
+        self.totals = totals
+        self.rangeTotals = rangeTotals
+        self.days = days
+        self.models = models
+        self.tools = tools
+        groups = groupKey.map { TeamGroup.groups(of: members, by: $0) }
+    }
+
+    public var json: [UInt8] {
+        var w = JSONWriter(capacity: 4096 + members.count * 1400 + days.count * 600)
+        w.beginObject()
+        w.key("days")
+        w.beginObject()
+        for day in days.keys.sorted() {
+            let teamDay = days[day]!
+            w.key(day)
+            teamDay.figures.write(to: &w, raw: false, activeUsers: teamDay.activeUsers)
+        }
+        w.endObject()
+        w.key("generatedAt"); w.string(generatedAt.iso8601)
+        if let groups {
+            w.key("groups")
+            w.beginArray()
+            for group in groups { group.write(to: &w) }
+            w.endArray()
+        }
+        w.key("models")
+        w.beginObject()
+        for name in models.keys.sorted() {
+            w.key(name)
+            models[name]!.write(to: &w, raw: false)
+        }
+        w.endObject()
+        w.key("range"); range.write(to: &w)
+        w.key("rangeTotals"); rangeTotals.write(to: &w, raw: false)
+        w.key("tools")
+        w.beginObject()
+        for name in tools.keys.sorted() {
+            w.key(name)
+            tools[name]!.write(to: &w, raw: false)
+        }
+        w.endObject()
+        w.key("totals"); totals.write(to: &w, raw: false)
+        w.key("users")
+        w.beginArray()
+        for member in members {
+            let d = member.digest
+            w.beginObject()
+            w.key("attributes")
+            w.beginObject()
+            for key in member.attributes.keys.sorted() {
+                w.key(key)
+                w.string(member.attributes[key]!)
+            }
+            w.endObject()
+            w.key("createdAt"); w.string(d.createdAt)
+            w.key("name"); w.string(d.name)
+            w.key("rangeTotals"); member.rangeTotals.write(to: &w, raw: false)
+            w.key("totals"); d.totals.write(to: &w, raw: false)
+            w.key("updatedAt")
+            if let updatedAt = d.updatedAt { w.string(updatedAt) } else { w.null() }
+            w.key("userId"); w.string(d.userId)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+}

@@ -1,0 +1,80 @@
+import TelemetryCore
+
+/// Everything the read endpoints show of one user, taken from the record and the aggregate
+/// through the same published-figure code that writes `aggregate.json`, so no endpoint can show
+/// a number the file does not. The receiver's bookkeeping (`state`) is not part of it.
+public struct UserDigest: Sendable {
+    public struct Day: Sendable, Equatable {
+        public let day: String
+        public let figures: SummaryFigures
+    }
+
+    public struct Model: Sendable, Equatable {
+        public let name: String
+        public let figures: SummaryModel
+    }
+
+    public struct Tool: Sendable, Equatable {
+        public let name: String
+        public let figures: SummaryTool
+    }
+
+    public let userId: String
+    public let name: String
+    public let createdAt: String
+    /// When data last changed the aggregate; nil when nothing was received yet.
+    public let updatedAt: String?
+    public let totals: SummaryFigures
+    /// Oldest first.
+    public let days: [Day]
+    /// Sorted by name.
+    public let models: [Model]
+    /// Sorted by name.
+    public let tools: [Tool]
+    /// Sorted by name.
+    public let events: [EventCount]
+    public let sources: [String: String]
+    public let received: ReceiveCounters
+
+    public init(user: UserID, record: UserRecord, document: AggregateDocument?,
+                limits: AggregationLimits = AggregationLimits()) {
+        let view = AggregateView(document ?? AggregateDocument(user: user, limits: limits))
+        let rawModels = document?.models ?? [:]
+        let rawTools = document?.tools ?? [:]
+        userId = user.rawValue
+        name = record.name
+        createdAt = record.createdAt
+        updatedAt = document?.updatedAt
+        totals = SummaryFigures(view.totals)
+        days = view.days.map { Day(day: $0.day, figures: SummaryFigures($0.totals)) }
+        models = view.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: rawModels[$0.name] ?? Figures())) }
+        tools = view.tools.map { Tool(name: $0.name, figures: SummaryTool($0, raw: rawTools[$0.name] ?? Figures())) }
+        events = view.events
+        sources = view.sources
+        received = view.received
+    }
+
+    public init(_ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits()) {
+        self.init(user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits)
+    }
+
+    /// The days that lie in `range`, oldest first.
+    public func days(in range: DayRange) -> ArraySlice<Day> {
+        // Days are sorted: find the first in range, then take while in range.
+        var low = 0, high = days.count
+        while low < high {
+            let middle = (low + high) / 2
+            if days[middle].day < range.fromKey { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < days.count && days[end].day <= range.toKey { end += 1 }
+        return days[low..<end]
+    }
+
+    /// The sum of the days in `range`.
+    public func totals(in range: DayRange) -> SummaryFigures {
+        var sum = SummaryFigures()
+        for day in days(in: range) { sum.add(day.figures) }
+        return sum
+    }
+}

@@ -1,0 +1,86 @@
+import TelemetryCore
+
+/// The body of `GET …/users/UUID/summary`: one user's figures, all-time and over a range of
+/// days, with the per-day, per-model, per-tool and per-event breakdowns. Compact JSON, keys
+/// sorted; never the receiver's `state`, and `raw` only when asked for.
+public struct UserSummaryReport: Sendable {
+    public let digest: UserDigest
+    public let range: DayRange
+    public let includeRaw: Bool
+
+    public init(digest: UserDigest, range: DayRange, includeRaw: Bool = false) {
+        self.digest = digest
+        self.range = range
+        self.includeRaw = includeRaw
+    }
+
+    public var json: [UInt8] {
+        let d = digest
+        let inRange = d.days(in: range)
+        var w = JSONWriter(capacity: 1024 + inRange.count * 600 + (d.models.count + d.tools.count) * 200)
+        w.beginObject()
+        w.key("createdAt"); w.string(d.createdAt)
+        w.key("days")
+        w.beginObject()
+        for day in inRange {
+            w.key(day.day)
+            day.figures.write(to: &w, raw: includeRaw)
+        }
+        w.endObject()
+        w.key("events")
+        w.beginObject()
+        for event in d.events {
+            w.key(event.name)
+            w.integer(Int64(event.count))
+        }
+        w.endObject()
+        w.key("models")
+        w.beginObject()
+        for model in d.models {
+            w.key(model.name)
+            model.figures.write(to: &w, raw: includeRaw)
+        }
+        w.endObject()
+        w.key("name"); w.string(d.name)
+        w.key("range"); range.write(to: &w)
+        w.key("rangeTotals"); d.totals(in: range).write(to: &w, raw: includeRaw)
+        w.key("received"); d.received.write(to: &w)
+        w.key("sources")
+        w.beginObject()
+        for family in d.sources.keys.sorted() {
+            w.key(family)
+            w.string(d.sources[family]!)
+        }
+        w.endObject()
+        w.key("tools")
+        w.beginObject()
+        for tool in d.tools {
+            w.key(tool.name)
+            tool.figures.write(to: &w, raw: includeRaw)
+        }
+        w.endObject()
+        w.key("totals"); d.totals.write(to: &w, raw: includeRaw)
+        w.key("updatedAt")
+        if let updatedAt = d.updatedAt { w.string(updatedAt) } else { w.null() }
+        w.key("userId"); w.string(d.userId)
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+}
+
+extension ReceiveCounters {
+    /// As `received` in `aggregate.json`: keys sorted.
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("dataPointsApplied"); w.integer(Int64(dataPointsApplied))
+        w.key("dataPointsDuplicate"); w.integer(Int64(dataPointsDuplicate))
+        w.key("dataPointsRejected"); w.integer(Int64(dataPointsRejected))
+        w.key("logRecordsApplied"); w.integer(Int64(logRecordsApplied))
+        w.key("logRecordsDuplicate"); w.integer(Int64(logRecordsDuplicate))
+        w.key("logRecordsRejected"); w.integer(Int64(logRecordsRejected))
+        w.key("logRequests"); w.integer(Int64(logRequests))
+        w.key("metricRequests"); w.integer(Int64(metricRequests))
+        w.endObject()
+    }
+}

@@ -1,0 +1,37 @@
+import TelemetryCore
+import TelemetryRead
+
+/// The query parameters of the read endpoints, each validated with a message naming it.
+struct ReadQuery {
+    let query: String
+
+    /// The one value of `name`, nil when absent; given twice is an error (which one was meant?).
+    func single(_ name: String) throws(ReadQueryError) -> String? {
+        let values = Router.queryValues(name, in: query)
+        guard values.count <= 1 else {
+            throw .invalidParameter(name: name, value: values.joined(separator: ","), expected: "a single value")
+        }
+        return values.first
+    }
+
+    /// `from` and `to`, resolved against today (UTC).
+    func range(today: CalendarDay) throws(ReadQueryError) -> DayRange {
+        try DayRange.resolve(from: try single("from"), to: try single("to"), today: today)
+    }
+
+    /// A yes/no parameter such as `raw=1`: absent means no.
+    func flag(_ name: String) throws(ReadQueryError) -> Bool {
+        switch try single(name) {
+        case nil, "0", "false": return false
+        case "1", "true", "": return true
+        case let other?: throw .invalidParameter(name: name, value: other, expected: "1 or 0")
+        }
+    }
+
+    /// `group`, which must be one of the configured team attributes.
+    func group(configured: [String]) throws(ReadQueryError) -> String? {
+        guard let key = try single("group") else { return nil }
+        guard configured.contains(key) else { throw .unknownGroup(key, configured: configured) }
+        return key
+    }
+}

@@ -1,0 +1,165 @@
+import OTLPProto
+import TelemetryCore
+import TelemetryRead
+
+/// Answers the read endpoints (``ReadRoute``): summaries built from the stored documents, with
+/// ETags so a dashboard that polls costs a `stat` or a hash rather than a rebuild. A user's own
+/// summary is opened by the user's id in the path (the id is the user's credential, as on the
+/// write path); team-wide answers need an admin read token (``AdminTokenStore``).
+/// Safe to share between threads: it holds only immutable configuration.
+public struct ReadService: Sendable {
+    public let configuration: ServiceConfiguration
+    let reader: StoredUserReader
+    let tokens: AdminTokenStore
+
+    public static let allowedMethods = ["GET", "HEAD"]
+    static let jsonType = "application/json; charset=utf-8"
+    static let csvType = "text/csv; charset=utf-8"
+
+    public init(configuration: ServiceConfiguration) {
+        self.configuration = configuration
+        reader = StoredUserReader(directory: configuration.dataDirectory, limits: configuration.limits)
+        tokens = AdminTokenStore(directory: configuration.dataDirectory, configuration: configuration.store)
+    }
+
+    /// Answers `request` for `route`; every failure becomes its status through ``ErrorAnswer``.
+    public func respond(_ route: ReadRoute, to request: HTTPRequest, now: Timestamp,
+                        summary: inout RequestSummary) -> HTTPResponse {
+        summary.route = route.logName
+        guard Self.allowedMethods.contains(request.method) else {
+            return failure(RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods),
+                           summary: &summary, extraHeaders: [("Allow", Self.allowedMethods.joined(separator: ", "))])
+        }
+        do {
+            switch route {
+            case .userSummary(let text):
+                return try userSummary(text, request: request, now: now, summary: &summary)
+            case .teamSummary:
+                return try teamSummary(request: request, now: now, csv: false)
+            case .teamSummaryCSV:
+                return try teamSummary(request: request, now: now, csv: true)
+            case .prometheus:
+                return try prometheus(request: request)
+            case .usageReport:
+                return try usageReport(request: request)
+            }
+        } catch {
+            return failure(error, summary: &summary)
+        }
+    }
+
+    // MARK: Routes
+
+    private func userSummary(_ text: String, request: HTTPRequest, now: Timestamp,
+                             summary: inout RequestSummary) throws -> HTTPResponse {
+        let user: UserID
+        do {
+            user = try UserID(validating: text)
+        } catch {
+            throw ReadQueryError.invalidUser(AdminTokenStore.redacted(text, error))
+        }
+        summary.user = user.rawValue
+        let query = ReadQuery(query: request.query)
+        let range = try query.range(today: CalendarDay(now))
+        let raw = try query.flag("raw")
+        guard let files = try reader.files(of: user) else { throw ReadQueryError.unknownUser(user) }
+
+        var hasher = SHA256()
+        hasher.update(files.contentDigest)
+        hasher.update("user-summary \(range.fromKey) \(range.toKey) raw=\(raw)")
+        let tag = EntityTag(digest: hasher.finalize())
+        let headers = [("ETag", tag.value), ("Cache-Control", "no-cache")]
+        if tag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        let snapshot = try files.decoded(limits: configuration.limits)
+        let report = UserSummaryReport(digest: UserDigest(snapshot, limits: configuration.limits), range: range,
+                                       includeRaw: raw)
+        return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
+                            body: report.json)
+    }
+
+    private func teamSummary(request: HTTPRequest, now: Timestamp, csv: Bool) throws -> HTTPResponse {
+        try tokens.authorize(authorizationHeader: request.header("authorization"))
+        let query = ReadQuery(query: request.query)
+        let range = try query.range(today: CalendarDay(now))
+        let keys = configuration.limits.teamAttributeKeys
+        let group = try query.group(configured: keys)
+        let users = try reader.users()
+        let variant = "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
+            + " keys=\(keys.joined(separator: ","))"
+        let cacheControl = ("Cache-Control", "private, no-cache")
+
+        // A client that has a copy is answered from the files' identities alone, before any read.
+        if let ifNoneMatch = request.header("if-none-match") {
+            var tag = TeamTag(variant: variant)
+            for user in users {
+                guard let identities = try reader.identities(of: user) else { continue }
+                tag.add(user, record: identities.record, aggregate: identities.aggregate)
+            }
+            let current = tag.finish()
+            if current.isMatched(byIfNoneMatch: ifNoneMatch) {
+                return HTTPResponse(status: .notModified, headers: [("ETag", current.value), cacheControl])
+            }
+        }
+
+        var tag = TeamTag(variant: variant)
+        var digests: [UserDigest] = []
+        var attributes: [String: [String: String]] = [:]
+        digests.reserveCapacity(users.count)
+        for user in users {
+            guard let snapshot = try reader.snapshot(of: user) else { continue }
+            tag.add(user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity)
+            digests.append(UserDigest(snapshot, limits: configuration.limits))
+            attributes[user.rawValue] = TeamAttributes.current(snapshot.document, keys: keys)
+        }
+        let report = TeamSummaryReport(digests: digests, attributes: attributes, range: range, groupKey: group,
+                                       generatedAt: now)
+        let headers = [("ETag", tag.finish().value), cacheControl] + Self.noSniff
+        if csv {
+            return HTTPResponse(status: .ok, headers: [
+                ("Content-Type", Self.csvType),
+                ("Content-Disposition", "attachment; filename=\"team-summary.csv\""),
+            ] + headers, body: Array(TeamCSV.csv(report).utf8))
+        }
+        return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers, body: report.json)
+    }
+
+    // MARK: Answers
+
+    static let noSniff = [("X-Content-Type-Options", "nosniff")]
+
+    /// A JSON `google.rpc.Status` with the status, message and headers ``ErrorAnswer`` decides.
+    private func failure(_ error: any Error, summary: inout RequestSummary,
+                         extraHeaders: [(String, String)] = []) -> HTTPResponse {
+        let answer = ErrorAnswer(for: error)
+        summary.error = answer.message
+        var headers = [("Content-Type", Self.jsonType), ("Cache-Control", "no-store")]
+        if let seconds = answer.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
+        if let challenge = answer.challenge { headers.append(("WWW-Authenticate", challenge)) }
+        headers += extraHeaders + Self.noSniff
+        var status = Google_Rpc_Status()
+        status.code = answer.rpcCode
+        status.message = answer.message
+        return HTTPResponse(status: answer.status, headers: headers, body: OTLPAnswers.encode(status, .json))
+    }
+}
+
+/// The ETag of a team answer: the answer's variant and, per user, the identity of both files.
+private struct TeamTag {
+    private var hasher = SHA256()
+    private var fields: [UInt8] = []
+
+    init(variant: String) { hasher.update(variant) }
+
+    mutating func add(_ user: UserID, record: FileIdentity, aggregate: FileIdentity?) {
+        fields.removeAll(keepingCapacity: true)
+        fields.append(contentsOf: user.rawValue.utf8)
+        for value in record.fields + (aggregate?.fields ?? [0]) {
+            withUnsafeBytes(of: value.littleEndian) { fields.append(contentsOf: $0) }
+        }
+        hasher.update(fields)
+    }
+
+    mutating func finish() -> EntityTag { EntityTag(digest: hasher.finalize()) }
+}
