@@ -215,6 +215,27 @@ for label, us, mbs, size in decode:
         else:
             w("| decode %s (%d B) | %.0f MB/s, %.1f µs/batch | | | (information) | |" % (last_file, size, mbs, us))
 
+# Prometheus scrape (telemetry-bench scrape): speed over 1000 users, RSS over many scrapes
+def scrape_line(name):
+    try:
+        text = open(path(name)).read().split()
+    except OSError:
+        return None
+    return dict(field.split("=", 1) for field in text[1:] if "=" in field)
+
+
+scrape = scrape_line("scrape.txt")
+if scrape:
+    w("| Prometheus scrape over %s users (read every aggregate.json, render; %s series lines, %s bytes) | median %s ms, p99 %s ms | | | <= 200 ms | %s |"
+      % (scrape["users"], scrape["lines"], "{:,}".format(int(scrape["bytes"])), scrape["median_ms"], scrape["p99_ms"],
+         verdict(float(scrape["median_ms"]) <= 200)))
+scrape_rss = scrape_line("scrape-rss.txt")
+if scrape_rss:
+    growth = (int(scrape_rss["rss_end_kib"]) - int(scrape_rss["rss_after_10_kib"])) / MiB
+    w("| RSS over %s scrapes of %s users: after 10 scrapes / at the end | %.1f / %.1f MiB (%+.1f MiB) | | | flat (<= 2 MiB growth) | %s |"
+      % ("{:,}".format(int(scrape_rss["scrapes"])), scrape_rss["users"], int(scrape_rss["rss_after_10_kib"]) / MiB,
+         int(scrape_rss["rss_end_kib"]) / MiB, growth, verdict(growth <= 2.0)))
+
 # RSS
 samples = []
 try:
