@@ -25,14 +25,18 @@ enum ScrapeBenchmark {
         }
 
         var durations: [Double] = []
+        var loads: [Double] = []
         var size = 0
         var lines = 0
         let rssBefore = residentKiB()
         var rssAfterWarmup = rssBefore
         for round in 0..<scrapes {
             let start = Timestamp.now()
-            let body = PrometheusExposition.render(try StoredUsers.load(directory), format: round % 2 == 0 ? .prometheus : .openMetrics)
+            let stored = try StoredUsers.load(directory)
+            let loaded = Timestamp.now()
+            let body = PrometheusExposition.render(stored, format: round % 2 == 0 ? .prometheus : .openMetrics)
             durations.append(Double(Timestamp.now().nanoseconds - start.nanoseconds) / 1e6)
+            loads.append(Double(loaded.nanoseconds - start.nanoseconds) / 1e6)
             if round == 0 {
                 size = body.count
                 lines = body.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
@@ -42,8 +46,9 @@ enum ScrapeBenchmark {
         let rssAfter = residentKiB()
         let sorted = durations.sorted()
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        print(String(format: "scrape users=%d scrapes=%d median_ms=%.1f p99_ms=%.1f max_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
-                     userCount, scrapes, percentile(0.5), percentile(0.99), sorted.last ?? 0, size, lines,
+        let loadMedian = loads.sorted()[loads.count / 2]
+        print(String(format: "scrape users=%d scrapes=%d median_ms=%.1f p99_ms=%.1f max_ms=%.1f load_median_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
+                     userCount, scrapes, percentile(0.5), percentile(0.99), sorted.last ?? 0, loadMedian, size, lines,
                      rssBefore, rssAfterWarmup, rssAfter))
     }
 

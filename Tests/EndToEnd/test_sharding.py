@@ -119,15 +119,16 @@ def test_one_prometheus_over_both_shards_gives_the_team_sums(tools, shards, fron
     for index, (user, _) in enumerate(placed[:4]):
         front_base = f"http://127.0.0.1:{front.port}{PREFIX}"
         run_client(tools, "proto" if index % 2 == 0 else "json", {"OTEL_EXPORTER_OTLP_ENDPOINT": f"{front_base}/users/{user}"})
-    documents = {}
-    for user, owner in placed[:4]:
-        documents[user] = by_address[owner].aggregate(user)
+    # Every document on both shards (earlier tests left users there too).
+    documents = {path.parent.name: json.loads(path.read_bytes())
+                 for shard in shards[:2] for path in shard.data.glob("users/*/aggregate.json")}
+    assert {user for user, _ in placed[:4]} <= set(documents)
     jobs = [(f"shard{i}", [address(s)], add_token(s, f"prometheus-{i}")) for i, s in enumerate(shards[:2])]
     server = PrometheusServer(jobs)
     server.start()
     try:
         server.targets_up(2)
-        server.wait_for("count(claude_code_session_count_total)", lambda r: r and r[0]["value"][1] == "4")
+        server.wait_for("count(claude_code_session_count_total)", lambda r: r and r[0]["value"][1] == str(len(documents)))
         assert_prometheus_equals_documents(server, documents)
         team_tokens = server.values("sum(claude_code_token_usage_tokens_total)")[()]
         assert team_tokens == sum(sum(m[k] for m in d["models"].values() for k in

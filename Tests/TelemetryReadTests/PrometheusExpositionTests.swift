@@ -78,6 +78,16 @@ import Testing
         #expect(ExpositionFormat.negotiate(accept: "application/openmetrics-text; q=0, text/plain") == .prometheus)
     }
 
+    @Test func teamAttributesBecomeInfoLabelsNamedTheCollectorsWay() {
+        #expect(PrometheusExposition.labelName("team.id") == "team_id")
+        #expect(PrometheusExposition.labelName("1st-team") == "key_1st_team")
+        #expect(PrometheusExposition.labelName("département") == "d_partement")
+        let user = StoredUser(record: UserRecord(id: UserID.random(), name: "n", createdAt: "2026-11-24T10:00:00.000Z"),
+                              view: nil, attributes: ["team.id": "t1", "name": "shadow", "department": "platform"])
+        let labels = PrometheusExposition.infoLabels(user).map { "\($0.key)=\($0.value)" }
+        #expect(labels == ["user_id=\(user.record.id)", "name=n", "department=platform", "team_id=t1"])
+    }
+
     @Test func lastReceivedTimeParsing() {
         #expect(UTCTime.seconds("2026-11-24T10:00:00.250Z") == 1_795_514_400.25)
         #expect(UTCTime.seconds("1970-01-01T00:00:00Z") == 0)
