@@ -105,13 +105,13 @@ def assert_prometheus_equals_documents(prometheus: PrometheusServer, documents: 
             assert math.isclose(cost[(user, model)], figures["costUsd"], rel_tol=1e-12, abs_tol=1e-12)
             assert requests[(user, model)] == figures["apiRequests"]
         assert sum(v for (u, _, k), v in tokens.items() if u == user and k == "input") == totals["totalInputTokens"]
-        assert math.isclose(per_user["claude_code_cost_usage_USD_total"][(user,)], totals["totalTokenCostUsd"], rel_tol=1e-12)
-        assert lines[(user, "added")] == totals["totalLinesAdded"]
-        assert lines[(user, "removed")] == totals["totalLinesRemoved"]
-        assert per_user["claude_code_session_count_total"][(user,)] == totals["totalSessions"]
-        assert per_user["claude_code_commit_count_total"][(user,)] == totals["aiAssistedCommits"]
-        assert per_user["claude_code_pull_request_count_total"][(user,)] == totals["prsCreated"]
-        assert math.isclose(per_user["claude_code_active_time_seconds_total"][(user,)], totals["totalMinutes"] * 60, rel_tol=1e-12)
+        assert math.isclose(per_user["claude_code_cost_usage_USD_total"].get((user,), 0.0), totals["totalTokenCostUsd"], rel_tol=1e-12)
+        assert lines.get((user, "added"), 0) == totals["totalLinesAdded"]
+        assert lines.get((user, "removed"), 0) == totals["totalLinesRemoved"]
+        assert per_user["claude_code_session_count_total"].get((user,), 0) == totals["totalSessions"]
+        assert per_user["claude_code_commit_count_total"].get((user,), 0) == totals["aiAssistedCommits"]
+        assert per_user["claude_code_pull_request_count_total"].get((user,), 0) == totals["prsCreated"]
+        assert math.isclose(per_user["claude_code_active_time_seconds_total"].get((user,), 0.0), totals["totalMinutes"] * 60, rel_tol=1e-12)
         assert decisions.get((user, "accept"), 0) == totals["editsAccepted"]
         assert decisions.get((user, "reject"), 0) == totals["editsRejected"]
     assert checked > 0
