@@ -26,17 +26,20 @@ enum ScrapeBenchmark {
 
         var durations: [Double] = []
         var loads: [Double] = []
+        var cpu: [Double] = []
         var size = 0
         var lines = 0
         let rssBefore = residentKiB()
         var rssAfterWarmup = rssBefore
         for round in 0..<scrapes {
             let start = Timestamp.now()
+            let cpuStart = cpuMilliseconds()
             let stored = try StoredUsers.load(directory)
             let loaded = Timestamp.now()
             let body = PrometheusExposition.render(stored, format: round % 2 == 0 ? .prometheus : .openMetrics)
             durations.append(Double(Timestamp.now().nanoseconds - start.nanoseconds) / 1e6)
             loads.append(Double(loaded.nanoseconds - start.nanoseconds) / 1e6)
+            cpu.append(cpuMilliseconds() - cpuStart)
             if round == 0 {
                 size = body.count
                 lines = body.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
@@ -47,9 +50,18 @@ enum ScrapeBenchmark {
         let sorted = durations.sorted()
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         let loadMedian = loads.sorted()[loads.count / 2]
-        print(String(format: "scrape users=%d scrapes=%d median_ms=%.1f p99_ms=%.1f max_ms=%.1f load_median_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
-                     userCount, scrapes, percentile(0.5), percentile(0.99), sorted.last ?? 0, loadMedian, size, lines,
+        let cpuMedian = cpu.sorted()[cpu.count / 2]
+        print(String(format: "scrape users=%d scrapes=%d median_ms=%.1f p99_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f load_median_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
+                     userCount, scrapes, percentile(0.5), percentile(0.99), sorted.last ?? 0, cpuMedian, loadMedian, size, lines,
                      rssBefore, rssAfterWarmup, rssAfter))
+    }
+
+    /// CPU time (user and system) this process has used, in milliseconds: on a shared machine
+    /// the wall time of a scrape depends on the other load, its CPU time much less.
+    static func cpuMilliseconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) * 1e3 + Double(spec.tv_nsec) / 1e6
     }
 
     /// VmRSS of this process in KiB, from /proc/self/status.

@@ -12,7 +12,7 @@ struct ExpositionWriter {
     /// `# HELP`, `# TYPE` and (OpenMetrics) `# UNIT`. Prometheus 0.0.4 types a counter by its
     /// sample name (`…_total`); OpenMetrics by the family name.
     mutating func header(_ family: MetricFamily) {
-        let typed = format == .openMetrics ? family.name : family.sampleName
+        let typed = format == .openMetrics ? family.name : String(decoding: family.sampleName, as: UTF8.self)
         append("# HELP ")
         append(typed)
         append(" ")
@@ -32,26 +32,39 @@ struct ExpositionWriter {
     }
 
     /// One sample: `name{label="value",…} value`. Label names are fixed ASCII identifiers.
+    /// Written straight into the buffer (a scrape writes tens of thousands of samples).
     mutating func sample(_ family: MetricFamily, _ labels: KeyValuePairs<String, String>, _ value: Double) {
-        sample(family, Array(labels), value)
+        bytes.append(contentsOf: family.sampleName)
+        var first = true
+        for label in labels {
+            bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            appendLabel(label.key, label.value)
+        }
+        if !first { bytes.append(UInt8(ascii: "}")) }
+        bytes.append(UInt8(ascii: " "))
+        appendNumber(value)
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     mutating func sample(_ family: MetricFamily, _ labels: [(key: String, value: String)], _ value: Double) {
-        append(family.sampleName)
-        if !labels.isEmpty {
-            append("{")
-            for (index, label) in labels.enumerated() {
-                if index > 0 { append(",") }
-                append(label.key)
-                append("=\"")
-                appendEscaped(label.value, quote: true)
-                append("\"")
-            }
-            append("}")
+        bytes.append(contentsOf: family.sampleName)
+        for (index, label) in labels.enumerated() {
+            bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            appendLabel(label.key, label.value)
         }
-        append(" ")
+        if !labels.isEmpty { bytes.append(UInt8(ascii: "}")) }
+        bytes.append(UInt8(ascii: " "))
         appendNumber(value)
-        append("\n")
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private mutating func appendLabel(_ key: String, _ value: String) {
+        bytes.append(contentsOf: key.utf8)
+        bytes.append(UInt8(ascii: "="))
+        bytes.append(UInt8(ascii: "\""))
+        appendEscaped(value, quote: true)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func end() {
@@ -65,15 +78,42 @@ struct ExpositionWriter {
         } else if value.isInfinite {
             append(value > 0 ? "+Inf" : "-Inf")
         } else if value == value.rounded(), abs(value) < 1e15 {
-            append(String(Int64(value)))
+            appendInteger(Int64(value))
         } else {
             append(String(value))
         }
     }
 
+    /// Decimal digits without an intermediate String.
+    private mutating func appendInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
     /// Label values escape `\`, `"` and line feed; HELP text escapes `\` and line feed.
     private mutating func appendEscaped(_ text: String, quote: Bool) {
-        for byte in text.utf8 {
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\"") }) {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
             case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])

@@ -14,8 +14,16 @@ struct MetricFamily: Sendable {
     let unit: String?
     let help: String
 
-    /// The sample name: counters end in `_total`.
-    var sampleName: String { kind == .counter ? name + "_total" : name }
+    /// The sample name: counters end in `_total`. Stored, as UTF-8, because every sample writes it.
+    let sampleName: [UInt8]
+
+    init(name: String, kind: Kind, unit: String?, help: String) {
+        self.name = name
+        self.kind = kind
+        self.unit = unit
+        self.help = help
+        sampleName = Array((kind == .counter ? name + "_total" : name).utf8)
+    }
 
     // Claude Code's metrics, named as the Collector names them.
     static let sessions = MetricFamily(name: "claude_code_session_count", kind: .counter, unit: nil,
