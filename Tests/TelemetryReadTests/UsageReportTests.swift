@@ -65,6 +65,23 @@ import Testing
         #expect(seen.sorted() == (0..<5).map { "user \($0)" })
     }
 
+    @Test func keptTeamAttributesFillActorOrganizationAndTerminal() throws {
+        let (team, _, _) = try PrometheusExpositionTests.team()
+        defer { team.remove() }
+        let loaded = try StoredUsers.load(team.directory)
+        let users = loaded.users.map { user in
+            StoredUser(record: user.record, view: user.view, attributes: [
+                "user.email": "ada@example.com", "organization.id": "org-1", "terminal.type": "vscode",
+            ])
+        }
+        let bytes = UsageReport.render(StoredUsers(users: users, unreadable: []), query: UsageReportQuery(day: TeamFixture.day))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let record = try #require((report["data"] as? [[String: Any]])?.first)
+        #expect(record["actor"] as? [String: String] == ["email_address": "ada@example.com", "type": "user_actor"])
+        #expect(record["organization_id"] as? String == "org-1")
+        #expect(record["terminal_type"] as? String == "vscode")
+    }
+
     @Test func badParametersNameWhatToFix() {
         #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: [:]) }
         #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: ["starting_at": "2026-13-01"]) }

@@ -5,8 +5,10 @@ import TelemetryCore
 /// script written for the official report reads ours unchanged.
 ///
 /// What the aggregates cannot fill is filled as documented in the README ("Usage report"):
-/// the actor is an `api_actor` named after the user (our users are keys in an endpoint URL,
-/// not e-mail accounts), `organization_id` and `terminal_type` are `"unknown"`,
+/// the actor is a `user_actor` when the team attribute `user.email` is kept, else an
+/// `api_actor` named after the user (our users are keys in an endpoint URL);
+/// `organization_id` and `terminal_type` come from the team attributes `organization.id` and
+/// `terminal.type` when kept, else `"unknown"`;
 /// `subscription_type` is null, and `customer_type` is `"api"` (the cost is Claude Code's
 /// list-price estimate). Day buckets keep no per-model or per-tool split: see ``modelName`` and
 /// ``toolKey``.
@@ -48,9 +50,16 @@ public enum UsageReport {
     static func record(_ user: StoredUser, day: String, into json: inout ReportJSON) {
         guard let view = user.view, let bucket = view.days.first(where: { $0.day == day }) else { return }
         let t = bucket.totals
-        json.raw("{\"actor\":{\"api_key_name\":")
-        json.string(user.record.name)
-        json.raw(",\"type\":\"api_actor\"},\"core_metrics\":{\"commits_by_claude_code\":")
+        if let email = user.attributes["user.email"], !email.isEmpty {
+            json.raw("{\"actor\":{\"email_address\":")
+            json.string(email)
+            json.raw(",\"type\":\"user_actor\"}")
+        } else {
+            json.raw("{\"actor\":{\"api_key_name\":")
+            json.string(user.record.name)
+            json.raw(",\"type\":\"api_actor\"}")
+        }
+        json.raw(",\"core_metrics\":{\"commits_by_claude_code\":")
         json.raw(String(t.aiAssistedCommits))
         json.raw(",\"lines_of_code\":{\"added\":")
         json.raw(String(t.totalLinesAdded))
@@ -79,9 +88,9 @@ public enum UsageReport {
             json.raw("}}")
         }
         json.raw("],\"organization_id\":")
-        json.string(unknown)
+        json.string(user.attributes["organization.id"].flatMap { $0.isEmpty ? nil : $0 } ?? unknown)
         json.raw(",\"subscription_type\":null,\"terminal_type\":")
-        json.string(unknown)
+        json.string(user.attributes["terminal.type"].flatMap { $0.isEmpty ? nil : $0 } ?? unknown)
         json.raw(",\"tool_actions\":{")
         let key = toolKey(view)
         for (index, entry) in toolKeys.enumerated() {
