@@ -58,6 +58,9 @@ def test_every_url_form_of_one_user_lands_on_its_shard(shards, front):
     assert not other.aggregate_path(user).exists()
     assert not (other.data / "users" / user).exists()
     # The per-user read side follows the same routing; team-wide routes are refused at the front.
+    status, headers, body = front.request("GET", f"{PREFIX}/users/{user}/summary")
+    assert status == 200 and headers["x-claude-telemetry-shard"] == owner, (status, body[:300])
+    assert json.loads(body)["totals"]["totalSessions"] == len(forms)
     status, _, body = front.request("GET", f"{PREFIX}/prometheus")
     assert status == 421 and b"per shard" in body
 
