@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -77,6 +79,8 @@ http {{
                 if not pid_file.exists():
                     break
                 time.sleep(0.1)
+        if os.environ.get("E2E_KEEP_TEMP") != "1":
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def request(self, method: str, target: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
