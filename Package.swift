@@ -80,6 +80,7 @@ let package = Package(
             name: "claude-telemetry",
             dependencies: [
                 "TelemetryCore",
+                "TelemetryRead",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,7 +88,7 @@ let package = Package(
         // Microbenchmarks of the core, run by Benchmarks/run.sh.
         .executableTarget(
             name: "telemetry-bench",
-            dependencies: ["TelemetryCore", "TelemetryService", "OTLPProto"]
+            dependencies: ["TelemetryCore", "TelemetryService", "TelemetryRead", "OTLPProto"]
         ),
 
         .testTarget(

@@ -235,6 +235,26 @@ if "team-rss" in team:
     w("| RSS over %s team requests, %s users | %.1f MiB after the first, %.1f MiB at the end, peak %.1f MiB (%.0f s) | | | flat (growth <= 2 MiB) | %s |"
       % ("{:,}".format(int(t["requests"])), t["users"], rss[1] / 1024 if len(rss) > 1 else 0, rss[-1] / 1024,
          int(t["hwm_kib"]) / 1024, float(t["seconds"]), verdict(growth <= 2)))
+# Prometheus scrape (telemetry-bench scrape): speed over 1000 users, RSS over many scrapes
+def scrape_line(name):
+    try:
+        text = open(path(name)).read().split()
+    except OSError:
+        return None
+    return dict(field.split("=", 1) for field in text[1:] if "=" in field)
+
+
+scrape = scrape_line("scrape.txt")
+if scrape:
+    w("| Prometheus scrape over %s users (read every aggregate.json, render; %s series lines, %s bytes) | median %s ms, p99 %s ms (CPU %s ms) | | | <= 200 ms | %s |"
+      % (scrape["users"], scrape["lines"], "{:,}".format(int(scrape["bytes"])), scrape["median_ms"], scrape["p99_ms"],
+         scrape.get("cpu_median_ms", "?"), verdict(float(scrape["median_ms"]) <= 200)))
+scrape_rss = scrape_line("scrape-rss.txt")
+if scrape_rss:
+    growth = (int(scrape_rss["rss_end_kib"]) - int(scrape_rss["rss_after_10_kib"])) / MiB
+    w("| RSS over %s scrapes of %s users: after 10 scrapes / at the end | %.1f / %.1f MiB (%+.1f MiB) | | | flat (<= 2 MiB growth) | %s |"
+      % ("{:,}".format(int(scrape_rss["scrapes"])), scrape_rss["users"], int(scrape_rss["rss_after_10_kib"]) / MiB,
+         int(scrape_rss["rss_end_kib"]) / MiB, growth, verdict(growth <= 2.0)))
 
 # RSS
 samples = []

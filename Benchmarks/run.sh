@@ -458,6 +458,20 @@ stop
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 
+# ------------------------------------------------------------------ 4c. Prometheus scrape
+# One scrape = read every user's aggregate.json and render the exposition (the work of
+# GET …/prometheus and `export --format prometheus`); telemetry-bench feeds each user the
+# fixtures' metric and log batches first. Speed over 1000 users; RSS over many scrapes.
+SCRAPE_USERS=${BENCH_SCRAPE_USERS:-1000}
+SCRAPE_ROUNDS=${BENCH_SCRAPE_ROUNDS:-$([[ $QUICK -eq 1 ]] && echo 30 || echo 100)}
+SCRAPE_RSS_USERS=${BENCH_SCRAPE_RSS_USERS:-100}
+SCRAPE_RSS_ROUNDS=${BENCH_SCRAPE_RSS_ROUNDS:-$([[ $QUICK -eq 1 ]] && echo 1000 || echo 10000)}
+settle
+say "Prometheus scrape: $SCRAPE_USERS users x $SCRAPE_ROUNDS scrapes; RSS over $SCRAPE_RSS_ROUNDS scrapes of $SCRAPE_RSS_USERS users"
+"$BIN/telemetry-bench" scrape "$ROOT/Tests/TelemetryCoreTests/Fixtures" "$SCRAPE_USERS" "$SCRAPE_ROUNDS" > "$RESULTS/scrape.txt"
+"$BIN/telemetry-bench" scrape "$ROOT/Tests/TelemetryCoreTests/Fixtures" "$SCRAPE_RSS_USERS" "$SCRAPE_RSS_ROUNDS" > "$RESULTS/scrape-rss.txt"
+cat "$RESULTS/scrape.txt" "$RESULTS/scrape-rss.txt" >&2
+
 # ------------------------------------------------------------------ 5. the table
 python3 "$HERE/report.py" "$RESULTS" > "$SCRATCH/results.md"
 cat "$SCRATCH/results.md"

@@ -13,6 +13,9 @@ import TelemetryCore
 ///     telemetry-bench team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]
 ///                                                   the team summary over USERS realistic users,
 ///                                                   then RSS over RSS_REQUESTS team requests
+///     telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]
+///                                                   one Prometheus scrape over USERS users; RSS
+///                                                   over SCRAPES scrapes
 
 func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> Void) rethrows {
     let start = Timestamp.now()
@@ -27,7 +30,7 @@ func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]"
-        + " | team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]")
+        + " | team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]] | scrape FIXTURE_DIR [USERS [SCRAPES]]")
     exit(64)
 }
 
@@ -145,6 +148,8 @@ case "codec":
     }
 case "team":
     try TeamBench.run(arguments)
+case "scrape":
+    try ScrapeBenchmark.run(arguments)
 default:
     print("unknown command \(arguments[1])")
     exit(64)

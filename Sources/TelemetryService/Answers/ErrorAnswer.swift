@@ -90,6 +90,8 @@ public struct ErrorAnswer: Equatable, Sendable {
             case .invalidUser, .invalidDate, .fromAfterTo, .rangeTooLong, .unknownGroup, .invalidParameter:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
             }
+        case let failure as UsageReportQueryError:
+            self.init(status: .badRequest, message: failure.message, rpcCode: RPCCode.invalidArgument)
         case let failure as ReadAuthorizationError:
             switch failure {
             case .missing:

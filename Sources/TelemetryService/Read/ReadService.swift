@@ -40,6 +40,10 @@ public struct ReadService: Sendable {
                 return try teamSummary(request: request, now: now, csv: false)
             case .teamSummaryCSV:
                 return try teamSummary(request: request, now: now, csv: true)
+            case .prometheus:
+                return try prometheus(request: request)
+            case .usageReport:
+                return try usageReport(request: request)
             }
         } catch {
             return failure(error, summary: &summary)

@@ -7,6 +7,10 @@ public enum ReadRoute: Equatable, Sendable {
     case teamSummary
     /// `…/team/summary.csv`: the same as CSV (admin read token).
     case teamSummaryCSV
+    /// `…/prometheus`: every user's figures as Prometheus / OpenMetrics text (admin read token).
+    case prometheus
+    /// `…/team/usage_report/claude_code`: the Claude Code Analytics API's report (admin read token).
+    case usageReport
 
     /// The route for the path segments after the prefix, or nil when they name no read endpoint.
     init?(segments: [String]) {
@@ -17,6 +21,10 @@ public enum ReadRoute: Equatable, Sendable {
             self = .teamSummary
         case 2 where segments[0] == "team" && segments[1] == "summary.csv":
             self = .teamSummaryCSV
+        case 1 where segments[0] == "prometheus":
+            self = .prometheus
+        case 3 where segments[0] == "team" && segments[1] == "usage_report" && segments[2] == "claude_code":
+            self = .usageReport
         default:
             return nil
         }
@@ -28,6 +36,8 @@ public enum ReadRoute: Equatable, Sendable {
         case .userSummary: "read/user-summary"
         case .teamSummary: "read/team-summary"
         case .teamSummaryCSV: "read/team-summary-csv"
+        case .prometheus: "read/prometheus"
+        case .usageReport: "read/usage-report"
         }
     }
 }

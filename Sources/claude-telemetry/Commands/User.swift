@@ -4,6 +4,6 @@ import ArgumentParser
 /// accepted, so this group is how access is granted and revoked.
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create, list and remove users; claim installations for them.",
-        subcommands: [UserAdd.self, UserList.self, UserEnv.self, UserRemove.self, UserClaim.self])
+        abstract: "Create, list and remove users; claim installations for them; move users between data directories.",
+        subcommands: [UserAdd.self, UserList.self, UserEnv.self, UserRemove.self, UserClaim.self, UserExport.self, UserImport.self])
 }

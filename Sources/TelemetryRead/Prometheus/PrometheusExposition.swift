@@ -1,0 +1,139 @@
+import TelemetryCore
+
+/// Every user's aggregate as Prometheus or OpenMetrics text, named and labelled as the
+/// OpenTelemetry Collector's Prometheus exporter names Claude Code's metrics, so a PromQL query
+/// or a Grafana board written for a Collector-fed Prometheus reads the same numbers from us.
+///
+/// Values are the published figures of `aggregate.json` (never reset, so ideal counters):
+/// summed over `model` the token and cost series equal `totals`, summed over `tool_name` the
+/// edit decisions equal `editsAccepted` / `editsRejected`.
+public enum PrometheusExposition {
+    /// Claude Code's `type` values of `claude_code.token.usage`, in the order written.
+    static let tokenTypes = ["input", "output", "cacheRead", "cacheCreation"]
+
+    public static func render(_ stored: StoredUsers, format: ExpositionFormat) -> [UInt8] {
+        var writer = ExpositionWriter(format: format, reservingCapacity: 4096 + stored.users.count * 4096)
+        let active = stored.users.compactMap { user in user.view.map { (user.record.id, $0) } }
+
+        writer.header(.sessions)
+        for (id, view) in active { writer.sample(.sessions, ["user_id": id], Double(view.totals.totalSessions)) }
+
+        writer.header(.tokens)
+        for (id, view) in active {
+            for model in view.models {
+                let values = [model.inputTokens, model.outputTokens, model.cacheReadTokens, model.cacheCreationTokens]
+                for (type, value) in zip(tokenTypes, values) {
+                    writer.sample(.tokens, ["user_id": id, "model": model.name, "type": type], Double(value))
+                }
+            }
+        }
+
+        writer.header(.cost)
+        for (id, view) in active {
+            for model in view.models { writer.sample(.cost, ["user_id": id, "model": model.name], model.costUsd) }
+        }
+
+        writer.header(.lines)
+        for (id, view) in active {
+            writer.sample(.lines, ["user_id": id, "type": "added"], Double(view.totals.totalLinesAdded))
+            writer.sample(.lines, ["user_id": id, "type": "removed"], Double(view.totals.totalLinesRemoved))
+        }
+
+        writer.header(.commits)
+        for (id, view) in active { writer.sample(.commits, ["user_id": id], Double(view.totals.aiAssistedCommits)) }
+
+        writer.header(.pullRequests)
+        for (id, view) in active { writer.sample(.pullRequests, ["user_id": id], Double(view.totals.prsCreated)) }
+
+        writer.header(.editDecisions)
+        for (id, view) in active {
+            for tool in view.tools where editTools.contains(tool.name) {
+                writer.sample(.editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
+                writer.sample(.editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
+            }
+        }
+
+        writer.header(.activeTime)
+        for (id, view) in active {
+            writer.sample(.activeTime, ["user_id": id], view.totals.raw[.activeSeconds])
+        }
+
+        writer.header(.apiRequests)
+        for (id, view) in active {
+            for model in view.models { writer.sample(.apiRequests, ["user_id": id, "model": model.name], Double(model.apiRequests)) }
+        }
+
+        writer.header(.apiErrors)
+        for (id, view) in active {
+            for model in view.models { writer.sample(.apiErrors, ["user_id": id, "model": model.name], Double(model.apiErrors)) }
+        }
+
+        writer.header(.toolCalls)
+        for (id, view) in active {
+            for tool in view.tools { writer.sample(.toolCalls, ["user_id": id, "tool_name": tool.name], Double(tool.calls)) }
+        }
+
+        writer.header(.toolFailures)
+        for (id, view) in active {
+            for tool in view.tools { writer.sample(.toolFailures, ["user_id": id, "tool_name": tool.name], Double(tool.failures)) }
+        }
+
+        writer.header(.toolDecisions)
+        for (id, view) in active {
+            for tool in view.tools {
+                writer.sample(.toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
+                writer.sample(.toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
+            }
+        }
+
+        writer.header(.events)
+        for (id, view) in active {
+            for event in view.events { writer.sample(.events, ["user_id": id, "event_name": event.name], Double(event.count)) }
+        }
+
+        writer.header(.lastReceived)
+        for (id, view) in active {
+            if let text = view.updatedAt, let seconds = UTCTime.seconds(text) {
+                writer.sample(.lastReceived, ["user_id": id], seconds)
+            }
+        }
+
+        writer.header(.userInfo)
+        for user in stored.users {
+            writer.sample(.userInfo, infoLabels(user), 1)
+        }
+
+        writer.header(.users)
+        writer.sample(.users, [], Double(stored.users.count + stored.unreadable.count))
+        writer.header(.unreadable)
+        writer.sample(.unreadable, [], Double(stored.unreadable.count))
+
+        writer.end()
+        return writer.bytes
+    }
+
+    /// The tools `claude_code.code_edit_tool.decision` reports on.
+    static let editTools: Set<String> = ["Edit", "Write", "NotebookEdit", "MultiEdit"]
+
+    /// `user_id`, `name`, and each team attribute as a label named the Collector's way
+    /// (`team.id` → `team_id`), so `* on (user_id) group_left (department)` groups any series.
+    static func infoLabels(_ user: StoredUser) -> [(key: String, value: String)] {
+        var labels: [(key: String, value: String)] = [("user_id", user.record.id), ("name", user.record.name)]
+        for key in user.attributes.keys.sorted() {
+            let label = labelName(key)
+            guard !labels.contains(where: { $0.key == label }) else { continue }
+            labels.append((label, user.attributes[key]!))
+        }
+        return labels
+    }
+
+    /// An attribute key as a Prometheus label name: characters other than `[A-Za-z0-9_]` become
+    /// `_`, and a leading digit gets `key_` in front (the `otlptranslator` rules).
+    static func labelName(_ key: String) -> String {
+        var name = String(String.UnicodeScalarView(key.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") ? scalar : "_"
+        }))
+        if name.isEmpty || name.first!.isNumber { name = "key_" + name }
+        return name
+    }
+}

@@ -1,0 +1,58 @@
+import TelemetryCore
+
+/// One user as the team-wide read views see them: the record and, when the user has sent
+/// anything, the published view of the aggregate.
+public struct StoredUser: Sendable {
+    public let record: UserRecord
+    /// Nil when the user has no aggregate yet (nothing received).
+    public let view: AggregateView?
+    /// The team attributes kept for the user (`--team-attributes`), last value seen per key.
+    public let attributes: [String: String]
+
+    public init(record: UserRecord, view: AggregateView?, attributes: [String: String] = [:]) {
+        self.record = record
+        self.view = view
+        self.attributes = attributes
+    }
+}
+
+/// Every user of a data directory, read for a team-wide view (Prometheus, usage report).
+///
+/// A corrupt `aggregate.json` must not hide the rest of the team from a scrape, so such a user
+/// is listed in `unreadable` (by id) and left out; the per-user routes report it as 503.
+public struct StoredUsers: Sendable {
+    /// Sorted by user id.
+    public let users: [StoredUser]
+    /// Ids of users whose aggregate could not be read or decoded.
+    public let unreadable: [String]
+
+    public init(users: [StoredUser], unreadable: [String]) {
+        self.users = users
+        self.unreadable = unreadable
+    }
+
+    /// Reads every user record and aggregate. Takes no lock: files are replaced atomically.
+    public static func load(_ directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) throws(StorageError)
+        -> StoredUsers
+    {
+        let records = try UserStore(directory: directory).list()
+        let store = AggregateStore(directory: directory, limits: limits)
+        var users: [StoredUser] = []
+        var unreadable: [String] = []
+        users.reserveCapacity(records.count)
+        for record in records.sorted(by: { $0.id < $1.id }) {
+            guard let id = try? UserID(validating: record.id) else {
+                unreadable.append(record.id)
+                continue
+            }
+            do {
+                let document = try store.read(id)
+                users.append(StoredUser(record: record, view: document.map(AggregateView.init),
+                                        attributes: document?.attributes ?? [:]))
+            } catch {
+                unreadable.append(record.id)
+            }
+        }
+        return StoredUsers(users: users, unreadable: unreadable)
+    }
+}

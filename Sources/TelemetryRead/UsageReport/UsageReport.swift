@@ -1,0 +1,144 @@
+import TelemetryCore
+
+/// The Claude Code usage report in the shape of Anthropic's Claude Code Analytics Admin API
+/// (`GET /v1/organizations/usage_report/claude_code`): one record per user per UTC day, so a
+/// script written for the official report reads ours unchanged.
+///
+/// What the aggregates cannot fill is filled as documented in the README ("Usage report"):
+/// the actor is a `user_actor` when the team attribute `user.email` is kept, else an
+/// `api_actor` named after the user (our users are keys in an endpoint URL);
+/// `organization_id` and `terminal_type` come from the team attributes `organization.id` and
+/// `terminal.type` when kept, else `"unknown"`;
+/// `subscription_type` is null, and `customer_type` is `"api"` (the cost is Claude Code's
+/// list-price estimate). Day buckets keep no per-model or per-tool split: see ``modelName`` and
+/// ``toolKey``.
+public enum UsageReport {
+    /// The official report's keys for the edit tools.
+    static let toolKeys: [(tool: String, key: String)] = [
+        ("Edit", "edit_tool"), ("MultiEdit", "multi_edit_tool"), ("NotebookEdit", "notebook_edit_tool"), ("Write", "write_tool"),
+    ]
+    /// Model name of a day's breakdown when the user has used several models.
+    public static let allModels = "(all models)"
+    public static let unknown = "unknown"
+
+    /// One page of the report as compact JSON with sorted keys.
+    public static func render(_ stored: StoredUsers, query: UsageReportQuery) -> [UInt8] {
+        let candidates = stored.users.filter { user in
+            guard let view = user.view, view.days.contains(where: { $0.day == query.day }) else { return false }
+            return query.after.map { user.record.id > $0 } ?? true
+        }
+        let page = candidates.prefix(query.limit)
+        let hasMore = candidates.count > page.count
+        var json = ReportJSON()
+        json.raw("{\"data\":[")
+        for (index, user) in page.enumerated() {
+            if index > 0 { json.raw(",") }
+            record(user, day: query.day, into: &json)
+        }
+        json.raw("],\"has_more\":")
+        json.raw(hasMore ? "true" : "false")
+        json.raw(",\"next_page\":")
+        if hasMore, let last = page.last {
+            json.string(PageCursor(day: query.day, after: last.record.id).token)
+        } else {
+            json.raw("null")
+        }
+        json.raw("}")
+        return json.bytes
+    }
+
+    static func record(_ user: StoredUser, day: String, into json: inout ReportJSON) {
+        guard let view = user.view, let bucket = view.days.first(where: { $0.day == day }) else { return }
+        let t = bucket.totals
+        if let email = user.attributes["user.email"], !email.isEmpty {
+            json.raw("{\"actor\":{\"email_address\":")
+            json.string(email)
+            json.raw(",\"type\":\"user_actor\"}")
+        } else {
+            json.raw("{\"actor\":{\"api_key_name\":")
+            json.string(user.record.name)
+            json.raw(",\"type\":\"api_actor\"}")
+        }
+        json.raw(",\"core_metrics\":{\"commits_by_claude_code\":")
+        json.raw(String(t.aiAssistedCommits))
+        json.raw(",\"lines_of_code\":{\"added\":")
+        json.raw(String(t.totalLinesAdded))
+        json.raw(",\"removed\":")
+        json.raw(String(t.totalLinesRemoved))
+        json.raw("},\"num_sessions\":")
+        json.raw(String(t.totalSessions))
+        json.raw(",\"pull_requests_by_claude_code\":")
+        json.raw(String(t.prsCreated))
+        json.raw("},\"customer_type\":\"api\",\"date\":")
+        json.string(day + "T00:00:00Z")
+        json.raw(",\"model_breakdown\":[")
+        if t.allTokens != 0 || t.totalTokenCostUsd != 0 {
+            json.raw("{\"estimated_cost\":{\"amount\":")
+            json.raw(CSVExport.decimal(t.totalTokenCostUsd * 100))
+            json.raw(",\"currency\":\"USD\"},\"model\":")
+            json.string(modelName(view))
+            json.raw(",\"tokens\":{\"cache_creation\":")
+            json.raw(String(t.totalCacheCreationTokens))
+            json.raw(",\"cache_read\":")
+            json.raw(String(t.totalCacheReadTokens))
+            json.raw(",\"input\":")
+            json.raw(String(t.totalInputTokens))
+            json.raw(",\"output\":")
+            json.raw(String(t.totalOutputTokens))
+            json.raw("}}")
+        }
+        json.raw("],\"organization_id\":")
+        json.string(user.attributes["organization.id"].flatMap { $0.isEmpty ? nil : $0 } ?? unknown)
+        json.raw(",\"subscription_type\":null,\"terminal_type\":")
+        json.string(user.attributes["terminal.type"].flatMap { $0.isEmpty ? nil : $0 } ?? unknown)
+        json.raw(",\"tool_actions\":{")
+        let key = toolKey(view)
+        for (index, entry) in toolKeys.enumerated() {
+            if index > 0 { json.raw(",") }
+            let mine = entry.key == key
+            json.string(entry.key)
+            json.raw(":{\"accepted\":")
+            json.raw(String(mine ? t.editsAccepted : 0))
+            json.raw(",\"rejected\":")
+            json.raw(String(mine ? t.editsRejected : 0))
+            json.raw("}")
+        }
+        json.raw("}}")
+    }
+
+    /// Day buckets are not split by model: a user who has used one model gets its name, others
+    /// get ``allModels`` with the whole day's tokens and cost (their sum stays exact).
+    static func modelName(_ view: AggregateView) -> String {
+        view.models.count == 1 ? view.models[0].name : allModels
+    }
+
+    /// Day buckets are not split by tool: the day's edit decisions go to the one edit tool the
+    /// user has decided on, or to `edit_tool` when there are several (sums stay exact).
+    static func toolKey(_ view: AggregateView) -> String {
+        let decided = view.tools.filter { ($0.accepts != 0 || $0.rejects != 0) && PrometheusExposition.editTools.contains($0.name) }
+        if decided.count == 1, let key = toolKeys.first(where: { $0.tool == decided[0].name })?.key { return key }
+        return "edit_tool"
+    }
+}
+
+/// The few JSON pieces the report needs: raw text and escaped strings.
+struct ReportJSON {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
