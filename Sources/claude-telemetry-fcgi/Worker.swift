@@ -84,9 +84,25 @@ final class Worker: Sendable {
 
     /// Reads one accepted request, answers it, finishes it, logs it. A POST body is admitted
     /// by the memory budget before a byte of it is read, and its reservation is held until the
-    /// request is answered.
+    /// answer is made, when the body and what was decoded from it are gone: a client that sends
+    /// its next body as soon as it has the answer finds the budget free again.
     private func serve(_ request: FastCGIRequest, reader: BodyReader) {
         let parameters = request.parameters
+        let (response, line) = admitAndRespond(request, reader: reader, parameters: parameters)
+        var deliveryError: (any Error)?
+        do {
+            try request.write(response.cgiHeaderBlock)
+            try request.write(response.body)
+        } catch {
+            deliveryError = error
+        }
+        request.finish()
+        exchange.log(line, deliveryError: deliveryError)
+    }
+
+    /// The answer to one request; the body lives only inside this call, as does its reservation.
+    private func admitAndRespond(_ request: FastCGIRequest, reader: BodyReader, parameters: [String: String])
+        -> (HTTPResponse, String) {
         let method = parameters["REQUEST_METHOD"]
         // nil: refused by the budget. A body without a valid length reserves nothing: it is
         // refused before being read (411, 400, 413).
@@ -105,16 +121,7 @@ final class Worker: Sendable {
         if exchange.logger.logLevel <= .debug {
             exchange.logger.debug("body: CONTENT_LENGTH \(parameters["CONTENT_LENGTH"].map { "'\($0)'" } ?? "absent"), \(body)")
         }
-        let (response, line) = exchange.respond(parameters: parameters, body: body)
-        var deliveryError: (any Error)?
-        do {
-            try request.write(response.cgiHeaderBlock)
-            try request.write(response.body)
-        } catch {
-            deliveryError = error
-        }
-        request.finish()
-        exchange.log(line, deliveryError: deliveryError)
+        return exchange.respond(parameters: parameters, body: body)
     }
 
     /// The body through libfcgi; a read cut short by the connection's deadline is a timeout.
