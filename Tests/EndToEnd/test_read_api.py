@@ -130,7 +130,7 @@ def test_tokens_and_team_summary(read_stack, users):
     csv = curl(team + ".csv", headers=auth)
     assert csv.status == 200 and csv.headers["content-type"] == "text/csv; charset=utf-8"
     lines = csv.body.decode().splitlines()
-    assert lines[0].startswith("userId,name,createdAt,updatedAt,totalSessions,totalInputTokens")
+    assert lines[0].startswith("userId,name,createdAt,updatedAt,totalSessions,agentsViewStarts,totalInputTokens")
     assert len(lines) == 1 + len(rows)
 
     removed = read_stack.admin("token", "remove", "e2e-dashboard")
