@@ -133,7 +133,7 @@ EXPECTED_SOURCES = {
 }
 
 
-def run_client(tools, kind: str, env: dict[str, str]) -> dict:
+def run_client(tools, kind: str, env: dict[str, str], spec: dict = SPEC) -> dict:
     python = tools.proto_python if kind == "proto" else tools.json_python
     settings = {
         "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE": "delta",  # Claude Code's default
@@ -146,7 +146,7 @@ def run_client(tools, kind: str, env: dict[str, str]) -> dict:
     for value in env.values():
         assert "://" not in value or value.startswith("http://127.0.0.1:"), value
     result = subprocess.run(
-        [python, str(CLIENTS / "claude_like.py"), kind, json.dumps(SPEC)],
+        [python, str(CLIENTS / "claude_like.py"), kind, json.dumps(spec)],
         stdin=subprocess.DEVNULL, capture_output=True, timeout=120, env=clean_env(settings),
     )
     stderr = result.stderr.decode(errors="replace")

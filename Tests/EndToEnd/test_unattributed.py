@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 
 import pytest
 
-from conftest import CLIENTS, JSON, PREFIX, PROTOBUF, clean_env, curl, gzip_bytes, rpc_status, started_stack
-from test_sdk_clients import LOG_ROUNDS, METRIC_ROUNDS, SPEC, assert_scenario_totals
+from conftest import JSON, PREFIX, PROTOBUF, curl, gzip_bytes, rpc_status, started_stack
+from test_sdk_clients import LOG_ROUNDS, METRIC_ROUNDS, SPEC, assert_scenario_totals, run_client
 
 SEED_INSTALLATION = "5e" * 32
 EMAIL_INSTALLATION = "e3" * 32
@@ -43,27 +42,7 @@ def spec_for(installation: str, email: str | None = None) -> dict:
 
 def run_claude_like(tools, kind: str, spec: dict, env: dict[str, str]) -> None:
     """The Claude Code-shaped client of test_sdk_clients, with `spec` and `env`."""
-    python = tools.proto_python if kind == "proto" else tools.json_python
-    settings = {
-        "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE": "delta",
-        "OTEL_METRIC_EXPORT_INTERVAL": "600000",
-        "OTEL_BLRP_SCHEDULE_DELAY": "600000",
-        "OTEL_EXPORTER_OTLP_TIMEOUT": "10",
-        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf" if kind == "proto" else "http/json",
-        **env,
-    }
-    for value in env.values():
-        assert "://" not in value or value.startswith("http://127.0.0.1:"), value
-    result = subprocess.run(
-        [python, str(CLIENTS / "claude_like.py"), kind, json.dumps(spec)],
-        stdin=subprocess.DEVNULL, capture_output=True, timeout=120, env=clean_env(settings),
-    )
-    stderr = result.stderr.decode(errors="replace")
-    assert result.returncode == 0, f"client failed ({result.returncode}):\n{result.stdout.decode()}\n{stderr}"
-    outcome = json.loads(result.stdout.decode().strip().splitlines()[-1])
-    assert outcome["problems"] == [], outcome
-    assert outcome["metric_exports"] == ["SUCCESS"] * len(METRIC_ROUNDS), outcome
-    assert outcome["log_exports"] == ["SUCCESS"] * len(LOG_ROUNDS), outcome
+    run_client(tools, kind, env, spec)
 
 
 def admin_json(stack, *args: str):

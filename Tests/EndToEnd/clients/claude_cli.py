@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import threading
 import time
 import platform
 import shutil
@@ -31,7 +30,10 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from loopback_server import LoopbackServer
 
 # The wheel that carries the CLI the shared facts were observed with.
 WHEEL_VERSION = "0.2.189"
@@ -108,13 +110,11 @@ class CLIRun:
     escapes: list[str]  # what reached the tripwire: attempts to leave loopback
 
 
-class Tripwire:
+class Tripwire(LoopbackServer):
     """An HTTP proxy on 127.0.0.1 that forwards nothing: it records each request (a CONNECT
     names the host Claude Code wanted) and answers 403. Context manager."""
 
     def __init__(self):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
         hits: list[str] = []
         self.hits = hits
 
@@ -134,23 +134,11 @@ class Tripwire:
 
             do_CONNECT = do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _refuse
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "Tripwire":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return self.origin
 
 
 def cli_environment(*, home: Path, api_base_url: str, tripwire_url: str, extra: dict[str, str]) -> dict[str, str]:

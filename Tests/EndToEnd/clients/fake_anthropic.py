@@ -21,8 +21,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback_server import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
-class FakeAnthropic:
+class FakeAnthropic(LoopbackServer):
     """A scripted Messages API on 127.0.0.1 with a free port. Use as a context manager.
 
     `script` is answered turn by turn in arrival order; calls beyond it get a short text answer
@@ -93,23 +95,11 @@ class FakeAnthropic:
         self._lock = threading.Lock()
         self._counter = itertools.count(first_index)
         self._tool_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(self._handler())
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "FakeAnthropic":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return self.origin
 
     # --- answering -------------------------------------------------------------------------
 

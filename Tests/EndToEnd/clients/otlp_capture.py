@@ -21,8 +21,10 @@ import threading
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback_server import LoopbackServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
 
@@ -39,30 +41,14 @@ class Exchange:
     answer: bytes
 
 
-class RecordingProxy:
+class RecordingProxy(LoopbackServer):
     """Forwards to http://127.0.0.1:UPSTREAM_PORT and records every exchange. Context manager."""
 
     def __init__(self, upstream_port: int):
         self.upstream_port = upstream_port
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "RecordingProxy":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(self._handler())
 
     def taken(self) -> list[Exchange]:
         with self._lock:
