@@ -3,7 +3,8 @@
 #   1. installs what is missing (libfcgi-dev, nginx, spawn-fcgi, curl, python3-venv, ...),
 #   2. unit tests of the core and the request handling (swift test, Swift Testing),
 #   3. a release build, the deployment suite (Tests/Deployment) and the end-to-end suite: real
-#      nginx + spawn-fcgi on 127.0.0.1 driven by the real OpenTelemetry Python SDK (Tests/EndToEnd).
+#      nginx + spawn-fcgi on 127.0.0.1 driven by the real OpenTelemetry Python SDK and the real
+#      Claude Code CLI, the dashboard in headless Chromium, a real Prometheus (Tests/EndToEnd).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
