@@ -74,7 +74,7 @@ let package = Package(
         // What only the admin CLI uses: verify, prune, stats, the user list, exporter settings.
         .target(
             name: "TelemetryAdmin",
-            dependencies: ["TelemetryStore", "TelemetryRead"],
+            dependencies: ["SystemCalls", "TelemetryStore", "TelemetryRead"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// What went wrong at the libfcgi or socket boundary, with the call that failed, so the
 /// responder can tell a broken listening socket (fatal) from a client that went away.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The few system calls this module makes around libfcgi, each retried on `EINTR` where
 /// that is safe and turned into a thrown ``FastCGIError`` (after swift-nio's `Posix`).

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A POSIX error number, kept typed so callers can tell "no space" from "permission denied"
 /// without comparing raw integers.
 public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
@@ -14,7 +6,7 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// The calling thread's current `errno`.
-    static var current: Errno { Errno(rawValue: errno) }
+    public static var current: Errno { Errno(rawValue: errno) }
 
     public static let noSuchFile = Errno(rawValue: ENOENT)
     public static let fileExists = Errno(rawValue: EEXIST)
@@ -39,7 +31,7 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Runs a system call, retrying on `EINTR`, and turns a `-1` result into a thrown ``Errno``.
 @discardableResult
-func retryingOnInterrupt<T: FixedWidthInteger>(_ call: () -> T) throws(Errno) -> T {
+public func retryingOnInterrupt<T: FixedWidthInteger>(_ call: () -> T) throws(Errno) -> T {
     while true {
         let result = call()
         if result != -1 { return result }

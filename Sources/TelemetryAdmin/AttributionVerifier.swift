@@ -1,3 +1,6 @@
+import TelemetryStore
+
+
 /// `claude-telemetry verify` for the attribution area: the index of parked requests agrees with
 /// the files, every parked file is readable, no temporary file is left, and every binding is
 /// readable and names an existing user. Changes nothing; takes the attribution lock when it

@@ -1,3 +1,5 @@
+import TelemetryStore
+
 /// Drops old daily buckets from users' aggregates. The aggregator already bounds how many day
 /// buckets a document keeps (``AggregationLimits/days``), but only by count and only when a
 /// new day arrives; pruning by age keeps idle users' files in line with the retention policy.

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TelemetryDecoding
+import TelemetryStore
+import SystemCalls
 
 /// Size and activity of a data directory at a glance, for capacity planning and for noticing
 /// a receiver that stopped receiving (the newest update is old).

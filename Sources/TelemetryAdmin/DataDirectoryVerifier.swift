@@ -1,4 +1,5 @@
 import Foundation
+import TelemetryStore
 
 /// One thing wrong in a data directory, with the path it concerns.
 public struct VerificationProblem: Sendable, Equatable, Codable {

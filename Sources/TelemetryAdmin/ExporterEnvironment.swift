@@ -1,3 +1,5 @@
+import TelemetryStore
+
 /// The environment a user puts in a shell profile so Claude Code exports to this receiver.
 ///
 /// Two forms, both delivered by the real Claude Code: the recommended one sets only

@@ -1,3 +1,6 @@
+import TelemetryStore
+import TelemetryRead
+
 /// One line of a user listing: the record plus what its aggregate says about activity.
 public struct UserSummary: Sendable, Equatable {
     public let record: UserRecord

@@ -1,4 +1,5 @@
 import OTLPProto
+import TelemetryDecoding
 
 // Conversions from the swift-protobuf messages (used for OTLP/JSON, and by tests that build
 // requests field by field) into the batches aggregation reads.
@@ -26,6 +27,7 @@ extension OTLPAttribute {
 
 extension MetricsBatch {
     public init(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest) {
+        self.init()
         resourceMetrics = request.resourceMetrics.map { resourceMetrics in
             ResourceMetrics(
                 resource: OTLPResource(attributes: resourceMetrics.resource.attributes.map(OTLPAttribute.init)),
@@ -39,7 +41,8 @@ extension MetricsBatch {
 }
 
 extension MetricsBatch.Metric {
-    init(_ metric: Opentelemetry_Proto_Metrics_V1_Metric) {
+    package init(_ metric: Opentelemetry_Proto_Metrics_V1_Metric) {
+        self.init()
         name = metric.name
         switch metric.data {
         case .none:
@@ -94,6 +97,7 @@ extension MetricsBatch.Metric {
 
 extension LogsBatch {
     public init(_ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest) {
+        self.init()
         resourceLogs = request.resourceLogs.map { resourceLogs in
             ResourceLogs(
                 resource: OTLPResource(attributes: resourceLogs.resource.attributes.map(OTLPAttribute.init)),

@@ -2,13 +2,7 @@ import FastCGI
 import Foundation
 import TelemetryService
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// Plain CGI: one request from the process environment and stdin, the response on stdout.
 /// Used when the web server runs the program per request (GATEWAY_INTERFACE set) instead of

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// A failed system call of the responder's own (threads, signals, standard streams), with
 /// its name and `errno`, for the message an operator reads.

@@ -1,14 +1,8 @@
 import FastCGI
 import Logging
 import TelemetryService
-
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TelemetryStore
+import SystemCalls
 
 /// One worker thread's job: its own `FCGX_Request` on the shared listening socket, serving
 /// requests one after another until ``StopState`` says stop. A request in flight is always

@@ -1,5 +1,5 @@
 import Foundation
-import TelemetryCore
+import TelemetryStore
 import TelemetryRead
 
 /// `telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]`: the cost of one Prometheus scrape

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// Nothing a sender does can make a user's document grow without bound.
 @Suite("Bounds on the document")

@@ -4,7 +4,9 @@
 
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+@testable import TelemetryReference
 
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// A data directory that is missing, unmounted or unreadable is storage trouble (retried),
 /// never "unknown user" (dropped for good) (issue 11, defect 5).

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// Unusable points and records are rejected one by one and counted (never silently dropped),
 /// while everything else in the same batch applies.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// `TelemetryIngestor` end to end on a real data directory.
 @Suite("Ingesting into a data directory")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 @Suite("Moving a user between data directories (shards)")
 struct UserTransferTests {

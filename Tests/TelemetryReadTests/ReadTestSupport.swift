@@ -1,5 +1,5 @@
 import Foundation
-import TelemetryCore
+import TelemetryStore
 
 /// A temporary data directory with users fed through the real ingestion path (OTLP/JSON
 /// bodies), so the read views are tested on documents exactly as the responder writes them.

@@ -1,5 +1,4 @@
 import Foundation
-import TelemetryCore
 import Testing
 @testable import TelemetryRead
 

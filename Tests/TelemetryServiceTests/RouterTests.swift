@@ -1,5 +1,4 @@
 import Testing
-import TelemetryCore
 @testable import TelemetryService
 
 @Suite("Router")

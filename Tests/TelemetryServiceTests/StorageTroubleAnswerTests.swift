@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryService
 
 /// Storage trouble met in round two of the reliability work (issue 11) is answered as storage

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryService
 
 @Suite("Read API: GET …/team/summary and summary.csv")

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TelemetryCore
 @testable import TelemetryService
 
 /// `…/v1/traces` in every URL form: OTLP trace exports in both encodings, answered with an

@@ -1,5 +1,5 @@
 import Testing
-import TelemetryCore
+import TelemetryDecoding
 @testable import TelemetryService
 
 @Suite("User resolution")

@@ -24,12 +24,12 @@ struct JSONBatchDecoder {
     /// is 1, and every object below it counts, those inside skipped values included.
     let messageDepthLimit: Int
 
-    typealias Failure = JSONScanner.Failure
+    package typealias Failure = JSONScanner.Failure
     private let fields = OTLPJSONFields.shared
 
     /// The refusal as a reason for ``PayloadError/malformed(format:signal:reason:)``: where and
     /// what, or "truncated JSON" when the body ends too early.
-    static func reason(_ failure: Failure, in body: [UInt8]) -> String {
+    package static func reason(_ failure: Failure, in body: [UInt8]) -> String {
         failure.offset >= body.count ? "truncated JSON" : failure.description
     }
 

@@ -1,3 +1,4 @@
+
 /// The JSON keys of the OTLP messages in Protos/, for ``JSONBatchDecoder``: each field under its
 /// lowerCamelCase JSON name and its original proto name (protobuf's JSON mapping accepts both),
 /// with its field number. A field left out of Protos/ (`traceId`, `spanId`, `exemplars`…) is
@@ -95,56 +96,4 @@ final class OTLPJSONFields: Sendable {
         ("time_unix_nano", 1), ("observed_time_unix_nano", 11), ("severity_number", 2), ("severity_text", 3),
         ("dropped_attributes_count", 7), ("event_name", 12),
     ])
-}
-
-/// Field names of one message for ``JSONScanner/nextField(in:depth:limit:)``: lowerCamelCase
-/// JSON names and original proto names, each with its field number (or enum value names
-/// with their numbers). An entry is found by length and first eight bytes, then the rest is
-/// compared; the names are stored end to end, so a lookup retains nothing.
-struct JSONFieldTable: Sendable {
-    private struct Entry: Sendable {
-        let count: Int
-        let prefix: UInt64
-        let offset: Int
-        let number: Int
-    }
-
-    private let entries: [Entry]
-    private let names: [UInt8]
-
-    init(_ table: [(StaticString, Int)]) {
-        var entries: [Entry] = []
-        var names: [UInt8] = []
-        for (name, number) in table {
-            let bytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            entries.append(Entry(count: bytes.count, prefix: Self.prefix(bytes), offset: names.count, number: number))
-            names.append(contentsOf: bytes)
-        }
-        self.entries = entries
-        self.names = names
-    }
-
-    /// The number for the name `key`, or nil.
-    func number(_ key: UnsafeRawBufferPointer) -> Int? {
-        let prefix = Self.prefix(key)
-        for entry in entries where entry.prefix == prefix && entry.count == key.count {
-            if key.count <= 8 { return entry.number }
-            let equal = names.withUnsafeBytes { names in
-                var index = 8
-                while index < key.count, key[index] == names[entry.offset + index] { index += 1 }
-                return index == key.count
-            }
-            if equal { return entry.number }
-        }
-        return nil
-    }
-
-    /// Up to the first eight bytes, little-endian, zero-padded.
-    @inline(__always)
-    private static func prefix(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        if bytes.count >= 8 { return bytes.loadUnaligned(as: UInt64.self) }
-        var prefix: UInt64 = 0
-        for index in 0..<bytes.count { prefix |= UInt64(bytes[index]) << (8 * UInt64(index)) }
-        return prefix
-    }
 }

@@ -20,9 +20,9 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
             guard let value, !value.isEmpty else {
                 return "missing Content-Type; send \(supported)"
             }
-            return "unsupported Content-Type '\(UserID.preview(value))'; send \(supported). gRPC cannot pass through this endpoint: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+            return "unsupported Content-Type '\(UntrustedText.preview(value))'; send \(supported). gRPC cannot pass through this endpoint: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
         case .unsupportedContentEncoding(let value):
-            return "unsupported Content-Encoding '\(UserID.preview(value))'; supported: gzip, deflate, identity"
+            return "unsupported Content-Encoding '\(UntrustedText.preview(value))'; supported: gzip, deflate, identity"
         case .tooLarge(let limit, let decompressed):
             return decompressed
                 ? "decompressed body exceeds the limit of \(limit) bytes"

@@ -6,7 +6,7 @@ struct ProtobufBatchDecoder {
     /// Deepest `AnyValue` nesting accepted (arrays / kvlists inside values).
     let valueDepthLimit: Int
 
-    typealias Failure = ProtobufReader.Failure
+    package typealias Failure = ProtobufReader.Failure
 
     // MARK: Metrics
 

@@ -1,12 +1,12 @@
 /// A bounds-checked cursor over protobuf wire format (varints, fixed 32/64, length-delimited,
 /// groups), for the hand-written OTLP decoder. Every read checks the remaining length, so a
 /// truncated or hostile message throws instead of reading past its end.
-struct ProtobufReader {
+package struct ProtobufReader {
     private let base: UnsafeRawBufferPointer
     private(set) var position: Int
-    let end: Int
+    package let end: Int
 
-    enum WireType: UInt8 {
+    package enum WireType: UInt8 {
         case varint = 0
         case fixed64 = 1
         case lengthDelimited = 2
@@ -15,11 +15,11 @@ struct ProtobufReader {
         case fixed32 = 5
     }
 
-    struct Failure: Error {
-        let reason: String
+    package struct Failure: Error {
+        package let reason: String
     }
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    package init(_ buffer: UnsafeRawBufferPointer) {
         base = buffer
         position = 0
         end = buffer.count
@@ -34,7 +34,7 @@ struct ProtobufReader {
     var isAtEnd: Bool { position >= end }
 
     /// The next field number and wire type, or nil at the end of this message.
-    mutating func nextField() throws(Failure) -> (number: UInt32, wire: WireType)? {
+    package mutating func nextField() throws(Failure) -> (number: UInt32, wire: WireType)? {
         guard position < end else { return nil }
         let key = try varint()
         guard key <= UInt64(UInt32.max) else { throw Failure(reason: "malformed protobuf") }
@@ -73,7 +73,7 @@ struct ProtobufReader {
     }
 
     /// A reader limited to the next length-delimited field's bytes; this reader skips past them.
-    mutating func message() throws(Failure) -> ProtobufReader {
+    package mutating func message() throws(Failure) -> ProtobufReader {
         let length = try varint()
         guard length <= UInt64(end - position) else { throw Failure(reason: "truncated message") }
         let sub = ProtobufReader(base: base, position: position, end: position + Int(length))
@@ -82,7 +82,7 @@ struct ProtobufReader {
     }
 
     /// A length-delimited field as UTF-8 text (proto3 strings must be valid UTF-8).
-    mutating func string() throws(Failure) -> String {
+    package mutating func string() throws(Failure) -> String {
         let sub = try message()
         let count = sub.end - sub.position
         guard count > 0, let start = base.baseAddress?.advanced(by: sub.position) else { return "" }
@@ -99,7 +99,7 @@ struct ProtobufReader {
     }
 
     /// Skips a field of any wire type (groups included, nested at most `depth` levels).
-    mutating func skip(_ wire: WireType, depth: Int = 0) throws(Failure) {
+    package mutating func skip(_ wire: WireType, depth: Int = 0) throws(Failure) {
         switch wire {
         case .varint: _ = try varint()
         case .fixed64:

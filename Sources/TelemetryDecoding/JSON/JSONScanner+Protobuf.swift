@@ -22,7 +22,7 @@ extension JSONScanner {
     /// The next field of a message being read, as its number in `table`; nil at `}`. Keys of
     /// no field are skipped with their values, as with `ignoreUnknownFields`. Keys match
     /// byte for byte (lowerCamelCase or original proto name), escaped keys once decoded.
-    mutating func nextField(in table: JSONFieldTable, depth: Int, limit: Int) throws(Failure) -> Int? {
+    package mutating func nextField(in table: JSONFieldTable, depth: Int, limit: Int) throws(Failure) -> Int? {
         while true {
             // `}`, or `,` before every member but the first (as nextMember).
             var index = try nextNonWhitespace()

@@ -1,7 +1,7 @@
 /// A pull parser over JSON bytes: the caller asks for the value it expects next, and anything
 /// it does not want is skipped. No tree is built, so reading `aggregate.json` allocates little
 /// more than the values it keeps. Strict RFC 8259 syntax; every error says where it is.
-struct JSONScanner {
+package struct JSONScanner {
     // Internal rather than private: the protobuf JSON mapping (JSONScanner+Protobuf.swift)
     // reads the same bytes with the same cursor.
     let bytes: [UInt8]
@@ -9,23 +9,23 @@ struct JSONScanner {
     /// Nesting allowed for skipped values, so hostile files cannot exhaust the stack.
     private let depthLimit = 64
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    struct Failure: Error, CustomStringConvertible {
+    package struct Failure: Error, CustomStringConvertible {
         let message: String
         let offset: Int
-        var description: String { "\(message) at byte \(offset)" }
+        package var description: String { "\(message) at byte \(offset)" }
     }
 
     func failure(_ message: String) -> Failure { Failure(message: message, offset: position) }
 
     // MARK: Structure
 
-    mutating func beginObject() throws(Failure) { try expect(UInt8(ascii: "{"), "expected an object") }
-    mutating func beginArray() throws(Failure) { try expect(UInt8(ascii: "["), "expected an array") }
+    package mutating func beginObject() throws(Failure) { try expect(UInt8(ascii: "{"), "expected an object") }
+    package mutating func beginArray() throws(Failure) { try expect(UInt8(ascii: "["), "expected an array") }
 
     /// The next member's key, or nil at the end of the object (consuming `}`).
-    mutating func nextKey() throws(Failure) -> String? {
+    package mutating func nextKey() throws(Failure) -> String? {
         guard try nextMember(closing: UInt8(ascii: "}")) else { return nil }
         let key = try string()
         try expect(UInt8(ascii: ":"), "expected ':' after a key")
@@ -33,7 +33,7 @@ struct JSONScanner {
     }
 
     /// True when another array element follows (consuming `]` at the end).
-    mutating func nextElement() throws(Failure) -> Bool {
+    package mutating func nextElement() throws(Failure) -> Bool {
         try nextMember(closing: UInt8(ascii: "]"))
     }
 
@@ -58,14 +58,14 @@ struct JSONScanner {
     /// Call after `beginObject`/`beginArray`: marks the container as empty so far.
     private mutating func opened() { firstInContainer = true }
 
-    mutating func end() throws(Failure) {
+    package mutating func end() throws(Failure) {
         skipWhitespace()
         guard position == bytes.count else { throw failure("unexpected data after the document") }
     }
 
     // MARK: Values
 
-    mutating func isNull() -> Bool {
+    package mutating func isNull() -> Bool {
         skipWhitespace()
         if bytes.count - position >= 4, bytes[position] == 0x6E, bytes[position + 1] == 0x75,
            bytes[position + 2] == 0x6C, bytes[position + 3] == 0x6C {
@@ -75,7 +75,7 @@ struct JSONScanner {
         return false
     }
 
-    mutating func string() throws(Failure) -> String {
+    package mutating func string() throws(Failure) -> String {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string") }
         position += 1
@@ -160,7 +160,7 @@ struct JSONScanner {
     }
 
     /// A number as a finite double.
-    mutating func double() throws(Failure) -> Double {
+    package mutating func double() throws(Failure) -> Double {
         let (start, end, integral) = try numberSpan()
         if integral, end - start <= 15 {
             // Up to 15 digits: exact as a double, no text conversion needed.
@@ -182,7 +182,7 @@ struct JSONScanner {
     }
 
     /// A non-negative integer that fits 64 bits, exactly.
-    mutating func unsigned() throws(Failure) -> UInt64 {
+    package mutating func unsigned() throws(Failure) -> UInt64 {
         let (start, end, integral) = try numberSpan()
         guard integral, bytes[start] != UInt8(ascii: "-") else {
             throw Failure(message: "expected a non-negative integer", offset: start)
@@ -198,7 +198,7 @@ struct JSONScanner {
     }
 
     /// An integer that fits `Int`.
-    mutating func integer() throws(Failure) -> Int {
+    package mutating func integer() throws(Failure) -> Int {
         let start = position
         let value = try double()
         guard value == value.rounded(), abs(value) < 9.0e15 else {
@@ -238,7 +238,7 @@ struct JSONScanner {
     }
 
     /// Skips one value of any type (bounded nesting).
-    mutating func skipValue(depth: Int = 0) throws(Failure) {
+    package mutating func skipValue(depth: Int = 0) throws(Failure) {
         guard depth < depthLimit else { throw failure("nesting too deep") }
         skipWhitespace()
         guard position < bytes.count else { throw failure("unexpected end") }

@@ -112,7 +112,7 @@ public struct MetricsBatch: Equatable, Sendable {
 
 extension MetricsBatch.Metric {
     /// Number of data points, whatever the kind.
-    var pointCount: Int {
+    package var pointCount: Int {
         switch data {
         case .none: 0
         case .gauge(let points), .summary(let points): points

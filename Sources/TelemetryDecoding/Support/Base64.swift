@@ -1,7 +1,7 @@
 /// Standard base64 (RFC 4648, `+/` alphabet, `=` padding) for the byte-packed state in
 /// `aggregate.json`, which is rewritten on every update: encoding goes straight into the
 /// output buffer and decoding straight from the document's bytes, with no `Data` in between.
-enum Base64 {
+package enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Each byte's 6-bit value, or 0xFF for a byte outside the alphabet.
@@ -15,7 +15,7 @@ enum Base64 {
     static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
     /// Appends the padded encoding of `input` to `output`.
-    static func encode(_ input: UnsafeBufferPointer<UInt8>, appendingTo output: inout [UInt8]) {
+    package static func encode(_ input: UnsafeBufferPointer<UInt8>, appendingTo output: inout [UInt8]) {
         let offset = output.count
         let full = input.count / 3 * 3
         output.append(contentsOf: repeatElement(UInt8(ascii: "="), count: encodedCount(input.count)))
@@ -46,7 +46,7 @@ enum Base64 {
 
     /// The bytes `text` encodes, or nil unless it is padded standard base64 with no other
     /// characters (no whitespace, no URL-safe alphabet).
-    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard text.count % 4 == 0 else { return nil }
         if text.isEmpty { return [] }
         var padding = 0

@@ -1,4 +1,3 @@
-import TelemetryCore
 
 /// Every user's aggregate as Prometheus or OpenMetrics text, named and labelled as the
 /// OpenTelemetry Collector's Prometheus exporter names Claude Code's metrics, so a PromQL query

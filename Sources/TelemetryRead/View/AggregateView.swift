@@ -1,3 +1,5 @@
+import TelemetryStore
+
 /// A user's aggregate as a dashboard sees it, for the admin tool.
 ///
 /// Every number comes from the same published-figure code that writes `aggregate.json`

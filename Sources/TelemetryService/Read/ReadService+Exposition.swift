@@ -1,4 +1,3 @@
-import TelemetryCore
 import TelemetryRead
 
 /// The team-wide read routes that existing tools consume: Prometheus scrapes and the usage

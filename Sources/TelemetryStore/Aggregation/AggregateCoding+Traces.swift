@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// The trace parts of `aggregate.json`: `latency` (per model), `latencyBucketsMs` (the bucket
 /// bounds), `toolDurations` (per tool), and `state.recentSpans`. A document written before
 /// traces were read has none of them and reads back with them empty.

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Reads and writes `aggregate.json`, with a hand-written writer and pull parser: the file is
 /// rewritten on every update, so its coding is on the hot path.
 ///

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Read access to an OTLP attribute list with the coercions Claude Code needs: numbers may
 /// arrive as strings (older versions), ints or doubles; booleans as `"true"`/`"false"` or bool.
 struct Attributes {

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// What each supported metric and event feeds in `aggregate.json`: published by the health
 /// check so a user can see what will be counted, and documented in the README.
 public enum Catalog {

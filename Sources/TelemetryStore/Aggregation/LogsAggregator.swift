@@ -1,4 +1,4 @@
-import OTLPProto
+import TelemetryDecoding
 
 typealias LogRecord = LogsBatch.Record
 
@@ -9,12 +9,6 @@ public struct LogsAggregator: Sendable {
 
     public init(limits: AggregationLimits = AggregationLimits()) {
         self.limits = limits
-    }
-
-    /// Applies a request built with the swift-protobuf message types.
-    public func apply(_ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest,
-                      to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
-        apply(LogsBatch(request), to: &document, now: now)
     }
 
     public func apply(_ request: LogsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {

@@ -1,4 +1,4 @@
-import OTLPProto
+import TelemetryDecoding
 
 typealias NumberDataPoint = MetricsBatch.NumberPoint
 
@@ -17,12 +17,6 @@ public struct MetricsAggregator: Sendable {
     }
 
     /// Applies every usable point of `request` to `document`; `now` stands in for a zero timestamp.
-    /// Applies a request built with the swift-protobuf message types.
-    public func apply(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest,
-                      to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
-        apply(MetricsBatch(request), to: &document, now: now)
-    }
-
     public func apply(_ request: MetricsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
         var report = ApplyReport()
         for resourceMetrics in request.resourceMetrics {

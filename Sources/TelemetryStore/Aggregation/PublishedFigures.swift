@@ -1,27 +1,27 @@
 /// The published view of one bucket, as a dashboard reads it. Counts are integers, cost and
 /// minutes are numbers; `raw` carries the bucket's per-source figures it was derived from.
-struct PublishedTotals {
-    var totalSessions: Int64 = 0
-    var agentsViewStarts: Int64 = 0
-    var totalInputTokens: Int64 = 0
-    var totalOutputTokens: Int64 = 0
-    var totalCacheReadTokens: Int64 = 0
-    var totalCacheCreationTokens: Int64 = 0
-    var totalTokenCostUsd: Double = 0
-    var totalLinesAdded: Int64 = 0
-    var totalLinesRemoved: Int64 = 0
-    var totalMinutes: Double = 0
-    var aiAssistedCommits: Int64 = 0
-    var prsCreated: Int64 = 0
-    var editDecisions: Int64 = 0
-    var editsAccepted: Int64 = 0
-    var editsRejected: Int64 = 0
-    var totalToolCalls: Int64 = 0
-    var apiRequests: Int64 = 0
-    var apiErrors: Int64 = 0
-    var raw = Figures()
+package struct PublishedTotals {
+    package var totalSessions: Int64 = 0
+    package var agentsViewStarts: Int64 = 0
+    package var totalInputTokens: Int64 = 0
+    package var totalOutputTokens: Int64 = 0
+    package var totalCacheReadTokens: Int64 = 0
+    package var totalCacheCreationTokens: Int64 = 0
+    package var totalTokenCostUsd: Double = 0
+    package var totalLinesAdded: Int64 = 0
+    package var totalLinesRemoved: Int64 = 0
+    package var totalMinutes: Double = 0
+    package var aiAssistedCommits: Int64 = 0
+    package var prsCreated: Int64 = 0
+    package var editDecisions: Int64 = 0
+    package var editsAccepted: Int64 = 0
+    package var editsRejected: Int64 = 0
+    package var totalToolCalls: Int64 = 0
+    package var apiRequests: Int64 = 0
+    package var apiErrors: Int64 = 0
+    package var raw = Figures()
 
-    init(_ f: Figures, _ s: SourceSelection) {
+    package init(_ f: Figures, _ s: SourceSelection) {
         totalSessions = count(f[.sessions])
         agentsViewStarts = count(f[.agentsViewStarts])
         totalInputTokens = count(s.inputTokens(f))
@@ -46,17 +46,17 @@ struct PublishedTotals {
 }
 
 /// The published view of one model.
-struct PublishedModel {
-    var inputTokens: Int64 = 0
-    var outputTokens: Int64 = 0
-    var cacheReadTokens: Int64 = 0
-    var cacheCreationTokens: Int64 = 0
-    var costUsd: Double = 0
-    var apiRequests: Int64 = 0
-    var apiErrors: Int64 = 0
-    var raw = Figures()
+package struct PublishedModel {
+    package var inputTokens: Int64 = 0
+    package var outputTokens: Int64 = 0
+    package var cacheReadTokens: Int64 = 0
+    package var cacheCreationTokens: Int64 = 0
+    package var costUsd: Double = 0
+    package var apiRequests: Int64 = 0
+    package var apiErrors: Int64 = 0
+    package var raw = Figures()
 
-    init(_ f: Figures, _ s: SourceSelection) {
+    package init(_ f: Figures, _ s: SourceSelection) {
         inputTokens = count(s.inputTokens(f))
         outputTokens = count(s.outputTokens(f))
         cacheReadTokens = count(s.cacheReadTokens(f))
@@ -70,14 +70,14 @@ struct PublishedModel {
 }
 
 /// The published view of one tool.
-struct PublishedTool {
-    var calls: Int64 = 0
-    var failures: Int64 = 0
-    var accepts: Int64 = 0
-    var rejects: Int64 = 0
-    var raw = Figures()
+package struct PublishedTool {
+    package var calls: Int64 = 0
+    package var failures: Int64 = 0
+    package var accepts: Int64 = 0
+    package var rejects: Int64 = 0
+    package var raw = Figures()
 
-    init(_ f: Figures, tool: String, _ s: SourceSelection) {
+    package init(_ f: Figures, tool: String, _ s: SourceSelection) {
         calls = count(s.toolCalls(f))
         failures = count(f[.toolFailures])
         accepts = count(s.toolAccepts(f, tool: tool))

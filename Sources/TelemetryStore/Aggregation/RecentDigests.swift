@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// The digests of recently applied log records, each with the time it was received, oldest
 /// first, with set lookup. Bounded twice: by count (the oldest goes first) and by age
 /// (``AggregationLimits/replayWindowSeconds``): exporters retry a batch within minutes, so

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Recognises a whole export request sent again, before any of it is applied.
 ///
 /// Records and points are also recognised one by one (log-record digests, the recent point

@@ -39,7 +39,7 @@ public struct SourceSelection: Equatable, Sendable {
         ]
     }
 
-    func inputTokens(_ f: Figures) -> Double {
+    package func inputTokens(_ f: Figures) -> Double {
         switch tokens {
         case .tokenMetric: f[.inputTokensFromTokenMetric]
         case .genAIMetric: f[.inputTokensFromGenAIMetric]
@@ -47,7 +47,7 @@ public struct SourceSelection: Equatable, Sendable {
         }
     }
 
-    func outputTokens(_ f: Figures) -> Double {
+    package func outputTokens(_ f: Figures) -> Double {
         switch tokens {
         case .tokenMetric: f[.outputTokensFromTokenMetric]
         case .genAIMetric: f[.outputTokensFromGenAIMetric]
@@ -56,7 +56,7 @@ public struct SourceSelection: Equatable, Sendable {
     }
 
     /// The gen_ai metric has no cache token types: with it as the source, cache figures are 0.
-    func cacheReadTokens(_ f: Figures) -> Double {
+    package func cacheReadTokens(_ f: Figures) -> Double {
         switch tokens {
         case .tokenMetric: f[.cacheReadTokensFromTokenMetric]
         case .genAIMetric: 0
@@ -64,7 +64,7 @@ public struct SourceSelection: Equatable, Sendable {
         }
     }
 
-    func cacheCreationTokens(_ f: Figures) -> Double {
+    package func cacheCreationTokens(_ f: Figures) -> Double {
         switch tokens {
         case .tokenMetric: f[.cacheCreationTokensFromTokenMetric]
         case .genAIMetric: 0
@@ -73,14 +73,14 @@ public struct SourceSelection: Equatable, Sendable {
     }
 
     func cost(_ f: Figures) -> Double { cost == .metric ? f[.costFromMetric] : f[.costFromEvents] }
-    func apiRequests(_ f: Figures) -> Double {
+    package func apiRequests(_ f: Figures) -> Double {
         apiRequests == .metric ? f[.apiRequestsFromMetric] : f[.apiRequestsFromEvents]
     }
     func toolCalls(_ f: Figures) -> Double { toolCalls == .metric ? f[.toolCallsFromMetric] : f[.toolCallsFromEvents] }
-    func editsAccepted(_ f: Figures) -> Double {
+    package func editsAccepted(_ f: Figures) -> Double {
         editDecisions == .metric ? f[.editsAcceptedFromMetric] : f[.editsAcceptedFromEvents]
     }
-    func editsRejected(_ f: Figures) -> Double {
+    package func editsRejected(_ f: Figures) -> Double {
         editDecisions == .metric ? f[.editsRejectedFromMetric] : f[.editsRejectedFromEvents]
     }
 

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Keeps, per user, the last value seen of each configured team attribute (`--team-attributes
 /// department,team.id`). Claude Code copies `OTEL_RESOURCE_ATTRIBUTES` onto every data point and
 /// log record; a point's or record's own attribute wins over its resource's.

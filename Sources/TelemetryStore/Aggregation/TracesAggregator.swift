@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Folds an OTLP trace export into a user's aggregate: `claude_code.llm_request` spans into
 /// per-model latency, `claude_code.tool` spans into per-tool durations. Other spans
 /// (`claude_code.interaction`, `claude_code.tool.execution`, …) are accepted and ignored.

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Which OTLP export a body is, told from the body alone: Claude Code configured with the
 /// seed's `…/claude?user=UUID` drops the query and posts metrics and logs alike to `…/claude`.
 ///

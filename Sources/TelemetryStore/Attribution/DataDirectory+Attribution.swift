@@ -8,12 +8,12 @@
 /// Paths are only built from a validated ``InstallationID``. No HTTP route reads any of it.
 extension DataDirectory {
     public var attributionDirectory: String { root + "/attribution" }
-    var attributionLockPath: String { attributionDirectory + "/.lock" }
-    var bindingsDirectory: String { attributionDirectory + "/bindings" }
+    package var attributionLockPath: String { attributionDirectory + "/.lock" }
+    package var bindingsDirectory: String { attributionDirectory + "/bindings" }
     func bindingPath(_ installation: InstallationID) -> String { bindingsDirectory + "/" + installation.rawValue }
-    var parkedDirectory: String { attributionDirectory + "/parked" }
-    var parkedIndexPath: String { parkedDirectory + "/index.json" }
-    func parkedDirectory(_ installation: InstallationID) -> String { parkedDirectory + "/" + installation.rawValue }
+    package var parkedDirectory: String { attributionDirectory + "/parked" }
+    package var parkedIndexPath: String { parkedDirectory + "/index.json" }
+    package func parkedDirectory(_ installation: InstallationID) -> String { parkedDirectory + "/" + installation.rawValue }
     func parkedRequestPath(_ installation: InstallationID, sequence: UInt64) -> String {
         parkedDirectory(installation) + "/" + ParkedRequest.fileName(sequence: sequence)
     }

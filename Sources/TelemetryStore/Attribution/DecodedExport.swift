@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// One export request, decoded but not yet applied: what the attribution path reads the
 /// installation from, then hands to the ingestor unchanged (no second decoding).
 public enum DecodedExport: Sendable {

@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// Who sent an export with no user in its URL or headers, as far as the data itself says:
 /// Claude Code's `user.id` (the installation) and `user.email` on every point and record, and
 /// the resource facts that let a person recognise their machine in `claude-telemetry unclaimed`.
@@ -82,7 +84,7 @@ public struct MachineFacts: Codable, Equatable, Sendable {
 
 private struct IdentityReader {
     var identity = ExportIdentity()
-    var installations: Set<String> = []
+    package var installations: Set<String> = []
 
     mutating func resource(_ attributes: [OTLPAttribute]) {
         let list = Attributes(attributes)

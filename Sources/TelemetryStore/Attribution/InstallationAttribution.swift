@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 /// Requests that carry no user in their URL or headers — what the real Claude Code sends when
 /// configured with `…/claude?user=UUID` or `…/metrics?user=UUID`, since it drops the query —

@@ -15,7 +15,7 @@ public struct InstallationBinding: Codable, Equatable, Sendable {
     public var boundAt: String
     public var origin: Origin
 
-    static func read(_ directory: DataDirectory, _ installation: InstallationID) throws(StorageError) -> InstallationBinding? {
+    package static func read(_ directory: DataDirectory, _ installation: InstallationID) throws(StorageError) -> InstallationBinding? {
         let path = directory.bindingPath(installation)
         let bytes: [UInt8]
         do {

@@ -19,15 +19,15 @@ public struct ParkedInstallation: Codable, Equatable, Sendable {
 /// `attribution/parked/index.json`: every installation with parked data, replaced atomically
 /// under the attribution lock after each change. The request files are the data; the index is
 /// what the bounds are checked against without listing every directory.
-struct ParkedIndex: Codable, Equatable, Sendable {
+package struct ParkedIndex: Codable, Equatable, Sendable {
     var version = 1
-    var installations: [String: ParkedInstallation] = [:]
+    package var installations: [String: ParkedInstallation] = [:]
     /// Requests parked since the data directory was created (claimed or expired ones included).
     var parkedEver = 0
 
     var totalBytes: Int { installations.values.reduce(0) { $0 + $1.bytes } }
 
-    static func read(_ directory: DataDirectory) throws(StorageError) -> ParkedIndex {
+    package static func read(_ directory: DataDirectory) throws(StorageError) -> ParkedIndex {
         let path = directory.parkedIndexPath
         let bytes: [UInt8]
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import TelemetryDecoding
 
 /// One parked request as a file: a one-line JSON header (what is needed to replay it through
 /// the normal ingest path) followed by the body exactly as it was received, still compressed.
@@ -37,7 +38,7 @@ public struct ParkedRequest: Equatable, Sendable {
     }
 
     /// The sequence number of a parked request file's name; nil for any other name.
-    static func sequence(fileName: String) -> UInt64? {
+    package static func sequence(fileName: String) -> UInt64? {
         guard fileName.hasSuffix(".otlp"), fileName.utf8.count == 25 else { return nil }
         return UInt64(fileName.dropLast(5))
     }
@@ -53,7 +54,7 @@ public struct ParkedRequest: Equatable, Sendable {
     }
 
     /// Reads a parked request file's bytes; throws a description of what is wrong.
-    init(decoding bytes: [UInt8]) throws(ParkedRequestFormatError) {
+    package init(decoding bytes: [UInt8]) throws(ParkedRequestFormatError) {
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { throw ParkedRequestFormatError("no header line") }
         let header: Header
         do {
@@ -75,7 +76,7 @@ public struct ParkedRequest: Equatable, Sendable {
     }
 }
 
-struct ParkedRequestFormatError: Error {
-    let reason: String
+package struct ParkedRequestFormatError: Error {
+    package let reason: String
     init(_ reason: String) { self.reason = reason }
 }

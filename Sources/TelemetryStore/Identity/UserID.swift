@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// A user's identifier: a UUID in canonical lowercase form (`8-4-4-4-12` hex digits).
 ///
 /// It names a directory on disk, so it is validated byte by byte before any path is built:
@@ -51,10 +53,7 @@ public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A bounded, printable excerpt of rejected input, for error messages.
     public static func preview(_ text: some StringProtocol) -> String {
-        let printable = text.unicodeScalars.prefix(48).map { scalar -> String in
-            scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F ? String(scalar) : "?"
-        }.joined()
-        return text.unicodeScalars.count > 48 ? printable + "…" : printable
+        UntrustedText.preview(text)
     }
 }
 

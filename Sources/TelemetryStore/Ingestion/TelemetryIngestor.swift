@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// The core's entry point for one export request: check the user, decode the body, and fold
 /// it into the user's aggregate. Decoding happens before any file is touched, so a bad body
 /// changes nothing on disk.

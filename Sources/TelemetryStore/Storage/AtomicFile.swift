@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 /// Replaces a file's content all at once: write a temporary file in the same directory,
 /// optionally `fsync` it, `rename` it over the target, optionally `fsync` the directory.

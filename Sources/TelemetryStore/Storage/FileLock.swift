@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 /// An exclusive `flock` on a user's lock file, with a bounded wait.
 ///
@@ -23,14 +21,14 @@ import Glibc
 ///
 /// The lock file is opened with `O_NOFOLLOW` and must be a regular file: a symbolic link
 /// planted in its place is refused, never followed (``StorageError/notRegularFile(path:kind:)``).
-struct FileLock: ~Copyable {
+package struct FileLock: ~Copyable {
     private let descriptor: FileDescriptor
     private let directoryDescriptor: FileDescriptor?
     let path: String
 
     /// Opens (creating if needed) and locks `path` and its directory, waiting at most
     /// `timeoutMilliseconds` in all.
-    init(path: String, timeoutMilliseconds: Int) throws(StorageError) {
+    package init(path: String, timeoutMilliseconds: Int) throws(StorageError) {
         var wait = LockWait(timeoutMilliseconds: timeoutMilliseconds)
         let fd = try Self.lockFile(path, wait: &wait)
         let directoryFD: FileDescriptor?

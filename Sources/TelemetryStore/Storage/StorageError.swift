@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// A failure of the data directory. Every case leaves what was stored unchanged; the
 /// responder answers all of them with a retryable 503.
 public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {

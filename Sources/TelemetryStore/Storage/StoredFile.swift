@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// Which file a path names at one instant: every update replaces a stored file with a new one
 /// (a new inode, a new change time), so an unchanged identity means unchanged content, which

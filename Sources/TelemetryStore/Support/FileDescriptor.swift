@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// A thin owner of a POSIX file descriptor: every call retries `EINTR` and throws ``Errno``.
 /// The caller closes it; nothing here is shared between threads.

@@ -1,18 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The few path-level POSIX calls storage needs, each throwing ``Errno``.
-enum FileSystem {
-    static func exists(_ path: String) -> Bool {
+package enum FileSystem {
+    package static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
@@ -44,7 +38,7 @@ enum FileSystem {
     }
 
     /// Names in a directory, without `.` and `..`.
-    static func contents(of path: String) throws(Errno) -> [String] {
+    package static func contents(of path: String) throws(Errno) -> [String] {
         guard let dir = opendir(path) else { throw Errno.current }
         defer { closedir(dir) }
         var names: [String] = []
@@ -89,7 +83,7 @@ enum FileSystem {
         }
     }
 
-    static func readFile(_ path: String) throws(Errno) -> [UInt8] {
+    package static func readFile(_ path: String) throws(Errno) -> [UInt8] {
         let fd = try FileDescriptor.open(path, O_RDONLY)
         defer { fd.close() }
         let size = Int((try? fd.status().st_size) ?? 0)

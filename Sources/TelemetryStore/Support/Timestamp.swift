@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 /// A point in time as OTLP carries it: nanoseconds since the Unix epoch, UTC.
 /// Formatting is plain arithmetic (no calendars, no locale), so it is fast and exact.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 extension UserStore {
     /// True when the user's record exists, false when the user was never created (or was

@@ -1,5 +1,7 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
+import TelemetryRead
 
 /// Names and creation times only: the tokens themselves were never stored.
 struct TokenList: AdminCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryAdmin
 
 /// The responder never overwrites a file it cannot read; this finds such files (and other
 /// leftovers) so an operator can fix them. Safe to run while the responder serves.

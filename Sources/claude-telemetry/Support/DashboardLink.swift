@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryAdmin
 
 extension ExporterEnvironment {
     /// The user's personal dashboard page (web/, served by the nginx location snippet), printed

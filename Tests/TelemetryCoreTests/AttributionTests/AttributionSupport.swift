@@ -1,7 +1,7 @@
 import Foundation
 import OTLPProto
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// Claude Code-shaped exports of one installation (its `user.id` on every point and record).
 enum Installation {

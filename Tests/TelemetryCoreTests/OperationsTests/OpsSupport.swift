@@ -3,7 +3,7 @@
 
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// Groups every Operations suite, so `swift test --filter OperationsTests` runs them all.
 enum OperationsTests {}
