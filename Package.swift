@@ -1,9 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// One language mode and one set of upcoming features for every target.
+/// One language mode and one set of upcoming features for every target: `any` spelled out
+/// for existentials, and a member visible only where its module is imported.
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

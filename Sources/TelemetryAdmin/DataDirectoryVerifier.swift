@@ -1,5 +1,6 @@
 import Foundation
 import TelemetryStore
+import SystemCalls
 
 /// One thing wrong in a data directory, with the path it concerns.
 public struct VerificationProblem: Sendable, Equatable, Codable {

@@ -7,6 +7,7 @@ import Testing
 @testable import TelemetryDecoding
 @testable import TelemetryStore
 @testable import TelemetryReference
+import OTLPProto
 
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {

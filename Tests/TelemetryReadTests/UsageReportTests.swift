@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TelemetryRead
+import TelemetryStore
 
 @Suite struct UsageReportTests {
     @Test func recordHasTheOfficialShapeAndTheDaysFigures() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TelemetryService
+import TelemetryDecoding
 
 @Suite("Router")
 struct RouterTests {

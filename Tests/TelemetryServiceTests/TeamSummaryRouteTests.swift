@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TelemetryStore
 @testable import TelemetryService
+import SwiftProtobuf
 
 @Suite("Read API: GET …/team/summary and summary.csv")
 struct TeamSummaryRouteTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import TelemetryService
+import OTLPProto
+import TelemetryStore
 
 @Suite("Transport refusals: statuses, messages, and nothing stored")
 struct TransportRefusalTests {

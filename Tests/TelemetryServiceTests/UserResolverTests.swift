@@ -1,6 +1,7 @@
 import Testing
 import TelemetryDecoding
 @testable import TelemetryService
+import TelemetryStore
 
 @Suite("User resolution")
 struct UserResolverTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TelemetryService
+import TelemetryStore
 
 @Suite("Read API: GET …/users/UUID/summary")
 struct UserSummaryRouteTests {

@@ -1,3 +1,5 @@
+import TelemetryStore
+
 
 /// The Claude Code usage report in the shape of Anthropic's Claude Code Analytics Admin API
 /// (`GET /v1/organizations/usage_report/claude_code`): one record per user per UTC day, so a

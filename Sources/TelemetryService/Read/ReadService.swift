@@ -1,5 +1,6 @@
 import TelemetryStore
 import TelemetryRead
+import TelemetryDecoding
 
 /// Answers the read endpoints (``ReadRoute``): summaries built from the stored documents, with
 /// ETags so a dashboard that polls costs a `stat` or a hash rather than a rebuild. A user's own

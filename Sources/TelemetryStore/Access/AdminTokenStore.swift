@@ -1,5 +1,6 @@
 import Foundation
 import TelemetryDecoding
+import SystemCalls
 
 /// The admin read tokens that open team-wide read endpoints, kept in `<data-dir>/tokens.json`
 /// (mode 0600). The admin tool adds and removes them; the responder checks requests against

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// `attribution/bindings/<installation>`: the user an installation's unaddressed requests
 /// belong to. Written under the attribution lock, read without one (it is replaced atomically).

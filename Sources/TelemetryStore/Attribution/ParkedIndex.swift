@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// What `claude-telemetry unclaimed` lists about one installation with parked data.
 public struct ParkedInstallation: Codable, Equatable, Sendable {

@@ -1,3 +1,5 @@
+import SystemCalls
+
 extension UserStore {
     /// The ids of every user directory that holds a `user.json`, sorted, without parsing any
     /// record: operations that go over all users (prune, stats) keep going past one corrupt

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Creates, lists, looks up and removes users in a data directory.
 public struct UserStore: Sendable {

@@ -1,4 +1,5 @@
 import TelemetryAdmin
+import Foundation
 
 extension ExporterEnvironment {
     /// The user's personal dashboard page (web/, served by the nginx location snippet), printed

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TelemetryStore
 @testable import TelemetryAdmin
+import OTLPProto
 
 @Suite("Attribution by installation: parking, claim, bindings, bounds")
 struct InstallationAttributionTests {

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import TelemetryStore
+import TelemetryDecoding
 
 /// Groups every Operations suite, so `swift test --filter OperationsTests` runs them all.
 enum OperationsTests {}

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TelemetryStore
 @testable import TelemetryAdmin
+import SystemCalls
 
 extension OperationsTests {
     @Suite struct UserOperationsTests {
