@@ -9,23 +9,20 @@ enum SystemCall {
     /// `fcntl(F_GETFL)`.
     @inline(never)
     static func statusFlags(_ descriptor: CInt) throws(FastCGIError) -> CInt {
-        while true {
-            let result = fcntl(descriptor, F_GETFL)
-            if result != -1 { return result }
-            let number = errno
-            if number == EINTR { continue }
-            throw .system(call: "fcntl(F_GETFL)", errno: number)
+        do {
+            return try retryingOnInterrupt("fcntl(F_GETFL)") { fcntl(descriptor, F_GETFL) }
+        } catch {
+            throw .system(error)
         }
     }
 
     /// `fcntl(F_SETFL)`.
     @inline(never)
     static func setStatusFlags(_ descriptor: CInt, _ flags: CInt) throws(FastCGIError) {
-        while true {
-            if fcntl(descriptor, F_SETFL, flags) != -1 { return }
-            let number = errno
-            if number == EINTR { continue }
-            throw .system(call: "fcntl(F_SETFL)", errno: number)
+        do {
+            try retryingOnInterrupt("fcntl(F_SETFL)") { fcntl(descriptor, F_SETFL, flags) }
+        } catch {
+            throw .system(error)
         }
     }
 
@@ -65,11 +62,10 @@ enum SystemCall {
     /// `chmod`.
     @inline(never)
     static func changeMode(_ path: String, _ mode: mode_t) throws(FastCGIError) {
-        while true {
-            if chmod(path, mode) == 0 { return }
-            let number = errno
-            if number == EINTR { continue }
-            throw .system(call: "chmod(\(path))", errno: number)
+        do {
+            try retryingOnInterrupt("chmod(\(path))") { chmod(path, mode) }
+        } catch {
+            throw .system(error)
         }
     }
 
@@ -239,15 +235,15 @@ enum SystemCall {
     static func writeAll(_ descriptor: CInt, _ bytes: [UInt8]) throws(FastCGIError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, CInt(MSG_NOSIGNAL))
+            do {
+                offset += try retryingOnInterrupt("send") {
+                    bytes.withUnsafeBytes { buffer in
+                        send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, CInt(MSG_NOSIGNAL))
+                    }
+                }
+            } catch {
+                throw .system(error)
             }
-            if written < 0 {
-                let number = errno
-                if number == EINTR { continue }
-                throw .system(call: "send", errno: number)
-            }
-            offset += written
         }
     }
 

@@ -151,7 +151,8 @@ final class Worker: Sendable {
     /// Errors that mean the listening socket itself is gone or was never one.
     static func isFatal(_ error: FastCGIError) -> Bool {
         switch error {
-        case .system(_, let number):
+        case .system(let failure):
+            let number = failure.errno.rawValue
             return number == EBADF || number == ENOTSOCK || number == EINVAL || number == EOPNOTSUPP
         case .library, .invalidAddress:
             return false
