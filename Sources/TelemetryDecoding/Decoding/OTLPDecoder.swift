@@ -1,4 +1,5 @@
-/// Turns an OTLP/HTTP request body into the export request messages.
+/// Turns an OTLP/HTTP request body into the batches aggregation reads (the swift-protobuf
+/// messages the decoders are checked against are built in TelemetryReference).
 ///
 /// Protobuf: unknown fields are skipped. JSON: lowerCamelCase (and original) keys, 64-bit
 /// integers as strings or numbers, enums as integers, unknown fields ignored. The `.proto`
