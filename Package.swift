@@ -129,6 +129,7 @@ let package = Package(
             name: "claude-telemetry",
             dependencies: [
                 "SystemCalls",
+                "TelemetryDecoding",
                 "TelemetryStore",
                 "TelemetryRead",
                 "TelemetryAdmin",

@@ -1,4 +1,3 @@
-import TelemetryDecoding
 import TelemetryStore
 import SystemCalls
 

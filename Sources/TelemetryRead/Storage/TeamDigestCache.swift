@@ -1,5 +1,4 @@
 import Synchronization
-import TelemetryDecoding
 import TelemetryStore
 
 /// Users' digests kept between team requests, each keyed by the identity of the two files it was

@@ -1,5 +1,4 @@
 import ArgumentParser
-import TelemetryDecoding
 import TelemetryStore
 import TelemetryRead
 
