@@ -217,16 +217,14 @@ enum SystemCall {
     /// `recv(MSG_PEEK | MSG_DONTWAIT)`: the bytes waiting, left in the socket.
     @inline(never)
     static func peek(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer) -> Peek {
-        while true {
-            let count = recv(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_PEEK | MSG_DONTWAIT))
-            if count > 0 { return .bytes(count) }
-            if count == 0 { return .endOfFile }
-            let number = errno
-            switch number {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .bytes(0)
-            default: return .failed(.system(call: "recv", errno: number))
+        do {
+            let count = try retryingOnInterrupt("recv") {
+                recv(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_PEEK | MSG_DONTWAIT))
             }
+            return count == 0 ? .endOfFile : .bytes(count)
+        } catch {
+            // EAGAIN is EWOULDBLOCK on every platform this builds for.
+            return error.errno == .wouldBlock ? .bytes(0) : .failed(.system(error))
         }
     }
 
