@@ -1,4 +1,3 @@
-
 /// The JSON keys of the OTLP messages in Protos/, for ``JSONBatchDecoder``: each field under its
 /// lowerCamelCase JSON name and its original proto name (protobuf's JSON mapping accepts both),
 /// with its field number. A field left out of Protos/ (`traceId`, `spanId`, `exemplars`…) is
