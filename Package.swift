@@ -1,16 +1,23 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// One language mode and one set of upcoming features for every target: `any` spelled out
+/// for existentials, and a member visible only where its module is imported.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "claude-telemetry",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "claude-telemetry-fcgi", targets: ["claude-telemetry-fcgi"]),
         .executable(name: "claude-telemetry", targets: ["claude-telemetry"]),
-        .library(name: "TelemetryCore", targets: ["TelemetryCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -27,82 +34,141 @@ let package = Package(
             providers: [.apt(["libfcgi-dev"])]
         ),
 
+        // The platform's C library behind one import, one EINTR-retrying call wrapper and one
+        // errno error type.
+        .target(
+            name: "SystemCalls",
+            swiftSettings: swiftSettings
+        ),
+
         // Generated from Protos/ by scripts/generate-protos.sh; never edited by hand.
+        // Only TelemetryReference (tests, fuzzing, benchmarks) depends on it.
         .target(
             name: "OTLPProto",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
         ),
 
-        // Transport-free core: decoding, aggregation, storage, users.
+        // 1. Bytes to batches: content encodings, the inflater, the protobuf and OTLP/JSON
+        //    decoders, the JSON scanner they share, and the batch model they produce.
         .target(
-            name: "TelemetryCore",
-            dependencies: [
-                "CZlib",
-                "OTLPProto",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]
+            name: "TelemetryDecoding",
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
         ),
 
-        // Transport-free read side: summaries, team roll-up, groups and CSV over stored documents.
+        // 2. Batches to stored documents: aggregation, the aggregate document and its coding,
+        //    storage (lock, atomic replace, reading a stored document), users, access tokens,
+        //    attribution, ingestion and the settings table.
+        .target(
+            name: "TelemetryStore",
+            dependencies: ["TelemetryDecoding", "SystemCalls"],
+            swiftSettings: swiftSettings
+        ),
+
+        // 3. Stored documents to answers: summaries, team roll-up, groups, CSV and the
+        //    Prometheus exposition. Depends on the store, never on transport.
         .target(
             name: "TelemetryRead",
-            dependencies: ["TelemetryCore"]
+            dependencies: ["TelemetryStore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // What only the admin CLI uses: verify, prune, stats, the user list, exporter settings.
+        .target(
+            name: "TelemetryAdmin",
+            dependencies: ["SystemCalls", "TelemetryStore", "TelemetryRead"],
+            swiftSettings: swiftSettings
+        ),
+
+        // The swift-protobuf decoding path the hand-written decoders are checked against.
+        // Used only by tests, fuzzing and benchmarks: no production binary links it.
+        .target(
+            name: "TelemetryReference",
+            dependencies: [
+                "TelemetryDecoding",
+                "TelemetryStore",
+                "OTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
         ),
 
         // Transport-free request handling: routes, OTLP answers, error-to-status mapping.
         .target(
             name: "TelemetryService",
             dependencies: [
-                "TelemetryCore",
+                "TelemetryDecoding",
+                "TelemetryStore",
                 "TelemetryRead",
-                "OTLPProto",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
 
         // The only target that imports libfcgi.
         .target(
             name: "FastCGI",
-            dependencies: ["CFastCGI"]
+            dependencies: ["CFastCGI", "SystemCalls"],
+            swiftSettings: swiftSettings
         ),
 
         .executableTarget(
             name: "claude-telemetry-fcgi",
             dependencies: [
                 "FastCGI",
+                "SystemCalls",
+                "TelemetryDecoding",
                 "TelemetryService",
-                "TelemetryCore",
+                "TelemetryStore",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "claude-telemetry",
             dependencies: [
-                "TelemetryCore",
+                "SystemCalls",
+                "TelemetryDecoding",
+                "TelemetryStore",
                 "TelemetryRead",
+                "TelemetryAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
 
         // Microbenchmarks of the core, run by Benchmarks/run.sh.
         .executableTarget(
             name: "telemetry-bench",
-            dependencies: ["TelemetryCore", "TelemetryService", "TelemetryRead", "OTLPProto"]
+            dependencies: [
+                "TelemetryDecoding", "TelemetryStore", "TelemetryService", "TelemetryRead",
+                "TelemetryReference", "OTLPProto",
+            ],
+            swiftSettings: swiftSettings
         ),
 
         .testTarget(
             name: "TelemetryCoreTests",
-            dependencies: ["TelemetryCore", "OTLPProto"],
-            resources: [.copy("Fixtures")]
+            dependencies: [
+                "SystemCalls", "TelemetryDecoding", "TelemetryStore", "TelemetryRead", "TelemetryAdmin",
+                "TelemetryReference", "OTLPProto",
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TelemetryServiceTests",
-            dependencies: ["TelemetryService", "TelemetryCore", "OTLPProto"]
+            dependencies: [
+                "TelemetryService", "TelemetryDecoding", "TelemetryStore", "TelemetryRead",
+                "TelemetryReference", "OTLPProto",
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TelemetryReadTests",
-            dependencies: ["TelemetryRead", "TelemetryCore"]
+            dependencies: ["TelemetryRead", "TelemetryStore", "TelemetryDecoding"],
+            swiftSettings: swiftSettings
         ),
     ]
 )

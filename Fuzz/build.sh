@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of TelemetryCore with swiftc directly (a SwiftPM executable
+# Builds the libFuzzer targets of the decoding and store modules with swiftc directly (a SwiftPM executable
 # target cannot link with -sanitize=fuzzer). Everything goes under .build-fuzz/.
 #
 #   Fuzz/build.sh              # build all targets
@@ -9,7 +9,8 @@
 # Modules, each a static library compiled with -sanitize=fuzzer,address (coverage-instrumented):
 #   SwiftProtobuf  (the checkout pinned by Package.resolved)
 #   OTLPProto      (Sources/OTLPProto)
-#   TelemetryCore  (Sources/TelemetryCore; imports CZlib through Sources/CZlib/module.modulemap)
+#   SystemCalls, TelemetryDecoding (imports CZlib through Sources/CZlib/module.modulemap),
+#   TelemetryStore, TelemetryReference (Sources/<name>; one package name, for `package` access)
 # then one executable per Fuzz/Targets/<name>/ (its *.swift files and Fuzz/Targets/Common.swift).
 set -euo pipefail
 
@@ -31,7 +32,7 @@ COMMON=(-O -g $SANITIZE -swift-version 6 -parse-as-library -I "$MODULES" -I "$SR
 mkdir -p "$MODULES" "$BIN"
 # Modules built from another source tree are stale.
 if [[ "$(cat "$MODULES/.sources" 2>/dev/null)" != "$SRC" ]]; then
-    rm -f "$MODULES/libOTLPProto.a" "$MODULES/libTelemetryCore.a"
+    rm -f "$MODULES"/lib{OTLPProto,SystemCalls,TelemetryDecoding,TelemetryStore,TelemetryReference}.a
     echo "$SRC" > "$MODULES/.sources"
 fi
 
@@ -44,7 +45,7 @@ fi
 
 # Rebuilds a module only when one of its sources (or this script) is newer than the library.
 build_module() {
-    local name="$1" flags="$2"; shift 2
+    local name="$1" package="$2" flags="$3"; shift 3
     local library="$MODULES/lib$name.a"
     local sources=("$@")
     if [[ -f "$library" ]]; then
@@ -53,20 +54,28 @@ build_module() {
         if [[ -z "$newer" ]]; then echo "== $name: up to date"; return; fi
     fi
     echo "== $name (${#sources[@]} files)"
-    # -package-name: swift-protobuf uses `package` access between its files.
-    "$SWIFTC" "${COMMON[@]}" -module-name "$name" -package-name "$name" -emit-library -static -emit-module \
+    # -package-name: swift-protobuf uses `package` access between its files, and the project's
+    # modules between each other (as SwiftPM gives every target of one package the same name).
+    "$SWIFTC" "${COMMON[@]}" -module-name "$name" -package-name "$package" -emit-library -static -emit-module \
         -emit-module-path "$MODULES/$name.swiftmodule" -o "$library" \
         -whole-module-optimization $flags "${sources[@]}"
 }
 
 mapfile -t protobuf_sources < <(find "$PROTOBUF_SRC" -name '*.swift' | sort)
 mapfile -t otlp_sources < <(find "$SRC/Sources/OTLPProto" -name '*.swift' | sort)
-mapfile -t core_sources < <(find "$SRC/Sources/TelemetryCore" -name '*.swift' | sort)
+sources_of() { find "$SRC/Sources/$1" -name '*.swift' | sort; }
+mapfile -t system_sources < <(sources_of SystemCalls)
+mapfile -t decoding_sources < <(sources_of TelemetryDecoding)
+mapfile -t store_sources < <(sources_of TelemetryStore)
+mapfile -t reference_sources < <(sources_of TelemetryReference)
 
 # swift-protobuf's own package settings: ExistentialAny.
-build_module SwiftProtobuf "-enable-upcoming-feature ExistentialAny" "${protobuf_sources[@]}"
-build_module OTLPProto "" "${otlp_sources[@]}"
-build_module TelemetryCore "" "${core_sources[@]}"
+build_module SwiftProtobuf SwiftProtobuf "-enable-upcoming-feature ExistentialAny" "${protobuf_sources[@]}"
+build_module OTLPProto OTLPProto "" "${otlp_sources[@]}"
+build_module SystemCalls claude_telemetry "" "${system_sources[@]}"
+build_module TelemetryDecoding claude_telemetry "" "${decoding_sources[@]}"
+build_module TelemetryStore claude_telemetry "" "${store_sources[@]}"
+build_module TelemetryReference claude_telemetry "" "${reference_sources[@]}"
 
 # 2. One fuzzer executable per target.
 for target in "${TARGETS[@]}"; do
@@ -75,7 +84,7 @@ for target in "${TARGETS[@]}"; do
     mapfile -t target_sources < <(find "$ROOT/Fuzz/Targets/$target" -name '*.swift' | sort)
     echo "== fuzz-$target"
     "$SWIFTC" "${COMMON[@]}" -module-name "Fuzz_$target" "${target_sources[@]}" "$ROOT/Fuzz/Targets/Common.swift" \
-        -use-ld=lld -L "$MODULES" -lTelemetryCore -lOTLPProto -lSwiftProtobuf -lz \
+        -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lOTLPProto -lSwiftProtobuf -lz \
         -o "$BIN/fuzz-$target"
 done
 echo "== built: ${TARGETS[*]/#/$BIN/fuzz-}"

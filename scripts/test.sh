@@ -22,6 +22,13 @@ swift test --skip-build
 echo "== release build"
 swift build -c release --product claude-telemetry-fcgi
 swift build -c release --product claude-telemetry
+# Only tests, fuzzing and benchmarks use swift-protobuf (TelemetryReference): the binaries must not link it.
+for binary in claude-telemetry-fcgi claude-telemetry; do
+    if nm "$repo/.build/release/$binary" | grep SwiftProtobuf >/dev/null; then
+        echo "$binary links swift-protobuf; only TelemetryReference may depend on it" >&2
+        exit 1
+    fi
+done
 
 echo "== deployment suite (existing nginx, systemd units, Apache CGI and mod_fcgid, spawn-fcgi)"
 Tests/Deployment/run.sh "$repo/.build/release"

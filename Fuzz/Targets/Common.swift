@@ -4,7 +4,9 @@
 // as a crash with the input under .build-fuzz/crashes/.
 
 import OTLPProto
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryReference
+import TelemetryStore
 
 /// The user every fuzzed document belongs to (also the `userId` of the aggregate seeds).
 let fuzzUser = try! UserID(validating: "123e4567-e89b-42d3-a456-426614174000")

@@ -6,7 +6,9 @@
 //   aggregate-seeds OUT_DIR FIXTURES_DIR
 
 import Foundation
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryReference
+import TelemetryStore
 
 @main
 struct AggregateSeeds {

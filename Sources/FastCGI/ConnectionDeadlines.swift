@@ -1,12 +1,6 @@
 import Synchronization
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// Ends connections that overrun their deadline while a worker is blocked inside libfcgi.
 ///

@@ -1,33 +1,31 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// What went wrong at the libfcgi or socket boundary, with the call that failed, so the
 /// responder can tell a broken listening socket (fatal) from a client that went away.
 public enum FastCGIError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A system call failed with this `errno`.
-    case system(call: String, errno: CInt)
+    /// A system call failed.
+    case system(SystemCallError)
     /// A libfcgi function failed with a negative result that is not an `errno`
     /// (libfcgi's own codes such as `FCGX_PROTOCOL_ERROR`, or `-9999` for "unknown").
     case library(call: String, code: CInt)
     /// A `--socket` value libfcgi cannot listen on.
     case invalidAddress(String, reason: String)
 
+    /// A system call `call` failed with `errno`.
+    static func system(call: String, errno: CInt) -> FastCGIError {
+        .system(SystemCallError(call: call, errno: errno))
+    }
+
     /// The `errno` behind the failure, when there is one.
     public var errno: CInt? {
-        if case .system(_, let number) = self { return number }
+        if case .system(let failure) = self { return failure.errno.rawValue }
         return nil
     }
 
     public var description: String {
         switch self {
-        case .system(let call, let number):
-            let text = strerror(number).map { String(cString: $0) } ?? "errno \(number)"
-            return "\(call) failed: \(text) (errno \(number))"
+        case .system(let failure):
+            return failure.description
         case .library(let call, let code):
             return "\(call) failed: libfcgi error \(code)"
         case .invalidAddress(let address, let reason):

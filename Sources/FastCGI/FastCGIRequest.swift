@@ -1,12 +1,6 @@
 import CFastCGI
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// One worker thread's `FCGX_Request`: accepts a connection on the shared listening socket,
 /// exposes its parameters and streams, and finishes it. Each thread owns exactly one; libfcgi

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// Where `--socket` asks the responder to listen, checked before libfcgi sees it: libfcgi's
 /// `FCGX_OpenSocket` guesses TCP from any `:` followed by a number, resolves host names with

@@ -1,12 +1,6 @@
 import CFastCGI
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The socket FastCGI connections arrive on: inherited as fd 0 from spawn-fcgi (possibly
 /// shared with sibling processes under `spawn-fcgi -F N`), or opened by `--socket`.

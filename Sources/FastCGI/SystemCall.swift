@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The few system calls this module makes around libfcgi, each retried on `EINTR` where
 /// that is safe and turned into a thrown ``FastCGIError`` (after swift-nio's `Posix`).
@@ -15,23 +9,20 @@ enum SystemCall {
     /// `fcntl(F_GETFL)`.
     @inline(never)
     static func statusFlags(_ descriptor: CInt) throws(FastCGIError) -> CInt {
-        while true {
-            let result = fcntl(descriptor, F_GETFL)
-            if result != -1 { return result }
-            let number = errno
-            if number == EINTR { continue }
-            throw .system(call: "fcntl(F_GETFL)", errno: number)
+        do {
+            return try retryingOnInterrupt("fcntl(F_GETFL)") { fcntl(descriptor, F_GETFL) }
+        } catch {
+            throw .system(error)
         }
     }
 
     /// `fcntl(F_SETFL)`.
     @inline(never)
     static func setStatusFlags(_ descriptor: CInt, _ flags: CInt) throws(FastCGIError) {
-        while true {
-            if fcntl(descriptor, F_SETFL, flags) != -1 { return }
-            let number = errno
-            if number == EINTR { continue }
-            throw .system(call: "fcntl(F_SETFL)", errno: number)
+        do {
+            try retryingOnInterrupt("fcntl(F_SETFL)") { fcntl(descriptor, F_SETFL, flags) }
+        } catch {
+            throw .system(error)
         }
     }
 
@@ -71,11 +62,10 @@ enum SystemCall {
     /// `chmod`.
     @inline(never)
     static func changeMode(_ path: String, _ mode: mode_t) throws(FastCGIError) {
-        while true {
-            if chmod(path, mode) == 0 { return }
-            let number = errno
-            if number == EINTR { continue }
-            throw .system(call: "chmod(\(path))", errno: number)
+        do {
+            try retryingOnInterrupt("chmod(\(path))") { chmod(path, mode) }
+        } catch {
+            throw .system(error)
         }
     }
 
@@ -227,16 +217,14 @@ enum SystemCall {
     /// `recv(MSG_PEEK | MSG_DONTWAIT)`: the bytes waiting, left in the socket.
     @inline(never)
     static func peek(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer) -> Peek {
-        while true {
-            let count = recv(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_PEEK | MSG_DONTWAIT))
-            if count > 0 { return .bytes(count) }
-            if count == 0 { return .endOfFile }
-            let number = errno
-            switch number {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .bytes(0)
-            default: return .failed(.system(call: "recv", errno: number))
+        do {
+            let count = try retryingOnInterrupt("recv") {
+                recv(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_PEEK | MSG_DONTWAIT))
             }
+            return count == 0 ? .endOfFile : .bytes(count)
+        } catch {
+            // EAGAIN is EWOULDBLOCK on every platform this builds for.
+            return error.errno == .wouldBlock ? .bytes(0) : .failed(.system(error))
         }
     }
 
@@ -245,15 +233,15 @@ enum SystemCall {
     static func writeAll(_ descriptor: CInt, _ bytes: [UInt8]) throws(FastCGIError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, CInt(MSG_NOSIGNAL))
+            do {
+                offset += try retryingOnInterrupt("send") {
+                    bytes.withUnsafeBytes { buffer in
+                        send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, CInt(MSG_NOSIGNAL))
+                    }
+                }
+            } catch {
+                throw .system(error)
             }
-            if written < 0 {
-                let number = errno
-                if number == EINTR { continue }
-                throw .system(call: "send", errno: number)
-            }
-            offset += written
         }
     }
 

@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 
 /// Handles one HTTP request end to end, independent of how it arrived (FastCGI, CGI, tests).
 /// Safe to share between threads: it holds only immutable configuration.

@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 
 /// Everything the request handler needs to know, shared by the FastCGI and CGI front ends.
 public struct ServiceConfiguration: Sendable {

@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 
 /// POSTs that name no user in URL or headers: `…/claude` (Claude Code with the seed's
 /// `…/claude?user=UUID`: it drops the query, so the signal is told from the body) and

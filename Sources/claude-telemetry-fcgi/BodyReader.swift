@@ -1,4 +1,5 @@
 import TelemetryService
+import TelemetryStore
 
 /// Reads a request body in chunks straight into one buffer, never keeping more than one
 /// byte beyond the limit: a client cannot make the responder hold more than `limit` bytes.

@@ -2,13 +2,7 @@ import FastCGI
 import Foundation
 import TelemetryService
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// Plain CGI: one request from the process environment and stdin, the response on stdout.
 /// Used when the web server runs the program per request (GATEWAY_INTERFACE set) instead of
@@ -53,10 +47,7 @@ struct CGIResponder {
                 throw SystemCallError(call: "poll(stdin)", errno: number)
             }
             if ready == 0 { continue }
-            let count = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            let number = errno
-            if number != EINTR { throw SystemCallError(call: "read(stdin)", errno: number) }
+            return try retryingOnInterrupt("read(stdin)") { read(STDIN_FILENO, buffer.baseAddress, buffer.count) }
         }
     }
 
@@ -64,15 +55,11 @@ struct CGIResponder {
     static func writeStandardOutput(_ bytes: [UInt8]) throws(SystemCallError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            offset += try retryingOnInterrupt("write(stdout)") {
+                bytes.withUnsafeBytes { buffer in
+                    write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                }
             }
-            if written < 0 {
-                let number = errno
-                if number == EINTR { continue }
-                throw SystemCallError(call: "write(stdout)", errno: number)
-            }
-            offset += written
         }
     }
 }

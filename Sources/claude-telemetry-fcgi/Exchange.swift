@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TelemetryService
+import TelemetryStore
 
 /// The transport-independent part of serving one request, shared by the FastCGI workers and
 /// CGI mode: CGI parameters and a body outcome in, the response to write out, one log line.

@@ -1,6 +1,6 @@
 import FastCGI
 import Foundation
-import TelemetryCore
+import TelemetryStore
 
 /// The command line, resolved: every ``Settings/all`` entry as `--<flag> VALUE` (environment
 /// and defaults through ``RuntimeSettings``), plus the options that only concern how this

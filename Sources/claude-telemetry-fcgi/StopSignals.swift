@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The signals that stop the responder, taken synchronously by the main thread instead of by
 /// a handler: they are blocked before any worker starts, so no worker is ever interrupted

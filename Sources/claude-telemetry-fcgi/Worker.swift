@@ -1,14 +1,8 @@
 import FastCGI
 import Logging
 import TelemetryService
-
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TelemetryStore
+import SystemCalls
 
 /// One worker thread's job: its own `FCGX_Request` on the shared listening socket, serving
 /// requests one after another until ``StopState`` says stop. A request in flight is always
@@ -157,7 +151,8 @@ final class Worker: Sendable {
     /// Errors that mean the listening socket itself is gone or was never one.
     static func isFatal(_ error: FastCGIError) -> Bool {
         switch error {
-        case .system(_, let number):
+        case .system(let failure):
+            let number = failure.errno.rawValue
             return number == EBADF || number == ENOTSOCK || number == EINVAL || number == EOPNOTSUPP
         case .library, .invalidAddress:
             return false

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The POSIX threads the workers run on. Plain pthreads rather than Swift concurrency: each
 /// worker spends its life in blocking libfcgi calls, which must not occupy the cooperative

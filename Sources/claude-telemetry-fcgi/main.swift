@@ -4,16 +4,10 @@
 import FastCGI
 import Foundation
 import Logging
-import TelemetryCore
+import TelemetryStore
 import TelemetryService
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 let program = "claude-telemetry-fcgi"
 

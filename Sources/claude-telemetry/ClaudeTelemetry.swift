@@ -1,5 +1,5 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
 
 /// The admin tool: manages users and inspects the data directory the responder writes.
 /// It uses the same core (and the same locks) as the responder, so it is safe to run while

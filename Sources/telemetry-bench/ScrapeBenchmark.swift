@@ -1,6 +1,7 @@
 import Foundation
-import TelemetryCore
+import TelemetryStore
 import TelemetryRead
+import TelemetryDecoding
 
 /// `telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]`: the cost of one Prometheus scrape
 /// (read every user's aggregate.json, render the exposition) over USERS users fed with the

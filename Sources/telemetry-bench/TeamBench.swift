@@ -1,6 +1,8 @@
 import Foundation
 import OTLPProto
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
+import TelemetryReference
 import TelemetryService
 
 /// `telemetry-bench team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]`: the team

@@ -1,6 +1,8 @@
 import Foundation
 import OTLPProto
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
+import TelemetryReference
 
 /// Microbenchmarks of the core (no HTTP), used by Benchmarks/run.sh and for profiling:
 ///

@@ -1,5 +1,6 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import TelemetryReference
 
 /// `claude_code.session.count` with `start_type` = `agents_view` is the `claude agents` UI
 /// starting, not a conversation: it is counted apart from sessions.

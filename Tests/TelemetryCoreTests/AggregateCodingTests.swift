@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 @Suite("aggregate.json encoding")
 struct AggregateCodingTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import SystemCalls
+import TelemetryDecoding
 
 /// aggregate.json is replaced with rename(2): a reader that takes no lock sees the whole old or
 /// the whole new document, never a partial one.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
 
 @Suite("base64 of the stored state")
 struct Base64Tests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 /// Nothing a sender does can make a user's document grow without bound.
 @Suite("Bounds on the document")

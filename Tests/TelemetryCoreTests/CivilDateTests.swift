@@ -1,5 +1,5 @@
 import Testing
-import TelemetryCore
+import TelemetryStore
 
 @Suite("Civil dates: day numbers and YYYY-MM-DD both ways")
 struct CivilDateTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 @Suite("Cumulative temporality becomes deltas")
 struct CumulativeTests {

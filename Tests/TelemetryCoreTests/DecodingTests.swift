@@ -2,7 +2,9 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+@testable import TelemetryReference
 
 @Suite("Decoding OTLP request bodies")
 struct DecodingTests {

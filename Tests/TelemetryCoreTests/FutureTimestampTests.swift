@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 /// Times more than a day after receipt are not trusted: they cannot push today out of the
 /// daily view, nor freeze a cumulative series (issue 11, defect 6 and its cumulative risk).

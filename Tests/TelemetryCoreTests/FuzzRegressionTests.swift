@@ -4,7 +4,10 @@
 
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+@testable import TelemetryReference
+import OTLPProto
 
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {

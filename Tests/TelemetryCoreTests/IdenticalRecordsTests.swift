@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// Byte-identical log records inside one request count once: a record is identified by its
 /// whole content, and Claude Code numbers every event (`event.sequence`) and stamps its time,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryReference
 
 @Suite("Bounded decompression")
 struct InflaterTests {

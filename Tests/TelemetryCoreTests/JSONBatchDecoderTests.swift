@@ -2,7 +2,8 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryReference
 
 /// The hand-written OTLP/JSON decoder must accept and refuse what swift-protobuf's JSON decoder
 /// does, and give the batch `MetricsBatch(_:)` / `LogsBatch(_:)` make of its messages. Batches
@@ -382,7 +383,7 @@ enum JSONCases {
     static let keys: [Case] = [
         m("snake_case keys throughout the metrics",
           #"{"resource_metrics":[{"scope_metrics":[{"metrics":[{"name":"m","sum":{"data_points":[{"as_int":"5","start_time_unix_nano":"1","time_unix_nano":"2"}],"aggregation_temporality":1,"is_monotonic":true}}]}],"schema_url":"s"}]}"#,
-          true, shows: "value: Optional(TelemetryCore.MetricsBatch.NumberPoint.Value.int(5))"),
+          true, shows: "value: Optional(TelemetryDecoding.MetricsBatch.NumberPoint.Value.int(5))"),
         l("snake_case keys throughout the logs",
           #"{"resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":"1","observed_time_unix_nano":2,"severity_number":9,"severity_text":"INFO","event_name":"e","dropped_attributes_count":1}]}]}]}"#,
           true, shows: #"eventName: "e""#),
@@ -405,14 +406,14 @@ enum JSONCases {
         m("null element of a repeated message field", #"{"resourceMetrics":[null]}"#, false),
         m("null message field", #"{"resourceMetrics":[{"resource":null,"scopeMetrics":[{"scope":null}]}]}"#, true),
         m("null resets an earlier message", #"{"resourceMetrics":[{"resource":{"attributes":[{"key":"a"}]},"resource":null}]}"#,
-          true, shows: "resource: TelemetryCore.OTLPResource(attributes: [])"),
+          true, shows: "resource: TelemetryDecoding.OTLPResource(attributes: [])"),
         m("null scalars are defaults", metrics(point: #""timeUnixNano":"5","timeUnixNano":null,"flags":null,"startTimeUnixNano":null"#),
           true, shows: "timeUnixNano: 0"),
         m("null oneof member sets nothing", metrics(point: #""asDouble":null,"asInt":"3""#), true, shows: "int(3)"),
         m("null oneof member after a value", metrics(point: #""asInt":"3","asDouble":null"#), true, shows: "int(3)"),
         m("null metric data then a sum", metric(#""gauge":null,"sum":{"dataPoints":[]}"#), true),
         l("null AnyValue member", attribute(#""stringValue":null,"intValue":5"#), true, shows: "int(5)"),
-        l("null body", logs(record: #""body":{"stringValue":"x"},"body":null"#), true, shows: "body: TelemetryCore.OTLPValue.none"),
+        l("null body", logs(record: #""body":{"stringValue":"x"},"body":null"#), true, shows: "body: TelemetryDecoding.OTLPValue.none"),
         l("null string", logs(record: #""severityText":"x","severityText":null"#), true, shows: #"severityText: """#),
         m("null bool and enum", metrics(point: "", sum: #""aggregationTemporality":2,"aggregationTemporality":null,"isMonotonic":null"#),
           true, shows: "aggregationTemporality: 0"),
@@ -438,7 +439,7 @@ enum JSONCases {
         l("body set twice", logs(record: #""body":{"stringValue":"a"},"body":{"stringValue":"b"}"#), false),
         l("attribute value set twice", logs(record: #""attributes":[{"key":"j","value":{"boolValue":true},"value":{"boolValue":false}}]"#), false),
         l("attribute value merged with an empty one", logs(record: #""attributes":[{"key":"j","value":{"boolValue":true},"value":{}}]"#), true),
-        l("array values twice in one array", attribute(#""arrayValue":{"values":[{"intValue":1}],"values":[{"intValue":2}]}"#), true, shows: "array([TelemetryCore.OTLPValue.int(1), TelemetryCore.OTLPValue.int(2)])"),
+        l("array values twice in one array", attribute(#""arrayValue":{"values":[{"intValue":1}],"values":[{"intValue":2}]}"#), true, shows: "array([TelemetryDecoding.OTLPValue.int(1), TelemetryDecoding.OTLPValue.int(2)])"),
         l("kvlist values twice", attribute(#""kvlistValue":{"values":[{"key":"a"}],"values":[{"key":"b"}]}"#), true),
         m("data points twice in a gauge", metric(#""gauge":{"dataPoints":[{}],"dataPoints":[{},{}]}"#), true, shows: "gauge(points: 3)"),
         m("data points twice in a summary", metric(#""summary":{"dataPoints":[{}],"data_points":[{}]}"#), true, shows: "summary(points: 2)"),

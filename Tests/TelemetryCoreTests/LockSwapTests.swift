@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import SwiftProtobuf
+import TelemetryDecoding
 
 /// Deleting or replacing a user's `.lock` while writers run must not let two writers in at
 /// once (issue 11, defect 3).

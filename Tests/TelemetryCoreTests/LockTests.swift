@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import SystemCalls
+import TelemetryDecoding
 
 /// The user's flock serialises writers that are threads of one process: every thread opens the
 /// lock file itself, so each has its own open file description.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 @Suite("Aggregating Claude Code log events")
 struct LogsAggregationTests {

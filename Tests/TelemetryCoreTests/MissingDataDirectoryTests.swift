@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import SwiftProtobuf
+import SystemCalls
+import TelemetryDecoding
 
 /// A data directory that is missing, unmounted or unreadable is storage trouble (retried),
 /// never "unknown user" (dropped for good) (issue 11, defect 5).

@@ -1,5 +1,5 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
 
 @Suite("Content-Type and Content-Encoding parsing")
 struct PayloadHeadersTests {

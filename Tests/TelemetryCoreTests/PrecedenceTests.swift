@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import TelemetryReference
 
 /// A user who sends both metrics and logs must not have anything counted twice: each doubly
 /// reported figure is published from exactly one source, the other stays under `raw`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import TelemetryDecoding
 
 /// The user's flock also excludes other processes. `/usr/bin/flock` (util-linux) takes the same
 /// kind of lock, flock(2), on the same `.lock` file.

@@ -2,7 +2,9 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+@testable import TelemetryReference
 
 /// The hand-written protobuf decoder must read exactly what swift-protobuf reads.
 @Suite("Hand-written protobuf decoder")

@@ -1,5 +1,5 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// Tokens and cost per `query_source`, beside `models`, with the one-source-per-family rule:
 /// Claude Code's `api_request` events say `sdk` where its metrics say `main` (headless runs),

@@ -1,5 +1,5 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 @Suite("recent record digests")
 struct RecentDigestsTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 /// Unusable points and records are rejected one by one and counted (never silently dropped),
 /// while everything else in the same batch applies.

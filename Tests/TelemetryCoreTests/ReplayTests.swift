@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 /// The exporter retries a batch byte for byte when the answer came too late: applying the same
 /// batch twice must count it once.

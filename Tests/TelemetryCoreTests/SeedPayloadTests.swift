@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 /// The seed specification's two example payloads count as the seed says: a sum without
 /// temporality or isMonotonic is a delta, and an `api_request`'s `cost` is its `cost_usd`.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+import SwiftProtobuf
+import TelemetryReference
 
 /// `TelemetryIngestor` end to end on a real data directory.
 @Suite("Ingesting into a data directory")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 /// What is planted in a user's directory is never followed or written through: symbolic links
 /// and other non-regular files are refused with a storage error (issue 11, defect 4).

@@ -1,5 +1,7 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import OTLPProto
+import TelemetryReference
 
 @Suite("Team attributes")
 struct TeamAttributeTests {

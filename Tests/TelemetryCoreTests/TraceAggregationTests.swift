@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// `claude_code.llm_request` spans become per-model latency, `claude_code.tool` spans per-tool
 /// durations; token counts on spans are never counted; a replayed span counts once.

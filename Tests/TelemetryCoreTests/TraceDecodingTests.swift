@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// The hand-written trace decoders: both encodings of the real Python encoders' export (with
 /// and without gzip) give the same batch, and bad bodies are refused with a reason.

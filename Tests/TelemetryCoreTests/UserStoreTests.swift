@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import SystemCalls
 
 @Suite("Users in a data directory")
 struct UserStoreTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import TelemetryDecoding
 
 @Suite("Moving a user between data directories (shards)")
 struct UserTransferTests {

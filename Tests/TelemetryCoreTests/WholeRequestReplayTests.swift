@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+import SwiftProtobuf
 
 /// A request retried byte for byte counts once, however large: larger than the log-record
 /// window, the series bound, or the recent points of one delta series (issue 11, defect 1).

@@ -1,5 +1,5 @@
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryRead
 
 @Suite("Day ranges")

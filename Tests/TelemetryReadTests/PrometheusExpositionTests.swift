@@ -1,5 +1,5 @@
 import Foundation
-import TelemetryCore
+import TelemetryStore
 import Testing
 @testable import TelemetryRead
 

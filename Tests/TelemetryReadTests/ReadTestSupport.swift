@@ -1,5 +1,6 @@
 import Foundation
-import TelemetryCore
+import TelemetryStore
+import TelemetryDecoding
 
 /// A temporary data directory with users fed through the real ingestion path (OTLP/JSON
 /// bodies), so the read views are tested on documents exactly as the responder writes them.

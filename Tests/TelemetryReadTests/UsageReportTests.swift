@@ -1,7 +1,7 @@
 import Foundation
-import TelemetryCore
 import Testing
 @testable import TelemetryRead
+import TelemetryStore
 
 @Suite struct UsageReportTests {
     @Test func recordHasTheOfficialShapeAndTheDaysFigures() throws {

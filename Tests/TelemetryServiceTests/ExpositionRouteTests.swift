@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TelemetryCore
 @testable import TelemetryService
 
 @Suite("Read API: GET …/prometheus and …/team/usage_report/claude_code")

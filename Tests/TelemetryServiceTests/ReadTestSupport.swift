@@ -2,7 +2,7 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryService
 
 /// A data directory with several users for the read endpoints, removed when released.

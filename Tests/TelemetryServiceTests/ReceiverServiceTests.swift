@@ -2,7 +2,8 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 @testable import TelemetryService
 
 @Suite("Receiver service")

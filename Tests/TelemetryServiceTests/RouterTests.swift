@@ -1,6 +1,6 @@
 import Testing
-import TelemetryCore
 @testable import TelemetryService
+import TelemetryDecoding
 
 @Suite("Router")
 struct RouterTests {

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import OTLPProto
 import SwiftProtobuf
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 @testable import TelemetryService
 
 /// A fresh data directory with one user, removed when the value is released.

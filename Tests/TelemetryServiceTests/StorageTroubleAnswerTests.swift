@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryService
+import OTLPProto
+import SwiftProtobuf
 
 /// Storage trouble met in round two of the reliability work (issue 11) is answered as storage
 /// trouble: 503 with `Retry-After`, which exporters retry, and a log line naming the cause.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryService
+import SwiftProtobuf
 
 @Suite("Read API: GET …/team/summary and summary.csv")
 struct TeamSummaryRouteTests {

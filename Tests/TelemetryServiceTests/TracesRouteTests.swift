@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-import TelemetryCore
 @testable import TelemetryService
+import OTLPProto
+import TelemetryDecoding
+import TelemetryStore
 
 /// `…/v1/traces` in every URL form: OTLP trace exports in both encodings, answered with an
 /// `ExportTraceServiceResponse`; bad bodies get 400 and change nothing; GET is a health check.

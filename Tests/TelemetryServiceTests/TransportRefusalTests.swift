@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TelemetryCore
 @testable import TelemetryService
+import OTLPProto
+import TelemetryStore
 
 @Suite("Transport refusals: statuses, messages, and nothing stored")
 struct TransportRefusalTests {

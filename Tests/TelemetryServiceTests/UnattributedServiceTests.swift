@@ -2,7 +2,7 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
-import TelemetryCore
+import TelemetryStore
 @testable import TelemetryService
 
 /// What the real Claude Code sends when configured with a `?user=` URL: its exporter drops the

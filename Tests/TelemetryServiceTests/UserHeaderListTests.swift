@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TelemetryCore
+import TelemetryDecoding
 @testable import TelemetryService
 
 @Suite("User resolution: one user per header")

@@ -1,6 +1,7 @@
 import Testing
-import TelemetryCore
+import TelemetryDecoding
 @testable import TelemetryService
+import TelemetryStore
 
 @Suite("User resolution")
 struct UserResolverTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TelemetryCore
 @testable import TelemetryService
+import TelemetryStore
 
 @Suite("Read API: GET …/users/UUID/summary")
 struct UserSummaryRouteTests {

@@ -10,7 +10,9 @@
 //    state), then encode; both before and after, the written document must read back.
 
 import OTLPProto
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryReference
+import TelemetryStore
 
 let inflateLimit = 64 * 1024
 let continuedMetrics = FixedRequests.metrics(minute: 10)

@@ -13,7 +13,9 @@
 //    write/read cycle (Common.swift).
 
 import OTLPProto
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryReference
+import TelemetryStore
 
 let jsonDecoder = OTLPDecoder(maxBodyBytes: 1 << 20)
 

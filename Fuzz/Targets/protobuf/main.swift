@@ -17,7 +17,9 @@
 //    write/read cycle (Common.swift).
 
 import OTLPProto
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryReference
+import TelemetryStore
 
 let protobufDecoder = OTLPDecoder(maxBodyBytes: 1 << 20)
 

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 extension Figures {
     /// Every raw figure, ordered by its stored name (the order of `raw` in `aggregate.json`).

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The published figures of a bucket (the keys of `totals` in `aggregate.json`), in a form that
 /// adds up: a user's range is the sum of its days, a team's totals the sum of its users'.

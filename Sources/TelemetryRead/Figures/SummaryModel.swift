@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The published figures of one model (the keys of `models.*` in `aggregate.json`; all time),
 /// summable over the users of a team.

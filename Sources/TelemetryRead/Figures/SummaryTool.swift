@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The published figures of one tool (the keys of `tools.*` in `aggregate.json`), summable over
 /// the users of a team.

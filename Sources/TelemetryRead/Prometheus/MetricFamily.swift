@@ -38,15 +38,15 @@ struct MetricFamily: Sendable {
         help: "Git commits created (claude_code.commit.count).")
     static let pullRequests = MetricFamily(name: "claude_code_pull_request_count", kind: .counter, unit: nil,
         help: "Pull requests created (claude_code.pull_request.count).")
-    static let editDecisions = MetricFamily(name: "claude_code_code_edit_tool_decision", kind: .counter, unit: nil,
+    package static let editDecisions = MetricFamily(name: "claude_code_code_edit_tool_decision", kind: .counter, unit: nil,
         help: "Edit, Write, NotebookEdit and MultiEdit decisions (claude_code.code_edit_tool.decision, or tool_decision events).")
     static let activeTime = MetricFamily(name: "claude_code_active_time_seconds", kind: .counter, unit: "seconds",
         help: "Active time in seconds, user and cli together (claude_code.active_time.total).")
 
     // Figures of this service that have no Claude Code metric.
-    static let apiRequests = MetricFamily(name: "claude_telemetry_api_requests", kind: .counter, unit: nil,
+    package static let apiRequests = MetricFamily(name: "claude_telemetry_api_requests", kind: .counter, unit: nil,
         help: "API requests by model (gen_ai.client.operation.duration count, or api_request events).")
-    static let apiErrors = MetricFamily(name: "claude_telemetry_api_errors", kind: .counter, unit: nil,
+    package static let apiErrors = MetricFamily(name: "claude_telemetry_api_errors", kind: .counter, unit: nil,
         help: "API errors by model (api_error events).")
     static let toolCalls = MetricFamily(name: "claude_telemetry_tool_calls", kind: .counter, unit: nil,
         help: "Tool calls by tool (claude_code.tool.usage, or tool_result events).")

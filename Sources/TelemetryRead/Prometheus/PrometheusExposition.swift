@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryStore
+
 
 /// Every user's aggregate as Prometheus or OpenMetrics text, named and labelled as the
 /// OpenTelemetry Collector's Prometheus exporter names Claude Code's metrics, so a PromQL query

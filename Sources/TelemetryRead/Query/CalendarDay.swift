@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// A UTC calendar day, as `aggregate.json` names its day buckets (`YYYY-MM-DD`). Parsing is
 /// strict (real dates only, four-digit years) so that a query naming a day either means

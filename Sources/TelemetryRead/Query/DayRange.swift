@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The inclusive span of UTC days a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
 /// Without parameters it is the last 30 days up to today, the window people look at most.

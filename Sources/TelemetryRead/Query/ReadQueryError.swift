@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// Why a read request cannot be answered as asked. Each says which part of the request to fix;
 /// values are quoted only as bounded, printable previews.

@@ -1,5 +1,3 @@
-import TelemetryCore
-
 /// The team summary as CSV for spreadsheets: one row per user (all-time totals), or one row per
 /// group when the report was grouped. RFC 4180 quoting, `\n` line ends, a header row. Names
 /// come from whoever created or holds a user, so text cells that a spreadsheet would run as a

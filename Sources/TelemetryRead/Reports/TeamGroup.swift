@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The users who share one value of a team attribute (`?group=department`), with their figures
 /// added up. Users without the attribute form the group ``noneValue``.

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The body of `GET …/team/summary`: every user's totals, and the team's totals, days, models
 /// and tools, each the sum of the users' published figures (so every team number equals the

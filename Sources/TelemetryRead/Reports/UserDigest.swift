@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// Everything the read endpoints show of one user, taken from the record and the aggregate
 /// through the same published-figure code that writes `aggregate.json`, so no endpoint can show

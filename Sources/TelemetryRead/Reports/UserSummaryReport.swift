@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// The body of `GET …/users/UUID/summary`: one user's figures, all-time and over a range of
 /// days, with the per-day, per-model, per-tool and per-event breakdowns. Compact JSON, keys

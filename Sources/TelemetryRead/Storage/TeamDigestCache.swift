@@ -1,5 +1,5 @@
 import Synchronization
-import TelemetryCore
+import TelemetryStore
 
 /// Users' digests kept between team requests, each keyed by the identity of the two files it was
 /// built from. A team summary then costs two `stat`s per user whose files did not change, rather

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// One user's stored files as read at one moment, not yet decoded: enough to tell whether a
 /// client's copy is current (``contentDigest``) without parsing anything.

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// One user as the team-wide read views see them: the record and, when the user has sent
 /// anything, the published view of the aggregate.

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// Reads the UTC times this service writes (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.fff]Z`) into
 /// seconds since the epoch, without Foundation's formatters (a scrape converts one per user).

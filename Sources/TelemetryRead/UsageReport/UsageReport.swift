@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryStore
+
 
 /// The Claude Code usage report in the shape of Anthropic's Claude Code Analytics Admin API
 /// (`GET /v1/organizations/usage_report/claude_code`): one record per user per UTC day, so a
@@ -125,7 +126,7 @@ public enum UsageReport {
 struct ReportJSON {
     private(set) var bytes: [UInt8] = []
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    package mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))

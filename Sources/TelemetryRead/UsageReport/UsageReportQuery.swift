@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// A query parameter of the usage report that cannot be served; the message names it and
 /// says what to send instead (answered 400).

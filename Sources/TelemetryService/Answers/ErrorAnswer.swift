@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 import TelemetryRead
 
 /// The one place where every error the service can meet becomes an HTTP status, a message

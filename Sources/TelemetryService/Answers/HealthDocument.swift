@@ -1,5 +1,7 @@
 import Foundation
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
+import TelemetryRead
 
 /// The body of `GET …/metrics`, `GET …/logs` and `GET …/traces`: that the service is up, what
 /// it accepts, and what each supported metric, event or span feeds.

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryDecoding
 
 /// An `ExportTraceServiceResponse`, encoded by hand: there are no generated trace messages.
 /// Protobuf: `partial_success` (1) { `rejected_spans` (1, int64), `error_message` (2) }, and

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryStore
 
 /// A strong ETag, quoted, from a digest of what the answer was built from (the stored files'
 /// content or identity, and the resolved query).

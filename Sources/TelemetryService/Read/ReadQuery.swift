@@ -1,4 +1,3 @@
-import TelemetryCore
 import TelemetryRead
 
 /// The query parameters of the read endpoints, each validated with a message naming it.

@@ -1,5 +1,5 @@
-import TelemetryCore
 import TelemetryRead
+import TelemetryStore
 
 /// The team-wide read routes that existing tools consume: Prometheus scrapes and the usage
 /// report in the Claude Code Analytics API's shape. Both need the admin read token.

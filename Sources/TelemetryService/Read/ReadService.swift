@@ -1,6 +1,6 @@
-import OTLPProto
-import TelemetryCore
+import TelemetryStore
 import TelemetryRead
+import TelemetryDecoding
 
 /// Answers the read endpoints (``ReadRoute``): summaries built from the stored documents, with
 /// ETags so a dashboard that polls costs a `stat` or a hash rather than a rebuild. A user's own
@@ -128,10 +128,8 @@ public struct ReadService: Sendable {
         if let seconds = answer.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
         if let challenge = answer.challenge { headers.append(("WWW-Authenticate", challenge)) }
         headers += extraHeaders + Self.noSniff
-        var status = Google_Rpc_Status()
-        status.code = answer.rpcCode
-        status.message = answer.message
-        return HTTPResponse(status: answer.status, headers: headers, body: OTLPAnswers.encode(status, .json))
+        return HTTPResponse(status: answer.status, headers: headers,
+                            body: ProtobufAnswerEncoding.status(code: answer.rpcCode, message: answer.message, format: .json))
     }
 }
 

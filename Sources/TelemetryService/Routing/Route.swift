@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryDecoding
 
 /// Where a request goes, once its URL has been understood.
 public enum Route: Equatable, Sendable {

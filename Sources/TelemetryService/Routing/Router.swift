@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryDecoding
 
 /// Maps a request path and query onto a ``Route``. Everything lives under one prefix, which
 /// may be preceded by a mount point (e.g. a CGI script path).

@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 
 /// Finds the user a request is for: in the path, the `user` query parameter, an `X-User-Id`
 /// header or `Authorization: Bearer <id>`. Several places may carry it; they must agree.

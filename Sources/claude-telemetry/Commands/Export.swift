@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TelemetryCore
+import TelemetryStore
 import TelemetryRead
 
 /// Hands a user's published figures to spreadsheets and scripts without making them parse

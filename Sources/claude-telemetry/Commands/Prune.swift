@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
+import TelemetryAdmin
 
 /// Applies the retention policy to day buckets by age. The aggregator only bounds their
 /// number, and only when new days arrive, so idle users would keep old days forever.

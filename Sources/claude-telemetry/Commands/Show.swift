@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
+import TelemetryRead
 
 /// What a dashboard would show for one user, readable in a terminal: the quickest way to
 /// confirm that a developer's setup works and which source each figure is taken from.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryAdmin
+import TelemetryStore
 
 /// Size and freshness of the data directory: for capacity planning, and to notice a
 /// receiver that stopped receiving (the newest update is old).

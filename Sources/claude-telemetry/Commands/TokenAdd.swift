@@ -1,5 +1,5 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
 
 /// The token is printed once, alone on stdout (so `TOKEN=$(claude-telemetry token add …)`
 /// works); only its SHA-256 is stored, so it cannot be shown again.

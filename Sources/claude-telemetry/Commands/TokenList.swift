@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
+import TelemetryRead
 
 /// Names and creation times only: the tokens themselves were never stored.
 struct TokenList: AdminCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
 
 /// Revocation takes effect on the next request: the responder reads the token file every time.
 struct TokenRemove: AdminCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
+import TelemetryRead
 
 /// What arrived with no user and waits for `claude-telemetry user claim`, with what lets a
 /// person recognise their machine (Claude Code version, OS, architecture, terminal, email).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryCore
+import TelemetryStore
+import TelemetryAdmin
 
 /// Creating a user is the only way a new developer's Claude Code can report, so the command
 /// also prints the exact environment to hand over, in both forms Claude Code delivers.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryDecoding
+import TelemetryStore
 
 /// Claude Code configured with a `?user=` URL sends no user (its exporter drops the query);
 /// its requests are parked by installation. This assigns an installation to a user: what was

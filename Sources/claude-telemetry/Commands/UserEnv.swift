@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryCore
+import TelemetryStore
+import TelemetryAdmin
 
 /// The environment lines of an existing user, for when they are lost or the receiver moved.
 struct UserEnv: AdminCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TelemetryCore
+import TelemetryStore
 
 /// Moves a user to another data directory (another shard) without losing totals: the file
 /// holds the record and the aggregate byte for byte, for `user import` on the new host.

@@ -1,5 +1,7 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
+import TelemetryRead
+import TelemetryAdmin
 
 /// Who can report, and who actually does: the last update and token total show at a glance
 /// which users have a working setup.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryStore
 
 /// Revokes a user: from the moment its record is gone the responder refuses its data, and
 /// the aggregate is deleted with it, and so are its installations' bindings.

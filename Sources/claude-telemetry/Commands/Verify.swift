@@ -1,5 +1,6 @@
 import ArgumentParser
-import TelemetryCore
+import TelemetryAdmin
+import TelemetryStore
 
 /// The responder never overwrites a file it cannot read; this finds such files (and other
 /// leftovers) so an operator can fix them. Safe to run while the responder serves.

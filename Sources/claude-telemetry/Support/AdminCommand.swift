@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryCore
+import TelemetryStore
+import TelemetryAdmin
 
 /// A command whose failures all leave through one place: printed to stderr as
 /// `claude-telemetry: <message>` and turned into the documented exit code.

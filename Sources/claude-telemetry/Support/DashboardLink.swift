@@ -1,4 +1,5 @@
-import TelemetryCore
+import TelemetryAdmin
+import Foundation
 
 extension ExporterEnvironment {
     /// The user's personal dashboard page (web/, served by the nginx location snippet), printed

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import TelemetryCore
+import SystemCalls
+import TelemetryStore
 
 /// Files the tool creates belong to whoever runs it, and the responder (usually another Unix
 /// user) cannot then write into a user directory or replace an aggregate it does not own:

@@ -1,4 +1,4 @@
-import TelemetryCore
+import TelemetryAdmin
 
 extension ExporterEnvironment {
     /// The two blocks a person pastes into the shell profile of whoever runs Claude Code. Both

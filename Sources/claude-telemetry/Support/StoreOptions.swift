@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TelemetryCore
+import TelemetryStore
 
 /// Where the data is. Every command takes it; the value is resolved by the core's
 /// ``RuntimeSettings`` (flag, then environment), exactly as the responder does, so both

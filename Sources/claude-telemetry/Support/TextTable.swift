@@ -1,5 +1,5 @@
 import Foundation
-import TelemetryCore
+import TelemetryRead
 
 /// Plain aligned columns for terminal output: text left, numbers right, two spaces between.
 struct TextTable {

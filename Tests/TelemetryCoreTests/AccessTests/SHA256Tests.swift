@@ -1,5 +1,5 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
 
 @Suite("SHA-256")
 struct SHA256Tests {

@@ -1,7 +1,9 @@
 import Foundation
 import OTLPProto
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import SwiftProtobuf
+import TelemetryDecoding
 
 /// Claude Code-shaped exports of one installation (its `user.id` on every point and record).
 enum Installation {

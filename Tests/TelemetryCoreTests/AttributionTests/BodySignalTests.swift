@@ -1,5 +1,6 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// Claude Code with the seed's `…/claude?user=UUID` posts both signals to `…/claude`: only the
 /// body says which it is.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+@testable import TelemetryAdmin
+import OTLPProto
 
 @Suite("Attribution by installation: parking, claim, bindings, bounds")
 struct InstallationAttributionTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+@testable import TelemetryRead
 
 /// The view must show exactly what `aggregate.json` publishes: same field names, same values.
 extension OperationsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+@testable import TelemetryAdmin
 
 extension OperationsTests {
     @Suite struct DataDirectoryStatsTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+@testable import TelemetryAdmin
 
 extension OperationsTests {
     @Suite struct ExporterEnvironmentTests {

@@ -3,7 +3,8 @@
 
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+import TelemetryDecoding
 
 /// Groups every Operations suite, so `swift test --filter OperationsTests` runs them all.
 enum OperationsTests {}

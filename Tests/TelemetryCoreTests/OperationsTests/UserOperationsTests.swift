@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryCore
+@testable import TelemetryStore
+@testable import TelemetryAdmin
+import SystemCalls
 
 extension OperationsTests {
     @Suite struct UserOperationsTests {

@@ -1,0 +1,201 @@
+import TelemetryStore
+
+/// A user's aggregate as a dashboard sees it, for the admin tool.
+///
+/// Every number comes from the same published-figure code that writes `aggregate.json`
+/// (``AggregateCoding`` via `PublishedTotals` / `PublishedModel` / `PublishedTool` and the
+/// document's ``SourceSelection``), so the tool can never show a figure the file would not.
+public struct AggregateView: Sendable, Equatable {
+    public let userId: String
+    public let updatedAt: String?
+    /// Which source each doubly-reported figure is published from (as `sources` in the file).
+    public let sources: [String: String]
+    public let totals: TotalsView
+    /// Day buckets, oldest first.
+    public let days: [DayView]
+    /// Models, sorted by name.
+    public let models: [ModelView]
+    /// Tools, sorted by name.
+    public let tools: [ToolView]
+    /// Log events counted by name, sorted by name.
+    public let events: [EventCount]
+    public let received: ReceiveCounters
+
+    public init(_ document: AggregateDocument) {
+        let selection = document.sourceSelection
+        userId = document.userId
+        updatedAt = document.updatedAt
+        sources = selection.names
+        totals = TotalsView(PublishedTotals(document.totals, selection))
+        days = document.days.keys.sorted().map { day in
+            DayView(day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)))
+        }
+        models = document.models.keys.sorted().map { name in
+            ModelView(name: name, PublishedModel(document.models[name]!, selection))
+        }
+        tools = document.tools.keys.sorted().map { name in
+            ToolView(name: name, PublishedTool(document.tools[name]!, tool: name, selection))
+        }
+        events = document.events.keys.sorted().map { EventCount(name: $0, count: document.events[$0]!) }
+        received = document.received
+    }
+}
+
+/// One published number: counts are integers, cost and minutes are decimals.
+public enum PublishedNumber: Sendable, Equatable {
+    case count(Int64)
+    case amount(Double)
+
+    public var doubleValue: Double {
+        switch self {
+        case .count(let value): Double(value)
+        case .amount(let value): value
+        }
+    }
+}
+
+/// A named published number, so a caller can list "every published field" without naming them.
+public struct PublishedField: Sendable, Equatable {
+    public let name: String
+    public let value: PublishedNumber
+}
+
+/// The published figures of the totals or of one day (the keys of `totals` / `days.*`).
+public struct TotalsView: Sendable, Equatable {
+    public let totalSessions: Int64
+    /// Starts of the `claude agents` UI process (not sessions).
+    public let agentsViewStarts: Int64
+    public let totalInputTokens: Int64
+    public let totalOutputTokens: Int64
+    public let totalCacheReadTokens: Int64
+    public let totalCacheCreationTokens: Int64
+    public let totalTokenCostUsd: Double
+    public let totalLinesAdded: Int64
+    public let totalLinesRemoved: Int64
+    public let totalMinutes: Double
+    public let aiAssistedCommits: Int64
+    public let prsCreated: Int64
+    public let editDecisions: Int64
+    public let editsAccepted: Int64
+    public let editsRejected: Int64
+    public let totalToolCalls: Int64
+    public let apiRequests: Int64
+    public let apiErrors: Int64
+    /// The per-source raw figures the published ones were derived from.
+    public let raw: Figures
+
+    init(_ published: PublishedTotals) {
+        totalSessions = published.totalSessions
+        agentsViewStarts = published.agentsViewStarts
+        totalInputTokens = published.totalInputTokens
+        totalOutputTokens = published.totalOutputTokens
+        totalCacheReadTokens = published.totalCacheReadTokens
+        totalCacheCreationTokens = published.totalCacheCreationTokens
+        totalTokenCostUsd = published.totalTokenCostUsd
+        totalLinesAdded = published.totalLinesAdded
+        totalLinesRemoved = published.totalLinesRemoved
+        totalMinutes = published.totalMinutes
+        aiAssistedCommits = published.aiAssistedCommits
+        prsCreated = published.prsCreated
+        editDecisions = published.editDecisions
+        editsAccepted = published.editsAccepted
+        editsRejected = published.editsRejected
+        totalToolCalls = published.totalToolCalls
+        apiRequests = published.apiRequests
+        apiErrors = published.apiErrors
+        raw = published.raw
+    }
+
+    /// Input, output, cache-read and cache-creation tokens together (not a published field:
+    /// a convenience for listings).
+    public var allTokens: Int64 {
+        saturatingSum([totalInputTokens, totalOutputTokens, totalCacheReadTokens, totalCacheCreationTokens])
+    }
+
+    /// Every published field, named as in `aggregate.json`, in a reading order.
+    public var fields: [PublishedField] {
+        [
+            PublishedField(name: "totalSessions", value: .count(totalSessions)),
+            PublishedField(name: "agentsViewStarts", value: .count(agentsViewStarts)),
+            PublishedField(name: "totalInputTokens", value: .count(totalInputTokens)),
+            PublishedField(name: "totalOutputTokens", value: .count(totalOutputTokens)),
+            PublishedField(name: "totalCacheReadTokens", value: .count(totalCacheReadTokens)),
+            PublishedField(name: "totalCacheCreationTokens", value: .count(totalCacheCreationTokens)),
+            PublishedField(name: "totalTokenCostUsd", value: .amount(totalTokenCostUsd)),
+            PublishedField(name: "totalLinesAdded", value: .count(totalLinesAdded)),
+            PublishedField(name: "totalLinesRemoved", value: .count(totalLinesRemoved)),
+            PublishedField(name: "totalMinutes", value: .amount(totalMinutes)),
+            PublishedField(name: "aiAssistedCommits", value: .count(aiAssistedCommits)),
+            PublishedField(name: "prsCreated", value: .count(prsCreated)),
+            PublishedField(name: "editDecisions", value: .count(editDecisions)),
+            PublishedField(name: "editsAccepted", value: .count(editsAccepted)),
+            PublishedField(name: "editsRejected", value: .count(editsRejected)),
+            PublishedField(name: "totalToolCalls", value: .count(totalToolCalls)),
+            PublishedField(name: "apiRequests", value: .count(apiRequests)),
+            PublishedField(name: "apiErrors", value: .count(apiErrors)),
+        ]
+    }
+}
+
+/// One UTC day bucket (`YYYY-MM-DD`).
+public struct DayView: Sendable, Equatable {
+    public let day: String
+    public let totals: TotalsView
+}
+
+/// The published figures of one model (the keys of `models.*`).
+public struct ModelView: Sendable, Equatable {
+    public let name: String
+    public let inputTokens: Int64
+    public let outputTokens: Int64
+    public let cacheReadTokens: Int64
+    public let cacheCreationTokens: Int64
+    public let costUsd: Double
+    public let apiRequests: Int64
+    public let apiErrors: Int64
+
+    init(name: String, _ published: PublishedModel) {
+        self.name = name
+        inputTokens = published.inputTokens
+        outputTokens = published.outputTokens
+        cacheReadTokens = published.cacheReadTokens
+        cacheCreationTokens = published.cacheCreationTokens
+        costUsd = published.costUsd
+        apiRequests = published.apiRequests
+        apiErrors = published.apiErrors
+    }
+
+    /// Input, output, cache-read and cache-creation tokens together.
+    public var allTokens: Int64 { saturatingSum([inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens]) }
+}
+
+/// The published figures of one tool (the keys of `tools.*`).
+public struct ToolView: Sendable, Equatable {
+    public let name: String
+    public let calls: Int64
+    public let failures: Int64
+    public let accepts: Int64
+    public let rejects: Int64
+
+    init(name: String, _ published: PublishedTool) {
+        self.name = name
+        calls = published.calls
+        failures = published.failures
+        accepts = published.accepts
+        rejects = published.rejects
+    }
+}
+
+/// How many log events of one name were counted.
+public struct EventCount: Sendable, Equatable {
+    public let name: String
+    public let count: Int
+}
+
+/// Published counts are clamped to the Int64 range; their sum is clamped the same way.
+func saturatingSum(_ values: [Int64]) -> Int64 {
+    values.reduce(Int64(0)) { sum, value in
+        let (result, overflow) = sum.addingReportingOverflow(value)
+        return overflow ? (value > 0 ? .max : .min) : result
+    }
+}

@@ -1,0 +1,438 @@
+import TelemetryDecoding
+
+/// Reads and writes `aggregate.json`, with a hand-written writer and pull parser: the file is
+/// rewritten on every update, so its coding is on the hot path.
+///
+/// Layout (compact, keys sorted): `days`, `events`, `latency`, `latencyBucketsMs`, `models`,
+/// `querySources`, `received`, `schemaVersion`, `sources` (which source each doubly-reported
+/// figure is published from), `state` (the receiver's bookkeeping; dashboards ignore it),
+/// `toolDurations`, `tools`, `totals`, `updatedAt`, `userId`.
+/// Published numbers are derived from each bucket's `raw` figures, which alone are read back.
+public enum AggregateCoding {
+    public static func encode(_ document: AggregateDocument) -> [UInt8] {
+        let selection = document.sourceSelection
+        // A recent record, request or span is 12 bytes, 16 base64 characters.
+        var w = JSONWriter(capacity: 2048
+            + (document.recentRecords.count + document.recentRequests.count + document.traces.recentSpans.count) * 16
+            + document.series.count * 96
+            + document.days.count * 700)
+        w.beginObject()
+
+        if !document.attributes.isEmpty { writeAttributes(document.attributes, to: &w) }
+
+        w.key("days")
+        w.beginObject()
+        for day in document.days.keys.sorted() {
+            w.key(day)
+            write(PublishedTotals(document.days[day]!, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("events")
+        w.beginObject()
+        for name in document.events.keys.sorted() {
+            w.key(name)
+            w.integer(Int64(document.events[name]!))
+        }
+        w.endObject()
+
+        writeLatency(document.traces, to: &w)
+
+        w.key("models")
+        w.beginObject()
+        for name in document.models.keys.sorted() {
+            w.key(name)
+            write(PublishedModel(document.models[name]!, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("querySources")
+        w.beginObject()
+        for name in document.querySources.keys.sorted() {
+            w.key(name)
+            write(PublishedModel(document.querySources[name]!, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("received")
+        write(document.received, to: &w)
+
+        w.key("schemaVersion")
+        w.integer(Int64(AggregateDocument.schemaVersion))
+
+        w.key("sources")
+        w.beginObject()
+        let names = selection.names
+        for family in names.keys.sorted() {
+            w.key(family)
+            w.string(names[family]!)
+        }
+        w.endObject()
+
+        w.key("state")
+        writeState(document, to: &w)
+
+        writeToolDurations(document.traces, to: &w)
+
+        w.key("tools")
+        w.beginObject()
+        for name in document.tools.keys.sorted() {
+            w.key(name)
+            write(PublishedTool(document.tools[name]!, tool: name, selection), to: &w)
+        }
+        w.endObject()
+
+        w.key("totals")
+        write(PublishedTotals(document.totals, selection), to: &w)
+
+        if let updatedAt = document.updatedAt {
+            w.key("updatedAt")
+            w.string(updatedAt)
+        }
+        w.key("userId")
+        w.string(document.userId)
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    /// Parses a stored document; any inconsistency throws a reason for ``StorageError/corrupt(path:reason:)``.
+    /// Readers that never write the document back (the read endpoints) pass `skippingState`:
+    /// of the receiver's bookkeeping only `metricsSeen` (which decides the published sources)
+    /// is read; the rest is only checked to be valid JSON.
+    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits,
+                              skippingState: Bool = false) throws(AggregateCodingError) -> AggregateDocument
+    {
+        var document = AggregateDocument(user: expectedUser, limits: limits)
+        var scanner = JSONScanner(bytes)
+        var seen: Set<String> = []
+        do {
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                seen.insert(key)
+                switch key {
+                case "schemaVersion":
+                    let version = try scanner.integer()
+                    guard version == AggregateDocument.schemaVersion else {
+                        throw AggregateCodingError(reason: "schemaVersion \(version) is not \(AggregateDocument.schemaVersion)")
+                    }
+                case "userId":
+                    let user = try scanner.string()
+                    guard user == expectedUser.rawValue else {
+                        throw AggregateCodingError(reason: "belongs to user \(user), not \(expectedUser)")
+                    }
+                case "updatedAt":
+                    document.updatedAt = scanner.isNull() ? nil : try scanner.string()
+                case "totals":
+                    document.totals = try readBucket(&scanner, at: "totals")
+                case "days":
+                    document.days = try readBuckets(&scanner, at: "days")
+                case "models":
+                    document.models = try readBuckets(&scanner, at: "models")
+                case "tools":
+                    document.tools = try readBuckets(&scanner, at: "tools")
+                case "querySources":
+                    document.querySources = try readBuckets(&scanner, at: "querySources")
+                case "latency":
+                    try readLatency(&scanner, into: &document.traces)
+                case "toolDurations":
+                    try readToolDurations(&scanner, into: &document.traces)
+                case "events":
+                    try scanner.beginObject()
+                    while let name = try scanner.nextKey() { document.events[name] = try scanner.integer() }
+                case "received":
+                    document.received = try readReceived(&scanner)
+                case "state" where skippingState:
+                    try readMetricsSeen(&scanner, into: &document)
+                case "state":
+                    try readState(&scanner, into: &document, limits: limits)
+                case "attributes":
+                    document.attributes = try readAttributes(&scanner)
+                default:
+                    try scanner.skipValue()
+                }
+            }
+            try scanner.end()
+        } catch let failure as JSONScanner.Failure {
+            throw AggregateCodingError(reason: "not a valid aggregate document (\(failure))")
+        } catch let error as AggregateCodingError {
+            throw error
+        } catch {
+            throw AggregateCodingError(reason: "\(error)")
+        }
+        for required in ["schemaVersion", "userId", "totals", "days", "models", "tools", "events", "received", "state"]
+        where !seen.contains(required) {
+            throw AggregateCodingError(reason: "not a valid aggregate document (missing key '\(required)')")
+        }
+        return document
+    }
+
+    // MARK: Writing
+
+    private static func write(_ p: PublishedTotals, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("agentsViewStarts"); w.integer(p.agentsViewStarts)
+        w.key("aiAssistedCommits"); w.integer(p.aiAssistedCommits)
+        w.key("apiErrors"); w.integer(p.apiErrors)
+        w.key("apiRequests"); w.integer(p.apiRequests)
+        w.key("editDecisions"); w.integer(p.editDecisions)
+        w.key("editsAccepted"); w.integer(p.editsAccepted)
+        w.key("editsRejected"); w.integer(p.editsRejected)
+        w.key("prsCreated"); w.integer(p.prsCreated)
+        w.key("raw"); write(p.raw, to: &w)
+        w.key("totalCacheCreationTokens"); w.integer(p.totalCacheCreationTokens)
+        w.key("totalCacheReadTokens"); w.integer(p.totalCacheReadTokens)
+        w.key("totalInputTokens"); w.integer(p.totalInputTokens)
+        w.key("totalLinesAdded"); w.integer(p.totalLinesAdded)
+        w.key("totalLinesRemoved"); w.integer(p.totalLinesRemoved)
+        w.key("totalMinutes"); w.number(p.totalMinutes)
+        w.key("totalOutputTokens"); w.integer(p.totalOutputTokens)
+        w.key("totalSessions"); w.integer(p.totalSessions)
+        w.key("totalTokenCostUsd"); w.number(p.totalTokenCostUsd)
+        w.key("totalToolCalls"); w.integer(p.totalToolCalls)
+        w.endObject()
+    }
+
+    private static func write(_ p: PublishedModel, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("apiErrors"); w.integer(p.apiErrors)
+        w.key("apiRequests"); w.integer(p.apiRequests)
+        w.key("cacheCreationTokens"); w.integer(p.cacheCreationTokens)
+        w.key("cacheReadTokens"); w.integer(p.cacheReadTokens)
+        w.key("costUsd"); w.number(p.costUsd)
+        w.key("inputTokens"); w.integer(p.inputTokens)
+        w.key("outputTokens"); w.integer(p.outputTokens)
+        w.key("raw"); write(p.raw, to: &w)
+        w.endObject()
+    }
+
+    private static func write(_ p: PublishedTool, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("accepts"); w.integer(p.accepts)
+        w.key("calls"); w.integer(p.calls)
+        w.key("failures"); w.integer(p.failures)
+        w.key("raw"); write(p.raw, to: &w)
+        w.key("rejects"); w.integer(p.rejects)
+        w.endObject()
+    }
+
+    /// Raw figures, sparsely: zeros are left out.
+    private static func write(_ figures: Figures, to w: inout JSONWriter) {
+        w.beginObject()
+        for figure in Figure.sortedByName where figures[figure] != 0 {
+            w.key(figure.name)
+            w.number(figures[figure])
+        }
+        w.endObject()
+    }
+
+    private static func write(_ r: ReceiveCounters, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("dataPointsApplied"); w.integer(Int64(r.dataPointsApplied))
+        w.key("dataPointsDuplicate"); w.integer(Int64(r.dataPointsDuplicate))
+        w.key("dataPointsRejected"); w.integer(Int64(r.dataPointsRejected))
+        w.key("logRecordsApplied"); w.integer(Int64(r.logRecordsApplied))
+        w.key("logRecordsDuplicate"); w.integer(Int64(r.logRecordsDuplicate))
+        w.key("logRecordsRejected"); w.integer(Int64(r.logRecordsRejected))
+        w.key("logRequests"); w.integer(Int64(r.logRequests))
+        w.key("metricRequests"); w.integer(Int64(r.metricRequests))
+        w.key("spansApplied"); w.integer(Int64(r.spansApplied))
+        w.key("spansDuplicate"); w.integer(Int64(r.spansDuplicate))
+        w.key("spansRejected"); w.integer(Int64(r.spansRejected))
+        w.key("traceRequests"); w.integer(Int64(r.traceRequests))
+        w.endObject()
+    }
+
+    private static func writeState(_ document: AggregateDocument, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("metricsSeen")
+        w.beginArray()
+        for name in document.metricsSeen.sorted() { w.string(name) }
+        w.endArray()
+        w.key("recentRecords")
+        w.plainString { document.recentRecords.encode(appendingTo: &$0) }
+        w.key("recentRequests")
+        w.plainString { document.recentRequests.encode(appendingTo: &$0) }
+        w.key("recentSpans")
+        w.plainString { document.traces.recentSpans.encode(appendingTo: &$0) }
+        w.key("series")
+        w.beginObject()
+        for id in document.series.keys.sorted() {
+            let state = document.series[id]!
+            w.hexKey(id)
+            w.beginObject()
+            if state.count != 0 { w.key("c"); w.number(state.count) }
+            w.key("o"); w.unsigned(state.touched)
+            if !state.recent.isEmpty {
+                w.key("r")
+                w.beginArray()
+                for digest in state.recent { w.unsigned(digest) }
+                w.endArray()
+            }
+            if state.start != 0 { w.key("s"); w.unsigned(state.start) }
+            if state.time != 0 { w.key("t"); w.unsigned(state.time) }
+            if state.value != 0 { w.key("v"); w.number(state.value) }
+            if state.seen != 0 { w.key("w"); w.unsigned(state.seen) }
+            w.endObject()
+        }
+        w.endObject()
+        w.key("seriesClock")
+        w.unsigned(document.seriesClock)
+        w.endObject()
+    }
+
+    // MARK: Reading
+
+    private static func readBuckets(_ scanner: inout JSONScanner, at path: String) throws -> [String: Figures] {
+        var buckets: [String: Figures] = [:]
+        try scanner.beginObject()
+        while let name = try scanner.nextKey() {
+            buckets[name] = try readBucket(&scanner, at: path + "." + name)
+        }
+        return buckets
+    }
+
+    /// A published bucket: only `raw` is read, the rest is derived from it.
+    private static func readBucket(_ scanner: inout JSONScanner, at path: String) throws -> Figures {
+        var figures: Figures?
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            guard key == "raw" else {
+                try scanner.skipValue()
+                continue
+            }
+            var raw = Figures()
+            try scanner.beginObject()
+            while let name = try scanner.nextKey() {
+                guard let figure = Figure(name: name) else {
+                    throw AggregateCodingError(reason: "unknown figure '\(name)' at \(path).raw")
+                }
+                raw[figure] = try scanner.double()
+            }
+            figures = raw
+        }
+        guard let figures else { throw AggregateCodingError(reason: "missing key 'raw' at \(path)") }
+        return figures
+    }
+
+    private static func readReceived(_ scanner: inout JSONScanner) throws -> ReceiveCounters {
+        var r = ReceiveCounters()
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            switch key {
+            case "metricRequests": r.metricRequests = try scanner.integer()
+            case "logRequests": r.logRequests = try scanner.integer()
+            case "dataPointsApplied": r.dataPointsApplied = try scanner.integer()
+            case "dataPointsRejected": r.dataPointsRejected = try scanner.integer()
+            case "dataPointsDuplicate": r.dataPointsDuplicate = try scanner.integer()
+            case "logRecordsApplied": r.logRecordsApplied = try scanner.integer()
+            case "logRecordsRejected": r.logRecordsRejected = try scanner.integer()
+            case "logRecordsDuplicate": r.logRecordsDuplicate = try scanner.integer()
+            case "traceRequests": r.traceRequests = try scanner.integer()
+            case "spansApplied": r.spansApplied = try scanner.integer()
+            case "spansRejected": r.spansRejected = try scanner.integer()
+            case "spansDuplicate": r.spansDuplicate = try scanner.integer()
+            default: try scanner.skipValue()
+            }
+        }
+        return r
+    }
+
+    private static func readState(_ scanner: inout JSONScanner, into document: inout AggregateDocument,
+                                  limits: AggregationLimits) throws {
+        var seen: Set<String> = []
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            seen.insert(key)
+            switch key {
+            case "metricsSeen":
+                try scanner.beginArray()
+                while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
+            case "seriesClock":
+                // Incremented on every series update: a value near 2^64 (only a damaged or edited
+                // file has one) would overflow on the next update and stop the receiver.
+                let clock = try scanner.unsigned()
+                guard clock < 1 << 53 else { throw AggregateCodingError(reason: "state.seriesClock \(clock) is out of range") }
+                document.seriesClock = clock
+            case "recentRecords":
+                let text = try scanner.string()
+                do {
+                    document.recentRecords = try RecentDigests(encoded: text, capacity: limits.recentRecords)
+                } catch {
+                    throw AggregateCodingError(reason: "state.recentRecords is not base64 of 12-byte digest entries")
+                }
+            case "recentRequests":
+                // Absent from documents written before whole requests were remembered.
+                let text = try scanner.string()
+                do {
+                    document.recentRequests = try RecentDigests(encoded: text, capacity: limits.recentRequests)
+                } catch {
+                    throw AggregateCodingError(reason: "state.recentRequests is not base64 of 12-byte digest entries")
+                }
+            case "recentSpans":
+                let text = try scanner.string()
+                do {
+                    document.traces.recentSpans = try RecentDigests(encoded: text, capacity: limits.recentRecords)
+                } catch {
+                    throw AggregateCodingError(reason: "state.recentSpans is not base64 of 12-byte digest entries")
+                }
+            case "series":
+                try scanner.beginObject()
+                while let name = try scanner.nextKey() {
+                    guard name.utf8.count <= 16, let id = UInt64(name, radix: 16) else {
+                        throw AggregateCodingError(reason: "series key '\(name)' is not hexadecimal")
+                    }
+                    document.series[id] = try readSeries(&scanner, name: name)
+                }
+            default:
+                try scanner.skipValue()
+            }
+        }
+        for required in ["metricsSeen", "series", "seriesClock", "recentRecords"] where !seen.contains(required) {
+            throw AggregateCodingError(reason: "not a valid aggregate document (missing key 'state.\(required)')")
+        }
+    }
+
+    private static func readMetricsSeen(_ scanner: inout JSONScanner, into document: inout AggregateDocument) throws {
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            guard key == "metricsSeen" else {
+                try scanner.skipValue()
+                continue
+            }
+            try scanner.beginArray()
+            while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
+        }
+    }
+
+    private static func readSeries(_ scanner: inout JSONScanner, name: String) throws -> SeriesState {
+        var state = SeriesState()
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            switch key {
+            case "s": state.start = try scanner.unsigned()
+            case "t": state.time = try scanner.unsigned()
+            case "v": state.value = try scanner.double()
+            case "c": state.count = try scanner.double()
+            case "o": state.touched = try scanner.unsigned()
+            case "w": state.seen = try scanner.unsigned()
+            case "r":
+                try scanner.beginArray()
+                while try scanner.nextElement() { state.recent.append(try scanner.unsigned()) }
+            default: try scanner.skipValue()
+            }
+        }
+        // The aggregator only ever stores readings in this range; the next cumulative delta is
+        // computed from them, so an out-of-range one (a damaged file) would add an unbounded
+        // amount, up to infinity, which would make the document unwritable.
+        let plausible = 0...MetricsAggregator.largestPlausibleValue
+        guard plausible.contains(state.value), plausible.contains(state.count) else {
+            throw AggregateCodingError(reason: "state.series.\(name): value or count out of range")
+        }
+        return state
+    }
+}
+
+public struct AggregateCodingError: Error, Sendable {
+    public let reason: String
+}

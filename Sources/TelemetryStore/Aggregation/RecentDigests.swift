@@ -1,0 +1,101 @@
+import TelemetryDecoding
+
+/// The digests of recently applied log records, each with the time it was received, oldest
+/// first, with set lookup. Bounded twice: by count (the oldest goes first) and by age
+/// (``AggregationLimits/replayWindowSeconds``): exporters retry a batch within minutes, so
+/// older digests only make the document bigger.
+///
+/// Stored as base64 of 12-byte entries: the little-endian 64-bit digest, then the receive time
+/// in seconds as a little-endian 32-bit number.
+///
+/// Entries leave from the front through `head`, and the arrays are compacted only once the
+/// dead prefix is as long as the capacity: a full window then costs O(1) per insert instead of
+/// shifting every entry.
+struct RecentDigests: Sendable {
+    private var digests: [UInt64] = []
+    private var seconds: [UInt32] = []
+    /// Index of the oldest live entry; `digests[..<head]` are gone.
+    private var head = 0
+    private var members: Set<UInt64> = []
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    func contains(_ digest: UInt64) -> Bool { members.contains(digest) }
+
+    var count: Int { digests.count - head }
+
+    /// The digests, oldest first.
+    var ordered: [UInt64] { Array(digests[head...]) }
+
+    mutating func insert(_ digest: UInt64, at receivedSeconds: UInt64 = 0) {
+        guard members.insert(digest).inserted else { return }
+        digests.append(digest)
+        seconds.append(UInt32(clamping: receivedSeconds))
+        if count > capacity { removeOldest(count - capacity) }
+    }
+
+    /// Forgets digests received before `cutoffSeconds`.
+    mutating func prune(receivedBefore cutoffSeconds: UInt64) {
+        let cutoff = UInt32(clamping: cutoffSeconds)
+        var end = head
+        while end < seconds.count && seconds[end] < cutoff { end += 1 }
+        if end > head { removeOldest(end - head) }
+    }
+
+    private mutating func removeOldest(_ removed: Int) {
+        for digest in digests[head..<head + removed] { members.remove(digest) }
+        head += removed
+        if head >= capacity || head == digests.count {
+            digests.removeFirst(head)
+            seconds.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// Appends the base64 form (without quotes) to `output`.
+    func encode(appendingTo output: inout [UInt8]) {
+        var packed = [UInt8](repeating: 0, count: count * 12)
+        packed.withUnsafeMutableBytes { raw in
+            for index in 0..<count {
+                raw.storeBytes(of: digests[head + index].littleEndian, toByteOffset: index * 12, as: UInt64.self)
+                raw.storeBytes(of: seconds[head + index].littleEndian, toByteOffset: index * 12 + 8, as: UInt32.self)
+            }
+        }
+        packed.withUnsafeBufferPointer { Base64.encode($0, appendingTo: &output) }
+    }
+
+    var encoded: String {
+        var text = [UInt8]()
+        encode(appendingTo: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    init(encoded: String, capacity: Int) throws(RecentDigestsError) {
+        self.init(capacity: capacity)
+        var text = encoded
+        guard let packed = text.withUTF8({ Base64.decode($0) }), packed.count % 12 == 0 else { throw RecentDigestsError() }
+        let entries = packed.count / 12
+        digests.reserveCapacity(entries)
+        seconds.reserveCapacity(entries)
+        members.reserveCapacity(min(entries, self.capacity) + 1)
+        packed.withUnsafeBytes { raw in
+            for index in 0..<entries {
+                let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
+                let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
+                insert(digest, at: UInt64(received))
+            }
+        }
+    }
+}
+
+extension RecentDigests: Equatable {
+    /// Equal when the live entries (digest and time, in order) are: the dead prefix and the
+    /// set's layout are not part of the value.
+    static func == (lhs: RecentDigests, rhs: RecentDigests) -> Bool {
+        lhs.capacity == rhs.capacity && lhs.digests[lhs.head...] == rhs.digests[rhs.head...]
+            && lhs.seconds[lhs.head...] == rhs.seconds[rhs.head...]
+    }
+}
+
+struct RecentDigestsError: Error {}

@@ -1,0 +1,82 @@
+import Foundation
+import TelemetryDecoding
+
+/// One parked request as a file: a one-line JSON header (what is needed to replay it through
+/// the normal ingest path) followed by the body exactly as it was received, still compressed.
+public struct ParkedRequest: Equatable, Sendable {
+    public struct Header: Codable, Equatable, Sendable {
+        public var version = 1
+        public var signal: String
+        public var contentType: String
+        public var contentEncoding: String
+        public var receivedAtNanoseconds: UInt64
+        /// Sanitised, for the operator's benefit only.
+        public var userAgent: String?
+    }
+
+    public var signal: Signal
+    public var format: PayloadFormat
+    public var encoding: ContentEncoding
+    public var receivedAt: Timestamp
+    public var userAgent: String?
+    public var body: [UInt8]
+
+    public init(signal: Signal, format: PayloadFormat, encoding: ContentEncoding, receivedAt: Timestamp,
+                userAgent: String?, body: [UInt8]) {
+        self.signal = signal
+        self.format = format
+        self.encoding = encoding
+        self.receivedAt = receivedAt
+        self.userAgent = userAgent
+        self.body = body
+    }
+
+    /// `00000000000000000042.otlp`: fixed width, so name order is arrival order.
+    static func fileName(sequence: UInt64) -> String {
+        let digits = String(sequence)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".otlp"
+    }
+
+    /// The sequence number of a parked request file's name; nil for any other name.
+    package static func sequence(fileName: String) -> UInt64? {
+        guard fileName.hasSuffix(".otlp"), fileName.utf8.count == 25 else { return nil }
+        return UInt64(fileName.dropLast(5))
+    }
+
+    var encoded: [UInt8] {
+        let header = Header(signal: signal.rawValue, contentType: format.mediaType, contentEncoding: encoding.rawValue,
+                            receivedAtNanoseconds: receivedAt.nanoseconds, userAgent: userAgent)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding a struct of strings and integers cannot fail.
+        let line = (try? encoder.encode(header)) ?? Data()
+        return Array(line) + [UInt8(ascii: "\n")] + body
+    }
+
+    /// Reads a parked request file's bytes; throws a description of what is wrong.
+    package init(decoding bytes: [UInt8]) throws(ParkedRequestFormatError) {
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { throw ParkedRequestFormatError("no header line") }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[..<newline]))
+        } catch {
+            throw ParkedRequestFormatError("header is not valid: \(error)")
+        }
+        guard header.version == 1 else { throw ParkedRequestFormatError("unknown version \(header.version)") }
+        guard let signal = Signal(rawValue: header.signal) else { throw ParkedRequestFormatError("unknown signal") }
+        guard let format = PayloadFormat(contentType: header.contentType) else {
+            throw ParkedRequestFormatError("unknown content type")
+        }
+        guard let encoding = ContentEncoding(header: header.contentEncoding) else {
+            throw ParkedRequestFormatError("unknown content encoding")
+        }
+        self.init(signal: signal, format: format, encoding: encoding,
+                  receivedAt: Timestamp(nanoseconds: header.receivedAtNanoseconds), userAgent: header.userAgent,
+                  body: Array(bytes[(newline + 1)...]))
+    }
+}
+
+package struct ParkedRequestFormatError: Error {
+    package let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
