@@ -11,7 +11,7 @@ cd "$repo"
 source scripts/lib.sh
 
 ensure_service_packages
-ensure_packages python3:python3 gzip:gzip flock:util-linux
+ensure_packages python3:python3 gzip:gzip flock:util-linux nm:binutils
 # python3-venv has no command of its own: check that venv can bootstrap pip.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || install_packages python3-venv
 
