@@ -74,6 +74,7 @@ let package = Package(
                 "TelemetryService",
                 "TelemetryCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(

@@ -7,6 +7,22 @@ public struct Setting: Sendable, Equatable {
     /// nil when the setting has no default and must be given.
     public let defaultValue: String?
     public let summary: String
+
+    /// The default of a setting whose default is a whole number, for the types that need it
+    /// before any settings are read (``StoreConfiguration``, ``OTLPDecoder``, ``AggregationLimits``),
+    /// so that the table stays the one place a default is written.
+    public var defaultInteger: Int {
+        guard let text = defaultValue, let number = Int(text) else {
+            preconditionFailure("--\(flag) has no whole-number default")
+        }
+        return number
+    }
+
+    /// The default as `--help` and the README show it.
+    public var defaultDescription: String {
+        guard let defaultValue else { return "required" }
+        return defaultValue.isEmpty ? "none" : defaultValue
+    }
 }
 
 public enum Settings {

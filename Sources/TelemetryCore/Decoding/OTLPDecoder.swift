@@ -13,7 +13,7 @@ public struct OTLPDecoder: Sendable {
     /// Deepest message nesting accepted (each `AnyValue` array / kvlist level costs two or three).
     public var messageDepthLimit: Int
 
-    public static let defaultMaxBodyBytes = 20 * 1024 * 1024
+    public static let defaultMaxBodyBytes = Settings.maxBodyBytes.defaultInteger
 
     public init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, messageDepthLimit: Int = 64) {
         self.maxBodyBytes = maxBodyBytes
