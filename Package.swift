@@ -122,6 +122,7 @@ let package = Package(
                 "TelemetryService",
                 "TelemetryStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -80,8 +80,8 @@ public struct ReceiverService: Sendable {
                 return try unaddressed.handle(request, signal: signal, directUser: nil, now: now, summary: &summary)
             }
             summary.user = user.rawValue
-            let (format, encoding) = try BodyShape.check(request, maxBodyBytes: configuration.maxBodyBytes)
-            let report = try ingestor.ingest(signal, body: request.body, format: format, encoding: encoding, user: user, now: now)
+            let (format, encoding, body) = try BodyShape.check(request, maxBodyBytes: configuration.maxBodyBytes)
+            let report = try ingestor.ingest(signal, body: body, format: format, encoding: encoding, user: user, now: now)
             summary.applied = report.applied
             summary.rejected = report.rejected
             summary.duplicates = report.duplicates

@@ -14,9 +14,9 @@ struct UnaddressedRequests: Sendable {
     /// but append no path): then only the signal had to be found.
     func handle(_ request: HTTPRequest, signal known: Signal?, directUser: UserID?, now: Timestamp,
                 summary: inout RequestSummary) throws -> HTTPResponse {
-        let (format, encoding) = try BodyShape.check(request, maxBodyBytes: attribution.ingestor.decoder.maxBodyBytes)
+        let (format, encoding, body) = try BodyShape.check(request, maxBodyBytes: attribution.ingestor.decoder.maxBodyBytes)
         let decoder = attribution.ingestor.decoder
-        let plain = try decoder.inflate(request.body, encoding: encoding)
+        let plain = try decoder.inflate(body, encoding: encoding)
         let signal: Signal
         if let known {
             signal = known
@@ -43,7 +43,7 @@ struct UnaddressedRequests: Sendable {
 
         summary.userAgent = UserID.preview(request.header("user-agent") ?? "-")
         let original = ParkedRequest(signal: signal, format: format, encoding: encoding, receivedAt: now,
-                                     userAgent: summary.userAgent, body: request.body)
+                                     userAgent: summary.userAgent, body: body)
         do {
             switch try attribution.receive(export, request: replayKey, original: original, policy: policy, now: now) {
             case .attributed(let user, let report, let byEmail):
@@ -65,22 +65,18 @@ struct UnaddressedRequests: Sendable {
     }
 }
 
-/// The checks every POST's body passes before it is decoded. Throws a ``PayloadError``, or the
-/// ``TransportRefusal`` the transport recorded while reading the body (timeout, wrong length).
+/// The checks every POST's body passes before it is decoded, and its bytes. Throws a
+/// ``PayloadError``, or the ``TransportRefusal`` the transport recorded while reading the body
+/// (timeout, wrong length, memory budget): see ``RequestBody/bytes(limit:)``.
 enum BodyShape {
-    static func check(_ request: HTTPRequest, maxBodyBytes: Int) throws -> (PayloadFormat, ContentEncoding) {
+    static func check(_ request: HTTPRequest, maxBodyBytes: Int) throws -> (PayloadFormat, ContentEncoding, [UInt8]) {
         guard let format = PayloadFormat(contentType: request.header("content-type")) else {
             throw PayloadError.unsupportedContentType(request.header("content-type"))
         }
         guard let encoding = ContentEncoding(header: request.header("content-encoding")) else {
             throw PayloadError.unsupportedContentEncoding(request.header("content-encoding") ?? "")
         }
-        if let refusal = request.refusal { throw refusal }
-        if let reason = request.bodyIncomplete { throw PayloadError.incomplete(reason) }
-        if request.bodyExceededLimit || request.body.count > maxBodyBytes {
-            throw PayloadError.tooLarge(limit: maxBodyBytes, decompressed: false)
-        }
-        return (format, encoding)
+        return (format, encoding, try request.body.bytes(limit: maxBodyBytes))
     }
 }
 

@@ -10,29 +10,8 @@ import TelemetryStore
 /// always declares it, and a body whose length differs was cut or padded on the way (libfcgi
 /// silently skips records it takes for another request's). A CGI body is read up to its
 /// declared length, because a CGI server need not close stdin after it, or to the end of input
-/// when no length is given.
+/// when no length is given. What comes of it is a ``RequestBody``, handed to the service as is.
 struct BodyReader {
-    /// What came of reading. Its description gives sizes only, never content.
-    enum Outcome: CustomStringConvertible {
-        case complete([UInt8])
-        /// More than `limit` bytes were declared or arrived; the rest was left unread.
-        case tooLarge
-        /// The body ended early or could not be read; it must not be processed.
-        case incomplete(String)
-        /// Refused by the transport's own rules (no length, longer than declared, too slow,
-        /// over the memory budget); the rest was left unread.
-        case refused(TransportRefusal)
-
-        var description: String {
-            switch self {
-            case .complete(let bytes): return "read \(bytes.count) bytes"
-            case .tooLarge: return "over the limit"
-            case .incomplete(let reason): return "incomplete: \(reason)"
-            case .refused(let refusal): return "refused: \(refusal)"
-            }
-        }
-    }
-
     /// How the body is framed on the way in.
     enum Framing {
         /// FastCGI `FCGI_STDIN`: has its own end; `CONTENT_LENGTH` is required and must match.
@@ -58,20 +37,20 @@ struct BodyReader {
         guard let number = Int(text), number >= 0 else {
             return .failure(Refusal(outcome: .incomplete("CONTENT_LENGTH '\(text.prefix(32))' is not a byte count")))
         }
-        if number > limit { return .failure(Refusal(outcome: .tooLarge)) }
+        if number > limit { return .failure(Refusal(outcome: .tooLarge(limit: limit))) }
         return .success(number)
     }
 
     /// An outcome decided before reading, as an `Error` for `Result`.
     struct Refusal: Error {
-        let outcome: Outcome
+        let outcome: RequestBody
     }
 
     /// `method` is `REQUEST_METHOD`; `declaredLength` is `CONTENT_LENGTH` as sent (nil or empty
     /// when absent). `source` fills its buffer with up to its `count` bytes and returns how many,
     /// 0 at the end of the body; it may throw a ``TransportRefusal`` (a timeout).
     func read(method: String?, declaredLength text: String?, framing: Framing,
-              from source: (UnsafeMutableRawBufferPointer) throws -> Int) -> Outcome {
+              from source: (UnsafeMutableRawBufferPointer) throws -> Int) -> RequestBody {
         guard Self.readsBody(method: method) else { return .complete([]) }
         let declared: Int?
         switch declaredLength(text) {
@@ -111,7 +90,7 @@ struct BodyReader {
             body.removeLast(wanted - received)
             if received == 0 { break }
             if let declared, body.count > declared { return .refused(.longerThanDeclared(declared: declared)) }
-            if body.count > limit { return .tooLarge }
+            if body.count > limit { return .tooLarge(limit: limit) }
         }
         if let declared, body.count < declared {
             return .incomplete("the body ended after \(body.count) of \(declared) declared bytes")

@@ -10,25 +10,11 @@ struct Exchange: Sendable {
     let logger: Logger
 
     /// The response to `parameters` with the body as read, and the request's log line.
-    func respond(parameters: [String: String], body: BodyReader.Outcome) -> (HTTPResponse, String) {
-        switch body {
-        case .complete(let bytes):
-            let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: bytes))
-            return (response, summary.line)
-        case .tooLarge:
-            // The service answers 413 unless the request was wrong before its body mattered.
-            let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: [], bodyExceededLimit: true))
-            return (response, summary.line)
-        case .refused(let refusal):
-            // Length required or wrong, too slow, or over the memory budget: the service
-            // answers with the refusal's status unless the request was wrong before its body mattered.
-            let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: [], refusal: refusal))
-            return (response, summary.line)
-        case .incomplete(let reason):
-            // The service refuses it (400): part of a batch must never be counted.
-            let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: [], bodyIncomplete: reason))
-            return (response, summary.line)
-        }
+    /// A body that is not complete is answered by the service with its status (413, 400, 411,
+    /// 408, 503) unless the request was wrong before its body mattered.
+    func respond(parameters: [String: String], body: RequestBody) -> (HTTPResponse, String) {
+        let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: body))
+        return (response, summary.line)
     }
 
     /// Logs the request's line at info; a response that could not be delivered (the web

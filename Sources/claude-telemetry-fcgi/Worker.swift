@@ -105,7 +105,7 @@ final class Worker: Sendable {
             reservation = budget.reserve(bodyOf: declared)
         }
         defer { if let reservation { budget.release(reservation) } }
-        let body: BodyReader.Outcome
+        let body: RequestBody
         if reservation == nil {
             body = .refused(.overMemoryBudget(budget: budget.limit, retryAfterSeconds: MemoryBudget.retryAfterSeconds))
         } else {
@@ -120,7 +120,7 @@ final class Worker: Sendable {
 
     /// The body through libfcgi; a read cut short by the connection's deadline is a timeout.
     private func readBody(_ request: FastCGIRequest, reader: BodyReader, method: String?, declaredLength: String?)
-        -> BodyReader.Outcome {
+        -> RequestBody {
         reader.read(method: method, declaredLength: declaredLength, framing: .fastCGI) { buffer in
             do {
                 return try request.read(into: buffer)

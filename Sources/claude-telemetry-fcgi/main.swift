@@ -21,8 +21,8 @@ let environment = ProcessInfo.processInfo.environment
 let options: ResponderOptions
 do {
     switch try ResponderOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment) {
-    case .help:
-        FileHandle.standardOutput.write(Data(ResponderOptions.helpText(program: program).utf8))
+    case .help(let text):
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
         exit(ExitCode.success)
     case .run(let parsed):
         options = parsed

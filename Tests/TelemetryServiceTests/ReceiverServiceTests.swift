@@ -145,7 +145,7 @@ struct ReceiverServiceTests {
         #expect(try rpcStatus(big).message == "body exceeds the limit of 4096 bytes")
 
         let exceeded = sandbox.service.handle(HTTPRequest(
-            method: "POST", path: path, headers: ["Content-Type": "application/json"], body: [], bodyExceededLimit: true)).0
+            method: "POST", path: path, headers: ["Content-Type": "application/json"], body: .tooLarge(limit: 4096))).0
         #expect(exceeded.status == .payloadTooLarge)
         #expect(exceeded.header("Content-Type") == "application/json")
 

@@ -27,7 +27,7 @@ struct TransportRefusalTests {
         for (refusal, status) in [(TransportRefusal.lengthRequired, 411), (.overMemoryBudget(budget: 1024, retryAfterSeconds: 1), 503),
                                   (.longerThanDeclared(declared: 3), 400), (.timedOut(milliseconds: 10), 408)] {
             let request = HTTPRequest(method: "POST", path: "\(Router.prefix)/users/\(sandbox.user.rawValue)/v1/metrics",
-                                      headers: ["Content-Type": "application/x-protobuf"], body: [], refusal: refusal)
+                                      headers: ["Content-Type": "application/x-protobuf"], body: .refused(refusal))
             let (response, summary) = sandbox.service.handle(request)
             #expect(response.status.code == status)
             #expect(summary.error == refusal.description)
@@ -40,7 +40,7 @@ struct TransportRefusalTests {
     @Test("the route is checked before the refusal: a wrong path stays 404")
     func routeFirst() throws {
         let sandbox = try ServiceSandbox()
-        let (response, _) = sandbox.service.handle(HTTPRequest(method: "POST", path: "/elsewhere", refusal: .lengthRequired))
+        let (response, _) = sandbox.service.handle(HTTPRequest(method: "POST", path: "/elsewhere", body: .refused(.lengthRequired)))
         #expect(response.status.code == 404)
     }
 

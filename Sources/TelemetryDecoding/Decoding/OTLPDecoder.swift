@@ -11,7 +11,9 @@ public struct OTLPDecoder: Sendable {
     /// Deepest message nesting accepted (each `AnyValue` array / kvlist level costs two or three).
     public var messageDepthLimit: Int
 
-    public static let defaultMaxBodyBytes = 20 * 1024 * 1024
+    /// 20 MiB. The settings table (`Settings.maxBodyBytes` in the store, which decoding does not
+    /// depend on) takes its default from here, so the number is written once.
+    public static let defaultMaxBodyBytes = 20_971_520
 
     public init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, messageDepthLimit: Int = 64) {
         self.maxBodyBytes = maxBodyBytes

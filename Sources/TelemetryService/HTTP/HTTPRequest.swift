@@ -7,33 +7,28 @@ public struct HTTPRequest: Sendable {
     public var query: String
     /// Request headers by lowercased name (`content-type`, `x-user-id`, ...).
     public var headers: [String: String]
-    public var body: [UInt8]
-    /// True when the transport stopped reading because the body exceeded its limit.
-    public var bodyExceededLimit: Bool
-    /// Why the transport could not read the whole body (cut short, read error); nil when it did.
-    /// Such a request is refused: part of a batch must never be counted.
-    public var bodyIncomplete: String?
-    /// Why the transport refused the request before or while reading its body; nil when it did not.
-    public var refusal: TransportRefusal?
+    /// The body as the transport read it, or why it could not.
+    public var body: RequestBody
 
     public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
-                body: [UInt8] = [], bodyExceededLimit: Bool = false, bodyIncomplete: String? = nil,
-                refusal: TransportRefusal? = nil) {
+                body: RequestBody) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = Dictionary(headers.map { ($0.lowercased(), $1) }, uniquingKeysWith: { first, _ in first })
         self.body = body
-        self.bodyExceededLimit = bodyExceededLimit
-        self.bodyIncomplete = bodyIncomplete
-        self.refusal = refusal
+    }
+
+    /// A request whose body is in hand whole.
+    public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
+                body: [UInt8] = []) {
+        self.init(method: method, path: path, query: query, headers: headers, body: .complete(body))
     }
 
     /// Builds a request from CGI meta-variables (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_TYPE`,
     /// `HTTP_*`, ...). Without `REQUEST_URI` (some CGI servers), `SCRIPT_NAME` + `PATH_INFO` and
     /// `QUERY_STRING` are used.
-    public init(cgi parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false,
-                bodyIncomplete: String? = nil, refusal: TransportRefusal? = nil) {
+    public init(cgi parameters: [String: String], body: RequestBody) {
         var headers: [String: String] = [:]
         for (name, value) in parameters where name.hasPrefix("HTTP_") {
             headers[String(name.dropFirst(5)).replacingUnderscores.lowercased()] = value
@@ -56,7 +51,12 @@ public struct HTTPRequest: Sendable {
             query = parameters["QUERY_STRING"] ?? ""
         }
         self.init(method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
-                  body: body, bodyExceededLimit: bodyExceededLimit, bodyIncomplete: bodyIncomplete, refusal: refusal)
+                  body: body)
+    }
+
+    /// A request from CGI meta-variables whose body is in hand whole.
+    public init(cgi parameters: [String: String], body: [UInt8]) {
+        self.init(cgi: parameters, body: .complete(body))
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

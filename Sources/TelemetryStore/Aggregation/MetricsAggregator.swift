@@ -86,8 +86,9 @@ public struct MetricsAggregator: Sendable {
         }
     }
 
-    // MARK: Sums
+    // MARK: Reading a point
 
+    /// Validates a sum's point and applies it as a reading; an ignored or rejected point is counted.
     private func applySumPoint(_ point: NumberDataPoint, known: KnownMetric,
                                temporality: Int32,
                                metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
@@ -116,66 +117,13 @@ public struct MetricsAggregator: Sendable {
             report.reject("\(known.rawValue): value is implausibly large")
             return
         }
-        let attributes = Attributes(point.attributes)
-        let contributions: [MetricContribution]
-        do {
-            contributions = try known.contributions(attributes)
-        } catch {
-            report.reject("\(known.rawValue): \(error.message)")
-            return
-        }
-
-        let seriesKey = Self.seriesKey(metricHash, attributes)
-        var state = document.series[seriesKey] ?? SeriesState()
-        let delta: Double
-        switch MetricsBatch.Temporality(rawValue: Int(temporality)) {
-        case .delta?:
-            let pointDigest = Self.pointDigest(start: point.startTimeUnixNano, time: point.timeUnixNano)
-            if state.recent.contains(pointDigest) {
-                report.duplicates += 1
-                return
-            }
-            state.recent.append(pointDigest)
-            if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
-            state.start = point.startTimeUnixNano
-            state.time = point.timeUnixNano
-            delta = value
-        case .cumulative?:
-            if let reason = ReceiveTimeBound.futureReadingReason(start: point.startTimeUnixNano, time: point.timeUnixNano,
-                                                                 receivedAt: now) {
-                report.reject("\(known.rawValue): \(reason)")
-                return
-            }
-            switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano,
-                                       time: point.timeUnixNano, value: value, count: 0) {
-            case .stale:
-                report.duplicates += 1
-                return
-            case .delta(let amount, _):
-                delta = amount
-            }
-            state.start = point.startTimeUnixNano
-            state.time = point.timeUnixNano
-            state.value = value
-        default:
-            report.reject("\(known.rawValue): aggregationTemporality must be delta (1) or cumulative (2)")
-            return
-        }
-
-        document.touchSeries(seriesKey, state, now: now, limits: limits)
-        let day = Self.day(point.timeUnixNano, now: now)
-        for contribution in contributions {
-            document.add(contribution.figure, delta * contribution.scale,
-                         to: .init(day: day, model: contribution.model, tool: contribution.tool,
-                                   querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
-                         limits: limits)
-        }
-        document.metricsSeen.insert(known.rawValue)
-        report.applied += 1
+        let reading = PointReading(start: point.startTimeUnixNano, time: point.timeUnixNano,
+                                   attributes: Attributes(point.attributes), value: value, count: 0, amountIsCount: false)
+        apply(reading, known: known, temporality: temporality, metricHash: metricHash, to: &document, now: now,
+              report: &report)
     }
 
-    // MARK: Histograms
-
+    /// Validates a histogram's point and applies it as a reading: only its count and sum are read.
     private func applyHistogramPoint(_ point: MetricsBatch.HistogramPoint, known: KnownMetric,
                                      temporality: Int32,
                                      metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
@@ -198,55 +146,66 @@ public struct MetricsAggregator: Sendable {
             report.reject("\(known.rawValue): sum is negative or implausibly large")
             return
         }
-        let attributes = Attributes(point.attributes)
+        let reading = PointReading(start: point.startTimeUnixNano, time: point.timeUnixNano,
+                                   attributes: Attributes(point.attributes), value: sum, count: count,
+                                   amountIsCount: !known.usesHistogramSum)
+        apply(reading, known: known, temporality: temporality, metricHash: metricHash, to: &document, now: now,
+              report: &report)
+    }
+
+    // MARK: Applying a reading
+
+    /// The one delta/cumulative bookkeeping for sums and histograms: routes the reading by its
+    /// attributes, recognises replays (delta) or turns the reading into the increase since the
+    /// series' last one (cumulative), remembers the series and adds the amount to the figures.
+    private func apply(_ reading: PointReading, known: KnownMetric, temporality: Int32,
+                       metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
+                       report: inout ApplyReport) {
         let contributions: [MetricContribution]
         do {
-            contributions = try known.contributions(attributes)
+            contributions = try known.contributions(reading.attributes)
         } catch {
             report.reject("\(known.rawValue): \(error.message)")
             return
         }
 
-        let seriesKey = Self.seriesKey(metricHash, attributes)
+        let seriesKey = Self.seriesKey(metricHash, reading.attributes)
         var state = document.series[seriesKey] ?? SeriesState()
-        var deltaCount = count
-        var deltaSum = sum
+        let amount: Double
         switch MetricsBatch.Temporality(rawValue: Int(temporality)) {
         case .delta?:
-            let pointDigest = Self.pointDigest(start: point.startTimeUnixNano, time: point.timeUnixNano)
+            let pointDigest = Self.pointDigest(start: reading.start, time: reading.time)
             if state.recent.contains(pointDigest) {
                 report.duplicates += 1
                 return
             }
             state.recent.append(pointDigest)
             if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
+            amount = reading.amount(value: reading.value, count: reading.count)
         case .cumulative?:
-            if let reason = ReceiveTimeBound.futureReadingReason(start: point.startTimeUnixNano, time: point.timeUnixNano,
-                                                                 receivedAt: now) {
+            if let reason = ReceiveTimeBound.futureReadingReason(start: reading.start, time: reading.time, receivedAt: now) {
                 report.reject("\(known.rawValue): \(reason)")
                 return
             }
-            switch Self.cumulativeStep(state: document.series[seriesKey], start: point.startTimeUnixNano, time: point.timeUnixNano,
-                                       value: sum, count: count) {
+            switch Self.cumulativeStep(state: document.series[seriesKey], start: reading.start, time: reading.time,
+                                       value: reading.value, count: reading.count) {
             case .stale:
                 report.duplicates += 1
                 return
-            case .delta(let amount, let countAmount):
-                deltaSum = amount
-                deltaCount = countAmount
+            case .delta(let valueIncrease, let countIncrease):
+                amount = reading.amount(value: valueIncrease, count: countIncrease)
             }
-            state.value = sum
-            state.count = count
+            state.value = reading.value
+            state.count = reading.count
         default:
             report.reject("\(known.rawValue): aggregationTemporality must be delta (1) or cumulative (2)")
             return
         }
-        state.start = point.startTimeUnixNano
-        state.time = point.timeUnixNano
+        state.start = reading.start
+        state.time = reading.time
 
         document.touchSeries(seriesKey, state, now: now, limits: limits)
-        let day = Self.day(point.timeUnixNano, now: now)
-        let amount = known.usesHistogramSum ? deltaSum : deltaCount
+        let day = Self.day(reading.time, now: now)
         for contribution in contributions {
             document.add(contribution.figure, amount * contribution.scale,
                          to: .init(day: day, model: contribution.model, tool: contribution.tool,

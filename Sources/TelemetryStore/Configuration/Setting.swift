@@ -1,3 +1,5 @@
+import TelemetryDecoding
+
 /// One configurable setting: its command-line flag, its environment variable and its default.
 /// The list in ``Settings/all`` is the single source for `--help`, the README and parsing.
 public struct Setting: Sendable, Equatable {
@@ -7,6 +9,22 @@ public struct Setting: Sendable, Equatable {
     /// nil when the setting has no default and must be given.
     public let defaultValue: String?
     public let summary: String
+
+    /// The default of a setting whose default is a whole number, for the types that need it
+    /// before any settings are read (``StoreConfiguration``, ``OTLPDecoder``, ``AggregationLimits``),
+    /// so that the table stays the one place a default is written.
+    public var defaultInteger: Int {
+        guard let text = defaultValue, let number = Int(text) else {
+            preconditionFailure("--\(flag) has no whole-number default")
+        }
+        return number
+    }
+
+    /// The default as `--help` and the README show it.
+    public var defaultDescription: String {
+        guard let defaultValue else { return "required" }
+        return defaultValue.isEmpty ? "none" : defaultValue
+    }
 }
 
 public enum Settings {
@@ -17,7 +35,7 @@ public enum Settings {
         flag: "threads", environment: "CLAUDE_TELEMETRY_THREADS", defaultValue: "2",
         summary: "worker threads per responder process, each with its own FastCGI request")
     public static let maxBodyBytes = Setting(
-        flag: "max-body-bytes", environment: "CLAUDE_TELEMETRY_MAX_BODY_BYTES", defaultValue: "20971520",
+        flag: "max-body-bytes", environment: "CLAUDE_TELEMETRY_MAX_BODY_BYTES", defaultValue: String(OTLPDecoder.defaultMaxBodyBytes),
         summary: "largest request body, before and after decompression (413 beyond)")
     public static let durability = Setting(
         flag: "durability", environment: "CLAUDE_TELEMETRY_DURABILITY", defaultValue: "durable",

@@ -9,7 +9,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// ``StorageError/lockTimeout(path:waitedMilliseconds:)``.
     public var lockTimeoutMilliseconds: Int
 
-    public init(durable: Bool = true, lockTimeoutMilliseconds: Int = 5000) {
+    public init(durable: Bool = Settings.durability.defaultValue == "durable",
+                lockTimeoutMilliseconds: Int = Settings.lockTimeout.defaultInteger) {
         self.durable = durable
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
     }
