@@ -76,7 +76,7 @@ func expectMalformed(_ error: PayloadError, format: PayloadFormat, signal: Signa
 
 func check(_ report: ApplyReport) {
     guard report.applied >= 0, report.rejected >= 0, report.duplicates >= 0, report.ignored >= 0,
-          report.reasons.count <= 5, report.rejected >= report.reasons.count
+        report.reasons.count <= 5, report.rejected >= report.reasons.count
     else { fatalError("inconsistent apply report: \(report)") }
     _ = report.errorMessage(unit: "data points")
 }
@@ -93,7 +93,8 @@ func roundTrip(_ document: AggregateDocument) {
     }
     let again = AggregateCoding.encode(decoded)
     guard again == encoded else {
-        fatalError("aggregate.json changed after a decode/encode cycle:\n"
-            + String(decoding: encoded, as: UTF8.self) + "\n---\n" + String(decoding: again, as: UTF8.self))
+        fatalError(
+            "aggregate.json changed after a decode/encode cycle:\n"
+                + String(decoding: encoded, as: UTF8.self) + "\n---\n" + String(decoding: again, as: UTF8.self))
     }
 }

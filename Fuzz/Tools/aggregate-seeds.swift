@@ -46,8 +46,9 @@ struct AggregateSeeds {
         try write("aggregate-cumulative.json", metrics: ["metrics-cumulative-1.pb", "metrics-cumulative-2.pb"], logs: [])
         try write("aggregate-logs.json", metrics: [], logs: ["logs.pb"])
         try write("aggregate-continued.json", metrics: ["metrics-kinds.pb"], logs: [], continued: true)
-        try write("aggregate-full.json",
-                  metrics: ["metrics-delta.pb", "metrics-kinds.pb", "metrics-cumulative-1.pb", "metrics-cumulative-3.pb"],
-                  logs: ["logs.pb"])
+        try write(
+            "aggregate-full.json",
+            metrics: ["metrics-delta.pb", "metrics-kinds.pb", "metrics-cumulative-1.pb", "metrics-cumulative-3.pb"],
+            logs: ["logs.pb"])
     }
 }

@@ -1,5 +1,4 @@
 import Synchronization
-
 import SystemCalls
 
 /// Ends connections that overrun their deadline while a worker is blocked inside libfcgi.
@@ -77,9 +76,9 @@ public final class ConnectionDeadlines: Sendable {
     public func start() throws(FastCGIError) {
         let argument = Unmanaged.passRetained(self).toOpaque()
         #if canImport(Darwin)
-        var thread: pthread_t?
+            var thread: pthread_t?
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
         let result = pthread_create(&thread, nil, deadlineWatcherMain, argument)
         guard result == 0 else {
@@ -87,9 +86,9 @@ public final class ConnectionDeadlines: Sendable {
             throw .system(call: "pthread_create", errno: result)
         }
         #if canImport(Darwin)
-        pthread_detach(thread!)
+            pthread_detach(thread!)
         #else
-        pthread_detach(thread)
+            pthread_detach(thread)
         #endif
     }
 
@@ -112,12 +111,12 @@ public final class ConnectionDeadlines: Sendable {
 }
 
 #if canImport(Darwin)
-private func deadlineWatcherMain(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-    Unmanaged<ConnectionDeadlines>.fromOpaque(argument).takeRetainedValue().watch()
-}
+    private func deadlineWatcherMain(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        Unmanaged<ConnectionDeadlines>.fromOpaque(argument).takeRetainedValue().watch()
+    }
 #else
-private func deadlineWatcherMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    guard let argument else { return nil }
-    Unmanaged<ConnectionDeadlines>.fromOpaque(argument).takeRetainedValue().watch()
-}
+    private func deadlineWatcherMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+        guard let argument else { return nil }
+        Unmanaged<ConnectionDeadlines>.fromOpaque(argument).takeRetainedValue().watch()
+    }
 #endif

@@ -1,5 +1,4 @@
 import CFastCGI
-
 import SystemCalls
 
 /// One worker thread's `FCGX_Request`: accepts a connection on the shared listening socket,
@@ -51,8 +50,10 @@ public final class FastCGIRequest {
     /// `FCGX_InitRequest` with `FCGI_FAIL_ACCEPT_ON_INTR`. Call ``FastCGILibrary/initialize()``
     /// first. `timeoutMilliseconds` bounds how long a connection may take to deliver its request
     /// (parameters and body), to take its answer, and to stay idle between kept requests.
-    public init(listeningSocket: ListeningSocket, deadlines: ConnectionDeadlines, timeoutMilliseconds: Int,
-                parameterBlockLimit: Int = FastCGIRequest.defaultParameterBlockLimit) throws(FastCGIError) {
+    public init(
+        listeningSocket: ListeningSocket, deadlines: ConnectionDeadlines, timeoutMilliseconds: Int,
+        parameterBlockLimit: Int = FastCGIRequest.defaultParameterBlockLimit
+    ) throws(FastCGIError) {
         self.listeningSocket = listeningSocket
         self.timeoutMilliseconds = timeoutMilliseconds
         timeout = UInt64(timeoutMilliseconds) * 1_000_000
@@ -100,8 +101,9 @@ public final class FastCGIRequest {
                 let events = try SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: wait)
                 if events == 0 { continue }
             } else {
-                let events = try SystemCall.pollOne(listeningSocket.descriptor, events: Int16(POLLIN),
-                                                    timeoutMilliseconds: pollIntervalMilliseconds)
+                let events = try SystemCall.pollOne(
+                    listeningSocket.descriptor, events: Int16(POLLIN),
+                    timeoutMilliseconds: pollIntervalMilliseconds)
                 if events == 0 { continue }
                 if events & Int16(POLLNVAL) != 0 {
                     throw .system(call: "poll(fd \(listeningSocket.descriptor))", errno: EBADF)
@@ -179,14 +181,19 @@ public final class FastCGIRequest {
             if shouldStop() { return .incomplete("stopping") }
             let remaining = CInt(clamping: (requestDeadline - now) / 1_000_000 + 1)
             if peeked == 0 {
-                let events = (try? SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: min(remaining, 200))) ?? 0
+                let events =
+                    (try? SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: min(remaining, 200))) ?? 0
                 if events & Int16(POLLNVAL | POLLERR) != 0 { return .incomplete("the connection failed") }
             } else {
-                let events = (try? SystemCall.pollOne(descriptor, events: SystemCall.pollReadHangUp, timeoutMilliseconds: min(remaining, pause))) ?? 0
+                let events =
+                    (try? SystemCall.pollOne(
+                        descriptor, events: SystemCall.pollReadHangUp, timeoutMilliseconds: min(remaining, pause))) ?? 0
                 if events & (SystemCall.pollReadHangUp | Int16(POLLHUP | POLLERR | POLLNVAL)) != 0 {
                     // Hung up: whatever arrived is all there is; one last look.
                     if case .bytes(let count) = SystemCall.peek(descriptor, into: scratch),
-                       case .complete = ParameterBlockScan.scan(UnsafeRawBufferPointer(rebasing: scratch[..<count]), limit: parameterBlockLimit) {
+                        case .complete = ParameterBlockScan.scan(
+                            UnsafeRawBufferPointer(rebasing: scratch[..<count]), limit: parameterBlockLimit)
+                    {
                         return .complete
                     }
                     return .incomplete("the peer closed the connection before sending a whole request (\(peeked) bytes received)")
@@ -205,8 +212,10 @@ public final class FastCGIRequest {
         deadline.arm(descriptor, deadline: ConnectionDeadlines.now() + timeout, reading: false)
         var records: [UInt8] = []
         func record(_ type: UInt8, _ content: ArraySlice<UInt8>) {
-            records += [1, type, UInt8(requestID >> 8), UInt8(requestID & 0xFF),
-                        UInt8(content.count >> 8), UInt8(content.count & 0xFF), 0, 0]
+            records += [
+                1, type, UInt8(requestID >> 8), UInt8(requestID & 0xFF),
+                UInt8(content.count >> 8), UInt8(content.count & 0xFF), 0, 0,
+            ]
             records += content
         }
         var offset = 0

@@ -18,12 +18,15 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         if text.hasPrefix("/") || text.hasPrefix(".") {
             let bytes = text.utf8.count
             guard bytes <= Self.maximumPathBytes else {
-                throw .invalidAddress(text, reason: "a Unix socket path holds at most \(Self.maximumPathBytes) bytes, this one has \(bytes)")
+                throw .invalidAddress(
+                    text, reason: "a Unix socket path holds at most \(Self.maximumPathBytes) bytes, this one has \(bytes)")
             }
             // libfcgi would take `/run/x:8080` for host `/run/x`, port 8080.
             if let colon = text.firstIndex(of: ":"), let port = Int(text[text.index(after: colon)...].prefix(while: \.isNumber)),
-               port != 0 {
-                throw .invalidAddress(text, reason: "libfcgi reads a ':' followed by a number as host:port; choose a path without one")
+                port != 0
+            {
+                throw .invalidAddress(
+                    text, reason: "libfcgi reads a ':' followed by a number as host:port; choose a path without one")
             }
             self = .unix(path: text)
             return
@@ -42,7 +45,8 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         default:
             var parsed = in_addr()
             guard inet_pton(AF_INET, hostText, &parsed) == 1 else {
-                throw .invalidAddress(text, reason: "the host must be an IPv4 address such as 127.0.0.1 (libfcgi listens on IPv4 only)")
+                throw .invalidAddress(
+                    text, reason: "the host must be an IPv4 address such as 127.0.0.1 (libfcgi listens on IPv4 only)")
             }
             host = hostText
         }

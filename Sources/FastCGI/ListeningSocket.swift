@@ -1,5 +1,4 @@
 import CFastCGI
-
 import SystemCalls
 
 /// The socket FastCGI connections arrive on: inherited as fd 0 from spawn-fcgi (possibly
@@ -26,7 +25,8 @@ public struct ListeningSocket: Sendable, Equatable {
     ///
     /// The address is test-bound first, because `FCGX_OpenSocket` calls `exit()` itself when
     /// `bind` fails; this way "address in use" or "permission denied" is a thrown error.
-    public static func open(_ address: ListenAddress, backlog: Int, mode: mode_t = 0o660) throws(FastCGIError) -> ListeningSocket {
+    public static func open(_ address: ListenAddress, backlog: Int, mode: mode_t = 0o660) throws(FastCGIError) -> ListeningSocket
+    {
         if case .unix(let path) = address, let existing = try SystemCall.fileStatus(path) {
             guard existing.st_mode & S_IFMT == S_IFSOCK else {
                 throw .invalidAddress(path, reason: "a file that is not a socket is in the way")
@@ -52,8 +52,9 @@ public struct ListeningSocket: Sendable, Equatable {
         guard descriptor >= 0 else {
             // Rare after checkBindable (a race, or listen failing): libfcgi may have printed
             // its own line on stderr, or even exited.
-            throw number > 0 ? .system(call: "FCGX_OpenSocket(\(address))", errno: number)
-                             : .library(call: "FCGX_OpenSocket(\(address))", code: descriptor)
+            throw number > 0
+                ? .system(call: "FCGX_OpenSocket(\(address))", errno: number)
+                : .library(call: "FCGX_OpenSocket(\(address))", code: descriptor)
         }
         if case .unix(let path) = address {
             try SystemCall.changeMode(path, mode)

@@ -40,7 +40,9 @@ public struct ParameterBlockScan: Equatable, Sendable {
             let id = UInt16(bytes[position + 2]) << 8 | UInt16(bytes[position + 3])
             let contentLength = Int(bytes[position + 4]) << 8 | Int(bytes[position + 5])
             let recordEnd = position + headerLength + contentLength + Int(bytes[position + 6])
-            guard version == 1 else { return .refused(.malformed("FastCGI version \(version), expected 1"), requestID: requestID) }
+            guard version == 1 else {
+                return .refused(.malformed("FastCGI version \(version), expected 1"), requestID: requestID)
+            }
             if recordEnd > limit { return .refused(.parametersTooLarge(limit: limit), requestID: requestID) }
             guard recordEnd <= bytes.count else { return .incomplete }
             let content = (position + headerLength)..<(position + headerLength + contentLength)
@@ -108,7 +110,8 @@ public struct ParameterBlockScan: Equatable, Sendable {
                 return Int(first)
             }
             guard index + 4 <= stream.count else { return nil }
-            let value = Int(first & 0x7F) << 24 | Int(stream[index + 1]) << 16 | Int(stream[index + 2]) << 8 | Int(stream[index + 3])
+            let value =
+                Int(first & 0x7F) << 24 | Int(stream[index + 1]) << 16 | Int(stream[index + 2]) << 8 | Int(stream[index + 3])
             index += 4
             return value
         }

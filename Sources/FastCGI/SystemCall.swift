@@ -74,9 +74,9 @@ enum SystemCall {
     @inline(never)
     static func unixSocketIsLive(_ path: String) throws(FastCGIError) -> Bool {
         #if canImport(Glibc)
-        let probe = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
+            let probe = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
         #else
-        let probe = socket(AF_UNIX, SOCK_STREAM, 0)
+            let probe = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
         if probe == -1 {
             let number = errno
@@ -114,9 +114,9 @@ enum SystemCall {
         case .tcp: domain = AF_INET
         }
         #if canImport(Glibc)
-        let probe = socket(domain, CInt(SOCK_STREAM.rawValue), 0)
+            let probe = socket(domain, CInt(SOCK_STREAM.rawValue), 0)
         #else
-        let probe = socket(domain, SOCK_STREAM, 0)
+            let probe = socket(domain, SOCK_STREAM, 0)
         #endif
         if probe == -1 {
             let number = errno

@@ -1,6 +1,5 @@
 import TelemetryStore
 
-
 /// `claude-telemetry verify` for the attribution area: the index of parked requests agrees with
 /// the files, every parked file is readable, no temporary file is left, and every binding is
 /// readable and names an existing user. Changes nothing; takes the attribution lock when it
@@ -17,7 +16,9 @@ struct AttributionVerifier {
         }
         var found = parkedProblems() + bindingProblems()
         if lock == nil && FileSystem.exists(directory.attributionLockPath) {
-            found = found.map { VerificationProblem(path: $0.path, reason: $0.reason + " (checked without the attribution lock)") }
+            found = found.map {
+                VerificationProblem(path: $0.path, reason: $0.reason + " (checked without the attribution lock)")
+            }
         }
         _ = consume lock
         return found
@@ -47,8 +48,12 @@ struct AttributionVerifier {
             for file in ((try? FileSystem.contents(of: path)) ?? []).sorted() {
                 let filePath = path + "/" + file
                 guard ParkedRequest.sequence(fileName: file) != nil else {
-                    found.append(.init(path: filePath, reason: file.hasSuffix(".tmp")
-                        ? "temporary file left by an interrupted write; safe to delete" : "unexpected entry in the parked area"))
+                    found.append(
+                        .init(
+                            path: filePath,
+                            reason: file.hasSuffix(".tmp")
+                                ? "temporary file left by an interrupted write; safe to delete"
+                                : "unexpected entry in the parked area"))
                     continue
                 }
                 guard let content = try? FileSystem.readFile(filePath) else {
@@ -64,12 +69,18 @@ struct AttributionVerifier {
                 bytes += content.count
             }
             guard let entry = index.installations[name] else {
-                found.append(.init(path: path, reason: "\(requests) parked requests missing from index.json (an interrupted write or claim)"))
+                found.append(
+                    .init(
+                        path: path, reason: "\(requests) parked requests missing from index.json (an interrupted write or claim)")
+                )
                 continue
             }
             if entry.requests != requests || entry.bytes != bytes {
-                found.append(.init(path: path, reason: "index.json says \(entry.requests) requests, \(entry.bytes) bytes; "
-                    + "found \(requests) requests, \(bytes) bytes (an interrupted claim?)"))
+                found.append(
+                    .init(
+                        path: path,
+                        reason: "index.json says \(entry.requests) requests, \(entry.bytes) bytes; "
+                            + "found \(requests) requests, \(bytes) bytes (an interrupted claim?)"))
             }
         }
         for name in index.installations.keys.sorted() where !names.contains(name) {
@@ -84,17 +95,24 @@ struct AttributionVerifier {
         for name in ((try? FileSystem.contents(of: directory.bindingsDirectory)) ?? []).sorted() {
             let path = directory.bindingsDirectory + "/" + name
             guard let installation = InstallationID(name), installation.rawValue == name else {
-                found.append(.init(path: path, reason: name.hasSuffix(".tmp")
-                    ? "temporary file left by an interrupted write; safe to delete" : "unexpected entry among the bindings"))
+                found.append(
+                    .init(
+                        path: path,
+                        reason: name.hasSuffix(".tmp")
+                            ? "temporary file left by an interrupted write; safe to delete"
+                            : "unexpected entry among the bindings"))
                 continue
             }
             do {
                 guard let binding = try InstallationBinding.read(directory, installation) else { continue }
                 if binding.installation != name {
-                    found.append(.init(path: path, reason: "names installation \(UserID.preview(binding.installation)), not its file name"))
+                    found.append(
+                        .init(path: path, reason: "names installation \(UserID.preview(binding.installation)), not its file name")
+                    )
                 } else if let user = try? UserID(validating: binding.user) {
                     if !users.exists(user) {
-                        found.append(.init(path: path, reason: "bound to user \(user), which does not exist; its requests are parked"))
+                        found.append(
+                            .init(path: path, reason: "bound to user \(user), which does not exist; its requests are parked"))
                     }
                 } else {
                     found.append(.init(path: path, reason: "the bound user id is not a UUID"))

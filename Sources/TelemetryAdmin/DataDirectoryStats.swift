@@ -1,5 +1,5 @@
-import TelemetryStore
 import SystemCalls
+import TelemetryStore
 
 /// Size and activity of a data directory at a glance, for capacity planning and for noticing
 /// a receiver that stopped receiving (the newest update is old).

@@ -1,6 +1,6 @@
 import Foundation
-import TelemetryStore
 import SystemCalls
+import TelemetryStore
 
 /// One thing wrong in a data directory, with the path it concerns.
 public struct VerificationProblem: Sendable, Equatable, Codable {
@@ -39,8 +39,10 @@ public struct DataDirectoryVerifier: Sendable {
     public let configuration: StoreConfiguration
     public let limits: AggregationLimits
 
-    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits()) {
+    public init(
+        directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
+        limits: AggregationLimits = AggregationLimits()
+    ) {
         self.directory = directory
         self.configuration = configuration
         self.limits = limits
@@ -110,10 +112,12 @@ public struct DataDirectoryVerifier: Sendable {
                 report.aggregatesChecked += 1
                 let stale = Self.inconsistentSections(stored)
                 if !stale.isEmpty {
-                    report.problems.append(.init(
-                        path: directory.aggregatePath(user),
-                        reason: "published figures in \(stale.joined(separator: ", ")) do not follow from the raw figures "
-                            + "(changed outside the receiver?); dashboards read the stored ones, the next update replaces them"))
+                    report.problems.append(
+                        .init(
+                            path: directory.aggregatePath(user),
+                            reason: "published figures in \(stale.joined(separator: ", ")) do not follow from the raw figures "
+                                + "(changed outside the receiver?); dashboards read the stored ones, the next update replaces them"
+                        ))
                 }
             }
         } catch {
@@ -131,8 +135,9 @@ public struct DataDirectoryVerifier: Sendable {
             let path = userDirectory + "/" + name
             if name.hasSuffix(".tmp") {
                 let unlocked = locked ? "" : " (checked without the user's lock: a write may have been in progress)"
-                report.problems.append(.init(
-                    path: path, reason: "temporary file left by an interrupted write; safe to delete\(unlocked)"))
+                report.problems.append(
+                    .init(
+                        path: path, reason: "temporary file left by an interrupted write; safe to delete\(unlocked)"))
             } else {
                 report.problems.append(.init(path: path, reason: "unexpected entry in a user directory"))
             }
@@ -146,8 +151,10 @@ public struct DataDirectoryVerifier: Sendable {
             bytes = try FileSystem.readFile(path)
         } catch {
             if error == .noSuchFile {
-                report.problems.append(.init(
-                    path: path, reason: "missing: the directory is not a known user (left over from an interrupted removal?)"))
+                report.problems.append(
+                    .init(
+                        path: path, reason: "missing: the directory is not a known user (left over from an interrupted removal?)")
+                )
             } else {
                 report.problems.append(.init(path: path, reason: "cannot read: \(error)"))
             }
@@ -161,8 +168,9 @@ public struct DataDirectoryVerifier: Sendable {
             return
         }
         guard record.id == user.rawValue else {
-            report.problems.append(.init(
-                path: path, reason: "id '\(UserID.preview(record.id))' does not match its directory \(user)"))
+            report.problems.append(
+                .init(
+                    path: path, reason: "id '\(UserID.preview(record.id))' does not match its directory \(user)"))
             return
         }
         report.usersChecked += 1
@@ -178,7 +186,7 @@ public struct DataDirectoryVerifier: Sendable {
         let canonical = AggregateCoding.encode(stored.document)
         if canonical == stored.bytes { return [] }
         guard let onDisk = try? JSONSerialization.jsonObject(with: Data(stored.bytes)) as? [String: Any],
-              let fresh = try? JSONSerialization.jsonObject(with: Data(canonical)) as? [String: Any]
+            let fresh = try? JSONSerialization.jsonObject(with: Data(canonical)) as? [String: Any]
         else { return derivedSections }
         return derivedSections.filter { !jsonEqual(onDisk[$0], fresh[$0]) }
     }

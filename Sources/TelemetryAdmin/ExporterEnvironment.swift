@@ -38,10 +38,11 @@ public struct ExporterEnvironment: Sendable, Equatable {
             Variable(name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf"),
         ]
         recommended = common + [Variable(name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "\(base)/users/\(user)")]
-        headerForm = common + [
-            Variable(name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: base),
-            Variable(name: "OTEL_EXPORTER_OTLP_HEADERS", value: "x-user-id=\(user)"),
-        ]
+        headerForm =
+            common + [
+                Variable(name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: base),
+                Variable(name: "OTEL_EXPORTER_OTLP_HEADERS", value: "x-user-id=\(user)"),
+            ]
     }
 
     /// Checks that `text` is an `http`/`https` URL with a host and no query, fragment, spaces or

@@ -1,5 +1,5 @@
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// One line of a user listing: the record plus what its aggregate says about activity.
 public struct UserSummary: Sendable, Equatable {
@@ -33,8 +33,9 @@ public struct UserSummary: Sendable, Equatable {
             guard let document = try store.read(user) else {
                 return UserSummary(record: record, updatedAt: nil, totalTokens: nil, problem: nil)
             }
-            return UserSummary(record: record, updatedAt: document.updatedAt,
-                               totalTokens: AggregateView(document).totals.allTokens, problem: nil)
+            return UserSummary(
+                record: record, updatedAt: document.updatedAt,
+                totalTokens: AggregateView(document).totals.allTokens, problem: nil)
         } catch {
             return UserSummary(record: record, updatedAt: nil, totalTokens: nil, problem: error.description)
         }

@@ -7,16 +7,20 @@ import TelemetryStore
 
 extension MetricsAggregator {
     /// Applies a request built with the swift-protobuf message types.
-    public func apply(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest,
-                      to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+    public func apply(
+        _ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest,
+        to document: inout AggregateDocument, now: Timestamp
+    ) -> ApplyReport {
         apply(MetricsBatch(request), to: &document, now: now)
     }
 }
 
 extension LogsAggregator {
     /// Applies a request built with the swift-protobuf message types.
-    public func apply(_ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest,
-                      to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+    public func apply(
+        _ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest,
+        to document: inout AggregateDocument, now: Timestamp
+    ) -> ApplyReport {
         apply(LogsBatch(request), to: &document, now: now)
     }
 }

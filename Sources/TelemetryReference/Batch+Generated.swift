@@ -52,31 +52,35 @@ extension MetricsBatch.Metric {
         case .summary(let summary):
             data = .summary(points: summary.dataPoints.count)
         case .sum(let sum):
-            data = .sum(MetricsBatch.Sum(
-                dataPoints: sum.dataPoints.map { point in
-                    let value: MetricsBatch.NumberPoint.Value? = switch point.value {
-                    case .asDouble(let double): .double(double)
-                    case .asInt(let int): .int(int)
-                    case .none: nil
-                    }
-                    return MetricsBatch.NumberPoint(
-                        attributes: point.attributes.map(OTLPAttribute.init), startTimeUnixNano: point.startTimeUnixNano,
-                        timeUnixNano: point.timeUnixNano, value: value, flags: point.flags)
-                },
-                aggregationTemporality: Int32(truncatingIfNeeded: sum.aggregationTemporality.rawValue),
-                isMonotonic: sum.isMonotonic))
+            data = .sum(
+                MetricsBatch.Sum(
+                    dataPoints: sum.dataPoints.map { point in
+                        let value: MetricsBatch.NumberPoint.Value? =
+                            switch point.value {
+                            case .asDouble(let double): .double(double)
+                            case .asInt(let int): .int(int)
+                            case .none: nil
+                            }
+                        return MetricsBatch.NumberPoint(
+                            attributes: point.attributes.map(OTLPAttribute.init), startTimeUnixNano: point.startTimeUnixNano,
+                            timeUnixNano: point.timeUnixNano, value: value, flags: point.flags)
+                    },
+                    aggregationTemporality: Int32(truncatingIfNeeded: sum.aggregationTemporality.rawValue),
+                    isMonotonic: sum.isMonotonic))
         case .histogram(let histogram):
-            data = .histogram(Self.histogram(
-                histogram.dataPoints.map {
-                    ($0.attributes, $0.startTimeUnixNano, $0.timeUnixNano, $0.count, $0.hasSum ? $0.sum : nil, $0.flags)
-                },
-                temporality: histogram.aggregationTemporality.rawValue))
+            data = .histogram(
+                Self.histogram(
+                    histogram.dataPoints.map {
+                        ($0.attributes, $0.startTimeUnixNano, $0.timeUnixNano, $0.count, $0.hasSum ? $0.sum : nil, $0.flags)
+                    },
+                    temporality: histogram.aggregationTemporality.rawValue))
         case .exponentialHistogram(let histogram):
-            data = .exponentialHistogram(Self.histogram(
-                histogram.dataPoints.map {
-                    ($0.attributes, $0.startTimeUnixNano, $0.timeUnixNano, $0.count, $0.hasSum ? $0.sum : nil, $0.flags)
-                },
-                temporality: histogram.aggregationTemporality.rawValue))
+            data = .exponentialHistogram(
+                Self.histogram(
+                    histogram.dataPoints.map {
+                        ($0.attributes, $0.startTimeUnixNano, $0.timeUnixNano, $0.count, $0.hasSum ? $0.sum : nil, $0.flags)
+                    },
+                    temporality: histogram.aggregationTemporality.rawValue))
         }
     }
 }
@@ -88,8 +92,9 @@ extension MetricsBatch.Metric {
     ) -> MetricsBatch.Histogram {
         MetricsBatch.Histogram(
             dataPoints: points.map { attributes, start, time, count, sum, flags in
-                MetricsBatch.HistogramPoint(attributes: attributes.map(OTLPAttribute.init), startTimeUnixNano: start,
-                                            timeUnixNano: time, count: count, sum: sum, flags: flags)
+                MetricsBatch.HistogramPoint(
+                    attributes: attributes.map(OTLPAttribute.init), startTimeUnixNano: start,
+                    timeUnixNano: time, count: count, sum: sum, flags: flags)
             },
             aggregationTemporality: Int32(truncatingIfNeeded: temporality))
     }

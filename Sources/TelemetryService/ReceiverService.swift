@@ -21,9 +21,10 @@ public struct ReceiverService: Sendable {
             attribution: InstallationAttribution(ingestor: ingestor, limits: configuration.parking),
             policy: configuration.unattributed)
         reader = ReadService(configuration: configuration)
-        health = Dictionary(uniqueKeysWithValues: Signal.allCases.map { signal in
-            (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
-        })
+        health = Dictionary(
+            uniqueKeysWithValues: Signal.allCases.map { signal in
+                (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
+            })
     }
 
     public static let allowedMethods = ["GET", "HEAD", "POST"]
@@ -71,8 +72,9 @@ public struct ReceiverService: Sendable {
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
         default:
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
-            return fail(RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods), format: format,
-                        summary: &summary, extraHeaders: [("Allow", Self.allowedMethods.joined(separator: ", "))])
+            return fail(
+                RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods), format: format,
+                summary: &summary, extraHeaders: [("Allow", Self.allowedMethods.joined(separator: ", "))])
         }
 
         do {
@@ -91,8 +93,10 @@ public struct ReceiverService: Sendable {
         }
     }
 
-    private func fail(_ error: any Error, format: PayloadFormat?, summary: inout RequestSummary,
-                      extraHeaders: [(String, String)] = []) -> HTTPResponse {
+    private func fail(
+        _ error: any Error, format: PayloadFormat?, summary: inout RequestSummary,
+        extraHeaders: [(String, String)] = []
+    ) -> HTTPResponse {
         let answer = ErrorAnswer(for: error)
         summary.error = answer.message
         return OTLPAnswers.failure(answer, format: format, extraHeaders: extraHeaders)

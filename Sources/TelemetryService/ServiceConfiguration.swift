@@ -12,9 +12,11 @@ public struct ServiceConfiguration: Sendable {
     public var unattributed: UnattributedPolicy
     public var parking: ParkingLimits
 
-    public init(dataDirectory: DataDirectory, store: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits(), maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes,
-                unattributed: UnattributedPolicy = .park, parking: ParkingLimits = ParkingLimits()) {
+    public init(
+        dataDirectory: DataDirectory, store: StoreConfiguration = StoreConfiguration(),
+        limits: AggregationLimits = AggregationLimits(), maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes,
+        unattributed: UnattributedPolicy = .park, parking: ParkingLimits = ParkingLimits()
+    ) {
         self.dataDirectory = dataDirectory
         self.store = store
         self.limits = limits

@@ -12,8 +12,10 @@ struct UnaddressedRequests: Sendable {
     /// `signal` is nil for `…/claude`, where only the body says what it is. `directUser` is a
     /// user named by the query or a header of a `…/claude` request (clients that keep the query
     /// but append no path): then only the signal had to be found.
-    func handle(_ request: HTTPRequest, signal known: Signal?, directUser: UserID?, now: Timestamp,
-                summary: inout RequestSummary) throws -> HTTPResponse {
+    func handle(
+        _ request: HTTPRequest, signal known: Signal?, directUser: UserID?, now: Timestamp,
+        summary: inout RequestSummary
+    ) throws -> HTTPResponse {
         let (format, encoding, body) = try BodyShape.check(request, maxBodyBytes: attribution.ingestor.decoder.maxBodyBytes)
         let decoder = attribution.ingestor.decoder
         let plain = try decoder.inflate(body, encoding: encoding)
@@ -42,8 +44,9 @@ struct UnaddressedRequests: Sendable {
         }
 
         summary.userAgent = UserID.preview(request.header("user-agent") ?? "-")
-        let original = ParkedRequest(signal: signal, format: format, encoding: encoding, receivedAt: now,
-                                     userAgent: summary.userAgent, body: body)
+        let original = ParkedRequest(
+            signal: signal, format: format, encoding: encoding, receivedAt: now,
+            userAgent: summary.userAgent, body: body)
         do {
             switch try attribution.receive(export, request: replayKey, original: original, policy: policy, now: now) {
             case .attributed(let user, let report, let byEmail):

@@ -49,8 +49,10 @@ struct BodyReader {
     /// `method` is `REQUEST_METHOD`; `declaredLength` is `CONTENT_LENGTH` as sent (nil or empty
     /// when absent). `source` fills its buffer with up to its `count` bytes and returns how many,
     /// 0 at the end of the body; it may throw a ``TransportRefusal`` (a timeout).
-    func read(method: String?, declaredLength text: String?, framing: Framing,
-              from source: (UnsafeMutableRawBufferPointer) throws -> Int) -> RequestBody {
+    func read(
+        method: String?, declaredLength text: String?, framing: Framing,
+        from source: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) -> RequestBody {
         guard Self.readsBody(method: method) else { return .complete([]) }
         let declared: Int?
         switch declaredLength(text) {

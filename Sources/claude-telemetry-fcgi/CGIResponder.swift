@@ -1,8 +1,7 @@
 import FastCGI
 import Foundation
-import TelemetryService
-
 import SystemCalls
+import TelemetryService
 
 /// Plain CGI: one request from the process environment and stdin, the response on stdout.
 /// Used when the web server runs the program per request (GATEWAY_INTERFACE set) instead of
@@ -19,7 +18,8 @@ struct CGIResponder {
         // without a length, read to the end of input, within the timeout.
         let deadline = ConnectionDeadlines.now() + UInt64(timeoutMilliseconds) * 1_000_000
         let body = BodyReader(limit: maxBodyBytes).read(
-            method: environment["REQUEST_METHOD"], declaredLength: environment["CONTENT_LENGTH"], framing: .cgi) { buffer in
+            method: environment["REQUEST_METHOD"], declaredLength: environment["CONTENT_LENGTH"], framing: .cgi
+        ) { buffer in
             try readStandardInput(into: buffer, until: deadline)
         }
         let (response, line) = exchange.respond(parameters: environment, body: body)

@@ -58,17 +58,22 @@ struct ResponderArguments: ParsableCommand {
     @Option(name: .customLong(Settings.teamAttributes.flag), help: Settings.teamAttributes.argumentHelp)
     var teamAttributes: String?
 
-    @Option(name: .customLong("socket"),
-            help: ArgumentHelp("listen on a Unix socket path, or TCP :PORT / 127.0.0.1:PORT (':PORT' means 127.0.0.1, "
-                                + "never all interfaces); without it the listening socket is fd 0, as spawn-fcgi passes it",
-                               valueName: "address"))
+    @Option(
+        name: .customLong("socket"),
+        help: ArgumentHelp(
+            "listen on a Unix socket path, or TCP :PORT / 127.0.0.1:PORT (':PORT' means 127.0.0.1, "
+                + "never all interfaces); without it the listening socket is fd 0, as spawn-fcgi passes it",
+            valueName: "address"))
     var socket: String?
-    @Option(name: .customLong("backlog"),
-            help: ArgumentHelp("listen backlog for --socket (default \(ResponderOptions.defaultBacklog))", valueName: "n"))
+    @Option(
+        name: .customLong("backlog"),
+        help: ArgumentHelp("listen backlog for --socket (default \(ResponderOptions.defaultBacklog))", valueName: "n"))
     var backlog: String?
-    @Option(name: .customLong("socket-mode"),
-            help: ArgumentHelp("permissions of a --socket Unix socket file "
-                                + "(default 0\(String(ResponderOptions.defaultSocketMode, radix: 8)))", valueName: "octal"))
+    @Option(
+        name: .customLong("socket-mode"),
+        help: ArgumentHelp(
+            "permissions of a --socket Unix socket file "
+                + "(default 0\(String(ResponderOptions.defaultSocketMode, radix: 8)))", valueName: "octal"))
     var socketMode: String?
 
     /// The settings given on the command line, by flag name, for ``RuntimeSettings``.

@@ -29,7 +29,8 @@ struct ResponderOptions {
         var iterator = Array(word.utf8).makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
             } else {
                 bytes.append(byte)
@@ -46,7 +47,8 @@ struct ResponderOptions {
         // environment, so those words are dropped.
         var arguments = arguments
         if environment["GATEWAY_INTERFACE"] != nil, let query = environment["QUERY_STRING"], !query.isEmpty,
-           !query.contains("=") {
+            !query.contains("=")
+        {
             let words = query.split(separator: "+", omittingEmptySubsequences: false).map(Self.percentDecoded)
             if arguments.count >= words.count, Array(arguments.suffix(words.count)) == words {
                 arguments.removeLast(words.count)

@@ -30,19 +30,19 @@ struct StopSignals {
     func wait(milliseconds: Int) -> CInt? {
         var set = self.set
         #if os(Linux)
-        var timeout = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-        let result = sigtimedwait(&set, nil, &timeout)
-        return result > 0 ? result : nil
+            var timeout = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+            let result = sigtimedwait(&set, nil, &timeout)
+            return result > 0 ? result : nil
         #else
-        // No sigtimedwait here: look at the pending set, and take a pending signal with sigwait.
-        var pending = sigset_t()
-        sigpending(&pending)
-        if Self.numbers.contains(where: { sigismember(&pending, $0) == 1 }) {
-            var taken: CInt = 0
-            if sigwait(&set, &taken) == 0 { return taken }
-        }
-        usleep(useconds_t(milliseconds * 1000))
-        return nil
+            // No sigtimedwait here: look at the pending set, and take a pending signal with sigwait.
+            var pending = sigset_t()
+            sigpending(&pending)
+            if Self.numbers.contains(where: { sigismember(&pending, $0) == 1 }) {
+                var taken: CInt = 0
+                if sigwait(&set, &taken) == 0 { return taken }
+            }
+            usleep(useconds_t(milliseconds * 1000))
+            return nil
         #endif
     }
 

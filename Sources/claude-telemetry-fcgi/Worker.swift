@@ -1,8 +1,8 @@
 import FastCGI
 import Logging
+import SystemCalls
 import TelemetryService
 import TelemetryStore
-import SystemCalls
 
 /// One worker thread's job: its own `FCGX_Request` on the shared listening socket, serving
 /// requests one after another until ``StopState`` says stop. A request in flight is always
@@ -22,8 +22,10 @@ final class Worker: Sendable {
     /// Shared by the process's workers: bodies in flight.
     let budget: MemoryBudget
 
-    init(number: Int, socket: ListeningSocket, exchange: Exchange, maxBodyBytes: Int, stop: StopState,
-         deadlines: ConnectionDeadlines, timeoutMilliseconds: Int, budget: MemoryBudget) {
+    init(
+        number: Int, socket: ListeningSocket, exchange: Exchange, maxBodyBytes: Int, stop: StopState,
+        deadlines: ConnectionDeadlines, timeoutMilliseconds: Int, budget: MemoryBudget
+    ) {
         self.number = number
         self.socket = socket
         self.exchange = exchange
@@ -96,12 +98,15 @@ final class Worker: Sendable {
 
     /// The answer to one request; the body lives only inside this call, as does its reservation.
     private func admitAndRespond(_ request: FastCGIRequest, reader: BodyReader, parameters: [String: String])
-        -> (HTTPResponse, String) {
+        -> (HTTPResponse, String)
+    {
         let method = parameters["REQUEST_METHOD"]
         // nil: refused by the budget. A body without a valid length reserves nothing: it is
         // refused before being read (411, 400, 413).
         var reservation: Int? = 0
-        if BodyReader.readsBody(method: method), case .success(let declared?) = reader.declaredLength(parameters["CONTENT_LENGTH"]) {
+        if BodyReader.readsBody(method: method),
+            case .success(let declared?) = reader.declaredLength(parameters["CONTENT_LENGTH"])
+        {
             reservation = budget.reserve(bodyOf: declared)
         }
         defer { if let reservation { budget.release(reservation) } }
@@ -120,7 +125,8 @@ final class Worker: Sendable {
 
     /// The body through libfcgi; a read cut short by the connection's deadline is a timeout.
     private func readBody(_ request: FastCGIRequest, reader: BodyReader, method: String?, declaredLength: String?)
-        -> RequestBody {
+        -> RequestBody
+    {
         reader.read(method: method, declaredLength: declaredLength, framing: .fastCGI) { buffer in
             do {
                 return try request.read(into: buffer)

@@ -13,9 +13,9 @@ struct WorkerThreads {
         // The retain is handed to the thread, which takes it back in `workerThreadMain`.
         let argument = Unmanaged.passRetained(worker).toOpaque()
         #if canImport(Darwin)
-        var thread: pthread_t?
+            var thread: pthread_t?
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
         let result = pthread_create(&thread, nil, workerThreadMain, argument)
         guard result == 0 else {
@@ -24,9 +24,9 @@ struct WorkerThreads {
             throw SystemCallError(call: "pthread_create", errno: result)
         }
         #if canImport(Darwin)
-        threads.append(thread!)
+            threads.append(thread!)
         #else
-        threads.append(thread)
+            threads.append(thread)
         #endif
     }
 
@@ -43,14 +43,14 @@ struct WorkerThreads {
 /// `main.swift` would be inferred `@MainActor` under Swift 6 and trap when called on a
 /// worker thread.
 #if canImport(Darwin)
-private func workerThreadMain(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-    runWorker(argument)
-}
+    private func workerThreadMain(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        runWorker(argument)
+    }
 #else
-private func workerThreadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    guard let argument else { return nil }
-    return runWorker(argument)
-}
+    private func workerThreadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+        guard let argument else { return nil }
+        return runWorker(argument)
+    }
 #endif
 
 private func runWorker(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {

@@ -4,10 +4,9 @@
 import FastCGI
 import Foundation
 import Logging
-import TelemetryStore
-import TelemetryService
-
 import SystemCalls
+import TelemetryService
+import TelemetryStore
 
 let program = "claude-telemetry-fcgi"
 
@@ -56,9 +55,10 @@ if access(settings.dataDirectory.usersDirectory, W_OK | X_OK) != 0 {
     fail("data directory \(settings.dataDirectory.root) is not writable: \(reason)", status: ExitCode.cannotCreate)
 }
 
-let service = ReceiverService(configuration: ServiceConfiguration(
-    dataDirectory: settings.dataDirectory, store: settings.store, limits: settings.limits,
-    maxBodyBytes: settings.maxBodyBytes, unattributed: settings.unattributed))
+let service = ReceiverService(
+    configuration: ServiceConfiguration(
+        dataDirectory: settings.dataDirectory, store: settings.store, limits: settings.limits,
+        maxBodyBytes: settings.maxBodyBytes, unattributed: settings.unattributed))
 let exchange = Exchange(service: service, logger: logger)
 
 // Before FCGX_Init, so that libfcgi leaves SIGPIPE ignored instead of installing its handler.
@@ -80,11 +80,14 @@ if let address = options.socket {
 } else if FastCGILibrary.standardInputIsListeningSocket {
     socket = .inherited
 } else if environment["GATEWAY_INTERFACE"] != nil {
-    let delivered = CGIResponder(exchange: exchange, maxBodyBytes: settings.maxBodyBytes,
-                                 timeoutMilliseconds: settings.requestTimeoutMilliseconds).serve(environment: environment)
+    let delivered = CGIResponder(
+        exchange: exchange, maxBodyBytes: settings.maxBodyBytes,
+        timeoutMilliseconds: settings.requestTimeoutMilliseconds
+    ).serve(environment: environment)
     exit(delivered ? ExitCode.success : ExitCode.systemError)
 } else {
-    fail("""
+    fail(
+        """
         nothing to serve: fd 0 is not a FastCGI listening socket, no --socket was given, and \
         GATEWAY_INTERFACE is not set (not running as CGI). Run it under spawn-fcgi \
         (spawn-fcgi -s /run/claude-telemetry/fcgi.sock -- \(program) --data-dir DIR), \
@@ -115,14 +118,18 @@ do {
 }
 let budget = MemoryBudget(limit: settings.memoryBudgetBytes)
 
-logger.notice("starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)")
+logger.notice(
+    "starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)"
+)
 let stop = StopState()
 var threads = WorkerThreads()
 for number in 1...settings.threads {
     do {
-        try threads.start(Worker(number: number, socket: socket, exchange: exchange,
-                                 maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines,
-                                 timeoutMilliseconds: settings.requestTimeoutMilliseconds, budget: budget))
+        try threads.start(
+            Worker(
+                number: number, socket: socket, exchange: exchange,
+                maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines,
+                timeoutMilliseconds: settings.requestTimeoutMilliseconds, budget: budget))
     } catch {
         logger.critical("cannot start worker \(number): \(error)")
         stop.fail()
@@ -142,7 +149,9 @@ while !stop.isStopRequested {
 }
 while stop.runningWorkers > 0 {
     if let number = signals.wait(milliseconds: 50) {
-        logger.warning("\(stopSignal == nil ? "" : "second ")\(StopSignals.name(number)): exiting without waiting for \(stop.runningWorkers) workers")
+        logger.warning(
+            "\(stopSignal == nil ? "" : "second ")\(StopSignals.name(number)): exiting without waiting for \(stop.runningWorkers) workers"
+        )
         exit(ExitCode.software)
     }
 }

@@ -40,8 +40,13 @@ struct ClaudeTelemetry: ParsableCommand {
         }
         guard !leading.isEmpty else { return arguments }
         // Subcommand names come first; options may follow them in any order.
-        let names = rest.prefix { !$0.hasPrefix("-") && ["user", "token", "add", "list", "env", "remove", "import", "show", "export",
-                                                           "verify", "prune", "stats", "claim", "unclaimed"].contains($0) }
+        let names = rest.prefix {
+            !$0.hasPrefix("-")
+                && [
+                    "user", "token", "add", "list", "env", "remove", "import", "show", "export",
+                    "verify", "prune", "stats", "claim", "unclaimed",
+                ].contains($0)
+        }
         return Array(names) + leading + Array(rest.dropFirst(names.count))
     }
 }

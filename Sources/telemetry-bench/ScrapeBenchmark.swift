@@ -1,7 +1,7 @@
 import Foundation
-import TelemetryStore
-import TelemetryRead
 import TelemetryDecoding
+import TelemetryRead
+import TelemetryStore
 
 /// `telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]`: the cost of one Prometheus scrape
 /// (read every user's aggregate.json, render the exposition) over USERS users fed with the
@@ -52,9 +52,12 @@ enum ScrapeBenchmark {
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         let loadMedian = loads.sorted()[loads.count / 2]
         let cpuMedian = cpu.sorted()[cpu.count / 2]
-        print(String(format: "scrape users=%d scrapes=%d median_ms=%.1f p99_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f load_median_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
-                     userCount, scrapes, percentile(0.5), percentile(0.99), sorted.last ?? 0, cpuMedian, loadMedian, size, lines,
-                     rssBefore, rssAfterWarmup, rssAfter))
+        print(
+            String(
+                format:
+                    "scrape users=%d scrapes=%d median_ms=%.1f p99_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f load_median_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
+                userCount, scrapes, percentile(0.5), percentile(0.99), sorted.last ?? 0, cpuMedian, loadMedian, size, lines,
+                rssBefore, rssAfterWarmup, rssAfter))
     }
 
     /// CPU time (user and system) this process has used, in milliseconds: on a shared machine

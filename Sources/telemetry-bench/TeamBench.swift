@@ -1,9 +1,9 @@
 import Foundation
 import OTLPProto
 import TelemetryDecoding
-import TelemetryStore
 import TelemetryReference
 import TelemetryService
+import TelemetryStore
 
 /// `telemetry-bench team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]`: the team
 /// summary (`GET …/team/summary` with an admin token, through the transport-free service) over
@@ -22,8 +22,9 @@ enum TeamBench {
 
         let (service, token, root, bytes) = try population(users: users, document: document)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let request = HTTPRequest(method: "GET", path: Router.prefix + "/team/summary",
-                                  headers: ["Authorization": "Bearer \(token)"])
+        let request = HTTPRequest(
+            method: "GET", path: Router.prefix + "/team/summary",
+            headers: ["Authorization": "Bearer \(token)"])
         var times: [Double] = []
         var etag = ""
         var size = 0
@@ -49,15 +50,19 @@ enum TeamBench {
             guard response.status == .notModified else { throw BenchFailure("conditional answered \(response.status)") }
         }
         notModified.sort()
-        print(String(format: "team users=%d document_bytes=%d answer_bytes=%d first_ms=%.1f requests=%d p50_ms=%.1f p90_ms=%.1f max_ms=%.1f not_modified_p50_ms=%.2f",
-                     users, bytes, size, first, times.count, percentile(times, 0.5), percentile(times, 0.9),
-                     times.last ?? 0, percentile(notModified, 0.5)))
+        print(
+            String(
+                format:
+                    "team users=%d document_bytes=%d answer_bytes=%d first_ms=%.1f requests=%d p50_ms=%.1f p90_ms=%.1f max_ms=%.1f not_modified_p50_ms=%.2f",
+                users, bytes, size, first, times.count, percentile(times, 0.5), percentile(times, 0.9),
+                times.last ?? 0, percentile(notModified, 0.5)))
 
         guard rssRequests > 0 else { return }
         let (small, smallToken, smallRoot, _) = try population(users: rssUsers, document: document)
         defer { try? FileManager.default.removeItem(atPath: smallRoot) }
-        let smallRequest = HTTPRequest(method: "GET", path: Router.prefix + "/team/summary",
-                                       headers: ["Authorization": "Bearer \(smallToken)"])
+        let smallRequest = HTTPRequest(
+            method: "GET", path: Router.prefix + "/team/summary",
+            headers: ["Authorization": "Bearer \(smallToken)"])
         var samples: [Int] = []
         let started = Timestamp.now()
         for index in 0..<rssRequests {
@@ -67,16 +72,18 @@ enum TeamBench {
         }
         samples.append(residentKiB())
         let seconds = Double(Timestamp.now().nanoseconds - started.nanoseconds) / 1e9
-        print("team-rss users=\(rssUsers) requests=\(rssRequests) seconds=\(String(format: "%.1f", seconds)) "
-            + "rss_kib=\(samples.map(String.init).joined(separator: ",")) hwm_kib=\(peakKiB())")
+        print(
+            "team-rss users=\(rssUsers) requests=\(rssRequests) seconds=\(String(format: "%.1f", seconds)) "
+                + "rss_kib=\(samples.map(String.init).joined(separator: ",")) hwm_kib=\(peakKiB())")
     }
 
     /// A document grown from the fixtures: two log batches and one metric batch per day over the
     /// last 30 days, each batch new (timestamps shifted, request ids removed).
     static func realisticDocument(_ directory: String, now: Timestamp) throws -> AggregateDocument {
         let decoder = OTLPDecoder()
-        let logs = try decoder.decodeLogs([UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/logs.pb"))),
-                                          format: .protobuf)
+        let logs = try decoder.decodeLogs(
+            [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/logs.pb"))),
+            format: .protobuf)
         let metrics = try decoder.decodeMetrics(
             [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/metrics-delta.pb"))), format: .protobuf)
         var document = AggregateDocument(user: UserID.random())

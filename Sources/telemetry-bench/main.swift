@@ -1,8 +1,8 @@
 import Foundation
 import OTLPProto
 import TelemetryDecoding
-import TelemetryStore
 import TelemetryReference
+import TelemetryStore
 
 /// Microbenchmarks of the core (no HTTP), used by Benchmarks/run.sh and for profiling:
 ///
@@ -25,14 +25,17 @@ func measure(_ label: String, bytes: Int, iterations: Int, _ body: () throws -> 
     let seconds = Double(Timestamp.now().nanoseconds - start.nanoseconds) / 1e9
     let perCall = seconds / Double(iterations) * 1e6
     let throughput = Double(bytes * iterations) / seconds / 1e6
-    print(String(format: "%-34@ %10.1f us/batch %10.1f MB/s  (%d bytes, %d iterations)",
-                 label as NSString, perCall, throughput, bytes, iterations))
+    print(
+        String(
+            format: "%-34@ %10.1f us/batch %10.1f MB/s  (%d bytes, %d iterations)",
+            label as NSString, perCall, throughput, bytes, iterations))
 }
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]"
-        + " | team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]] | scrape FIXTURE_DIR [USERS [SCRAPES]]")
+    print(
+        "usage: telemetry-bench decode|decode-protobuf FIXTURE_DIR | codec FIXTURE_DIR [BATCHES [encode|decode]]"
+            + " | team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]] | scrape FIXTURE_DIR [USERS [SCRAPES]]")
     exit(64)
 }
 

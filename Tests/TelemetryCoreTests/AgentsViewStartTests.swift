@@ -1,17 +1,22 @@
-import Testing
-@testable import TelemetryStore
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 /// `claude_code.session.count` with `start_type` = `agents_view` is the `claude agents` UI
 /// starting, not a conversation: it is counted apart from sessions.
 @Suite struct AgentsViewStartTests {
     @Test func agentsViewStartsAreNotSessions() throws {
-        let request = metricsRequest([sumMetric(MetricName.sessionCount, [
-            numberPoint([kv("start_type", "fresh")], 2),
-            numberPoint([kv("start_type", "agents_view")], 3),
-            numberPoint([kv("start_type", "resume")], 1),
-            numberPoint([], 4),
-        ])])
+        let request = metricsRequest([
+            sumMetric(
+                MetricName.sessionCount,
+                [
+                    numberPoint([kv("start_type", "fresh")], 2),
+                    numberPoint([kv("start_type", "agents_view")], 3),
+                    numberPoint([kv("start_type", "resume")], 1),
+                    numberPoint([], 4),
+                ])
+        ])
         var document = AggregateDocument(user: testUser)
         let report = MetricsAggregator().apply(request, to: &document, now: fixedNow)
         #expect(report.applied == 4)
@@ -22,8 +27,9 @@ import TelemetryReference
         #expect(published.integer("days", Scenario.day, "agentsViewStarts") == 3)
         #expect(published.number("totals", "raw", "agentsViewStarts") == 3)
 
-        let reread = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser,
-                                                limits: AggregationLimits())
+        let reread = try AggregateCoding.decode(
+            AggregateCoding.encode(document), expectedUser: testUser,
+            limits: AggregationLimits())
         #expect(reread.totals[.agentsViewStarts] == 3)
         #expect(reread.totals[.sessions] == 7)
     }

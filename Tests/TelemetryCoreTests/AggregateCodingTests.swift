@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+
 @testable import TelemetryStore
 
 @Suite("aggregate.json encoding")
 struct AggregateCodingTests {
     static func fullDocument() throws -> AggregateDocument {
-        aggregate(metrics: [try Fixtures.metrics("metrics-delta.pb"), try Fixtures.metrics("metrics-kinds.pb"),
-                            try Fixtures.metrics("metrics-cumulative-3.pb")],
-                  logs: [try Fixtures.logs("logs.pb")])
+        aggregate(
+            metrics: [
+                try Fixtures.metrics("metrics-delta.pb"), try Fixtures.metrics("metrics-kinds.pb"),
+                try Fixtures.metrics("metrics-cumulative-3.pb"),
+            ],
+            logs: [try Fixtures.logs("logs.pb")])
     }
 
     @Test("decode(encode(document)) is the document, and encoding is deterministic")
@@ -40,19 +44,26 @@ struct AggregateCodingTests {
         #expect(text.filter { $0 == "\n" }.count == 1)
         #expect(!text.contains("\\/"))
         let published = try Published(bytes: bytes)
-        #expect(Set(published.root.keys) == [
-            "schemaVersion", "userId", "updatedAt", "sources", "totals", "days", "models", "tools", "events", "received", "state",
-            "querySources", "latency", "latencyBucketsMs", "toolDurations",
-        ])
-        #expect(published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords", "recentRequests", "recentSpans"])
-        #expect(published.keys("totals") == [
-            "totalSessions", "agentsViewStarts", "totalInputTokens", "totalOutputTokens", "totalCacheReadTokens", "totalCacheCreationTokens",
-            "totalTokenCostUsd", "totalLinesAdded", "totalLinesRemoved", "totalMinutes", "aiAssistedCommits", "prsCreated",
-            "editDecisions", "editsAccepted", "editsRejected", "totalToolCalls", "apiRequests", "apiErrors", "raw",
-        ])
-        #expect(published.keys("models", Scenario.sonnet) == [
-            "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests", "apiErrors", "raw",
-        ])
+        #expect(
+            Set(published.root.keys) == [
+                "schemaVersion", "userId", "updatedAt", "sources", "totals", "days", "models", "tools", "events", "received",
+                "state",
+                "querySources", "latency", "latencyBucketsMs", "toolDurations",
+            ])
+        #expect(
+            published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords", "recentRequests", "recentSpans"])
+        #expect(
+            published.keys("totals") == [
+                "totalSessions", "agentsViewStarts", "totalInputTokens", "totalOutputTokens", "totalCacheReadTokens",
+                "totalCacheCreationTokens",
+                "totalTokenCostUsd", "totalLinesAdded", "totalLinesRemoved", "totalMinutes", "aiAssistedCommits", "prsCreated",
+                "editDecisions", "editsAccepted", "editsRejected", "totalToolCalls", "apiRequests", "apiErrors", "raw",
+            ])
+        #expect(
+            published.keys("models", Scenario.sonnet) == [
+                "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests", "apiErrors",
+                "raw",
+            ])
         #expect(published.keys("tools", "Bash") == ["calls", "failures", "accepts", "rejects", "raw"])
         // Series keys are 16 hex digits.
         for key in published.keys("state", "series") {
@@ -73,11 +84,13 @@ struct AggregateCodingTests {
         #expect(try Published(decoded).integer("totals", "totalInputTokens") == 1700)
     }
 
-    @Test("decoding refuses what it cannot trust", arguments: [
-        ("", "not a valid aggregate document"),
-        ("{}", "not a valid aggregate document (missing key"),
-        ("[1]", "not a valid aggregate document"),
-    ])
+    @Test(
+        "decoding refuses what it cannot trust",
+        arguments: [
+            ("", "not a valid aggregate document"),
+            ("{}", "not a valid aggregate document (missing key"),
+            ("[1]", "not a valid aggregate document"),
+        ])
     func refusals(text: String, reasonPrefix: String) {
         do {
             _ = try AggregateCoding.decode(Array(text.utf8), expectedUser: testUser, limits: AggregationLimits())
@@ -93,13 +106,17 @@ struct AggregateCodingTests {
         let seriesKey = try #require(try Published(bytes: Array(good.utf8)).keys("state", "series").first)
         let other = UserID.random()
         let cases: [(String, String)] = [
-            (good.replacingOccurrences(of: testUser.rawValue, with: other.rawValue),
-             "belongs to user \(other.rawValue), not \(testUser.rawValue)"),
+            (
+                good.replacingOccurrences(of: testUser.rawValue, with: other.rawValue),
+                "belongs to user \(other.rawValue), not \(testUser.rawValue)"
+            ),
             (good.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":7"), "schemaVersion 7 is not 1"),
             (good.replacingOccurrences(of: "\"sessions\":", with: "\"sessionz\":"), "unknown figure 'sessionz'"),
             (good.replacingOccurrences(of: "\"\(seriesKey)\":", with: "\"zz\(seriesKey.dropFirst(2))\":"), "is not hexadecimal"),
-            (good.replacingOccurrences(of: "\"recentRecords\":\"", with: "\"recentRecords\":\"AAAA"),
-             "state.recentRecords is not base64 of 12-byte digest entries"),
+            (
+                good.replacingOccurrences(of: "\"recentRecords\":\"", with: "\"recentRecords\":\"AAAA"),
+                "state.recentRecords is not base64 of 12-byte digest entries"
+            ),
         ]
         for (text, expected) in cases {
             #expect(text != good)

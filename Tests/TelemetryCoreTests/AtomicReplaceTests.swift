@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import SystemCalls
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// aggregate.json is replaced with rename(2): a reader that takes no lock sees the whole old or
 /// the whole new document, never a partial one.
@@ -30,8 +31,9 @@ struct AtomicReplaceTests {
                     for sequence in 0..<updates {
                         do {
                             let body = try protobufBytes(smallDeltaBatch(sequence: UInt64(sequence), input: 1))
-                            _ = try ingestor.ingest(.metrics, body: body, format: .protobuf, encoding: .identity, user: user,
-                                                    now: fixedNow)
+                            _ = try ingestor.ingest(
+                                .metrics, body: body, format: .protobuf, encoding: .identity, user: user,
+                                now: fixedNow)
                         } catch {
                             problems.update { $0.append("write \(sequence): \(error)") }
                         }
@@ -44,8 +46,8 @@ struct AtomicReplaceTests {
                         do {
                             let data = try Data(contentsOf: URL(fileURLWithPath: path))
                             guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                                  let totals = object["totals"] as? [String: Any],
-                                  let sessions = (totals["totalSessions"] as? NSNumber)?.intValue
+                                let totals = object["totals"] as? [String: Any],
+                                let sessions = (totals["totalSessions"] as? NSNumber)?.intValue
                             else {
                                 problems.update { $0.append("read: not a complete document (\(data.count) bytes)") }
                                 break

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryDecoding
 
 @Suite("base64 of the stored state")
@@ -28,11 +29,13 @@ struct Base64Tests {
         #expect(decode(Data(all).base64EncodedString()) == all)
     }
 
-    @Test("anything but padded standard base64 is refused", arguments: [
-        "A", "AA", "AAA", "AAAAA",  // not a multiple of 4
-        "AA=A", "A===", "====", "=AAA",  // padding in the wrong place
-        "AB-_", "AB C", "AB\nC", "ABC\u{e9}",  // URL-safe alphabet, whitespace, non-ASCII
-    ])
+    @Test(
+        "anything but padded standard base64 is refused",
+        arguments: [
+            "A", "AA", "AAA", "AAAAA",  // not a multiple of 4
+            "AA=A", "A===", "====", "=AAA",  // padding in the wrong place
+            "AB-_", "AB C", "AB\nC", "ABC\u{e9}",  // URL-safe alphabet, whitespace, non-ASCII
+        ])
     func refused(_ text: String) {
         #expect(decode(text) == nil)
     }

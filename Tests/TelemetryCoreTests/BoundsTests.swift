@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 /// Nothing a sender does can make a user's document grow without bound.
 @Suite("Bounds on the document")
@@ -12,7 +13,8 @@ struct BoundsTests {
         let limits = AggregationLimits()
         let points = (0..<1000).map { numberPoint([kv("type", "input"), kv("model", "model-\($0)")], Double($0 + 1)) }
         var document = AggregateDocument(user: testUser)
-        let report = MetricsAggregator().apply(metricsRequest([sumMetric(MetricName.tokenUsage, points)]), to: &document, now: fixedNow)
+        let report = MetricsAggregator().apply(
+            metricsRequest([sumMetric(MetricName.tokenUsage, points)]), to: &document, now: fixedNow)
         #expect(report.applied == 1000)
         #expect(document.models.count == limits.models)
         #expect(document.models.count <= 200)
@@ -41,7 +43,8 @@ struct BoundsTests {
         var limits = AggregationLimits()
         limits.tools = 5
         limits.eventNames = 4
-        let records = (0..<20).map { eventRecord("tool_result", [kv("tool_name", "tool-\($0)")], time: Scenario.at(UInt64($0))) }
+        let records =
+            (0..<20).map { eventRecord("tool_result", [kv("tool_name", "tool-\($0)")], time: Scenario.at(UInt64($0))) }
             + (0..<10).map { eventRecord("custom_\($0)", [], time: Scenario.at(UInt64(100 + $0))) }
         let document = aggregate(logs: [logsRequest(records)], limits: limits)
         #expect(document.tools.count == 5)
@@ -59,9 +62,15 @@ struct BoundsTests {
         limits.days = 3
         let day = 86_400 * Scenario.nanosPerSecond
         let batches = (0..<5).map { index in
-            metricsRequest([sumMetric(MetricName.commitCount,
-                                      [numberPoint([], Double(index + 1), start: Scenario.t0 + UInt64(index) * day,
-                                                   time: Scenario.t1 + UInt64(index) * day)])])
+            metricsRequest([
+                sumMetric(
+                    MetricName.commitCount,
+                    [
+                        numberPoint(
+                            [], Double(index + 1), start: Scenario.t0 + UInt64(index) * day,
+                            time: Scenario.t1 + UInt64(index) * day)
+                    ])
+            ])
         }
         // Received after every point below: days more than a day after receipt go to the receive day.
         let now = Timestamp(nanoseconds: Scenario.t1 + 11 * day)
@@ -71,14 +80,20 @@ struct BoundsTests {
         #expect(document.days["2026-11-28"]?[.commits] == 5)
         #expect(document.totals[.commits] == 15)
         // A day older than every kept one, with the map full: counted in the totals only.
-        let late = metricsRequest([sumMetric(MetricName.commitCount,
-                                             [numberPoint([], 100, start: Scenario.t0 - day, time: Scenario.t1 - day)])])
+        let late = metricsRequest([
+            sumMetric(
+                MetricName.commitCount,
+                [numberPoint([], 100, start: Scenario.t0 - day, time: Scenario.t1 - day)])
+        ])
         _ = MetricsAggregator(limits: limits).apply(late, to: &document, now: now)
         #expect(Set(document.days.keys) == ["2026-11-26", "2026-11-27", "2026-11-28"])
         #expect(document.totals[.commits] == 115)
         // A day between kept ones while full replaces the oldest.
-        let fresh = metricsRequest([sumMetric(MetricName.commitCount,
-                                              [numberPoint([], 1000, start: Scenario.t0 + 10 * day, time: Scenario.t1 + 10 * day)])])
+        let fresh = metricsRequest([
+            sumMetric(
+                MetricName.commitCount,
+                [numberPoint([], 1000, start: Scenario.t0 + 10 * day, time: Scenario.t1 + 10 * day)])
+        ])
         _ = MetricsAggregator(limits: limits).apply(fresh, to: &document, now: now)
         #expect(Set(document.days.keys) == ["2026-11-27", "2026-11-28", "2026-12-04"])
         #expect(document.totals[.commits] == 1115)
@@ -92,9 +107,12 @@ struct BoundsTests {
         var limits = AggregationLimits()
         limits.series = 4
         func cumulative(_ model: String, _ value: Double, time: UInt64) -> MetricsRequest {
-            metricsRequest([sumMetric(MetricName.tokenUsage,
-                                      [numberPoint([kv("type", "input"), kv("model", model)], value, time: time)],
-                                      temporality: .cumulative)])
+            metricsRequest([
+                sumMetric(
+                    MetricName.tokenUsage,
+                    [numberPoint([kv("type", "input"), kv("model", model)], value, time: time)],
+                    temporality: .cumulative)
+            ])
         }
         var document = AggregateDocument(user: testUser, limits: limits)
         let aggregator = MetricsAggregator(limits: limits)
@@ -144,12 +162,14 @@ struct BoundsTests {
         let accented = String(repeating: "é", count: 100)  // 2 bytes each
         let mixed = "x" + String(repeating: "€", count: 60)  // 1 + 3 bytes each
         let request = metricsRequest([
-            sumMetric(MetricName.tokenUsage, [
-                numberPoint([kv("type", "input"), kv("model", ascii)], 1),
-                numberPoint([kv("type", "input"), kv("model", ascii + "b")], 2),
-                numberPoint([kv("type", "input"), kv("model", accented)], 3),
-                numberPoint([kv("type", "input"), kv("model", mixed)], 4),
-            ]),
+            sumMetric(
+                MetricName.tokenUsage,
+                [
+                    numberPoint([kv("type", "input"), kv("model", ascii)], 1),
+                    numberPoint([kv("type", "input"), kv("model", ascii + "b")], 2),
+                    numberPoint([kv("type", "input"), kv("model", accented)], 3),
+                    numberPoint([kv("type", "input"), kv("model", mixed)], 4),
+                ])
         ])
         let document = aggregate(metrics: [request])
         let keys = Set(document.models.keys)
@@ -177,9 +197,11 @@ struct BoundsTests {
         #expect(document.tools["unknown"]?[.toolCallsFromEvents] == 1)
     }
 
-    @Test("the truncation helper", arguments: [
-        ("abc", 2, "ab"), ("abc", 3, "abc"), ("ééé", 5, "éé"), ("ééé", 1, ""), ("", 4, ""), ("👍🏽x", 8, "👍🏽"), ("👍🏽x", 7, ""),
-    ])
+    @Test(
+        "the truncation helper",
+        arguments: [
+            ("abc", 2, "ab"), ("abc", 3, "abc"), ("ééé", 5, "éé"), ("ééé", 1, ""), ("", 4, ""), ("👍🏽x", 8, "👍🏽"), ("👍🏽x", 7, ""),
+        ])
     func truncation(text: String, limit: Int, expected: String) {
         #expect(AggregateDocument.truncated(text, toUTF8Bytes: limit) == expected)
     }
@@ -216,8 +238,9 @@ struct IdleStateTests {
         let later = metricsRequest([sumMetric(MetricName.pullRequestCount, [numberPoint([], 1)])])
         _ = aggregator.apply(later, to: &document, now: Timestamp(seconds: start + 3601))
         #expect(document.rememberedSeries == 2)  // the cumulative one and the new delta one
-        _ = aggregator.apply(metricsRequest([sumMetric(MetricName.pullRequestCount, [numberPoint([], 1, time: Scenario.at(600))])]),
-                             to: &document, now: Timestamp(seconds: start + 8 * 86_400))
+        _ = aggregator.apply(
+            metricsRequest([sumMetric(MetricName.pullRequestCount, [numberPoint([], 1, time: Scenario.at(600))])]),
+            to: &document, now: Timestamp(seconds: start + 8 * 86_400))
         #expect(document.rememberedSeries == 1)
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TelemetryStore
+import Testing
 
 @Suite("Civil dates: day numbers and YYYY-MM-DD both ways")
 struct CivilDateTests {
@@ -21,8 +21,12 @@ struct CivilDateTests {
         }
     }
 
-    @Test("parsing is strict", arguments: ["2023-02-29", "1900-02-29", "2026-13-01", "2026-04-31", "2026-4-01",
-                                          "2026-04-01T", "20260401", "2026/04/01", "", "-026-04-01"])
+    @Test(
+        "parsing is strict",
+        arguments: [
+            "2023-02-29", "1900-02-29", "2026-13-01", "2026-04-31", "2026-4-01",
+            "2026-04-01T", "20260401", "2026/04/01", "", "-026-04-01",
+        ])
     func strict(_ text: String) {
         #expect(CivilDate(text) == nil)
     }

@@ -2,17 +2,20 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
+
 @testable import TelemetryDecoding
-@testable import TelemetryStore
 @testable import TelemetryReference
+@testable import TelemetryStore
 
 @Suite("Decoding OTLP request bodies")
 struct DecodingTests {
     // MARK: Every fixture, field for field
 
-    @Test("metrics-delta decodes to the scenario in every encoding", arguments: [
-        "metrics-delta.pb", "metrics-delta.json", "metrics-delta.pb.gz", "metrics-delta.json.gz",
-    ])
+    @Test(
+        "metrics-delta decodes to the scenario in every encoding",
+        arguments: [
+            "metrics-delta.pb", "metrics-delta.json", "metrics-delta.pb.gz", "metrics-delta.json.gz",
+        ])
     func metricsDelta(file: String) throws {
         let request = try Fixtures.metrics(file)
         #expect(request == ScenarioMessages.metricsDelta())
@@ -29,11 +32,12 @@ struct DecodingTests {
         let scope = resource.scopeMetrics[0]
         #expect(scope.scope.name == "com.anthropic.claude_code")
         #expect(scope.scope.version == "2.0.50")
-        #expect(scope.metrics.map(\.name) == [
-            "claude_code.session.count", "claude_code.token.usage", "claude_code.cost.usage",
-            "claude_code.lines_of_code.count", "claude_code.commit.count", "claude_code.pull_request.count",
-            "claude_code.code_edit_tool.decision", "claude_code.active_time.total",
-        ])
+        #expect(
+            scope.metrics.map(\.name) == [
+                "claude_code.session.count", "claude_code.token.usage", "claude_code.cost.usage",
+                "claude_code.lines_of_code.count", "claude_code.commit.count", "claude_code.pull_request.count",
+                "claude_code.code_edit_tool.decision", "claude_code.active_time.total",
+            ])
         #expect(scope.metrics.map(\.unit) == ["", "tokens", "USD", "", "", "", "", "s"])
         #expect(scope.metrics.map { $0.sum.dataPoints.count } == [1, 6, 2, 2, 1, 1, 3, 2])
         for metric in scope.metrics {
@@ -146,10 +150,12 @@ struct DecodingTests {
         #expect(records[12].timeUnixNano == Scenario.at(13))
     }
 
-    @Test("JSON and protobuf of the same fixture decode to equal messages", arguments: [
-        "metrics-delta", "metrics-cumulative-1", "metrics-cumulative-2", "metrics-cumulative-3", "metrics-kinds",
-        "empty-metrics",
-    ])
+    @Test(
+        "JSON and protobuf of the same fixture decode to equal messages",
+        arguments: [
+            "metrics-delta", "metrics-cumulative-1", "metrics-cumulative-2", "metrics-cumulative-3", "metrics-kinds",
+            "empty-metrics",
+        ])
     func jsonEqualsProtobufMetrics(base: String) throws {
         #expect(try Fixtures.metrics(base + ".json") == Fixtures.metrics(base + ".pb"))
     }
@@ -199,14 +205,16 @@ struct DecodingTests {
     @Test("unknown protobuf fields of every wire type are skipped at every level")
     func unknownProtobufFields() throws {
         let expected = metricsRequest([
-            sumMetric(MetricName.tokenUsage, [numberPoint([kv("type", "input"), kv("model", "m")], 5)]),
+            sumMetric(MetricName.tokenUsage, [numberPoint([kv("type", "input"), kv("model", "m")], 5)])
         ])
         // The same request written by hand, with unknown fields added to the point, the sum, the
         // metric, the scope metrics, the resource metrics and the request.
-        let unknowns = ProtoWriter.varint(field: 99, 7) + ProtoWriter.fixed64(field: 100, 1)
+        let unknowns =
+            ProtoWriter.varint(field: 99, 7) + ProtoWriter.fixed64(field: 100, 1)
             + ProtoWriter.fixed32(field: 101, 2) + ProtoWriter.bytes(field: 102, Array("future".utf8))
         let point = try protobufBytes(expected.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0]) + unknowns
-        let sum = ProtoWriter.bytes(field: 1, point) + ProtoWriter.varint(field: 2, 1) + ProtoWriter.varint(field: 3, 1) + unknowns
+        let sum =
+            ProtoWriter.bytes(field: 1, point) + ProtoWriter.varint(field: 2, 1) + ProtoWriter.varint(field: 3, 1) + unknowns
         let metric = ProtoWriter.bytes(field: 1, Array(MetricName.tokenUsage.utf8)) + unknowns + ProtoWriter.bytes(field: 7, sum)
         let scope = try protobufBytes(expected.resourceMetrics[0].scopeMetrics[0].scope)
         let scopeMetrics = ProtoWriter.bytes(field: 1, scope) + ProtoWriter.bytes(field: 2, metric) + unknowns
@@ -267,7 +275,8 @@ struct DecodingTests {
     @Test("the largest 64-bit values survive in both JSON forms")
     func extremeIntegers() throws {
         for form in ["18446744073709551615", "\"18446744073709551615\""] {
-            let json = #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":\#(form),"#
+            let json =
+                #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":\#(form),"#
                 + #""attributes":[{"key":"n","value":{"intValue":"-9223372036854775808"}},"#
                 + #"{"key":"m","value":{"intValue":9223372036854775807}}]}]}]}]}"#
             let record = try OTLPDecoder().decodeLogs(Array(json.utf8), format: .json).resourceLogs[0].scopeLogs[0].logRecords[0]
@@ -280,7 +289,8 @@ struct DecodingTests {
     @Test("enums as integers: temporality 1 and 2, and an unknown value kept as unrecognized")
     func enumsAsIntegers() throws {
         func temporality(_ value: String) throws -> Temporality {
-            let json = #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","sum":{"aggregationTemporality":\#(value)}}]}]}]}"#
+            let json =
+                #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","sum":{"aggregationTemporality":\#(value)}}]}]}]}"#
             return try OTLPDecoder().decodeMetrics(Array(json.utf8), format: .json)
                 .resourceMetrics[0].scopeMetrics[0].metrics[0].sum.aggregationTemporality
         }
@@ -291,7 +301,9 @@ struct DecodingTests {
         #expect(try temporality("\"AGGREGATION_TEMPORALITY_CUMULATIVE\"") == .cumulative)
         // A log record's severity is a plain integer field.
         let logs = #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":17}]}]}]}"#
-        #expect(try OTLPDecoder().decodeLogs(Array(logs.utf8), format: .json).resourceLogs[0].scopeLogs[0].logRecords[0].severityNumber == 17)
+        #expect(
+            try OTLPDecoder().decodeLogs(Array(logs.utf8), format: .json).resourceLogs[0].scopeLogs[0].logRecords[0]
+                .severityNumber == 17)
     }
 
     // MARK: Malformed bodies
@@ -377,7 +389,8 @@ struct DecodingTests {
         // Metric { name = "\xFF\xFE" } inside ScopeMetrics inside ResourceMetrics.
         let metric = ProtoWriter.bytes(field: 1, [0xFF, 0xFE])
         let body = ProtoWriter.bytes(field: 1, ProtoWriter.bytes(field: 2, ProtoWriter.bytes(field: 2, metric)))
-        #expect(throws: PayloadError.malformed(format: .protobuf, signal: .metrics, reason: "a string field is not valid UTF-8")) {
+        #expect(throws: PayloadError.malformed(format: .protobuf, signal: .metrics, reason: "a string field is not valid UTF-8"))
+        {
             try OTLPDecoder().decodeMetrics(body, format: .protobuf)
         }
     }
@@ -398,14 +411,19 @@ struct DecodingTests {
 
     @Test("error descriptions name the format and the signal")
     func errorDescriptions() {
-        #expect(PayloadError.malformed(format: .json, signal: .logs, reason: "x").description
-            == "body is not a valid OTLP/JSON ExportLogsServiceRequest: x")
-        #expect(PayloadError.malformed(format: .protobuf, signal: .metrics, reason: "y").description
-            == "body is not a valid protobuf ExportMetricsServiceRequest: y")
-        #expect(PayloadError.tooLarge(limit: 10, decompressed: true).description == "decompressed body exceeds the limit of 10 bytes")
+        #expect(
+            PayloadError.malformed(format: .json, signal: .logs, reason: "x").description
+                == "body is not a valid OTLP/JSON ExportLogsServiceRequest: x")
+        #expect(
+            PayloadError.malformed(format: .protobuf, signal: .metrics, reason: "y").description
+                == "body is not a valid protobuf ExportMetricsServiceRequest: y")
+        #expect(
+            PayloadError.tooLarge(limit: 10, decompressed: true).description == "decompressed body exceeds the limit of 10 bytes")
         #expect(PayloadError.tooLarge(limit: 10, decompressed: false).description == "body exceeds the limit of 10 bytes")
         #expect(PayloadError.unsupportedContentType(nil).description.hasPrefix("missing Content-Type"))
-        #expect(PayloadError.unsupportedContentType("application/grpc").description.contains("OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"))
+        #expect(
+            PayloadError.unsupportedContentType("application/grpc").description.contains(
+                "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"))
     }
 
     // MARK: Helpers

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import TelemetryDecoding
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// Times more than a day after receipt are not trusted: they cannot push today out of the
 /// daily view, nor freeze a cumulative series (issue 11, defect 6 and its cumulative risk).
@@ -21,16 +22,19 @@ struct FutureTimestampTests {
             let time = Self.year2500 + UInt64(day) * Self.nanosPerDay
             return numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 1, start: time - 1_000, time: time)
         }
-        let report = aggregator.apply(MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, future)])),
-                                      to: &document, now: fixedNow)
+        let report = aggregator.apply(
+            MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, future)])),
+            to: &document, now: fixedNow)
         #expect(report.applied == 400)
         let today = fixedNow.day
         #expect(Set(document.days.keys) == [today])
         #expect(document.days[today]?[.inputTokensFromTokenMetric] == 400)
 
-        let real = numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 5,
-                               start: fixedNow.nanoseconds - 2_000, time: fixedNow.nanoseconds - 1_000)
-        _ = aggregator.apply(MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, [real])])), to: &document, now: fixedNow)
+        let real = numberPoint(
+            [kv("type", "input"), kv("model", Scenario.sonnet)], 5,
+            start: fixedNow.nanoseconds - 2_000, time: fixedNow.nanoseconds - 1_000)
+        _ = aggregator.apply(
+            MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, [real])])), to: &document, now: fixedNow)
         #expect(document.days[today]?[.inputTokensFromTokenMetric] == 405)
         #expect(document.totals[.inputTokensFromTokenMetric] == 405)
     }
@@ -40,8 +44,9 @@ struct FutureTimestampTests {
         var document = AggregateDocument(user: testUser)
         let time = fixedNow.nanoseconds + Self.nanosPerDay - 1_000_000_000
         let point = numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 2, start: time - 1_000, time: time)
-        _ = MetricsAggregator().apply(MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, [point])])),
-                                      to: &document, now: fixedNow)
+        _ = MetricsAggregator().apply(
+            MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, [point])])),
+            to: &document, now: fixedNow)
         #expect(Set(document.days.keys) == [Timestamp(nanoseconds: time).day])
     }
 
@@ -62,11 +67,18 @@ struct FutureTimestampTests {
         let aggregator = MetricsAggregator()
         let start = fixedNow.nanoseconds - 3_600_000_000_000
         func reading(_ value: Double, time: UInt64) -> MetricsBatch {
-            MetricsBatch(metricsRequest([sumMetric(MetricName.tokenUsage, [
-                numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], value, start: start, time: time),
-            ], temporality: .cumulative)]))
+            MetricsBatch(
+                metricsRequest([
+                    sumMetric(
+                        MetricName.tokenUsage,
+                        [
+                            numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], value, start: start, time: time)
+                        ], temporality: .cumulative)
+                ]))
         }
-        #expect(aggregator.apply(reading(100, time: fixedNow.nanoseconds - 60_000_000_000), to: &document, now: fixedNow).applied == 1)
+        #expect(
+            aggregator.apply(reading(100, time: fixedNow.nanoseconds - 60_000_000_000), to: &document, now: fixedNow).applied == 1
+        )
         let frozen = aggregator.apply(reading(150, time: UInt64.max), to: &document, now: fixedNow)
         #expect(frozen.rejected == 1)
         #expect(frozen.reasons.first?.contains("more than a day after") == true)

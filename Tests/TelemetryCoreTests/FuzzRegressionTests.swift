@@ -3,11 +3,12 @@
 // the outcome stated, without trapping.
 
 import Foundation
-import Testing
-@testable import TelemetryDecoding
-@testable import TelemetryStore
-@testable import TelemetryReference
 import OTLPProto
+import Testing
+
+@testable import TelemetryDecoding
+@testable import TelemetryReference
+@testable import TelemetryStore
 
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
@@ -33,7 +34,9 @@ struct FuzzRegressionTests {
         #expect(throws: PayloadError.malformed(format: .protobuf, signal: .logs, reason: "malformed protobuf")) {
             try decoder.decodeLogsBatch(body, format: .protobuf)
         }
-        #expect(MetricsBatch(try decoder.decodeMetrics(body, format: .protobuf)) == MetricsBatch(resourceMetrics: [MetricsBatch.ResourceMetrics()]))
+        #expect(
+            MetricsBatch(try decoder.decodeMetrics(body, format: .protobuf))
+                == MetricsBatch(resourceMetrics: [MetricsBatch.ResourceMetrics()]))
         #expect(LogsBatch(try decoder.decodeLogs(body, format: .protobuf)) == LogsBatch(resourceLogs: [LogsBatch.ResourceLogs()]))
     }
 
@@ -58,9 +61,12 @@ struct FuzzRegressionTests {
     /// `aggregationTemporality` -1 on a known Sum metric. Up to commit de33d5b the series key
     /// was built with `UInt64(temporality.rawValue)`, which traps on a negative enum value: one
     /// request stopped the responder. Now the point is rejected with the temporality reason.
-    @Test("a negative aggregationTemporality is rejected, not a trap",
-          arguments: [("protobuf-negative-temporality.pb", PayloadFormat.protobuf),
-                      ("json-negative-temporality.json", PayloadFormat.json)])
+    @Test(
+        "a negative aggregationTemporality is rejected, not a trap",
+        arguments: [
+            ("protobuf-negative-temporality.pb", PayloadFormat.protobuf),
+            ("json-negative-temporality.json", PayloadFormat.json),
+        ])
     func negativeTemporality(_ name: String, _ format: PayloadFormat) throws {
         let batch = try decoder.decodeMetricsBatch(try Self.regression(name), format: format)
         guard case .sum(let sum) = batch.resourceMetrics.first?.scopeMetrics.first?.metrics.first?.data else {
@@ -124,8 +130,9 @@ struct FuzzRegressionTests {
         let valid = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "-1.7e308", with: "1000")
             .replacingOccurrences(of: "1.7e308", with: "1000")
         var document = try AggregateCoding.decode(Array(valid.utf8), expectedUser: testUser, limits: limits)
-        let report = MetricsAggregator(limits: limits).apply(try Fixtures.metrics("metrics-cumulative-2.pb"), to: &document,
-                                                             now: fixedNow)
+        let report = MetricsAggregator(limits: limits).apply(
+            try Fixtures.metrics("metrics-cumulative-2.pb"), to: &document,
+            now: fixedNow)
         #expect(report.applied == 1)
         #expect(document.totals[.inputTokensFromTokenMetric] == 1500)
         let written = AggregateCoding.encode(document)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryStore
 
 /// Byte-identical log records inside one request count once: a record is identified by its
@@ -7,8 +8,9 @@ import Testing
 /// so two real events are never identical; an identical copy can only be a duplicate.
 @Suite("Identical records in one request")
 struct IdenticalRecordsTests {
-    static let record = eventRecord(EventName.toolResult, [kv("tool_name", "Bash"), kv("event.sequence", int: 7)],
-                                    time: Scenario.at(5))
+    static let record = eventRecord(
+        EventName.toolResult, [kv("tool_name", "Bash"), kv("event.sequence", int: 7)],
+        time: Scenario.at(5))
 
     @Test("three byte-identical records in one request count once, and the others are reported as duplicates")
     func threeIdenticalRecords() throws {
@@ -29,8 +31,9 @@ struct IdenticalRecordsTests {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
             let records = (0..<3).map { sequence in
-                eventRecord(EventName.toolResult, [kv("tool_name", "Bash"), kv("event.sequence", int: Int64(sequence))],
-                            time: Scenario.at(5))
+                eventRecord(
+                    EventName.toolResult, [kv("tool_name", "Bash"), kv("event.sequence", int: Int64(sequence))],
+                    time: Scenario.at(5))
             }
             #expect(try store.ingest(logsRequest(records)).applied == 3)
             #expect(try store.published().integer("events", "tool_result") == 3)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryReference
 
@@ -8,11 +9,13 @@ struct InflaterTests {
     /// Some bytes that compress well but not trivially.
     static let sample: [UInt8] = (0..<200_000).map { UInt8(truncatingIfNeeded: ($0 * 31) ^ ($0 >> 7)) }
 
-    @Test("gzip, zlib and raw deflate round trips", arguments: [
-        (CompressionFormat.gzip, ContentEncoding.gzip),
-        (.zlib, .deflate),
-        (.rawDeflate, .deflate),
-    ])
+    @Test(
+        "gzip, zlib and raw deflate round trips",
+        arguments: [
+            (CompressionFormat.gzip, ContentEncoding.gzip),
+            (.zlib, .deflate),
+            (.rawDeflate, .deflate),
+        ])
     func roundTrip(format: CompressionFormat, encoding: ContentEncoding) throws {
         for level: Int32 in [0, 1, 6, 9] {
             let compressed = try compress(Self.sample, format, level: level)
@@ -30,9 +33,11 @@ struct InflaterTests {
         #expect(try Inflater.inflate(Self.sample, encoding: .identity, limit: 10) == Self.sample)
     }
 
-    @Test("the committed .gz fixtures inflate to their plain files", arguments: [
-        "metrics-delta.pb", "metrics-delta.json", "logs.pb", "logs.json",
-    ])
+    @Test(
+        "the committed .gz fixtures inflate to their plain files",
+        arguments: [
+            "metrics-delta.pb", "metrics-delta.json", "logs.pb", "logs.json",
+        ])
     func fixtures(file: String) throws {
         let plain = try Fixtures.bytes(file)
         let inflated = try OTLPDecoder().inflate(try Fixtures.bytes(file + ".gz"), encoding: .gzip)

@@ -2,6 +2,7 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryReference
 
@@ -12,10 +13,12 @@ import Testing
 struct JSONBatchDecoderTests {
     // MARK: Fixtures
 
-    @Test("every JSON fixture decodes to the batch of swift-protobuf's messages", arguments: [
-        "metrics-delta.json", "metrics-cumulative-1.json", "metrics-cumulative-2.json", "metrics-cumulative-3.json",
-        "metrics-kinds.json", "empty-metrics.json", "metrics-delta.json.gz",
-    ])
+    @Test(
+        "every JSON fixture decodes to the batch of swift-protobuf's messages",
+        arguments: [
+            "metrics-delta.json", "metrics-cumulative-1.json", "metrics-cumulative-2.json", "metrics-cumulative-3.json",
+            "metrics-kinds.json", "empty-metrics.json", "metrics-delta.json.gz",
+        ])
     func metricsFixture(_ name: String) throws {
         let (_, encoding) = Fixtures.kind(name)
         let body = try Fixtures.bytes(name)
@@ -197,14 +200,17 @@ struct JSONBatchDecoderTests {
             guard value.isFinite else { continue }
             texts.append("\(value)".replacingOccurrences(of: "+", with: ""))
             texts.append(String(format: "%.17g", value).replacingOccurrences(of: "+", with: ""))
-            let small = Double(Int64.random(in: -1_000_000_000...1_000_000_000)) / Double([1, 10, 1000, 1e7][Int.random(in: 0..<4)])
+            let small =
+                Double(Int64.random(in: -1_000_000_000...1_000_000_000)) / Double([1, 10, 1000, 1e7][Int.random(in: 0..<4)])
             texts.append(String(format: "%.6f", small))
             texts.append(String(format: "%.3e", small).replacingOccurrences(of: "+", with: ""))
             texts.append("\(small)")
         }
-        texts += ["0", "-0", "0.0", "-0.0", "1e22", "1e23", "9007199254740993", "0.1", "5e-324", "2.4703282292062328e-324",
-                  "1.7976931348623157e308", "1.7976931348623158e308", "2.2250738585072011e-308", "123456789012345678901234567890",
-                  "0.000000000000000000000000000001", "1E5", "1e-5", "1e+5", "4.35", "90.5", "0.0123"]
+        texts += [
+            "0", "-0", "0.0", "-0.0", "1e22", "1e23", "9007199254740993", "0.1", "5e-324", "2.4703282292062328e-324",
+            "1.7976931348623157e308", "1.7976931348623158e308", "2.2250738585072011e-308", "123456789012345678901234567890",
+            "0.000000000000000000000000000001", "1E5", "1e-5", "1e+5", "4.35", "90.5", "0.0123",
+        ]
         var mismatches: [String] = []
         for text in texts {
             guard text.first != "i", text.first != "n", !text.contains("inf"), !text.contains("nan") else { continue }
@@ -226,15 +232,19 @@ struct JSONBatchDecoderTests {
             texts += ["\(value)", "-\(value)", "\(value).0", "\(value)e0", "\(Double(value))"]
             texts.append("\(value / 1000)e3")
         }
-        texts += ["18446744073709551615", "18446744073709551616", "9223372036854775807", "9223372036854775808",
-                  "-9223372036854775808", "-9223372036854775809", "1e19", "1e20", "-1e18", "1.5", "0.5e1", "00", "-0", "0e0"]
+        texts += [
+            "18446744073709551615", "18446744073709551616", "9223372036854775807", "9223372036854775808",
+            "-9223372036854775808", "-9223372036854775809", "1e19", "1e20", "-1e18", "1.5", "0.5e1", "00", "-0", "0e0",
+        ]
         var mismatches: [String] = []
         for text in texts {
             for form in [text, "\"\(text)\""] {
-                for body in [JSONCases.metrics(point: #""asInt":\#(form),"timeUnixNano":\#(form)"#),
-                             JSONCases.metrics(point: #""timeUnixNano":\#(form)"#),
-                             JSONCases.logs(record: #""severityNumber":\#(form)"#),
-                             JSONCases.metrics(point: #""flags":\#(form)"#)] {
+                for body in [
+                    JSONCases.metrics(point: #""asInt":\#(form),"timeUnixNano":\#(form)"#),
+                    JSONCases.metrics(point: #""timeUnixNano":\#(form)"#),
+                    JSONCases.logs(record: #""severityNumber":\#(form)"#),
+                    JSONCases.metrics(point: #""flags":\#(form)"#),
+                ] {
                     let signal: Signal = body.hasPrefix(#"{"resourceLogs""#) ? .logs : .metrics
                     let (handWritten, reference) = Self.decodeBoth(Array(body.utf8), signal)
                     if !Self.agree(handWritten, reference) { mismatches.append(body) }
@@ -247,13 +257,17 @@ struct JSONBatchDecoderTests {
 
     // MARK: Refusals
 
-    @Test("a refusal says what and where; the end of the body is 'truncated JSON'", arguments: [
-        (#"{"resourceLogs": ["#, "truncated JSON"),
-        (#"{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"timeUnixNano": "12x"}]}]}]}"#, "malformed number at byte 66"),
-        (#"{"resourceLogs": []} x"#, "unexpected data after the document at byte 21"),
-        (#"{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": "a", "intValue": 1}}]}]}]}"#,
-         "an AnyValue has more than one value at byte 91"),
-    ])
+    @Test(
+        "a refusal says what and where; the end of the body is 'truncated JSON'",
+        arguments: [
+            (#"{"resourceLogs": ["#, "truncated JSON"),
+            (#"{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"timeUnixNano": "12x"}]}]}]}"#, "malformed number at byte 66"),
+            (#"{"resourceLogs": []} x"#, "unexpected data after the document at byte 21"),
+            (
+                #"{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": "a", "intValue": 1}}]}]}]}"#,
+                "an AnyValue has more than one value at byte 91"
+            ),
+        ])
     func reasons(_ body: String, _ reason: String) {
         #expect(throws: PayloadError.malformed(format: .json, signal: .logs, reason: reason)) {
             try OTLPDecoder().decodeLogsBatch(Array(body.utf8), format: .json)
@@ -270,8 +284,12 @@ struct JSONBatchDecoderTests {
         let body = Array(JSONCases.logs(record: #""body":{"bytesValue":"!,"x":1}"#).utf8)
         let (handWritten, reference) = Self.decodeBoth(body, .logs)
         #expect(Self.accepted(reference))
-        #expect(handWritten == .failure(.malformed(format: .json, signal: .logs,
-                                                   reason: "base64 with fewer than two digits at byte 68")))
+        #expect(
+            handWritten
+                == .failure(
+                    .malformed(
+                        format: .json, signal: .logs,
+                        reason: "base64 with fewer than two digits at byte 68")))
         // Where swift-protobuf refuses it too.
         for value in [#""!""#, #""=""#, #""a""#, #""!!!!""#] {
             let body = Array(JSONCases.logs(record: #""body":{"bytesValue":\#(value)}"#).utf8)
@@ -288,11 +306,15 @@ struct JSONBatchDecoderTests {
     {
         switch signal {
         case .metrics:
-            return (Result { () throws(PayloadError) in "\(try decoder.decodeMetricsBatch(body, format: .json))" },
-                    Result { () throws(PayloadError) in "\(MetricsBatch(try decoder.decodeMetrics(body, format: .json)))" })
+            return (
+                Result { () throws(PayloadError) in "\(try decoder.decodeMetricsBatch(body, format: .json))" },
+                Result { () throws(PayloadError) in "\(MetricsBatch(try decoder.decodeMetrics(body, format: .json)))" }
+            )
         case .logs:
-            return (Result { () throws(PayloadError) in "\(try decoder.decodeLogsBatch(body, format: .json))" },
-                    Result { () throws(PayloadError) in "\(LogsBatch(try decoder.decodeLogs(body, format: .json)))" })
+            return (
+                Result { () throws(PayloadError) in "\(try decoder.decodeLogsBatch(body, format: .json))" },
+                Result { () throws(PayloadError) in "\(LogsBatch(try decoder.decodeLogs(body, format: .json)))" }
+            )
         case .traces:
             preconditionFailure("no swift-protobuf trace messages to compare with")
         }
@@ -351,7 +373,8 @@ enum JSONCases {
         return Case(name, signal, Array(parts[0].utf8) + bytes + Array(parts[1].utf8), accepted: accepted)
     }
 
-    static let all: [Case] = structure + keys + nulls + duplicates + oneofs + integers + enums + doubles + bools
+    static let all: [Case] =
+        structure + keys + nulls + duplicates + oneofs + integers + enums + doubles + bools
         + bytes + strings + skipped
 
     static let structure: [Case] = [
@@ -381,12 +404,14 @@ enum JSONCases {
     ]
 
     static let keys: [Case] = [
-        m("snake_case keys throughout the metrics",
-          #"{"resource_metrics":[{"scope_metrics":[{"metrics":[{"name":"m","sum":{"data_points":[{"as_int":"5","start_time_unix_nano":"1","time_unix_nano":"2"}],"aggregation_temporality":1,"is_monotonic":true}}]}],"schema_url":"s"}]}"#,
-          true, shows: "value: Optional(TelemetryDecoding.MetricsBatch.NumberPoint.Value.int(5))"),
-        l("snake_case keys throughout the logs",
-          #"{"resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":"1","observed_time_unix_nano":2,"severity_number":9,"severity_text":"INFO","event_name":"e","dropped_attributes_count":1}]}]}]}"#,
-          true, shows: #"eventName: "e""#),
+        m(
+            "snake_case keys throughout the metrics",
+            #"{"resource_metrics":[{"scope_metrics":[{"metrics":[{"name":"m","sum":{"data_points":[{"as_int":"5","start_time_unix_nano":"1","time_unix_nano":"2"}],"aggregation_temporality":1,"is_monotonic":true}}]}],"schema_url":"s"}]}"#,
+            true, shows: "value: Optional(TelemetryDecoding.MetricsBatch.NumberPoint.Value.int(5))"),
+        l(
+            "snake_case keys throughout the logs",
+            #"{"resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":"1","observed_time_unix_nano":2,"severity_number":9,"severity_text":"INFO","event_name":"e","dropped_attributes_count":1}]}]}]}"#,
+            true, shows: #"eventName: "e""#),
         l("snake_case AnyValue members", attribute(#""int_value":"7""#), true, shows: "int(7)"),
         l("mixed spellings of one field append", logs(record: #""attributes":[{"key":"a"}],"attributes":[{"key":"b"}]"#), true),
         m("escaped key", #"{"resource\u004detrics":[{"scopeMetrics":[]}]}"#, true, shows: "scopeMetrics: []"),
@@ -396,53 +421,84 @@ enum JSONCases {
         raw("invalid UTF-8 in an escaped unknown key", "{\"\\n@@\":1}", [0xFF], false),
         raw("control character in a key", "{\"@@\":1}", [0x01], false),
         m("bad escape in a key", #"{"\q":1}"#, false),
-        l("traceId, spanId in hex are skipped",
-          logs(record: #""traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","flags":1"#), true),
-        m("exemplars are skipped", metrics(point: #""asInt":1,"exemplars":[{"traceId":"zz","asDouble":"x","filteredAttributes":5}]"#), true),
+        l(
+            "traceId, spanId in hex are skipped",
+            logs(record: #""traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","flags":1"#), true),
+        m(
+            "exemplars are skipped",
+            metrics(point: #""asInt":1,"exemplars":[{"traceId":"zz","asDouble":"x","filteredAttributes":5}]"#), true),
     ]
 
     static let nulls: [Case] = [
         m("null repeated field", #"{"resourceMetrics":null}"#, true),
         m("null element of a repeated message field", #"{"resourceMetrics":[null]}"#, false),
         m("null message field", #"{"resourceMetrics":[{"resource":null,"scopeMetrics":[{"scope":null}]}]}"#, true),
-        m("null resets an earlier message", #"{"resourceMetrics":[{"resource":{"attributes":[{"key":"a"}]},"resource":null}]}"#,
-          true, shows: "resource: TelemetryDecoding.OTLPResource(attributes: [])"),
-        m("null scalars are defaults", metrics(point: #""timeUnixNano":"5","timeUnixNano":null,"flags":null,"startTimeUnixNano":null"#),
-          true, shows: "timeUnixNano: 0"),
+        m(
+            "null resets an earlier message", #"{"resourceMetrics":[{"resource":{"attributes":[{"key":"a"}]},"resource":null}]}"#,
+            true, shows: "resource: TelemetryDecoding.OTLPResource(attributes: [])"),
+        m(
+            "null scalars are defaults",
+            metrics(point: #""timeUnixNano":"5","timeUnixNano":null,"flags":null,"startTimeUnixNano":null"#),
+            true, shows: "timeUnixNano: 0"),
         m("null oneof member sets nothing", metrics(point: #""asDouble":null,"asInt":"3""#), true, shows: "int(3)"),
         m("null oneof member after a value", metrics(point: #""asInt":"3","asDouble":null"#), true, shows: "int(3)"),
         m("null metric data then a sum", metric(#""gauge":null,"sum":{"dataPoints":[]}"#), true),
         l("null AnyValue member", attribute(#""stringValue":null,"intValue":5"#), true, shows: "int(5)"),
-        l("null body", logs(record: #""body":{"stringValue":"x"},"body":null"#), true, shows: "body: TelemetryDecoding.OTLPValue.none"),
+        l(
+            "null body", logs(record: #""body":{"stringValue":"x"},"body":null"#), true,
+            shows: "body: TelemetryDecoding.OTLPValue.none"),
         l("null string", logs(record: #""severityText":"x","severityText":null"#), true, shows: #"severityText: """#),
-        m("null bool and enum", metrics(point: "", sum: #""aggregationTemporality":2,"aggregationTemporality":null,"isMonotonic":null"#),
-          true, shows: "aggregationTemporality: 0"),
-        m("null optional double", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"sum":1,"sum":null}]}}]}]}]}"#,
-          true, shows: "sum: nil"),
-        m("null element of a repeated number", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":[null]}]}}]}]}]}"#,
-          false),
-        m("null repeated number", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":null,"explicitBounds":null}]}}]}]}]}"#,
-          true),
+        m(
+            "null bool and enum",
+            metrics(point: "", sum: #""aggregationTemporality":2,"aggregationTemporality":null,"isMonotonic":null"#),
+            true, shows: "aggregationTemporality: 0"),
+        m(
+            "null optional double",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"sum":1,"sum":null}]}}]}]}]}"#,
+            true, shows: "sum: nil"),
+        m(
+            "null element of a repeated number",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":[null]}]}}]}]}]}"#,
+            false),
+        m(
+            "null repeated number",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":null,"explicitBounds":null}]}}]}]}]}"#,
+            true),
         m("null followed by a letter is no null", #"{"resourceMetrics":nullx}"#, false),
         l("null array values", attribute(#""arrayValue":{"values":null}"#), true, shows: "array([])"),
     ]
 
     static let duplicates: [Case] = [
         l("scalar: the last value wins", logs(record: #""timeUnixNano":"1","timeUnixNano":"2""#), true, shows: "timeUnixNano: 2"),
-        l("repeated: appended", logs(record: #""attributes":[{"key":"a"}],"attributes":[{"key":"b"}]"#), true, shows: #"key: "b""#),
-        m("message: merged", #"{"resourceMetrics":[{"resource":{"attributes":[{"key":"a"}]},"resource":{"attributes":[{"key":"b"}]}}]}"#,
-          true, shows: #"key: "b""#),
-        m("scope: merged", #"{"resourceMetrics":[{"scopeMetrics":[{"scope":{"name":"n"},"scope":{"version":"v"}}]}]}"#,
-          true, shows: #"OTLPScope(name: "n", version: "v")"#),
+        l(
+            "repeated: appended", logs(record: #""attributes":[{"key":"a"}],"attributes":[{"key":"b"}]"#), true,
+            shows: #"key: "b""#),
+        m(
+            "message: merged",
+            #"{"resourceMetrics":[{"resource":{"attributes":[{"key":"a"}]},"resource":{"attributes":[{"key":"b"}]}}]}"#,
+            true, shows: #"key: "b""#),
+        m(
+            "scope: merged", #"{"resourceMetrics":[{"scopeMetrics":[{"scope":{"name":"n"},"scope":{"version":"v"}}]}]}"#,
+            true, shows: #"OTLPScope(name: "n", version: "v")"#),
         l("body merged with an empty one", logs(record: #""body":{"stringValue":"a"},"body":{}"#), true, shows: #"string("a")"#),
         l("body: an empty one then a value", logs(record: #""body":{},"body":{"intValue":1}"#), true, shows: "int(1)"),
         l("body set twice", logs(record: #""body":{"stringValue":"a"},"body":{"stringValue":"b"}"#), false),
-        l("attribute value set twice", logs(record: #""attributes":[{"key":"j","value":{"boolValue":true},"value":{"boolValue":false}}]"#), false),
-        l("attribute value merged with an empty one", logs(record: #""attributes":[{"key":"j","value":{"boolValue":true},"value":{}}]"#), true),
-        l("array values twice in one array", attribute(#""arrayValue":{"values":[{"intValue":1}],"values":[{"intValue":2}]}"#), true, shows: "array([TelemetryDecoding.OTLPValue.int(1), TelemetryDecoding.OTLPValue.int(2)])"),
+        l(
+            "attribute value set twice",
+            logs(record: #""attributes":[{"key":"j","value":{"boolValue":true},"value":{"boolValue":false}}]"#), false),
+        l(
+            "attribute value merged with an empty one",
+            logs(record: #""attributes":[{"key":"j","value":{"boolValue":true},"value":{}}]"#), true),
+        l(
+            "array values twice in one array", attribute(#""arrayValue":{"values":[{"intValue":1}],"values":[{"intValue":2}]}"#),
+            true, shows: "array([TelemetryDecoding.OTLPValue.int(1), TelemetryDecoding.OTLPValue.int(2)])"),
         l("kvlist values twice", attribute(#""kvlistValue":{"values":[{"key":"a"}],"values":[{"key":"b"}]}"#), true),
-        m("data points twice in a gauge", metric(#""gauge":{"dataPoints":[{}],"dataPoints":[{},{}]}"#), true, shows: "gauge(points: 3)"),
-        m("data points twice in a summary", metric(#""summary":{"dataPoints":[{}],"data_points":[{}]}"#), true, shows: "summary(points: 2)"),
+        m(
+            "data points twice in a gauge", metric(#""gauge":{"dataPoints":[{}],"dataPoints":[{},{}]}"#), true,
+            shows: "gauge(points: 3)"),
+        m(
+            "data points twice in a summary", metric(#""summary":{"dataPoints":[{}],"data_points":[{}]}"#), true,
+            shows: "summary(points: 2)"),
         m("name twice", metric(#""name":"x""#), true, shows: #"name: "x""#),
     ]
 
@@ -462,8 +518,12 @@ enum JSONCases {
     ]
 
     static let integers: [Case] = [
-        l("fixed64 as a number", logs(record: #""timeUnixNano":1795514400000000000"#), true, shows: "timeUnixNano: 1795514400000000000"),
-        l("fixed64 max", logs(record: #""timeUnixNano":"18446744073709551615""#), true, shows: "timeUnixNano: 18446744073709551615"),
+        l(
+            "fixed64 as a number", logs(record: #""timeUnixNano":1795514400000000000"#), true,
+            shows: "timeUnixNano: 1795514400000000000"),
+        l(
+            "fixed64 max", logs(record: #""timeUnixNano":"18446744073709551615""#), true,
+            shows: "timeUnixNano: 18446744073709551615"),
         l("fixed64 above max", logs(record: #""timeUnixNano":"18446744073709551616""#), false),
         l("fixed64 above max unquoted", logs(record: #""timeUnixNano":18446744073709551616"#), false),
         l("exponent", logs(record: #""timeUnixNano":"1e3""#), true, shows: "timeUnixNano: 1000,"),
@@ -473,8 +533,9 @@ enum JSONCases {
         l("negative exponent", logs(record: #""timeUnixNano":1e-2"#), false),
         l("1e19", logs(record: #""timeUnixNano":1e19"#), true, shows: "timeUnixNano: 10000000000000000000"),
         l("1e20", logs(record: #""timeUnixNano":1e20"#), false),
-        l("through a double: 53 bits", logs(record: #""timeUnixNano":1234567890123456789.0"#), true,
-          shows: "timeUnixNano: 1234567890123456768"),
+        l(
+            "through a double: 53 bits", logs(record: #""timeUnixNano":1234567890123456789.0"#), true,
+            shows: "timeUnixNano: 1234567890123456768"),
         l("negative unsigned", logs(record: #""timeUnixNano":"-1""#), false),
         l("negative zero unsigned", logs(record: #""timeUnixNano":-0"#), false),
         l("leading plus", logs(record: #""timeUnixNano":"+1""#), false),
@@ -510,35 +571,58 @@ enum JSONCases {
         m("uint32 negative", metrics(point: #""flags":-1"#), false),
         l("fixed32 flags", logs(record: #""flags":"255""#), true),
         l("uint32 droppedAttributesCount above max", logs(record: #""droppedAttributesCount":4294967296"#), false),
-        m("sint32 scale above max", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"exponentialHistogram":{"dataPoints":[{"scale":2147483648}]}}]}]}]}"#, false),
-        m("bucket counts as strings and numbers", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":["1",2,3e0],"count":"6"}]}}]}]}]}"#,
-          true, shows: "count: 6"),
-        m("bucket count negative", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":[-1]}]}}]}]}]}"#, false),
+        m(
+            "sint32 scale above max",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"exponentialHistogram":{"dataPoints":[{"scale":2147483648}]}}]}]}]}"#,
+            false),
+        m(
+            "bucket counts as strings and numbers",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":["1",2,3e0],"count":"6"}]}}]}]}]}"#,
+            true, shows: "count: 6"),
+        m(
+            "bucket count negative",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":[-1]}]}}]}]}]}"#, false
+        ),
         m("malformed number in a gauge point", metric(#""gauge":{"dataPoints":[{"asInt":"1x"}]}"#), false),
-        m("malformed number in a summary quantile", metric(#""summary":{"dataPoints":[{"quantileValues":[{"value":"x"}]}]}"#), false),
-        m("malformed offset in exponential buckets", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"exponentialHistogram":{"dataPoints":[{"positive":{"offset":1.5}}]}}]}]}]}"#, false),
+        m(
+            "malformed number in a summary quantile", metric(#""summary":{"dataPoints":[{"quantileValues":[{"value":"x"}]}]}"#),
+            false),
+        m(
+            "malformed offset in exponential buckets",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"exponentialHistogram":{"dataPoints":[{"positive":{"offset":1.5}}]}}]}]}]}"#,
+            false),
     ]
 
     static let enums: [Case] = [
-        m("enum by name", metrics(point: "", sum: #""aggregationTemporality":"AGGREGATION_TEMPORALITY_CUMULATIVE""#), true,
-          shows: "aggregationTemporality: 2"),
-        m("enum by escaped name", metrics(point: "", sum: #""aggregationTemporality":"AGGREGATION_TEMPORALITY_\u0044ELTA""#), true,
-          shows: "aggregationTemporality: 1"),
-        m("unknown enum name keeps the value", metrics(point: "", sum: #""aggregationTemporality":2,"aggregationTemporality":"FOO""#), true,
-          shows: "aggregationTemporality: 2"),
-        m("quoted enum number is a name", metrics(point: "", sum: #""aggregationTemporality":"1""#), true,
-          shows: "aggregationTemporality: 0"),
-        raw("enum name not UTF-8 is unknown",
+        m(
+            "enum by name", metrics(point: "", sum: #""aggregationTemporality":"AGGREGATION_TEMPORALITY_CUMULATIVE""#), true,
+            shows: "aggregationTemporality: 2"),
+        m(
+            "enum by escaped name", metrics(point: "", sum: #""aggregationTemporality":"AGGREGATION_TEMPORALITY_\u0044ELTA""#),
+            true,
+            shows: "aggregationTemporality: 1"),
+        m(
+            "unknown enum name keeps the value",
+            metrics(point: "", sum: #""aggregationTemporality":2,"aggregationTemporality":"FOO""#), true,
+            shows: "aggregationTemporality: 2"),
+        m(
+            "quoted enum number is a name", metrics(point: "", sum: #""aggregationTemporality":"1""#), true,
+            shows: "aggregationTemporality: 0"),
+        raw(
+            "enum name not UTF-8 is unknown",
             #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"sum":{"aggregationTemporality":"@@"}}]}]}]}"#, [0xFF], true),
-        m("enum number beyond 32 bits", metrics(point: "", sum: #""aggregationTemporality":4294967297"#), true,
-          shows: "aggregationTemporality: 1"),
+        m(
+            "enum number beyond 32 bits", metrics(point: "", sum: #""aggregationTemporality":4294967297"#), true,
+            shows: "aggregationTemporality: 1"),
         m("negative enum", metrics(point: "", sum: #""aggregationTemporality":-1"#), true, shows: "aggregationTemporality: -1"),
         m("enum 1.0", metrics(point: "", sum: #""aggregationTemporality":1.0"#), true, shows: "aggregationTemporality: 1"),
         m("enum 1.5", metrics(point: "", sum: #""aggregationTemporality":1.5"#), false),
         m("enum true", metrics(point: "", sum: #""aggregationTemporality":true"#), false),
         m("enum with control character", metrics(point: "", sum: "\"aggregationTemporality\":\"A\u{01}\""), false),
-        m("histogram enum by name", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"aggregation_temporality":"AGGREGATION_TEMPORALITY_DELTA"}}]}]}]}"#,
-          true, shows: "aggregationTemporality: 1"),
+        m(
+            "histogram enum by name",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"aggregation_temporality":"AGGREGATION_TEMPORALITY_DELTA"}}]}]}]}"#,
+            true, shows: "aggregationTemporality: 1"),
     ]
 
     static let doubles: [Case] = [
@@ -558,7 +642,9 @@ enum JSONCases {
         m("underflow is zero", metrics(point: #""asDouble":1e-400"#), true, shows: "double(0.0)"),
         m("negative zero", metrics(point: #""asDouble":-0.0"#), true, shows: "double(-0.0)"),
         m("escaped negative zero loses its sign", metrics(point: #""asDouble":"\u002d0""#), true, shows: "double(0.0)"),
-        m("127 characters", metrics(point: #""asDouble":1\#(String(repeating: "0", count: 126))"#), true, shows: "double(1e+126)"),
+        m(
+            "127 characters", metrics(point: #""asDouble":1\#(String(repeating: "0", count: 126))"#), true,
+            shows: "double(1e+126)"),
         m("128 characters", metrics(point: #""asDouble":1\#(String(repeating: "0", count: 127))"#), false),
         m("128 characters of fraction", metrics(point: #""asDouble":0.\#(String(repeating: "5", count: 126))"#), false),
         m("space inside the quotes", metrics(point: #""asDouble":"1.5 ""#), false),
@@ -568,10 +654,18 @@ enum JSONCases {
         m("no exponent digits", metrics(point: #""asDouble":5e"#), false),
         m("leading zero", metrics(point: #""asDouble":01.5"#), false),
         m("exponent sign only", metrics(point: #""asDouble":"5e+""#), false),
-        m("histogram sum", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"sum":"Infinity","min":"NaN","max":1}]}}]}]}]}"#,
-          true, shows: "sum: Optional(inf)"),
-        m("histogram bounds", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"explicitBounds":[1,"2","NaN"]}]}}]}]}]}"#, true),
-        m("histogram bounds with a bare NaN", #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"explicitBounds":[NaN]}]}}]}]}]}"#, false),
+        m(
+            "histogram sum",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"sum":"Infinity","min":"NaN","max":1}]}}]}]}]}"#,
+            true, shows: "sum: Optional(inf)"),
+        m(
+            "histogram bounds",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"explicitBounds":[1,"2","NaN"]}]}}]}]}]}"#,
+            true),
+        m(
+            "histogram bounds with a bare NaN",
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"explicitBounds":[NaN]}]}}]}]}]}"#,
+            false),
         l("doubleValue", attribute(#""doubleValue":"-Infinity""#), true, shows: "double(-inf)"),
     ]
 
@@ -611,8 +705,9 @@ enum JSONCases {
     ]
 
     static let strings: [Case] = [
-        l("escapes and a surrogate pair", logs(record: #""severityText":"a\u00e9\ud83d\ude00\n\"\\\/\b\f\r\t""#), true,
-          shows: #"severityText: "aé😀\n\"\\/\u{08}\u{0C}\r\t""#),
+        l(
+            "escapes and a surrogate pair", logs(record: #""severityText":"a\u00e9\ud83d\ude00\n\"\\\/\b\f\r\t""#), true,
+            shows: #"severityText: "aé😀\n\"\\/\u{08}\u{0C}\r\t""#),
         l("NUL escape", logs(record: #""severityText":"\u0000""#), true),
         l("lone high surrogate", logs(record: #""severityText":"\ud83d""#), false),
         l("lone low surrogate", logs(record: #""severityText":"\ude00""#), false),
@@ -632,8 +727,9 @@ enum JSONCases {
     ]
 
     static let skipped: [Case] = [
-        m("unknown key with nested values",
-          #"{"x":{"a":[1,{"b":[[],[[]]]},null,true,false,-1.5e3,"s",{}],"c":{"d":{}}},"resourceMetrics":[]}"#, true),
+        m(
+            "unknown key with nested values",
+            #"{"x":{"a":[1,{"b":[[],[[]]]},null,true,false,-1.5e3,"s",{}],"c":{"d":{}}},"resourceMetrics":[]}"#, true),
         raw("unknown value with invalid UTF-8", "{\"x\":\"@@\"}", [0xFF, 0x01], true),
         m("unknown value with a bad escape", #"{"x":"\q"}"#, true),
         raw("unknown key inside a skipped object is not checked", "{\"x\":{\"@@\":1}}", [0xFF], true),
@@ -654,8 +750,10 @@ enum JSONCases {
         m("unknown value: single quotes", #"{"x":'a'}"#, false),
         m("unknown value: a quoted number is any string", #"{"x":"1x"}"#, true),
         m("unknown value: truncated string", #"{"x":"abc"#, false),
-        m("unknown value then a known field", #"{"x":[{"y":null}],"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n"}]}]}]}"#,
-          true, shows: #"name: "n""#),
+        m(
+            "unknown value then a known field",
+            #"{"x":[{"y":null}],"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n"}]}]}]}"#,
+            true, shows: #"name: "n""#),
     ]
 
     // MARK: Keys by position
@@ -667,73 +765,113 @@ enum JSONCases {
         let known: [String]
     }
 
-    static let unknownKeys = ["traceId", "spanId", "trace_id", "exemplars", "metadata", "entityRefs", "keyStrindex",
-                              "stringValueStrindex", "Name", "resourcemetrics", "nam", "names", ""]
+    static let unknownKeys = [
+        "traceId", "spanId", "trace_id", "exemplars", "metadata", "entityRefs", "keyStrindex",
+        "stringValueStrindex", "Name", "resourcemetrics", "nam", "names", "",
+    ]
 
     static let keyPositions: [KeyPosition] = {
         let points = ["startTimeUnixNano", "start_time_unix_nano", "timeUnixNano", "time_unix_nano", "flags"]
         let inMetric = { (members: String) in metric(members) }
         return [
             KeyPosition(signal: .metrics, template: "{#}", known: ["resourceMetrics", "resource_metrics"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{#}]}"#,
-                        known: ["resource", "scopeMetrics", "scope_metrics", "schemaUrl", "schema_url"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"resource":{#}}]}"#,
-                        known: ["attributes", "droppedAttributesCount", "dropped_attributes_count"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{#}]}}]}"#,
-                        known: ["key", "value"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{"value":{#}}]}}]}"#,
-                        known: ["stringValue", "string_value", "boolValue", "bool_value", "intValue", "int_value", "doubleValue",
-                                "double_value", "arrayValue", "array_value", "kvlistValue", "kvlist_value", "bytesValue", "bytes_value"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{"value":{"arrayValue":{#}}}]}}]}"#,
-                        known: ["values"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{"value":{"kvlistValue":{#}}}]}}]}"#,
-                        known: ["values"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"scopeMetrics":[{#}]}]}"#,
-                        known: ["scope", "metrics", "schemaUrl", "schema_url"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"scopeMetrics":[{"scope":{#}}]}]}"#,
-                        known: ["name", "version", "attributes", "droppedAttributesCount", "dropped_attributes_count"]),
-            KeyPosition(signal: .metrics, template: #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{#}]}]}]}"#,
-                        known: ["name", "description", "unit", "gauge", "sum", "histogram", "exponentialHistogram",
-                                "exponential_histogram", "summary"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{#}]}"#,
+                known: ["resource", "scopeMetrics", "scope_metrics", "schemaUrl", "schema_url"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"resource":{#}}]}"#,
+                known: ["attributes", "droppedAttributesCount", "dropped_attributes_count"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{#}]}}]}"#,
+                known: ["key", "value"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{"value":{#}}]}}]}"#,
+                known: [
+                    "stringValue", "string_value", "boolValue", "bool_value", "intValue", "int_value", "doubleValue",
+                    "double_value", "arrayValue", "array_value", "kvlistValue", "kvlist_value", "bytesValue", "bytes_value",
+                ]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{"value":{"arrayValue":{#}}}]}}]}"#,
+                known: ["values"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"resource":{"attributes":[{"value":{"kvlistValue":{#}}}]}}]}"#,
+                known: ["values"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"scopeMetrics":[{#}]}]}"#,
+                known: ["scope", "metrics", "schemaUrl", "schema_url"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"scopeMetrics":[{"scope":{#}}]}]}"#,
+                known: ["name", "version", "attributes", "droppedAttributesCount", "dropped_attributes_count"]),
+            KeyPosition(
+                signal: .metrics, template: #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{#}]}]}]}"#,
+                known: [
+                    "name", "description", "unit", "gauge", "sum", "histogram", "exponentialHistogram",
+                    "exponential_histogram", "summary",
+                ]),
             KeyPosition(signal: .metrics, template: inMetric(#""gauge":{#}"#), known: ["dataPoints", "data_points"]),
             KeyPosition(signal: .metrics, template: inMetric(#""summary":{#}"#), known: ["dataPoints", "data_points"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""sum":{#}"#),
-                        known: ["dataPoints", "data_points", "aggregationTemporality", "aggregation_temporality", "isMonotonic",
-                                "is_monotonic"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""histogram":{#}"#),
-                        known: ["dataPoints", "data_points", "aggregationTemporality", "aggregation_temporality"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""exponentialHistogram":{#}"#),
-                        known: ["dataPoints", "data_points", "aggregationTemporality", "aggregation_temporality"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""sum":{"dataPoints":[{#}]}"#),
-                        known: points + ["attributes", "asDouble", "as_double", "asInt", "as_int"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""gauge":{"dataPoints":[{#}]}"#),
-                        known: points + ["attributes", "asDouble", "as_double", "asInt", "as_int"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""histogram":{"dataPoints":[{#}]}"#),
-                        known: points + ["attributes", "count", "sum", "bucketCounts", "bucket_counts", "explicitBounds",
-                                         "explicit_bounds", "min", "max"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""exponentialHistogram":{"dataPoints":[{#}]}"#),
-                        known: points + ["attributes", "count", "sum", "scale", "zeroCount", "zero_count", "positive",
-                                         "negative", "min", "max", "zeroThreshold", "zero_threshold"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""exponentialHistogram":{"dataPoints":[{"negative":{#}}]}"#),
-                        known: ["offset", "bucketCounts", "bucket_counts"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""summary":{"dataPoints":[{#}]}"#),
-                        known: points + ["attributes", "count", "sum", "quantileValues", "quantile_values"]),
-            KeyPosition(signal: .metrics, template: inMetric(#""summary":{"dataPoints":[{"quantileValues":[{#}]}]}"#),
-                        known: ["quantile", "value"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""sum":{#}"#),
+                known: [
+                    "dataPoints", "data_points", "aggregationTemporality", "aggregation_temporality", "isMonotonic",
+                    "is_monotonic",
+                ]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""histogram":{#}"#),
+                known: ["dataPoints", "data_points", "aggregationTemporality", "aggregation_temporality"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""exponentialHistogram":{#}"#),
+                known: ["dataPoints", "data_points", "aggregationTemporality", "aggregation_temporality"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""sum":{"dataPoints":[{#}]}"#),
+                known: points + ["attributes", "asDouble", "as_double", "asInt", "as_int"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""gauge":{"dataPoints":[{#}]}"#),
+                known: points + ["attributes", "asDouble", "as_double", "asInt", "as_int"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""histogram":{"dataPoints":[{#}]}"#),
+                known: points + [
+                    "attributes", "count", "sum", "bucketCounts", "bucket_counts", "explicitBounds",
+                    "explicit_bounds", "min", "max",
+                ]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""exponentialHistogram":{"dataPoints":[{#}]}"#),
+                known: points + [
+                    "attributes", "count", "sum", "scale", "zeroCount", "zero_count", "positive",
+                    "negative", "min", "max", "zeroThreshold", "zero_threshold",
+                ]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""exponentialHistogram":{"dataPoints":[{"negative":{#}}]}"#),
+                known: ["offset", "bucketCounts", "bucket_counts"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""summary":{"dataPoints":[{#}]}"#),
+                known: points + ["attributes", "count", "sum", "quantileValues", "quantile_values"]),
+            KeyPosition(
+                signal: .metrics, template: inMetric(#""summary":{"dataPoints":[{"quantileValues":[{#}]}]}"#),
+                known: ["quantile", "value"]),
             KeyPosition(signal: .logs, template: "{#}", known: ["resourceLogs", "resource_logs"]),
-            KeyPosition(signal: .logs, template: #"{"resourceLogs":[{#}]}"#,
-                        known: ["resource", "scopeLogs", "scope_logs", "schemaUrl", "schema_url"]),
-            KeyPosition(signal: .logs, template: #"{"resourceLogs":[{"scopeLogs":[{#}]}]}"#,
-                        known: ["scope", "logRecords", "log_records", "schemaUrl", "schema_url"]),
-            KeyPosition(signal: .logs, template: #"{"resourceLogs":[{"scopeLogs":[{"scope":{"attributes":[{#}]}}]}]}"#,
-                        known: ["key", "value"]),
-            KeyPosition(signal: .logs, template: logs(record: "#"),
-                        known: ["timeUnixNano", "time_unix_nano", "observedTimeUnixNano", "observed_time_unix_nano",
-                                "severityNumber", "severity_number", "severityText", "severity_text", "body", "attributes",
-                                "droppedAttributesCount", "dropped_attributes_count", "flags", "eventName", "event_name"]),
-            KeyPosition(signal: .logs, template: logs(record: #""body":{#}"#),
-                        known: ["stringValue", "string_value", "boolValue", "bool_value", "intValue", "int_value", "doubleValue",
-                                "double_value", "arrayValue", "array_value", "kvlistValue", "kvlist_value", "bytesValue", "bytes_value"]),
+            KeyPosition(
+                signal: .logs, template: #"{"resourceLogs":[{#}]}"#,
+                known: ["resource", "scopeLogs", "scope_logs", "schemaUrl", "schema_url"]),
+            KeyPosition(
+                signal: .logs, template: #"{"resourceLogs":[{"scopeLogs":[{#}]}]}"#,
+                known: ["scope", "logRecords", "log_records", "schemaUrl", "schema_url"]),
+            KeyPosition(
+                signal: .logs, template: #"{"resourceLogs":[{"scopeLogs":[{"scope":{"attributes":[{#}]}}]}]}"#,
+                known: ["key", "value"]),
+            KeyPosition(
+                signal: .logs, template: logs(record: "#"),
+                known: [
+                    "timeUnixNano", "time_unix_nano", "observedTimeUnixNano", "observed_time_unix_nano",
+                    "severityNumber", "severity_number", "severityText", "severity_text", "body", "attributes",
+                    "droppedAttributesCount", "dropped_attributes_count", "flags", "eventName", "event_name",
+                ]),
+            KeyPosition(
+                signal: .logs, template: logs(record: #""body":{#}"#),
+                known: [
+                    "stringValue", "string_value", "boolValue", "bool_value", "intValue", "int_value", "doubleValue",
+                    "double_value", "arrayValue", "array_value", "kvlistValue", "kvlist_value", "bytesValue", "bytes_value",
+                ]),
         ]
     }()
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import SwiftProtobuf
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// Deleting or replacing a user's `.lock` while writers run must not let two writers in at
 /// once (issue 11, defect 3).
@@ -62,7 +63,8 @@ struct LockSwapTests {
     @Test("8 writers while .lock is deleted again and again: every acknowledged update is stored")
     func parallelWritersWithTheLockDeleted() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
             let acknowledged = Shared(0)
             let failures = Shared<[String]>([])
             let done = Shared(false)
@@ -79,9 +81,11 @@ struct LockSwapTests {
             runOnThreads(8) { thread in
                 for index in 0..<60 {
                     do {
-                        let body = try smallDeltaBatch(sequence: UInt64(thread * 1000 + index), input: 1).serializedBytes() as [UInt8]
-                        let report = try ingestor.ingest(.metrics, body: body, format: .protobuf, encoding: .identity,
-                                                         user: user, now: fixedNow)
+                        let body =
+                            try smallDeltaBatch(sequence: UInt64(thread * 1000 + index), input: 1).serializedBytes() as [UInt8]
+                        let report = try ingestor.ingest(
+                            .metrics, body: body, format: .protobuf, encoding: .identity,
+                            user: user, now: fixedNow)
                         if report.applied == 2 { acknowledged.update { $0 += 1 } }
                     } catch {
                         failures.update { $0.append("\(error)") }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import SystemCalls
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// The user's flock serialises writers that are threads of one process: every thread opens the
 /// lock file itself, so each has its own open file description.
@@ -11,7 +12,8 @@ struct LockTests {
     @Test("8 threads × 50 ingests of distinct small batches: nothing is lost")
     func concurrentIngests() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
             let threads = 8
             let perThread = 50
             let failures = Shared<[String]>([])
@@ -22,8 +24,9 @@ struct LockTests {
                     let sequence = UInt64(thread * perThread + index)
                     do {
                         let body = try protobufBytes(smallDeltaBatch(sequence: sequence, input: 10))
-                        let report = try ingestor.ingest(.metrics, body: body, format: .protobuf, encoding: .identity,
-                                                         user: user, now: fixedNow)
+                        let report = try ingestor.ingest(
+                            .metrics, body: body, format: .protobuf, encoding: .identity,
+                            user: user, now: fixedNow)
                         if report.applied != 2 { failures.update { $0.append("batch \(sequence): \(report)") } }
                     } catch {
                         failures.update { $0.append("batch \(sequence): \(error)") }
@@ -44,15 +47,18 @@ struct LockTests {
     @Test("threads replaying the same batch concurrently count it exactly once")
     func concurrentReplays() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
             let body = try Fixtures.bytes("metrics-delta.pb")
             let applied = Shared(0)
             let ingestor = store.ingestor
             let user = store.user
             runOnThreads(8) { _ in
                 for _ in 0..<5 {
-                    if let report = try? ingestor.ingest(.metrics, body: body, format: .protobuf, encoding: .identity,
-                                                         user: user, now: fixedNow) {
+                    if let report = try? ingestor.ingest(
+                        .metrics, body: body, format: .protobuf, encoding: .identity,
+                        user: user, now: fixedNow)
+                    {
                         applied.update { $0 += report.applied }
                     }
                 }
@@ -92,7 +98,8 @@ struct LockTests {
             let body = try Fixtures.bytes("metrics-delta.pb")
             runOnThreads(1) { _ in
                 do {
-                    let report = try ingestor.ingest(.metrics, body: body, format: .protobuf, encoding: .identity, user: user, now: fixedNow)
+                    let report = try ingestor.ingest(
+                        .metrics, body: body, format: .protobuf, encoding: .identity, user: user, now: fixedNow)
                     result.update { $0 = .success(report) }
                 } catch let error as StorageError {
                     result.update { $0 = .failure(error) }
@@ -107,15 +114,17 @@ struct LockTests {
             released.wait()
             let report = try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
             #expect(report.applied == 18)
-            #expect(StorageError.lockTimeout(path: "/p", waitedMilliseconds: 150).description
-                == "lock /p still held by another writer after 150 ms")
+            #expect(
+                StorageError.lockTimeout(path: "/p", waitedMilliseconds: 150).description
+                    == "lock /p still held by another writer after 150 ms")
         }
     }
 
     @Test("a waiting update proceeds as soon as the holder releases")
     func waitsForRelease() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 10_000))
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 10_000))
             let lockPath = store.lockPath
             let held = DispatchSemaphore(value: 0)
             let holder = Thread {

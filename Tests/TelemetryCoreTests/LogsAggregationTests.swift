@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 @Suite("Aggregating Claude Code log events")
 struct LogsAggregationTests {
@@ -15,9 +16,10 @@ struct LogsAggregationTests {
         #expect(report.duplicates == 0)
         #expect(report.reasons.isEmpty)
         // Record 13's name is only in LogRecord.event_name.
-        #expect(document.events == [
-            "api_request": 3, "api_error": 2, "tool_result": 3, "tool_decision": 2, "user_prompt": 2, "compaction": 1,
-        ])
+        #expect(
+            document.events == [
+                "api_request": 3, "api_error": 2, "tool_result": 3, "tool_decision": 2, "user_prompt": 2, "compaction": 1,
+            ])
         #expect(document.received.logRequests == 1)
         #expect(document.received.logRecordsApplied == 13)
         #expect(document.received.metricRequests == 0)
@@ -108,9 +110,11 @@ struct LogsAggregationTests {
 
     @Test("cost_usd_micros is used when cost_usd is absent")
     func costMicros() throws {
-        let record = eventRecord("api_request", [
-            kv("model", "m"), kv("cost_usd_micros", int: 2500), kv("input_tokens", int: 1), kv("request_id", "r1"),
-        ], time: Scenario.t0)
+        let record = eventRecord(
+            "api_request",
+            [
+                kv("model", "m"), kv("cost_usd_micros", int: 2500), kv("input_tokens", int: 1), kv("request_id", "r1"),
+            ], time: Scenario.t0)
         let document = aggregate(logs: [logsRequest([record])])
         #expect(isClose(document.totals[.costFromEvents], 0.0025))
         #expect(document.models["m"]?[.costFromEvents] == 0.0025)

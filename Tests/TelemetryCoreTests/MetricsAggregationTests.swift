@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 @Suite("Aggregating metrics-delta and metrics-kinds")
 struct MetricsAggregationTests {
@@ -12,9 +13,11 @@ struct MetricsAggregationTests {
         "claude_code.code_edit_tool.decision", "claude_code.active_time.total",
     ]
 
-    @Test("metrics-delta: the report counts every point as applied", arguments: [
-        "metrics-delta.pb", "metrics-delta.json", "metrics-delta.pb.gz", "metrics-delta.json.gz",
-    ])
+    @Test(
+        "metrics-delta: the report counts every point as applied",
+        arguments: [
+            "metrics-delta.pb", "metrics-delta.json", "metrics-delta.pb.gz", "metrics-delta.json.gz",
+        ])
     func report(file: String) throws {
         var document = AggregateDocument(user: testUser)
         let report = MetricsAggregator().apply(try Fixtures.metrics(file), to: &document, now: fixedNow)
@@ -149,8 +152,9 @@ struct MetricsAggregationTests {
         var point = numberPoint([], 5)
         point.flags = 1
         var document = AggregateDocument(user: testUser)
-        let report = MetricsAggregator().apply(metricsRequest([sumMetric(MetricName.commitCount, [point])]),
-                                               to: &document, now: fixedNow)
+        let report = MetricsAggregator().apply(
+            metricsRequest([sumMetric(MetricName.commitCount, [point])]),
+            to: &document, now: fixedNow)
         #expect(report.ignored == 1)
         #expect(report.applied == 0)
         #expect(document.totals[.commits] == 0)
@@ -162,10 +166,12 @@ struct MetricsAggregationTests {
     func severalDays() throws {
         let day = 86_400 * Scenario.nanosPerSecond
         let request = metricsRequest([
-            sumMetric(MetricName.linesOfCode, [
-                numberPoint([kv("type", "added")], 5, start: Scenario.t0 - day, time: Scenario.t1 - day),
-                numberPoint([kv("type", "added")], 7),
-            ]),
+            sumMetric(
+                MetricName.linesOfCode,
+                [
+                    numberPoint([kv("type", "added")], 5, start: Scenario.t0 - day, time: Scenario.t1 - day),
+                    numberPoint([kv("type", "added")], 7),
+                ])
         ])
         let published = try Published(aggregate(metrics: [request]))
         #expect(published.integer("totals", "totalLinesAdded") == 12)

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import SwiftProtobuf
 import SystemCalls
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// A data directory that is missing, unmounted or unreadable is storage trouble (retried),
 /// never "unknown user" (dropped for good) (issue 11, defect 5).
@@ -14,8 +15,11 @@ struct MissingDataDirectoryTests {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
             try FileManager.default.removeItem(atPath: store.directory.usersDirectory)
-            #expect(throws: StorageError.system(operation: "find users directory", path: store.directory.usersDirectory,
-                                                errno: .noSuchFile)) {
+            #expect(
+                throws: StorageError.system(
+                    operation: "find users directory", path: store.directory.usersDirectory,
+                    errno: .noSuchFile)
+            ) {
                 try store.ingest(smallDeltaBatch(sequence: 1))
             }
         }
@@ -47,8 +51,9 @@ struct MissingDataDirectoryTests {
             let store = try TestStore(root: root)
             let stranger = try UserID(validating: "0f0e0d0c-0b0a-4908-8706-050403020100")
             #expect(throws: IngestError.unknownUser(stranger)) {
-                try store.ingestor.ingest(.metrics, body: try smallDeltaBatch(sequence: 1).serializedBytes(),
-                                          format: .protobuf, encoding: .identity, user: stranger, now: fixedNow)
+                try store.ingestor.ingest(
+                    .metrics, body: try smallDeltaBatch(sequence: 1).serializedBytes(),
+                    format: .protobuf, encoding: .identity, user: stranger, now: fixedNow)
             }
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 /// A user who sends both metrics and logs must not have anything counted twice: each doubly
 /// reported figure is published from exactly one source, the other stays under `raw`.
@@ -76,15 +77,18 @@ struct PrecedenceTests {
         _ = MetricsAggregator().apply(metrics, to: &document, now: fixedNow)
         let b = try Published(document)
         for section in ["totals", "days", "models", "tools", "events", "sources"] {
-            #expect(NSDictionary(dictionary: a.object(section) ?? [:]) == NSDictionary(dictionary: b.object(section) ?? [:]),
-                    "section \(section)")
+            #expect(
+                NSDictionary(dictionary: a.object(section) ?? [:]) == NSDictionary(dictionary: b.object(section) ?? [:]),
+                "section \(section)")
         }
     }
 
     @Test("tool calls: claude_code.tool.usage wins over tool_result events")
     func toolCallsFromMetric() throws {
-        let published = try Published(aggregate(metrics: [try Fixtures.metrics("metrics-kinds.pb")],
-                                                logs: [try Fixtures.logs("logs.pb")]))
+        let published = try Published(
+            aggregate(
+                metrics: [try Fixtures.metrics("metrics-kinds.pb")],
+                logs: [try Fixtures.logs("logs.pb")]))
         #expect(published.string("sources", "toolCalls") == "claude_code.tool.usage")
         #expect(published.integer("totals", "totalToolCalls") == 4 + 6)
         #expect(published.number("totals", "raw", "toolCalls@tool_result") == 3)
@@ -137,10 +141,11 @@ struct PrecedenceTests {
         #expect(SourceSelection(metricsSeen: [MetricName.toolUsage]).toolCalls == .metric)
         #expect(SourceSelection(metricsSeen: [MetricName.codeEditToolDecision]).editDecisions == .metric)
         #expect(SourceSelection(metricsSeen: [MetricName.genAIOperationDuration]).apiRequests == .metric)
-        #expect(none.names == [
-            "tokens": "api_request", "cost": "api_request", "apiRequests": "api_request",
-            "toolCalls": "tool_result", "editDecisions": "tool_decision",
-        ])
+        #expect(
+            none.names == [
+                "tokens": "api_request", "cost": "api_request", "apiRequests": "api_request",
+                "toolCalls": "tool_result", "editDecisions": "tool_decision",
+            ])
     }
 
     @Test("a metric counts as sent only once one of its points was applied")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// The user's flock also excludes other processes. `/usr/bin/flock` (util-linux) takes the same
 /// kind of lock, flock(2), on the same `.lock` file.
@@ -26,8 +27,9 @@ struct ProcessLockTests {
         return process
     }
 
-    @Test("an update times out while another process holds the lock, then succeeds after it exits",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
+    @Test(
+        "an update times out while another process holds the lock, then succeeds after it exits",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
     func timeoutThenSuccess() throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 200))
@@ -51,11 +53,13 @@ struct ProcessLockTests {
         }
     }
 
-    @Test("an update with a long timeout waits for the other process instead of failing",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
+    @Test(
+        "an update with a long timeout waits for the other process instead of failing",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
     func waitsForOtherProcess() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 10_000))
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 10_000))
             let child = try holdLock(store.lockPath, seconds: 0.5)
             let start = Date()
             let report = try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
@@ -66,8 +70,9 @@ struct ProcessLockTests {
         }
     }
 
-    @Test("while this process holds the lock, flock(1) in another process cannot take it",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
+    @Test(
+        "while this process holds the lock, flock(1) in another process cannot take it",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
     func otherProcessExcluded() throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
@@ -97,14 +102,19 @@ struct ProcessLockTests {
         await withTaskGroup(of: Void.self) { group in
             for process in 0..<processes {
                 group.addTask {
-                    await #expect(processExitsWith: .success) { [root = root as String, user = user as String, process = process as Int, perProcess = perProcess as Int] in
-                        let ingestor = TelemetryIngestor(directory: DataDirectory(root + "/data"),
-                                                         configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
+                    await #expect(processExitsWith: .success) {
+                        [root = root as String, user = user as String, process = process as Int, perProcess = perProcess as Int]
+                        in
+                        let ingestor = TelemetryIngestor(
+                            directory: DataDirectory(root + "/data"),
+                            configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 30_000))
                         let id = try! UserID(validating: user)
                         for index in 0..<perProcess {
-                            let body = try! protobufBytes(smallDeltaBatch(sequence: UInt64(process * perProcess + index), input: 3))
-                            let report = try! ingestor.ingest(.metrics, body: body, format: .protobuf, encoding: .identity,
-                                                              user: id, now: fixedNow)
+                            let body = try! protobufBytes(
+                                smallDeltaBatch(sequence: UInt64(process * perProcess + index), input: 3))
+                            let report = try! ingestor.ingest(
+                                .metrics, body: body, format: .protobuf, encoding: .identity,
+                                user: id, now: fixedNow)
                             if report.applied != 2 { exit(3) }
                         }
                     }

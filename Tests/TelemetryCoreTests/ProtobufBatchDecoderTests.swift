@@ -2,17 +2,19 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
+
 @testable import TelemetryDecoding
-@testable import TelemetryStore
 @testable import TelemetryReference
+@testable import TelemetryStore
 
 /// The hand-written protobuf decoder must read exactly what swift-protobuf reads.
 @Suite("Hand-written protobuf decoder")
 struct ProtobufBatchDecoderTests {
     let decoder = OTLPDecoder()
 
-    @Test("metrics fixtures: same batch as swift-protobuf, and as the JSON of the same data",
-          arguments: ["metrics-delta", "metrics-cumulative-1", "metrics-cumulative-2", "metrics-cumulative-3", "metrics-kinds"])
+    @Test(
+        "metrics fixtures: same batch as swift-protobuf, and as the JSON of the same data",
+        arguments: ["metrics-delta", "metrics-cumulative-1", "metrics-cumulative-2", "metrics-cumulative-3", "metrics-kinds"])
     func metricsFixtures(_ name: String) throws {
         let protobuf = try Fixtures.bytes(name + ".pb")
         let handWritten = try decoder.decodeMetricsBatch(protobuf, format: .protobuf)
@@ -27,7 +29,8 @@ struct ProtobufBatchDecoderTests {
         let handWritten = try decoder.decodeLogsBatch(protobuf, format: .protobuf)
         #expect(handWritten == LogsBatch(try decoder.decodeLogs(protobuf, format: .protobuf)))
         #expect(handWritten == (try decoder.decodeLogsBatch(try Fixtures.bytes("logs.json"), format: .json)))
-        #expect(handWritten == (try decoder.decodeLogsBatch(try Fixtures.bytes("logs.pb.gz"), format: .protobuf, encoding: .gzip)))
+        #expect(
+            handWritten == (try decoder.decodeLogsBatch(try Fixtures.bytes("logs.pb.gz"), format: .protobuf, encoding: .gzip)))
         #expect(handWritten.resourceLogs[0].scopeLogs[0].logRecords.count == 13)
     }
 
@@ -69,14 +72,16 @@ struct ProtobufBatchDecoderTests {
         #expect(handWritten.resourceMetrics.count == 1)
     }
 
-    @Test("malformed input is refused with a reason", arguments: [
-        ([0x0A, 0x05, 0x01], "truncated message"),
-        ([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], "malformed protobuf"),
-        ([0x08, 0x01], "malformed protobuf"),   // field 1 must be length-delimited
-        ([0x00], "malformed protobuf"),         // field number 0
-        ([0x0F], "malformed protobuf"),         // wire type 7
-        ([0x0A, 0x06, 0x12, 0x04, 0x12, 0x02, 0x0A, 0x80], "truncated message"),
-    ] as [([UInt8], String)])
+    @Test(
+        "malformed input is refused with a reason",
+        arguments: [
+            ([0x0A, 0x05, 0x01], "truncated message"),
+            ([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], "malformed protobuf"),
+            ([0x08, 0x01], "malformed protobuf"),  // field 1 must be length-delimited
+            ([0x00], "malformed protobuf"),  // field number 0
+            ([0x0F], "malformed protobuf"),  // wire type 7
+            ([0x0A, 0x06, 0x12, 0x04, 0x12, 0x02, 0x0A, 0x80], "truncated message"),
+        ] as [([UInt8], String)])
     func malformed(_ bytes: [UInt8], _ reason: String) {
         #expect(throws: PayloadError.malformed(format: .protobuf, signal: .metrics, reason: reason)) {
             try decoder.decodeMetricsBatch(bytes, format: .protobuf)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TelemetryStore
 
 /// Tokens and cost per `query_source`, beside `models`, with the one-source-per-family rule:
@@ -10,25 +11,37 @@ import Testing
     }
 
     static let metrics = metricsRequest([
-        sumMetric(MetricName.tokenUsage, [
-            tokens("input", 1000, source: "main"), tokens("output", 200, source: "main"),
-            tokens("input", 300, source: "agent:explore"), tokens("cacheRead", 50, source: "agent:explore"),
-            tokens("input", 7, source: nil),
-        ]),
-        sumMetric(MetricName.costUsage, [
-            numberPoint([kv("model", Scenario.sonnet), kv("query_source", "main")], 0.25),
-            numberPoint([kv("model", Scenario.sonnet), kv("query_source", "agent:explore")], 0.125),
-        ]),
+        sumMetric(
+            MetricName.tokenUsage,
+            [
+                tokens("input", 1000, source: "main"), tokens("output", 200, source: "main"),
+                tokens("input", 300, source: "agent:explore"), tokens("cacheRead", 50, source: "agent:explore"),
+                tokens("input", 7, source: nil),
+            ]),
+        sumMetric(
+            MetricName.costUsage,
+            [
+                numberPoint([kv("model", Scenario.sonnet), kv("query_source", "main")], 0.25),
+                numberPoint([kv("model", Scenario.sonnet), kv("query_source", "agent:explore")], 0.125),
+            ]),
     ])
 
     static let events = logsRequest([
-        eventRecord("api_request", [kv("model", Scenario.sonnet), kv("query_source", "sdk"), kv("input_tokens", int: 1000),
-                                    kv("output_tokens", int: 200), kv("cost_usd", double: 0.25), kv("request_id", "r1")],
-                    time: Scenario.t1),
-        eventRecord("api_request", [kv("model", Scenario.sonnet), kv("query_source", "agent:explore"),
-                                    kv("input_tokens", int: 300), kv("cache_read_tokens", int: 50),
-                                    kv("cost_usd", double: 0.125), kv("request_id", "r2")],
-                    time: Scenario.t1),
+        eventRecord(
+            "api_request",
+            [
+                kv("model", Scenario.sonnet), kv("query_source", "sdk"), kv("input_tokens", int: 1000),
+                kv("output_tokens", int: 200), kv("cost_usd", double: 0.25), kv("request_id", "r1"),
+            ],
+            time: Scenario.t1),
+        eventRecord(
+            "api_request",
+            [
+                kv("model", Scenario.sonnet), kv("query_source", "agent:explore"),
+                kv("input_tokens", int: 300), kv("cache_read_tokens", int: 50),
+                kv("cost_usd", double: 0.125), kv("request_id", "r2"),
+            ],
+            time: Scenario.t1),
     ])
 
     @Test func metricsOnlyBreakDownByQuerySource() throws {
@@ -81,8 +94,9 @@ import Testing
 
     @Test func querySourcesSurviveARoundTrip() throws {
         let document = aggregate(metrics: [Self.metrics], logs: [Self.events])
-        let reread = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser,
-                                                limits: AggregationLimits())
+        let reread = try AggregateCoding.decode(
+            AggregateCoding.encode(document), expectedUser: testUser,
+            limits: AggregationLimits())
         #expect(reread.querySources == document.querySources)
     }
 }

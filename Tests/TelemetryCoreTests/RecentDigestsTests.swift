@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TelemetryStore
 
 @Suite("recent record digests")

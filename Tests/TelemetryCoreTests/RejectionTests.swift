@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 /// Unusable points and records are rejected one by one and counted (never silently dropped),
 /// while everything else in the same batch applies.
@@ -16,13 +17,15 @@ struct RejectionTests {
         var gaugePoint = numberPoint([kv("type", "input"), kv("model", s)], 77)
         gaugePoint.startTimeUnixNano = 0
         return metricsRequest([
-            sumMetric(token, [
-                numberPoint([kv("type", "input"), kv("model", s)], 100),
-                numberPoint([kv("type", "output"), kv("model", s)], .nan),
-                numberPoint([kv("type", "cacheRead"), kv("model", s)], .infinity),
-                numberPoint([kv("type", "input"), kv("model", Scenario.haiku)], -5),
-                numberPoint([kv("type", "bogus"), kv("model", s)], 7),
-            ]),
+            sumMetric(
+                token,
+                [
+                    numberPoint([kv("type", "input"), kv("model", s)], 100),
+                    numberPoint([kv("type", "output"), kv("model", s)], .nan),
+                    numberPoint([kv("type", "cacheRead"), kv("model", s)], .infinity),
+                    numberPoint([kv("type", "input"), kv("model", Scenario.haiku)], -5),
+                    numberPoint([kv("type", "bogus"), kv("model", s)], 7),
+                ]),
             // Unspecified (0) reads as delta (the seed's example); an unknown value is refused.
             sumMetric(token, [numberPoint([kv("type", "cacheCreation"), kv("model", s)], 9)], temporality: .UNRECOGNIZED(7)),
             gaugeMetric(token, [gaugePoint]),
@@ -66,7 +69,8 @@ struct RejectionTests {
     func errorMessage() {
         var document = AggregateDocument(user: testUser)
         let report = MetricsAggregator().apply(Self.mixedBatch(), to: &document, now: fixedNow)
-        #expect(report.errorMessage(unit: "data points") == "6 data points rejected: " + Self.mixedReasons.joined(separator: "; "))
+        #expect(
+            report.errorMessage(unit: "data points") == "6 data points rejected: " + Self.mixedReasons.joined(separator: "; "))
         #expect(ApplyReport().errorMessage(unit: "data points") == nil)
     }
 
@@ -80,8 +84,9 @@ struct RejectionTests {
         #expect(report.rejected == 8)
         #expect(report.reasons == Self.mixedReasons)
         #expect(report.reasonsOmitted)
-        #expect(report.errorMessage(unit: "data points")
-            == "8 data points rejected: " + Self.mixedReasons.joined(separator: "; ") + "; …")
+        #expect(
+            report.errorMessage(unit: "data points")
+                == "8 data points rejected: " + Self.mixedReasons.joined(separator: "; ") + "; …")
     }
 
     @Test("the same reason many times is listed once")
@@ -90,39 +95,79 @@ struct RejectionTests {
         var document = AggregateDocument(user: testUser)
         let report = MetricsAggregator().apply(metricsRequest([sumMetric(Self.token, points)]), to: &document, now: fixedNow)
         #expect(report.rejected == 20)
-        #expect(report.errorMessage(unit: "data points") == "20 data points rejected: claude_code.token.usage: negative value on a counter")
+        #expect(
+            report.errorMessage(unit: "data points")
+                == "20 data points rejected: claude_code.token.usage: negative value on a counter")
     }
 
-    @Test("more unusable points", arguments: [
-        (sumMetric(MetricName.tokenUsage, [{ var p = numberPoint([kv("type", "input")], 0); p.value = nil; return p }()]),
-         "claude_code.token.usage: data point has no value"),
-        (sumMetric(MetricName.costUsage, [numberPoint([kv("model", "m")], 2e15)]),
-         "claude_code.cost.usage: value is implausibly large"),
-        (sumMetric(MetricName.linesOfCode, [numberPoint([], 3)]),
-         "claude_code.lines_of_code.count: attribute 'type' must be added or removed, not '(missing)'"),
-        (sumMetric(MetricName.codeEditToolDecision, [numberPoint([kv("tool_name", "Edit"), kv("decision", "maybe")], 1)]),
-         "claude_code.code_edit_tool.decision: attribute 'decision' must be accept or reject, not 'maybe'"),
-        (sumMetric(MetricName.tokenUsage, [numberPoint([kv("type", "input")], 1)], temporality: .UNRECOGNIZED(7)),
-         "claude_code.token.usage: aggregationTemporality must be delta (1) or cumulative (2)"),
-        (sumMetric(MetricName.genAITokenUsage, [numberPoint([kv("gen_ai.token.type", "input")], 1)]),
-         "gen_ai.client.token.usage must be a Histogram"),
-        (histogramMetric(MetricName.tokenUsage, [histogramPoint([kv("type", "input")], count: 1, sum: 1)]),
-         "claude_code.token.usage must be a monotonic Sum"),
-        (histogramMetric(MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "input")], count: 2, sum: nil)]),
-         "gen_ai.client.token.usage: histogram point has no sum"),
-        (histogramMetric(MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "input")], count: 2, sum: .nan)]),
-         "gen_ai.client.token.usage: sum is NaN or infinite"),
-        (histogramMetric(MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "input")], count: 2, sum: -3)]),
-         "gen_ai.client.token.usage: sum is negative or implausibly large"),
-        (histogramMetric(MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "thinking")], count: 2, sum: 3)]),
-         "gen_ai.client.token.usage: attribute 'gen_ai.token.type' must be input or output, not 'thinking'"),
-        (histogramMetric(MetricName.genAIOperationDuration, [histogramPoint([], count: 2, sum: 1)], temporality: .unspecified),
-         "gen_ai.client.operation.duration: aggregationTemporality must be delta (1) or cumulative (2)"),
-    ] as [(OTLPMetric, String)])
+    @Test(
+        "more unusable points",
+        arguments: [
+            (
+                sumMetric(
+                    MetricName.tokenUsage,
+                    [
+                        {
+                            var p = numberPoint([kv("type", "input")], 0); p.value = nil; return p
+                        }()
+                    ]),
+                "claude_code.token.usage: data point has no value"
+            ),
+            (
+                sumMetric(MetricName.costUsage, [numberPoint([kv("model", "m")], 2e15)]),
+                "claude_code.cost.usage: value is implausibly large"
+            ),
+            (
+                sumMetric(MetricName.linesOfCode, [numberPoint([], 3)]),
+                "claude_code.lines_of_code.count: attribute 'type' must be added or removed, not '(missing)'"
+            ),
+            (
+                sumMetric(MetricName.codeEditToolDecision, [numberPoint([kv("tool_name", "Edit"), kv("decision", "maybe")], 1)]),
+                "claude_code.code_edit_tool.decision: attribute 'decision' must be accept or reject, not 'maybe'"
+            ),
+            (
+                sumMetric(MetricName.tokenUsage, [numberPoint([kv("type", "input")], 1)], temporality: .UNRECOGNIZED(7)),
+                "claude_code.token.usage: aggregationTemporality must be delta (1) or cumulative (2)"
+            ),
+            (
+                sumMetric(MetricName.genAITokenUsage, [numberPoint([kv("gen_ai.token.type", "input")], 1)]),
+                "gen_ai.client.token.usage must be a Histogram"
+            ),
+            (
+                histogramMetric(MetricName.tokenUsage, [histogramPoint([kv("type", "input")], count: 1, sum: 1)]),
+                "claude_code.token.usage must be a monotonic Sum"
+            ),
+            (
+                histogramMetric(
+                    MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "input")], count: 2, sum: nil)]),
+                "gen_ai.client.token.usage: histogram point has no sum"
+            ),
+            (
+                histogramMetric(
+                    MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "input")], count: 2, sum: .nan)]),
+                "gen_ai.client.token.usage: sum is NaN or infinite"
+            ),
+            (
+                histogramMetric(
+                    MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "input")], count: 2, sum: -3)]),
+                "gen_ai.client.token.usage: sum is negative or implausibly large"
+            ),
+            (
+                histogramMetric(
+                    MetricName.genAITokenUsage, [histogramPoint([kv("gen_ai.token.type", "thinking")], count: 2, sum: 3)]),
+                "gen_ai.client.token.usage: attribute 'gen_ai.token.type' must be input or output, not 'thinking'"
+            ),
+            (
+                histogramMetric(
+                    MetricName.genAIOperationDuration, [histogramPoint([], count: 2, sum: 1)], temporality: .unspecified),
+                "gen_ai.client.operation.duration: aggregationTemporality must be delta (1) or cumulative (2)"
+            ),
+        ] as [(OTLPMetric, String)])
     func unusable(metric: OTLPMetric, reason: String) {
         var document = AggregateDocument(user: testUser)
-        let report = MetricsAggregator().apply(metricsRequest([metric, sumMetric(MetricName.commitCount, [numberPoint([], 1)])]),
-                                               to: &document, now: fixedNow)
+        let report = MetricsAggregator().apply(
+            metricsRequest([metric, sumMetric(MetricName.commitCount, [numberPoint([], 1)])]),
+            to: &document, now: fixedNow)
         #expect(report.rejected == 1)
         #expect(report.applied == 1)
         #expect(report.reasons == [reason])
@@ -136,11 +181,13 @@ struct RejectionTests {
     @Test("a rejected point is not remembered: a corrected resend of it still applies")
     func rejectionLeavesNoState() {
         var document = AggregateDocument(user: testUser)
-        _ = MetricsAggregator().apply(metricsRequest([sumMetric(Self.token, [numberPoint([kv("type", "input")], -1)])]),
-                                      to: &document, now: fixedNow)
+        _ = MetricsAggregator().apply(
+            metricsRequest([sumMetric(Self.token, [numberPoint([kv("type", "input")], -1)])]),
+            to: &document, now: fixedNow)
         #expect(document.rememberedSeries == 0)
-        let report = MetricsAggregator().apply(metricsRequest([sumMetric(Self.token, [numberPoint([kv("type", "input")], 4)])]),
-                                               to: &document, now: fixedNow)
+        let report = MetricsAggregator().apply(
+            metricsRequest([sumMetric(Self.token, [numberPoint([kv("type", "input")], 4)])]),
+            to: &document, now: fixedNow)
         #expect(report.applied == 1)
         #expect(document.totals[.inputTokensFromTokenMetric] == 4)
         // A token point without a model is filed under "unknown".
@@ -150,10 +197,11 @@ struct RejectionTests {
     @Test("unknown metrics are ignored, not rejected")
     func unknownMetric() {
         var document = AggregateDocument(user: testUser)
-        let report = MetricsAggregator().apply(metricsRequest([
-            sumMetric("some.other.metric", [numberPoint([], .nan), numberPoint([], -1)]),
-            gaugeMetric("another.gauge", [numberPoint([], 1)]),
-        ]), to: &document, now: fixedNow)
+        let report = MetricsAggregator().apply(
+            metricsRequest([
+                sumMetric("some.other.metric", [numberPoint([], .nan), numberPoint([], -1)]),
+                gaugeMetric("another.gauge", [numberPoint([], 1)]),
+            ]), to: &document, now: fixedNow)
         #expect(report.ignored == 3)
         #expect(report.rejected == 0)
         #expect(report.applied == 0)
@@ -164,17 +212,21 @@ struct RejectionTests {
 
     @Test("a log record with input_tokens \"abc\" is rejected; the other records apply")
     func badLogNumber() throws {
-        let bad = eventRecord("api_request", [kv("model", "m"), kv("input_tokens", "abc"), kv("request_id", "r-bad")],
-                              time: Scenario.at(1))
-        let good = eventRecord("api_request", [kv("model", "m"), kv("input_tokens", "12"), kv("request_id", "r-good")],
-                               time: Scenario.at(2))
+        let bad = eventRecord(
+            "api_request", [kv("model", "m"), kv("input_tokens", "abc"), kv("request_id", "r-bad")],
+            time: Scenario.at(1))
+        let good = eventRecord(
+            "api_request", [kv("model", "m"), kv("input_tokens", "12"), kv("request_id", "r-good")],
+            time: Scenario.at(2))
         let error = eventRecord("api_error", [kv("model", "m")], time: Scenario.at(3))
         var document = AggregateDocument(user: testUser)
         let report = LogsAggregator().apply(logsRequest([bad, good, error]), to: &document, now: fixedNow)
         #expect(report.applied == 2)
         #expect(report.rejected == 1)
         #expect(report.reasons == ["api_request: attribute 'input_tokens' is not a number"])
-        #expect(report.errorMessage(unit: "log records") == "1 log records rejected: api_request: attribute 'input_tokens' is not a number")
+        #expect(
+            report.errorMessage(unit: "log records")
+                == "1 log records rejected: api_request: attribute 'input_tokens' is not a number")
         #expect(document.totals[.inputTokensFromEvents] == 12)
         #expect(document.totals[.apiRequestsFromEvents] == 1)
         #expect(document.events == ["api_request": 1, "api_error": 1])
@@ -186,14 +238,16 @@ struct RejectionTests {
         #expect(again.duplicates == 0)
     }
 
-    @Test("more unusable log attributes", arguments: [
-        (kv("output_tokens", int: -3), "api_request: attribute 'output_tokens' is negative"),
-        (kv("cost_usd", "NaN"), "api_request: attribute 'cost_usd' is not a finite number"),
-        (kv("cost_usd", double: .infinity), "api_request: attribute 'cost_usd' is not a finite number"),
-        (kv("cache_read_tokens", "1e20"), "api_request: attribute 'cache_read_tokens' is implausibly large"),
-        (kv("input_tokens", bool: true), "api_request: attribute 'input_tokens' is not a number"),
-        (kv("cost_usd_micros", "lots"), "api_request: attribute 'cost_usd_micros' is not a number"),
-    ])
+    @Test(
+        "more unusable log attributes",
+        arguments: [
+            (kv("output_tokens", int: -3), "api_request: attribute 'output_tokens' is negative"),
+            (kv("cost_usd", "NaN"), "api_request: attribute 'cost_usd' is not a finite number"),
+            (kv("cost_usd", double: .infinity), "api_request: attribute 'cost_usd' is not a finite number"),
+            (kv("cache_read_tokens", "1e20"), "api_request: attribute 'cache_read_tokens' is implausibly large"),
+            (kv("input_tokens", bool: true), "api_request: attribute 'input_tokens' is not a number"),
+            (kv("cost_usd_micros", "lots"), "api_request: attribute 'cost_usd_micros' is not a number"),
+        ])
     func unusableLogs(attribute: OTLPKeyValue, reason: String) {
         let record = eventRecord("api_request", [kv("model", "m"), kv("request_id", "r1"), attribute], time: Scenario.t0)
         var document = AggregateDocument(user: testUser)
@@ -206,10 +260,12 @@ struct RejectionTests {
 
     @Test("lenient number forms in log attributes are accepted")
     func lenientLogNumbers() {
-        let record = eventRecord("api_request", [
-            kv("model", "m"), kv("request_id", "r1"), kv("input_tokens", " 12 "), kv("output_tokens", "3.0"),
-            kv("cache_read_tokens", ""), kv("cost_usd", double: 0.5),
-        ], time: Scenario.t0)
+        let record = eventRecord(
+            "api_request",
+            [
+                kv("model", "m"), kv("request_id", "r1"), kv("input_tokens", " 12 "), kv("output_tokens", "3.0"),
+                kv("cache_read_tokens", ""), kv("cost_usd", double: 0.5),
+            ], time: Scenario.t0)
         var document = AggregateDocument(user: testUser)
         let report = LogsAggregator().apply(logsRequest([record]), to: &document, now: fixedNow)
         #expect(report.applied == 1)
@@ -222,7 +278,9 @@ struct RejectionTests {
     @Test("unknown and malformed non-numeric fields of other events do not reject them")
     func otherEventsAccepted() {
         let records = [
-            eventRecord("tool_result", [kv("tool_name", "Bash"), kv("success", "perhaps"), kv("duration_ms", "abc")], time: Scenario.at(1)),
+            eventRecord(
+                "tool_result", [kv("tool_name", "Bash"), kv("success", "perhaps"), kv("duration_ms", "abc")], time: Scenario.at(1)
+            ),
             eventRecord("api_error", [kv("status_code", "abc")], time: Scenario.at(2)),
             eventRecord("mcp_server_connection", [kv("anything", double: .nan)], time: Scenario.at(3)),
             eventRecord("tool_decision", [kv("tool_name", "Edit"), kv("decision", "defer")], time: Scenario.at(4)),
@@ -254,11 +312,17 @@ struct SeriesIdentityTests {
     func temporalitySeparatesSeries() {
         let attributes = [kv("type", "input"), kv("model", Scenario.sonnet)]
         var document = AggregateDocument(user: testUser)
-        let delta = metricsRequest([sumMetric(MetricName.tokenUsage,
-                                              [numberPoint(attributes, 40, start: Scenario.at(0), time: Scenario.at(120))])])
-        let cumulative = metricsRequest([sumMetric(MetricName.tokenUsage,
-                                                   [numberPoint(attributes, 100, start: Scenario.at(0), time: Scenario.at(60))],
-                                                   temporality: .cumulative)])
+        let delta = metricsRequest([
+            sumMetric(
+                MetricName.tokenUsage,
+                [numberPoint(attributes, 40, start: Scenario.at(0), time: Scenario.at(120))])
+        ])
+        let cumulative = metricsRequest([
+            sumMetric(
+                MetricName.tokenUsage,
+                [numberPoint(attributes, 100, start: Scenario.at(0), time: Scenario.at(60))],
+                temporality: .cumulative)
+        ])
         #expect(MetricsAggregator().apply(delta, to: &document, now: fixedNow).applied == 1)
         let report = MetricsAggregator().apply(cumulative, to: &document, now: fixedNow)
         #expect(report.applied == 1)

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 /// The exporter retries a batch byte for byte when the answer came too late: applying the same
 /// batch twice must count it once.
@@ -14,7 +15,8 @@ struct ReplayTests {
         var document = AggregateDocument(user: testUser)
         let first = MetricsAggregator().apply(request, to: &document, now: fixedNow)
         let once = try Published(document)
-        let second = MetricsAggregator().apply(request, to: &document, now: Timestamp(seconds: fixedNow.nanoseconds / 1_000_000_000 + 60))
+        let second = MetricsAggregator().apply(
+            request, to: &document, now: Timestamp(seconds: fixedNow.nanoseconds / 1_000_000_000 + 60))
         #expect(first.applied == 18)
         #expect(second.applied == 0)
         #expect(second.duplicates == 18)
@@ -106,13 +108,19 @@ struct ReplayTests {
     @Test("api_request is deduplicated by request_id, even when the records differ")
     func requestIDDedup() throws {
         var document = AggregateDocument(user: testUser)
-        let first = eventRecord("api_request", [kv("model", "m"), kv("input_tokens", "100"), kv("request_id", "req_x")],
-                                time: Scenario.at(1))
+        let first = eventRecord(
+            "api_request", [kv("model", "m"), kv("input_tokens", "100"), kv("request_id", "req_x")],
+            time: Scenario.at(1))
         // Another record of the same API request: other time, other sequence, numbers as ints.
-        let again = eventRecord("api_request", [kv("model", "m"), kv("input_tokens", int: 100), kv("request_id", "req_x"),
-                                                kv("event.sequence", int: 99)], time: Scenario.at(30))
-        let other = eventRecord("api_request", [kv("model", "m"), kv("input_tokens", int: 100), kv("request_id", "req_y")],
-                                time: Scenario.at(30))
+        let again = eventRecord(
+            "api_request",
+            [
+                kv("model", "m"), kv("input_tokens", int: 100), kv("request_id", "req_x"),
+                kv("event.sequence", int: 99),
+            ], time: Scenario.at(30))
+        let other = eventRecord(
+            "api_request", [kv("model", "m"), kv("input_tokens", int: 100), kv("request_id", "req_y")],
+            time: Scenario.at(30))
         let reports = [logsRequest([first]), logsRequest([again, other])].map {
             LogsAggregator().apply($0, to: &document, now: fixedNow)
         }
@@ -139,7 +147,8 @@ struct ReplayTests {
     func digestsRoundTrip() throws {
         var document = AggregateDocument(user: testUser)
         _ = LogsAggregator().apply(try Fixtures.logs("logs.pb"), to: &document, now: fixedNow)
-        var restored = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser, limits: AggregationLimits())
+        var restored = try AggregateCoding.decode(
+            AggregateCoding.encode(document), expectedUser: testUser, limits: AggregationLimits())
         let report = LogsAggregator().apply(try Fixtures.logs("logs.pb"), to: &restored, now: fixedNow)
         #expect(report.duplicates == 13)
         #expect(restored.totals == document.totals)

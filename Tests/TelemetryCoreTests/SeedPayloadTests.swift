@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import TelemetryDecoding
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// The seed specification's two example payloads count as the seed says: a sum without
 /// temporality or isMonotonic is a delta, and an `api_request`'s `cost` is its `cost_usd`.
@@ -44,9 +45,11 @@ import TelemetryReference
     }
 
     @Test func aNonMonotonicSumWithATemporalityIsStillRejected() {
-        let request = metricsRequest([sumMetric(
-            MetricName.tokenUsage, [numberPoint([kv("model", Scenario.sonnet), kv("type", "input")], 10)],
-            temporality: .delta, monotonic: false)])
+        let request = metricsRequest([
+            sumMetric(
+                MetricName.tokenUsage, [numberPoint([kv("model", Scenario.sonnet), kv("type", "input")], 10)],
+                temporality: .delta, monotonic: false)
+        ])
         var document = AggregateDocument(user: testUser)
         let report = MetricsAggregator().apply(request, to: &document, now: fixedNow)
         #expect(report.rejected == 1)
@@ -66,8 +69,9 @@ import TelemetryReference
 
     @Test func costUsdWinsOverCost() {
         var document = AggregateDocument(user: testUser)
-        let record = eventRecord("api_request", [kv("model", Scenario.sonnet), kv("cost_usd", "0.5"), kv("cost", "9")],
-                                 time: Scenario.t1)
+        let record = eventRecord(
+            "api_request", [kv("model", Scenario.sonnet), kv("cost_usd", "0.5"), kv("cost", "9")],
+            time: Scenario.t1)
         _ = LogsAggregator().apply(logsRequest([record]), to: &document, now: fixedNow)
         #expect(document.totals[.costFromEvents] == 0.5)
     }

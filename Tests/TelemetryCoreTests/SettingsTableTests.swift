@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryStore
 
@@ -14,7 +15,8 @@ struct SettingsTableTests {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("README.md")
         let text = try String(contentsOf: readme, encoding: .utf8)
-        let section = try #require(text.components(separatedBy: "\n## Settings\n").dropFirst().first)
+        let section =
+            try #require(text.components(separatedBy: "\n## Settings\n").dropFirst().first)
             .components(separatedBy: "\n## ").first ?? ""
         return section.split(separator: "\n").compactMap { line in
             let cells = line.split(separator: "|", omittingEmptySubsequences: false)
@@ -30,9 +32,11 @@ struct SettingsTableTests {
         let rows = try Self.readmeRows()
         #expect(rows.map(\.flag) == Settings.all.map(\.flag))
         #expect(rows.map(\.environment) == Settings.all.map(\.environment))
-        #expect(rows.map(\.defaultValue) == Settings.all.map { setting in
-            setting.defaultValue.map { $0.isEmpty ? "(none)" : $0 } ?? "(required)"
-        })
+        #expect(
+            rows.map(\.defaultValue)
+                == Settings.all.map { setting in
+                    setting.defaultValue.map { $0.isEmpty ? "(none)" : $0 } ?? "(required)"
+                })
     }
 
     @Test("the types that need a default before settings are read take it from the table")

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import TelemetryDecoding
-@testable import TelemetryStore
 import SwiftProtobuf
 import TelemetryReference
+import Testing
+
+@testable import TelemetryDecoding
+@testable import TelemetryStore
 
 /// `TelemetryIngestor` end to end on a real data directory.
 @Suite("Ingesting into a data directory")
@@ -15,8 +16,9 @@ struct StorageTests {
             let stranger = UserID.random()
             let before = try FileManager.default.contentsOfDirectory(atPath: store.directory.usersDirectory)
             #expect(throws: IngestError.unknownUser(stranger)) {
-                try store.ingestor.ingest(.metrics, body: try Fixtures.bytes("metrics-delta.pb"), format: .protobuf,
-                                          encoding: .identity, user: stranger, now: fixedNow)
+                try store.ingestor.ingest(
+                    .metrics, body: try Fixtures.bytes("metrics-delta.pb"), format: .protobuf,
+                    encoding: .identity, user: stranger, now: fixedNow)
             }
             // Refused before the body is even looked at.
             #expect(throws: IngestError.unknownUser(stranger)) {
@@ -29,19 +31,23 @@ struct StorageTests {
         }
     }
 
-    @Test("metrics-delta and logs through the ingestor give the published figures", arguments: [
-        ("metrics-delta.pb", "logs.pb"), ("metrics-delta.json.gz", "logs.json.gz"), ("metrics-delta.pb.gz", "logs.json"),
-    ])
+    @Test(
+        "metrics-delta and logs through the ingestor give the published figures",
+        arguments: [
+            ("metrics-delta.pb", "logs.pb"), ("metrics-delta.json.gz", "logs.json.gz"), ("metrics-delta.pb.gz", "logs.json"),
+        ])
     func endToEnd(metricsFile: String, logsFile: String) throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
             let (metricsFormat, metricsEncoding) = Fixtures.kind(metricsFile)
-            let metricsReport = try store.ingestor.ingest(.metrics, body: try Fixtures.bytes(metricsFile), format: metricsFormat,
-                                                          encoding: metricsEncoding, user: store.user, now: fixedNow)
+            let metricsReport = try store.ingestor.ingest(
+                .metrics, body: try Fixtures.bytes(metricsFile), format: metricsFormat,
+                encoding: metricsEncoding, user: store.user, now: fixedNow)
             #expect(metricsReport.applied == 18)
             let (logsFormat, logsEncoding) = Fixtures.kind(logsFile)
-            let logsReport = try store.ingestor.ingest(.logs, body: try Fixtures.bytes(logsFile), format: logsFormat,
-                                                       encoding: logsEncoding, user: store.user, now: fixedNow)
+            let logsReport = try store.ingestor.ingest(
+                .logs, body: try Fixtures.bytes(logsFile), format: logsFormat,
+                encoding: logsEncoding, user: store.user, now: fixedNow)
             #expect(logsReport.applied == 13)
 
             let published = try store.published()
@@ -93,11 +99,13 @@ struct StorageTests {
         }
     }
 
-    @Test("a malformed body changes nothing on disk", arguments: [
-        ([UInt8](arrayLiteral: 0x0A, 0xFF, 0xFF), PayloadFormat.protobuf, ContentEncoding.identity),
-        (Array("{\"resourceMetrics\": [".utf8), .json, .identity),
-        (Array("not gzip".utf8), .protobuf, .gzip),
-    ])
+    @Test(
+        "a malformed body changes nothing on disk",
+        arguments: [
+            ([UInt8](arrayLiteral: 0x0A, 0xFF, 0xFF), PayloadFormat.protobuf, ContentEncoding.identity),
+            (Array("{\"resourceMetrics\": [".utf8), .json, .identity),
+            (Array("not gzip".utf8), .protobuf, .gzip),
+        ])
     func malformedBody(body: [UInt8], format: PayloadFormat, encoding: ContentEncoding) throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
@@ -129,12 +137,14 @@ struct StorageTests {
             try store.ingest(try Fixtures.metrics("metrics-cumulative-1.pb"))
             let before = try store.aggregateBytes()
             #expect(throws: PayloadError.tooLarge(limit: 2000, decompressed: false)) {
-                try ingestor.ingest(.metrics, body: try Fixtures.bytes("metrics-delta.pb"), format: .protobuf, encoding: .identity,
-                                    user: store.user)
+                try ingestor.ingest(
+                    .metrics, body: try Fixtures.bytes("metrics-delta.pb"), format: .protobuf, encoding: .identity,
+                    user: store.user)
             }
             #expect(throws: PayloadError.tooLarge(limit: 2000, decompressed: true)) {
-                try ingestor.ingest(.metrics, body: try Fixtures.bytes("metrics-delta.pb.gz"), format: .protobuf, encoding: .gzip,
-                                    user: store.user)
+                try ingestor.ingest(
+                    .metrics, body: try Fixtures.bytes("metrics-delta.pb.gz"), format: .protobuf, encoding: .gzip,
+                    user: store.user)
             }
             #expect(try store.aggregateBytes() == before)
         }
@@ -146,11 +156,14 @@ struct StorageTests {
             let store = try TestStore(root: root)
             for file in ["empty-metrics.pb", "empty-metrics.json"] {
                 let (format, encoding) = Fixtures.kind(file)
-                let report = try store.ingestor.ingest(.metrics, body: try Fixtures.bytes(file), format: format, encoding: encoding,
-                                                       user: store.user)
+                let report = try store.ingestor.ingest(
+                    .metrics, body: try Fixtures.bytes(file), format: format, encoding: encoding,
+                    user: store.user)
                 #expect(report == ApplyReport())
             }
-            #expect(try store.ingestor.ingest(.logs, body: [], format: .protobuf, encoding: .identity, user: store.user) == ApplyReport())
+            #expect(
+                try store.ingestor.ingest(.logs, body: [], format: .protobuf, encoding: .identity, user: store.user)
+                    == ApplyReport())
             #expect(!fileExists(store.aggregatePath))
         }
     }

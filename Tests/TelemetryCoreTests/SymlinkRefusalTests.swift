@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryStore
 
 /// What is planted in a user's directory is never followed or written through: symbolic links
@@ -43,7 +44,8 @@ struct SymlinkRefusalTests {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
             let other = root + "/other.json"
-            try Data(AggregateCoding.encode(aggregate(metrics: [smallDeltaBatch(sequence: 1)]))).write(to: URL(fileURLWithPath: other))
+            try Data(AggregateCoding.encode(aggregate(metrics: [smallDeltaBatch(sequence: 1)]))).write(
+                to: URL(fileURLWithPath: other))
             try FileManager.default.createSymbolicLink(atPath: store.aggregatePath, withDestinationPath: other)
             #expect(throws: StorageError.notRegularFile(path: store.aggregatePath, kind: "symbolic link")) {
                 try store.ingest(smallDeltaBatch(sequence: 2))
@@ -66,7 +68,9 @@ struct SymlinkRefusalTests {
             #expect(link(temporary, root + "/leftover-alias") == 0)
             try store.ingest(smallDeltaBatch(sequence: 1))
             #expect(!fileExists(temporary))
-            #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/leftover-alias")) == Data("half-written garbage from a crash".utf8))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: root + "/leftover-alias"))
+                    == Data("half-written garbage from a crash".utf8))
             #expect(try store.published().integer("totals", "totalSessions") == 1)
         }
     }

@@ -1,7 +1,8 @@
-import Testing
-@testable import TelemetryStore
 import OTLPProto
 import TelemetryReference
+import Testing
+
+@testable import TelemetryStore
 
 @Suite("Team attributes")
 struct TeamAttributeTests {
@@ -13,9 +14,12 @@ struct TeamAttributeTests {
 
     func tokens(_ input: Double, own: [OTLPKeyValue], resource: [OTLPKeyValue], time: UInt64) -> MetricsRequest {
         var request = metricsRequest([
-            sumMetric(MetricName.tokenUsage, [
-                numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)] + own, input, start: time - 1_000, time: time),
-            ]),
+            sumMetric(
+                MetricName.tokenUsage,
+                [
+                    numberPoint(
+                        [kv("type", "input"), kv("model", Scenario.sonnet)] + own, input, start: time - 1_000, time: time)
+                ])
         ])
         request.resourceMetrics[0].resource.attributes += resource
         return request
@@ -27,12 +31,15 @@ struct TeamAttributeTests {
         let limits = limits(["department", "team.id"])
         var document = AggregateDocument(user: user, limits: limits)
         let aggregator = MetricsAggregator(limits: limits)
-        _ = aggregator.apply(tokens(1, own: [kv("department", "platform")],
-                                    resource: [kv("department", "ignored"), kv("team.id", "t1"), kv("cost_center", "c9")],
-                                    time: Scenario.t1), to: &document, now: .now())
+        _ = aggregator.apply(
+            tokens(
+                1, own: [kv("department", "platform")],
+                resource: [kv("department", "ignored"), kv("team.id", "t1"), kv("cost_center", "c9")],
+                time: Scenario.t1), to: &document, now: .now())
         #expect(document.attributes == ["department": "platform", "team.id": "t1"])
-        _ = aggregator.apply(tokens(1, own: [], resource: [kv("department", "web")], time: Scenario.t1 + 10_000),
-                             to: &document, now: .now())
+        _ = aggregator.apply(
+            tokens(1, own: [], resource: [kv("department", "web")], time: Scenario.t1 + 10_000),
+            to: &document, now: .now())
         #expect(document.attributes == ["department": "web", "team.id": "t1"])
 
         // Logs too, and numbers are kept as text.
@@ -55,8 +62,9 @@ struct TeamAttributeTests {
         #expect(document.attributes["department"]?.utf8.count == 128)
 
         var plain = AggregateDocument(user: user)
-        _ = MetricsAggregator().apply(tokens(1, own: [kv("department", "x")], resource: [], time: Scenario.t1),
-                                      to: &plain, now: .now())
+        _ = MetricsAggregator().apply(
+            tokens(1, own: [kv("department", "x")], resource: [], time: Scenario.t1),
+            to: &plain, now: .now())
         #expect(plain.attributes.isEmpty)
         #expect(!String(decoding: AggregateCoding.encode(plain), as: UTF8.self).contains("\"attributes\""))
     }
@@ -70,8 +78,9 @@ struct TeamAttributeTests {
         }
         #expect(try parse(nil) == [])
         #expect(try parse("department, team.id,department") == ["department", "team.id"])
-        #expect(try RuntimeSettings(flags: ["data-dir": "/tmp/x", "team-attributes": "a"], environment: [:])
-            .limits.teamAttributeKeys == ["a"])
+        #expect(
+            try RuntimeSettings(flags: ["data-dir": "/tmp/x", "team-attributes": "a"], environment: [:])
+                .limits.teamAttributeKeys == ["a"])
         #expect(throws: SettingsError.self) { try parse("a,,b") }
         #expect(throws: SettingsError.self) { try parse("a b") }
         #expect(throws: SettingsError.self) { try parse((1...17).map { "k\($0)" }.joined(separator: ",")) }

@@ -6,9 +6,10 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Testing
+
 @testable import TelemetryDecoding
-@testable import TelemetryStore
 @testable import TelemetryReference
+@testable import TelemetryStore
 
 typealias MetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
 typealias LogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
@@ -147,8 +148,10 @@ func kv(_ key: String, bool: Bool) -> OTLPKeyValue {
 }
 
 /// A number point carrying the identity attributes followed by `attributes`.
-func numberPoint(_ attributes: [OTLPKeyValue], _ value: Double, start: UInt64 = Scenario.t0,
-                 time: UInt64 = Scenario.t1, identity: Bool = true) -> OTLPNumberPoint {
+func numberPoint(
+    _ attributes: [OTLPKeyValue], _ value: Double, start: UInt64 = Scenario.t0,
+    time: UInt64 = Scenario.t1, identity: Bool = true
+) -> OTLPNumberPoint {
     var point = OTLPNumberPoint()
     point.attributes = (identity ? Scenario.identityAttributes : []) + attributes
     point.startTimeUnixNano = start
@@ -157,8 +160,10 @@ func numberPoint(_ attributes: [OTLPKeyValue], _ value: Double, start: UInt64 = 
     return point
 }
 
-func intPoint(_ attributes: [OTLPKeyValue], _ value: Int64, start: UInt64 = Scenario.t0,
-              time: UInt64 = Scenario.t1) -> OTLPNumberPoint {
+func intPoint(
+    _ attributes: [OTLPKeyValue], _ value: Int64, start: UInt64 = Scenario.t0,
+    time: UInt64 = Scenario.t1
+) -> OTLPNumberPoint {
     var point = OTLPNumberPoint()
     point.attributes = Scenario.identityAttributes + attributes
     point.startTimeUnixNano = start
@@ -167,8 +172,10 @@ func intPoint(_ attributes: [OTLPKeyValue], _ value: Int64, start: UInt64 = Scen
     return point
 }
 
-func sumMetric(_ name: String, _ points: [OTLPNumberPoint], temporality: Temporality = .delta,
-               monotonic: Bool = true, description: String = "", unit: String = "") -> OTLPMetric {
+func sumMetric(
+    _ name: String, _ points: [OTLPNumberPoint], temporality: Temporality = .delta,
+    monotonic: Bool = true, description: String = "", unit: String = ""
+) -> OTLPMetric {
     var metric = OTLPMetric()
     metric.name = name
     metric.description_p = description
@@ -190,8 +197,10 @@ func gaugeMetric(_ name: String, _ points: [OTLPNumberPoint]) -> OTLPMetric {
     return metric
 }
 
-func histogramPoint(_ attributes: [OTLPKeyValue], count: UInt64, sum: Double?, start: UInt64 = Scenario.t0,
-                    time: UInt64 = Scenario.t1) -> OTLPHistogramPoint {
+func histogramPoint(
+    _ attributes: [OTLPKeyValue], count: UInt64, sum: Double?, start: UInt64 = Scenario.t0,
+    time: UInt64 = Scenario.t1
+) -> OTLPHistogramPoint {
     var point = OTLPHistogramPoint()
     point.attributes = Scenario.identityAttributes + attributes
     point.startTimeUnixNano = start
@@ -253,9 +262,11 @@ func smallDeltaBatch(sequence: UInt64, input: Double = 10) -> MetricsRequest {
     let time = start + 500
     return metricsRequest([
         sumMetric(MetricName.sessionCount, [numberPoint([], 1, start: start, time: time)]),
-        sumMetric(MetricName.tokenUsage, [
-            numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], input, start: start, time: time),
-        ]),
+        sumMetric(
+            MetricName.tokenUsage,
+            [
+                numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], input, start: start, time: time)
+            ]),
     ])
 }
 
@@ -317,8 +328,10 @@ struct Published {
 }
 
 /// Applies a request to a fresh document and returns both.
-func aggregate(metrics requests: [MetricsRequest] = [], logs logRequests: [LogsRequest] = [],
-               limits: AggregationLimits = AggregationLimits()) -> AggregateDocument {
+func aggregate(
+    metrics requests: [MetricsRequest] = [], logs logRequests: [LogsRequest] = [],
+    limits: AggregationLimits = AggregationLimits()
+) -> AggregateDocument {
     var document = AggregateDocument(user: testUser, limits: limits)
     for request in requests { _ = MetricsAggregator(limits: limits).apply(request, to: &document, now: fixedNow) }
     for request in logRequests { _ = LogsAggregator(limits: limits).apply(request, to: &document, now: fixedNow) }
@@ -354,8 +367,10 @@ struct TestStore {
     let user: UserID
     let ingestor: TelemetryIngestor
 
-    init(root: String, configuration: StoreConfiguration = StoreConfiguration(durable: false),
-         limits: AggregationLimits = AggregationLimits()) throws {
+    init(
+        root: String, configuration: StoreConfiguration = StoreConfiguration(durable: false),
+        limits: AggregationLimits = AggregationLimits()
+    ) throws {
         self.root = root
         directory = DataDirectory(root + "/data")
         self.configuration = configuration
@@ -375,14 +390,16 @@ struct TestStore {
 
     @discardableResult
     func ingest(_ request: MetricsRequest, now: Timestamp = fixedNow) throws -> ApplyReport {
-        try ingestor.ingest(.metrics, body: try request.serializedBytes(), format: .protobuf, encoding: .identity,
-                            user: user, now: now)
+        try ingestor.ingest(
+            .metrics, body: try request.serializedBytes(), format: .protobuf, encoding: .identity,
+            user: user, now: now)
     }
 
     @discardableResult
     func ingest(_ request: LogsRequest, now: Timestamp = fixedNow) throws -> ApplyReport {
-        try ingestor.ingest(.logs, body: try request.serializedBytes(), format: .protobuf, encoding: .identity,
-                            user: user, now: now)
+        try ingestor.ingest(
+            .logs, body: try request.serializedBytes(), format: .protobuf, encoding: .identity,
+            user: user, now: now)
     }
 }
 
@@ -405,8 +422,9 @@ enum CompressionFormat {
 /// Compresses with zlib's deflate in the given container format.
 func compress(_ input: [UInt8], _ format: CompressionFormat, level: Int32 = 9) throws -> [UInt8] {
     var stream = z_stream()
-    let status = deflateInit2_(&stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
-                               zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    let status = deflateInit2_(
+        &stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
+        zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     guard status == Z_OK else { throw TestError.unexpected("deflateInit2 failed: \(status)") }
     defer { deflateEnd(&stream) }
     var output = [UInt8]()
@@ -489,39 +507,60 @@ enum ScenarioMessages {
         let s = Scenario.sonnet
         let h = Scenario.haiku
         return metricsRequest([
-            sumMetric("claude_code.session.count", [numberPoint([kv("start_type", "fresh")], 1)],
-                      description: "Count of CLI sessions started"),
-            sumMetric("claude_code.token.usage", [
-                numberPoint([kv("type", "input"), kv("model", s)], 1500),
-                numberPoint([kv("type", "output"), kv("model", s)], 300),
-                numberPoint([kv("type", "cacheRead"), kv("model", s)], 12000),
-                numberPoint([kv("type", "cacheCreation"), kv("model", s)], 800),
-                numberPoint([kv("type", "input"), kv("model", h)], 200),
-                numberPoint([kv("type", "output"), kv("model", h)], 50),
-            ], description: "Number of tokens used", unit: "tokens"),
-            sumMetric("claude_code.cost.usage", [
-                numberPoint([kv("model", s)], 0.0123),
-                numberPoint([kv("model", h)], 0.0004),
-            ], description: "Cost of the Claude Code session", unit: "USD"),
-            sumMetric("claude_code.lines_of_code.count", [
-                numberPoint([kv("type", "added")], 42),
-                numberPoint([kv("type", "removed")], 7),
-            ], description: "Count of lines of code modified"),
+            sumMetric(
+                "claude_code.session.count", [numberPoint([kv("start_type", "fresh")], 1)],
+                description: "Count of CLI sessions started"),
+            sumMetric(
+                "claude_code.token.usage",
+                [
+                    numberPoint([kv("type", "input"), kv("model", s)], 1500),
+                    numberPoint([kv("type", "output"), kv("model", s)], 300),
+                    numberPoint([kv("type", "cacheRead"), kv("model", s)], 12000),
+                    numberPoint([kv("type", "cacheCreation"), kv("model", s)], 800),
+                    numberPoint([kv("type", "input"), kv("model", h)], 200),
+                    numberPoint([kv("type", "output"), kv("model", h)], 50),
+                ], description: "Number of tokens used", unit: "tokens"),
+            sumMetric(
+                "claude_code.cost.usage",
+                [
+                    numberPoint([kv("model", s)], 0.0123),
+                    numberPoint([kv("model", h)], 0.0004),
+                ], description: "Cost of the Claude Code session", unit: "USD"),
+            sumMetric(
+                "claude_code.lines_of_code.count",
+                [
+                    numberPoint([kv("type", "added")], 42),
+                    numberPoint([kv("type", "removed")], 7),
+                ], description: "Count of lines of code modified"),
             sumMetric("claude_code.commit.count", [numberPoint([], 2)], description: "Number of git commits created"),
-            sumMetric("claude_code.pull_request.count", [numberPoint([], 1)],
-                      description: "Number of pull requests created"),
-            sumMetric("claude_code.code_edit_tool.decision", [
-                numberPoint([kv("tool_name", "Edit"), kv("decision", "accept"), kv("source", "config"),
-                             kv("language", "Swift")], 3),
-                numberPoint([kv("tool_name", "Write"), kv("decision", "reject"), kv("source", "user_reject"),
-                             kv("language", "Python")], 1),
-                numberPoint([kv("tool", "Edit"), kv("decision", "accept"), kv("source", "config"),
-                             kv("language", "Swift")], 1),
-            ], description: "Count of code editing tool permission decisions"),
-            sumMetric("claude_code.active_time.total", [
-                numberPoint([kv("type", "user")], 90.5),
-                numberPoint([kv("type", "cli")], 29.5),
-            ], description: "Total active time in seconds", unit: "s"),
+            sumMetric(
+                "claude_code.pull_request.count", [numberPoint([], 1)],
+                description: "Number of pull requests created"),
+            sumMetric(
+                "claude_code.code_edit_tool.decision",
+                [
+                    numberPoint(
+                        [
+                            kv("tool_name", "Edit"), kv("decision", "accept"), kv("source", "config"),
+                            kv("language", "Swift"),
+                        ], 3),
+                    numberPoint(
+                        [
+                            kv("tool_name", "Write"), kv("decision", "reject"), kv("source", "user_reject"),
+                            kv("language", "Python"),
+                        ], 1),
+                    numberPoint(
+                        [
+                            kv("tool", "Edit"), kv("decision", "accept"), kv("source", "config"),
+                            kv("language", "Swift"),
+                        ], 1),
+                ], description: "Count of code editing tool permission decisions"),
+            sumMetric(
+                "claude_code.active_time.total",
+                [
+                    numberPoint([kv("type", "user")], 90.5),
+                    numberPoint([kv("type", "cli")], 29.5),
+                ], description: "Total active time in seconds", unit: "s"),
         ])
     }
 
@@ -536,23 +575,26 @@ enum ScenarioMessages {
     static func metricsCumulative(_ step: Int) -> MetricsRequest {
         let (start, time, value) = cumulativeSteps[step - 1]
         return metricsRequest([
-            sumMetric("claude_code.token.usage",
-                      [numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], value, start: start, time: time)],
-                      temporality: .cumulative, description: "Number of tokens used", unit: "tokens"),
+            sumMetric(
+                "claude_code.token.usage",
+                [numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], value, start: start, time: time)],
+                temporality: .cumulative, description: "Number of tokens used", unit: "tokens")
         ])
     }
 
     // MARK: metrics-kinds
 
     static func metricsKinds() -> MetricsRequest {
-        var tokenInput = histogramPoint([kv("gen_ai.token.type", "input"), kv("gen_ai.request.model", Scenario.sonnet)],
-                                        count: 2, sum: 700)
+        var tokenInput = histogramPoint(
+            [kv("gen_ai.token.type", "input"), kv("gen_ai.request.model", Scenario.sonnet)],
+            count: 2, sum: 700)
         tokenInput.bucketCounts = [0, 1, 1]
         tokenInput.explicitBounds = [100, 500]
         tokenInput.min = 200
         tokenInput.max = 500
-        var tokenOutput = histogramPoint([kv("gen_ai.token.type", "output"), kv("gen_ai.request.model", Scenario.sonnet)],
-                                         count: 2, sum: 90)
+        var tokenOutput = histogramPoint(
+            [kv("gen_ai.token.type", "output"), kv("gen_ai.request.model", Scenario.sonnet)],
+            count: 2, sum: 90)
         tokenOutput.bucketCounts = [2, 0, 0]
         tokenOutput.explicitBounds = [100, 500]
         tokenOutput.min = 40
@@ -599,8 +641,9 @@ enum ScenarioMessages {
         exp.exponentialHistogram = expHistogram
 
         return metricsRequest([
-            sumMetric("claude_code.tool.usage", [intPoint([kv("tool_name", "Bash")], 4), intPoint([kv("tool_name", "Read")], 6)],
-                      description: "Number of tool calls"),
+            sumMetric(
+                "claude_code.tool.usage", [intPoint([kv("tool_name", "Bash")], 4), intPoint([kv("tool_name", "Read")], 6)],
+                description: "Number of tool calls"),
             tokens, duration, gauge, exp,
         ])
     }
@@ -609,50 +652,80 @@ enum ScenarioMessages {
 
     /// (event name, specific attributes, traced?, name only in LogRecord.event_name?)
     static let logEvents: [(String, [OTLPKeyValue], Bool, Bool)] = [
-        ("api_request", [
-            kv("model", Scenario.sonnet), kv("cost_usd", "0.0123"), kv("duration_ms", "2300"), kv("input_tokens", "1500"),
-            kv("output_tokens", "300"), kv("cache_read_tokens", "12000"), kv("cache_creation_tokens", "800"),
-            kv("request_id", "req_01"),
-        ], true, false),
-        ("api_request", [
-            kv("model", Scenario.haiku), kv("cost_usd", double: 0.0004), kv("cost_usd_micros", int: 400),
-            kv("duration_ms", int: 450), kv("input_tokens", int: 200), kv("output_tokens", int: 50),
-            kv("cache_read_tokens", int: 0), kv("cache_creation_tokens", int: 0), kv("request_id", "req_02"),
-            kv("speed", "normal"), kv("query_source", "main"), kv("effort", "medium"),
-        ], true, false),
-        ("api_error", [
-            kv("model", Scenario.sonnet), kv("error", "Overloaded"), kv("status_code", "529"), kv("duration_ms", "1200"),
-            kv("attempt", int: 1), kv("request_id", "req_03"),
-        ], true, false),
-        ("api_error", [
-            kv("model", Scenario.sonnet), kv("error", "Rate limited"), kv("status_code", int: 429),
-            kv("duration_ms", int: 10), kv("attempt", int: 2),
-        ], true, false),
-        ("tool_result", [
-            kv("tool_name", "Bash"), kv("tool_use_id", "tu_1"), kv("success", "true"), kv("duration_ms", "120"),
-        ], false, false),
-        ("tool_result", [
-            kv("tool_name", "Bash"), kv("tool_use_id", "tu_2"), kv("success", bool: false), kv("duration_ms", int: 80),
-            kv("error_type", "exit_code"), kv("error", "exit status 1"),
-        ], false, false),
-        ("tool_result", [
-            kv("tool_name", "Edit"), kv("tool_use_id", "tu_3"), kv("success", bool: true), kv("duration_ms", int: 15),
-            kv("decision_type", "accept"), kv("decision_source", "config"),
-        ], false, false),
-        ("tool_decision", [
-            kv("tool_name", "Edit"), kv("decision", "accept"), kv("source", "config"), kv("tool_use_id", "tu_3"),
-        ], false, false),
-        ("tool_decision", [
-            kv("tool_name", "Write"), kv("decision", "reject"), kv("source", "user_reject"), kv("tool_use_id", "tu_4"),
-        ], false, false),
+        (
+            "api_request",
+            [
+                kv("model", Scenario.sonnet), kv("cost_usd", "0.0123"), kv("duration_ms", "2300"), kv("input_tokens", "1500"),
+                kv("output_tokens", "300"), kv("cache_read_tokens", "12000"), kv("cache_creation_tokens", "800"),
+                kv("request_id", "req_01"),
+            ], true, false
+        ),
+        (
+            "api_request",
+            [
+                kv("model", Scenario.haiku), kv("cost_usd", double: 0.0004), kv("cost_usd_micros", int: 400),
+                kv("duration_ms", int: 450), kv("input_tokens", int: 200), kv("output_tokens", int: 50),
+                kv("cache_read_tokens", int: 0), kv("cache_creation_tokens", int: 0), kv("request_id", "req_02"),
+                kv("speed", "normal"), kv("query_source", "main"), kv("effort", "medium"),
+            ], true, false
+        ),
+        (
+            "api_error",
+            [
+                kv("model", Scenario.sonnet), kv("error", "Overloaded"), kv("status_code", "529"), kv("duration_ms", "1200"),
+                kv("attempt", int: 1), kv("request_id", "req_03"),
+            ], true, false
+        ),
+        (
+            "api_error",
+            [
+                kv("model", Scenario.sonnet), kv("error", "Rate limited"), kv("status_code", int: 429),
+                kv("duration_ms", int: 10), kv("attempt", int: 2),
+            ], true, false
+        ),
+        (
+            "tool_result",
+            [
+                kv("tool_name", "Bash"), kv("tool_use_id", "tu_1"), kv("success", "true"), kv("duration_ms", "120"),
+            ], false, false
+        ),
+        (
+            "tool_result",
+            [
+                kv("tool_name", "Bash"), kv("tool_use_id", "tu_2"), kv("success", bool: false), kv("duration_ms", int: 80),
+                kv("error_type", "exit_code"), kv("error", "exit status 1"),
+            ], false, false
+        ),
+        (
+            "tool_result",
+            [
+                kv("tool_name", "Edit"), kv("tool_use_id", "tu_3"), kv("success", bool: true), kv("duration_ms", int: 15),
+                kv("decision_type", "accept"), kv("decision_source", "config"),
+            ], false, false
+        ),
+        (
+            "tool_decision",
+            [
+                kv("tool_name", "Edit"), kv("decision", "accept"), kv("source", "config"), kv("tool_use_id", "tu_3"),
+            ], false, false
+        ),
+        (
+            "tool_decision",
+            [
+                kv("tool_name", "Write"), kv("decision", "reject"), kv("source", "user_reject"), kv("tool_use_id", "tu_4"),
+            ], false, false
+        ),
         ("user_prompt", [kv("prompt_length", "42"), kv("prompt", "<REDACTED>")], false, false),
         ("user_prompt", [kv("prompt_length", int: 17), kv("prompt", "secret text here!")], false, false),
         ("compaction", [kv("trigger", "auto")], false, false),
-        ("api_request", [
-            kv("model", Scenario.sonnet), kv("cost_usd", double: 0.001), kv("input_tokens", int: 10),
-            kv("output_tokens", int: 5), kv("cache_read_tokens", int: 0), kv("cache_creation_tokens", int: 0),
-            kv("request_id", "req_04"),
-        ], false, true),
+        (
+            "api_request",
+            [
+                kv("model", Scenario.sonnet), kv("cost_usd", double: 0.001), kv("input_tokens", int: 10),
+                kv("output_tokens", int: 5), kv("cache_read_tokens", int: 0), kv("cache_creation_tokens", int: 0),
+                kv("request_id", "req_04"),
+            ], false, true
+        ),
     ]
 
     static func logRecord(_ k: Int) -> OTLPLogRecord {
@@ -669,7 +742,8 @@ enum ScenarioMessages {
             record.body = anyValue("claude_code.\(name)")
         }
         let timestamp = "2026-11-24T10:00:" + (k < 10 ? "0\(k)" : "\(k)") + ".000Z"
-        record.attributes = (nameOnlyInField ? [] : [kv("event.name", name)]) + Scenario.identityAttributes
+        record.attributes =
+            (nameOnlyInField ? [] : [kv("event.name", name)]) + Scenario.identityAttributes
             + [kv("event.timestamp", timestamp), kv("event.sequence", int: Int64(k)), kv("prompt.id", "p-1")] + specific
         if traced { record.flags = 1 }
         return record

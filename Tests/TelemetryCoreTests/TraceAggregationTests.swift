@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryStore
 
@@ -81,9 +82,10 @@ import Testing
 
     @Test func unusableDurationsAreRejectedAndTheRestApplies() throws {
         func span(_ id: UInt8, _ attributes: [OTLPAttribute], start: UInt64 = 0, end: UInt64 = 0) -> TracesBatch.Span {
-            TracesBatch.Span(traceId: Array(repeating: 1, count: 16), spanId: [0, 0, 0, 0, 0, 0, 0, id],
-                             name: "claude_code.llm_request", startTimeUnixNano: start, endTimeUnixNano: end,
-                             attributes: [OTLPAttribute(key: "model", value: .string("m"))] + attributes)
+            TracesBatch.Span(
+                traceId: Array(repeating: 1, count: 16), spanId: [0, 0, 0, 0, 0, 0, 0, id],
+                name: "claude_code.llm_request", startTimeUnixNano: start, endTimeUnixNano: end,
+                attributes: [OTLPAttribute(key: "model", value: .string("m"))] + attributes)
         }
         let spans = [
             span(1, [OTLPAttribute(key: "duration_ms", value: .int(-5))]),
@@ -91,20 +93,23 @@ import Testing
             span(3, [OTLPAttribute(key: "duration_ms", value: .double(.infinity))]),
             span(4, [], start: 10, end: 5),
             span(5, [OTLPAttribute(key: "duration_ms", value: .int(100)), OTLPAttribute(key: "ttft_ms", value: .int(-1))]),
-            span(6, [OTLPAttribute(key: "duration_ms", value: .string("75")), OTLPAttribute(key: "success", value: .string("false"))]),
+            span(
+                6,
+                [OTLPAttribute(key: "duration_ms", value: .string("75")), OTLPAttribute(key: "success", value: .string("false"))]),
         ]
         let batch = TracesBatch(resourceSpans: [.init(scopeSpans: [.init(spans: spans)])])
         var document = AggregateDocument(user: testUser)
         let report = TracesAggregator().apply(batch, to: &document, now: fixedNow)
         #expect(report.applied == 1)
         #expect(report.rejected == 5)
-        #expect(report.reasons == [
-            "claude_code.llm_request: attribute 'duration_ms' is negative",
-            "claude_code.llm_request: attribute 'duration_ms' is not a number",
-            "claude_code.llm_request: attribute 'duration_ms' is not a finite number",
-            "claude_code.llm_request: no duration_ms attribute and no valid start and end time",
-            "claude_code.llm_request: attribute 'ttft_ms' is negative",
-        ])
+        #expect(
+            report.reasons == [
+                "claude_code.llm_request: attribute 'duration_ms' is negative",
+                "claude_code.llm_request: attribute 'duration_ms' is not a number",
+                "claude_code.llm_request: attribute 'duration_ms' is not a finite number",
+                "claude_code.llm_request: no duration_ms attribute and no valid start and end time",
+                "claude_code.llm_request: attribute 'ttft_ms' is negative",
+            ])
         #expect(document.traces.models["m"]?.durationMs.totalMs == 75)
         #expect(document.traces.models["m"]?.failures == 1)
         #expect(document.received.spansRejected == 5)
@@ -114,17 +119,26 @@ import Testing
         var limits = AggregationLimits()
         limits.models = 3
         limits.tools = 2
-        let spans = (0..<10).flatMap { index in [
-            TracesBatch.Span(spanId: [UInt8(index), 1], name: "claude_code.llm_request",
-                             attributes: [OTLPAttribute(key: "model", value: .string("model-\(index)")),
-                                          OTLPAttribute(key: "duration_ms", value: .int(10))]),
-            TracesBatch.Span(spanId: [UInt8(index), 2], name: "claude_code.tool",
-                             attributes: [OTLPAttribute(key: "tool_name", value: .string("tool-\(index)")),
-                                          OTLPAttribute(key: "duration_ms", value: .int(10))]),
-        ] }
+        let spans = (0..<10).flatMap { index in
+            [
+                TracesBatch.Span(
+                    spanId: [UInt8(index), 1], name: "claude_code.llm_request",
+                    attributes: [
+                        OTLPAttribute(key: "model", value: .string("model-\(index)")),
+                        OTLPAttribute(key: "duration_ms", value: .int(10)),
+                    ]),
+                TracesBatch.Span(
+                    spanId: [UInt8(index), 2], name: "claude_code.tool",
+                    attributes: [
+                        OTLPAttribute(key: "tool_name", value: .string("tool-\(index)")),
+                        OTLPAttribute(key: "duration_ms", value: .int(10)),
+                    ]),
+            ]
+        }
         var document = AggregateDocument(user: testUser, limits: limits)
-        _ = TracesAggregator(limits: limits).apply(TracesBatch(resourceSpans: [.init(scopeSpans: [.init(spans: spans)])]),
-                                                   to: &document, now: fixedNow)
+        _ = TracesAggregator(limits: limits).apply(
+            TracesBatch(resourceSpans: [.init(scopeSpans: [.init(spans: spans)])]),
+            to: &document, now: fixedNow)
         #expect(document.traces.models.count == 3)
         #expect(document.traces.models["(other)"]?.durationMs.count == 8)
         #expect(document.traces.tools.count == 2)
@@ -134,8 +148,9 @@ import Testing
     @Test func traceFiguresSurviveARoundTrip() throws {
         var document = AggregateDocument(user: testUser)
         _ = try Self.apply(["traces.pb"], to: &document)
-        let reread = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser,
-                                                limits: AggregationLimits())
+        let reread = try AggregateCoding.decode(
+            AggregateCoding.encode(document), expectedUser: testUser,
+            limits: AggregationLimits())
         #expect(reread.traces == document.traces)
         #expect(reread.received == document.received)
         #expect(AggregateCoding.encode(reread) == AggregateCoding.encode(document))

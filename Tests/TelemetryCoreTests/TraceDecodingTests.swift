@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryStore
 
@@ -25,12 +26,14 @@ import Testing
         #expect(scope.scope.name == "com.anthropic.claude_code.tracing")
         #expect(scope.scope.version == "2.0.50")
         #expect(batch.spanCount == 8)
-        #expect(scope.spans.map(\.name) == [
-            "claude_code.interaction", "claude_code.llm_request", "claude_code.tool", "claude_code.tool.execution",
-            "claude_code.tool", "claude_code.llm_request", "claude_code.llm_request", "claude_code.tool",
-        ])
+        #expect(
+            scope.spans.map(\.name) == [
+                "claude_code.interaction", "claude_code.llm_request", "claude_code.tool", "claude_code.tool.execution",
+                "claude_code.tool", "claude_code.llm_request", "claude_code.llm_request", "claude_code.tool",
+            ])
         let request = scope.spans[1]
-        #expect(request.traceId == [0x5B, 0x8E, 0xFF, 0xF7, 0x98, 0x03, 0x81, 0x03, 0xD2, 0x69, 0xB6, 0x33, 0x81, 0x3F, 0xC6, 0x0C])
+        #expect(
+            request.traceId == [0x5B, 0x8E, 0xFF, 0xF7, 0x98, 0x03, 0x81, 0x03, 0xD2, 0x69, 0xB6, 0x33, 0x81, 0x3F, 0xC6, 0x0C])
         #expect(request.spanId == [0, 0, 0, 0, 0, 0, 0x10, 0x02])
         #expect(request.startTimeUnixNano == Scenario.t0 + 10_000_000)
         #expect(request.endTimeUnixNano == Scenario.t0 + 1_210_000_000)
@@ -39,7 +42,8 @@ import Testing
         #expect(Attributes(request.attributes).value("success") == .bool(true))
         #expect(Attributes(request.attributes).string("user.id") == "7f3a9c")
         #expect(scope.spans[6].statusCode == 2)
-        #expect(batch.resourceSpans[0].resource.attributes.first == OTLPAttribute(key: "service.name", value: .string("claude-code")))
+        #expect(
+            batch.resourceSpans[0].resource.attributes.first == OTLPAttribute(key: "service.name", value: .string("claude-code")))
     }
 
     @Test func emptyBodiesAreEmptyRequests() throws {
@@ -49,7 +53,8 @@ import Testing
     }
 
     @Test func statusCodeByName() throws {
-        let body = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x","status":{"code":"STATUS_CODE_ERROR","message":"m"}}]}]}]}"#
+        let body =
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x","status":{"code":"STATUS_CODE_ERROR","message":"m"}}]}]}]}"#
         let batch = try OTLPDecoder().decodeTracesBatch(Array(body.utf8), format: .json)
         #expect(batch.resourceSpans[0].scopeSpans[0].spans[0].statusCode == 2)
     }
@@ -63,23 +68,29 @@ import Testing
     }
 
     static let malformed: [Malformed] = [
-        Malformed(name: "traceId not hex",
-                  body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz8efff798038103d269b633813fc60c"}]}]}]}"#.utf8),
-                  format: .json, reason: "traceId must be 32 hexadecimal digits at byte 54"),
-        Malformed(name: "spanId too short",
-                  body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"1001"}]}]}]}"#.utf8),
-                  format: .json, reason: "spanId must be 16 hexadecimal digits at byte 53"),
-        Malformed(name: "JSON cut short",
-                  body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"claude_code.tool""#.utf8),
-                  format: .json, reason: "truncated JSON"),
-        Malformed(name: "spans not an array",
-                  body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":{}}]}]}"#.utf8),
-                  format: .json, reason: "expected an array at byte 42"),
+        Malformed(
+            name: "traceId not hex",
+            body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz8efff798038103d269b633813fc60c"}]}]}]}"#.utf8),
+            format: .json, reason: "traceId must be 32 hexadecimal digits at byte 54"),
+        Malformed(
+            name: "spanId too short",
+            body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"1001"}]}]}]}"#.utf8),
+            format: .json, reason: "spanId must be 16 hexadecimal digits at byte 53"),
+        Malformed(
+            name: "JSON cut short",
+            body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"claude_code.tool""#.utf8),
+            format: .json, reason: "truncated JSON"),
+        Malformed(
+            name: "spans not an array",
+            body: Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":{}}]}]}"#.utf8),
+            format: .json, reason: "expected an array at byte 42"),
         // ResourceSpans (field 1, length 10) holding only 3 bytes.
-        Malformed(name: "protobuf truncated", body: [0x0A, 0x0A, 0x12, 0x01, 0x00], format: .protobuf, reason: "truncated message"),
+        Malformed(
+            name: "protobuf truncated", body: [0x0A, 0x0A, 0x12, 0x01, 0x00], format: .protobuf, reason: "truncated message"),
         // Span.start_time_unix_nano (7) sent as a varint instead of fixed64.
-        Malformed(name: "protobuf wrong wire type", body: [0x0A, 0x06, 0x12, 0x04, 0x12, 0x02, 0x38, 0x01], format: .protobuf,
-                  reason: "malformed protobuf"),
+        Malformed(
+            name: "protobuf wrong wire type", body: [0x0A, 0x06, 0x12, 0x04, 0x12, 0x02, 0x38, 0x01], format: .protobuf,
+            reason: "malformed protobuf"),
     ]
 
     @Test(arguments: malformed)

@@ -1,11 +1,15 @@
 import Testing
+
 @testable import TelemetryStore
 
 @Suite("User ids")
 struct UserIDTests {
-    @Test("the canonical lowercase form is accepted", arguments: [
-        "123e4567-e89b-42d3-a456-426614174000", "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
-    ])
+    @Test(
+        "the canonical lowercase form is accepted",
+        arguments: [
+            "123e4567-e89b-42d3-a456-426614174000", "00000000-0000-0000-0000-000000000000",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        ])
     func canonical(text: String) throws {
         let user = try UserID(validating: text)
         #expect(user.rawValue == text)
@@ -13,21 +17,23 @@ struct UserIDTests {
         #expect(try UserID(validating: Substring(text)) == user)
     }
 
-    @Test("malformed ids are refused", arguments: [
-        "../../etc/passwd",
-        "{123e4567-e89b-42d3-a456-426614174000}",
-        "123e4567e89b42d3a456426614174000",
-        "123e4567-e89b-42d3-a456-42661417400",
-        "123e4567-e89b-42d3-a456-4266141740000",
-        "123e4567-e89b-42d3-a456_426614174000",
-        "123e4567-e89b-42d3-a456-42661417400g",
-        "123e4567-e89b-42d3-a456-42661417400/",
-        "../e4567-e89b-42d3-a456-426614174000",
-        "123e4567-e89b-42d3-a456-42661417400\u{0}",
-        " 23e4567-e89b-42d3-a456-426614174000",
-        "123e4567-e89b-42d3-a456-42661417400é",
-        "urn:uuid:123e4567-e89b-42d3-a456-426614174000",
-    ])
+    @Test(
+        "malformed ids are refused",
+        arguments: [
+            "../../etc/passwd",
+            "{123e4567-e89b-42d3-a456-426614174000}",
+            "123e4567e89b42d3a456426614174000",
+            "123e4567-e89b-42d3-a456-42661417400",
+            "123e4567-e89b-42d3-a456-4266141740000",
+            "123e4567-e89b-42d3-a456_426614174000",
+            "123e4567-e89b-42d3-a456-42661417400g",
+            "123e4567-e89b-42d3-a456-42661417400/",
+            "../e4567-e89b-42d3-a456-426614174000",
+            "123e4567-e89b-42d3-a456-42661417400\u{0}",
+            " 23e4567-e89b-42d3-a456-426614174000",
+            "123e4567-e89b-42d3-a456-42661417400é",
+            "urn:uuid:123e4567-e89b-42d3-a456-426614174000",
+        ])
     func malformed(text: String) {
         #expect(throws: UserIDError.self) { try UserID(validating: text) }
         do {

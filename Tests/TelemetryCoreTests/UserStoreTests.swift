@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import SystemCalls
+import Testing
+
+@testable import TelemetryStore
 
 @Suite("Users in a data directory")
 struct UserStoreTests {
@@ -32,9 +33,11 @@ struct UserStoreTests {
             let users = UserStore(directory: directory, configuration: StoreConfiguration(durable: false))
             #expect(try users.list().isEmpty)
             let records = try (0..<5).map { try users.add(name: "user \($0)", now: fixedNow) }
-            try FileManager.default.createDirectory(atPath: directory.usersDirectory + "/not-a-user", withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: directory.usersDirectory + "/" + UserID.random().rawValue,
-                                                    withIntermediateDirectories: true)  // no user.json
+            try FileManager.default.createDirectory(
+                atPath: directory.usersDirectory + "/not-a-user", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory.usersDirectory + "/" + UserID.random().rawValue,
+                withIntermediateDirectories: true)  // no user.json
             let listed = try users.list()
             #expect(listed == records.sorted { $0.id < $1.id })
             #expect(Set(listed.map(\.name)) == Set((0..<5).map { "user \($0)" }))
@@ -94,8 +97,10 @@ struct UserStoreTests {
     func unwritableRoot() throws {
         try withTemporaryDirectory { root in
             try Data("file".utf8).write(to: URL(fileURLWithPath: root + "/file"))
-            let users = UserStore(directory: DataDirectory(root + "/file/data"), configuration: StoreConfiguration(durable: false))
-            #expect(throws: StorageError.system(operation: "create directory", path: root + "/file/data", errno: .notADirectory)) {
+            let users = UserStore(
+                directory: DataDirectory(root + "/file/data"), configuration: StoreConfiguration(durable: false))
+            #expect(throws: StorageError.system(operation: "create directory", path: root + "/file/data", errno: .notADirectory))
+            {
                 try users.add(name: "x")
             }
         }

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 @Suite("Moving a user between data directories (shards)")
 struct UserTransferTests {
     /// A user with a real aggregate, made through the ingestion path.
     static func populatedUser(in directory: DataDirectory) throws -> UserID {
-        let record = try UserStore(directory: directory, configuration: StoreConfiguration(durable: false)).add(name: "Ada", now: fixedNow)
+        let record = try UserStore(directory: directory, configuration: StoreConfiguration(durable: false)).add(
+            name: "Ada", now: fixedNow)
         let user = try UserID(validating: record.id)
         _ = try TelemetryIngestor(directory: directory, configuration: StoreConfiguration(durable: false))
             .ingest(.metrics, body: try Fixtures.bytes("metrics-delta.pb"), format: .protobuf, encoding: .identity, user: user)

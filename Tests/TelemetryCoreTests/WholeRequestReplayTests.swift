@@ -1,8 +1,9 @@
 import Foundation
+import SwiftProtobuf
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryStore
-import SwiftProtobuf
 
 /// A request retried byte for byte counts once, however large: larger than the log-record
 /// window, the series bound, or the recent points of one delta series (issue 11, defect 1).
@@ -10,10 +11,12 @@ import SwiftProtobuf
 struct WholeRequestReplayTests {
     /// `count` distinct tool_result events in one request.
     static func distinctRecords(_ count: Int) -> LogsRequest {
-        logsRequest((0..<count).map { index in
-            eventRecord(EventName.toolResult, [kv("tool_name", "Read"), kv("event.sequence", int: Int64(index))],
-                        time: Scenario.at(UInt64(index)))
-        })
+        logsRequest(
+            (0..<count).map { index in
+                eventRecord(
+                    EventName.toolResult, [kv("tool_name", "Read"), kv("event.sequence", int: Int64(index))],
+                    time: Scenario.at(UInt64(index)))
+            })
     }
 
     @Test("one log batch of 4 097 distinct records, sent twice, is stored once")
@@ -58,8 +61,9 @@ struct WholeRequestReplayTests {
             let store = try TestStore(root: root)
             let points = (0..<20).map { index in
                 let start = Scenario.t0 + UInt64(index) * 1_000_000_000
-                return numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 7, start: start,
-                                   time: start + 500_000_000)
+                return numberPoint(
+                    [kv("type", "input"), kv("model", Scenario.sonnet)], 7, start: start,
+                    time: start + 500_000_000)
             }
             let request = metricsRequest([sumMetric(MetricName.tokenUsage, points)])
             #expect(try store.ingest(request).applied == 20)
@@ -77,8 +81,9 @@ struct WholeRequestReplayTests {
             let best = try compress(plain, .gzip, level: 9)
             #expect(fast != best)
             for body in [fast, best] {
-                _ = try store.ingestor.ingest(.logs, body: body, format: .protobuf, encoding: .gzip, user: store.user,
-                                              now: fixedNow)
+                _ = try store.ingestor.ingest(
+                    .logs, body: body, format: .protobuf, encoding: .gzip, user: store.user,
+                    now: fixedNow)
             }
             #expect(try store.published().integer("events", "tool_result") == 4200)
         }
@@ -88,11 +93,15 @@ struct WholeRequestReplayTests {
     func replayKeepsItsRejections() throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
-            let request = metricsRequest([sumMetric(MetricName.tokenUsage, [
-                numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 4),
-                numberPoint([kv("type", "input"), kv("model", Scenario.haiku)], -1),
-                numberPoint([kv("type", "bogus"), kv("model", Scenario.sonnet)], 2),
-            ])])
+            let request = metricsRequest([
+                sumMetric(
+                    MetricName.tokenUsage,
+                    [
+                        numberPoint([kv("type", "input"), kv("model", Scenario.sonnet)], 4),
+                        numberPoint([kv("type", "input"), kv("model", Scenario.haiku)], -1),
+                        numberPoint([kv("type", "bogus"), kv("model", Scenario.sonnet)], 2),
+                    ])
+            ])
             let first = try store.ingest(request)
             #expect(first.applied == 1)
             #expect(first.rejected == 2)

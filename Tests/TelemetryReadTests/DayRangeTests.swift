@@ -1,5 +1,6 @@
-import Testing
 import TelemetryStore
+import Testing
+
 @testable import TelemetryRead
 
 @Suite("Day ranges")
@@ -11,8 +12,10 @@ struct DayRangeTests {
         for text in ["1970-01-01", "2024-02-29", "2026-11-24", "2099-12-31"] {
             #expect(CalendarDay(text)?.description == text)
         }
-        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-11-31", "26-11-24", "2026/11/24", "2026-11-2x",
-                    "", "1969-12-31", "2026-11-24T00:00:00Z", " 2026-11-24"] {
+        for bad in [
+            "2026-02-29", "2026-13-01", "2026-00-10", "2026-11-31", "26-11-24", "2026/11/24", "2026-11-2x",
+            "", "1969-12-31", "2026-11-24T00:00:00Z", " 2026-11-24",
+        ] {
             #expect(CalendarDay(bad) == nil, "\(bad)")
         }
         #expect(CalendarDay("1970-01-01")?.ordinal == 0)

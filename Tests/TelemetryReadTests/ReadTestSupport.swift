@@ -1,6 +1,6 @@
 import Foundation
-import TelemetryStore
 import TelemetryDecoding
+import TelemetryStore
 
 /// A temporary data directory with users fed through the real ingestion path (OTLP/JSON
 /// bodies), so the read views are tested on documents exactly as the responder writes them.
@@ -26,8 +26,10 @@ struct TeamFixture {
     static let day = "2026-11-24"
 
     /// Sends one delta sum point of a Claude Code metric.
-    func send(_ user: UserID, metric: String, value: Double, attributes: [String: String], unit: String = "",
-              at time: UInt64 = TeamFixture.t0) throws {
+    func send(
+        _ user: UserID, metric: String, value: Double, attributes: [String: String], unit: String = "",
+        at time: UInt64 = TeamFixture.t0
+    ) throws {
         let attributeJSON = attributes.sorted { $0.key < $1.key }.map {
             "{\"key\":\"\($0.key)\",\"value\":{\"stringValue\":\"\($0.value)\"}}"
         }.joined(separator: ",")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TelemetryRead
 import TelemetryStore
+import Testing
+
+@testable import TelemetryRead
 
 @Suite struct UsageReportTests {
     @Test func recordHasTheOfficialShapeAndTheDaysFigures() throws {
@@ -14,8 +15,11 @@ import TelemetryStore
         let data = try #require(report["data"] as? [[String: Any]])
         #expect(data.count == 1)  // bob sent nothing: no record
         let record = data[0]
-        #expect(Set(record.keys) == ["actor", "core_metrics", "customer_type", "date", "model_breakdown", "organization_id",
-                                     "subscription_type", "terminal_type", "tool_actions"])
+        #expect(
+            Set(record.keys) == [
+                "actor", "core_metrics", "customer_type", "date", "model_breakdown", "organization_id",
+                "subscription_type", "terminal_type", "tool_actions",
+            ])
         #expect(record["date"] as? String == "2026-11-24T00:00:00Z")
         let actor = try #require(record["actor"] as? [String: Any])
         #expect(actor["type"] as? String == "api_actor")
@@ -70,9 +74,11 @@ import TelemetryStore
         defer { team.remove() }
         let loaded = try StoredUsers.load(team.directory)
         let users = loaded.users.map { user in
-            StoredUser(record: user.record, view: user.view, attributes: [
-                "user.email": "ada@example.com", "organization.id": "org-1", "terminal.type": "vscode",
-            ])
+            StoredUser(
+                record: user.record, view: user.view,
+                attributes: [
+                    "user.email": "ada@example.com", "organization.id": "org-1", "terminal.type": "vscode",
+                ])
         }
         let bytes = UsageReport.render(StoredUsers(users: users, unreadable: []), query: UsageReportQuery(day: TeamFixture.day))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
@@ -85,11 +91,19 @@ import TelemetryStore
     @Test func badParametersNameWhatToFix() {
         #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: [:]) }
         #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: ["starting_at": "2026-13-01"]) }
-        #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "limit": "1001"]) }
-        #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "limit": "0"]) }
-        #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "page": "page_xyz"]) }
+        #expect(throws: UsageReportQueryError.self) {
+            try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "limit": "1001"])
+        }
+        #expect(throws: UsageReportQueryError.self) {
+            try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "limit": "0"])
+        }
+        #expect(throws: UsageReportQueryError.self) {
+            try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "page": "page_xyz"])
+        }
         let other = PageCursor(day: "2026-11-23", after: "00000000-0000-4000-8000-000000000000").token
-        #expect(throws: UsageReportQueryError.self) { try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "page": other]) }
+        #expect(throws: UsageReportQueryError.self) {
+            try UsageReportQuery(parameters: ["starting_at": "2026-11-24", "page": other])
+        }
         #expect((try? UsageReportQuery(parameters: ["starting_at": "2026-11-24"]))?.limit == 20)
     }
 }

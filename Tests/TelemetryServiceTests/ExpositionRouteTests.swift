@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryService
 
 @Suite("Read API: GET …/prometheus and …/team/usage_report/claude_code")
@@ -30,12 +31,16 @@ struct ExpositionRouteTests {
         #expect(plain.status == .ok)
         #expect(plain.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
         let text = String(decoding: plain.body, as: UTF8.self)
-        #expect(text.contains("claude_code_token_usage_tokens_total{user_id=\"\(ada)\",model=\"claude-sonnet-4-5\",type=\"input\"} 1200\n"))
+        #expect(
+            text.contains(
+                "claude_code_token_usage_tokens_total{user_id=\"\(ada)\",model=\"claude-sonnet-4-5\",type=\"input\"} 1200\n"))
         #expect(text.contains("claude_code_cost_usage_USD_total{user_id=\"\(ada)\",model=\"claude-sonnet-4-5\"} 0.5\n"))
-        let open = sandbox.get(prometheus, headers: [
-            "Authorization": "Bearer \(token)",
-            "Accept": "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
-        ])
+        let open = sandbox.get(
+            prometheus,
+            headers: [
+                "Authorization": "Bearer \(token)",
+                "Accept": "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+            ])
         #expect(open.header("Content-Type") == "application/openmetrics-text; version=1.0.0; charset=utf-8")
         #expect(String(decoding: open.body, as: UTF8.self).hasSuffix("# EOF\n"))
     }
@@ -57,9 +62,11 @@ struct ExpositionRouteTests {
         #expect(body["has_more"] as? Bool == false)
         let empty = try json(sandbox.get(report, query: "starting_at=2026-11-24", headers: auth))
         #expect((empty["data"] as? [Any])?.isEmpty == true)
-        for (query, needle) in [("", "starting_at"), ("starting_at=24.11.2026", "starting_at"),
-                                ("starting_at=2026-11-23&limit=5000", "limit"), ("starting_at=2026-11-23&page=x", "page"),
-                                ("starting_at=2026-11-23&limit=1&limit=2", "limit")] {
+        for (query, needle) in [
+            ("", "starting_at"), ("starting_at=24.11.2026", "starting_at"),
+            ("starting_at=2026-11-23&limit=5000", "limit"), ("starting_at=2026-11-23&page=x", "page"),
+            ("starting_at=2026-11-23&limit=1&limit=2", "limit"),
+        ] {
             let refused = sandbox.get(report, query: query, headers: auth)
             #expect(refused.status == .badRequest, "\(query)")
             #expect(try readStatus(refused).message.contains(needle), "\(query)")

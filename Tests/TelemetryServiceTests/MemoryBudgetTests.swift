@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TelemetryService
 
 @Suite("Memory budget for bodies in flight")

@@ -19,10 +19,12 @@ import Testing
         var status = Google_Rpc_Status()
         status.code = code
         status.message = message
-        #expect(ProtobufAnswerEncoding.status(code: code, message: message, format: .protobuf)
-            == (try status.serializedBytes() as [UInt8]))
-        #expect(ProtobufAnswerEncoding.status(code: code, message: message, format: .json)
-            == (try status.jsonUTF8Bytes() as [UInt8]))
+        #expect(
+            ProtobufAnswerEncoding.status(code: code, message: message, format: .protobuf)
+                == (try status.serializedBytes() as [UInt8]))
+        #expect(
+            ProtobufAnswerEncoding.status(code: code, message: message, format: .json)
+                == (try status.jsonUTF8Bytes() as [UInt8]))
     }
 
     @Test(arguments: messages, [Int64(0), 1, 300, Int64.max])
@@ -36,18 +38,22 @@ import Testing
         for format in [PayloadFormat.protobuf, .json] {
             let expectedMetrics: [UInt8] = format == .protobuf ? try metrics.serializedBytes() : try metrics.jsonUTF8Bytes()
             let expectedLogs: [UInt8] = format == .protobuf ? try logs.serializedBytes() : try logs.jsonUTF8Bytes()
-            #expect(ProtobufAnswerEncoding.exportResponse(
-                rejectedField: "rejectedDataPoints", partialSuccess: (rejected, message), format: format) == expectedMetrics)
-            #expect(ProtobufAnswerEncoding.exportResponse(
-                rejectedField: "rejectedLogRecords", partialSuccess: (rejected, message), format: format) == expectedLogs)
+            #expect(
+                ProtobufAnswerEncoding.exportResponse(
+                    rejectedField: "rejectedDataPoints", partialSuccess: (rejected, message), format: format) == expectedMetrics)
+            #expect(
+                ProtobufAnswerEncoding.exportResponse(
+                    rejectedField: "rejectedLogRecords", partialSuccess: (rejected, message), format: format) == expectedLogs)
         }
     }
 
     @Test func nothingRejectedIsTheEmptyMessage() throws {
         let empty = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
-        #expect(ProtobufAnswerEncoding.exportResponse(rejectedField: "rejectedDataPoints", partialSuccess: nil, format: .protobuf)
-            == (try empty.serializedBytes() as [UInt8]))
-        #expect(ProtobufAnswerEncoding.exportResponse(rejectedField: "rejectedDataPoints", partialSuccess: nil, format: .json)
-            == (try empty.jsonUTF8Bytes() as [UInt8]))
+        #expect(
+            ProtobufAnswerEncoding.exportResponse(rejectedField: "rejectedDataPoints", partialSuccess: nil, format: .protobuf)
+                == (try empty.serializedBytes() as [UInt8]))
+        #expect(
+            ProtobufAnswerEncoding.exportResponse(rejectedField: "rejectedDataPoints", partialSuccess: nil, format: .json)
+                == (try empty.jsonUTF8Bytes() as [UInt8]))
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import OTLPProto
 import SwiftProtobuf
-import Testing
 import TelemetryStore
+import Testing
+
 @testable import TelemetryService
 
 /// A data directory with several users for the read endpoints, removed when released.
@@ -39,8 +40,10 @@ final class ReadSandbox {
 
     /// Sends `input` tokens of `model` at `day` (10:01 UTC), with optional resource attributes.
     @discardableResult
-    func send(_ user: UserID, input: Double, model: String = "claude-sonnet-4-5", day: String = "2026-11-24",
-              cost: Double? = nil, resource: [(String, String)] = []) throws -> HTTPResponse {
+    func send(
+        _ user: UserID, input: Double, model: String = "claude-sonnet-4-5", day: String = "2026-11-24",
+        cost: Double? = nil, resource: [(String, String)] = []
+    ) throws -> HTTPResponse {
         let seconds = try #require(Self.seconds(of: day)) + 36_060
         var request = tokenExport(input: input, time: UInt64(seconds) * 1_000_000_000)
         request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes =
@@ -54,8 +57,9 @@ final class ReadSandbox {
         }
         request.resourceMetrics[0].resource.attributes = resource.map { keyValue($0.0, $0.1) }
         let body: [UInt8] = try request.serializedBytes()
-        let response = get("\(Self.base)/users/\(user)/v1/metrics", method: "POST", body: body,
-                           headers: ["Content-Type": "application/x-protobuf"])
+        let response = get(
+            "\(Self.base)/users/\(user)/v1/metrics", method: "POST", body: body,
+            headers: ["Content-Type": "application/x-protobuf"])
         #expect(response.status == .ok)
         return response
     }
@@ -66,8 +70,10 @@ final class ReadSandbox {
         return formatter.date(from: day).map { Int($0.timeIntervalSince1970) }
     }
 
-    func get(_ path: String, query: String = "", method: String = "GET", body: [UInt8] = [],
-             headers: [String: String] = [:]) -> HTTPResponse {
+    func get(
+        _ path: String, query: String = "", method: String = "GET", body: [UInt8] = [],
+        headers: [String: String] = [:]
+    ) -> HTTPResponse {
         service.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: body), now: Self.now).0
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import OTLPProto
 import SwiftProtobuf
-import Testing
 import TelemetryDecoding
 import TelemetryStore
+import Testing
+
 @testable import TelemetryService
 
 @Suite("Receiver service")
@@ -35,8 +36,9 @@ struct ReceiverServiceTests {
         for (index, (path, query, headers)) in forms.enumerated() {
             let time = 1_795_514_460_000_000_000 + UInt64(index) * 60_000_000_000
             let body = Array(try tokenExport(input: 100, time: time).jsonUTF8Data())
-            let response = sandbox.post(path, query: query, body: body, contentType: "application/json; charset=utf-8",
-                                        headers: headers)
+            let response = sandbox.post(
+                path, query: query, body: body, contentType: "application/json; charset=utf-8",
+                headers: headers)
             #expect(response.status == .ok, "\(path)?\(query)")
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.body == Array("{}".utf8))
@@ -52,8 +54,10 @@ struct ReceiverServiceTests {
         #expect(response.status == .ok)
         let decoded = try Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse(serializedBytes: response.body)
         #expect(decoded.partialSuccess.rejectedDataPoints == 2)
-        #expect(decoded.partialSuccess.errorMessage
-            == "2 data points rejected: claude_code.token.usage: value is NaN or infinite; claude_code.token.usage: negative value on a counter")
+        #expect(
+            decoded.partialSuccess.errorMessage
+                == "2 data points rejected: claude_code.token.usage: value is NaN or infinite; claude_code.token.usage: negative value on a counter"
+        )
         #expect(try sandbox.totals()["totalInputTokens"] as? Int == 10)
     }
 
@@ -81,41 +85,58 @@ struct ReceiverServiceTests {
     static let unknownUser = "00000000-0000-4000-8000-000000000001"
 
     static let failures: [Failure] = [
-        Failure(name: "malformed protobuf", path: "/users/{user}/v1/metrics", query: "", method: "POST",
-                contentType: "application/x-protobuf", headers: [:], body: [0x0A, 0xFF, 0x01], status: 400,
-                message: "body is not a valid protobuf ExportMetricsServiceRequest: truncated message"),
-        Failure(name: "malformed JSON", path: "/users/{user}/v1/logs", query: "", method: "POST",
-                contentType: "application/json", headers: [:], body: Array("{\"resourceLogs\": [".utf8), status: 400,
-                message: "body is not a valid OTLP/JSON ExportLogsServiceRequest: truncated JSON"),
-        Failure(name: "path traversal user", path: "/metrics", query: "user=../../etc/passwd", method: "POST",
-                contentType: "application/x-protobuf", headers: [:], body: [], status: 400,
-                message: "user id '../../etc/passwd' is not a UUID; expected 8-4-4-4-12 lowercase hex digits"),
-        Failure(name: "missing user, no installation id in the data", path: "/v1/metrics", query: "", method: "POST",
-                contentType: "application/x-protobuf", headers: [:], body: try! tokenExport(input: 1).serializedBytes(),
-                status: 401,
-                message: "no user id in the URL or headers, and no Claude Code user.id in the data to keep it by: set OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude/users/<uuid>, or OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude with OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid> (Claude Code drops a URL's query, so ?user= never arrives)"),
-        Failure(name: "unknown user", path: "/users/\(unknownUser)/v1/metrics", query: "", method: "POST",
-                contentType: "application/x-protobuf", headers: [:], body: [], status: 401,
-                message: "unknown user \(unknownUser): create it with `claude-telemetry user add --name NAME`"),
-        Failure(name: "wrong content type", path: "/users/{user}/v1/metrics", query: "", method: "POST",
-                contentType: "text/plain", headers: [:], body: [], status: 415,
-                message: "unsupported Content-Type 'text/plain'; send application/x-protobuf (http/protobuf) or application/json (http/json). gRPC cannot pass through this endpoint: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"),
-        Failure(name: "unsupported encoding", path: "/users/{user}/v1/metrics", query: "", method: "POST",
-                contentType: "application/x-protobuf", headers: ["Content-Encoding": "br"], body: [1], status: 415,
-                message: "unsupported Content-Encoding 'br'; supported: gzip, deflate, identity"),
-        Failure(name: "invalid gzip", path: "/users/{user}/v1/metrics", query: "", method: "POST",
-                contentType: "application/x-protobuf", headers: ["Content-Encoding": "gzip"], body: [1, 2, 3], status: 400,
-                message: "compressed body is invalid: incorrect header check"),
-        Failure(name: "unknown path", path: "/v1/profiles", query: "", method: "POST",
-                contentType: "application/x-protobuf", headers: [:], body: [], status: 404,
-                message: "no endpoint at /api/v1/integrations/claude/v1/profiles; POST OTLP data to /api/v1/integrations/claude/users/<uuid>/v1/metrics, …/v1/logs or …/v1/traces (or to …/v1/metrics with the header X-User-Id: <uuid>); GET …/metrics, …/logs or …/traces for a health check"),
-        Failure(name: "wrong method", path: "/users/{user}/v1/metrics", query: "", method: "PUT",
-                contentType: "application/x-protobuf", headers: [:], body: [], status: 405,
-                message: "method PUT is not allowed here; use GET, HEAD, POST"),
+        Failure(
+            name: "malformed protobuf", path: "/users/{user}/v1/metrics", query: "", method: "POST",
+            contentType: "application/x-protobuf", headers: [:], body: [0x0A, 0xFF, 0x01], status: 400,
+            message: "body is not a valid protobuf ExportMetricsServiceRequest: truncated message"),
+        Failure(
+            name: "malformed JSON", path: "/users/{user}/v1/logs", query: "", method: "POST",
+            contentType: "application/json", headers: [:], body: Array("{\"resourceLogs\": [".utf8), status: 400,
+            message: "body is not a valid OTLP/JSON ExportLogsServiceRequest: truncated JSON"),
+        Failure(
+            name: "path traversal user", path: "/metrics", query: "user=../../etc/passwd", method: "POST",
+            contentType: "application/x-protobuf", headers: [:], body: [], status: 400,
+            message: "user id '../../etc/passwd' is not a UUID; expected 8-4-4-4-12 lowercase hex digits"),
+        Failure(
+            name: "missing user, no installation id in the data", path: "/v1/metrics", query: "", method: "POST",
+            contentType: "application/x-protobuf", headers: [:], body: try! tokenExport(input: 1).serializedBytes(),
+            status: 401,
+            message:
+                "no user id in the URL or headers, and no Claude Code user.id in the data to keep it by: set OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude/users/<uuid>, or OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude with OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid> (Claude Code drops a URL's query, so ?user= never arrives)"
+        ),
+        Failure(
+            name: "unknown user", path: "/users/\(unknownUser)/v1/metrics", query: "", method: "POST",
+            contentType: "application/x-protobuf", headers: [:], body: [], status: 401,
+            message: "unknown user \(unknownUser): create it with `claude-telemetry user add --name NAME`"),
+        Failure(
+            name: "wrong content type", path: "/users/{user}/v1/metrics", query: "", method: "POST",
+            contentType: "text/plain", headers: [:], body: [], status: 415,
+            message:
+                "unsupported Content-Type 'text/plain'; send application/x-protobuf (http/protobuf) or application/json (http/json). gRPC cannot pass through this endpoint: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+        ),
+        Failure(
+            name: "unsupported encoding", path: "/users/{user}/v1/metrics", query: "", method: "POST",
+            contentType: "application/x-protobuf", headers: ["Content-Encoding": "br"], body: [1], status: 415,
+            message: "unsupported Content-Encoding 'br'; supported: gzip, deflate, identity"),
+        Failure(
+            name: "invalid gzip", path: "/users/{user}/v1/metrics", query: "", method: "POST",
+            contentType: "application/x-protobuf", headers: ["Content-Encoding": "gzip"], body: [1, 2, 3], status: 400,
+            message: "compressed body is invalid: incorrect header check"),
+        Failure(
+            name: "unknown path", path: "/v1/profiles", query: "", method: "POST",
+            contentType: "application/x-protobuf", headers: [:], body: [], status: 404,
+            message:
+                "no endpoint at /api/v1/integrations/claude/v1/profiles; POST OTLP data to /api/v1/integrations/claude/users/<uuid>/v1/metrics, …/v1/logs or …/v1/traces (or to …/v1/metrics with the header X-User-Id: <uuid>); GET …/metrics, …/logs or …/traces for a health check"
+        ),
+        Failure(
+            name: "wrong method", path: "/users/{user}/v1/metrics", query: "", method: "PUT",
+            contentType: "application/x-protobuf", headers: [:], body: [], status: 405,
+            message: "method PUT is not allowed here; use GET, HEAD, POST"),
     ]
 
-    @Test("each failure: its status, a google.rpc.Status saying what to fix, nothing changed on disk",
-          arguments: failures)
+    @Test(
+        "each failure: its status, a google.rpc.Status saying what to fix, nothing changed on disk",
+        arguments: failures)
     func failure(_ failure: Failure) throws {
         let sandbox = try ServiceSandbox()
         // Store something first, so "nothing changed" is checked against a real file.
@@ -144,8 +165,10 @@ struct ReceiverServiceTests {
         #expect(big.status == .payloadTooLarge)
         #expect(try rpcStatus(big).message == "body exceeds the limit of 4096 bytes")
 
-        let exceeded = sandbox.service.handle(HTTPRequest(
-            method: "POST", path: path, headers: ["Content-Type": "application/json"], body: .tooLarge(limit: 4096))).0
+        let exceeded = sandbox.service.handle(
+            HTTPRequest(
+                method: "POST", path: path, headers: ["Content-Type": "application/json"], body: .tooLarge(limit: 4096))
+        ).0
         #expect(exceeded.status == .payloadTooLarge)
         #expect(exceeded.header("Content-Type") == "application/json")
 
@@ -194,10 +217,13 @@ struct ReceiverServiceTests {
     func summaryLine() throws {
         let sandbox = try ServiceSandbox()
         let body: [UInt8] = try tokenExport(input: 3).serializedBytes()
-        let (_, summary) = sandbox.service.handle(HTTPRequest(
-            method: "POST", path: "\(base)/metrics", query: "user=\(sandbox.user)",
-            headers: ["Content-Type": "application/x-protobuf"], body: body))
-        #expect(summary.line.hasPrefix("method=POST route=metrics/documented user=\(sandbox.user) status=200 applied=1 rejected=0 duplicates=0 ms="))
+        let (_, summary) = sandbox.service.handle(
+            HTTPRequest(
+                method: "POST", path: "\(base)/metrics", query: "user=\(sandbox.user)",
+                headers: ["Content-Type": "application/x-protobuf"], body: body))
+        #expect(
+            summary.line.hasPrefix(
+                "method=POST route=metrics/documented user=\(sandbox.user) status=200 applied=1 rejected=0 duplicates=0 ms="))
         #expect(!summary.line.contains("claude-sonnet"))
     }
 }

@@ -1,8 +1,9 @@
 import OTLPProto
 import Testing
+
 @testable import TelemetryDecoding
-@testable import TelemetryStore
 @testable import TelemetryService
+@testable import TelemetryStore
 
 /// The body reaches the service in the one form the transport read it in; each form answers
 /// with its own status and message, and none stores anything.
@@ -13,15 +14,18 @@ struct RequestBodyTests {
         let sandbox = try ServiceSandbox(maxBodyBytes: 4096)
         let path = "\(Router.prefix)/users/\(sandbox.user.rawValue)/v1/metrics"
         let cases: [(RequestBody, Int, String)] = [
-            (.incomplete("the body ended after 3 of 10 declared bytes"), 400,
-             "body incomplete: the body ended after 3 of 10 declared bytes"),
+            (
+                .incomplete("the body ended after 3 of 10 declared bytes"), 400,
+                "body incomplete: the body ended after 3 of 10 declared bytes"
+            ),
             (.tooLarge(limit: 4096), 413, "body exceeds the limit of 4096 bytes"),
             (.complete([UInt8](repeating: 0, count: 4097)), 413, "body exceeds the limit of 4096 bytes"),
             (.refused(.lengthRequired), 411, TransportRefusal.lengthRequired.description),
         ]
         for (body, status, message) in cases {
-            let (response, summary) = sandbox.service.handle(HTTPRequest(
-                method: "POST", path: path, headers: ["Content-Type": "application/x-protobuf"], body: body))
+            let (response, summary) = sandbox.service.handle(
+                HTTPRequest(
+                    method: "POST", path: path, headers: ["Content-Type": "application/x-protobuf"], body: body))
             #expect(response.status.code == status, "\(body)")
             #expect(summary.error == message)
             #expect(try rpcStatus(response).message == message)
@@ -33,7 +37,8 @@ struct RequestBodyTests {
     func description() {
         #expect(RequestBody.complete(Array("secret".utf8)).description == "read 6 bytes")
         #expect(RequestBody.tooLarge(limit: 10).description == "over the limit")
-        #expect(RequestBody.refused(.timedOut(milliseconds: 5)).description
+        #expect(
+            RequestBody.refused(.timedOut(milliseconds: 5)).description
                 == "refused: \(TransportRefusal.timedOut(milliseconds: 5))")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
 import TelemetryStore
+import Testing
+
 @testable import TelemetryService
 
 /// A fresh data directory with one user, removed when the value is released.
@@ -38,12 +39,16 @@ final class ServiceSandbox {
         return try #require(object["totals"] as? [String: Any])
     }
 
-    func post(_ path: String, query: String = "", body: [UInt8], contentType: String? = "application/x-protobuf",
-              headers: [String: String] = [:]) -> HTTPResponse {
+    func post(
+        _ path: String, query: String = "", body: [UInt8], contentType: String? = "application/x-protobuf",
+        headers: [String: String] = [:]
+    ) -> HTTPResponse {
         var all = headers
         if let contentType { all["Content-Type"] = contentType }
-        return service.handle(HTTPRequest(method: "POST", path: path, query: query, headers: all, body: body),
-                              now: Timestamp(seconds: 1_795_514_400)).0
+        return service.handle(
+            HTTPRequest(method: "POST", path: path, query: query, headers: all, body: body),
+            now: Timestamp(seconds: 1_795_514_400)
+        ).0
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-import TelemetryStore
-@testable import TelemetryService
 import OTLPProto
 import SwiftProtobuf
+import TelemetryStore
+import Testing
+
+@testable import TelemetryService
 
 /// Storage trouble met in round two of the reliability work (issue 11) is answered as storage
 /// trouble: 503 with `Retry-After`, which exporters retry, and a log line naming the cause.
@@ -18,12 +19,15 @@ struct StorageTroubleAnswerTests {
         try FileManager.default.moveItem(atPath: users, toPath: sandbox.root + "/users-away")
         let body: [UInt8] = try tokenExport(input: 1).serializedBytes()
         let (response, summary) = sandbox.service.handle(
-            HTTPRequest(method: "POST", path: "\(base)/users/\(sandbox.user)/v1/metrics",
-                        headers: ["Content-Type": "application/x-protobuf"], body: body),
+            HTTPRequest(
+                method: "POST", path: "\(base)/users/\(sandbox.user)/v1/metrics",
+                headers: ["Content-Type": "application/x-protobuf"], body: body),
             now: Timestamp(seconds: 1_795_514_400))
         #expect(response.status == .serviceUnavailable)
         #expect(response.header("Retry-After") == "30")
-        #expect(try rpcStatus(response).message == "storage unavailable, retry later: find users directory \(users): No such file or directory")
+        #expect(
+            try rpcStatus(response).message
+                == "storage unavailable, retry later: find users directory \(users): No such file or directory")
         #expect(summary.line.contains("status=503"))
         #expect(summary.line.contains("find users directory"))
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TelemetryStore
-@testable import TelemetryService
 import SwiftProtobuf
+import TelemetryStore
+import Testing
+
+@testable import TelemetryService
 
 @Suite("Read API: GET …/team/summary and summary.csv")
 struct TeamSummaryRouteTests {
@@ -45,9 +46,10 @@ struct TeamSummaryRouteTests {
         let sandbox = try ReadSandbox()
         let token = try sandbox.addToken("grafana")
         let body: [UInt8] = try tokenExport(input: 5).serializedBytes()
-        let (response, summary) = sandbox.service.handle(HTTPRequest(
-            method: "POST", path: "\(ReadSandbox.base)/v1/metrics",
-            headers: ["Content-Type": "application/x-protobuf", "Authorization": "Bearer \(token)"], body: body),
+        let (response, summary) = sandbox.service.handle(
+            HTTPRequest(
+                method: "POST", path: "\(ReadSandbox.base)/v1/metrics",
+                headers: ["Content-Type": "application/x-protobuf", "Authorization": "Bearer \(token)"], body: body),
             now: ReadSandbox.now)
         #expect(response.status == .badRequest)
         #expect(!summary.line.contains(String(token.dropFirst(4).prefix(12))))
@@ -195,7 +197,8 @@ struct TeamSummaryRouteTests {
         #expect(response.status == .ok)
         #expect(response.header("Content-Type") == "text/csv; charset=utf-8")
         let lines = String(decoding: response.body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let figures: String = "totalSessions,agentsViewStarts,totalInputTokens,totalOutputTokens,totalCacheReadTokens,"
+        let figures: String =
+            "totalSessions,agentsViewStarts,totalInputTokens,totalOutputTokens,totalCacheReadTokens,"
             + "totalCacheCreationTokens,totalTokenCostUsd,totalLinesAdded,totalLinesRemoved,totalMinutes,"
             + "aiAssistedCommits,prsCreated,editsAccepted,editsRejected,editDecisions,totalToolCalls,apiRequests,apiErrors"
         let header: String = "userId,name,createdAt,updatedAt," + figures
@@ -203,7 +206,8 @@ struct TeamSummaryRouteTests {
         #expect(lines.count == 5 && lines.last == "")
         let rows = Dictionary(uniqueKeysWithValues: lines.dropFirst().dropLast().map { (String($0.prefix(36)), String($0)) })
         let updatedA = try #require(try sandbox.aggregate(a)["updatedAt"] as? String)
-        let rowA: String = "\(a),\"'=HYPERLINK(\"\"http://x\"\")\",\(ReadSandbox.now.iso8601),\(updatedA),"
+        let rowA: String =
+            "\(a),\"'=HYPERLINK(\"\"http://x\"\")\",\(ReadSandbox.now.iso8601),\(updatedA),"
             + "0,0,12,0,0,0,0.5,0,0,0,0,0,0,0,0,0,0,0"
         #expect(rows[a.rawValue] == rowA)
         #expect(rows[b.rawValue]?.hasPrefix("\(b),\"Doe, \"\"Jo\"\"\",") == true)

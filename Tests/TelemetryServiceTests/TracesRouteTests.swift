@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import TelemetryService
 import OTLPProto
 import TelemetryDecoding
 import TelemetryStore
+import Testing
+
+@testable import TelemetryService
 
 /// `…/v1/traces` in every URL form: OTLP trace exports in both encodings, answered with an
 /// `ExportTraceServiceResponse`; bad bodies get 400 and change nothing; GET is a health check.
@@ -49,8 +50,10 @@ import TelemetryStore
             ("\(base)", "user=\(user)/v1/traces", [:]),
         ]
         for (path, query, headers) in forms {
-            for (name, type, encoding) in [("traces.json", "application/json", nil), ("traces.pb.gz", "application/x-protobuf", "gzip"),
-                                           ("traces.json.gz", "application/json", "gzip")] {
+            for (name, type, encoding) in [
+                ("traces.json", "application/json", nil), ("traces.pb.gz", "application/x-protobuf", "gzip"),
+                ("traces.json.gz", "application/json", "gzip"),
+            ] {
                 var all = headers
                 if let encoding { all["Content-Encoding"] = encoding }
                 let response = sandbox.post(path, query: query, body: try Self.fixture(name), contentType: type, headers: all)
@@ -64,25 +67,38 @@ import TelemetryStore
 
     @Test func rejectedSpansGiveAPartialSuccess() throws {
         let sandbox = try ServiceSandbox()
-        let body = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"00000000000000a1","name":"claude_code.llm_request","attributes":[{"key":"model","value":{"stringValue":"m"}},{"key":"duration_ms","value":{"intValue":"-3"}}]},{"spanId":"00000000000000a2","name":"claude_code.tool","attributes":[{"key":"tool_name","value":{"stringValue":"Read"}},{"key":"duration_ms","value":{"intValue":"12"}}]}]}]}]}"#
-        let json = sandbox.post("\(base)/users/\(sandbox.user)/v1/traces", body: Array(body.utf8), contentType: "application/json")
+        let body =
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"00000000000000a1","name":"claude_code.llm_request","attributes":[{"key":"model","value":{"stringValue":"m"}},{"key":"duration_ms","value":{"intValue":"-3"}}]},{"spanId":"00000000000000a2","name":"claude_code.tool","attributes":[{"key":"tool_name","value":{"stringValue":"Read"}},{"key":"duration_ms","value":{"intValue":"12"}}]}]}]}]}"#
+        let json = sandbox.post(
+            "\(base)/users/\(sandbox.user)/v1/traces", body: Array(body.utf8), contentType: "application/json")
         #expect(json.status == .ok)
-        #expect(String(decoding: json.body, as: UTF8.self)
-            == #"{"partialSuccess":{"rejectedSpans":"1","errorMessage":"1 spans rejected: claude_code.llm_request: attribute 'duration_ms' is negative"}}"#)
+        #expect(
+            String(decoding: json.body, as: UTF8.self)
+                == #"{"partialSuccess":{"rejectedSpans":"1","errorMessage":"1 spans rejected: claude_code.llm_request: attribute 'duration_ms' is negative"}}"#
+        )
         let durations = try #require(try document(sandbox)["toolDurations"] as? [String: Any])
         #expect((durations["Read"] as? [String: Any])?["calls"] as? Int == 1)
 
         // The same in protobuf: partial_success { rejected_spans: 1, error_message: … }.
         let message = "1 spans rejected: claude_code.llm_request: attribute 'duration_ms' is negative"
-        let expected: [UInt8] = [0x0A, UInt8(4 + message.utf8.count), 0x08, 0x01, 0x12, UInt8(message.utf8.count)] + Array(message.utf8)
+        let expected: [UInt8] =
+            [0x0A, UInt8(4 + message.utf8.count), 0x08, 0x01, 0x12, UInt8(message.utf8.count)] + Array(message.utf8)
         #expect(TraceServiceResponse(rejectedSpans: 1, errorMessage: message).encoded(.protobuf) == expected)
     }
 
     @Test(arguments: [
-        ("application/x-protobuf", [UInt8]([0x0A, 0x0A, 0x12, 0x01, 0x00]), "body is not a valid protobuf ExportTraceServiceRequest: truncated message"),
-        ("application/json", Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"xyz"}]}]}]}"#.utf8),
-         "body is not a valid OTLP/JSON ExportTraceServiceRequest: spanId must be 16 hexadecimal digits at byte 53"),
-        ("application/json", Array(#"{"resourceSpans":"#.utf8), "body is not a valid OTLP/JSON ExportTraceServiceRequest: truncated JSON"),
+        (
+            "application/x-protobuf", [UInt8]([0x0A, 0x0A, 0x12, 0x01, 0x00]),
+            "body is not a valid protobuf ExportTraceServiceRequest: truncated message"
+        ),
+        (
+            "application/json", Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"xyz"}]}]}]}"#.utf8),
+            "body is not a valid OTLP/JSON ExportTraceServiceRequest: spanId must be 16 hexadecimal digits at byte 53"
+        ),
+        (
+            "application/json", Array(#"{"resourceSpans":"#.utf8),
+            "body is not a valid OTLP/JSON ExportTraceServiceRequest: truncated JSON"
+        ),
     ])
     func malformedBodiesAre400AndChangeNothing(contentType: String, body: [UInt8], message: String) throws {
         let sandbox = try ServiceSandbox()

@@ -1,19 +1,22 @@
 import Foundation
-import Testing
-@testable import TelemetryService
 import OTLPProto
 import TelemetryStore
+import Testing
+
+@testable import TelemetryService
 
 @Suite("Transport refusals: statuses, messages, and nothing stored")
 struct TransportRefusalTests {
-    @Test("each refusal has its status and Retry-After where a retry helps", arguments: [
-        (TransportRefusal.lengthRequired, 411, nil as Int?),
-        (.longerThanDeclared(declared: 10), 400, nil),
-        (.timedOut(milliseconds: 1000), 408, nil),
-        (.overMemoryBudget(budget: 1 << 26, retryAfterSeconds: 1), 503, 1),
-        (.parametersTooLarge(limit: 65_536), 431, nil),
-        (.protocolViolation("multiplexed"), 400, nil),
-    ])
+    @Test(
+        "each refusal has its status and Retry-After where a retry helps",
+        arguments: [
+            (TransportRefusal.lengthRequired, 411, nil as Int?),
+            (.longerThanDeclared(declared: 10), 400, nil),
+            (.timedOut(milliseconds: 1000), 408, nil),
+            (.overMemoryBudget(budget: 1 << 26, retryAfterSeconds: 1), 503, 1),
+            (.parametersTooLarge(limit: 65_536), 431, nil),
+            (.protocolViolation("multiplexed"), 400, nil),
+        ])
     func statuses(refusal: TransportRefusal, status: Int, retryAfter: Int?) {
         let answer = ErrorAnswer(for: refusal)
         #expect(answer.status.code == status)
@@ -24,10 +27,13 @@ struct TransportRefusalTests {
     @Test("a POST refused by the transport answers its status and stores nothing")
     func refusedPost() throws {
         let sandbox = try ServiceSandbox()
-        for (refusal, status) in [(TransportRefusal.lengthRequired, 411), (.overMemoryBudget(budget: 1024, retryAfterSeconds: 1), 503),
-                                  (.longerThanDeclared(declared: 3), 400), (.timedOut(milliseconds: 10), 408)] {
-            let request = HTTPRequest(method: "POST", path: "\(Router.prefix)/users/\(sandbox.user.rawValue)/v1/metrics",
-                                      headers: ["Content-Type": "application/x-protobuf"], body: .refused(refusal))
+        for (refusal, status) in [
+            (TransportRefusal.lengthRequired, 411), (.overMemoryBudget(budget: 1024, retryAfterSeconds: 1), 503),
+            (.longerThanDeclared(declared: 3), 400), (.timedOut(milliseconds: 10), 408),
+        ] {
+            let request = HTTPRequest(
+                method: "POST", path: "\(Router.prefix)/users/\(sandbox.user.rawValue)/v1/metrics",
+                headers: ["Content-Type": "application/x-protobuf"], body: .refused(refusal))
             let (response, summary) = sandbox.service.handle(request)
             #expect(response.status.code == status)
             #expect(summary.error == refusal.description)
@@ -40,7 +46,8 @@ struct TransportRefusalTests {
     @Test("the route is checked before the refusal: a wrong path stays 404")
     func routeFirst() throws {
         let sandbox = try ServiceSandbox()
-        let (response, _) = sandbox.service.handle(HTTPRequest(method: "POST", path: "/elsewhere", body: .refused(.lengthRequired)))
+        let (response, _) = sandbox.service.handle(
+            HTTPRequest(method: "POST", path: "/elsewhere", body: .refused(.lengthRequired)))
         #expect(response.status.code == 404)
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import OTLPProto
 import SwiftProtobuf
-import Testing
 import TelemetryStore
+import Testing
+
 @testable import TelemetryService
 
 /// What the real Claude Code sends when configured with a `?user=` URL: its exporter drops the
@@ -13,12 +14,14 @@ struct UnattributedServiceTests {
     static let installation = String(repeating: "5e", count: 32)
 
     /// `tokenExport` as Claude Code sends it: the installation's `user.id` on the point.
-    func claudeMetrics(input: Double, time: UInt64 = 1_795_514_460_000_000_000, installation: String = installation,
-                       email: String? = nil) -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest {
+    func claudeMetrics(
+        input: Double, time: UInt64 = 1_795_514_460_000_000_000, installation: String = installation,
+        email: String? = nil
+    ) -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest {
         var request = tokenExport(input: input, time: time)
         request.resourceMetrics[0].resource.attributes = [keyValue("service.version", "2.1.332"), keyValue("os.type", "linux")]
-        request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes
-            += [keyValue("user.id", installation)] + (email.map { [keyValue("user.email", $0)] } ?? [])
+        request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes +=
+            [keyValue("user.id", installation)] + (email.map { [keyValue("user.email", $0)] } ?? [])
         return request
     }
 
@@ -39,17 +42,21 @@ struct UnattributedServiceTests {
     }
 
     func service(_ sandbox: ServiceSandbox, policy: UnattributedPolicy) -> ReceiverService {
-        ReceiverService(configuration: ServiceConfiguration(
-            dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), unattributed: policy))
+        ReceiverService(
+            configuration: ServiceConfiguration(
+                dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), unattributed: policy))
     }
 
-    func post(_ service: ReceiverService, _ path: String, _ body: [UInt8], contentType: String,
-              headers: [String: String] = [:]) -> (HTTPResponse, RequestSummary) {
+    func post(
+        _ service: ReceiverService, _ path: String, _ body: [UInt8], contentType: String,
+        headers: [String: String] = [:]
+    ) -> (HTTPResponse, RequestSummary) {
         var all = headers
         all["Content-Type"] = contentType
         all["User-Agent"] = "OTel-OTLP-Exporter-JavaScript/0.208.0"
-        return service.handle(HTTPRequest(method: "POST", path: path, headers: all, body: body),
-                              now: Timestamp(seconds: 1_795_514_400))
+        return service.handle(
+            HTTPRequest(method: "POST", path: path, headers: all, body: body),
+            now: Timestamp(seconds: 1_795_514_400))
     }
 
     @Test("the seed's form: both signals at …/claude (protobuf, JSON, gzip) are parked, then claimed into exact totals")
@@ -63,8 +70,9 @@ struct UnattributedServiceTests {
         #expect(summary.line.hasSuffix("attribution=parked agent=OTel-OTLP-Exporter-JavaScript/0.208.0"))
 
         let logs = try gzip(try claudeLogs(prompts: 3).jsonUTF8Bytes())
-        let (logsAnswer, logsSummary) = post(service, base, logs, contentType: "application/json",
-                                             headers: ["Content-Encoding": "gzip"])
+        let (logsAnswer, logsSummary) = post(
+            service, base, logs, contentType: "application/json",
+            headers: ["Content-Encoding": "gzip"])
         #expect(logsAnswer.status == .ok && logsAnswer.body == Array("{}".utf8))
         #expect(logsSummary.route == "logs/unaddressed")
 
@@ -74,8 +82,9 @@ struct UnattributedServiceTests {
         #expect(perSignal.status == .ok && perSignalSummary.route == "metrics/documented")
         #expect(sandbox.aggregateBytes() == nil)
 
-        let attribution = InstallationAttribution(ingestor: TelemetryIngestor(
-            directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
+        let attribution = InstallationAttribution(
+            ingestor: TelemetryIngestor(
+                directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
         let parked = try attribution.unclaimed()
         #expect(parked.map(\.installation) == [Self.installation])
         #expect(parked.first?.requests == 3)
@@ -90,8 +99,11 @@ struct UnattributedServiceTests {
         #expect(againSummary.user == sandbox.user.rawValue && againSummary.attribution == "bound")
         #expect(againSummary.duplicates == 1)
         let next: [UInt8] = try claudeMetrics(input: 7, time: 1_795_514_580_000_000_000).serializedBytes()
-        #expect(post(service, "\(base)/logs", try claudeLogs(prompts: 1).serializedBytes(),
-                     contentType: "application/x-protobuf").0.status == .ok)
+        #expect(
+            post(
+                service, "\(base)/logs", try claudeLogs(prompts: 1).serializedBytes(),
+                contentType: "application/x-protobuf"
+            ).0.status == .ok)
         #expect(post(service, base, next, contentType: "application/x-protobuf").0.status == .ok)
         #expect(try sandbox.totals()["totalInputTokens"] as? Int == 2007)
     }
@@ -100,8 +112,9 @@ struct UnattributedServiceTests {
     func refuse() throws {
         let sandbox = try ServiceSandbox()
         let service = service(sandbox, policy: .refuse)
-        let (answer, summary) = post(service, base, try claudeMetrics(input: 1).serializedBytes(),
-                                     contentType: "application/x-protobuf")
+        let (answer, summary) = post(
+            service, base, try claudeMetrics(input: 1).serializedBytes(),
+            contentType: "application/x-protobuf")
         #expect(answer.status == .unauthorized)
         #expect(try rpcStatus(answer).message == AttributionError.refused.description)
         #expect(try rpcStatus(answer).message.contains("/claude/users/<uuid>"))
@@ -114,8 +127,9 @@ struct UnattributedServiceTests {
         let sandbox = try ServiceSandbox()
         var request = claudeMetrics(input: 1)
         request.resourceMetrics += claudeMetrics(input: 2, installation: String(repeating: "77", count: 32)).resourceMetrics
-        let (answer, _) = post(service(sandbox, policy: .park), "\(base)/v1/metrics", try request.serializedBytes(),
-                               contentType: "application/x-protobuf")
+        let (answer, _) = post(
+            service(sandbox, policy: .park), "\(base)/v1/metrics", try request.serializedBytes(),
+            contentType: "application/x-protobuf")
         #expect(answer.status == .badRequest)
         #expect(try rpcStatus(answer).message.hasPrefix("the data points carry 2 different user.id values"))
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/attribution/parked/index.json"))
@@ -126,12 +140,16 @@ struct UnattributedServiceTests {
         let sandbox = try ServiceSandbox()
         let service = service(sandbox, policy: .refuse)
         let body: [UInt8] = try claudeMetrics(input: 40).serializedBytes()
-        let (answer, summary) = post(service, base, body, contentType: "application/x-protobuf",
-                                     headers: ["X-User-Id": sandbox.user.rawValue])
+        let (answer, summary) = post(
+            service, base, body, contentType: "application/x-protobuf",
+            headers: ["X-User-Id": sandbox.user.rawValue])
         #expect(answer.status == .ok && summary.user == sandbox.user.rawValue && summary.attribution == nil)
-        let kept = service.handle(HTTPRequest(
-            method: "POST", path: base, query: "user=\(sandbox.user)", headers: ["Content-Type": "application/json"],
-            body: try claudeMetrics(input: 2, time: 1_795_514_520_000_000_000).jsonUTF8Bytes()), now: Timestamp(seconds: 1_795_514_400)).0
+        let kept = service.handle(
+            HTTPRequest(
+                method: "POST", path: base, query: "user=\(sandbox.user)", headers: ["Content-Type": "application/json"],
+                body: try claudeMetrics(input: 2, time: 1_795_514_520_000_000_000).jsonUTF8Bytes()),
+            now: Timestamp(seconds: 1_795_514_400)
+        ).0
         #expect(kept.status == .ok)
         #expect(try sandbox.totals()["totalInputTokens"] as? Int == 42)
     }
@@ -154,10 +172,13 @@ struct UnattributedServiceTests {
 
     /// A `claude_code.llm_request` span as Claude Code's enhanced telemetry beta sends it.
     static func claudeSpans(spanId: String) -> [UInt8] {
-        let attributes = [("model", "claude-sonnet-4-6"), ("user.id", installation)]
+        let attributes =
+            [("model", "claude-sonnet-4-6"), ("user.id", installation)]
             .map { #"{"key":"\#($0.0)","value":{"stringValue":"\#($0.1)"}}"# }
             + [#"{"key":"duration_ms","value":{"intValue":"1200"}}"#]
-        return Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"\#(spanId)","name":"claude_code.llm_request","startTimeUnixNano":"1795514460000000000","endTimeUnixNano":"1795514461200000000","attributes":[\#(attributes.joined(separator: ","))]}]}]}]}"#.utf8)
+        return Array(
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"\#(spanId)","name":"claude_code.llm_request","startTimeUnixNano":"1795514460000000000","endTimeUnixNano":"1795514461200000000","attributes":[\#(attributes.joined(separator: ","))]}]}]}]}"#
+                .utf8)
     }
 
     @Test("a trace export with no user (…/claude and …/v1/traces) is parked, then claimed into latency once")
@@ -167,12 +188,14 @@ struct UnattributedServiceTests {
         let first = post(service, base, Self.claudeSpans(spanId: "00000000000000b1"), contentType: "application/json")
         #expect(first.0.status == .ok && first.0.body == Array("{}".utf8))
         #expect(first.1.route == "traces/unaddressed" && first.1.attribution == "parked")
-        let second = post(service, "\(base)/v1/traces", Self.claudeSpans(spanId: "00000000000000b2"), contentType: "application/json")
+        let second = post(
+            service, "\(base)/v1/traces", Self.claudeSpans(spanId: "00000000000000b2"), contentType: "application/json")
         #expect(second.0.status == .ok && second.1.attribution == "parked")
         #expect(sandbox.aggregateBytes() == nil)
 
-        let attribution = InstallationAttribution(ingestor: TelemetryIngestor(
-            directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
+        let attribution = InstallationAttribution(
+            ingestor: TelemetryIngestor(
+                directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
         let report = try attribution.claim(try #require(InstallationID(Self.installation)), for: sandbox.user)
         #expect(report.requests == 2 && report.applied == 2)
         // A retry of the first export after the claim is attributed directly and counts once.
@@ -189,9 +212,12 @@ struct UnattributedServiceTests {
         let sandbox = try ServiceSandbox()
         var limits = ParkingLimits()
         limits.maxInstallations = 1
-        let service = ReceiverService(configuration: ServiceConfiguration(
-            dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), parking: limits))
-        #expect(post(service, base, try claudeMetrics(input: 1).serializedBytes(), contentType: "application/x-protobuf").0.status == .ok)
+        let service = ReceiverService(
+            configuration: ServiceConfiguration(
+                dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), parking: limits))
+        #expect(
+            post(service, base, try claudeMetrics(input: 1).serializedBytes(), contentType: "application/x-protobuf").0.status
+                == .ok)
         let other: [UInt8] = try claudeMetrics(input: 1, installation: String(repeating: "99", count: 32)).serializedBytes()
         let (answer, _) = post(service, base, other, contentType: "application/x-protobuf")
         #expect(answer.status == .serviceUnavailable)

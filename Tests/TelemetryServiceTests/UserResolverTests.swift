@@ -1,7 +1,8 @@
-import Testing
 import TelemetryDecoding
-@testable import TelemetryService
 import TelemetryStore
+import Testing
+
+@testable import TelemetryService
 
 @Suite("User resolution")
 struct UserResolverTests {
@@ -17,8 +18,11 @@ struct UserResolverTests {
         #expect(try UserResolver.resolve(pathUser: user, queryUser: nil, request: request()).rawValue == user)
         #expect(try UserResolver.resolve(pathUser: nil, queryUser: user, request: request()).rawValue == user)
         #expect(try UserResolver.resolve(pathUser: nil, queryUser: nil, request: request(["X-User-Id": user])).rawValue == user)
-        #expect(try UserResolver.resolve(pathUser: nil, queryUser: nil,
-                                         request: request(["Authorization": "Bearer \(user)"])).rawValue == user)
+        #expect(
+            try UserResolver.resolve(
+                pathUser: nil, queryUser: nil,
+                request: request(["Authorization": "Bearer \(user)"])
+            ).rawValue == user)
     }
 
     @Test("agreeing places are fine, disagreeing ones are refused")

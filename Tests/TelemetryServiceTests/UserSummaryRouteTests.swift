@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TelemetryService
 import TelemetryStore
+import Testing
+
+@testable import TelemetryService
 
 @Suite("Read API: GET …/users/UUID/summary")
 struct UserSummaryRouteTests {
@@ -153,29 +154,38 @@ struct UserSummaryRouteTests {
     }
 
     static let refusals: [Refusal] = [
-        Refusal(name: "bad from", user: nil, query: "from=2026-02-30", method: "GET", status: 400,
-                message: "parameter 'from' is '2026-02-30'; expected a date YYYY-MM-DD"),
+        Refusal(
+            name: "bad from", user: nil, query: "from=2026-02-30", method: "GET", status: 400,
+            message: "parameter 'from' is '2026-02-30'; expected a date YYYY-MM-DD"),
         Refusal(name: "bad to", user: nil, query: "to=today", method: "GET", status: 400, message: "parameter 'to' is 'today'"),
-        Refusal(name: "from after to", user: nil, query: "from=2026-11-10&to=2026-11-01", method: "GET", status: 400,
-                message: "parameter 'from' (2026-11-10) is after 'to' (2026-11-01)"),
-        Refusal(name: "over 400 days", user: nil, query: "from=2024-01-01&to=2026-01-01", method: "GET", status: 400,
-                message: "span 732 days; at most 400"),
-        Refusal(name: "twice", user: nil, query: "from=2026-11-01&from=2026-11-02", method: "GET", status: 400,
-                message: "parameter 'from' is '2026-11-01,2026-11-02'; expected a single value"),
+        Refusal(
+            name: "from after to", user: nil, query: "from=2026-11-10&to=2026-11-01", method: "GET", status: 400,
+            message: "parameter 'from' (2026-11-10) is after 'to' (2026-11-01)"),
+        Refusal(
+            name: "over 400 days", user: nil, query: "from=2024-01-01&to=2026-01-01", method: "GET", status: 400,
+            message: "span 732 days; at most 400"),
+        Refusal(
+            name: "twice", user: nil, query: "from=2026-11-01&from=2026-11-02", method: "GET", status: 400,
+            message: "parameter 'from' is '2026-11-01,2026-11-02'; expected a single value"),
         Refusal(name: "malformed id", user: "not-a-uuid", query: "", method: "GET", status: 400, message: "is not a UUID"),
-        Refusal(name: "uppercase id", user: "123E4567-E89B-42D3-A456-426614174000", query: "", method: "GET", status: 400,
-                message: "must be written in lowercase"),
-        Refusal(name: "unknown user", user: "00000000-0000-4000-8000-000000000001", query: "", method: "GET", status: 404,
-                message: "unknown user 00000000-0000-4000-8000-000000000001"),
-        Refusal(name: "POST", user: nil, query: "", method: "POST", status: 405, message: "method POST is not allowed here; use GET, HEAD"),
+        Refusal(
+            name: "uppercase id", user: "123E4567-E89B-42D3-A456-426614174000", query: "", method: "GET", status: 400,
+            message: "must be written in lowercase"),
+        Refusal(
+            name: "unknown user", user: "00000000-0000-4000-8000-000000000001", query: "", method: "GET", status: 404,
+            message: "unknown user 00000000-0000-4000-8000-000000000001"),
+        Refusal(
+            name: "POST", user: nil, query: "", method: "POST", status: 405,
+            message: "method POST is not allowed here; use GET, HEAD"),
     ]
 
     @Test("refusals: status, a JSON google.rpc.Status naming what to fix", arguments: refusals)
     func refused(_ refusal: Refusal) throws {
         let sandbox = try ReadSandbox()
         let user = try sandbox.addUser("Ada")
-        let response = sandbox.get("\(base)/users/\(refusal.user ?? user.rawValue)/summary", query: refusal.query,
-                                   method: refusal.method)
+        let response = sandbox.get(
+            "\(base)/users/\(refusal.user ?? user.rawValue)/summary", query: refusal.query,
+            method: refusal.method)
         #expect(response.status.code == refusal.status)
         #expect(response.header("Content-Type") == "application/json; charset=utf-8")
         let status = try readStatus(response)

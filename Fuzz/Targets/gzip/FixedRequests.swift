@@ -35,8 +35,10 @@ enum FixedRequests {
 
     static var resource: Opentelemetry_Proto_Resource_V1_Resource {
         var resource = Opentelemetry_Proto_Resource_V1_Resource()
-        resource.attributes = [kv("service.name", "claude-code"), kv("service.version", "2.0.50"),
-                               kv("os.type", "linux"), kv("host.arch", "amd64")]
+        resource.attributes = [
+            kv("service.name", "claude-code"), kv("service.version", "2.0.50"),
+            kv("os.type", "linux"), kv("host.arch", "amd64"),
+        ]
         return resource
     }
 
@@ -45,8 +47,10 @@ enum FixedRequests {
     static func metrics(minute: UInt64) -> MetricsRequest {
         let time = t0 + minute * 60 * second
 
-        func sum(_ name: String, _ temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality,
-                 _ attributes: [KeyValue], start: UInt64, value: Double) -> Opentelemetry_Proto_Metrics_V1_Metric {
+        func sum(
+            _ name: String, _ temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality,
+            _ attributes: [KeyValue], start: UInt64, value: Double
+        ) -> Opentelemetry_Proto_Metrics_V1_Metric {
             var point = Opentelemetry_Proto_Metrics_V1_NumberDataPoint()
             point.attributes = identity + attributes
             point.startTimeUnixNano = start
@@ -62,7 +66,9 @@ enum FixedRequests {
             return metric
         }
 
-        func histogram(_ name: String, _ attributes: [KeyValue], count: UInt64, sum: Double) -> Opentelemetry_Proto_Metrics_V1_Metric {
+        func histogram(_ name: String, _ attributes: [KeyValue], count: UInt64, sum: Double)
+            -> Opentelemetry_Proto_Metrics_V1_Metric
+        {
             var point = Opentelemetry_Proto_Metrics_V1_HistogramDataPoint()
             point.attributes = identity + attributes
             point.startTimeUnixNano = t0
@@ -82,13 +88,16 @@ enum FixedRequests {
         var scopeMetrics = Opentelemetry_Proto_Metrics_V1_ScopeMetrics()
         scopeMetrics.scope = scope("com.anthropic.claude_code")
         scopeMetrics.metrics = [
-            sum("claude_code.token.usage", .cumulative, [kv("type", "input"), kv("model", sonnet)],
+            sum(
+                "claude_code.token.usage", .cumulative, [kv("type", "input"), kv("model", sonnet)],
                 start: t0, value: Double(500 * minute)),
             sum("claude_code.session.count", .delta, [kv("start_type", "fresh")], start: time - 60 * second, value: 1),
-            histogram("gen_ai.client.token.usage", [kv("gen_ai.token.type", "input"), kv("gen_ai.request.model", sonnet)],
-                      count: 2 * minute, sum: Double(300 * minute)),
-            histogram("gen_ai.client.operation.duration", [kv("gen_ai.request.model", sonnet)],
-                      count: minute, sum: Double(minute) * 1.5),
+            histogram(
+                "gen_ai.client.token.usage", [kv("gen_ai.token.type", "input"), kv("gen_ai.request.model", sonnet)],
+                count: 2 * minute, sum: Double(300 * minute)),
+            histogram(
+                "gen_ai.client.operation.duration", [kv("gen_ai.request.model", sonnet)],
+                count: minute, sum: Double(minute) * 1.5),
         ]
         var resourceMetrics = Opentelemetry_Proto_Metrics_V1_ResourceMetrics()
         resourceMetrics.resource = resource
@@ -112,8 +121,12 @@ enum FixedRequests {
         var scopeLogs = Opentelemetry_Proto_Logs_V1_ScopeLogs()
         scopeLogs.scope = scope("com.anthropic.claude_code.events")
         scopeLogs.logRecords = [
-            record("api_request", [kv("model", "claude-sonnet-4-5"), kv("cost_usd", "0.5"), kv("input_tokens", "100"),
-                                   kv("output_tokens", "20"), kv("request_id", "req_fuzz_\(minute)")], offset: 1),
+            record(
+                "api_request",
+                [
+                    kv("model", "claude-sonnet-4-5"), kv("cost_usd", "0.5"), kv("input_tokens", "100"),
+                    kv("output_tokens", "20"), kv("request_id", "req_fuzz_\(minute)"),
+                ], offset: 1),
             record("tool_result", [kv("tool_name", "Bash"), kv("success", "false")], offset: 2),
             record("tool_decision", [kv("tool_name", "Edit"), kv("decision", "accept")], offset: 3),
         ]

@@ -22,16 +22,18 @@ let jsonDecoder = OTLPDecoder(maxBodyBytes: 1 << 20)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let body = bytes(data, size)
-    compare(hand: Result { () throws(PayloadError) in try jsonDecoder.decodeMetricsBatch(body, format: .json) },
-            reference: Result { () throws(PayloadError) in
-                MetricsBatch(try jsonDecoder.decodeMetrics(body, format: .json))
-            },
-            signal: .metrics)
-    compare(hand: Result { () throws(PayloadError) in try jsonDecoder.decodeLogsBatch(body, format: .json) },
-            reference: Result { () throws(PayloadError) in
-                LogsBatch(try jsonDecoder.decodeLogs(body, format: .json))
-            },
-            signal: .logs)
+    compare(
+        hand: Result { () throws(PayloadError) in try jsonDecoder.decodeMetricsBatch(body, format: .json) },
+        reference: Result { () throws(PayloadError) in
+            MetricsBatch(try jsonDecoder.decodeMetrics(body, format: .json))
+        },
+        signal: .metrics)
+    compare(
+        hand: Result { () throws(PayloadError) in try jsonDecoder.decodeLogsBatch(body, format: .json) },
+        reference: Result { () throws(PayloadError) in
+            LogsBatch(try jsonDecoder.decodeLogs(body, format: .json))
+        },
+        signal: .logs)
     decodeAndApply(body, format: .json, decoder: jsonDecoder)
     return 0
 }

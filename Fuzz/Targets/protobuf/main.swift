@@ -26,16 +26,18 @@ let protobufDecoder = OTLPDecoder(maxBodyBytes: 1 << 20)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let body = bytes(data, size)
-    compare(hand: Result { () throws(PayloadError) in try protobufDecoder.decodeMetricsBatch(body, format: .protobuf) },
-            reference: Result { () throws(PayloadError) in
-                MetricsBatch(try protobufDecoder.decodeMetrics(body, format: .protobuf))
-            },
-            signal: .metrics)
-    compare(hand: Result { () throws(PayloadError) in try protobufDecoder.decodeLogsBatch(body, format: .protobuf) },
-            reference: Result { () throws(PayloadError) in
-                LogsBatch(try protobufDecoder.decodeLogs(body, format: .protobuf))
-            },
-            signal: .logs)
+    compare(
+        hand: Result { () throws(PayloadError) in try protobufDecoder.decodeMetricsBatch(body, format: .protobuf) },
+        reference: Result { () throws(PayloadError) in
+            MetricsBatch(try protobufDecoder.decodeMetrics(body, format: .protobuf))
+        },
+        signal: .metrics)
+    compare(
+        hand: Result { () throws(PayloadError) in try protobufDecoder.decodeLogsBatch(body, format: .protobuf) },
+        reference: Result { () throws(PayloadError) in
+            LogsBatch(try protobufDecoder.decodeLogs(body, format: .protobuf))
+        },
+        signal: .logs)
     decodeAndApply(body, format: .protobuf, decoder: protobufDecoder)
     return 0
 }
@@ -49,7 +51,8 @@ func compare<Batch: Equatable>(hand: Result<Batch, PayloadError>, reference: Res
             fatalError("\(signal): the hand-written decoder and swift-protobuf disagree:\n\(hand)\n---\n\(reference)")
         }
     case (.failure(let error), .success(let reference)):
-        if case .malformed(_, _, let reason) = error, reason == "nesting deeper than the limit" || reason == "malformed protobuf" {
+        if case .malformed(_, _, let reason) = error, reason == "nesting deeper than the limit" || reason == "malformed protobuf"
+        {
             return
         }
         fatalError("\(signal): the hand-written decoder refuses what swift-protobuf reads: \(error)\n\(reference)")
@@ -57,4 +60,3 @@ func compare<Batch: Equatable>(hand: Result<Batch, PayloadError>, reference: Res
         break
     }
 }
-

@@ -126,8 +126,9 @@ struct JSONBatchDecoder {
                 data = .summary(points: try pointCount(&scanner, summary: true, depth: depth + 1))
             }
             guard case .none = result.data else {
-                throw Failure(message: "a metric has more than one of gauge, sum, histogram, exponentialHistogram, summary",
-                              offset: start)
+                throw Failure(
+                    message: "a metric has more than one of gauge, sum, histogram, exponentialHistogram, summary",
+                    offset: start)
             }
             result.data = data
         }
@@ -201,7 +202,8 @@ struct JSONBatchDecoder {
         return point
     }
 
-    private func histogram(_ scanner: inout JSONScanner, exponential: Bool, depth: Int) throws(Failure) -> MetricsBatch.Histogram {
+    private func histogram(_ scanner: inout JSONScanner, exponential: Bool, depth: Int) throws(Failure) -> MetricsBatch.Histogram
+    {
         var histogram = MetricsBatch.Histogram()
         try scanner.beginMessage(depth: depth, limit: messageDepthLimit)
         while let field = try scanner.nextField(in: fields.histogram, depth: depth, limit: messageDepthLimit) {
@@ -211,9 +213,10 @@ struct JSONBatchDecoder {
             }
             guard try scanner.beginRepeated() else { continue }
             while try scanner.nextElement() {
-                histogram.dataPoints.append(exponential
-                    ? try exponentialHistogramPoint(&scanner, depth: depth + 1)
-                    : try histogramPoint(&scanner, depth: depth + 1))
+                histogram.dataPoints.append(
+                    exponential
+                        ? try exponentialHistogramPoint(&scanner, depth: depth + 1)
+                        : try histogramPoint(&scanner, depth: depth + 1))
             }
         }
         return histogram
@@ -252,10 +255,13 @@ struct JSONBatchDecoder {
         return point
     }
 
-    private func exponentialHistogramPoint(_ scanner: inout JSONScanner, depth: Int) throws(Failure) -> MetricsBatch.HistogramPoint {
+    private func exponentialHistogramPoint(_ scanner: inout JSONScanner, depth: Int) throws(Failure)
+        -> MetricsBatch.HistogramPoint
+    {
         var point = MetricsBatch.HistogramPoint()
         try scanner.beginMessage(depth: depth, limit: messageDepthLimit)
-        while let field = try scanner.nextField(in: fields.exponentialHistogramDataPoint, depth: depth, limit: messageDepthLimit) {
+        while let field = try scanner.nextField(in: fields.exponentialHistogramDataPoint, depth: depth, limit: messageDepthLimit)
+        {
             switch field {
             case 1:
                 guard try scanner.beginRepeated() else { continue }
@@ -455,7 +461,8 @@ struct JSONBatchDecoder {
             if field == 1 {
                 attribute.key = try scanner.stringField()
             } else {
-                attribute.value = scanner.protobufNull()
+                attribute.value =
+                    scanner.protobufNull()
                     ? .none : try anyValue(&scanner, merging: attribute.value, depth: depth + 1)
             }
         }

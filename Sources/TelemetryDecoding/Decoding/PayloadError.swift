@@ -20,7 +20,8 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
             guard let value, !value.isEmpty else {
                 return "missing Content-Type; send \(supported)"
             }
-            return "unsupported Content-Type '\(UntrustedText.preview(value))'; send \(supported). gRPC cannot pass through this endpoint: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+            return
+                "unsupported Content-Type '\(UntrustedText.preview(value))'; send \(supported). gRPC cannot pass through this endpoint: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
         case .unsupportedContentEncoding(let value):
             return "unsupported Content-Encoding '\(UntrustedText.preview(value))'; supported: gzip, deflate, identity"
         case .tooLarge(let limit, let decompressed):
@@ -32,11 +33,12 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCompression(let reason):
             return "compressed body is invalid: \(reason)"
         case .malformed(let format, let signal, let reason):
-            let what = switch signal {
-            case .metrics: "ExportMetricsServiceRequest"
-            case .logs: "ExportLogsServiceRequest"
-            case .traces: "ExportTraceServiceRequest"
-            }
+            let what =
+                switch signal {
+                case .metrics: "ExportMetricsServiceRequest"
+                case .logs: "ExportLogsServiceRequest"
+                case .traces: "ExportTraceServiceRequest"
+                }
             let how = format == .protobuf ? "protobuf" : "OTLP/JSON"
             return "body is not a valid \(how) \(what): \(reason)"
         }

@@ -160,8 +160,10 @@ struct ProtobufBatchDecoder {
         return point
     }
 
-    private func histogram(_ reader: inout ProtobufReader, exponential: Bool,
-                           into histogram: inout MetricsBatch.Histogram) throws(Failure) {
+    private func histogram(
+        _ reader: inout ProtobufReader, exponential: Bool,
+        into histogram: inout MetricsBatch.Histogram
+    ) throws(Failure) {
         while let field = try reader.nextField() {
             switch field.number {
             case 1:
@@ -179,7 +181,8 @@ struct ProtobufBatchDecoder {
 
     /// Explicit (`HistogramDataPoint`: attributes 9, flags 10) and exponential
     /// (`ExponentialHistogramDataPoint`: attributes 1, flags 10) points share 2-5.
-    private func histogramPoint(_ reader: inout ProtobufReader, exponential: Bool) throws(Failure) -> MetricsBatch.HistogramPoint {
+    private func histogramPoint(_ reader: inout ProtobufReader, exponential: Bool) throws(Failure) -> MetricsBatch.HistogramPoint
+    {
         var point = MetricsBatch.HistogramPoint()
         let attributesField: UInt32 = exponential ? 1 : 9
         while let field = try reader.nextField() {

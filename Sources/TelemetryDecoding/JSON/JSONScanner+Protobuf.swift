@@ -154,7 +154,8 @@ extension JSONScanner {
     mutating func checkString() throws(Failure) {
         let start = try nextNonWhitespace()
         if bytes[start] == UInt8(ascii: "\""),
-           let (end, ascii) = bytes.withUnsafeBytes({ Self.plainStringEnd($0, from: start + 1) }), ascii {
+            let (end, ascii) = bytes.withUnsafeBytes({ Self.plainStringEnd($0, from: start + 1) }), ascii
+        {
             position = end + 1
             return
         }
@@ -228,15 +229,16 @@ extension JSONScanner {
 
     /// `double`.
     mutating func protobufDouble() throws(Failure) -> Double {
-        try protobufNumber({ (scanner: JSONScanner, index: inout Int) throws(Failure) in try scanner.bareDouble(&index) },
-                           word: { decoded in
-                               switch String(decoding: decoded, as: UTF8.self) {
-                               case "NaN": .nan
-                               case "Infinity", "Inf": .infinity
-                               case "-Infinity", "-Inf": -.infinity
-                               default: nil
-                               }
-                           })
+        try protobufNumber(
+            { (scanner: JSONScanner, index: inout Int) throws(Failure) in try scanner.bareDouble(&index) },
+            word: { decoded in
+                switch String(decoding: decoded, as: UTF8.self) {
+                case "NaN": .nan
+                case "Infinity", "Inf": .infinity
+                case "-Infinity", "-Inf": -.infinity
+                default: nil
+                }
+            })
     }
 
     /// A number as `bare` reads it from the cursor: unquoted, or quoted (read in place when
@@ -296,8 +298,10 @@ extension JSONScanner {
     }
 
     /// Reads `decoded` (a quoted number's text) with `read`, which must take all of it.
-    private static func reparse<T>(_ decoded: [UInt8], offset: Int,
-                                   _ read: (JSONScanner, inout Int) throws(Failure) -> T?) throws(Failure) -> T {
+    private static func reparse<T>(
+        _ decoded: [UInt8], offset: Int,
+        _ read: (JSONScanner, inout Int) throws(Failure) -> T?
+    ) throws(Failure) -> T {
         let scanner = JSONScanner(decoded)
         var index = 0
         do {
@@ -567,7 +571,9 @@ extension JSONScanner {
             if byte == UInt8(ascii: "\\") {
                 index += 1
                 guard index < bytes.count else { throw Failure(message: "unexpected end in a string", offset: index) }
-                guard bytes[index] == UInt8(ascii: "/") else { throw Failure(message: "invalid escape in base64", offset: index - 1) }
+                guard bytes[index] == UInt8(ascii: "/") else {
+                    throw Failure(message: "invalid escape in base64", offset: index - 1)
+                }
                 byte = UInt8(ascii: "/")
             }
             switch byte {
@@ -579,7 +585,9 @@ extension JSONScanner {
             index += 1
         }
         let close = index
-        guard !(standard && urlSafe) else { throw Failure(message: "base64 mixes the standard and URL-safe alphabets", offset: start) }
+        guard !(standard && urlSafe) else {
+            throw Failure(message: "base64 mixes the standard and URL-safe alphabets", offset: start)
+        }
         let count = digits * 3 / 4
         if count == 0 {
             guard close == start + 1 else { throw Failure(message: "base64 with fewer than two digits", offset: start) }

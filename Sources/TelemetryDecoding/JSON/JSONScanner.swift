@@ -48,7 +48,9 @@ package struct JSONScanner {
             return false
         }
         if !firstInContainer {
-            guard bytes[position] == UInt8(ascii: ",") else { throw failure("expected ',' or '\(Character(UnicodeScalar(closing)))'") }
+            guard bytes[position] == UInt8(ascii: ",") else {
+                throw failure("expected ',' or '\(Character(UnicodeScalar(closing)))'")
+            }
             position += 1
         }
         firstInContainer = false
@@ -68,7 +70,8 @@ package struct JSONScanner {
     package mutating func isNull() -> Bool {
         skipWhitespace()
         if bytes.count - position >= 4, bytes[position] == 0x6E, bytes[position + 1] == 0x75,
-           bytes[position + 2] == 0x6C, bytes[position + 3] == 0x6C {
+            bytes[position + 2] == 0x6C, bytes[position + 3] == 0x6C
+        {
             position += 4
             return true
         }
@@ -122,7 +125,8 @@ package struct JSONScanner {
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
                         guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
-                              bytes[position + 1] == UInt8(ascii: "u") else { throw failure("unpaired surrogate") }
+                            bytes[position + 1] == UInt8(ascii: "u")
+                        else { throw failure("unpaired surrogate") }
                         position += 2
                         let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw failure("unpaired surrogate") }

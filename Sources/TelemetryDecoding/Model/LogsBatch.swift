@@ -31,9 +31,11 @@ public struct LogsBatch: Equatable, Sendable {
         public var body: OTLPValue = .none
         public var attributes: [OTLPAttribute] = []
         public var eventName = ""
-        public init(timeUnixNano: UInt64 = 0, observedTimeUnixNano: UInt64 = 0, severityNumber: Int32 = 0,
-                    severityText: String = "", body: OTLPValue = .none, attributes: [OTLPAttribute] = [],
-                    eventName: String = "") {
+        public init(
+            timeUnixNano: UInt64 = 0, observedTimeUnixNano: UInt64 = 0, severityNumber: Int32 = 0,
+            severityText: String = "", body: OTLPValue = .none, attributes: [OTLPAttribute] = [],
+            eventName: String = ""
+        ) {
             self.timeUnixNano = timeUnixNano
             self.observedTimeUnixNano = observedTimeUnixNano
             self.severityNumber = severityNumber

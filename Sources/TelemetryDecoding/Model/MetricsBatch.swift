@@ -71,8 +71,10 @@ public struct MetricsBatch: Equatable, Sendable {
         public var timeUnixNano: UInt64 = 0
         public var value: Value?
         public var flags: UInt32 = 0
-        public init(attributes: [OTLPAttribute] = [], startTimeUnixNano: UInt64 = 0, timeUnixNano: UInt64 = 0,
-                    value: Value? = nil, flags: UInt32 = 0) {
+        public init(
+            attributes: [OTLPAttribute] = [], startTimeUnixNano: UInt64 = 0, timeUnixNano: UInt64 = 0,
+            value: Value? = nil, flags: UInt32 = 0
+        ) {
             self.attributes = attributes
             self.startTimeUnixNano = startTimeUnixNano
             self.timeUnixNano = timeUnixNano
@@ -98,8 +100,10 @@ public struct MetricsBatch: Equatable, Sendable {
         public var count: UInt64 = 0
         public var sum: Double?
         public var flags: UInt32 = 0
-        public init(attributes: [OTLPAttribute] = [], startTimeUnixNano: UInt64 = 0, timeUnixNano: UInt64 = 0,
-                    count: UInt64 = 0, sum: Double? = nil, flags: UInt32 = 0) {
+        public init(
+            attributes: [OTLPAttribute] = [], startTimeUnixNano: UInt64 = 0, timeUnixNano: UInt64 = 0,
+            count: UInt64 = 0, sum: Double? = nil, flags: UInt32 = 0
+        ) {
             self.attributes = attributes
             self.startTimeUnixNano = startTimeUnixNano
             self.timeUnixNano = timeUnixNano

@@ -35,8 +35,10 @@ public struct TracesBatch: Equatable, Sendable {
         /// `Status.code`: 0 unset, 1 ok, 2 error.
         public var statusCode: Int32 = 0
 
-        public init(traceId: [UInt8] = [], spanId: [UInt8] = [], name: String = "", startTimeUnixNano: UInt64 = 0,
-                    endTimeUnixNano: UInt64 = 0, attributes: [OTLPAttribute] = [], statusCode: Int32 = 0) {
+        public init(
+            traceId: [UInt8] = [], spanId: [UInt8] = [], name: String = "", startTimeUnixNano: UInt64 = 0,
+            endTimeUnixNano: UInt64 = 0, attributes: [OTLPAttribute] = [], statusCode: Int32 = 0
+        ) {
             self.traceId = traceId
             self.spanId = spanId
             self.name = name

@@ -26,43 +26,61 @@ struct MetricFamily: Sendable {
     }
 
     // Claude Code's metrics, named as the Collector names them.
-    static let sessions = MetricFamily(name: "claude_code_session_count", kind: .counter, unit: nil,
+    static let sessions = MetricFamily(
+        name: "claude_code_session_count", kind: .counter, unit: nil,
         help: "Sessions started (claude_code.session.count).")
-    static let tokens = MetricFamily(name: "claude_code_token_usage_tokens", kind: .counter, unit: "tokens",
+    static let tokens = MetricFamily(
+        name: "claude_code_token_usage_tokens", kind: .counter, unit: "tokens",
         help: "Tokens used, by model and type (claude_code.token.usage, or its source for this user).")
-    static let cost = MetricFamily(name: "claude_code_cost_usage_USD", kind: .counter, unit: "USD",
+    static let cost = MetricFamily(
+        name: "claude_code_cost_usage_USD", kind: .counter, unit: "USD",
         help: "Estimated cost at list price in USD, by model (claude_code.cost.usage, or api_request cost_usd).")
-    static let lines = MetricFamily(name: "claude_code_lines_of_code_count", kind: .counter, unit: nil,
+    static let lines = MetricFamily(
+        name: "claude_code_lines_of_code_count", kind: .counter, unit: nil,
         help: "Lines of code added or removed (claude_code.lines_of_code.count).")
-    static let commits = MetricFamily(name: "claude_code_commit_count", kind: .counter, unit: nil,
+    static let commits = MetricFamily(
+        name: "claude_code_commit_count", kind: .counter, unit: nil,
         help: "Git commits created (claude_code.commit.count).")
-    static let pullRequests = MetricFamily(name: "claude_code_pull_request_count", kind: .counter, unit: nil,
+    static let pullRequests = MetricFamily(
+        name: "claude_code_pull_request_count", kind: .counter, unit: nil,
         help: "Pull requests created (claude_code.pull_request.count).")
-    package static let editDecisions = MetricFamily(name: "claude_code_code_edit_tool_decision", kind: .counter, unit: nil,
+    package static let editDecisions = MetricFamily(
+        name: "claude_code_code_edit_tool_decision", kind: .counter, unit: nil,
         help: "Edit, Write, NotebookEdit and MultiEdit decisions (claude_code.code_edit_tool.decision, or tool_decision events).")
-    static let activeTime = MetricFamily(name: "claude_code_active_time_seconds", kind: .counter, unit: "seconds",
+    static let activeTime = MetricFamily(
+        name: "claude_code_active_time_seconds", kind: .counter, unit: "seconds",
         help: "Active time in seconds, user and cli together (claude_code.active_time.total).")
 
     // Figures of this service that have no Claude Code metric.
-    package static let apiRequests = MetricFamily(name: "claude_telemetry_api_requests", kind: .counter, unit: nil,
+    package static let apiRequests = MetricFamily(
+        name: "claude_telemetry_api_requests", kind: .counter, unit: nil,
         help: "API requests by model (gen_ai.client.operation.duration count, or api_request events).")
-    package static let apiErrors = MetricFamily(name: "claude_telemetry_api_errors", kind: .counter, unit: nil,
+    package static let apiErrors = MetricFamily(
+        name: "claude_telemetry_api_errors", kind: .counter, unit: nil,
         help: "API errors by model (api_error events).")
-    static let toolCalls = MetricFamily(name: "claude_telemetry_tool_calls", kind: .counter, unit: nil,
+    static let toolCalls = MetricFamily(
+        name: "claude_telemetry_tool_calls", kind: .counter, unit: nil,
         help: "Tool calls by tool (claude_code.tool.usage, or tool_result events).")
-    static let toolFailures = MetricFamily(name: "claude_telemetry_tool_failures", kind: .counter, unit: nil,
+    static let toolFailures = MetricFamily(
+        name: "claude_telemetry_tool_failures", kind: .counter, unit: nil,
         help: "Failed tool calls by tool (tool_result events with success false).")
-    static let toolDecisions = MetricFamily(name: "claude_telemetry_tool_decisions", kind: .counter, unit: nil,
+    static let toolDecisions = MetricFamily(
+        name: "claude_telemetry_tool_decisions", kind: .counter, unit: nil,
         help: "Accept and reject decisions by tool, every tool (edit tools as in claude_code_code_edit_tool_decision).")
-    static let events = MetricFamily(name: "claude_telemetry_events", kind: .counter, unit: nil,
+    static let events = MetricFamily(
+        name: "claude_telemetry_events", kind: .counter, unit: nil,
         help: "Log events received, by event name.")
-    static let lastReceived = MetricFamily(name: "claude_telemetry_last_data_received_timestamp_seconds", kind: .gauge,
+    static let lastReceived = MetricFamily(
+        name: "claude_telemetry_last_data_received_timestamp_seconds", kind: .gauge,
         unit: "seconds", help: "Unix time of the last change to the user's aggregate.")
-    static let userInfo = MetricFamily(name: "claude_telemetry_user_info", kind: .gauge, unit: nil,
+    static let userInfo = MetricFamily(
+        name: "claude_telemetry_user_info", kind: .gauge, unit: nil,
         help: "Always 1: the user's display name and the team attributes kept for the user.")
-    static let users = MetricFamily(name: "claude_telemetry_users", kind: .gauge, unit: nil,
+    static let users = MetricFamily(
+        name: "claude_telemetry_users", kind: .gauge, unit: nil,
         help: "Users known to this data directory (this shard).")
-    static let unreadable = MetricFamily(name: "claude_telemetry_unreadable_aggregates", kind: .gauge, unit: nil,
+    static let unreadable = MetricFamily(
+        name: "claude_telemetry_unreadable_aggregates", kind: .gauge, unit: nil,
         help: "Users left out of this scrape because their aggregate.json could not be read (see claude-telemetry verify).")
 
     /// Every family, in the order written.

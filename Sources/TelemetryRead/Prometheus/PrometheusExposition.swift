@@ -1,6 +1,5 @@
 import TelemetryStore
 
-
 /// Every user's aggregate as Prometheus or OpenMetrics text, named and labelled as the
 /// OpenTelemetry Collector's Prometheus exporter names Claude Code's metrics, so a PromQL query
 /// or a Grafana board written for a Collector-fed Prometheus reads the same numbers from us.
@@ -49,8 +48,10 @@ public enum PrometheusExposition {
         writer.header(.editDecisions)
         for (id, view) in active {
             for tool in view.tools where editTools.contains(tool.name) {
-                writer.sample(.editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
-                writer.sample(.editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
+                writer.sample(
+                    .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
+                writer.sample(
+                    .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
             }
         }
 
@@ -61,7 +62,9 @@ public enum PrometheusExposition {
 
         writer.header(.apiRequests)
         for (id, view) in active {
-            for model in view.models { writer.sample(.apiRequests, ["user_id": id, "model": model.name], Double(model.apiRequests)) }
+            for model in view.models {
+                writer.sample(.apiRequests, ["user_id": id, "model": model.name], Double(model.apiRequests))
+            }
         }
 
         writer.header(.apiErrors)
@@ -76,14 +79,18 @@ public enum PrometheusExposition {
 
         writer.header(.toolFailures)
         for (id, view) in active {
-            for tool in view.tools { writer.sample(.toolFailures, ["user_id": id, "tool_name": tool.name], Double(tool.failures)) }
+            for tool in view.tools {
+                writer.sample(.toolFailures, ["user_id": id, "tool_name": tool.name], Double(tool.failures))
+            }
         }
 
         writer.header(.toolDecisions)
         for (id, view) in active {
             for tool in view.tools {
-                writer.sample(.toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
-                writer.sample(.toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
+                writer.sample(
+                    .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
+                writer.sample(
+                    .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
             }
         }
 
@@ -131,9 +138,12 @@ public enum PrometheusExposition {
     /// An attribute key as a Prometheus label name: characters other than `[A-Za-z0-9_]` become
     /// `_`, and a leading digit gets `key_` in front (the `otlptranslator` rules).
     static func labelName(_ key: String) -> String {
-        var name = String(String.UnicodeScalarView(key.unicodeScalars.map { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") ? scalar : "_"
-        }))
+        var name = String(
+            String.UnicodeScalarView(
+                key.unicodeScalars.map { scalar in
+                    scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+                        ? scalar : "_"
+                }))
         if name.isEmpty || name.first!.isNumber { name = "key_" + name }
         return name
     }

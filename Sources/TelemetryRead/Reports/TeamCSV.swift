@@ -18,8 +18,10 @@ public enum TeamCSV {
         }
         let rows = report.members.map { member in
             let d = member.digest
-            return [CSVExport.text(d.userId), CSVExport.text(d.name), CSVExport.text(d.createdAt),
-                    CSVExport.text(d.updatedAt ?? "")] + cells(d.totals)
+            return [
+                CSVExport.text(d.userId), CSVExport.text(d.name), CSVExport.text(d.createdAt),
+                CSVExport.text(d.updatedAt ?? ""),
+            ] + cells(d.totals)
         }
         return render(header: userHeader, rows: rows)
     }

@@ -31,12 +31,15 @@ public struct TeamGroup: Sendable, Equatable {
         }
         var groups = byValue.keys.sorted().map { value in
             let entry = byValue[value]!
-            return TeamGroup(key: key, value: value, members: entry.members.sorted(), totals: entry.totals,
-                             rangeTotals: entry.range)
+            return TeamGroup(
+                key: key, value: value, members: entry.members.sorted(), totals: entry.totals,
+                rangeTotals: entry.range)
         }
         if let none {
-            groups.append(TeamGroup(key: key, value: noneValue, members: none.members.sorted(), totals: none.totals,
-                                    rangeTotals: none.range))
+            groups.append(
+                TeamGroup(
+                    key: key, value: noneValue, members: none.members.sorted(), totals: none.totals,
+                    rangeTotals: none.range))
         }
         return groups
     }

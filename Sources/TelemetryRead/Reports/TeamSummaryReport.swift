@@ -32,8 +32,10 @@ public struct TeamSummaryReport: Sendable {
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
-    public init(digests: [UserDigest], attributes: [String: [String: String]] = [:], range: DayRange,
-                groupKey: String? = nil, generatedAt: Timestamp) {
+    public init(
+        digests: [UserDigest], attributes: [String: [String: String]] = [:], range: DayRange,
+        groupKey: String? = nil, generatedAt: Timestamp
+    ) {
         self.generatedAt = generatedAt
         self.range = range
         var members: [Member] = []

@@ -37,8 +37,10 @@ public struct UserDigest: Sendable {
     public let received: ReceiveCounters
 
     /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
-    public init(user: UserID, record: UserRecord, document: AggregateDocument?,
-                limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true) {
+    public init(
+        user: UserID, record: UserRecord, document: AggregateDocument?,
+        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true
+    ) {
         let view = AggregateView(document ?? AggregateDocument(user: user, limits: limits))
         let rawModels = document?.models ?? [:]
         let rawTools = document?.tools ?? [:]
@@ -56,8 +58,9 @@ public struct UserDigest: Sendable {
     }
 
     public init(_ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true) {
-        self.init(user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits,
-                  keepingRaw: keepingRaw)
+        self.init(
+            user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits,
+            keepingRaw: keepingRaw)
     }
 
     /// The days that lie in `range`, oldest first.

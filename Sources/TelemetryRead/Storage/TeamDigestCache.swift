@@ -37,9 +37,10 @@ public final class TeamDigestCache: Sendable {
                 continue
             }
             guard let snapshot = try reader.snapshot(of: user) else { continue }
-            let entry = Entry(user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
-                              digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false),
-                              attributes: snapshot.document?.attributes ?? [:])
+            let entry = Entry(
+                user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
+                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false),
+                attributes: snapshot.document?.attributes ?? [:])
             entries.withLock { $0[user] = entry }
             result.append(entry)
         }

@@ -29,8 +29,9 @@ public struct UserFiles: Sendable {
                 throw .corrupt(path: directory.aggregatePath(user), reason: error.reason)
             }
         }
-        return UserSnapshot(user: user, record: decodedRecord, document: document, recordIdentity: record.identity,
-                            aggregateIdentity: aggregate?.identity)
+        return UserSnapshot(
+            user: user, record: decodedRecord, document: document, recordIdentity: record.identity,
+            aggregateIdentity: aggregate?.identity)
     }
 }
 
@@ -63,8 +64,9 @@ public struct StoredUserReader: Sendable {
     /// The user's files; nil when the user does not exist (never created, or removed meanwhile).
     public func files(of user: UserID) throws(StorageError) -> UserFiles? {
         guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
-        return UserFiles(user: user, directory: directory, record: record,
-                         aggregate: try StoredFile.read(directory.aggregatePath(user)))
+        return UserFiles(
+            user: user, directory: directory, record: record,
+            aggregate: try StoredFile.read(directory.aggregatePath(user)))
     }
 
     /// The user's data, decoded; nil when the user does not exist.

@@ -47,8 +47,10 @@ public struct StoredUsers: Sendable {
             }
             do {
                 let document = try store.read(id)
-                users.append(StoredUser(record: record, view: document.map(AggregateView.init),
-                                        attributes: document?.attributes ?? [:]))
+                users.append(
+                    StoredUser(
+                        record: record, view: document.map(AggregateView.init),
+                        attributes: document?.attributes ?? [:]))
             } catch {
                 unreadable.append(record.id)
             }

@@ -10,10 +10,10 @@ enum UTCTime {
     static func seconds(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
-              bytes[16] == UInt8(ascii: ":"), bytes.last == UInt8(ascii: "Z"),
-              let date = CivilDate(String(decoding: bytes[0..<10], as: UTF8.self)),
-              let hour = CivilDate.number(bytes[11..<13]), let minute = CivilDate.number(bytes[14..<16]),
-              let second = CivilDate.number(bytes[17..<19]), hour < 24, minute < 60, second < 61
+            bytes[16] == UInt8(ascii: ":"), bytes.last == UInt8(ascii: "Z"),
+            let date = CivilDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+            let hour = CivilDate.number(bytes[11..<13]), let minute = CivilDate.number(bytes[14..<16]),
+            let second = CivilDate.number(bytes[17..<19]), hour < 24, minute < 60, second < 61
         else { return nil }
         var fraction = 0.0
         if bytes.count > 20 {

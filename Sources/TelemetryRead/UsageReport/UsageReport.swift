@@ -1,6 +1,5 @@
 import TelemetryStore
 
-
 /// The Claude Code usage report in the shape of Anthropic's Claude Code Analytics Admin API
 /// (`GET /v1/organizations/usage_report/claude_code`): one record per user per UTC day, so a
 /// script written for the official report reads ours unchanged.
@@ -116,7 +115,9 @@ public enum UsageReport {
     /// Day buckets are not split by tool: the day's edit decisions go to the one edit tool the
     /// user has decided on, or to `edit_tool` when there are several (sums stay exact).
     static func toolKey(_ view: AggregateView) -> String {
-        let decided = view.tools.filter { ($0.accepts != 0 || $0.rejects != 0) && PrometheusExposition.editTools.contains($0.name) }
+        let decided = view.tools.filter {
+            ($0.accepts != 0 || $0.rejects != 0) && PrometheusExposition.editTools.contains($0.name)
+        }
         if decided.count == 1, let key = toolKeys.first(where: { $0.tool == decided[0].name })?.key { return key }
         return "edit_tool"
     }

@@ -37,17 +37,20 @@ public struct UsageReportQuery: Sendable, Equatable {
         var limit = Self.defaultLimit
         if let text = parameters["limit"] {
             guard let value = Int(text), (1...Self.maximumLimit).contains(value) else {
-                throw UsageReportQueryError(message: "limit must be an integer from 1 to \(Self.maximumLimit), got '\(Self.quoted(text))'")
+                throw UsageReportQueryError(
+                    message: "limit must be an integer from 1 to \(Self.maximumLimit), got '\(Self.quoted(text))'")
             }
             limit = value
         }
         var after: String?
         if let page = parameters["page"], !page.isEmpty {
             guard let cursor = PageCursor(token: page) else {
-                throw UsageReportQueryError(message: "page is not a cursor this service issued; send the next_page value of the previous answer")
+                throw UsageReportQueryError(
+                    message: "page is not a cursor this service issued; send the next_page value of the previous answer")
             }
             guard cursor.day == day else {
-                throw UsageReportQueryError(message: "page belongs to starting_at=\(cursor.day); send it with that day or start without page")
+                throw UsageReportQueryError(
+                    message: "page belongs to starting_at=\(cursor.day); send it with that day or start without page")
             }
             after = cursor.after
         }
@@ -73,7 +76,7 @@ struct PageCursor: Equatable {
 
     init?(token: String) {
         guard token.hasPrefix("page_"), let bytes = Self.decode(String(token.dropFirst(5))),
-              let text = String(validating: bytes, as: UTF8.self)
+            let text = String(validating: bytes, as: UTF8.self)
         else { return nil }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, UTCTime.date(String(parts[0])) != nil, (try? UserID(validating: String(parts[1]))) != nil
@@ -91,7 +94,8 @@ struct PageCursor: Equatable {
         var index = 0
         while index < bytes.count {
             let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
-            let value = (UInt32(chunk[0]) << 16) | (UInt32(chunk.count > 1 ? chunk[1] : 0) << 8) | UInt32(chunk.count > 2 ? chunk[2] : 0)
+            let value =
+                (UInt32(chunk[0]) << 16) | (UInt32(chunk.count > 1 ? chunk[1] : 0) << 8) | UInt32(chunk.count > 2 ? chunk[2] : 0)
             for position in 0...chunk.count { out.append(alphabet[Int((value >> UInt32(18 - 6 * position)) & 63)]) }
             index += 3
         }

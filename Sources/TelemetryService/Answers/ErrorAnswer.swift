@@ -1,6 +1,6 @@
 import TelemetryDecoding
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// The one place where every error the service can meet becomes an HTTP status, a message
 /// for the user, and (for retryable failures) a `Retry-After`.
@@ -16,8 +16,10 @@ public struct ErrorAnswer: Equatable, Sendable {
     /// The `WWW-Authenticate` challenge of a 401 that asks for credentials.
     public let challenge: String?
 
-    public init(status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32,
-                challenge: String? = nil) {
+    public init(
+        status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32,
+        challenge: String? = nil
+    ) {
         self.status = status
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
@@ -48,15 +50,18 @@ public struct ErrorAnswer: Equatable, Sendable {
         case let failure as StorageError:
             switch failure {
             case .lockTimeout:
-                self.init(status: .serviceUnavailable, message: "storage busy, retry later: \(failure)",
-                          retryAfterSeconds: 2, rpcCode: RPCCode.unavailable)
+                self.init(
+                    status: .serviceUnavailable, message: "storage busy, retry later: \(failure)",
+                    retryAfterSeconds: 2, rpcCode: RPCCode.unavailable)
             case .system:
-                self.init(status: .serviceUnavailable, message: "storage unavailable, retry later: \(failure)",
-                          retryAfterSeconds: 30, rpcCode: RPCCode.unavailable)
+                self.init(
+                    status: .serviceUnavailable, message: "storage unavailable, retry later: \(failure)",
+                    retryAfterSeconds: 30, rpcCode: RPCCode.unavailable)
             case .corrupt, .notRegularFile:
-                self.init(status: .serviceUnavailable,
-                          message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
-                          retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
+                self.init(
+                    status: .serviceUnavailable,
+                    message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
+                    retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
             }
         case let refusal as TransportRefusal:
             switch refusal {
@@ -67,8 +72,9 @@ public struct ErrorAnswer: Equatable, Sendable {
             case .timedOut:
                 self.init(status: .requestTimeout, message: refusal.description, rpcCode: RPCCode.deadlineExceeded)
             case .overMemoryBudget(_, let retryAfter):
-                self.init(status: .serviceUnavailable, message: refusal.description, retryAfterSeconds: retryAfter,
-                          rpcCode: RPCCode.unavailable)
+                self.init(
+                    status: .serviceUnavailable, message: refusal.description, retryAfterSeconds: retryAfter,
+                    rpcCode: RPCCode.unavailable)
             case .parametersTooLarge:
                 self.init(status: .requestHeaderFieldsTooLarge, message: refusal.description, rpcCode: RPCCode.invalidArgument)
             }
@@ -77,8 +83,9 @@ public struct ErrorAnswer: Equatable, Sendable {
             case .noInstallation, .refused:
                 self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated)
             case .parkingFull(_):
-                self.init(status: .serviceUnavailable, message: failure.description,
-                          retryAfterSeconds: ParkingLimits().retryAfterSeconds, rpcCode: RPCCode.unavailable)
+                self.init(
+                    status: .serviceUnavailable, message: failure.description,
+                    retryAfterSeconds: ParkingLimits().retryAfterSeconds, rpcCode: RPCCode.unavailable)
             case .severalInstallations, .boundElsewhere:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
             }
@@ -96,8 +103,9 @@ public struct ErrorAnswer: Equatable, Sendable {
         case let failure as ReadAuthorizationError:
             switch failure {
             case .missing:
-                self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated,
-                          challenge: "Bearer")
+                self.init(
+                    status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated,
+                    challenge: "Bearer")
             case .refused:
                 self.init(status: .forbidden, message: failure.description, rpcCode: RPCCode.permissionDenied)
             case .unavailable(let storage):

@@ -1,7 +1,7 @@
 import Foundation
 import TelemetryDecoding
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// The body of `GET …/metrics`, `GET …/logs` and `GET …/traces`: that the service is up, what
 /// it accepts, and what each supported metric, event or span feeds.
@@ -32,12 +32,14 @@ struct HealthDocument: Encodable {
         self.maxBodyBytes = maxBodyBytes
         let prefix = Router.prefix
         endpoints = Endpoints(
-            recommended: "POST \(prefix)/users/<uuid>/v1/\(signal.rawValue) (OTEL_EXPORTER_OTLP_ENDPOINT=<base>\(prefix)/users/<uuid>)",
+            recommended:
+                "POST \(prefix)/users/<uuid>/v1/\(signal.rawValue) (OTEL_EXPORTER_OTLP_ENDPOINT=<base>\(prefix)/users/<uuid>)",
             header: "POST \(prefix)/v1/\(signal.rawValue) with X-User-Id: <uuid> or Authorization: Bearer <uuid> "
                 + "(OTEL_EXPORTER_OTLP_ENDPOINT=<base>\(prefix) and OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid>)",
             withoutUser: "Claude Code drops a URL's query, so ?user=<uuid> never arrives: a request naming no user "
                 + "(POST \(prefix) or \(prefix)/\(signal.rawValue)) is attributed through the installation's user.id "
-                + "once it is bound to a user, otherwise kept until `claude-telemetry user claim` (or refused, with --unattributed refuse)")
+                + "once it is bound to a user, otherwise kept until `claude-telemetry user claim` (or refused, with --unattributed refuse)"
+        )
         metrics = signal == .metrics ? Catalog.metrics : nil
         events = signal == .logs ? Catalog.events : nil
         spans = signal == .traces ? Catalog.spans : nil
@@ -48,6 +50,7 @@ struct HealthDocument: Encodable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var body = Array((try? encoder.encode(self)) ?? Data("{\"status\":\"ok\"}".utf8))
         body.append(UInt8(ascii: "\n"))
-        return HTTPResponse(status: .ok, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: body)
+        return HTTPResponse(
+            status: .ok, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: body)
     }
 }

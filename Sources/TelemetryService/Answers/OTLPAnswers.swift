@@ -29,6 +29,8 @@ enum OTLPAnswers {
         var headers = [("Content-Type", format.mediaType)]
         if let seconds = answer.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
         headers += extraHeaders
-        return HTTPResponse(status: answer.status, headers: headers, body: ProtobufAnswerEncoding.status(code: answer.rpcCode, message: answer.message, format: format))
+        return HTTPResponse(
+            status: answer.status, headers: headers,
+            body: ProtobufAnswerEncoding.status(code: answer.rpcCode, message: answer.message, format: format))
     }
 }

@@ -11,8 +11,10 @@ import TelemetryDecoding
 enum ProtobufAnswerEncoding {
     /// An export response: nothing when nothing was rejected, else `partial_success` (field 1)
     /// holding the count (field 1, int64) and the message (field 2) under their JSON names.
-    static func exportResponse(rejectedField: String, partialSuccess: (rejected: Int64, message: String)?,
-                               format: PayloadFormat) -> [UInt8] {
+    static func exportResponse(
+        rejectedField: String, partialSuccess: (rejected: Int64, message: String)?,
+        format: PayloadFormat
+    ) -> [UInt8] {
         guard let partialSuccess else { return format == .protobuf ? [] : Array("{}".utf8) }
         switch format {
         case .protobuf:

@@ -10,8 +10,10 @@ public struct HTTPRequest: Sendable {
     /// The body as the transport read it, or why it could not.
     public var body: RequestBody
 
-    public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
-                body: RequestBody) {
+    public init(
+        method: String, path: String, query: String = "", headers: [String: String] = [:],
+        body: RequestBody
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -20,8 +22,10 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A request whose body is in hand whole.
-    public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
-                body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: String = "", headers: [String: String] = [:],
+        body: [UInt8] = []
+    ) {
         self.init(method: method, path: path, query: query, headers: headers, body: .complete(body))
     }
 
@@ -50,8 +54,9 @@ public struct HTTPRequest: Sendable {
             path = (parameters["SCRIPT_NAME"] ?? "") + (parameters["PATH_INFO"] ?? "")
             query = parameters["QUERY_STRING"] ?? ""
         }
-        self.init(method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
-                  body: body)
+        self.init(
+            method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
+            body: body)
     }
 
     /// A request from CGI meta-variables whose body is in hand whole.

@@ -10,8 +10,10 @@ extension ReadService {
         let format = ExpositionFormat.negotiate(accept: request.header("accept"))
         let stored = try StoredUsers.load(configuration.dataDirectory, limits: configuration.limits)
         let body = PrometheusExposition.render(stored, format: format)
-        return HTTPResponse(status: .ok, headers: [("Content-Type", format.contentType), ("Cache-Control", "no-store")]
-                            + Self.noSniff, body: body)
+        return HTTPResponse(
+            status: .ok,
+            headers: [("Content-Type", format.contentType), ("Cache-Control", "no-store")]
+                + Self.noSniff, body: body)
     }
 
     /// `GET …/team/usage_report/claude_code?starting_at=YYYY-MM-DD[&limit=N][&page=CURSOR]`.
@@ -27,7 +29,9 @@ extension ReadService {
         }
         let query = try UsageReportQuery(parameters: parameters)
         let stored = try StoredUsers.load(configuration.dataDirectory, limits: configuration.limits)
-        return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType), ("Cache-Control", "private, no-cache")]
-                            + Self.noSniff, body: UsageReport.render(stored, query: query))
+        return HTTPResponse(
+            status: .ok,
+            headers: [("Content-Type", Self.jsonType), ("Cache-Control", "private, no-cache")]
+                + Self.noSniff, body: UsageReport.render(stored, query: query))
     }
 }

@@ -1,6 +1,6 @@
-import TelemetryStore
-import TelemetryRead
 import TelemetryDecoding
+import TelemetryRead
+import TelemetryStore
 
 /// Answers the read endpoints (``ReadRoute``): summaries built from the stored documents, with
 /// ETags so a dashboard that polls costs a `stat` or a hash rather than a rebuild. A user's own
@@ -25,12 +25,15 @@ public struct ReadService: Sendable {
     }
 
     /// Answers `request` for `route`; every failure becomes its status through ``ErrorAnswer``.
-    public func respond(_ route: ReadRoute, to request: HTTPRequest, now: Timestamp,
-                        summary: inout RequestSummary) -> HTTPResponse {
+    public func respond(
+        _ route: ReadRoute, to request: HTTPRequest, now: Timestamp,
+        summary: inout RequestSummary
+    ) -> HTTPResponse {
         summary.route = route.logName
         guard Self.allowedMethods.contains(request.method) else {
-            return failure(RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods),
-                           summary: &summary, extraHeaders: [("Allow", Self.allowedMethods.joined(separator: ", "))])
+            return failure(
+                RouteFailure.methodNotAllowed(request.method, allowed: Self.allowedMethods),
+                summary: &summary, extraHeaders: [("Allow", Self.allowedMethods.joined(separator: ", "))])
         }
         do {
             switch route {
@@ -52,8 +55,10 @@ public struct ReadService: Sendable {
 
     // MARK: Routes
 
-    private func userSummary(_ text: String, request: HTTPRequest, now: Timestamp,
-                             summary: inout RequestSummary) throws -> HTTPResponse {
+    private func userSummary(
+        _ text: String, request: HTTPRequest, now: Timestamp,
+        summary: inout RequestSummary
+    ) throws -> HTTPResponse {
         let user: UserID
         do {
             user = try UserID(validating: text)
@@ -75,10 +80,12 @@ public struct ReadService: Sendable {
             return HTTPResponse(status: .notModified, headers: headers)
         }
         let snapshot = try files.decoded(limits: configuration.limits)
-        let report = UserSummaryReport(digest: UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw), range: range,
-                                       includeRaw: raw)
-        return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
-                            body: report.json)
+        let report = UserSummaryReport(
+            digest: UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw), range: range,
+            includeRaw: raw)
+        return HTTPResponse(
+            status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
+            body: report.json)
     }
 
     private func teamSummary(request: HTTPRequest, now: Timestamp, csv: Bool) throws -> HTTPResponse {
@@ -87,7 +94,8 @@ public struct ReadService: Sendable {
         let range = try query.range(today: CalendarDay(now))
         let keys = configuration.limits.teamAttributeKeys
         let group = try query.group(configured: keys)
-        let variant = "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
+        let variant =
+            "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
             + " keys=\(keys.joined(separator: ","))"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
@@ -103,14 +111,17 @@ public struct ReadService: Sendable {
             attributes[entry.user.rawValue] = entry.attributes.filter { keys.contains($0.key) }
         }
         let digests = entries.map(\.digest)
-        let report = TeamSummaryReport(digests: digests, attributes: attributes, range: range, groupKey: group,
-                                       generatedAt: now)
+        let report = TeamSummaryReport(
+            digests: digests, attributes: attributes, range: range, groupKey: group,
+            generatedAt: now)
         let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
         if csv {
-            return HTTPResponse(status: .ok, headers: [
-                ("Content-Type", Self.csvType),
-                ("Content-Disposition", "attachment; filename=\"team-summary.csv\""),
-            ] + headers, body: Array(TeamCSV.csv(report).utf8))
+            return HTTPResponse(
+                status: .ok,
+                headers: [
+                    ("Content-Type", Self.csvType),
+                    ("Content-Disposition", "attachment; filename=\"team-summary.csv\""),
+                ] + headers, body: Array(TeamCSV.csv(report).utf8))
         }
         return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers, body: report.json)
     }
@@ -120,16 +131,19 @@ public struct ReadService: Sendable {
     static let noSniff = [("X-Content-Type-Options", "nosniff")]
 
     /// A JSON `google.rpc.Status` with the status, message and headers ``ErrorAnswer`` decides.
-    private func failure(_ error: any Error, summary: inout RequestSummary,
-                         extraHeaders: [(String, String)] = []) -> HTTPResponse {
+    private func failure(
+        _ error: any Error, summary: inout RequestSummary,
+        extraHeaders: [(String, String)] = []
+    ) -> HTTPResponse {
         let answer = ErrorAnswer(for: error)
         summary.error = answer.message
         var headers = [("Content-Type", Self.jsonType), ("Cache-Control", "no-store")]
         if let seconds = answer.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
         if let challenge = answer.challenge { headers.append(("WWW-Authenticate", challenge)) }
         headers += extraHeaders + Self.noSniff
-        return HTTPResponse(status: answer.status, headers: headers,
-                            body: ProtobufAnswerEncoding.status(code: answer.rpcCode, message: answer.message, format: .json))
+        return HTTPResponse(
+            status: answer.status, headers: headers,
+            body: ProtobufAnswerEncoding.status(code: answer.rpcCode, message: answer.message, format: .json))
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
-import TelemetryDecoding
 import SystemCalls
+import TelemetryDecoding
 
 /// The admin read tokens that open team-wide read endpoints, kept in `<data-dir>/tokens.json`
 /// (mode 0600). The admin tool adds and removes them; the responder checks requests against
@@ -168,7 +168,8 @@ public struct AdminTokenStore: Sendable {
     private func write(_ records: [AdminTokenRecord]) throws(StorageError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let bytes = Array((try? encoder.encode(TokenFile(tokens: records.sorted { $0.name < $1.name }))) ?? Data())
+        let bytes =
+            Array((try? encoder.encode(TokenFile(tokens: records.sorted { $0.name < $1.name }))) ?? Data())
             + [UInt8(ascii: "\n")]
         // A temporary file left by a crash keeps its old mode when reopened; start afresh so
         // the new file is created 0600.

@@ -12,10 +12,11 @@ public enum AggregateCoding {
     public static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
         // A recent record, request or span is 12 bytes, 16 base64 characters.
-        var w = JSONWriter(capacity: 2048
-            + (document.recentRecords.count + document.recentRequests.count + document.traces.recentSpans.count) * 16
-            + document.series.count * 96
-            + document.days.count * 700)
+        var w = JSONWriter(
+            capacity: 2048
+                + (document.recentRecords.count + document.recentRequests.count + document.traces.recentSpans.count) * 16
+                + document.series.count * 96
+                + document.days.count * 700)
         w.beginObject()
 
         if !document.attributes.isEmpty { writeAttributes(document.attributes, to: &w) }
@@ -100,9 +101,10 @@ public enum AggregateCoding {
     /// Readers that never write the document back (the read endpoints) pass `skippingState`:
     /// of the receiver's bookkeeping only `metricsSeen` (which decides the published sources)
     /// is read; the rest is only checked to be valid JSON.
-    public static func decode(_ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits,
-                              skippingState: Bool = false) throws(AggregateCodingError) -> AggregateDocument
-    {
+    public static func decode(
+        _ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits,
+        skippingState: Bool = false
+    ) throws(AggregateCodingError) -> AggregateDocument {
         var document = AggregateDocument(user: expectedUser, limits: limits)
         var scanner = JSONScanner(bytes)
         var seen: Set<String> = []
@@ -338,8 +340,10 @@ public enum AggregateCoding {
         return r
     }
 
-    private static func readState(_ scanner: inout JSONScanner, into document: inout AggregateDocument,
-                                  limits: AggregationLimits) throws {
+    private static func readState(
+        _ scanner: inout JSONScanner, into document: inout AggregateDocument,
+        limits: AggregationLimits
+    ) throws {
         var seen: Set<String> = []
         try scanner.beginObject()
         while let key = try scanner.nextKey() {

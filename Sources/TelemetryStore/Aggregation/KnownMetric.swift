@@ -49,12 +49,16 @@ enum KnownMetric: String, CaseIterable {
             case "cacheRead": figure = .cacheReadTokensFromTokenMetric
             case "cacheCreation": figure = .cacheCreationTokensFromTokenMetric
             case let other:
-                throw RejectReason("attribute 'type' must be input, output, cacheRead or cacheCreation, not '\(Self.shown(other))'")
+                throw RejectReason(
+                    "attribute 'type' must be input, output, cacheRead or cacheCreation, not '\(Self.shown(other))'")
             }
             return [.init(figure: figure, model: model, querySource: attributes.string("query_source"))]
         case .costUsage:
-            return [.init(figure: .costFromMetric, model: attributes.string("model") ?? "unknown",
-                          querySource: attributes.string("query_source"))]
+            return [
+                .init(
+                    figure: .costFromMetric, model: attributes.string("model") ?? "unknown",
+                    querySource: attributes.string("query_source"))
+            ]
         case .linesOfCode:
             switch attributes.string("type") {
             case "added": return [.init(figure: .linesAdded)]
@@ -81,7 +85,8 @@ enum KnownMetric: String, CaseIterable {
             switch attributes.string("gen_ai.token.type") {
             case "input": return [.init(figure: .inputTokensFromGenAIMetric, model: model)]
             case "output": return [.init(figure: .outputTokensFromGenAIMetric, model: model)]
-            case let other: throw RejectReason("attribute 'gen_ai.token.type' must be input or output, not '\(Self.shown(other))'")
+            case let other:
+                throw RejectReason("attribute 'gen_ai.token.type' must be input or output, not '\(Self.shown(other))'")
             }
         case .genAIOperationDuration:
             let model = attributes.string("gen_ai.request.model", "gen_ai.response.model", "model") ?? "unknown"

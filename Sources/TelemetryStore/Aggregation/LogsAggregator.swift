@@ -35,8 +35,10 @@ public struct LogsAggregator: Sendable {
         return report
     }
 
-    private func apply(_ record: LogRecord, scope: StableHash, to document: inout AggregateDocument,
-                       now: Timestamp, report: inout ApplyReport) {
+    private func apply(
+        _ record: LogRecord, scope: StableHash, to document: inout AggregateDocument,
+        now: Timestamp, report: inout ApplyReport
+    ) {
         let attributes = Attributes(record.attributes)
         let name = Self.eventName(record, attributes)
         let digest = Self.digest(record, name: name, attributes: attributes, scope: scope)
@@ -109,8 +111,9 @@ public struct LogsAggregator: Sendable {
     {
         switch name {
         case EventName.apiRequest:
-            let target = AggregateDocument.Target(day: day, model: attributes.string("model") ?? "unknown",
-                                                  querySource: attributes.string("query_source"))
+            let target = AggregateDocument.Target(
+                day: day, model: attributes.string("model") ?? "unknown",
+                querySource: attributes.string("query_source"))
             let cost = try Self.cost(attributes)
             return [
                 (.apiRequestsFromEvents, 1, target),

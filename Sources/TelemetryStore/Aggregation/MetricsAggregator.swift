@@ -41,8 +41,10 @@ public struct MetricsAggregator: Sendable {
         return report
     }
 
-    private func apply(_ metric: MetricsBatch.Metric, scope: StableHash,
-                       to document: inout AggregateDocument, now: Timestamp, report: inout ApplyReport) {
+    private func apply(
+        _ metric: MetricsBatch.Metric, scope: StableHash,
+        to document: inout AggregateDocument, now: Timestamp, report: inout ApplyReport
+    ) {
         guard let known = KnownMetric(rawValue: metric.name) else {
             report.ignored += metric.pointCount
             return
@@ -58,8 +60,9 @@ public struct MetricsAggregator: Sendable {
             var metricHash = metricHash
             metricHash.combine(UInt64(bitPattern: Int64(sum.aggregationTemporality)))
             for point in sum.dataPoints {
-                applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
-                              to: &document, now: now, report: &report)
+                applySumPoint(
+                    point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
+                    to: &document, now: now, report: &report)
             }
         case (.sum, .sum(let sum)) where !sum.isMonotonic:
             for _ in sum.dataPoints { report.reject("\(metric.name) must be a monotonic Sum") }
@@ -68,16 +71,18 @@ public struct MetricsAggregator: Sendable {
             var metricHash = metricHash
             metricHash.combine(UInt64(bitPattern: Int64(sum.aggregationTemporality)))
             for point in sum.dataPoints {
-                applySumPoint(point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
-                              to: &document, now: now, report: &report)
+                applySumPoint(
+                    point, known: known, temporality: sum.aggregationTemporality, metricHash: metricHash,
+                    to: &document, now: now, report: &report)
             }
         case (.histogram, .histogram(let histogram)), (.histogram, .exponentialHistogram(let histogram)):
             // Explicit and exponential histograms alike: only count and sum are read.
             var metricHash = metricHash
             metricHash.combine(UInt64(bitPattern: Int64(histogram.aggregationTemporality)))
             for point in histogram.dataPoints {
-                applyHistogramPoint(point, known: known, temporality: histogram.aggregationTemporality,
-                                    metricHash: metricHash, to: &document, now: now, report: &report)
+                applyHistogramPoint(
+                    point, known: known, temporality: histogram.aggregationTemporality,
+                    metricHash: metricHash, to: &document, now: now, report: &report)
             }
         default:
             let points = metric.pointCount
@@ -89,10 +94,12 @@ public struct MetricsAggregator: Sendable {
     // MARK: Reading a point
 
     /// Validates a sum's point and applies it as a reading; an ignored or rejected point is counted.
-    private func applySumPoint(_ point: NumberDataPoint, known: KnownMetric,
-                               temporality: Int32,
-                               metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
-                               report: inout ApplyReport) {
+    private func applySumPoint(
+        _ point: NumberDataPoint, known: KnownMetric,
+        temporality: Int32,
+        metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
+        report: inout ApplyReport
+    ) {
         if point.flags & 1 != 0 {
             report.ignored += 1  // DATA_POINT_FLAGS_NO_RECORDED_VALUE: nothing to add.
             return
@@ -117,17 +124,21 @@ public struct MetricsAggregator: Sendable {
             report.reject("\(known.rawValue): value is implausibly large")
             return
         }
-        let reading = PointReading(start: point.startTimeUnixNano, time: point.timeUnixNano,
-                                   attributes: Attributes(point.attributes), value: value, count: 0, amountIsCount: false)
-        apply(reading, known: known, temporality: temporality, metricHash: metricHash, to: &document, now: now,
-              report: &report)
+        let reading = PointReading(
+            start: point.startTimeUnixNano, time: point.timeUnixNano,
+            attributes: Attributes(point.attributes), value: value, count: 0, amountIsCount: false)
+        apply(
+            reading, known: known, temporality: temporality, metricHash: metricHash, to: &document, now: now,
+            report: &report)
     }
 
     /// Validates a histogram's point and applies it as a reading: only its count and sum are read.
-    private func applyHistogramPoint(_ point: MetricsBatch.HistogramPoint, known: KnownMetric,
-                                     temporality: Int32,
-                                     metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
-                                     report: inout ApplyReport) {
+    private func applyHistogramPoint(
+        _ point: MetricsBatch.HistogramPoint, known: KnownMetric,
+        temporality: Int32,
+        metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
+        report: inout ApplyReport
+    ) {
         if point.flags & 1 != 0 {
             report.ignored += 1
             return
@@ -146,11 +157,13 @@ public struct MetricsAggregator: Sendable {
             report.reject("\(known.rawValue): sum is negative or implausibly large")
             return
         }
-        let reading = PointReading(start: point.startTimeUnixNano, time: point.timeUnixNano,
-                                   attributes: Attributes(point.attributes), value: sum, count: count,
-                                   amountIsCount: !known.usesHistogramSum)
-        apply(reading, known: known, temporality: temporality, metricHash: metricHash, to: &document, now: now,
-              report: &report)
+        let reading = PointReading(
+            start: point.startTimeUnixNano, time: point.timeUnixNano,
+            attributes: Attributes(point.attributes), value: sum, count: count,
+            amountIsCount: !known.usesHistogramSum)
+        apply(
+            reading, known: known, temporality: temporality, metricHash: metricHash, to: &document, now: now,
+            report: &report)
     }
 
     // MARK: Applying a reading
@@ -158,9 +171,11 @@ public struct MetricsAggregator: Sendable {
     /// The one delta/cumulative bookkeeping for sums and histograms: routes the reading by its
     /// attributes, recognises replays (delta) or turns the reading into the increase since the
     /// series' last one (cumulative), remembers the series and adds the amount to the figures.
-    private func apply(_ reading: PointReading, known: KnownMetric, temporality: Int32,
-                       metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
-                       report: inout ApplyReport) {
+    private func apply(
+        _ reading: PointReading, known: KnownMetric, temporality: Int32,
+        metricHash: StableHash, to document: inout AggregateDocument, now: Timestamp,
+        report: inout ApplyReport
+    ) {
         let contributions: [MetricContribution]
         do {
             contributions = try known.contributions(reading.attributes)
@@ -187,8 +202,10 @@ public struct MetricsAggregator: Sendable {
                 report.reject("\(known.rawValue): \(reason)")
                 return
             }
-            switch Self.cumulativeStep(state: document.series[seriesKey], start: reading.start, time: reading.time,
-                                       value: reading.value, count: reading.count) {
+            switch Self.cumulativeStep(
+                state: document.series[seriesKey], start: reading.start, time: reading.time,
+                value: reading.value, count: reading.count)
+            {
             case .stale:
                 report.duplicates += 1
                 return
@@ -207,10 +224,12 @@ public struct MetricsAggregator: Sendable {
         document.touchSeries(seriesKey, state, now: now, limits: limits)
         let day = Self.day(reading.time, now: now)
         for contribution in contributions {
-            document.add(contribution.figure, amount * contribution.scale,
-                         to: .init(day: day, model: contribution.model, tool: contribution.tool,
-                                   querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
-                         limits: limits)
+            document.add(
+                contribution.figure, amount * contribution.scale,
+                to: .init(
+                    day: day, model: contribution.model, tool: contribution.tool,
+                    querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
+                limits: limits)
         }
         document.metricsSeen.insert(known.rawValue)
         report.applied += 1

@@ -37,8 +37,10 @@ extension AggregateDocument {
     /// more on an empty document, which finds the same rejections (they depend on the values
     /// alone) and the same ignored points; everything it would apply is reported as a duplicate.
     /// That costs the request's own size, and only for replays; the stored document is not touched.
-    mutating func applyOnce(_ request: RequestIdentity, now: Timestamp, limits: AggregationLimits,
-                            _ apply: (inout AggregateDocument) -> ApplyReport) -> (ApplyReport, write: Bool) {
+    mutating func applyOnce(
+        _ request: RequestIdentity, now: Timestamp, limits: AggregationLimits,
+        _ apply: (inout AggregateDocument) -> ApplyReport
+    ) -> (ApplyReport, write: Bool) {
         if recentRequests.contains(request.digest) {
             // The user plays no part in what a request rejects.
             var scratch = AggregateDocument(user: (try? UserID(validating: userId)) ?? UserID.random(), limits: limits)

@@ -5,7 +5,9 @@
 /// per user and per figure family, so it is deterministic and the same for totals, every day,
 /// every model and every tool. Both sources' raw sub-totals stay in the document.
 public struct SourceSelection: Equatable, Sendable {
-    public enum TokenSource: String, Sendable { case tokenMetric = "claude_code.token.usage", genAIMetric = "gen_ai.client.token.usage", events = "api_request" }
+    public enum TokenSource: String, Sendable {
+        case tokenMetric = "claude_code.token.usage", genAIMetric = "gen_ai.client.token.usage", events = "api_request"
+    }
     public enum Source: Sendable, Equatable { case metric, events }
 
     public let tokens: TokenSource

@@ -37,8 +37,10 @@ public struct TracesAggregator: Sendable {
         return report
     }
 
-    private func apply(_ span: TracesBatch.Span, scope: StableHash, to document: inout AggregateDocument,
-                       now: Timestamp, report: inout ApplyReport) {
+    private func apply(
+        _ span: TracesBatch.Span, scope: StableHash, to document: inout AggregateDocument,
+        now: Timestamp, report: inout ApplyReport
+    ) {
         guard span.name == Self.llmRequestSpan || span.name == Self.toolSpan else {
             report.ignored += 1
             return
@@ -53,16 +55,18 @@ public struct TracesAggregator: Sendable {
             let duration = try Self.durationMs(span, attributes)
             if span.name == Self.llmRequestSpan {
                 let ttft = try Self.milliseconds("ttft_ms", attributes)
-                let key = AggregateDocument.boundedKey(attributes.string("model") ?? "unknown", in: document.traces.models,
-                                                       limit: limits.models, nameBytes: limits.nameBytes)
+                let key = AggregateDocument.boundedKey(
+                    attributes.string("model") ?? "unknown", in: document.traces.models,
+                    limit: limits.models, nameBytes: limits.nameBytes)
                 var latency = document.traces.models[key] ?? TraceFigures.RequestLatency()
                 latency.durationMs.record(duration)
                 if let ttft { latency.ttftMs.record(ttft) }
                 if Self.failed(span, attributes) { latency.failures += 1 }
                 document.traces.models[key] = latency
             } else {
-                let key = AggregateDocument.boundedKey(attributes.string("tool_name", "tool") ?? "unknown", in: document.traces.tools,
-                                                       limit: limits.tools, nameBytes: limits.nameBytes)
+                let key = AggregateDocument.boundedKey(
+                    attributes.string("tool_name", "tool") ?? "unknown", in: document.traces.tools,
+                    limit: limits.tools, nameBytes: limits.nameBytes)
                 document.traces.tools[key, default: DurationStats()].record(duration)
             }
         } catch {

@@ -14,7 +14,8 @@ public enum AttributionError: Error, Equatable, Sendable, CustomStringConvertibl
     case boundElsewhere(InstallationID, UserID)
 
     /// The forms that carry the user with the real Claude Code (its exporter drops the query).
-    public static let workingForms = "set OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude/users/<uuid>, "
+    public static let workingForms =
+        "set OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude/users/<uuid>, "
         + "or OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude with OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid> "
         + "(Claude Code drops a URL's query, so ?user= never arrives)"
 
@@ -29,7 +30,8 @@ public enum AttributionError: Error, Equatable, Sendable, CustomStringConvertibl
         case .parkingFull(let reason):
             return "cannot keep more unattributed data (\(reason)); retry later, and meanwhile " + Self.workingForms
         case .boundElsewhere(let installation, let user):
-            return "installation \(installation) is already bound to user \(user) (remove that user's binding with `claude-telemetry user remove`)"
+            return
+                "installation \(installation) is already bound to user \(user) (remove that user's binding with `claude-telemetry user remove`)"
         }
     }
 }

@@ -115,7 +115,7 @@ public enum BodySignal: String, Sendable, Equatable, CaseIterable {
             case (7, .fixed64), (8, .fixed64): span = true
             case (1, .fixed64), (11, .fixed64), (2, .varint), (6, .lengthDelimited): record = true
             case (1, .lengthDelimited), (2, .lengthDelimited), (3, .lengthDelimited), (5, .lengthDelimited),
-                 (7, .lengthDelimited), (9, .lengthDelimited), (10, .lengthDelimited), (11, .lengthDelimited):
+                (7, .lengthDelimited), (9, .lengthDelimited), (10, .lengthDelimited), (11, .lengthDelimited):
                 metric = true
             default: break
             }

@@ -88,7 +88,9 @@ private struct IdentityReader {
 
     mutating func resource(_ attributes: [OTLPAttribute]) {
         let list = Attributes(attributes)
-        if identity.facts.serviceVersion == nil { identity.facts.serviceVersion = MachineFacts.clean(list.string("service.version")) }
+        if identity.facts.serviceVersion == nil {
+            identity.facts.serviceVersion = MachineFacts.clean(list.string("service.version"))
+        }
         if identity.facts.osType == nil { identity.facts.osType = MachineFacts.clean(list.string("os.type")) }
         if identity.facts.hostArch == nil { identity.facts.hostArch = MachineFacts.clean(list.string("host.arch")) }
     }

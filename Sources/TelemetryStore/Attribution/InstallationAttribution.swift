@@ -39,8 +39,10 @@ public struct InstallationAttribution: Sendable {
     /// Attributes or parks one decoded request. `original` is the request as received, which is
     /// what gets parked; `request` identifies it for the replay window when it is applied.
     /// Throws ``AttributionError``, ``StorageError`` or the ingest errors.
-    public func receive(_ export: DecodedExport, request: RequestIdentity, original: ParkedRequest,
-                        policy: UnattributedPolicy, now: Timestamp = .now()) throws -> Outcome {
+    public func receive(
+        _ export: DecodedExport, request: RequestIdentity, original: ParkedRequest,
+        policy: UnattributedPolicy, now: Timestamp = .now()
+    ) throws -> Outcome {
         let identity = try export.identity()
         guard let installation = identity.installation else {
             if export.isEmpty { return .empty }
@@ -70,7 +72,7 @@ public struct InstallationAttribution: Sendable {
     /// The user an installation is bound to, when that user still exists.
     public func boundUser(_ installation: InstallationID) throws(StorageError) -> UserID? {
         guard let binding = try InstallationBinding.read(directory, installation),
-              let user = try? UserID(validating: binding.user), ingestor.users.exists(user)
+            let user = try? UserID(validating: binding.user), ingestor.users.exists(user)
         else { return nil }
         return user
     }
@@ -113,7 +115,8 @@ public struct InstallationAttribution: Sendable {
         var result: [InstallationBinding] = []
         for name in try bindingNames() {
             guard let installation = InstallationID(name), installation.rawValue == name,
-                  let binding = try InstallationBinding.read(directory, installation) else { continue }
+                let binding = try InstallationBinding.read(directory, installation)
+            else { continue }
             result.append(binding)
         }
         return result
@@ -171,8 +174,10 @@ public struct InstallationAttribution: Sendable {
         }
     }
 
-    private func bindLocked(_ installation: InstallationID, to user: UserID, origin: InstallationBinding.Origin,
-                            now: Timestamp) throws(StorageError) {
+    private func bindLocked(
+        _ installation: InstallationID, to user: UserID, origin: InstallationBinding.Origin,
+        now: Timestamp
+    ) throws(StorageError) {
         try InstallationBinding(installation: installation.rawValue, user: user.rawValue, boundAt: now.iso8601, origin: origin)
             .write(directory, durable: configuration.durable)
     }
@@ -186,8 +191,10 @@ public struct InstallationAttribution: Sendable {
         return nil
     }
 
-    private func parkLocked(_ request: ParkedRequest, identity: ExportIdentity, installation: InstallationID,
-                            now: Timestamp) throws {
+    private func parkLocked(
+        _ request: ParkedRequest, identity: ExportIdentity, installation: InstallationID,
+        now: Timestamp
+    ) throws {
         var index = try ParkedIndex.read(directory)
         let expired = try expireLocked(&index, now: now)
         let bytes = request.encoded
@@ -196,7 +203,8 @@ public struct InstallationAttribution: Sendable {
         if existing == nil && index.installations.count >= limits.maxInstallations {
             refusal = "\(limits.maxInstallations) installations already have parked data"
         } else if (existing?.bytes ?? 0) + bytes.count > limits.maxBytesPerInstallation {
-            refusal = "this installation already has \(existing?.bytes ?? 0) bytes parked, the limit is \(limits.maxBytesPerInstallation)"
+            refusal =
+                "this installation already has \(existing?.bytes ?? 0) bytes parked, the limit is \(limits.maxBytesPerInstallation)"
         } else if index.totalBytes + bytes.count > limits.maxTotalBytes {
             refusal = "\(index.totalBytes) bytes are parked in all, the limit is \(limits.maxTotalBytes)"
         }
@@ -204,17 +212,20 @@ public struct InstallationAttribution: Sendable {
             if expired { try index.write(directory, durable: configuration.durable) }
             throw AttributionError.parkingFull(refusal)
         }
-        var entry = existing ?? ParkedInstallation(
-            installation: installation.rawValue, firstSeen: now.iso8601, lastSeen: now.iso8601, requests: 0, bytes: 0,
-            email: nil, facts: MachineFacts(), firstSequence: 0, nextSequence: 0, oldestReceivedNanoseconds: now.nanoseconds)
+        var entry =
+            existing
+            ?? ParkedInstallation(
+                installation: installation.rawValue, firstSeen: now.iso8601, lastSeen: now.iso8601, requests: 0, bytes: 0,
+                email: nil, facts: MachineFacts(), firstSequence: 0, nextSequence: 0, oldestReceivedNanoseconds: now.nanoseconds)
         let folder = directory.parkedDirectory(installation)
         do {
             try FileSystem.makeDirectory(folder)
         } catch {
             throw error.storage("create directory", folder)
         }
-        try AtomicFile.replace(directory.parkedRequestPath(installation, sequence: entry.nextSequence), with: bytes,
-                               durable: configuration.durable)
+        try AtomicFile.replace(
+            directory.parkedRequestPath(installation, sequence: entry.nextSequence), with: bytes,
+            durable: configuration.durable)
         if entry.requests == 0 {
             entry.firstSequence = entry.nextSequence
             entry.oldestReceivedNanoseconds = now.nanoseconds
@@ -294,8 +305,9 @@ public struct InstallationAttribution: Sendable {
             } catch {
                 throw StorageError.corrupt(path: path, reason: error.reason)
             }
-            let applied = try ingestor.ingest(request.signal, body: request.body, format: request.format,
-                                              encoding: request.encoding, user: user, now: now)
+            let applied = try ingestor.ingest(
+                request.signal, body: request.body, format: request.format,
+                encoding: request.encoding, user: user, now: now)
             report.requests += 1
             report.applied += applied.applied
             report.rejected += applied.rejected

@@ -16,7 +16,9 @@ public struct InstallationBinding: Codable, Equatable, Sendable {
     public var boundAt: String
     public var origin: Origin
 
-    package static func read(_ directory: DataDirectory, _ installation: InstallationID) throws(StorageError) -> InstallationBinding? {
+    package static func read(_ directory: DataDirectory, _ installation: InstallationID) throws(StorageError)
+        -> InstallationBinding?
+    {
         let path = directory.bindingPath(installation)
         let bytes: [UInt8]
         do {

@@ -21,8 +21,10 @@ public struct ParkedRequest: Equatable, Sendable {
     public var userAgent: String?
     public var body: [UInt8]
 
-    public init(signal: Signal, format: PayloadFormat, encoding: ContentEncoding, receivedAt: Timestamp,
-                userAgent: String?, body: [UInt8]) {
+    public init(
+        signal: Signal, format: PayloadFormat, encoding: ContentEncoding, receivedAt: Timestamp,
+        userAgent: String?, body: [UInt8]
+    ) {
         self.signal = signal
         self.format = format
         self.encoding = encoding
@@ -44,8 +46,9 @@ public struct ParkedRequest: Equatable, Sendable {
     }
 
     var encoded: [UInt8] {
-        let header = Header(signal: signal.rawValue, contentType: format.mediaType, contentEncoding: encoding.rawValue,
-                            receivedAtNanoseconds: receivedAt.nanoseconds, userAgent: userAgent)
+        let header = Header(
+            signal: signal.rawValue, contentType: format.mediaType, contentEncoding: encoding.rawValue,
+            receivedAtNanoseconds: receivedAt.nanoseconds, userAgent: userAgent)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding a struct of strings and integers cannot fail.
@@ -70,9 +73,10 @@ public struct ParkedRequest: Equatable, Sendable {
         guard let encoding = ContentEncoding(header: header.contentEncoding) else {
             throw ParkedRequestFormatError("unknown content encoding")
         }
-        self.init(signal: signal, format: format, encoding: encoding,
-                  receivedAt: Timestamp(nanoseconds: header.receivedAtNanoseconds), userAgent: header.userAgent,
-                  body: Array(bytes[(newline + 1)...]))
+        self.init(
+            signal: signal, format: format, encoding: encoding,
+            receivedAt: Timestamp(nanoseconds: header.receivedAtNanoseconds), userAgent: header.userAgent,
+            body: Array(bytes[(newline + 1)...]))
     }
 }
 

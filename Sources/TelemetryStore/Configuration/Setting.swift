@@ -35,11 +35,14 @@ public enum Settings {
         flag: "threads", environment: "CLAUDE_TELEMETRY_THREADS", defaultValue: "2",
         summary: "worker threads per responder process, each with its own FastCGI request")
     public static let maxBodyBytes = Setting(
-        flag: "max-body-bytes", environment: "CLAUDE_TELEMETRY_MAX_BODY_BYTES", defaultValue: String(OTLPDecoder.defaultMaxBodyBytes),
+        flag: "max-body-bytes", environment: "CLAUDE_TELEMETRY_MAX_BODY_BYTES",
+        defaultValue: String(OTLPDecoder.defaultMaxBodyBytes),
         summary: "largest request body, before and after decompression (413 beyond)")
     public static let durability = Setting(
         flag: "durability", environment: "CLAUDE_TELEMETRY_DURABILITY", defaultValue: "durable",
-        summary: "durable: fsync file and directory before answering; fast: rename only (a crash of the machine may lose the last seconds)")
+        summary:
+            "durable: fsync file and directory before answering; fast: rename only (a crash of the machine may lose the last seconds)"
+    )
     public static let lockTimeout = Setting(
         flag: "lock-timeout-ms", environment: "CLAUDE_TELEMETRY_LOCK_TIMEOUT_MS", defaultValue: "5000",
         summary: "longest wait for a user's lock before answering 503 with Retry-After")
@@ -53,14 +56,17 @@ public enum Settings {
     public static let requestTimeout = Setting(
         flag: "request-timeout-ms", environment: "CLAUDE_TELEMETRY_REQUEST_TIMEOUT_MS", defaultValue: "10000",
         summary: "longest time a FastCGI connection may take to deliver its request (parameters and body), to take its answer, "
-            + "or to stay idle; a slower or silent peer is cut off (408, or the connection closed) and costs one worker at most this long")
+            + "or to stay idle; a slower or silent peer is cut off (408, or the connection closed) and costs one worker at most this long"
+    )
     public static let memoryBudget = Setting(
         flag: "memory-budget-bytes", environment: "CLAUDE_TELEMETRY_MEMORY_BUDGET_BYTES", defaultValue: "67108864",
         summary: "request bodies in flight per process, each counted 3 times its Content-Length; a body beyond it is answered "
             + "503 with Retry-After before it is read (one body is always admitted when none is in flight)")
     public static let unattributed = Setting(
         flag: "unattributed", environment: "CLAUDE_TELEMETRY_UNATTRIBUTED", defaultValue: "park",
-        summary: "requests with no user in URL or headers from an unbound installation: park (keep until `claude-telemetry user claim`) or refuse (401)")
+        summary:
+            "requests with no user in URL or headers from an unbound installation: park (keep until `claude-telemetry user claim`) or refuse (401)"
+    )
     public static let teamAttributes = Setting(
         flag: "team-attributes", environment: "CLAUDE_TELEMETRY_TEAM_ATTRIBUTES", defaultValue: "",
         summary: "comma-separated attribute keys (e.g. department,team.id) whose last value is kept per user, "

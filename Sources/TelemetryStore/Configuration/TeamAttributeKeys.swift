@@ -12,8 +12,9 @@ enum TeamAttributeKeys {
                 throw .invalid(Settings.teamAttributes, text, expected: "comma-separated attribute keys without empty entries")
             }
             guard key.utf8.count <= 128, !key.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
-                throw .invalid(Settings.teamAttributes, text,
-                               expected: "keys of at most 128 bytes without spaces or control characters")
+                throw .invalid(
+                    Settings.teamAttributes, text,
+                    expected: "keys of at most 128 bytes without spaces or control characters")
             }
             if !keys.contains(String(key)) { keys.append(String(key)) }
         }

@@ -41,7 +41,8 @@ public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
             return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
         }.joined()
         let chars = Array(hex)
-        let text = String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16])
+        let text =
+            String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16])
             + "-" + String(chars[16..<20]) + "-" + String(chars[20..<32])
         // The text is built from hex digits and dashes only, so validation cannot fail.
         return try! UserID(validating: text)

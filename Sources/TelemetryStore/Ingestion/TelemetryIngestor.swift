@@ -11,8 +11,10 @@ public struct TelemetryIngestor: Sendable {
     public let logs: LogsAggregator
     public let traces: TracesAggregator
 
-    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()) {
+    public init(
+        directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
+        limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()
+    ) {
         users = UserStore(directory: directory, configuration: configuration)
         store = AggregateStore(directory: directory, configuration: configuration, limits: limits)
         self.decoder = decoder
@@ -22,8 +24,10 @@ public struct TelemetryIngestor: Sendable {
     }
 
     /// Applies one export request. Throws ``IngestError``, ``PayloadError`` or ``StorageError``.
-    public func ingest(_ signal: Signal, body: [UInt8], format: PayloadFormat, encoding: ContentEncoding,
-                       user: UserID, now: Timestamp = .now()) throws -> ApplyReport {
+    public func ingest(
+        _ signal: Signal, body: [UInt8], format: PayloadFormat, encoding: ContentEncoding,
+        user: UserID, now: Timestamp = .now()
+    ) throws -> ApplyReport {
         guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
         let plain = try decoder.inflate(body, encoding: encoding)
         let export = try decoder.decode(signal, plain, format: format, encoding: .identity)
@@ -32,8 +36,10 @@ public struct TelemetryIngestor: Sendable {
 
     /// Applies an already decoded export to `user` under the user's lock, once: `request`
     /// identifies the whole request for the replay window (see ``RequestIdentity``).
-    public func apply(_ export: DecodedExport, request: RequestIdentity, user: UserID,
-                      now: Timestamp = .now()) throws -> ApplyReport {
+    public func apply(
+        _ export: DecodedExport, request: RequestIdentity, user: UserID,
+        now: Timestamp = .now()
+    ) throws -> ApplyReport {
         guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
         if export.isEmpty { return ApplyReport() }
         return try store.update(user) { document in

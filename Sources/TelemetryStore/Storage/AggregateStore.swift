@@ -8,8 +8,10 @@ public struct AggregateStore: Sendable {
     public let configuration: StoreConfiguration
     public let limits: AggregationLimits
 
-    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
-                limits: AggregationLimits = AggregationLimits()) {
+    public init(
+        directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
+        limits: AggregationLimits = AggregationLimits()
+    ) {
         self.directory = directory
         self.configuration = configuration
         self.limits = limits
@@ -30,8 +32,9 @@ public struct AggregateStore: Sendable {
         var document = try read(user) ?? AggregateDocument(user: user, limits: limits)
         let (result, write) = try body(&document)
         if write {
-            try AtomicFile.replace(directory.aggregatePath(user), with: AggregateCoding.encode(document),
-                                   durable: configuration.durable)
+            try AtomicFile.replace(
+                directory.aggregatePath(user), with: AggregateCoding.encode(document),
+                durable: configuration.durable)
         }
         _ = consume lock
         return result

@@ -9,8 +9,10 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// ``StorageError/lockTimeout(path:waitedMilliseconds:)``.
     public var lockTimeoutMilliseconds: Int
 
-    public init(durable: Bool = Settings.durability.defaultValue == "durable",
-                lockTimeoutMilliseconds: Int = Settings.lockTimeout.defaultInteger) {
+    public init(
+        durable: Bool = Settings.durability.defaultValue == "durable",
+        lockTimeoutMilliseconds: Int = Settings.lockTimeout.defaultInteger
+    ) {
         self.durable = durable
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
     }

@@ -31,7 +31,10 @@ public struct FileIdentity: Hashable, Sendable {
 
     /// The fields in a fixed order, for hashing into an ETag.
     public var fields: [UInt64] {
-        [device, inode, UInt64(bitPattern: size), UInt64(bitPattern: modifiedNanoseconds), UInt64(bitPattern: changedNanoseconds)]
+        [
+            device, inode, UInt64(bitPattern: size), UInt64(bitPattern: modifiedNanoseconds),
+            UInt64(bitPattern: changedNanoseconds),
+        ]
     }
 }
 

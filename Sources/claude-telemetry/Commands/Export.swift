@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// Hands a user's published figures to spreadsheets and scripts without making them parse
 /// `aggregate.json` or know which source each figure comes from; or every user's figures as
@@ -37,11 +37,14 @@ struct Export: AdminCommand {
     @Option(help: ArgumentHelp("One row per UTC day, or one per model (CSV only).", valueName: "day|model"))
     var by: Grouping?
 
-    @Option(help: ArgumentHelp("csv (one user), or prometheus / openmetrics (every user, as GET …/prometheus serves it).",
-                               valueName: "csv|prometheus|openmetrics"))
+    @Option(
+        help: ArgumentHelp(
+            "csv (one user), or prometheus / openmetrics (every user, as GET …/prometheus serves it).",
+            valueName: "csv|prometheus|openmetrics"))
     var format: Format = .csv
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file"))
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file"))
     var output: String?
 
     func validate() throws {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TelemetryStore
 import TelemetryAdmin
+import TelemetryStore
 
 /// Applies the retention policy to day buckets by age. The aggregator only bounds their
 /// number, and only when new days arrive, so idle users would keep old days forever.
@@ -12,9 +12,11 @@ struct Prune: AdminCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var locking: LockingOptions
 
-    @Option(name: .customLong(Settings.retentionDays.flag),
-            help: StoreOptions.help("Keep today (UTC) and this many days before it.", Settings.retentionDays,
-                                    valueName: "days"))
+    @Option(
+        name: .customLong(Settings.retentionDays.flag),
+        help: StoreOptions.help(
+            "Keep today (UTC) and this many days before it.", Settings.retentionDays,
+            valueName: "days"))
     var retentionDays: String?
 
     @Flag(help: "Only report what would be dropped.")
@@ -24,8 +26,10 @@ struct Prune: AdminCommand {
         let settings = try store.settings(locking: locking, retentionDays: retentionDays)
         let retention = settings.limits.days
         let users = UserStore(directory: settings.dataDirectory, configuration: settings.store)
-        let pruner = DailyPruner(store: AggregateStore(directory: settings.dataDirectory, configuration: settings.store,
-                                                       limits: settings.limits))
+        let pruner = DailyPruner(
+            store: AggregateStore(
+                directory: settings.dataDirectory, configuration: settings.store,
+                limits: settings.limits))
         if !dryRun { OwnerCheck.warnIfForeign(settings.dataDirectory) }
         let now = Timestamp.now()
         let cutoff = DailyPruner.cutoffDay(retentionDays: retention, now: now)

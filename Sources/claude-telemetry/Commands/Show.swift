@@ -1,6 +1,6 @@
 import ArgumentParser
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// What a dashboard would show for one user, readable in a terminal: the quickest way to
 /// confirm that a developer's setup works and which source each figure is taken from.
@@ -56,27 +56,39 @@ struct Show: AdminCommand {
         sections.append(sources.render())
 
         let recent = view.days.suffix(days)
-        var dayTable = TextTable([.left("DATE"), .right("TOKENS"), .right("COST USD"), .right("MINUTES"),
-                                  .right("LINES +"), .right("LINES -")], indent: "  ")
+        var dayTable = TextTable(
+            [
+                .left("DATE"), .right("TOKENS"), .right("COST USD"), .right("MINUTES"),
+                .right("LINES +"), .right("LINES -"),
+            ], indent: "  ")
         for day in recent {
             let t = day.totals
-            dayTable.append([day.day, String(t.allTokens), Format.usd(t.totalTokenCostUsd), Format.minutes(t.totalMinutes),
-                             String(t.totalLinesAdded), String(t.totalLinesRemoved)])
+            dayTable.append([
+                day.day, String(t.allTokens), Format.usd(t.totalTokenCostUsd), Format.minutes(t.totalMinutes),
+                String(t.totalLinesAdded), String(t.totalLinesRemoved),
+            ])
         }
-        sections.append("Days (\(recent.count) most recent of \(view.days.count))"
-            + (recent.isEmpty ? "" : "\n" + dayTable.render()))
+        sections.append(
+            "Days (\(recent.count) most recent of \(view.days.count))"
+                + (recent.isEmpty ? "" : "\n" + dayTable.render()))
 
-        var models = TextTable([.left("MODEL"), .right("INPUT"), .right("OUTPUT"), .right("CACHE READ"),
-                                .right("CACHE CREATION"), .right("COST USD"), .right("REQUESTS"), .right("ERRORS")],
-                               indent: "  ")
+        var models = TextTable(
+            [
+                .left("MODEL"), .right("INPUT"), .right("OUTPUT"), .right("CACHE READ"),
+                .right("CACHE CREATION"), .right("COST USD"), .right("REQUESTS"), .right("ERRORS"),
+            ],
+            indent: "  ")
         for m in view.models {
-            models.append([Format.safe(m.name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
-                           String(m.cacheCreationTokens), Format.usd(m.costUsd), String(m.apiRequests), String(m.apiErrors)])
+            models.append([
+                Format.safe(m.name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
+                String(m.cacheCreationTokens), Format.usd(m.costUsd), String(m.apiRequests), String(m.apiErrors),
+            ])
         }
         sections.append("Models (tokens)" + (view.models.isEmpty ? ": none" : "\n" + models.render()))
 
-        var tools = TextTable([.left("TOOL"), .right("CALLS"), .right("FAILURES"), .right("ACCEPTS"), .right("REJECTS")],
-                              indent: "  ")
+        var tools = TextTable(
+            [.left("TOOL"), .right("CALLS"), .right("FAILURES"), .right("ACCEPTS"), .right("REJECTS")],
+            indent: "  ")
         for t in view.tools {
             tools.append([Format.safe(t.name), String(t.calls), String(t.failures), String(t.accepts), String(t.rejects)])
         }
@@ -87,12 +99,18 @@ struct Show: AdminCommand {
         sections.append("Events" + (view.events.isEmpty ? ": none" : "\n" + events.render()))
 
         let r = view.received
-        var received = TextTable([.left("Received"), .right("REQUESTS"), .right("APPLIED"), .right("REJECTED"),
-                                  .right("DUPLICATE")])
-        received.append(["  metrics (data points)", String(r.metricRequests), String(r.dataPointsApplied),
-                         String(r.dataPointsRejected), String(r.dataPointsDuplicate)])
-        received.append(["  logs (records)", String(r.logRequests), String(r.logRecordsApplied),
-                         String(r.logRecordsRejected), String(r.logRecordsDuplicate)])
+        var received = TextTable([
+            .left("Received"), .right("REQUESTS"), .right("APPLIED"), .right("REJECTED"),
+            .right("DUPLICATE"),
+        ])
+        received.append([
+            "  metrics (data points)", String(r.metricRequests), String(r.dataPointsApplied),
+            String(r.dataPointsRejected), String(r.dataPointsDuplicate),
+        ])
+        received.append([
+            "  logs (records)", String(r.logRequests), String(r.logRecordsApplied),
+            String(r.logRecordsRejected), String(r.logRecordsDuplicate),
+        ])
         sections.append(received.render())
 
         return sections.joined(separator: "\n\n")

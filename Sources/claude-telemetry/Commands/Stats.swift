@@ -25,14 +25,18 @@ struct Stats: AdminCommand {
         table.append(["Aggregates", String(stats.aggregates), ""])
         table.append(["Files", String(stats.files), ""])
         table.append(["Total bytes", String(stats.totalBytes), ""])
-        table.append(["Largest aggregate", stats.largestAggregate.map { String($0.value) } ?? "-",
-                      stats.largestAggregate?.user ?? ""])
+        table.append([
+            "Largest aggregate", stats.largestAggregate.map { String($0.value) } ?? "-",
+            stats.largestAggregate?.user ?? "",
+        ])
         table.append(["Oldest update", stats.oldestUpdate?.value ?? "-", stats.oldestUpdate?.user ?? ""])
         table.append(["Newest update", stats.newestUpdate?.value ?? "-", stats.newestUpdate?.user ?? ""])
         if let unattributed = stats.unattributed {
             table.append(["Unattributed requests parked", String(unattributed.unattributedRequestsParked), "in all"])
-            table.append(["Parked now", String(unattributed.parkedRequests),
-                          "\(Format.count(unattributed.parkedInstallations, "installation")), \(unattributed.parkedBytes) bytes (see `claude-telemetry unclaimed`)"])
+            table.append([
+                "Parked now", String(unattributed.parkedRequests),
+                "\(Format.count(unattributed.parkedInstallations, "installation")), \(unattributed.parkedBytes) bytes (see `claude-telemetry unclaimed`)",
+            ])
             table.append(["Bound installations", String(unattributed.boundInstallations), ""])
         }
         if stats.unreadableAggregates > 0 {

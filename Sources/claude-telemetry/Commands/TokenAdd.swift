@@ -20,7 +20,8 @@ struct TokenAdd: AdminCommand {
         let (token, record) = try AdminTokenStore(directory: settings.dataDirectory, configuration: settings.store)
             .add(name: name)
         print(token)
-        Console.error("created admin read token '\(Format.safe(record.name))'; it is shown only this once. "
-            + "Send it as: Authorization: Bearer <token>")
+        Console.error(
+            "created admin read token '\(Format.safe(record.name))'; it is shown only this once. "
+                + "Send it as: Authorization: Bearer <token>")
     }
 }

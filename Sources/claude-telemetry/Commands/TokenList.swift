@@ -1,6 +1,6 @@
 import ArgumentParser
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// Names and creation times only: the tokens themselves were never stored.
 struct TokenList: AdminCommand {

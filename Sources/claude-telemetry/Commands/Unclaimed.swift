@@ -1,6 +1,6 @@
 import ArgumentParser
-import TelemetryStore
 import TelemetryRead
+import TelemetryStore
 
 /// What arrived with no user and waits for `claude-telemetry user claim`, with what lets a
 /// person recognise their machine (Claude Code version, OS, architecture, terminal, email).
@@ -25,8 +25,10 @@ struct Unclaimed: AdminCommand {
             print("No unclaimed data.")
             return
         }
-        var table = TextTable([.left("INSTALLATION"), .left("FIRST SEEN"), .left("LAST SEEN"), .right("REQUESTS"),
-                               .right("BYTES"), .left("VERSION"), .left("OS"), .left("ARCH"), .left("TERMINAL"), .left("EMAIL")])
+        var table = TextTable([
+            .left("INSTALLATION"), .left("FIRST SEEN"), .left("LAST SEEN"), .right("REQUESTS"),
+            .right("BYTES"), .left("VERSION"), .left("OS"), .left("ARCH"), .left("TERMINAL"), .left("EMAIL"),
+        ])
         for entry in parked {
             table.append([
                 entry.installation, entry.firstSeen, entry.lastSeen, String(entry.requests), String(entry.bytes),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryStore
 import TelemetryAdmin
+import TelemetryStore
 
 /// Creating a user is the only way a new developer's Claude Code can report, so the command
 /// also prints the exact environment to hand over, in both forms Claude Code delivers.
@@ -16,17 +16,19 @@ struct UserAdd: AdminCommand {
     @Option(help: "A label for people (the id is what the receiver uses).")
     var name: String
 
-    @Option(help: ArgumentHelp(
-        "The email the person signs in to Claude Code with: their data is then attributed even when it names no user.",
-        valueName: "email"))
+    @Option(
+        help: ArgumentHelp(
+            "The email the person signs in to Claude Code with: their data is then attributed even when it names no user.",
+            valueName: "email"))
     var email: String?
 
     @Flag(help: "Print the user and both environments as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp(
-        "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
-        valueName: "base"))
+    @Option(
+        help: ArgumentHelp(
+            "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
+            valueName: "base"))
     var url: String?
 
     func validate() throws {
@@ -37,7 +39,7 @@ struct UserAdd: AdminCommand {
         if let email {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.utf8.count <= 254,
-                  !email.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
+                !email.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
             else { throw ValidationError("--email '\(UserID.preview(email))' is not an email address") }
         }
     }
@@ -45,7 +47,8 @@ struct UserAdd: AdminCommand {
     func execute() throws {
         let settings = try store.settings(locking: locking, mayCreate: true)
         let environment = ProcessInfo.processInfo.environment
-        let base = url ?? environment[ExporterEnvironment.baseURLEnvironment].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            url ?? environment[ExporterEnvironment.baseURLEnvironment].flatMap { $0.isEmpty ? nil : $0 }
             ?? ExporterEnvironment.defaultBaseURL
         // Checked before anything is created, so a typo in the URL leaves no orphan user.
         _ = try ExporterEnvironment.normalizedBaseURL(base)
@@ -77,8 +80,9 @@ struct UserAdd: AdminCommand {
             try c.encode(record.createdAt, forKey: .createdAt)
             try c.encodeIfPresent(record.email, forKey: .email)
             try c.encode(Dictionary(uniqueKeysWithValues: exporter.recommended.map { ($0.name, $0.value) }), forKey: .environment)
-            try c.encode(Dictionary(uniqueKeysWithValues: exporter.headerForm.map { ($0.name, $0.value) }),
-                         forKey: .headerEnvironment)
+            try c.encode(
+                Dictionary(uniqueKeysWithValues: exporter.headerForm.map { ($0.name, $0.value) }),
+                forKey: .headerEnvironment)
         }
     }
 }

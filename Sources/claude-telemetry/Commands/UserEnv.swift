@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryStore
 import TelemetryAdmin
+import TelemetryStore
 
 /// The environment lines of an existing user, for when they are lost or the receiver moved.
 struct UserEnv: AdminCommand {
@@ -14,9 +14,10 @@ struct UserEnv: AdminCommand {
     @Argument(help: "The user's id.")
     var id: String
 
-    @Option(help: ArgumentHelp(
-        "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
-        valueName: "base"))
+    @Option(
+        help: ArgumentHelp(
+            "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
+            valueName: "base"))
     var url: String?
 
     func execute() throws {
@@ -25,7 +26,8 @@ struct UserEnv: AdminCommand {
         guard try UserStore(directory: settings.dataDirectory).record(user) != nil else {
             throw AdminError.unknownUser(user)
         }
-        let base = url ?? ProcessInfo.processInfo.environment[ExporterEnvironment.baseURLEnvironment]
+        let base =
+            url ?? ProcessInfo.processInfo.environment[ExporterEnvironment.baseURLEnvironment]
             .flatMap { $0.isEmpty ? nil : $0 } ?? ExporterEnvironment.defaultBaseURL
         try ExporterEnvironment(baseURL: base, user: user).printProfileLines()
     }

@@ -14,7 +14,8 @@ struct UserExport: AdminCommand {
     @Argument(help: ArgumentHelp("The user's id.", valueName: "uuid"), transform: parseUserID)
     var user: UserID
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file"))
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file"))
     var output: String?
 
     func execute() throws {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import TelemetryStore
-import TelemetryRead
 import TelemetryAdmin
+import TelemetryRead
+import TelemetryStore
 
 /// Who can report, and who actually does: the last update and token total show at a glance
 /// which users have a working setup.

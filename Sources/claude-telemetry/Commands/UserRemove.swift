@@ -20,9 +20,13 @@ struct UserRemove: AdminCommand {
         let name = (try? users.record(user))??.name
         guard try users.remove(user) else { throw AdminError.unknownUser(user) }
         // The user is gone first, so a bound installation's next request is parked, not lost.
-        let unbound = try InstallationAttribution(ingestor: TelemetryIngestor(directory: settings.dataDirectory,
-                                                                              configuration: settings.store)).removeBindings(of: user)
-        print("Removed user \(user)" + (name.map { " (\(Format.safe($0)))" } ?? "")
-            + (unbound > 0 ? " and its \(Format.count(unbound, "installation binding"))" : ""))
+        let unbound = try InstallationAttribution(
+            ingestor: TelemetryIngestor(
+                directory: settings.dataDirectory,
+                configuration: settings.store)
+        ).removeBindings(of: user)
+        print(
+            "Removed user \(user)" + (name.map { " (\(Format.safe($0)))" } ?? "")
+                + (unbound > 0 ? " and its \(Format.count(unbound, "installation binding"))" : ""))
     }
 }

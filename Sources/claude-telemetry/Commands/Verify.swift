@@ -17,15 +17,18 @@ struct Verify: AdminCommand {
     func execute() throws {
         // A missing directory is reported as a problem (exit 2), like everything else verify finds.
         let settings = try store.settings(locking: locking, mayCreate: true)
-        let report = DataDirectoryVerifier(directory: settings.dataDirectory, configuration: settings.store,
-                                           limits: settings.limits).verify()
+        let report = DataDirectoryVerifier(
+            directory: settings.dataDirectory, configuration: settings.store,
+            limits: settings.limits
+        ).verify()
         if json {
             try Console.printJSON(Report(report))
         } else {
             for problem in report.problems { print("\(problem.path): \(problem.reason)") }
             let count = report.problems.count
-            print("\(Format.count(report.usersChecked, "user")), \(Format.count(report.aggregatesChecked, "aggregate")) checked: "
-                + (count == 0 ? "no problems" : Format.count(count, "problem")))
+            print(
+                "\(Format.count(report.usersChecked, "user")), \(Format.count(report.aggregatesChecked, "aggregate")) checked: "
+                    + (count == 0 ? "no problems" : Format.count(count, "problem")))
         }
         if !report.isClean { throw Exit.problemsFound }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TelemetryStore
 import TelemetryAdmin
+import TelemetryStore
 
 /// A command whose failures all leave through one place: printed to stderr as
 /// `claude-telemetry: <message>` and turned into the documented exit code.
@@ -56,7 +56,8 @@ enum AdminFailure {
         case AdminTokenError.unknownName: Exit.unknownUser
         case is AdminTokenError: Exit.usage
         case AdminError.cannotWriteOutput: Exit.cannotCreate
-        case AdminError.invalidArgument, is SettingsError, is ExporterEnvironmentError, is UserIDError, is AttributionError: Exit.usage
+        case AdminError.invalidArgument, is SettingsError, is ExporterEnvironmentError, is UserIDError, is AttributionError:
+            Exit.usage
         case let storage as StorageError: storage.isWriteFailure ? Exit.cannotCreate : Exit.ioError
         default: Exit.ioError
         }

@@ -1,5 +1,5 @@
-import TelemetryAdmin
 import Foundation
+import TelemetryAdmin
 
 extension ExporterEnvironment {
     /// The user's personal dashboard page (web/, served by the nginx location snippet), printed

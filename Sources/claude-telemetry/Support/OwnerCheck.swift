@@ -10,8 +10,9 @@ enum OwnerCheck {
         guard stat(directory.root, &info) == 0 else { return }
         let me = geteuid()
         guard info.st_uid != me else { return }
-        Console.error("warning: \(directory.root) belongs to uid \(info.st_uid) but this runs as uid \(me); "
-            + "files written now belong to uid \(me) and the responder may be unable to update them "
-            + "(run as the directory's owner, e.g. with sudo -u)")
+        Console.error(
+            "warning: \(directory.root) belongs to uid \(info.st_uid) but this runs as uid \(me); "
+                + "files written now belong to uid \(me) and the responder may be unable to update them "
+                + "(run as the directory's owner, e.g. with sudo -u)")
     }
 }

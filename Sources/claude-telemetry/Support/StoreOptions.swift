@@ -6,8 +6,9 @@ import TelemetryStore
 /// ``RuntimeSettings`` (flag, then environment), exactly as the responder does, so both
 /// always agree on the directory.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong(Settings.dataDir.flag),
-            help: StoreOptions.help("The data directory holding users/<uuid>/.", Settings.dataDir, valueName: "dir"))
+    @Option(
+        name: .customLong(Settings.dataDir.flag),
+        help: StoreOptions.help("The data directory holding users/<uuid>/.", Settings.dataDir, valueName: "dir"))
     var dataDir: String?
 
     /// The resolved settings. `locking` carries the flags of commands that write; `retentionDays`
@@ -28,11 +29,13 @@ struct StoreOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment.filter { used.contains($0.key) }
         let settings = try RuntimeSettings(flags: flags, environment: environment)
         var isDirectory: ObjCBool = false
-        if !mayCreate && !(FileManager.default.fileExists(atPath: settings.dataDirectory.root, isDirectory: &isDirectory)
-            && isDirectory.boolValue)
+        if !mayCreate
+            && !(FileManager.default.fileExists(atPath: settings.dataDirectory.root, isDirectory: &isDirectory)
+                && isDirectory.boolValue)
         {
             throw AdminError.invalidArgument(
-                "data directory \(settings.dataDirectory.root) does not exist (check --\(Settings.dataDir.flag) or \(Settings.dataDir.environment))")
+                "data directory \(settings.dataDirectory.root) does not exist (check --\(Settings.dataDir.flag) or \(Settings.dataDir.environment))"
+            )
         }
         return settings
     }
@@ -47,13 +50,17 @@ struct StoreOptions: ParsableArguments {
 /// How commands that take users' locks and write their files behave: the same settings, with
 /// the same environment variables, as the responder's.
 struct LockingOptions: ParsableArguments {
-    @Option(name: .customLong(Settings.durability.flag),
-            help: StoreOptions.help("durable: fsync every write; fast: rename only.", Settings.durability,
-                                    valueName: "durable|fast"))
+    @Option(
+        name: .customLong(Settings.durability.flag),
+        help: StoreOptions.help(
+            "durable: fsync every write; fast: rename only.", Settings.durability,
+            valueName: "durable|fast"))
     var durability: String?
 
-    @Option(name: .customLong(Settings.lockTimeout.flag),
-            help: StoreOptions.help("Longest wait for a user's lock, e.g. while the responder writes.",
-                                    Settings.lockTimeout, valueName: "ms"))
+    @Option(
+        name: .customLong(Settings.lockTimeout.flag),
+        help: StoreOptions.help(
+            "Longest wait for a user's lock, e.g. while the responder writes.",
+            Settings.lockTimeout, valueName: "ms"))
     var lockTimeoutMilliseconds: String?
 }

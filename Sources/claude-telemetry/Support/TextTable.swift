@@ -74,8 +74,10 @@ enum Format {
     /// A name for a terminal: control characters (which a sender could put in a model or
     /// tool name) shown as `?` so they cannot move the cursor or change colours.
     static func safe(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
+                }))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TelemetryStore
 
 @Suite("Admin read tokens")
@@ -59,7 +60,9 @@ struct AdminTokenStoreTests {
             #expect(try tokens.authorize(authorizationHeader: "BEARER \(token)") == record)
             #expect(try tokens.authorize(authorizationHeader: "Bearer \(second)").name == "ci")
             for missing in ["", "Bearer", "Bearer   ", "Basic \(token)", token] {
-                #expect(throws: ReadAuthorizationError.missing, "\(missing)") { try tokens.authorize(authorizationHeader: missing) }
+                #expect(throws: ReadAuthorizationError.missing, "\(missing)") {
+                    try tokens.authorize(authorizationHeader: missing)
+                }
             }
             let user = UserID.random().rawValue
             for wrong in [String(token.dropLast()), token + "A", "ctt_" + String(repeating: "A", count: 43), user] {

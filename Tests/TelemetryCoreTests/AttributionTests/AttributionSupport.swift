@@ -1,9 +1,10 @@
 import Foundation
 import OTLPProto
-import Testing
-@testable import TelemetryStore
 import SwiftProtobuf
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// Claude Code-shaped exports of one installation (its `user.id` on every point and record).
 enum Installation {
@@ -20,22 +21,26 @@ enum Installation {
     static func tokens(_ installation: String, _ input: Double, sequence: UInt64, email: String? = nil) -> MetricsRequest {
         let start = Scenario.t0 + sequence * 1_000_000
         return metricsRequest([
-            sumMetric(MetricName.tokenUsage, [
-                numberPoint(identity(installation, email: email) + [kv("type", "input"), kv("model", Scenario.sonnet)],
-                            input, start: start, time: start + 500_000, identity: false),
-            ]),
+            sumMetric(
+                MetricName.tokenUsage,
+                [
+                    numberPoint(
+                        identity(installation, email: email) + [kv("type", "input"), kv("model", Scenario.sonnet)],
+                        input, start: start, time: start + 500_000, identity: false)
+                ])
         ])
     }
 
     /// `count` `user_prompt` events (they feed only `events`).
     static func prompts(_ installation: String, count: Int, sequence: UInt64) -> LogsRequest {
-        logsRequest((0..<count).map { index in
-            var record = OTLPLogRecord()
-            record.timeUnixNano = Scenario.t0 + sequence * 1_000_000 + UInt64(index)
-            record.body = anyValue("claude_code.user_prompt")
-            record.attributes = [kv("event.name", "user_prompt"), kv("prompt_length", "12")] + identity(installation)
-            return record
-        })
+        logsRequest(
+            (0..<count).map { index in
+                var record = OTLPLogRecord()
+                record.timeUnixNano = Scenario.t0 + sequence * 1_000_000 + UInt64(index)
+                record.body = anyValue("claude_code.user_prompt")
+                record.attributes = [kv("event.name", "user_prompt"), kv("prompt_length", "12")] + identity(installation)
+                return record
+            })
     }
 }
 
@@ -58,9 +63,10 @@ struct AttributionStore {
         let body = try request.serializedBytes() as [UInt8]
         let export = try store.ingestor.decoder.decode(.metrics, body, format: .protobuf, encoding: .identity)
         let now = Timestamp(nanoseconds: fixedNow.nanoseconds + seconds * 1_000_000_000)
-        return try attribution.receive(export, request: RequestIdentity(signal: .metrics, format: .protobuf, plainBody: body),
-                                       original: ParkedRequest(
-            signal: .metrics, format: .protobuf, encoding: .identity, receivedAt: now, userAgent: "test", body: body),
+        return try attribution.receive(
+            export, request: RequestIdentity(signal: .metrics, format: .protobuf, plainBody: body),
+            original: ParkedRequest(
+                signal: .metrics, format: .protobuf, encoding: .identity, receivedAt: now, userAgent: "test", body: body),
             policy: policy, now: now)
     }
 
@@ -70,9 +76,10 @@ struct AttributionStore {
         let export = try store.ingestor.decoder.decode(.logs, body, format: .json, encoding: .gzip)
         let now = Timestamp(nanoseconds: fixedNow.nanoseconds + seconds * 1_000_000_000)
         let plain = try store.ingestor.decoder.inflate(body, encoding: .gzip)
-        return try attribution.receive(export, request: RequestIdentity(signal: .logs, format: .json, plainBody: plain),
-                                       original: ParkedRequest(
-            signal: .logs, format: .json, encoding: .gzip, receivedAt: now, userAgent: nil, body: body),
+        return try attribution.receive(
+            export, request: RequestIdentity(signal: .logs, format: .json, plainBody: plain),
+            original: ParkedRequest(
+                signal: .logs, format: .json, encoding: .gzip, receivedAt: now, userAgent: nil, body: body),
             policy: .park, now: now)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TelemetryDecoding
 @testable import TelemetryStore
 

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
-@testable import TelemetryAdmin
 import OTLPProto
+import Testing
+
+@testable import TelemetryAdmin
+@testable import TelemetryStore
 
 @Suite("Attribution by installation: parking, claim, bindings, bounds")
 struct InstallationAttributionTests {
@@ -20,8 +21,11 @@ struct InstallationAttributionTests {
             let parked = try area.attribution.unclaimed()
             #expect(parked.map(\.installation) == [Installation.a])
             #expect(parked.first?.requests == 4)
-            #expect(parked.first?.facts == MachineFacts(serviceVersion: "2.0.50", osType: "linux", hostArch: "amd64",
-                                                        terminalType: "vscode"))
+            #expect(
+                parked.first?.facts
+                    == MachineFacts(
+                        serviceVersion: "2.0.50", osType: "linux", hostArch: "amd64",
+                        terminalType: "vscode"))
             #expect(try area.parkedFiles(Installation.a).count == 4)
 
             let report = try area.attribution.claim(a, for: area.user)
@@ -35,12 +39,17 @@ struct InstallationAttributionTests {
 
             // Claiming again folds nothing; a new request is attributed directly.
             #expect(try area.attribution.claim(a, for: area.user).requests == 0)
-            guard case .attributed(let user, let applied, false) = try area.receive(Installation.tokens(Installation.a, 7, sequence: 5))
+            guard
+                case .attributed(let user, let applied, false) = try area.receive(
+                    Installation.tokens(Installation.a, 7, sequence: 5))
             else { Issue.record("not attributed"); return }
             #expect(user == area.user && applied.applied == 1)
             #expect(try area.inputTokens() == 130)
-            #expect(try area.attribution.summary() == AttributionSummary(
-                parkedInstallations: 0, parkedRequests: 0, parkedBytes: 0, unattributedRequestsParked: 4, boundInstallations: 1))
+            #expect(
+                try area.attribution.summary()
+                    == AttributionSummary(
+                        parkedInstallations: 0, parkedRequests: 0, parkedBytes: 0, unattributedRequestsParked: 4,
+                        boundInstallations: 1))
         }
     }
 
@@ -89,8 +98,9 @@ struct InstallationAttributionTests {
             try area.receive(Installation.tokens(Installation.b, 5, sequence: 1))  // parked: no email yet
             let record = try users.add(name: "Dev", email: "dev@example.com")
             let dev = try UserID(validating: record.id)
-            guard case .attributed(let user, _, true) = try area.receive(
-                Installation.tokens(Installation.b, 6, sequence: 2, email: "Dev@Example.com"))
+            guard
+                case .attributed(let user, _, true) = try area.receive(
+                    Installation.tokens(Installation.b, 6, sequence: 2, email: "Dev@Example.com"))
             else { Issue.record("not attributed by email"); return }
             #expect(user == dev)
             let document = try #require(try area.store.ingestor.store.read(dev))
@@ -108,8 +118,8 @@ struct InstallationAttributionTests {
                 try area.receive(Installation.tokens(Installation.a, 1, sequence: 1), policy: .refuse)
             }
             var mixed = Installation.tokens(Installation.a, 1, sequence: 1)
-            mixed.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints
-                += Installation.tokens(Installation.b, 2, sequence: 2).resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints
+            mixed.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints +=
+                Installation.tokens(Installation.b, 2, sequence: 2).resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints
             #expect(throws: AttributionError.severalInstallations(2)) { try area.receive(mixed) }
             var anonymous = Installation.tokens(Installation.a, 1, sequence: 1)
             anonymous.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes.removeAll { $0.key == "user.id" }
@@ -125,11 +135,13 @@ struct InstallationAttributionTests {
             for folder in ["installations", "per", "total"] {
                 try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
             }
-            let one = try AttributionStore(root: root + "/installations", limits: {
-                var limits = ParkingLimits()
-                limits.maxInstallations = 2
-                return limits
-            }())
+            let one = try AttributionStore(
+                root: root + "/installations",
+                limits: {
+                    var limits = ParkingLimits()
+                    limits.maxInstallations = 2
+                    return limits
+                }())
             try one.receive(Installation.tokens(Installation.a, 1, sequence: 1))
             try one.receive(Installation.tokens(Installation.b, 1, sequence: 1))
             #expect(throws: AttributionError.self) { try one.receive(Installation.tokens(Installation.c, 1, sequence: 1)) }
@@ -137,22 +149,28 @@ struct InstallationAttributionTests {
             #expect(try one.attribution.unclaimed().map(\.requests) == [2, 1])
 
             let size = try one.attribution.unclaimed()[1].bytes  // one parked request, as stored
-            let perInstallation = try AttributionStore(root: root + "/per", limits: {
-                var limits = ParkingLimits()
-                limits.maxBytesPerInstallation = 2 * size
-                return limits
-            }())
+            let perInstallation = try AttributionStore(
+                root: root + "/per",
+                limits: {
+                    var limits = ParkingLimits()
+                    limits.maxBytesPerInstallation = 2 * size
+                    return limits
+                }())
             try perInstallation.receive(Installation.tokens(Installation.a, 1, sequence: 1))
             try perInstallation.receive(Installation.tokens(Installation.a, 1, sequence: 2))
-            #expect(throws: AttributionError.self) { try perInstallation.receive(Installation.tokens(Installation.a, 1, sequence: 3)) }
+            #expect(throws: AttributionError.self) {
+                try perInstallation.receive(Installation.tokens(Installation.a, 1, sequence: 3))
+            }
             try perInstallation.receive(Installation.tokens(Installation.b, 1, sequence: 3))
             #expect(try perInstallation.parkedFiles(Installation.a).count == 2)
 
-            let total = try AttributionStore(root: root + "/total", limits: {
-                var limits = ParkingLimits()
-                limits.maxTotalBytes = 3 * size
-                return limits
-            }())
+            let total = try AttributionStore(
+                root: root + "/total",
+                limits: {
+                    var limits = ParkingLimits()
+                    limits.maxTotalBytes = 3 * size
+                    return limits
+                }())
             for installation in [Installation.a, Installation.b, Installation.c] {
                 try total.receive(Installation.tokens(installation, 1, sequence: 1))
             }
@@ -164,11 +182,13 @@ struct InstallationAttributionTests {
     @Test("parked data older than the age bound is deleted, oldest first")
     func expiry() throws {
         try withTemporaryDirectory { root in
-            let area = try AttributionStore(root: root, limits: {
-                var limits = ParkingLimits()
-                limits.maxAgeSeconds = 3600
-                return limits
-            }())
+            let area = try AttributionStore(
+                root: root,
+                limits: {
+                    var limits = ParkingLimits()
+                    limits.maxAgeSeconds = 3600
+                    return limits
+                }())
             try area.receive(Installation.tokens(Installation.a, 1, sequence: 1), at: 0)
             try area.receive(Installation.tokens(Installation.a, 2, sequence: 2), at: 1800)
             try area.receive(Installation.tokens(Installation.b, 4, sequence: 3), at: 1900)
@@ -200,16 +220,18 @@ struct InstallationAttributionTests {
             try Data("garbage".utf8).write(to: URL(fileURLWithPath: folder + "/00000000000000000000.otlp"))
             try UserStore(directory: area.store.directory, configuration: area.store.configuration).remove(area.user)
             let problems = verifier.verify().problems
-            #expect(problems.map(\.path) == [
-                area.store.directory.bindingPath(try #require(InstallationID(Installation.b))),
-                folder,
-                folder + "/00000000000000000000.otlp",
-            ])
-            #expect(problems.map(\.reason) == [
-                "bound to user \(area.user), which does not exist; its requests are parked",
-                "index.json says 1 requests, \(try area.attribution.unclaimed()[0].bytes) bytes; found 1 requests, 7 bytes (an interrupted claim?)",
-                "corrupt parked request: no header line",
-            ])
+            #expect(
+                problems.map(\.path) == [
+                    area.store.directory.bindingPath(try #require(InstallationID(Installation.b))),
+                    folder,
+                    folder + "/00000000000000000000.otlp",
+                ])
+            #expect(
+                problems.map(\.reason) == [
+                    "bound to user \(area.user), which does not exist; its requests are parked",
+                    "index.json says 1 requests, \(try area.attribution.unclaimed()[0].bytes) bytes; found 1 requests, 7 bytes (an interrupted claim?)",
+                    "corrupt parked request: no header line",
+                ])
         }
     }
 }

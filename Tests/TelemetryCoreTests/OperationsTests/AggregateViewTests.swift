@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryStore
+
 @testable import TelemetryRead
+@testable import TelemetryStore
 
 /// The view must show exactly what `aggregate.json` publishes: same field names, same values.
 extension OperationsTests {
@@ -43,10 +44,11 @@ extension OperationsTests {
                 #expect(view.models.map(\.name) == models.keys.sorted())
                 // A field added to the published model (or tool) must be added to its view too.
                 for stored in models.values {
-                    #expect(Set(stored.keys).subtracting(["raw"]) == [
-                        "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests",
-                        "apiErrors",
-                    ])
+                    #expect(
+                        Set(stored.keys).subtracting(["raw"]) == [
+                            "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests",
+                            "apiErrors",
+                        ])
                 }
                 for model in view.models {
                     let stored = try #require(models[model.name])

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryStore
+
 @testable import TelemetryRead
+@testable import TelemetryStore
 
 extension OperationsTests {
     @Suite struct CSVExportTests {
@@ -39,9 +40,15 @@ extension OperationsTests {
                 let view = AggregateView(try #require(try AggregateStore(directory: directory).read(user)))
                 let lines = CSVExport.csv(view, by: .day).split(separator: "\n", omittingEmptySubsequences: false)
                 #expect(lines.count == 3)
-                #expect(lines[0] == "date,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,minutes,linesAdded,linesRemoved,commits,pullRequests,toolCalls,apiRequests,apiErrors")
+                #expect(
+                    lines[0]
+                        == "date,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,minutes,linesAdded,linesRemoved,commits,pullRequests,toolCalls,apiRequests,apiErrors"
+                )
                 let t = view.days[0].totals
-                #expect(lines[1] == "\(OpsSupport.fixtureDay),1700,350,12000,800,0.0127,2,42,7,2,1,\(t.totalToolCalls),\(t.apiRequests),\(t.apiErrors)")
+                #expect(
+                    lines[1]
+                        == "\(OpsSupport.fixtureDay),1700,350,12000,800,0.0127,2,42,7,2,1,\(t.totalToolCalls),\(t.apiRequests),\(t.apiErrors)"
+                )
                 #expect(lines[2] == "")
             }
         }
@@ -55,12 +62,13 @@ extension OperationsTests {
             document.models["=cmd,\"x\""] = figures
             document.models["claude-opus"] = figures
             let csv = CSVExport.csv(AggregateView(document), by: .model)
-            #expect(csv == #"""
-                model,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,apiRequests,apiErrors
-                "'=cmd,""x""",5,0,0,0,0.5,1,0
-                claude-opus,5,0,0,0,0.5,1,0
+            #expect(
+                csv == #"""
+                    model,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,apiRequests,apiErrors
+                    "'=cmd,""x""",5,0,0,0,0.5,1,0
+                    claude-opus,5,0,0,0,0.5,1,0
 
-                """#)
+                    """#)
         }
 
         @Test func anEmptyDocumentExportsTheHeaderOnly() {

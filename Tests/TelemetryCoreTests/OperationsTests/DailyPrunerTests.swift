@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryStore
+
 @testable import TelemetryAdmin
+@testable import TelemetryStore
 
 extension OperationsTests {
     @Suite struct DailyPrunerTests {

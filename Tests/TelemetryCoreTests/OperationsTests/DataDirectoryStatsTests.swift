@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryStore
+
 @testable import TelemetryAdmin
+@testable import TelemetryStore
 
 extension OperationsTests {
     @Suite struct DataDirectoryStatsTests {
@@ -20,7 +21,8 @@ extension OperationsTests {
                 #expect(stats.unreadableAggregates == 1)
                 // Four user.json, four .lock, three aggregate.json.
                 #expect(stats.files == 11)
-                let expectedBytes = try FileManager.default.subpathsOfDirectory(atPath: directory.root).reduce(Int64(0)) { sum, sub in
+                let expectedBytes = try FileManager.default.subpathsOfDirectory(atPath: directory.root).reduce(Int64(0)) {
+                    sum, sub in
                     let attributes = try FileManager.default.attributesOfItem(atPath: directory.root + "/" + sub)
                     guard attributes[.type] as? FileAttributeType == .typeRegular else { return sum }
                     return sum + ((attributes[.size] as? Int64) ?? Int64(attributes[.size] as? Int ?? 0))
@@ -37,8 +39,9 @@ extension OperationsTests {
             try OpsSupport.withDataDirectory { directory in
                 let stats = try DataDirectoryStats.collect(directory: directory)
                 var empty = DataDirectoryStats()
-                empty.unattributed = AttributionSummary(parkedInstallations: 0, parkedRequests: 0, parkedBytes: 0,
-                                                        unattributedRequestsParked: 0, boundInstallations: 0)
+                empty.unattributed = AttributionSummary(
+                    parkedInstallations: 0, parkedRequests: 0, parkedBytes: 0,
+                    unattributedRequestsParked: 0, boundInstallations: 0)
                 #expect(stats == empty)
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TelemetryStore
+
 @testable import TelemetryAdmin
+@testable import TelemetryStore
 
 extension OperationsTests {
     @Suite struct DataDirectoryVerifierTests {
@@ -90,7 +91,8 @@ extension OperationsTests {
                 let userDirectory = directory.userDirectory(user)
                 try OpsSupport.write("partial", to: userDirectory + "/aggregate.json.tmp")
                 try OpsSupport.write("x", to: userDirectory + "/notes.txt")
-                try FileManager.default.createDirectory(atPath: directory.usersDirectory + "/not-a-uuid", withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: directory.usersDirectory + "/not-a-uuid", withIntermediateDirectories: true)
                 try FileManager.default.createDirectory(
                     atPath: directory.usersDirectory + "/123E4567-E89B-42D3-A456-426614174000", withIntermediateDirectories: true)
                 try OpsSupport.write("", to: directory.usersDirectory + "/" + UserID.random().rawValue)
@@ -103,7 +105,8 @@ extension OperationsTests {
                 #expect(byPath[userDirectory + "/aggregate.json.tmp"]?.contains("without the user's lock") == false)
                 #expect(byPath[userDirectory + "/notes.txt"]?.contains("unexpected") == true)
                 #expect(byPath[directory.usersDirectory + "/not-a-uuid"]?.contains("not a user id") == true)
-                #expect(byPath[directory.usersDirectory + "/123E4567-E89B-42D3-A456-426614174000"]?.contains("not a user id") == true)
+                #expect(
+                    byPath[directory.usersDirectory + "/123E4567-E89B-42D3-A456-426614174000"]?.contains("not a user id") == true)
                 #expect(report.problems.contains { $0.reason == "not a directory" })
                 #expect(report.problems.map(\.path) == report.problems.map(\.path).sorted())
             }
@@ -113,13 +116,15 @@ extension OperationsTests {
             try OpsSupport.withDataDirectory { directory in
                 let mismatched = try OpsSupport.addUser(directory, name: "A")
                 let other = UserID.random()
-                try OpsSupport.write("{\"id\":\"\(other)\",\"name\":\"A\",\"createdAt\":\"x\"}", to: directory.recordPath(mismatched))
+                try OpsSupport.write(
+                    "{\"id\":\"\(other)\",\"name\":\"A\",\"createdAt\":\"x\"}", to: directory.recordPath(mismatched))
 
                 let garbled = try OpsSupport.addUser(directory, name: "B")
                 try OpsSupport.write("{\"id\":", to: directory.recordPath(garbled))
 
                 let orphan = UserID.random()
-                try FileManager.default.createDirectory(atPath: directory.userDirectory(orphan), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: directory.userDirectory(orphan), withIntermediateDirectories: true)
 
                 let report = verify(directory)
                 let byPath = Dictionary(report.problems.map { ($0.path, $0.reason) }, uniquingKeysWith: { a, _ in a })

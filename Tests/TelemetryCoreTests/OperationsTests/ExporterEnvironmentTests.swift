@@ -1,6 +1,7 @@
 import Testing
-@testable import TelemetryStore
+
 @testable import TelemetryAdmin
+@testable import TelemetryStore
 
 extension OperationsTests {
     @Suite struct ExporterEnvironmentTests {
@@ -8,21 +9,23 @@ extension OperationsTests {
 
         @Test func bothFormsForAPlainBase() throws {
             let environment = try ExporterEnvironment(baseURL: "https://telemetry.example.com/", user: user)
-            #expect(environment.recommended.map(\.exportLine) == [
-                "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
-                "export OTEL_METRICS_EXPORTER=otlp",
-                "export OTEL_LOGS_EXPORTER=otlp",
-                "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-                "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude/users/\(user)",
-            ])
-            #expect(environment.headerForm.map(\.exportLine) == [
-                "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
-                "export OTEL_METRICS_EXPORTER=otlp",
-                "export OTEL_LOGS_EXPORTER=otlp",
-                "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-                "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude",
-                "export OTEL_EXPORTER_OTLP_HEADERS=x-user-id=\(user)",
-            ])
+            #expect(
+                environment.recommended.map(\.exportLine) == [
+                    "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
+                    "export OTEL_METRICS_EXPORTER=otlp",
+                    "export OTEL_LOGS_EXPORTER=otlp",
+                    "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+                    "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude/users/\(user)",
+                ])
+            #expect(
+                environment.headerForm.map(\.exportLine) == [
+                    "export CLAUDE_CODE_ENABLE_TELEMETRY=1",
+                    "export OTEL_METRICS_EXPORTER=otlp",
+                    "export OTEL_LOGS_EXPORTER=otlp",
+                    "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+                    "export OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.example.com/api/v1/integrations/claude",
+                    "export OTEL_EXPORTER_OTLP_HEADERS=x-user-id=\(user)",
+                ])
         }
 
         /// Claude Code's exporter sends only the URL's path: a printed `?user=` would lose data.

@@ -2,9 +2,10 @@
 // the other TelemetryCore test files.
 
 import Foundation
-import Testing
-@testable import TelemetryStore
 import TelemetryDecoding
+import Testing
+
+@testable import TelemetryStore
 
 /// Groups every Operations suite, so `swift test --filter OperationsTests` runs them all.
 enum OperationsTests {}
@@ -49,15 +50,19 @@ enum OpsSupport {
     static func seededUser(_ directory: DataDirectory, name: String = "Ada") throws -> UserID {
         let user = try addUser(directory, name: name)
         let ingestor = TelemetryIngestor(directory: directory, configuration: configuration)
-        _ = try ingestor.ingest(.metrics, body: try fixture("metrics-delta.pb"), format: .protobuf, encoding: .identity,
-                                user: user, now: t0)
-        _ = try ingestor.ingest(.logs, body: try fixture("logs.pb"), format: .protobuf, encoding: .identity,
-                                user: user, now: t0)
+        _ = try ingestor.ingest(
+            .metrics, body: try fixture("metrics-delta.pb"), format: .protobuf, encoding: .identity,
+            user: user, now: t0)
+        _ = try ingestor.ingest(
+            .logs, body: try fixture("logs.pb"), format: .protobuf, encoding: .identity,
+            user: user, now: t0)
         return user
     }
 
     /// Stores a document with the given day buckets (one session and `tokens` input tokens each).
-    static func storeDays(_ days: [String], user: UserID, in directory: DataDirectory, updatedAt: String = "2026-11-24T10:00:00.000Z")
+    static func storeDays(
+        _ days: [String], user: UserID, in directory: DataDirectory, updatedAt: String = "2026-11-24T10:00:00.000Z"
+    )
         throws
     {
         try AggregateStore(directory: directory, configuration: configuration).update(user) { document in

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import TelemetryStore
-@testable import TelemetryAdmin
 import SystemCalls
+import Testing
+
+@testable import TelemetryAdmin
+@testable import TelemetryStore
 
 extension OperationsTests {
     @Suite struct UserOperationsTests {
@@ -30,8 +31,10 @@ extension OperationsTests {
                 let a = try OpsSupport.addUser(directory)
                 let b = try OpsSupport.addUser(directory)
                 try OpsSupport.write("{", to: directory.recordPath(b))
-                try FileManager.default.createDirectory(atPath: directory.userDirectory(UserID.random()), withIntermediateDirectories: true)
-                try FileManager.default.createDirectory(atPath: directory.usersDirectory + "/junk", withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: directory.userDirectory(UserID.random()), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: directory.usersDirectory + "/junk", withIntermediateDirectories: true)
                 #expect(try store.knownUsers() == [a, b].sorted())
             }
         }
