@@ -188,7 +188,7 @@ enum SystemCall {
                 var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
                 var peerAddress = peer
                 inet_ntop(AF_INET, &peerAddress, &text, socklen_t(text.count))
-                if !allowed.contains(String(cString: text)) {
+                if !allowed.contains(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) {
                     close(descriptor)
                     return nil
                 }
