@@ -68,23 +68,3 @@ public struct UserSummaryReport: Sendable {
         return w.bytes
     }
 }
-
-extension ReceiveCounters {
-    /// As `received` in `aggregate.json`: keys sorted.
-    func write(to w: inout JSONWriter) {
-        w.beginObject()
-        w.key("dataPointsApplied"); w.integer(Int64(dataPointsApplied))
-        w.key("dataPointsDuplicate"); w.integer(Int64(dataPointsDuplicate))
-        w.key("dataPointsRejected"); w.integer(Int64(dataPointsRejected))
-        w.key("logRecordsApplied"); w.integer(Int64(logRecordsApplied))
-        w.key("logRecordsDuplicate"); w.integer(Int64(logRecordsDuplicate))
-        w.key("logRecordsRejected"); w.integer(Int64(logRecordsRejected))
-        w.key("logRequests"); w.integer(Int64(logRequests))
-        w.key("metricRequests"); w.integer(Int64(metricRequests))
-        w.key("spansApplied"); w.integer(Int64(spansApplied))
-        w.key("spansDuplicate"); w.integer(Int64(spansDuplicate))
-        w.key("spansRejected"); w.integer(Int64(spansRejected))
-        w.key("traceRequests"); w.integer(Int64(traceRequests))
-        w.endObject()
-    }
-}

@@ -56,7 +56,7 @@ public enum AggregateCoding {
         w.endObject()
 
         w.key("received")
-        write(document.received, to: &w)
+        document.received.write(to: &w)
 
         w.key("schemaVersion")
         w.integer(Int64(AggregateDocument.schemaVersion))
@@ -181,7 +181,7 @@ public enum AggregateCoding {
         w.key("editsAccepted"); w.integer(p.editsAccepted)
         w.key("editsRejected"); w.integer(p.editsRejected)
         w.key("prsCreated"); w.integer(p.prsCreated)
-        w.key("raw"); write(p.raw, to: &w)
+        w.key("raw"); p.raw.write(to: &w)
         w.key("totalCacheCreationTokens"); w.integer(p.totalCacheCreationTokens)
         w.key("totalCacheReadTokens"); w.integer(p.totalCacheReadTokens)
         w.key("totalInputTokens"); w.integer(p.totalInputTokens)
@@ -204,7 +204,7 @@ public enum AggregateCoding {
         w.key("costUsd"); w.number(p.costUsd)
         w.key("inputTokens"); w.integer(p.inputTokens)
         w.key("outputTokens"); w.integer(p.outputTokens)
-        w.key("raw"); write(p.raw, to: &w)
+        w.key("raw"); p.raw.write(to: &w)
         w.endObject()
     }
 
@@ -213,35 +213,8 @@ public enum AggregateCoding {
         w.key("accepts"); w.integer(p.accepts)
         w.key("calls"); w.integer(p.calls)
         w.key("failures"); w.integer(p.failures)
-        w.key("raw"); write(p.raw, to: &w)
+        w.key("raw"); p.raw.write(to: &w)
         w.key("rejects"); w.integer(p.rejects)
-        w.endObject()
-    }
-
-    /// Raw figures, sparsely: zeros are left out.
-    private static func write(_ figures: Figures, to w: inout JSONWriter) {
-        w.beginObject()
-        for figure in Figure.sortedByName where figures[figure] != 0 {
-            w.key(figure.name)
-            w.number(figures[figure])
-        }
-        w.endObject()
-    }
-
-    private static func write(_ r: ReceiveCounters, to w: inout JSONWriter) {
-        w.beginObject()
-        w.key("dataPointsApplied"); w.integer(Int64(r.dataPointsApplied))
-        w.key("dataPointsDuplicate"); w.integer(Int64(r.dataPointsDuplicate))
-        w.key("dataPointsRejected"); w.integer(Int64(r.dataPointsRejected))
-        w.key("logRecordsApplied"); w.integer(Int64(r.logRecordsApplied))
-        w.key("logRecordsDuplicate"); w.integer(Int64(r.logRecordsDuplicate))
-        w.key("logRecordsRejected"); w.integer(Int64(r.logRecordsRejected))
-        w.key("logRequests"); w.integer(Int64(r.logRequests))
-        w.key("metricRequests"); w.integer(Int64(r.metricRequests))
-        w.key("spansApplied"); w.integer(Int64(r.spansApplied))
-        w.key("spansDuplicate"); w.integer(Int64(r.spansDuplicate))
-        w.key("spansRejected"); w.integer(Int64(r.spansRejected))
-        w.key("traceRequests"); w.integer(Int64(r.traceRequests))
         w.endObject()
     }
 
@@ -439,4 +412,37 @@ public enum AggregateCoding {
 
 public struct AggregateCodingError: Error, Sendable {
     public let reason: String
+}
+
+extension Figures {
+    /// Raw figures as `aggregate.json` writes them (under `raw`): sorted by name, zeros left
+    /// out. The read side writes `raw` through this too, so both always agree.
+    package func write(to w: inout JSONWriter) {
+        w.beginObject()
+        for figure in Figure.sortedByName where self[figure] != 0 {
+            w.key(figure.name)
+            w.number(self[figure])
+        }
+        w.endObject()
+    }
+}
+
+extension ReceiveCounters {
+    /// `received` as `aggregate.json` writes it, keys sorted; the user summary copies it as is.
+    package func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("dataPointsApplied"); w.integer(Int64(dataPointsApplied))
+        w.key("dataPointsDuplicate"); w.integer(Int64(dataPointsDuplicate))
+        w.key("dataPointsRejected"); w.integer(Int64(dataPointsRejected))
+        w.key("logRecordsApplied"); w.integer(Int64(logRecordsApplied))
+        w.key("logRecordsDuplicate"); w.integer(Int64(logRecordsDuplicate))
+        w.key("logRecordsRejected"); w.integer(Int64(logRecordsRejected))
+        w.key("logRequests"); w.integer(Int64(logRequests))
+        w.key("metricRequests"); w.integer(Int64(metricRequests))
+        w.key("spansApplied"); w.integer(Int64(spansApplied))
+        w.key("spansDuplicate"); w.integer(Int64(spansDuplicate))
+        w.key("spansRejected"); w.integer(Int64(spansRejected))
+        w.key("traceRequests"); w.integer(Int64(traceRequests))
+        w.endObject()
+    }
 }

@@ -109,7 +109,7 @@ public struct Figures: Equatable, Sendable {
     public var isZero: Bool { values.allSatisfy { $0 == 0 } }
 
     /// Adds every figure of `other` into this bucket.
-    mutating func add(_ other: Figures) {
+    package mutating func add(_ other: Figures) {
         for index in values.indices { values[index] += other.values[index] }
     }
 }
