@@ -31,7 +31,7 @@ public struct TelemetryIngestor: Sendable {
         guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
         let plain = try decoder.inflate(body, encoding: encoding)
         let export = try decoder.decode(signal, plain, format: format, encoding: .identity)
-        return try apply(export, request: RequestIdentity(signal: signal, format: format, plainBody: plain), user: user, now: now)
+        return try update(user, export, request: RequestIdentity(signal: signal, format: format, plainBody: plain), now: now)
     }
 
     /// Applies an already decoded export to `user` under the user's lock, once: `request`
@@ -41,6 +41,13 @@ public struct TelemetryIngestor: Sendable {
         now: Timestamp = .now()
     ) throws -> ApplyReport {
         guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
+        return try update(user, export, request: request, now: now)
+    }
+
+    /// The update itself, for a user already checked once: checked again under the lock only.
+    private func update(_ user: UserID, _ export: DecodedExport, request: RequestIdentity, now: Timestamp) throws
+        -> ApplyReport
+    {
         if export.isEmpty { return ApplyReport() }
         return try store.update(user) { document in
             try checkStillExists(user)
