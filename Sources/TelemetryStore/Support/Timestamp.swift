@@ -27,11 +27,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let seconds = Int64(nanoseconds / 1_000_000_000)
         let secondOfDay = Int(seconds % 86_400)
         let millis = Int((nanoseconds / 1_000_000) % 1000)
-        return day + "T" + Self.pad(secondOfDay / 3600, 2) + ":" + Self.pad(secondOfDay / 60 % 60, 2) + ":"
-            + Self.pad(secondOfDay % 60, 2) + "." + Self.pad(millis, 3) + "Z"
+        return day + "T" + CivilDate.pad(secondOfDay / 3600, 2) + ":" + CivilDate.pad(secondOfDay / 60 % 60, 2) + ":"
+            + CivilDate.pad(secondOfDay % 60, 2) + "." + CivilDate.pad(millis, 3) + "Z"
     }
 
     public var description: String { iso8601 }
-
-    private static func pad(_ value: Int, _ width: Int) -> String { CivilDate.pad(value, width) }
 }
