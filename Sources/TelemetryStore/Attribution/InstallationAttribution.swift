@@ -254,18 +254,7 @@ public struct InstallationAttribution: Sendable {
         for (key, var entry) in index.installations where entry.oldestReceivedNanoseconds < cutoff {
             guard let installation = InstallationID(key) else { continue }
             for (sequence, path) in try parkedFiles(installation) {
-                let bytes: [UInt8]
-                do {
-                    bytes = try FileSystem.readFile(path)
-                } catch {
-                    throw error.storage("read", path)
-                }
-                let request: ParkedRequest
-                do {
-                    request = try ParkedRequest(decoding: bytes)
-                } catch {
-                    throw .corrupt(path: path, reason: error.reason)
-                }
+                let (bytes, request) = try readParked(path)
                 if request.receivedAt.nanoseconds >= cutoff {
                     entry.oldestReceivedNanoseconds = request.receivedAt.nanoseconds
                     break
@@ -293,18 +282,7 @@ public struct InstallationAttribution: Sendable {
         var report = ClaimReport()
         var index = try ParkedIndex.read(directory)
         for (sequence, path) in try parkedFiles(installation) {
-            let bytes: [UInt8]
-            do {
-                bytes = try FileSystem.readFile(path)
-            } catch {
-                throw error.storage("read", path)
-            }
-            let request: ParkedRequest
-            do {
-                request = try ParkedRequest(decoding: bytes)
-            } catch {
-                throw StorageError.corrupt(path: path, reason: error.reason)
-            }
+            let (bytes, request) = try readParked(path)
             let applied = try ingestor.ingest(
                 request.signal, body: request.body, format: request.format,
                 encoding: request.encoding, user: user, now: now)
@@ -327,6 +305,21 @@ public struct InstallationAttribution: Sendable {
         }
         try removeFolder(installation)
         return report
+    }
+
+    /// A parked request file's bytes (their count is what the index accounts) and the request.
+    private func readParked(_ path: String) throws(StorageError) -> (bytes: [UInt8], request: ParkedRequest) {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readFile(path)
+        } catch {
+            throw error.storage("read", path)
+        }
+        do {
+            return (bytes, try ParkedRequest(decoding: bytes))
+        } catch {
+            throw .corrupt(path: path, reason: error.reason)
+        }
     }
 
     /// The installation's parked request files, by sequence (arrival order).
