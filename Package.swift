@@ -62,7 +62,7 @@ let package = Package(
         //    attribution, ingestion and the settings table.
         .target(
             name: "TelemetryStore",
-            dependencies: ["TelemetryDecoding", "SystemCalls"],
+            dependencies: ["TelemetryDecoding", "SystemCalls", "CZlib"],
             swiftSettings: swiftSettings
         ),
 

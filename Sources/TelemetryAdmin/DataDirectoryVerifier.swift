@@ -48,7 +48,7 @@ public struct DataDirectoryVerifier: Sendable {
         self.limits = limits
     }
 
-    static let expectedNames: Set<String> = ["user.json", "aggregate.json", ".lock"]
+    static let expectedNames: Set<String> = ["user.json", "aggregate.json", "journal", ".lock"]
 
     public func verify() -> VerificationReport {
         // Sorted here: a `defer` that sorted the local copy would run after `return` had copied it.
@@ -107,21 +107,36 @@ public struct DataDirectoryVerifier: Sendable {
         verifyRecord(user, into: &report)
 
         let store = AggregateStore(directory: directory, configuration: configuration, limits: limits)
-        do {
-            if let stored = try store.readStored(user) {
+        do throws(StorageError) {
+            if let current = try store.current(user) {
                 report.aggregatesChecked += 1
-                let stale = Self.inconsistentSections(stored)
-                if !stale.isEmpty {
+                if current.tornBytes > 0 {
+                    let when = locked ? "" : " (checked without the user's lock: a write may have been in progress)"
                     report.problems.append(
                         .init(
-                            path: directory.aggregatePath(user),
-                            reason: "published figures in \(stale.joined(separator: ", ")) do not follow from the raw figures "
-                                + "(changed outside the receiver?); dashboards read the stored ones, the next update replaces them"
-                        ))
+                            path: directory.journalPath(user),
+                            reason: "torn tail of \(current.tornBytes) bytes after the last whole record (a write cut short by a "
+                                + "crash, never acknowledged); it is not read, and the next write for this user cuts it\(when)"))
+                }
+                // The published figures of the file itself (the journal holds only raw ones).
+                if let snapshot = current.snapshot,
+                    let document = try? AggregateCoding.decode(snapshot.bytes, expectedUser: user, limits: limits)
+                {
+                    let stale = Self.inconsistentSections(StoredAggregate(bytes: snapshot.bytes, document: document))
+                    if !stale.isEmpty {
+                        report.problems.append(
+                            .init(
+                                path: directory.aggregatePath(user),
+                                reason: "published figures in \(stale.joined(separator: ", ")) do not follow from the raw figures "
+                                    + "(changed outside the receiver?); dashboards read the stored ones, the next update replaces them"
+                            ))
+                    }
                 }
             }
         } catch {
-            report.problems.append(.init(path: directory.aggregatePath(user), reason: Self.reason(error)))
+            var path = directory.aggregatePath(user)
+            if case .corrupt(let corruptPath, _) = error { path = corruptPath }
+            report.problems.append(.init(path: path, reason: Self.reason(error)))
         }
 
         let names: [String]

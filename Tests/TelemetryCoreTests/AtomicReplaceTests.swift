@@ -9,10 +9,13 @@ import Testing
 /// the whole new document, never a partial one.
 @Suite("Atomic replacement of aggregate.json")
 struct AtomicReplaceTests {
-    @Test("a reader never sees a partial document while a writer updates it many times")
+    @Test("a reader never sees a partial document while a writer updates and compacts it many times")
     func readerNeverSeesPartialFile() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+            // Compacts every 16 records, so readers race appends and compactions alike.
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, compaction: CompactionPolicy(records: 16)))
+            let reader = AggregateStore(directory: store.directory)
             // A document of some size, so a non-atomic write would be observable.
             try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
             try store.ingest(try Fixtures.logs("logs.pb"))
@@ -44,12 +47,19 @@ struct AtomicReplaceTests {
                     while true {
                         let finished = done.value
                         do {
+                            // The file alone is always a complete document.
                             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                            guard (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["totals"] != nil else {
+                                problems.update { $0.append("read: not a complete document (\(data.count) bytes)") }
+                                break
+                            }
+                            // The current document (file and journal) only ever grows.
+                            guard let current = try reader.readStored(user),
+                                let object = try JSONSerialization.jsonObject(with: Data(current.bytes)) as? [String: Any],
                                 let totals = object["totals"] as? [String: Any],
                                 let sessions = (totals["totalSessions"] as? NSNumber)?.intValue
                             else {
-                                problems.update { $0.append("read: not a complete document (\(data.count) bytes)") }
+                                problems.update { $0.append("read: no current document") }
                                 break
                             }
                             // Updates only ever add sessions.
@@ -81,7 +91,7 @@ struct AtomicReplaceTests {
             #expect(lastSessions.value == 1 + updates)
             // Only the expected files are left in the user's directory.
             let names = try FileManager.default.contentsOfDirectory(atPath: store.directory.userDirectory(user))
-            #expect(Set(names) == ["user.json", "aggregate.json", ".lock"])
+            #expect(Set(names) == ["user.json", "aggregate.json", "journal", ".lock"])
         }
     }
 

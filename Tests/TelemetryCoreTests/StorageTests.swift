@@ -90,6 +90,9 @@ struct StorageTests {
             _ = expected.applyOnce(identity, now: fixedNow, limits: limits) {
                 LogsAggregator().apply(logs, to: &$0, now: fixedNow)
             }
+            // The first write also wrote aggregate.json: generation 1 of the journal follows it.
+            expected.journalGeneration = stored.journalGeneration
+            #expect(stored.journalGeneration == 1)
             #expect(stored == expected)
             #expect(try store.aggregateBytes() == AggregateCoding.encode(expected))
             // And the next update continues from the stored state.
@@ -198,7 +201,7 @@ struct StorageTests {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root)
             try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
-            let full = try store.aggregateBytes()
+            let full = try store.aggregateFileBytes()
             let truncated = Array(full.prefix(full.count / 2))
             try Data(truncated).write(to: URL(fileURLWithPath: store.aggregatePath))
 
@@ -216,7 +219,7 @@ struct StorageTests {
                 #expect(error.description.contains("is corrupt"))
             }
             // Never reset to zero, never replaced.
-            #expect(try store.aggregateBytes() == truncated)
+            #expect(try store.aggregateFileBytes() == truncated)
             #expect(!fileExists(store.aggregatePath + ".tmp"))
             #expect(throws: StorageError.self) { try store.ingestor.store.read(store.user) }
         }
@@ -241,7 +244,7 @@ struct StorageTests {
                 #expect(text != good)
                 try Data(text.utf8).write(to: URL(fileURLWithPath: store.aggregatePath))
                 #expect(throws: StorageError.self) { try store.ingest(try Fixtures.metrics("metrics-cumulative-1.pb")) }
-                #expect(try store.aggregateBytes() == Array(text.utf8))
+                #expect(try store.aggregateFileBytes() == Array(text.utf8))
             }
         }
     }

@@ -7,20 +7,25 @@ import Testing
 /// and other non-regular files are refused with a storage error (issue 11, defect 4).
 @Suite("Symbolic links and other non-regular files in a user directory")
 struct SymlinkRefusalTests {
-    @Test("a symlink at the temporary file's name is refused; its target outside is untouched")
+    @Test("a symlink at the temporary file's name is never written through; compaction is refused, the journal keeps the data")
     func symlinkAtTemporaryName() throws {
         try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+            // Compacts after every write, so every write reaches the temporary name.
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, compaction: CompactionPolicy(records: 1)))
             try store.ingest(smallDeltaBatch(sequence: 1))
-            let before = try store.aggregateBytes()
+            let before = try store.aggregateFileBytes()
             let outside = root + "/outside.txt"
             try Data("precious\n".utf8).write(to: URL(fileURLWithPath: outside))
             try FileManager.default.createSymbolicLink(atPath: store.aggregatePath + ".tmp", withDestinationPath: outside)
+            // The request is durable in the journal before the compaction is tried: it is kept.
+            try store.ingest(smallDeltaBatch(sequence: 2))
+            #expect(try store.published().integer("totals", "totalSessions") == 2)
             #expect(throws: StorageError.notRegularFile(path: store.aggregatePath + ".tmp", kind: "symbolic link")) {
-                try store.ingest(smallDeltaBatch(sequence: 2))
+                try AggregateStore(directory: store.directory, configuration: store.configuration).compact(store.user)
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: outside)) == Data("precious\n".utf8))
-            #expect(try store.aggregateBytes() == before)
+            #expect(try store.aggregateFileBytes() == before)
         }
     }
 

@@ -365,6 +365,7 @@ struct TestStore {
     let directory: DataDirectory
     let configuration: StoreConfiguration
     let user: UserID
+    let limits: AggregationLimits
     let ingestor: TelemetryIngestor
 
     init(
@@ -376,13 +377,23 @@ struct TestStore {
         self.configuration = configuration
         let record = try UserStore(directory: directory, configuration: configuration).add(name: "Test User", now: fixedNow)
         user = try UserID(validating: record.id)
+        self.limits = limits
         ingestor = TelemetryIngestor(directory: directory, configuration: configuration, limits: limits)
     }
 
     var aggregatePath: String { directory.aggregatePath(user) }
     var lockPath: String { directory.lockPath(user) }
 
+    /// The current document's bytes: `aggregate.json` with the journal folded in, as every
+    /// reader sees it (`aggregateFileBytes` is the file alone).
     func aggregateBytes() throws -> [UInt8] {
+        guard let stored = try AggregateStore(directory: directory, configuration: configuration, limits: limits).readStored(user) else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return stored.bytes
+    }
+
+    func aggregateFileBytes() throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: aggregatePath)))
     }
 

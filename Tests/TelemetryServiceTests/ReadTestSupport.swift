@@ -82,7 +82,7 @@ final class ReadSandbox {
     }
 
     func aggregate(_ user: UserID) throws -> [String: Any] {
-        let data = try #require(FileManager.default.contents(atPath: directory.aggregatePath(user)))
+        let data = Data(try #require(try AggregateStore(directory: directory).readStored(user)).bytes)
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 }

@@ -31,7 +31,10 @@ final class ServiceSandbox {
 
     var aggregatePath: String { DataDirectory(root).aggregatePath(user) }
 
-    func aggregateBytes() -> Data? { FileManager.default.contents(atPath: aggregatePath) }
+    /// The current document (aggregate.json with the journal folded in), as every reader sees it.
+    func aggregateBytes() -> Data? {
+        (try? AggregateStore(directory: DataDirectory(root)).readStored(user)).flatMap { $0.map { Data($0.bytes) } }
+    }
 
     func totals() throws -> [String: Any] {
         let data = try #require(aggregateBytes())

@@ -14,6 +14,7 @@ public final class TeamDigestCache: Sendable {
         public let user: UserID
         public let record: FileIdentity
         public let aggregate: FileIdentity?
+        public let journal: FileIdentity?
         public let digest: UserDigest
         /// Every stored team attribute (callers show the configured ones).
         public let attributes: [String: String]
@@ -32,13 +33,16 @@ public final class TeamDigestCache: Sendable {
         for user in users {
             guard let identities = try reader.identities(of: user) else { continue }
             let cached = entries.withLock { $0[user] }
-            if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate {
+            if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate,
+                cached.journal == identities.journal
+            {
                 result.append(cached)
                 continue
             }
             guard let snapshot = try reader.snapshot(of: user) else { continue }
             let entry = Entry(
                 user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
+                journal: snapshot.journalIdentity,
                 digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false),
                 attributes: snapshot.document?.attributes ?? [:])
             entries.withLock { $0[user] = entry }

@@ -1,37 +1,38 @@
 import TelemetryStore
 
-/// One user's stored files as read at one moment, not yet decoded: enough to tell whether a
-/// client's copy is current (``contentDigest``) without parsing anything.
+/// One user's stored data as read at one moment: the record, and the aggregate with its journal
+/// folded in (without the receiver's bookkeeping).
 public struct UserFiles: Sendable {
     public let user: UserID
     public let directory: DataDirectory
     public let record: StoredFile
     /// nil until the user has sent data.
-    public let aggregate: StoredFile?
+    public let aggregate: CurrentAggregate?
 
-    /// SHA-256 over both files' bytes: changes exactly when their content does.
+    /// SHA-256 over the record, the stored `aggregate.json` and the journal's identity and
+    /// record count: changes whenever their content does.
     public var contentDigest: [UInt8] {
         var hasher = SHA256()
         hasher.update(record.bytes)
         hasher.update([0])
-        hasher.update(aggregate?.bytes ?? [])
+        hasher.update(aggregate?.snapshot?.bytes ?? [])
+        hasher.update([0])
+        var values: [UInt64] = aggregate?.journal?.fields ?? []
+        values.append(UInt64(aggregate?.journalRecords ?? 0))
+        var fields: [UInt8] = []
+        for value in values {
+            withUnsafeBytes(of: value.littleEndian) { fields.append(contentsOf: $0) }
+        }
+        hasher.update(fields)
         return hasher.finalize()
     }
 
-    /// Decodes both files. One that cannot be decoded throws ``StorageError/corrupt(path:reason:)``.
+    /// Decodes the record. One that cannot be decoded throws ``StorageError/corrupt(path:reason:)``.
     public func decoded(limits: AggregationLimits) throws(StorageError) -> UserSnapshot {
         let decodedRecord = try UserRecord(decoding: record.bytes, path: directory.recordPath(user))
-        var document: AggregateDocument?
-        if let aggregate {
-            do {
-                document = try AggregateCoding.decode(aggregate.bytes, expectedUser: user, limits: limits, skippingState: true)
-            } catch {
-                throw .corrupt(path: directory.aggregatePath(user), reason: error.reason)
-            }
-        }
         return UserSnapshot(
-            user: user, record: decodedRecord, document: document, recordIdentity: record.identity,
-            aggregateIdentity: aggregate?.identity)
+            user: user, record: decodedRecord, document: aggregate?.document, recordIdentity: record.identity,
+            aggregateIdentity: aggregate?.snapshot?.identity, journalIdentity: aggregate?.journal)
     }
 }
 
@@ -43,10 +44,12 @@ public struct UserSnapshot: Sendable {
     public let document: AggregateDocument?
     public let recordIdentity: FileIdentity
     public let aggregateIdentity: FileIdentity?
+    public let journalIdentity: FileIdentity?
 }
 
-/// Reads users' stored files for the read endpoints, without any lock (every file is replaced
-/// atomically, so each read sees one complete version).
+/// Reads users' stored files for the read endpoints, without any lock (`aggregate.json` is
+/// replaced atomically and the journal only ever grows by whole checksummed records, so each
+/// read sees one complete version).
 public struct StoredUserReader: Sendable {
     public let directory: DataDirectory
     public let limits: AggregationLimits
@@ -64,9 +67,9 @@ public struct StoredUserReader: Sendable {
     /// The user's files; nil when the user does not exist (never created, or removed meanwhile).
     public func files(of user: UserID) throws(StorageError) -> UserFiles? {
         guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
+        let store = AggregateStore(directory: directory, limits: limits)
         return UserFiles(
-            user: user, directory: directory, record: record,
-            aggregate: try StoredFile.read(directory.aggregatePath(user)))
+            user: user, directory: directory, record: record, aggregate: try store.current(user, skippingState: true))
     }
 
     /// The user's data, decoded; nil when the user does not exist.
@@ -74,10 +77,12 @@ public struct StoredUserReader: Sendable {
         try files(of: user)?.decoded(limits: limits)
     }
 
-    /// The identities of the user's two files now, without reading them; nil when the user does
-    /// not exist.
-    public func identities(of user: UserID) throws(StorageError) -> (record: FileIdentity, aggregate: FileIdentity?)? {
+    /// The identities of the user's files now, without reading them; nil when the user does not
+    /// exist.
+    public func identities(of user: UserID) throws(StorageError)
+        -> (record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?)?
+    {
         guard let record = try FileIdentity.of(directory.recordPath(user)) else { return nil }
-        return (record, try FileIdentity.of(directory.aggregatePath(user)))
+        return (record, try FileIdentity.of(directory.aggregatePath(user)), try FileIdentity.of(directory.journalPath(user)))
     }
 }

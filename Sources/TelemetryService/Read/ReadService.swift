@@ -101,7 +101,7 @@ public struct ReadService: Sendable {
 
         let entries = try cache.current(reader: reader)
         var tag = TeamTag(variant: variant)
-        for entry in entries { tag.add(entry.user, record: entry.record, aggregate: entry.aggregate) }
+        for entry in entries { tag.add(entry.user, record: entry.record, aggregate: entry.aggregate, journal: entry.journal) }
         let etag = tag.finish()
         if etag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
             return HTTPResponse(status: .notModified, headers: [("ETag", etag.value), cacheControl])
@@ -154,10 +154,10 @@ private struct TeamTag {
 
     init(variant: String) { hasher.update(variant) }
 
-    mutating func add(_ user: UserID, record: FileIdentity, aggregate: FileIdentity?) {
+    mutating func add(_ user: UserID, record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?) {
         fields.removeAll(keepingCapacity: true)
         fields.append(contentsOf: user.rawValue.utf8)
-        for value in record.fields + (aggregate?.fields ?? [0]) {
+        for value in record.fields + (aggregate?.fields ?? [0]) + (journal?.fields ?? [0]) {
             withUnsafeBytes(of: value.littleEndian) { fields.append(contentsOf: $0) }
         }
         hasher.update(fields)

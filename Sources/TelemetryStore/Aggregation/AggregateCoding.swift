@@ -220,6 +220,10 @@ public enum AggregateCoding {
 
     private static func writeState(_ document: AggregateDocument, to w: inout JSONWriter) {
         w.beginObject()
+        if document.journalGeneration != 0 {
+            w.key("journalGeneration")
+            w.unsigned(document.journalGeneration)
+        }
         w.key("metricsSeen")
         w.beginArray()
         for name in document.metricsSeen.sorted() { w.string(name) }
@@ -233,22 +237,8 @@ public enum AggregateCoding {
         w.key("series")
         w.beginObject()
         for id in document.series.keys.sorted() {
-            let state = document.series[id]!
             w.hexKey(id)
-            w.beginObject()
-            if state.count != 0 { w.key("c"); w.number(state.count) }
-            w.key("o"); w.unsigned(state.touched)
-            if !state.recent.isEmpty {
-                w.key("r")
-                w.beginArray()
-                for digest in state.recent { w.unsigned(digest) }
-                w.endArray()
-            }
-            if state.start != 0 { w.key("s"); w.unsigned(state.start) }
-            if state.time != 0 { w.key("t"); w.unsigned(state.time) }
-            if state.value != 0 { w.key("v"); w.number(state.value) }
-            if state.seen != 0 { w.key("w"); w.unsigned(state.seen) }
-            w.endObject()
+            writeSeries(document.series[id]!, to: &w)
         }
         w.endObject()
         w.key("seriesClock")
@@ -256,9 +246,26 @@ public enum AggregateCoding {
         w.endObject()
     }
 
+    static func writeSeries(_ state: SeriesState, to w: inout JSONWriter) {
+        w.beginObject()
+        if state.count != 0 { w.key("c"); w.number(state.count) }
+        w.key("o"); w.unsigned(state.touched)
+        if !state.recent.isEmpty {
+            w.key("r")
+            w.beginArray()
+            for digest in state.recent { w.unsigned(digest) }
+            w.endArray()
+        }
+        if state.start != 0 { w.key("s"); w.unsigned(state.start) }
+        if state.time != 0 { w.key("t"); w.unsigned(state.time) }
+        if state.value != 0 { w.key("v"); w.number(state.value) }
+        if state.seen != 0 { w.key("w"); w.unsigned(state.seen) }
+        w.endObject()
+    }
+
     // MARK: Reading
 
-    private static func readBuckets(_ scanner: inout JSONScanner, at path: String) throws -> [String: Figures] {
+    static func readBuckets(_ scanner: inout JSONScanner, at path: String) throws -> [String: Figures] {
         var buckets: [String: Figures] = [:]
         try scanner.beginObject()
         while let name = try scanner.nextKey() {
@@ -268,7 +275,7 @@ public enum AggregateCoding {
     }
 
     /// A published bucket: only `raw` is read, the rest is derived from it.
-    private static func readBucket(_ scanner: inout JSONScanner, at path: String) throws -> Figures {
+    static func readBucket(_ scanner: inout JSONScanner, at path: String) throws -> Figures {
         var figures: Figures?
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
@@ -290,7 +297,7 @@ public enum AggregateCoding {
         return figures
     }
 
-    private static func readReceived(_ scanner: inout JSONScanner) throws -> ReceiveCounters {
+    static func readReceived(_ scanner: inout JSONScanner) throws -> ReceiveCounters {
         var r = ReceiveCounters()
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
@@ -322,6 +329,8 @@ public enum AggregateCoding {
         while let key = try scanner.nextKey() {
             seen.insert(key)
             switch key {
+            case "journalGeneration":
+                document.journalGeneration = try scanner.unsigned()
             case "metricsSeen":
                 try scanner.beginArray()
                 while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
@@ -373,16 +382,19 @@ public enum AggregateCoding {
     private static func readMetricsSeen(_ scanner: inout JSONScanner, into document: inout AggregateDocument) throws {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
-            guard key == "metricsSeen" else {
+            switch key {
+            case "metricsSeen":
+                try scanner.beginArray()
+                while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
+            case "journalGeneration":
+                document.journalGeneration = try scanner.unsigned()
+            default:
                 try scanner.skipValue()
-                continue
             }
-            try scanner.beginArray()
-            while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
         }
     }
 
-    private static func readSeries(_ scanner: inout JSONScanner, name: String) throws -> SeriesState {
+    static func readSeries(_ scanner: inout JSONScanner, name: String) throws -> SeriesState {
         var state = SeriesState()
         try scanner.beginObject()
         while let key = try scanner.nextKey() {

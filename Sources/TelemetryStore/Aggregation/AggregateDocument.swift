@@ -31,6 +31,9 @@ public struct AggregateDocument: Equatable, Sendable {
     var recentRequests: RecentDigests
     /// Increases with every series update; orders series for eviction.
     var seriesClock: UInt64 = 0
+    /// Which journal generation follows this document on disk (see ``AggregateStore``): the
+    /// journal's records apply to the stored document only when their generations match.
+    package var journalGeneration: UInt64 = 0
 
     public init(user: UserID, limits: AggregationLimits = AggregationLimits()) {
         userId = user.rawValue

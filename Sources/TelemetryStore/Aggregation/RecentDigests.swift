@@ -17,6 +17,9 @@ struct RecentDigests: Sendable {
     /// Index of the oldest live entry; `digests[..<head]` are gone.
     private var head = 0
     private var members: Set<UInt64> = []
+    /// Entries inserted since this value was made (not stored): a journal record names the
+    /// entries one update appended as the last `inserted - before.inserted` live ones.
+    private(set) var inserted = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -32,6 +35,7 @@ struct RecentDigests: Sendable {
         guard members.insert(digest).inserted else { return }
         digests.append(digest)
         seconds.append(UInt32(clamping: receivedSeconds))
+        inserted += 1
         if count > capacity { removeOldest(count - capacity) }
     }
 
@@ -55,14 +59,35 @@ struct RecentDigests: Sendable {
 
     /// Appends the base64 form (without quotes) to `output`.
     func encode(appendingTo output: inout [UInt8]) {
-        var packed = [UInt8](repeating: 0, count: count * 12)
+        encode(last: count, appendingTo: &output)
+    }
+
+    /// Appends the base64 form of the newest `last` entries, oldest first.
+    func encode(last: Int, appendingTo output: inout [UInt8]) {
+        let taken = min(last, count)
+        let first = digests.count - taken
+        var packed = [UInt8](repeating: 0, count: taken * 12)
         packed.withUnsafeMutableBytes { raw in
-            for index in 0..<count {
-                raw.storeBytes(of: digests[head + index].littleEndian, toByteOffset: index * 12, as: UInt64.self)
-                raw.storeBytes(of: seconds[head + index].littleEndian, toByteOffset: index * 12 + 8, as: UInt32.self)
+            for index in 0..<taken {
+                raw.storeBytes(of: digests[first + index].littleEndian, toByteOffset: index * 12, as: UInt64.self)
+                raw.storeBytes(of: seconds[first + index].littleEndian, toByteOffset: index * 12 + 8, as: UInt32.self)
             }
         }
         packed.withUnsafeBufferPointer { Base64.encode($0, appendingTo: &output) }
+    }
+
+    /// Replays one journalled update: the update removed entries from the front and appended
+    /// `appended` (base64 entries, oldest first), leaving `count` entries. Entries only ever leave
+    /// from the front, so the front is cut first and the new entries go in after.
+    mutating func replay(appended encoded: String, count expected: Int) throws(RecentDigestsError) {
+        let added = try RecentDigests(encoded: encoded, capacity: capacity)
+        guard expected >= added.count, expected <= count + added.count else { throw RecentDigestsError() }
+        let removed = count + added.count - expected
+        if removed > 0 { removeOldest(removed) }
+        for index in 0..<added.count {
+            insert(added.digests[added.head + index], at: UInt64(added.seconds[added.head + index]))
+        }
+        guard count == expected else { throw RecentDigestsError() }
     }
 
     var encoded: String {

@@ -1,12 +1,22 @@
-/// Reads and updates users' `aggregate.json` files.
+import SystemCalls
+
+/// Reads and updates users' aggregates: `aggregate.json` plus the `journal` of changes since it.
 ///
-/// An update holds the user's `flock` for its whole read-apply-write cycle and replaces the
-/// file atomically, so concurrent writers (threads or processes) never lose each other's
-/// changes and a reader without a lock always sees a complete document.
+/// An update holds the user's `flock`, applies the request to the current document (kept by
+/// this process in ``DocumentCache``; the records other processes appended since are folded
+/// in), and appends what changed as one checksummed record with one `write` (and `fdatasync`
+/// when durable). Its cost follows the request, not the user's history. Once the journal is
+/// due (``CompactionPolicy``) the document is written to a new `aggregate.json` by the usual
+/// write-temporary-and-rename and the journal starts a new generation.
+///
+/// Readers take no lock: they read `aggregate.json`, then the journal, and fold its whole
+/// records when the generations match. A torn tail (a crash mid-append) is never read as data,
+/// and the next writer cuts it.
 public struct AggregateStore: Sendable {
     public let directory: DataDirectory
     public let configuration: StoreConfiguration
     public let limits: AggregationLimits
+    let cache: DocumentCache
 
     public init(
         directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
@@ -15,28 +25,53 @@ public struct AggregateStore: Sendable {
         self.directory = directory
         self.configuration = configuration
         self.limits = limits
+        cache = .shared
     }
 
-    /// The stored document, or nil when the user has none yet. Takes no lock.
-    public func read(_ user: UserID) throws(StorageError) -> AggregateDocument? {
-        try readStored(user)?.document
+    /// A store with a cache of its own: what another process would see (for tests).
+    init(directory: DataDirectory, configuration: StoreConfiguration, limits: AggregationLimits, cache: DocumentCache) {
+        self.directory = directory
+        self.configuration = configuration
+        self.limits = limits
+        self.cache = cache
+    }
+
+    /// The current document (journal folded in), or nil when the user has none yet. Takes no
+    /// lock. `skippingState`: leave out the receiver's bookkeeping (readers never need it).
+    public func read(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> AggregateDocument? {
+        try current(user, skippingState: skippingState)?.document
     }
 
     /// Runs `body` on the user's current document under the user's lock. `body` returns its
-    /// result and whether the document must be written back; the write replaces the file
-    /// atomically (and durably, when configured) before the lock is released.
+    /// result and whether the document changed; a change is journalled (durably, when
+    /// configured) before the lock is released.
     public func update<Result>(
         _ user: UserID, _ body: (inout AggregateDocument) throws -> (Result, write: Bool)
     ) throws -> Result {
         let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
-        var document = try read(user) ?? AggregateDocument(user: user, limits: limits)
+        var session = try JournalSession(store: self, user: user)
+        defer { session.close() }
+        var document = session.entry.document
         let (result, write) = try body(&document)
         if write {
-            try AtomicFile.replace(
-                directory.aggregatePath(user), with: AggregateCoding.encode(document),
-                durable: configuration.durable)
+            try session.append(document, now: .now())
+        } else {
+            session.keep()
         }
         _ = consume lock
         return result
+    }
+
+    /// Folds the user's journal into `aggregate.json` now. False when there was nothing to fold
+    /// (or the user has no data).
+    @discardableResult
+    public func compact(_ user: UserID) throws(StorageError) -> Bool {
+        let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
+        var session = try JournalSession(store: self, user: user)
+        defer { session.close() }
+        let folded = session.entry.journalRecords > 0
+        if folded { try session.compact() }
+        _ = consume lock
+        return folded
     }
 }

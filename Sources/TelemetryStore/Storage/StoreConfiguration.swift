@@ -8,12 +8,16 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// How long an update waits for another writer's lock before giving up with
     /// ``StorageError/lockTimeout(path:waitedMilliseconds:)``.
     public var lockTimeoutMilliseconds: Int
+    /// When the journal is folded into `aggregate.json` (see ``AggregateStore``).
+    public var compaction: CompactionPolicy
 
     public init(
         durable: Bool = Settings.durability.defaultValue == "durable",
-        lockTimeoutMilliseconds: Int = Settings.lockTimeout.defaultInteger
+        lockTimeoutMilliseconds: Int = Settings.lockTimeout.defaultInteger,
+        compaction: CompactionPolicy = CompactionPolicy()
     ) {
         self.durable = durable
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+        self.compaction = compaction
     }
 }

@@ -1,21 +1,85 @@
-/// `aggregate.json` exactly as stored, together with what it decodes to.
+/// `aggregate.json` exactly as it would be stored now, together with what it decodes to.
 public struct StoredAggregate: Sendable {
-    /// The file's bytes, unchanged (what a dashboard downloads).
+    /// The document's bytes: the stored file's when the journal holds no record beyond it,
+    /// otherwise the current document encoded the same way (what `claude-telemetry compact`
+    /// would write).
     public let bytes: [UInt8]
     public let document: AggregateDocument
+
+    package init(bytes: [UInt8], document: AggregateDocument) {
+        self.bytes = bytes
+        self.document = document
+    }
+}
+
+/// A user's current aggregate as read without a lock: `aggregate.json` with the journal's
+/// records of its generation folded in, and the identities of exactly the files it came from.
+public struct CurrentAggregate: Sendable {
+    public let document: AggregateDocument
+    /// The stored `aggregate.json` (nil while the user's data is only in the journal).
+    public let snapshot: StoredFile?
+    public let journal: FileIdentity?
+    /// Records folded in from the journal.
+    public let journalRecords: Int
+    /// Bytes after the last whole record: a write in progress, or a crash's torn tail that the
+    /// next writer cuts. Never read as data.
+    public let tornBytes: Int
 }
 
 extension AggregateStore {
-    /// Reads the stored file once and decodes those same bytes, so the raw text and the
-    /// decoded document always agree. Nil when the user has no aggregate yet. Takes no lock
-    /// (the file is replaced atomically, so it is always complete).
-    public func readStored(_ user: UserID) throws(StorageError) -> StoredAggregate? {
-        let path = directory.aggregatePath(user)
-        guard let bytes = try FileSystem.readRegularFile(path) else { return nil }
-        do {
-            return StoredAggregate(bytes: bytes, document: try AggregateCoding.decode(bytes, expectedUser: user, limits: limits))
-        } catch {
-            throw .corrupt(path: path, reason: error.reason)
+    /// Reads the current aggregate without a lock; nil when the user has no data yet.
+    ///
+    /// `aggregate.json` is read first, then the journal. A journal of a newer generation means a
+    /// compaction replaced both in between, so the read starts again; one of an older
+    /// generation is folded into the document already.
+    public func current(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> CurrentAggregate? {
+        let aggregatePath = directory.aggregatePath(user)
+        let journalPath = directory.journalPath(user)
+        for _ in 0..<16 {
+            let snapshot = try JournalFiles.read(aggregatePath)
+            let journal = try JournalFiles.read(journalPath)
+            var document = AggregateDocument(user: user, limits: limits)
+            if let snapshot {
+                do {
+                    document = try AggregateCoding.decode(
+                        snapshot.bytes, expectedUser: user, limits: limits, skippingState: skippingState)
+                } catch {
+                    throw .corrupt(path: aggregatePath, reason: error.reason)
+                }
+            }
+            guard let journal else {
+                guard snapshot != nil else { return nil }
+                return CurrentAggregate(document: document, snapshot: snapshot, journal: nil, journalRecords: 0, tornBytes: 0)
+            }
+            let scan = JournalFormat.scan(journal.bytes)
+            guard let generation = scan.generation, generation >= document.journalGeneration else {
+                guard snapshot != nil else { return nil }
+                return CurrentAggregate(
+                    document: document, snapshot: snapshot, journal: journal.identity, journalRecords: 0, tornBytes: 0)
+            }
+            if generation > document.journalGeneration { continue }
+            if snapshot == nil && scan.records.isEmpty { return nil }
+            for record in scan.records {
+                do {
+                    try DocumentChanges(decoding: record.payload).apply(to: &document, includingState: !skippingState)
+                } catch {
+                    throw .corrupt(path: journalPath, reason: error.reason)
+                }
+            }
+            return CurrentAggregate(
+                document: document, snapshot: snapshot, journal: journal.identity, journalRecords: scan.records.count,
+                tornBytes: scan.tornBytes)
         }
+        throw .lockTimeout(path: journalPath, waitedMilliseconds: 0)
+    }
+
+    /// The document and its bytes as `aggregate.json` would hold them now; nil when the user has
+    /// no data yet. Takes no lock.
+    public func readStored(_ user: UserID) throws(StorageError) -> StoredAggregate? {
+        guard let current = try current(user) else { return nil }
+        if let snapshot = current.snapshot, current.journalRecords == 0 {
+            return StoredAggregate(bytes: snapshot.bytes, document: current.document)
+        }
+        return StoredAggregate(bytes: AggregateCoding.encode(current.document), document: current.document)
     }
 }

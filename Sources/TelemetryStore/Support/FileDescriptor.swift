@@ -40,6 +40,41 @@ struct FileDescriptor {
         }
     }
 
+    /// Reads `count` bytes from `offset` (fewer at end of file).
+    func read(at offset: Int, count: Int) throws(Errno) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = try retryingOnInterrupt {
+                buffer.withUnsafeMutableBytes { raw in pread(rawValue, raw.baseAddress! + done, count - done, off_t(offset + done)) }
+            }
+            if got == 0 { break }
+            done += got
+        }
+        if done < count { buffer.removeLast(count - done) }
+        return buffer
+    }
+
+    /// Writes every byte at `offset`, looping over short writes.
+    func write(_ bytes: [UInt8], at offset: Int) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let written = try retryingOnInterrupt {
+                bytes.withUnsafeBytes { raw in pwrite(rawValue, raw.baseAddress! + done, raw.count - done, off_t(offset + done)) }
+            }
+            done += written
+        }
+    }
+
+    func truncate(to length: Int) throws(Errno) {
+        try retryingOnInterrupt { ftruncate(rawValue, off_t(length)) }
+    }
+
+    /// `fdatasync`: the data and the file's size, which is all an append changes.
+    func syncData() throws(Errno) {
+        try retryingOnInterrupt { fdatasync(rawValue) }
+    }
+
     func sync() throws(Errno) {
         try retryingOnInterrupt { fsync(rawValue) }
     }

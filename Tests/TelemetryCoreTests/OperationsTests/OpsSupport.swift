@@ -56,6 +56,8 @@ enum OpsSupport {
         _ = try ingestor.ingest(
             .logs, body: try fixture("logs.pb"), format: .protobuf, encoding: .identity,
             user: user, now: t0)
+        // Folded into aggregate.json, so the file alone holds everything.
+        try AggregateStore(directory: directory, configuration: configuration).compact(user)
         return user
     }
 

@@ -1,0 +1,67 @@
+import Synchronization
+
+/// The documents this process last wrote, so that a write costs the request and not a parse of
+/// the user's whole history: under the user's lock, a cached document is current exactly when
+/// `aggregate.json` is the same file and the journal the same file at least as long as when it
+/// was cached; the records other processes appended since are read and folded in.
+///
+/// Bounded by an estimate of the documents' size (their stored bytes); when full, an arbitrary
+/// entry leaves (not the least recently used: exporters' traffic cycles through users, and LRU
+/// would then evict every entry just before it is needed).
+final class DocumentCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let root: String
+        let user: String
+    }
+
+    struct Entry: Sendable {
+        var document: AggregateDocument
+        /// `aggregate.json` as it was when cached (nil: none yet).
+        var snapshot: FileIdentity?
+        var snapshotBytes: Int
+        var journalDevice: UInt64
+        var journalInode: UInt64
+        /// Offset just after the last record folded into `document`.
+        var journalEnd: Int
+        var journalRecords: Int
+        var oldestRecordSeconds: UInt64?
+
+        var weight: Int { snapshotBytes + journalEnd }
+    }
+
+    static let shared = DocumentCache()
+
+    /// Estimated bytes of cached documents (the stored size of each), per process.
+    let capacityBytes: Int
+    private let state = Mutex<(entries: [Key: Entry], bytes: Int)>(([:], 0))
+
+    init(capacityBytes: Int = 48 << 20) {
+        self.capacityBytes = capacityBytes
+    }
+
+    /// Takes the entry out (the caller holds the user's lock and puts back what it ends with).
+    func take(_ key: Key) -> Entry? {
+        state.withLock { state in
+            guard let entry = state.entries.removeValue(forKey: key) else { return nil }
+            state.bytes -= entry.weight
+            return entry
+        }
+    }
+
+    func put(_ entry: Entry, for key: Key) {
+        guard entry.weight <= capacityBytes / 4 else { return }
+        state.withLock { state in
+            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.weight }
+            while state.bytes + entry.weight > capacityBytes, let victim = state.entries.first {
+                state.entries.removeValue(forKey: victim.key)
+                state.bytes -= victim.value.weight
+            }
+            state.entries[key] = entry
+            state.bytes += entry.weight
+        }
+    }
+
+    func removeAll() {
+        state.withLock { $0 = ([:], 0) }
+    }
+}

@@ -1,0 +1,146 @@
+/// What one update changed in a user's document: the new value of every entry it touched, the
+/// entries it removed, and the digests it appended to the replay windows. A journal record
+/// holds exactly this, so its size follows the request, never the user's history.
+///
+/// Entries carry new values, not increments: replaying a record onto the document it was
+/// computed from gives back the updated document exactly (``apply(to:)``), which the journal's
+/// tests check against the in-memory result for every kind of request.
+struct DocumentChanges: Equatable, Sendable {
+    /// A map's entries that changed (new values) and the keys that left it.
+    struct MapChanges<Value: Equatable & Sendable>: Equatable, Sendable {
+        var changed: [String: Value] = [:]
+        var removed: [String] = []
+
+        init() {}
+
+        init(from before: [String: Value], to after: [String: Value]) {
+            var added = 0
+            for (key, value) in after {
+                guard let old = before[key] else {
+                    changed[key] = value
+                    added += 1
+                    continue
+                }
+                if old != value { changed[key] = value }
+            }
+            // Keys left only when the map did not grow by exactly the keys it gained.
+            if before.count + added != after.count {
+                for key in before.keys where after[key] == nil { removed.append(key) }
+                removed.sort()
+            }
+        }
+
+        var isEmpty: Bool { changed.isEmpty && removed.isEmpty }
+
+        func apply(to map: inout [String: Value]) {
+            for key in removed { map.removeValue(forKey: key) }
+            for (key, value) in changed { map[key] = value }
+        }
+    }
+
+    /// What an update did to one replay window: appended these entries (base64, as in
+    /// `state`), leaving `count` live ones.
+    struct DigestChanges: Equatable, Sendable {
+        var appended: String
+        var count: Int
+    }
+
+    var updatedAt: String?
+    var totals: Figures?
+    var days = MapChanges<Figures>()
+    var models = MapChanges<Figures>()
+    var tools = MapChanges<Figures>()
+    var querySources = MapChanges<Figures>()
+    var events = MapChanges<Int>()
+    var latency = MapChanges<TraceFigures.RequestLatency>()
+    var toolDurations = MapChanges<DurationStats>()
+    var received: ReceiveCounters?
+    var attributes: [String: String]?
+    var metricsSeen: Set<String>?
+
+    var series: [UInt64: SeriesState] = [:]
+    var seriesRemoved: [UInt64] = []
+    var seriesClock: UInt64?
+    var recentRecords: DigestChanges?
+    var recentRequests: DigestChanges?
+    var recentSpans: DigestChanges?
+
+    init() {}
+
+    /// The changes that turn `before` into `after`, where `after` is `before` with one update
+    /// applied (the digest windows rely on that: they name the entries appended since).
+    init(from before: AggregateDocument, to after: AggregateDocument) {
+        if before.updatedAt != after.updatedAt { updatedAt = after.updatedAt }
+        if before.totals != after.totals { totals = after.totals }
+        days = MapChanges(from: before.days, to: after.days)
+        models = MapChanges(from: before.models, to: after.models)
+        tools = MapChanges(from: before.tools, to: after.tools)
+        querySources = MapChanges(from: before.querySources, to: after.querySources)
+        events = MapChanges(from: before.events, to: after.events)
+        latency = MapChanges(from: before.traces.models, to: after.traces.models)
+        toolDurations = MapChanges(from: before.traces.tools, to: after.traces.tools)
+        if before.received != after.received { received = after.received }
+        if before.attributes != after.attributes { attributes = after.attributes }
+        if before.metricsSeen != after.metricsSeen { metricsSeen = after.metricsSeen }
+
+        if before.seriesClock != after.seriesClock { seriesClock = after.seriesClock }
+        // Every series an update writes goes through `touchSeries`, which stamps it with the
+        // next clock value; forgetting and evicting only remove entries.
+        var added = 0
+        for (key, state) in after.series where state.touched > before.seriesClock {
+            series[key] = state
+            if before.series[key] == nil { added += 1 }
+        }
+        if before.series.count + added != after.series.count {
+            for key in before.series.keys where after.series[key] == nil { seriesRemoved.append(key) }
+            seriesRemoved.sort()
+        }
+        recentRecords = Self.digestChanges(before.recentRecords, after.recentRecords)
+        recentRequests = Self.digestChanges(before.recentRequests, after.recentRequests)
+        recentSpans = Self.digestChanges(before.traces.recentSpans, after.traces.recentSpans)
+    }
+
+    private static func digestChanges(_ before: RecentDigests, _ after: RecentDigests) -> DigestChanges? {
+        let appended = min(after.inserted - before.inserted, after.count)
+        if appended == 0 && before.count == after.count { return nil }
+        var text = [UInt8]()
+        after.encode(last: appended, appendingTo: &text)
+        return DigestChanges(appended: String(decoding: text, as: UTF8.self), count: after.count)
+    }
+
+    var isEmpty: Bool { self == DocumentChanges() }
+
+    /// Replays the changes onto the document they were computed from. Throws when a digest
+    /// window does not fit (a record that does not belong to this document). Readers that
+    /// decoded the document without its bookkeeping pass `includingState: false` (the
+    /// `metricsSeen` that decides published sources is always applied).
+    func apply(to document: inout AggregateDocument, includingState: Bool = true) throws(JournalError) {
+        if let updatedAt { document.updatedAt = updatedAt }
+        if let totals { document.totals = totals }
+        days.apply(to: &document.days)
+        models.apply(to: &document.models)
+        tools.apply(to: &document.tools)
+        querySources.apply(to: &document.querySources)
+        events.apply(to: &document.events)
+        latency.apply(to: &document.traces.models)
+        toolDurations.apply(to: &document.traces.tools)
+        if let received { document.received = received }
+        if let attributes { document.attributes = attributes }
+        if let metricsSeen { document.metricsSeen = metricsSeen }
+        guard includingState else { return }
+        if let seriesClock { document.seriesClock = seriesClock }
+        for key in seriesRemoved { document.series.removeValue(forKey: key) }
+        for (key, state) in series { document.series[key] = state }
+        do {
+            if let recentRecords { try document.recentRecords.replay(appended: recentRecords.appended, count: recentRecords.count) }
+            if let recentRequests {
+                try document.recentRequests.replay(appended: recentRequests.appended, count: recentRequests.count)
+            }
+            if let recentSpans {
+                try document.traces.recentSpans.replay(appended: recentSpans.appended, count: recentSpans.count)
+            }
+        } catch {
+            throw JournalError(reason: "a record's replay-window change does not fit the document it follows")
+        }
+    }
+}

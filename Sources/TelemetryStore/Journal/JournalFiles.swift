@@ -1,0 +1,64 @@
+import SystemCalls
+
+/// The file operations of the journalled store, each refusing what is not a regular file (a
+/// symbolic link planted at a stored name is never followed).
+enum JournalFiles {
+    /// The identity of the regular file at `path` (not following a link); nil when there is none.
+    static func identity(_ path: String) throws(StorageError) -> FileIdentity? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            let error = Errno.current
+            if error == .noSuchFile { return nil }
+            throw error.storage("stat", path)
+        }
+        if let kind = FileNode.irregularKind(info) { throw .notRegularFile(path: path, kind: kind) }
+        return FileIdentity(info)
+    }
+
+    /// Opens the journal for appending under the user's lock; nil when there is none yet.
+    static func openForWriting(_ path: String) throws(StorageError) -> FileDescriptor? {
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK)
+        } catch {
+            if error == .noSuchFile { return nil }
+            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+            throw error.storage("open", path)
+        }
+        do {
+            if let kind = FileNode.irregularKind(try fd.status()) {
+                fd.close()
+                throw StorageError.notRegularFile(path: path, kind: kind)
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            fd.close()
+            throw (error as? Errno ?? Errno(rawValue: EIO)).storage("stat", path)
+        }
+        return fd
+    }
+
+    /// A regular file's bytes and the identity of exactly the file they came from; nil when
+    /// there is none. Takes no lock.
+    static func read(_ path: String) throws(StorageError) -> StoredFile? {
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+        } catch {
+            if error == .noSuchFile { return nil }
+            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+            throw error.storage("open", path)
+        }
+        defer { fd.close() }
+        do {
+            let info = try fd.status()
+            if let kind = FileNode.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
+            return StoredFile(bytes: try fd.readAll(sizeHint: Int(info.st_size)), identity: FileIdentity(info))
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw (error as? Errno ?? Errno(rawValue: EIO)).storage("read", path)
+        }
+    }
+}

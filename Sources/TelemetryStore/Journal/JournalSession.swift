@@ -1,0 +1,239 @@
+import SystemCalls
+
+/// One writer's use of a user's journal, under the user's lock: brings the document up to date
+/// (from this process's cache, or from the files), appends one record, folds the journal into
+/// `aggregate.json` when due. Nothing is written unless a record is appended.
+struct JournalSession {
+    let store: AggregateStore
+    let user: UserID
+    let key: DocumentCache.Key
+    let journalPath: String
+    private var descriptor: FileDescriptor?
+    /// The journal on disk is of an older generation, or has no whole header: it is started
+    /// afresh before the first record is appended.
+    private var needsStart = false
+    var entry: DocumentCache.Entry
+
+    init(store: AggregateStore, user: UserID) throws(StorageError) {
+        let key = DocumentCache.Key(root: store.directory.root, user: user.rawValue)
+        let journalPath = store.directory.journalPath(user)
+        let snapshot = try JournalFiles.identity(store.directory.aggregatePath(user))
+        let fd = try JournalFiles.openForWriting(journalPath)
+        do {
+            (entry, needsStart) = try Self.current(store: store, user: user, key: key, fd: fd, snapshot: snapshot, path: journalPath)
+        } catch let error as StorageError {
+            fd?.close()
+            throw error
+        } catch let error as Errno {
+            fd?.close()
+            throw error.storage("read", journalPath)
+        } catch {
+            fd?.close()
+            throw .system(operation: "read", path: journalPath, errno: Errno(rawValue: EIO))
+        }
+        self.store = store
+        self.user = user
+        self.key = key
+        self.journalPath = journalPath
+        descriptor = fd
+    }
+
+    /// The cached document brought up to date with what other processes appended, or, when the
+    /// files are not those the cache knew, the document built from them.
+    private static func current(
+        store: AggregateStore, user: UserID, key: DocumentCache.Key, fd: FileDescriptor?, snapshot: FileIdentity?,
+        path: String
+    ) throws -> (DocumentCache.Entry, needsStart: Bool) {
+        let info = try fd?.status()
+        let size = info.map { Int($0.st_size) } ?? 0
+        let device = info.map { UInt64($0.st_dev) } ?? 0
+        let inode = info.map { UInt64($0.st_ino) } ?? 0
+        if var cached = store.cache.take(key), cached.snapshot == snapshot, cached.journalDevice == device,
+            cached.journalInode == inode, let fd, cached.journalEnd <= size
+        {
+            if size > cached.journalEnd {
+                let tail = JournalFormat.scanRecords(try fd.read(at: cached.journalEnd, count: size - cached.journalEnd), from: 0)
+                try fold(tail.records, into: &cached, path: path)
+                cached.journalEnd += tail.end
+                if tail.tornBytes > 0 { try cut(fd, at: cached.journalEnd, path: path) }
+            }
+            return (cached, false)
+        }
+        var (entry, needsStart) = try load(store: store, user: user, fd: fd, size: size, snapshot: snapshot)
+        entry.journalDevice = device
+        entry.journalInode = inode
+        return (entry, needsStart)
+    }
+
+    /// Builds the current document from the files: `aggregate.json`, then the journal's records
+    /// of its generation. A journal of an older generation (its records are in the document
+    /// already: a crash between the two steps of a compaction) or without a whole header is
+    /// started afresh at the next append; one of a newer generation than the document, or one
+    /// that is no journal, is refused as corrupt and left as it is.
+    private static func load(
+        store: AggregateStore, user: UserID, fd: FileDescriptor?, size: Int, snapshot: FileIdentity?
+    ) throws -> (DocumentCache.Entry, needsStart: Bool) {
+        let aggregatePath = store.directory.aggregatePath(user)
+        let journalPath = store.directory.journalPath(user)
+        var document = AggregateDocument(user: user, limits: store.limits)
+        var snapshotBytes = 0
+        if snapshot != nil, let bytes = try FileSystem.readRegularFile(aggregatePath) {
+            snapshotBytes = bytes.count
+            do {
+                document = try AggregateCoding.decode(bytes, expectedUser: user, limits: store.limits)
+            } catch {
+                throw StorageError.corrupt(path: aggregatePath, reason: error.reason)
+            }
+        }
+        var entry = DocumentCache.Entry(
+            document: document, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: 0, journalInode: 0,
+            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+        guard let fd else { return (entry, false) }
+        let bytes = try fd.read(at: 0, count: size)
+        let scan = JournalFormat.scan(bytes)
+        switch scan.generation {
+        case document.journalGeneration?:
+            try fold(scan.records, into: &entry, path: journalPath)
+            entry.journalEnd = scan.end
+            if scan.tornBytes > 0 { try cut(fd, at: scan.end, path: journalPath) }
+            return (entry, false)
+        case let generation? where generation > document.journalGeneration:
+            throw StorageError.corrupt(
+                path: journalPath,
+                reason: "journal generation \(generation) follows a newer aggregate.json than the stored one "
+                    + "(generation \(document.journalGeneration))")
+        default:
+            if scan.generation == nil && bytes.count >= JournalFormat.headerSize {
+                throw StorageError.corrupt(path: journalPath, reason: "not a journal (no CTJ1 header)")
+            }
+            return (entry, true)
+        }
+    }
+
+    static func fold(_ records: [JournalFormat.Record], into entry: inout DocumentCache.Entry, path: String) throws(StorageError) {
+        for record in records {
+            do {
+                try DocumentChanges(decoding: record.payload).apply(to: &entry.document)
+            } catch {
+                throw .corrupt(path: path, reason: error.reason)
+            }
+            entry.journalRecords += 1
+            if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = record.seconds }
+        }
+    }
+
+    /// Cuts a torn tail (a record a crash left half-written; it was never acknowledged).
+    private static func cut(_ fd: FileDescriptor, at end: Int, path: String) throws(StorageError) {
+        do {
+            try fd.truncate(to: end)
+        } catch {
+            throw error.storage("cut torn tail of", path)
+        }
+    }
+
+    /// The descriptor to append to: the journal as it is, started afresh when it must be, or a
+    /// new one (created by write-temporary-and-rename, so its name is durable before a record is).
+    private mutating func appendable() throws(StorageError) -> FileDescriptor {
+        let header = JournalFormat.header(generation: entry.document.journalGeneration)
+        let durable = store.configuration.durable
+        if let fd = descriptor {
+            if needsStart {
+                do {
+                    try fd.truncate(to: 0)
+                    try fd.write(header, at: 0)
+                    if durable { try fd.syncData() }
+                } catch {
+                    throw error.storage("start journal", journalPath)
+                }
+                needsStart = false
+                entry.journalEnd = JournalFormat.headerSize
+            }
+            return fd
+        }
+        try AtomicFile.replace(journalPath, with: header, durable: durable)
+        guard let fd = try JournalFiles.openForWriting(journalPath) else {
+            throw .system(operation: "open", path: journalPath, errno: .noSuchFile)
+        }
+        descriptor = fd
+        do {
+            let info = try fd.status()
+            entry.journalDevice = UInt64(info.st_dev)
+            entry.journalInode = UInt64(info.st_ino)
+        } catch {
+            throw error.storage("stat", journalPath)
+        }
+        entry.journalEnd = JournalFormat.headerSize
+        return fd
+    }
+
+    /// Journals the change from the session's document to `updated`, then compacts when due.
+    mutating func append(_ updated: AggregateDocument, now: Timestamp) throws(StorageError) {
+        let changes = DocumentChanges(from: entry.document, to: updated)
+        if changes.isEmpty {
+            keep()
+            return
+        }
+        let fd = try appendable()
+        let frame = JournalFormat.frame(changes.encoded(), seconds: now.seconds)
+        do {
+            try fd.write(frame, at: entry.journalEnd)
+            if store.configuration.durable { try fd.syncData() }
+        } catch {
+            // Nothing was acknowledged: take back what may have been written.
+            try? fd.truncate(to: entry.journalEnd)
+            throw error.storage("append to", journalPath)
+        }
+        entry.document = updated
+        entry.journalEnd += frame.count
+        entry.journalRecords += 1
+        if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = now.seconds }
+        let policy = store.configuration.compaction
+        // A user's first data also writes `aggregate.json`, so the file exists as soon as there is
+        // anything to read (it is small then).
+        if entry.snapshot == nil
+            || policy.isDue(
+                records: entry.journalRecords, journalBytes: entry.journalEnd - JournalFormat.headerSize,
+                documentBytes: entry.snapshotBytes, oldestRecordSeconds: entry.oldestRecordSeconds, now: now.seconds)
+        {
+            // The request is durable in the journal already: a failed compaction only leaves the
+            // journal longer, and the next write or the sweep tries again.
+            try? compact()
+            return
+        }
+        keep()
+    }
+
+    /// Writes the document to a new `aggregate.json` of the next generation, then replaces the
+    /// journal with an empty one of that generation. A crash between the two leaves a journal of
+    /// the older generation, which every reader ignores and the next writer starts afresh.
+    mutating func compact() throws(StorageError) {
+        var document = entry.document
+        document.journalGeneration += 1
+        let aggregatePath = store.directory.aggregatePath(user)
+        let bytes = AggregateCoding.encode(document)
+        try AtomicFile.replace(aggregatePath, with: bytes, durable: store.configuration.durable)
+        try AtomicFile.replace(
+            journalPath, with: JournalFormat.header(generation: document.journalGeneration), durable: store.configuration.durable)
+        close()
+        guard let snapshot = try JournalFiles.identity(aggregatePath), let journal = try JournalFiles.identity(journalPath) else {
+            return
+        }
+        store.cache.put(
+            DocumentCache.Entry(
+                document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: journal.device,
+                journalInode: journal.inode, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil),
+            for: key)
+    }
+
+    /// Keeps the document cached for the next request (not while the journal on disk still
+    /// holds another generation's records, which the cache would otherwise take for its own).
+    func keep() {
+        guard !needsStart else { return }
+        store.cache.put(entry, for: key)
+    }
+
+    mutating func close() {
+        descriptor?.close()
+        descriptor = nil
+    }
+}
