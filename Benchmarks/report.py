@@ -2,6 +2,7 @@
 """Prints the benchmark's table (Markdown) from the raw results Benchmarks/run.sh collected.
 
     report.py RESULTS_DIR > results.md
+    report.py --history RESULTS_DIR > history.md    only the users-with-history tables (step 2b)
 """
 
 import glob
@@ -10,7 +11,8 @@ import os
 import re
 import sys
 
-RESULTS = sys.argv[1]
+HISTORY_ONLY = sys.argv[1] == "--history"
+RESULTS = sys.argv[2] if HISTORY_ONLY else sys.argv[1]
 MiB = 1024.0  # kB per MiB (VmRSS is in kB)
 
 
@@ -36,7 +38,7 @@ def storage(name):
 
 
 machine = {}
-for line in open(path("machine.txt")):
+for line in open(path("machine.txt")) if os.path.exists(path("machine.txt")) else []:
     if "=" in line:
         key, value = line.rstrip("\n").split("=", 1)
         machine[key] = value
@@ -90,6 +92,58 @@ def best(*values):
     values = [v for v in values if v is not None]
     return max(values) if values else None
 
+
+def history_tables():
+    """Step 2b: the write cost by history, bytes written per request, and the throughput over
+    users with a year of history against new users and the durable 4 KiB storage loop."""
+    lines = ["### Users with history (step 2b)", ""]
+    cost = load("history-cost.json")
+    if cost:
+        lines += ["One client, one request at a time, the users measured alternately (%d rounds each), "
+                  "durable mode:" % cost["rounds"], "",
+                  "| history | median | p90 | × new user (goal ≤ 1.25) | bytes written per request |",
+                  "|---|---|---|---|---|"]
+        for label, row in cost["users"].items():
+            goal = "" if label == "new" else " " + verdict(row["ratio_to_new"] <= 1.25)
+            lines.append("| %s | %.2f ms | %.2f ms | %.2f%s | %s |" % (
+                label, row["median_ms"], row["p90_ms"], row["ratio_to_new"], goal,
+                "{:,.0f}".format(row["bytes_written_per_request"])))
+        lines.append("")
+    rows = []
+    for population in (100, 1000):
+        ceiling = storage("durable-history-u%d-4k" % population)
+        for kind, label in (("old", "400 days"), ("new", "new")):
+            rps, note = valid("history-%s-u%d" % (kind, population))
+            written = load("history-%s-u%d.written.json" % (kind, population)) or {}
+            ok = None if rps is None or not ceiling else rps / ceiling >= 0.70
+            rows.append("| %d | %s | %s | %s | %s | %s | %s |" % (
+                population, label, fmt_rate(rps) if rps is not None else note, fmt_rate(ceiling),
+                fmt_ratio(rps, ceiling), verdict(ok), "{:,}".format(written.get("median_bytes", 0))))
+    scrapes = []
+    for population in (100, 1000):
+        for kind, label in (("old", "400 days"), ("new", "new")):
+            try:
+                text = open(path("history-scrape-%s-u%d.txt" % (kind, population))).read()
+            except OSError:
+                continue
+            fields = dict(item.split("=", 1) for item in text.split() if "=" in item)
+            scrapes.append("| %d | %s | %s ms | %s ms | %s ms |" % (
+                population, label, fields.get("first_ms", "—"), fields.get("median_ms", "—"), fields.get("cpu_median_ms", "—")))
+    if scrapes:
+        lines += ["Prometheus scrape over the same users (`telemetry-bench scrape-dir`; later scrapes reuse the views "
+                  "of unchanged users):", "", "| users | history | first scrape | later scrapes (median) | CPU (median) |",
+                  "|---|---|---|---|---|"] + scrapes + [""]
+    if rows:
+        lines += ["Throughput, wrk -c %s, durable, against the durable 4 KiB storage loop (2 processes) "
+                  "measured right after:" % "32", "",
+                  "| users | history | req/s | storage loop | ratio | goal ≥ 70 % | median aggregate.json |",
+                  "|---|---|---|---|---|---|---|"] + rows + [""]
+    return lines
+
+
+if HISTORY_ONLY:
+    print("\n".join(history_tables()))
+    sys.exit(0)
 
 http_post = {p: load("ceiling-post-p%d.json" % p) for p in (1, 2)}
 http_get = {p: load("ceiling-get-p%d.json" % p) for p in (1, 2)}
@@ -364,4 +418,5 @@ if decode:
         w("| %s | %.1f | %.0f |" % (label, us, mbs))
     w("")
 
+out += [""] + history_tables()
 print("\n".join(out))

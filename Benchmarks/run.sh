@@ -26,8 +26,9 @@ QUICK=0
 for argument in "$@"; do
   case "$argument" in
     --quick) QUICK=1 ;;
+    --history-only) HISTORY_ONLY=1 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $argument (usage: Benchmarks/run.sh [--quick])" >&2; exit 2 ;;
+    *) echo "unknown argument: $argument (usage: Benchmarks/run.sh [--quick] [--history-only])" >&2; exit 2 ;;
   esac
 done
 
@@ -251,6 +252,8 @@ fresh_data() {
 # check_written NAME DATA_DIR: how many requests changed a document (aggregate.json `received`),
 # to compare with the 200s wrk saw (a replay would change nothing), and the documents' sizes.
 check_written() {
+  # aggregate.json may lag its journal by the compaction bounds: fold every journal first.
+  CLAUDE_TELEMETRY_DATA_DIR="$2" "$BIN/claude-telemetry" compact --all >/dev/null
   python3 - "$RESULTS/$1.json" "$2" "$CONNECTIONS" > "$RESULTS/$1.written.json" <<'EOF'
 import glob, json, os, sys
 result = json.load(open(sys.argv[1]))
@@ -320,6 +323,59 @@ rss_sample() {
       "$(awk '/^VmRSS:/ {print $2}' /proc/$pid/status)" "$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status)"
   done >> "$RESULTS/rss.tsv"
 }
+
+# ------------------------------------------------------------------ 2b. users with history
+# history_step: the write cost and the throughput for users with a year of history, grown
+# through the product's own write path (Benchmarks/history.py), against new users in the same run.
+history_step() {
+  local config=${CONFIG_HISTORY:-2x2} rounds
+  rounds=$([[ $QUICK -eq 1 ]] && echo 100 || echo 300)
+  mapfile -t grown < <(head -5 "$WORK/users-all.txt")
+  fresh_data "$WORK/data"
+  settle
+  start history-grow "$PRODUCT" "${config%x*}" "$WORK/data" --threads "${config#*x}" --durability durable
+  say "history: growing users of 30, 90 and 400 days through the product"
+  python3 "$HERE/history.py" grow "$PORT" "${grown[1]}" 30
+  python3 "$HERE/history.py" grow "$PORT" "${grown[2]}" 90
+  python3 "$HERE/history.py" grow "$PORT" "${grown[3]}" 400
+  python3 "$HERE/history.py" grow "$PORT" "${grown[4]}" 400
+  say "history: one write at a time, alternately, $rounds rounds; then bytes written per request"
+  python3 "$HERE/history.py" cost "$PORT" "$rounds" "$RESULTS/history-cost.json" $(cat "$CURRENT_RUN/responder.pids") -- \
+    "${grown[0]}:new" "${grown[1]}:30-days" "${grown[2]}:90-days" "${grown[3]}:400-days"
+  stop
+  CLAUDE_TELEMETRY_DATA_DIR="$WORK/data" "$BIN/claude-telemetry" compact --all >/dev/null
+  cp "$WORK/data/users/${grown[4]}/aggregate.json" "$RESULTS/history-aggregate-400-days.json"
+  for population in 100 1000; do
+    rm -rf "$WORK/data-old"
+    cp -a "$WORK/data" "$WORK/data-old"
+    python3 "$HERE/history.py" clone "$WORK/data-old" "${grown[4]}" "$WORK/users-all.txt" "$population" \
+      "$WORK/users-old-$population.txt" >&2
+    for kind in old new; do
+      local data="$WORK/data-old"
+      if [[ $kind == new ]]; then fresh_data "$WORK/data-new"; data="$WORK/data-new"; fi
+      settle
+      start "history-$kind-u$population" "$PRODUCT" "${config%x*}" "$data" --threads "${config#*x}" --durability durable
+      run_wrk "history-$kind-u$population" "$PRODUCT_SECONDS" post "$WORK/users-old-$population.txt"
+      stop
+      check_written "history-$kind-u$population" "$data"
+      say "history-$kind-u$population: $(cat "$RESULTS/history-$kind-u$population.written.json")"
+    done
+    storage "durable-history-u$population-4k" "$population" durable 2 4096 "$PRODUCT_SECONDS" 1
+    # Readers over the same users: the first scrape reads every user, later ones only changed files.
+    for kind in old new; do
+      "$BIN/telemetry-bench" scrape-dir "$WORK/data-$kind" 30 > "$RESULTS/history-scrape-$kind-u$population.txt"
+      say "history scrape $kind u$population: $(cat "$RESULTS/history-scrape-$kind-u$population.txt")"
+    done
+  done
+  python3 "$HERE/report.py" --history "$RESULTS" > "$SCRATCH/history.md"
+  cat "$SCRATCH/history.md"
+}
+
+if [[ ${HISTORY_ONLY:-0} -eq 1 ]]; then
+  PRODUCT="$BIN/claude-telemetry-fcgi"
+  history_step
+  exit 0
+fi
 
 # ------------------------------------------------------------------ 1a. HTTP ceilings
 for processes in 1 2; do
@@ -397,6 +453,8 @@ WRK_RATE=$paced_rate run_wrk product-fast-paced "$PRODUCT_SECONDS" post "$WORK/u
 stop
 check_written product-fast-paced "$WORK/data"
 echo "$paced_rate" > "$RESULTS/product-fast-paced.rate"
+
+CONFIG_HISTORY=${CONFIG[durable]} history_step
 
 
 # ------------------------------------------------------------------ 3. decode throughput

@@ -140,11 +140,17 @@ for number in 1...settings.threads {
 // Wait for a stop signal (or a worker's fatal error), then for the workers to finish their
 // requests. A second signal while waiting exits at once.
 var stopSignal: CInt?
+// Meanwhile, fold the journals of users who stopped writing (see JournalSweep).
+let sweep = JournalSweep(store: AggregateStore(directory: settings.dataDirectory, configuration: settings.store, limits: settings.limits))
+var nextSweep = Timestamp.now().seconds + 30
 while !stop.isStopRequested {
     if let number = signals.wait(milliseconds: 200) {
         stopSignal = number
         logger.notice("stopping on \(StopSignals.name(number)); finishing requests in flight")
         stop.requestStop()
+    } else if Timestamp.now().seconds >= nextSweep {
+        sweep.run()
+        nextSweep = Timestamp.now().seconds + 30
     }
 }
 while stop.runningWorkers > 0 {

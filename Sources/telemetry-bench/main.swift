@@ -153,7 +153,7 @@ case "codec":
     }
 case "team":
     try TeamBench.run(arguments)
-case "scrape":
+case "scrape", "scrape-dir":
     try ScrapeBenchmark.run(arguments)
 default:
     print("unknown command \(arguments[1])")

@@ -94,7 +94,13 @@ def tools(pytestconfig) -> Tools:
     for binary in (found.responder, found.admin):
         if not os.access(binary, os.X_OK):
             pytest.exit(f"{binary} is missing or not executable", returncode=4)
+    global _ADMIN
+    _ADMIN = found.admin
     return found
+
+
+# The admin tool of the session, for `aggregate` (set by the `tools` fixture).
+_ADMIN: Path | None = None
 
 
 def require_root() -> None:
@@ -179,7 +185,13 @@ def add_user(tools: Tools, data: Path, owner: str | None, name: str = "deploy") 
 
 
 def aggregate(data: Path, user: str) -> dict:
-    return json.loads((data / "users" / user / "aggregate.json").read_bytes())
+    """The user's current document (aggregate.json with the journal folded in), as every reader of
+    the product sees it: `claude-telemetry show --json`."""
+    assert _ADMIN is not None, "the tools fixture sets the admin tool"
+    result = subprocess.run([str(_ADMIN), "show", user, "--json"], stdin=subprocess.DEVNULL, capture_output=True,
+                            timeout=30, env=clean_env({"CLAUDE_TELEMETRY_DATA_DIR": str(data)}))
+    assert result.returncode == 0, f"show --json failed: {result.stderr.decode(errors='replace')}"
+    return json.loads(result.stdout)
 
 
 # --- HTTP to 127.0.0.1 only ---------------------------------------------------------------------

@@ -273,8 +273,18 @@ class Stack:
     def aggregate_path(self, user: str) -> Path:
         return self.data / "users" / user / "aggregate.json"
 
+    def journal_path(self, user: str) -> Path:
+        return self.data / "users" / user / "journal"
+
+    def current_bytes(self, user: str) -> bytes:
+        """The user's current document (aggregate.json with the journal folded in) as every reader
+        of the product sees it: `claude-telemetry show --json`."""
+        result = self.admin("show", user, "--json")
+        assert result.returncode == 0, f"show --json failed: {result.stderr.decode(errors='replace')}"
+        return result.stdout
+
     def aggregate(self, user: str) -> dict:
-        return json.loads(self.aggregate_path(user).read_bytes())
+        return json.loads(self.current_bytes(user))
 
     def snapshot(self) -> dict[str, bytes]:
         """Every file under the data directory with its bytes: what 'nothing changed on disk' means."""

@@ -3,6 +3,7 @@ status with its google.rpc.Status body, and nothing changed on disk by a refused
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 import uuid
@@ -97,8 +98,8 @@ def test_logs_fixture_events_only_user(stack):
     response = post(stack, f"/users/{user}/v1/logs", PROTOBUF, data_file=FIXTURES / "logs.pb.gz",
                     headers={"Content-Encoding": "gzip"})
     assert response.status == 200, response
-    raw = stack.aggregate_path(user).read_bytes()
-    document = stack.aggregate(user)
+    raw = stack.current_bytes(user)
+    document = json.loads(raw)
     assert document["events"] == {"api_request": 3, "api_error": 2, "tool_result": 3, "tool_decision": 2,
                                   "user_prompt": 2, "compaction": 1}
     totals = document["totals"]

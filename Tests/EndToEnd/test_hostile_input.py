@@ -452,7 +452,7 @@ def test_nan_infinite_negative_are_rejected_not_counted(hostile_stack, content_t
     assert not any(name.startswith("bad-") for name in document["models"]), document["models"]
     assert document["received"]["dataPointsRejected"] == 4 and document["received"]["dataPointsApplied"] == 1
     # Sent again: the good point is a replay, the bad ones are rejected again, nothing changes.
-    stored = stack.aggregate_path(user).read_bytes()
+    stored = stack.current_bytes(user)
     answer = batches.post(stack.port, f"/users/{user}/v1/metrics", bad_values_request(content_type), content_type)
     assert partial_success(answer, content_type, "metrics")[0] == 4
     assert stack.aggregate(user)["totals"] == json.loads(stored)["totals"]

@@ -169,7 +169,7 @@ def crash_under_load(stack, tools, *, users_count: int, clients: int, kills: int
             want[users[seq % len(users)]].add_metrics(instance, seq)
             want[users[seq % len(users)]].add_logs(instance, seq)
     for user in users:
-        document = json.loads(stack.aggregate_path(user).read_bytes())
+        document = stack.aggregate(user)
         problems = want[user].check(document)
         assert not problems, f"user {user}: " + "; ".join(problems)
 

@@ -225,8 +225,8 @@ def test_sdk_client(stack, tools, kind, make_env, targets):
 
 def assert_scenario_totals(stack, user: str) -> None:
     """The aggregate of a user who received exactly SPEC once, checked figure by figure."""
-    raw = stack.aggregate_path(user).read_bytes()
-    document = stack.aggregate(user)
+    raw = stack.current_bytes(user)
+    document = json.loads(raw)
     assert document["userId"] == user
     totals = document["totals"]
     for key, value in EXPECTED_TOTALS.items():

@@ -103,12 +103,12 @@ def test_moving_a_user_keeps_its_totals(shards, front):
                                               headers={"Content-Type": "application/json"},
                                               data=sessions_body(7, time.time_ns()))
         assert direct.status == 200
-    before = a.aggregate_path(user).read_bytes()
+    before = a.current_bytes(user)
     exported = a.admin("user", "export", user, "--output", str(a.root / "move.json"))
     assert exported.returncode == 0, exported.stderr
     imported = b.admin("user", "import", str(a.root / "move.json"))
     assert imported.returncode == 0, imported.stderr
-    assert b.aggregate_path(user).read_bytes() == before
+    assert b.current_bytes(user) == before
     assert json.loads((b.data / "users" / user / "user.json").read_text())["name"] == "mover"
     again = b.admin("user", "import", str(a.root / "move.json"))
     assert again.returncode == 64 and b"already exists" in again.stderr

@@ -31,10 +31,13 @@ public struct StoredUsers: Sendable {
         self.unreadable = unreadable
     }
 
-    /// Reads every user record and aggregate. Takes no lock: files are replaced atomically.
-    public static func load(_ directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) throws(StorageError)
-        -> StoredUsers
-    {
+    /// Reads every user record and aggregate (with its journal). Takes no lock. With a `cache`,
+    /// a user whose files are unchanged since the last call is not read again; `includingDays`
+    /// false leaves the day buckets out of the views (the exposition does not show them).
+    public static func load(
+        _ directory: DataDirectory, limits: AggregationLimits = AggregationLimits(), cache: StoredUserCache? = nil,
+        includingDays: Bool = true
+    ) throws(StorageError) -> StoredUsers {
         let records = try UserStore(directory: directory).list()
         let store = AggregateStore(directory: directory, limits: limits)
         var users: [StoredUser] = []
@@ -46,15 +49,31 @@ public struct StoredUsers: Sendable {
                 continue
             }
             do {
-                let document = try store.read(id)
-                users.append(
-                    StoredUser(
-                        record: record, view: document.map(AggregateView.init),
-                        attributes: document?.attributes ?? [:]))
+                var identities: (FileIdentity, FileIdentity?, FileIdentity?)?
+                if let cache, let recordIdentity = try FileIdentity.of(directory.recordPath(id)) {
+                    let found = (
+                        recordIdentity, try FileIdentity.of(directory.aggregatePath(id)),
+                        try FileIdentity.of(directory.journalPath(id))
+                    )
+                    if let user = cache.cached(record.id, record: found.0, aggregate: found.1, journal: found.2) {
+                        users.append(user)
+                        continue
+                    }
+                    identities = found
+                }
+                let document = try store.read(id, skippingState: true)
+                let user = StoredUser(
+                    record: record, view: document.map { AggregateView($0, includingDays: includingDays) },
+                    attributes: document?.attributes ?? [:])
+                if let cache, let identities {
+                    cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)
+                }
+                users.append(user)
             } catch {
                 unreadable.append(record.id)
             }
         }
+        cache?.keep(only: Set(records.map(\.id)))
         return StoredUsers(users: users, unreadable: unreadable)
     }
 }

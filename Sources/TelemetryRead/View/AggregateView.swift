@@ -21,15 +21,18 @@ public struct AggregateView: Sendable, Equatable {
     public let events: [EventCount]
     public let received: ReceiveCounters
 
-    public init(_ document: AggregateDocument) {
+    /// `includingDays` false leaves `days` empty (for views that never show them).
+    public init(_ document: AggregateDocument, includingDays: Bool = true) {
         let selection = document.sourceSelection
         userId = document.userId
         updatedAt = document.updatedAt
         sources = selection.names
         totals = TotalsView(PublishedTotals(document.totals, selection))
-        days = document.days.keys.sorted().map { day in
-            DayView(day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)))
-        }
+        days =
+            includingDays
+            ? document.days.keys.sorted().map { day in
+                DayView(day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)))
+            } : []
         models = document.models.keys.sorted().map { name in
             ModelView(name: name, PublishedModel(document.models[name]!, selection))
         }

@@ -8,7 +8,8 @@ extension ReadService {
     func prometheus(request: HTTPRequest) throws -> HTTPResponse {
         try tokens.authorize(authorizationHeader: request.header("authorization"))
         let format = ExpositionFormat.negotiate(accept: request.header("accept"))
-        let stored = try StoredUsers.load(configuration.dataDirectory, limits: configuration.limits)
+        let stored = try StoredUsers.load(
+            configuration.dataDirectory, limits: configuration.limits, cache: viewCache, includingDays: false)
         let body = PrometheusExposition.render(stored, format: format)
         return HTTPResponse(
             status: .ok,

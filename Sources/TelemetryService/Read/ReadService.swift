@@ -13,6 +13,8 @@ public struct ReadService: Sendable {
     let tokens: AdminTokenStore
     /// Users' digests between team requests, keyed by their files' identities.
     let cache = TeamDigestCache()
+    /// Users' published views between Prometheus scrapes, keyed likewise.
+    let viewCache = StoredUserCache()
 
     public static let allowedMethods = ["GET", "HEAD"]
     static let jsonType = "application/json; charset=utf-8"

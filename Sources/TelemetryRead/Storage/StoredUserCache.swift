@@ -1,0 +1,42 @@
+import Synchronization
+import TelemetryStore
+
+/// Users' published views kept between team-wide reads (Prometheus scrapes), each keyed by the
+/// identities of the files it was built from (`user.json`, `aggregate.json`, `journal`): every
+/// write changes the journal's size or replaces a file, so an unchanged identity means an
+/// unchanged view, and a warm scrape costs three `stat`s per user instead of reading and
+/// decoding every user's history. Entries exist only for the users of the last listing.
+public final class StoredUserCache: Sendable {
+    struct Entry: Sendable {
+        let record: FileIdentity
+        let aggregate: FileIdentity?
+        let journal: FileIdentity?
+        let user: StoredUser
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init() {}
+
+    func cached(_ id: String, record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?) -> StoredUser? {
+        entries.withLock { entries in
+            guard let entry = entries[id], entry.record == record, entry.aggregate == aggregate, entry.journal == journal else {
+                return nil
+            }
+            return entry.user
+        }
+    }
+
+    func store(_ user: StoredUser, id: String, record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?) {
+        entries.withLock { $0[id] = Entry(record: record, aggregate: aggregate, journal: journal, user: user) }
+    }
+
+    func keep(only ids: Set<String>) {
+        entries.withLock { entries in
+            if entries.keys.contains(where: { !ids.contains($0) }) { entries = entries.filter { ids.contains($0.key) } }
+        }
+    }
+
+    /// Number of users cached (for tests).
+    public var count: Int { entries.withLock { $0.count } }
+}
