@@ -125,7 +125,8 @@ def crash_under_load(stack, tools, *, users_count: int, clients: int, kills: int
             acked_now = sum(want.metric_batches + want.log_batches for want in floor.values())
             for user in users:
                 if floor[user].metric_batches or floor[user].log_batches:
-                    document = json.loads(stack.aggregate_path(user).read_bytes())  # parses, even right after SIGKILL
+                    json.loads(stack.aggregate_path(user).read_bytes())  # parses, even right after SIGKILL
+                    document = stack.aggregate(user)  # with the journal folded in: every acknowledged request
                     problems = at_least(document, floor[user])
                     assert not problems, f"{sig.name} {round_ + 1}, user {user}: acknowledged data missing: {problems}"
             print(f"{sig.name} {round_ + 1}: responders {killed[-2:]} stopped with {acked_now} requests acknowledged")
