@@ -31,6 +31,8 @@ public struct AggregateDocument: Equatable, Sendable {
     var recentRequests: RecentDigests
     /// Increases with every series update; orders series for eviction.
     var seriesClock: UInt64 = 0
+    /// The parked requests already applied, per source (see ``ParkedMarks``).
+    public internal(set) var parkedApplied = ParkedMarks()
 
     public init(user: UserID, limits: AggregationLimits = AggregationLimits()) {
         userId = user.rawValue
