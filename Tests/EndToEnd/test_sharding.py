@@ -116,8 +116,8 @@ def test_moving_a_user_keeps_its_totals(shards, front):
     broken.write_text('{"format":"claude-telemetry-user/1","record":{"id":"nope","name":"x","createdAt":"y"}}')
     refused = b.admin("user", "import", str(broken))
     assert refused.returncode == 64 and b"UUID" in refused.stderr
-    assert b.admin("user", "remove", user).returncode == 0
-    assert a.admin("user", "remove", user).returncode == 0
+    assert b.admin("user", "remove", "--yes", user).returncode == 0
+    assert a.admin("user", "remove", "--yes", user).returncode == 0
 
 
 def test_a_third_shard_moves_about_a_third_of_users_and_no_more(shards, front, record_property):

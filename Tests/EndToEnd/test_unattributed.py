@@ -140,7 +140,7 @@ def test_per_signal_form_with_a_known_email_is_attributed_directly(park_stack, t
     assert all(entry["installation"] != EMAIL_INSTALLATION for entry in admin_json(park_stack, "unclaimed", "--json"))
 
     # Removing the user drops its binding: the installation's next request is parked again.
-    removed = park_stack.admin("user", "remove", user)
+    removed = park_stack.admin("user", "remove", "--yes", user)
     assert removed.returncode == 0 and "1 installation binding" in removed.stdout.decode(), removed.stdout
     assert not (park_stack.data / "attribution" / "bindings" / EMAIL_INSTALLATION).exists()
 
