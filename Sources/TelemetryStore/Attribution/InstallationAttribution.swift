@@ -87,7 +87,7 @@ public struct InstallationAttribution: Sendable {
         if let user = try boundUser(source) {
             return .attributed(user, try ingestor.apply(export, request: request, user: user, now: now), newlyBoundByEmail: false)
         }
-        try prepare()
+        try prepare(for: source)
         let stripe = try lockStripe(source)
         defer { _ = stripe.path }  // held to the end of the scope
         // A claim may have bound it while this request waited for the stripe.
@@ -125,12 +125,18 @@ public struct InstallationAttribution: Sendable {
 
     // MARK: Shared by the parts of attribution
 
-    func prepare() throws(StorageError) {
+    /// Creates the attribution directories: the fixed ones, and the stripe of `source` (all
+    /// stripes when none is given), so a parked request costs a few `stat` calls, not 64.
+    func prepare(for source: ParkedSource? = nil) throws(StorageError) {
         var paths = [
             directory.root, directory.attributionDirectory, directory.bindingsDirectory, directory.parkedDirectory,
             directory.stripesDirectory,
         ]
-        paths += (0..<DataDirectory.parkingStripes).map(directory.stripeDirectory)
+        if let source {
+            paths.append(directory.stripeDirectory(source.stripe))
+        } else {
+            paths += (0..<DataDirectory.parkingStripes).map(directory.stripeDirectory)
+        }
         for path in paths where !FileSystem.isDirectory(path) {
             do {
                 try FileSystem.makeDirectory(path)
