@@ -60,7 +60,9 @@ extension InstallationAttribution {
                 now: now)
             report.add(batch.report)
             offset = batch.end
-            if offset >= length {
+            // Nothing left, or nothing readable left (a log deleted by a claim cut short just
+            // before its index entry): done either way.
+            if offset >= length || batch.report.requests == 0 {
                 try dropLocked(source)
                 try bindLocked(source, to: user, origin: .claim, now: now)
                 _ = consume stripe
