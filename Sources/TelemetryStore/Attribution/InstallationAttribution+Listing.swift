@@ -3,7 +3,8 @@ import SystemCalls
 extension InstallationAttribution {
     /// Every source with parked data, oldest first seen first.
     public func unclaimed() throws(StorageError) -> [ParkedInstallation] {
-        try ParkedIndex.read(directory).installations.values.sorted {
+        try convertLegacyParkedArea()
+        return try ParkedIndex.read(directory).installations.values.sorted {
             ($0.firstSeen, $0.installation) < ($1.firstSeen, $1.installation)
         }
     }
@@ -49,6 +50,7 @@ extension InstallationAttribution {
 
     /// Parked-area figures for `claude-telemetry stats`, `user list`, `verify` and `show`.
     public func summary() throws(StorageError) -> AttributionSummary {
+        try convertLegacyParkedArea()
         let index = try ParkedIndex.read(directory)
         let unknown = index.installations.values.filter {
             if case .namedUser = $0.source { return true } else { return false }

@@ -175,6 +175,7 @@ extension InstallationAttribution {
     /// handled under its stripe and the index lock, so a request being parked or a claim in
     /// progress is never cut in half.
     public func discard(_ selection: DiscardSelection, dryRun: Bool, now: Timestamp = .now()) throws -> [Discarded] {
+        try convertLegacyParkedArea()
         let entries = try ParkedIndex.read(directory).installations
         let cutoff: UInt64
         let keys: [String]

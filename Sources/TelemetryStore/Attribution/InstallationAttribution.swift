@@ -145,6 +145,7 @@ public struct InstallationAttribution: Sendable {
                 throw error.storage("create directory", path)
             }
         }
+        try convertLegacyParkedArea()
     }
 
     func lockStripe(_ source: ParkedSource, timeoutMilliseconds: Int? = nil) throws(StorageError) -> FileLock {

@@ -1,5 +1,7 @@
 import Foundation
 import OTLPProto
+import SwiftProtobuf
+import TelemetryDecoding
 import Testing
 
 @testable import TelemetryAdmin
@@ -434,6 +436,42 @@ struct InstallationAttributionTests {
             #expect(problems.map(\.path) == [area.store.directory.bindingPath(try Self.source(Installation.b)), log])
             #expect(problems.first?.reason == "bound to user \(area.user), which does not exist; its requests are parked")
             #expect(problems.last?.reason.hasSuffix("record 0 at offset 0 fails its checksum") == true)
+        }
+    }
+}
+
+@Suite("Parked data of an earlier version")
+struct LegacyParkedAreaTests {
+    @Test("a version-1 parked area (one file per request) is converted once and claimed into exact totals")
+    func convertsVersionOne() throws {
+        try withTemporaryDirectory { root in
+            let area = try AttributionStore(root: root)
+            let directory = area.store.directory
+            let folder = directory.parkedDirectory + "/" + Installation.a
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (sequence, input) in [(3, 10.0), (4, 20.0)] {
+                let body = try Installation.tokens(Installation.a, input, sequence: UInt64(sequence)).serializedBytes() as [UInt8]
+                let request = ParkedRequest(
+                    signal: .metrics, format: .protobuf, encoding: .identity, receivedAt: fixedNow, userAgent: "old", body: body)
+                try Data(request.encoded).write(to: URL(fileURLWithPath: folder + "/0000000000000000000\(sequence).otlp"))
+            }
+            let legacy = """
+                {"installations":{"\(Installation.a)":{"bytes":1,"email":null,"facts":{},"firstSeen":"2026-11-01T00:00:00Z",\
+                "firstSequence":3,"installation":"\(Installation.a)","lastSeen":"2026-11-02T00:00:00Z","nextSequence":5,\
+                "oldestReceivedNanoseconds":1,"requests":2}},"parkedEver":5,"version":1}
+                """
+            try Data(legacy.utf8).write(to: URL(fileURLWithPath: directory.parkedIndexPath))
+            let parked = try area.attribution.unclaimed()
+            #expect(parked.map(\.requests) == [2] && parked.first?.firstSeen == "2026-11-01T00:00:00Z")
+            #expect(!FileManager.default.fileExists(atPath: folder))
+            #expect(try area.attribution.summary().unattributedRequestsParked == 5)
+            _ = try area.attribution.claim(try #require(ParkedSource(Installation.a)), for: area.user)
+            #expect(try area.inputTokens() == 30)
+            // A later request of the installation gets a sequence of its own.
+            try area.attribution.unbind(try #require(ParkedSource(Installation.a)), from: area.user)
+            try area.receive(Installation.tokens(Installation.a, 5, sequence: 9))
+            _ = try area.attribution.claim(try #require(ParkedSource(Installation.a)), for: area.user)
+            #expect(try area.inputTokens() == 35)
         }
     }
 }
