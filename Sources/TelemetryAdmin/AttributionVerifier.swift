@@ -1,8 +1,8 @@
 import TelemetryStore
 
 /// `claude-telemetry verify` for the attribution area: the index of parked requests agrees with
-/// the files, every parked file is readable, no temporary file is left, and every binding is
-/// readable and names an existing user. Changes nothing; takes the attribution lock when it
+/// the logs, every parked record passes its checksum and is readable, no temporary file is
+/// left, and every binding is readable and names an existing user. Changes nothing; takes the attribution lock when it
 /// exists, so a request being parked is not mistaken for a leftover.
 struct AttributionVerifier {
     let directory: DataDirectory
@@ -33,58 +33,43 @@ struct AttributionVerifier {
             return [VerificationProblem(path: directory.parkedIndexPath, reason: "\(error)")]
         }
         let names = (try? FileSystem.contents(of: directory.parkedDirectory)) ?? []
+        var logs: Set<String> = []
         for name in names.sorted() where name != "index.json" {
             let path = directory.parkedDirectory + "/" + name
             if name.hasSuffix(".tmp") {
                 found.append(.init(path: path, reason: "temporary file left by an interrupted write; safe to delete"))
                 continue
             }
-            guard let installation = InstallationID(name), installation.rawValue == name, FileSystem.isDirectory(path) else {
+            guard name.hasSuffix(".log"), let source = ParkedSource(name.dropLast(4)), source.rawValue + ".log" == name,
+                !FileSystem.isDirectory(path)
+            else {
                 found.append(.init(path: path, reason: "unexpected entry in the parked area"))
                 continue
             }
-            var requests = 0
-            var bytes = 0
-            for file in ((try? FileSystem.contents(of: path)) ?? []).sorted() {
-                let filePath = path + "/" + file
-                guard ParkedRequest.sequence(fileName: file) != nil else {
-                    found.append(
-                        .init(
-                            path: filePath,
-                            reason: file.hasSuffix(".tmp")
-                                ? "temporary file left by an interrupted write; safe to delete"
-                                : "unexpected entry in the parked area"))
-                    continue
-                }
-                guard let content = try? FileSystem.readFile(filePath) else {
-                    found.append(.init(path: filePath, reason: "cannot read"))
-                    continue
-                }
-                do {
-                    _ = try ParkedRequest(decoding: content)
-                } catch {
-                    found.append(.init(path: filePath, reason: "corrupt parked request: \(error.reason)"))
-                }
-                requests += 1
-                bytes += content.count
-            }
-            guard let entry = index.installations[name] else {
-                found.append(
-                    .init(
-                        path: path, reason: "\(requests) parked requests missing from index.json (an interrupted write or claim)")
-                )
+            logs.insert(source.rawValue)
+            guard let entry = index.installations[source.rawValue] else {
+                found.append(.init(path: path, reason: "parked log missing from index.json (an interrupted claim or discard)"))
                 continue
             }
-            if entry.requests != requests || entry.bytes != bytes {
-                found.append(
-                    .init(
-                        path: path,
-                        reason: "index.json says \(entry.requests) requests, \(entry.bytes) bytes; "
-                            + "found \(requests) requests, \(bytes) bytes (an interrupted claim?)"))
+            do {
+                let records = try ParkedLog.read(path, from: 0, upTo: entry.length)
+                for record in records {
+                    do {
+                        _ = try ParkedRequest(decoding: record.payload)
+                    } catch {
+                        found.append(.init(path: path, reason: "corrupt parked request \(record.sequence): \(error.reason)"))
+                    }
+                }
+                if records.count != entry.requests {
+                    found.append(
+                        .init(path: path, reason: "index.json says \(entry.requests) requests; found \(records.count)"))
+                }
+            } catch {
+                found.append(.init(path: path, reason: "\(error)"))
             }
         }
-        for name in index.installations.keys.sorted() where !names.contains(name) {
-            found.append(.init(path: directory.parkedDirectory + "/" + name, reason: "listed in index.json but missing"))
+        for name in index.installations.keys.sorted() where !logs.contains(name) {
+            found.append(.init(path: directory.parkedDirectory + "/" + name + ".log", reason: "listed in index.json but missing"))
         }
         return found
     }
@@ -94,7 +79,7 @@ struct AttributionVerifier {
         let users = UserStore(directory: directory, configuration: configuration)
         for name in ((try? FileSystem.contents(of: directory.bindingsDirectory)) ?? []).sorted() {
             let path = directory.bindingsDirectory + "/" + name
-            guard let installation = InstallationID(name), installation.rawValue == name else {
+            guard let source = ParkedSource(name), source.rawValue == name else {
                 found.append(
                     .init(
                         path: path,
@@ -104,7 +89,7 @@ struct AttributionVerifier {
                 continue
             }
             do {
-                guard let binding = try InstallationBinding.read(directory, installation) else { continue }
+                guard let binding = try InstallationBinding.read(directory, source) else { continue }
                 if binding.installation != name {
                     found.append(
                         .init(path: path, reason: "names installation \(UserID.preview(binding.installation)), not its file name")

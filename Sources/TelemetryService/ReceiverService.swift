@@ -18,7 +18,8 @@ public struct ReceiverService: Sendable {
             directory: configuration.dataDirectory, configuration: configuration.store, limits: configuration.limits,
             decoder: OTLPDecoder(maxBodyBytes: configuration.maxBodyBytes))
         unaddressed = UnaddressedRequests(
-            attribution: InstallationAttribution(ingestor: ingestor, limits: configuration.parking),
+            attribution: InstallationAttribution(
+                ingestor: ingestor, limits: configuration.parking, trustClientEmail: configuration.trustClientEmail),
             policy: configuration.unattributed)
         reader = ReadService(configuration: configuration)
         health = Dictionary(
@@ -83,7 +84,14 @@ public struct ReceiverService: Sendable {
             }
             summary.user = user.rawValue
             let (format, encoding, body) = try BodyShape.check(request, maxBodyBytes: configuration.maxBodyBytes)
-            let report = try ingestor.ingest(signal, body: body, format: format, encoding: encoding, user: user, now: now)
+            let report: ApplyReport
+            do {
+                report = try ingestor.ingest(signal, body: body, format: format, encoding: encoding, user: user, now: now)
+            } catch IngestError.unknownUser(let unknown) {
+                // A well-formed id no user has (a typo in a configuration): kept, not dropped.
+                return try unaddressed.handleUnknownUser(
+                    unknown, request: request, signal: signal, shape: (format, encoding, body), now: now, summary: &summary)
+            }
             summary.applied = report.applied
             summary.rejected = report.rejected
             summary.duplicates = report.duplicates

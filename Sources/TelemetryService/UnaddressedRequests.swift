@@ -38,17 +38,22 @@ struct UnaddressedRequests: Sendable {
 
         if let directUser {
             summary.user = directUser.rawValue
-            let report = try attribution.ingestor.apply(export, request: replayKey, user: directUser, now: now)
-            summary.record(report)
-            return OTLPAnswers.success(signal, report: report, format: format)
+            do {
+                let report = try attribution.ingestor.apply(export, request: replayKey, user: directUser, now: now)
+                summary.record(report)
+                return OTLPAnswers.success(signal, report: report, format: format)
+            } catch IngestError.unknownUser(let unknown) {
+                return try keepForUnknownUser(
+                    unknown, request: request, export: export, replayKey: replayKey,
+                    original: parked(request, signal, format, encoding, body, now, &summary), now: now, summary: &summary)
+            }
         }
 
-        summary.userAgent = UserID.preview(request.header("user-agent") ?? "-")
-        let original = ParkedRequest(
-            signal: signal, format: format, encoding: encoding, receivedAt: now,
-            userAgent: summary.userAgent, body: body)
+        let original = parked(request, signal, format, encoding, body, now, &summary)
         do {
-            switch try attribution.receive(export, request: replayKey, original: original, policy: policy, now: now) {
+            switch try attribution.receive(
+                export, request: replayKey, original: original, policy: policy, address: request.remoteAddress, now: now)
+            {
             case .attributed(let user, let report, let byEmail):
                 summary.user = user.rawValue
                 summary.attribution = byEmail ? "bound-by-email" : "bound"
@@ -65,6 +70,59 @@ struct UnaddressedRequests: Sendable {
             summary.attribution = "refused"
             throw error
         }
+    }
+
+    /// A request on a signal route naming `user`, a well-formed id no user has: kept like a
+    /// request that names no user (parked under that id), unless the policy is refuse.
+    func handleUnknownUser(
+        _ user: UserID, request: HTTPRequest, signal: Signal,
+        shape: (format: PayloadFormat, encoding: ContentEncoding, body: [UInt8]), now: Timestamp,
+        summary: inout RequestSummary
+    ) throws -> HTTPResponse {
+        let decoder = attribution.ingestor.decoder
+        let plain = try decoder.inflate(shape.body, encoding: shape.encoding)
+        let export = try decoder.decode(signal, plain, format: shape.format, encoding: .identity)
+        return try keepForUnknownUser(
+            user, request: request, export: export,
+            replayKey: RequestIdentity(signal: signal, format: shape.format, plainBody: plain),
+            original: parked(request, signal, shape.format, shape.encoding, shape.body, now, &summary), now: now,
+            summary: &summary)
+    }
+
+    private func keepForUnknownUser(
+        _ user: UserID, request: HTTPRequest, export: DecodedExport, replayKey: RequestIdentity, original: ParkedRequest,
+        now: Timestamp, summary: inout RequestSummary
+    ) throws -> HTTPResponse {
+        do {
+            switch try attribution.receive(
+                forUnknownUser: user, export, request: replayKey, original: original, policy: policy,
+                address: request.remoteAddress, now: now)
+            {
+            case .attributed(let bound, let report, _):
+                summary.user = bound.rawValue
+                summary.attribution = "bound-unknown-user"
+                summary.record(report)
+                return OTLPAnswers.success(export.signal, report: report, format: original.format)
+            case .parked:
+                summary.attribution = "parked-unknown-user"
+                return OTLPAnswers.success(export.signal, report: ApplyReport(), format: original.format)
+            case .empty:
+                summary.attribution = "empty"
+                return OTLPAnswers.success(export.signal, report: ApplyReport(), format: original.format)
+            }
+        } catch let error as AttributionError {
+            summary.attribution = "refused"
+            throw error
+        }
+    }
+
+    private func parked(
+        _ request: HTTPRequest, _ signal: Signal, _ format: PayloadFormat, _ encoding: ContentEncoding, _ body: [UInt8],
+        _ now: Timestamp, _ summary: inout RequestSummary
+    ) -> ParkedRequest {
+        summary.userAgent = UserID.preview(request.header("user-agent") ?? "-")
+        return ParkedRequest(
+            signal: signal, format: format, encoding: encoding, receivedAt: now, userAgent: summary.userAgent, body: body)
     }
 }
 

@@ -55,6 +55,8 @@ struct ResponderArguments: ParsableCommand {
     var memoryBudget: String?
     @Option(name: .customLong(Settings.unattributed.flag), help: Settings.unattributed.argumentHelp)
     var unattributed: String?
+    @Option(name: .customLong(Settings.trustClientEmail.flag), help: Settings.trustClientEmail.argumentHelp)
+    var trustClientEmail: String?
     @Option(name: .customLong(Settings.teamAttributes.flag), help: Settings.teamAttributes.argumentHelp)
     var teamAttributes: String?
 
@@ -83,7 +85,8 @@ struct ResponderArguments: ParsableCommand {
             (Settings.durability, durability), (Settings.lockTimeout, lockTimeout),
             (Settings.retentionDays, retentionDays), (Settings.logLevel, logLevel),
             (Settings.requestTimeout, requestTimeout), (Settings.memoryBudget, memoryBudget),
-            (Settings.unattributed, unattributed), (Settings.teamAttributes, teamAttributes),
+            (Settings.unattributed, unattributed), (Settings.trustClientEmail, trustClientEmail),
+            (Settings.teamAttributes, teamAttributes),
         ]
         // A setting added to the table without an option here would be silently unsettable by flag.
         precondition(given.map(\.0) == Settings.all, "every entry of Settings.all needs its option")

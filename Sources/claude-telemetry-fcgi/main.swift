@@ -58,7 +58,8 @@ if access(settings.dataDirectory.usersDirectory, W_OK | X_OK) != 0 {
 let service = ReceiverService(
     configuration: ServiceConfiguration(
         dataDirectory: settings.dataDirectory, store: settings.store, limits: settings.limits,
-        maxBodyBytes: settings.maxBodyBytes, unattributed: settings.unattributed))
+        maxBodyBytes: settings.maxBodyBytes, unattributed: settings.unattributed,
+        trustClientEmail: settings.trustClientEmail))
 let exchange = Exchange(service: service, logger: logger)
 
 // Before FCGX_Init, so that libfcgi leaves SIGPIPE ignored instead of installing its handler.

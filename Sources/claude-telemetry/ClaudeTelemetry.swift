@@ -44,7 +44,7 @@ struct ClaudeTelemetry: ParsableCommand {
             !$0.hasPrefix("-")
                 && [
                     "user", "token", "add", "list", "env", "remove", "import", "show", "export",
-                    "verify", "compact", "prune", "stats", "claim", "unclaimed",
+                    "verify", "compact", "prune", "stats", "claim", "unbind", "unclaimed", "discard",
                 ].contains($0)
         }
         return Array(names) + leading + Array(rest.dropFirst(names.count))

@@ -177,7 +177,7 @@ def admin(tools: Tools, data: Path, *args: str, user: str | None = None) -> subp
 
 
 def add_user(tools: Tools, data: Path, owner: str | None, name: str = "deploy") -> str:
-    result = admin(tools, data, "user", "add", "--name", name, "--json", user=owner)
+    result = admin(tools, data, "user", "add", "--name", name, "--json", "--allow-duplicate-name", user=owner)
     assert result.returncode == 0, f"user add failed: {result.stderr.decode(errors='replace')}"
     assert not result.stderr, f"user add warned: {result.stderr.decode(errors='replace')}"
     record = json.loads(result.stdout)

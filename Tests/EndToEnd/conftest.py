@@ -255,8 +255,9 @@ class Stack:
         )
 
     def add_user_record(self, name: str = "e2e") -> dict:
-        """`claude-telemetry user add --name NAME --json`: the whole JSON answer."""
-        args = ["user", "add", "--name", name, "--json"]
+        """`claude-telemetry user add --name NAME --json`: the whole JSON answer. Tests add many
+        users named alike, so duplicate names are allowed here."""
+        args = ["user", "add", "--name", name, "--json", "--allow-duplicate-name"]
         if self.port:
             args += ["--url", f"http://{LOOPBACK}:{self.port}"]
         result = self.admin(*args)

@@ -124,6 +124,6 @@ def place_user(front: FrontNginx, shards: dict[str, object], name: str) -> tuple
         export_file.write_bytes(exported.stdout)
         imported = shards[owner].admin("user", "import", str(export_file))
         assert imported.returncode == 0, imported.stderr
-        removed = first.admin("user", "remove", user)
+        removed = first.admin("user", "remove", "--yes", user)
         assert removed.returncode == 0, removed.stderr
     return user, owner

@@ -24,7 +24,7 @@ def test_user_add_with_data_dir_before_the_subcommand(tools, stack):
 
 def test_user_add_with_data_dir_after_the_subcommand(tools, stack):
     result = subprocess.run(
-        [str(tools.admin), "user", "add", "--data-dir", str(stack.data), "--name", "interface", "--json"],
+        [str(tools.admin), "user", "add", "--data-dir", str(stack.data), "--name", "interface-after", "--json"],
         stdin=subprocess.DEVNULL, capture_output=True, timeout=30, env=clean_env(),
     )
     assert result.returncode == 0, result.stderr.decode(errors="replace")

@@ -241,13 +241,16 @@ def test_401_missing_user(stack, seeded_user, content_type):
             lambda: post(stack, "/v1/metrics", content_type, data_file=FIXTURES / fixture))
 
 
-def test_401_unknown_user(stack, seeded_user):
+def test_unknown_user_is_kept_not_dropped(stack, seeded_user):
+    """A well-formed id no user has (a typo a user can write) is kept like a request naming no
+    user: 200, parked under that id, listed by `unclaimed`; no user is created."""
     unknown = str(uuid.uuid4())
-    refused(stack, 401, RPC_UNAUTHENTICATED, PROTOBUF,
-            lambda: post(stack, f"/users/{unknown}/v1/metrics", PROTOBUF, data_file=FIXTURES / "metrics-delta.pb"))
-    refused(stack, 401, RPC_UNAUTHENTICATED, JSON,
-            lambda: post(stack, f"?user={unknown}/v1/logs", JSON, data_file=FIXTURES / "logs.json"))
+    assert post(stack, f"/users/{unknown}/v1/metrics", PROTOBUF, data_file=FIXTURES / "metrics-delta.pb").status == 200
+    assert post(stack, f"?user={unknown}/v1/logs", JSON, data_file=FIXTURES / "logs.json").status == 200
     assert not (stack.data / "users" / unknown).exists()
+    listed = json.loads(stack.admin("unclaimed", "--json").stdout)
+    assert [(e["installation"], e["kind"], e["requests"]) for e in listed if e["installation"] == unknown] == [
+        (unknown, "unknown user id", 2)]
 
 
 def test_413_body_over_limit(strict_stack):

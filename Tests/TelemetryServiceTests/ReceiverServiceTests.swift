@@ -105,10 +105,6 @@ struct ReceiverServiceTests {
                 "no user id in the URL or headers, and no Claude Code user.id in the data to keep it by: set OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude/users/<uuid>, or OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude with OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid> (Claude Code drops a URL's query, so ?user= never arrives)"
         ),
         Failure(
-            name: "unknown user", path: "/users/\(unknownUser)/v1/metrics", query: "", method: "POST",
-            contentType: "application/x-protobuf", headers: [:], body: [], status: 401,
-            message: "unknown user \(unknownUser): create it with `claude-telemetry user add --name NAME`"),
-        Failure(
             name: "wrong content type", path: "/users/{user}/v1/metrics", query: "", method: "POST",
             contentType: "text/plain", headers: [:], body: [], status: 415,
             message:

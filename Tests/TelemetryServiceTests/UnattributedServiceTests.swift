@@ -207,7 +207,7 @@ struct UnattributedServiceTests {
         #expect((latency["claude-sonnet-4-6"] as? [String: Any])?["requests"] as? Int == 2)
     }
 
-    @Test("a full parked area answers 503 with Retry-After for a new installation")
+    @Test("a full parked area answers 503 with a Retry-After Claude Code honours (5 s) for a new installation")
     func full() throws {
         let sandbox = try ServiceSandbox()
         var limits = ParkingLimits()
@@ -221,7 +221,71 @@ struct UnattributedServiceTests {
         let other: [UInt8] = try claudeMetrics(input: 1, installation: String(repeating: "99", count: 32)).serializedBytes()
         let (answer, _) = post(service, base, other, contentType: "application/x-protobuf")
         #expect(answer.status == .serviceUnavailable)
-        #expect(answer.header("Retry-After") == "600")
+        #expect(answer.header("Retry-After") == "5")
+    }
+
+    @Test("one client address (REMOTE_ADDR) cannot take every parking slot: another address still parks")
+    func addressShare() throws {
+        let sandbox = try ServiceSandbox()
+        var limits = ParkingLimits()
+        limits.maxNewInstallationsPerAddress = 2
+        let service = ReceiverService(
+            configuration: ServiceConfiguration(
+                dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), parking: limits))
+        func post(_ installation: String, from address: String) throws -> HTTPResponse {
+            let body: [UInt8] = try claudeMetrics(input: 1, installation: installation).serializedBytes()
+            return service.handle(
+                HTTPRequest(
+                    cgi: [
+                        "REQUEST_METHOD": "POST", "REQUEST_URI": base, "CONTENT_TYPE": "application/x-protobuf",
+                        "REMOTE_ADDR": address,
+                    ], body: body),
+                now: Timestamp(seconds: 1_795_514_400)
+            ).0
+        }
+        let statuses = try (0..<5).map { try post(String(format: "%064x", 0xab00 + $0), from: "203.0.113.5").status }
+        #expect(statuses == [.ok, .ok, .serviceUnavailable, .serviceUnavailable, .serviceUnavailable])
+        let refused = try post(String(format: "%064x", 0xab09), from: "203.0.113.5")
+        #expect(refused.header("Retry-After") == "5")
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("client address 203.0.113.5"))
+        #expect(try post(String(format: "%064x", 0xcd00), from: "198.51.100.1").status == .ok)
+    }
+
+    @Test("a well-formed but unknown user id is kept (200), listed under that id, and claimed into exact totals")
+    func unknownUserId() throws {
+        let sandbox = try ServiceSandbox()
+        let service = service(sandbox, policy: .park)
+        let typo = "0badc0de-0000-4000-8000-0000000000aa"
+        let body: [UInt8] = try claudeMetrics(input: 321).serializedBytes()
+        let (answer, summary) = post(service, "\(base)/users/\(typo)/v1/metrics", body, contentType: "application/x-protobuf")
+        #expect(answer.status == .ok)
+        #expect(summary.attribution == "parked-unknown-user")
+        let header = post(service, "\(base)/v1/metrics", body, contentType: "application/x-protobuf", headers: ["X-User-Id": typo])
+        #expect(header.0.status == .ok)
+        let attribution = InstallationAttribution(ingestor: TelemetryIngestor(directory: DataDirectory(sandbox.root)))
+        #expect(try attribution.unclaimed().map(\.installation) == [typo])
+        #expect(try attribution.summary().unknownUserRequests == 2)
+        let report = try attribution.claim(.namedUser(try UserID(validating: typo)), for: sandbox.user)
+        #expect(report.requests == 2 && report.applied == 1 && report.duplicates == 1)
+        // Under refuse, an unknown id is refused as before.
+        let refusing = self.service(sandbox, policy: .refuse)
+        let other = "0badc0de-0000-4000-8000-0000000000bb"
+        #expect(post(refusing, "\(base)/users/\(other)/v1/metrics", body, contentType: "application/x-protobuf").0.status == .unauthorized)
+    }
+
+    @Test("a request whose user.email matches a user is parked, not applied, unless the operator trusts client emails")
+    func emailDoesNotAttribute() throws {
+        let sandbox = try ServiceSandbox()
+        _ = try UserStore(directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false))
+            .create(name: "Victim", email: "victim@example.com")
+        let body: [UInt8] = try claudeMetrics(input: 999_000, email: "VICTIM@example.com").serializedBytes()
+        let (answer, summary) = post(service(sandbox, policy: .park), base, body, contentType: "application/x-protobuf")
+        #expect(answer.status == .ok && summary.attribution == "parked")
+        let trusting = ReceiverService(
+            configuration: ServiceConfiguration(
+                dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), trustClientEmail: true))
+        let second: [UInt8] = try claudeMetrics(input: 1, time: 1_795_514_470_000_000_000, email: "victim@example.com").serializedBytes()
+        #expect(post(trusting, base, second, contentType: "application/x-protobuf").1.attribution == "bound-by-email")
     }
 
     @Test("the health documents recommend only the path and header forms")

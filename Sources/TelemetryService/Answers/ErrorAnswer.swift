@@ -82,11 +82,12 @@ public struct ErrorAnswer: Equatable, Sendable {
             switch failure {
             case .noInstallation, .refused:
                 self.init(status: .unauthorized, message: failure.description, rpcCode: RPCCode.unauthenticated)
-            case .parkingFull(_):
+            case .parkingFull(_, let retryAfter):
+                // At most 5 s: Claude Code drops a 503 whose Retry-After is 10 s or more.
                 self.init(
                     status: .serviceUnavailable, message: failure.description,
-                    retryAfterSeconds: ParkingLimits().retryAfterSeconds, rpcCode: RPCCode.unavailable)
-            case .severalInstallations, .boundElsewhere:
+                    retryAfterSeconds: min(retryAfter, 5), rpcCode: RPCCode.unavailable)
+            case .severalInstallations, .boundElsewhere, .notBound, .nothingParked:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
             }
         case let failure as BodySignalError:

@@ -9,6 +9,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     /// The body as the transport read it, or why it could not.
     public var body: RequestBody
+    /// The client's address as the web server saw it (`REMOTE_ADDR`); nil when not given.
+    /// Only used to bound one client's share of the parked area.
+    public var remoteAddress: String?
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
@@ -57,6 +60,7 @@ public struct HTTPRequest: Sendable {
         self.init(
             method: parameters["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
             body: body)
+        remoteAddress = parameters["REMOTE_ADDR"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// A request from CGI meta-variables whose body is in hand whole.

@@ -228,6 +228,16 @@ public enum AggregateCoding {
         w.beginArray()
         for name in document.metricsSeen.sorted() { w.string(name) }
         w.endArray()
+        // Only documents a claim touched carry it, so every other document is written as before.
+        if !document.parkedApplied.isEmpty {
+            w.key("parkedApplied")
+            w.beginObject()
+            for source in document.parkedApplied.highest.keys.sorted() {
+                w.key(source)
+                w.unsigned(document.parkedApplied.highest[source]!)
+            }
+            w.endObject()
+        }
         w.key("recentRecords")
         w.plainString { document.recentRecords.encode(appendingTo: &$0) }
         w.key("recentRequests")
@@ -334,6 +344,14 @@ public enum AggregateCoding {
             case "metricsSeen":
                 try scanner.beginArray()
                 while try scanner.nextElement() { document.metricsSeen.insert(try scanner.string()) }
+            case "parkedApplied":
+                try scanner.beginObject()
+                while let source = try scanner.nextKey() {
+                    guard ParkedSource(source)?.rawValue == source else {
+                        throw AggregateCodingError(reason: "state.parkedApplied key '\(UserID.preview(source))' is not a parked source")
+                    }
+                    document.parkedApplied.record(source, try scanner.unsigned())
+                }
             case "seriesClock":
                 // Incremented on every series update: a value near 2^64 (only a damaged or edited
                 // file has one) would overflow on the next update and stop the receiver.

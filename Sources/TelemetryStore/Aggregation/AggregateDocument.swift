@@ -34,6 +34,8 @@ public struct AggregateDocument: Equatable, Sendable {
     /// Which journal generation follows this document on disk (see ``AggregateStore``): the
     /// journal's records apply to the stored document only when their generations match.
     package var journalGeneration: UInt64 = 0
+    /// The parked requests already applied, per source (see ``ParkedMarks``).
+    public internal(set) var parkedApplied = ParkedMarks()
 
     public init(user: UserID, limits: AggregationLimits = AggregationLimits()) {
         userId = user.rawValue

@@ -1,20 +1,31 @@
 /// Where attribution keeps its state, beside `users/`:
 ///
-///     <root>/attribution/.lock                       flock serialising bindings and the parked area
-///     <root>/attribution/bindings/<installation>     the user an installation is bound to (JSON)
-///     <root>/attribution/parked/index.json           per installation: facts, counts, sequence numbers
-///     <root>/attribution/parked/<installation>/<sequence>.otlp   one parked request, as received
+///     <root>/attribution/.lock                     flock: the parked index (bounds, shares), briefly
+///     <root>/attribution/locks/NN/.lock            flock: one of 64 stripes; a source's parking,
+///                                                  claim, unbind and discard take its stripe
+///     <root>/attribution/bindings/<source>         the user a source is bound to (JSON)
+///     <root>/attribution/parked/index.json         per source: facts, counts, log length; per address: shares
+///     <root>/attribution/parked/<source>.log       the source's parked requests, appended, checksummed
 ///
-/// Paths are only built from a validated ``InstallationID``. No HTTP route reads any of it.
+/// `<source>` is an installation id or an unknown user id (``ParkedSource``); paths are only
+/// built from validated ones. No HTTP route reads any of it. Lock order: stripe, then the
+/// index lock, then a user's lock.
 extension DataDirectory {
+    /// Stripes of the per-source lock: a long claim holds one of them between its chunks, so
+    /// only requests of sources sharing it wait, and each stripe is its own directory because
+    /// ``FileLock`` also locks the directory holding the lock file.
+    package static let parkingStripes = 64
+
     public var attributionDirectory: String { root + "/attribution" }
     package var attributionLockPath: String { attributionDirectory + "/.lock" }
+    package var stripesDirectory: String { attributionDirectory + "/locks" }
+    package func stripeDirectory(_ stripe: Int) -> String {
+        stripesDirectory + "/" + CivilDate.pad(stripe, 2)
+    }
+    package func stripeLockPath(_ stripe: Int) -> String { stripeDirectory(stripe) + "/.lock" }
     package var bindingsDirectory: String { attributionDirectory + "/bindings" }
-    func bindingPath(_ installation: InstallationID) -> String { bindingsDirectory + "/" + installation.rawValue }
+    func bindingPath(_ source: ParkedSource) -> String { bindingsDirectory + "/" + source.rawValue }
     package var parkedDirectory: String { attributionDirectory + "/parked" }
     package var parkedIndexPath: String { parkedDirectory + "/index.json" }
-    package func parkedDirectory(_ installation: InstallationID) -> String { parkedDirectory + "/" + installation.rawValue }
-    func parkedRequestPath(_ installation: InstallationID, sequence: UInt64) -> String {
-        parkedDirectory(installation) + "/" + ParkedRequest.fileName(sequence: sequence)
-    }
+    package func parkedLogPath(_ source: ParkedSource) -> String { parkedDirectory + "/" + source.rawValue + ".log" }
 }

@@ -2,188 +2,190 @@ import SystemCalls
 
 /// Requests that carry no user in their URL or headers — what the real Claude Code sends when
 /// configured with `…/claude?user=UUID` or `…/metrics?user=UUID`, since it drops the query —
-/// are attributed through Claude Code's own `user.id` (the installation):
+/// are attributed through Claude Code's own `user.id` (the installation); requests naming a
+/// well-formed user id no user has are kept likewise, under that id:
 ///
-/// 1. an installation bound to a user (by `user claim`, or by a first `user.email` match with
-///    the email a user was created with) has its requests applied to that user like any other;
-/// 2. otherwise the request is parked, as received, until an operator claims the installation.
+/// 1. a source bound to a user (only ever by an operator: `user claim`, `user claim --move`;
+///    or, when the operator chose `--trust-client-email`, by a `user.email` match) has its
+///    requests applied to that user like any other;
+/// 2. otherwise the request is parked, as received, until an operator claims the source.
 ///
-/// Bindings and the parked area change only under one `flock` (`attribution/.lock`). A request
-/// whose installation is bound is applied while that lock is held whenever it had to take it,
-/// so a claim's parked requests are always applied before any later one (cumulative series
-/// depend on arrival order).
+/// The data's `user.email` is sent by the client and proves nothing: by default it never
+/// applies or binds anything; `unclaimed` shows the user it matches as a suggestion.
+///
+/// A source's parking, claim, unbind and discard are serialised by its stripe lock (one of
+/// ``DataDirectory/parkingStripes``); the parked index by its own lock, held only for a few
+/// small writes. A request whose source is bound is applied while the stripe is held whenever
+/// it had to take it, so a claim's parked requests are always applied before any later one
+/// (cumulative series depend on arrival order).
 public struct InstallationAttribution: Sendable {
     public let directory: DataDirectory
     public let configuration: StoreConfiguration
     public let limits: ParkingLimits
     public let ingestor: TelemetryIngestor
+    /// `--trust-client-email`: a request whose `user.email` equals a user's email binds its
+    /// installation to that user. Never under `--unattributed refuse`.
+    public let trustClientEmail: Bool
 
-    public init(ingestor: TelemetryIngestor, limits: ParkingLimits = ParkingLimits()) {
+    public init(ingestor: TelemetryIngestor, limits: ParkingLimits = ParkingLimits(), trustClientEmail: Bool = false) {
         self.ingestor = ingestor
         directory = ingestor.store.directory
         configuration = ingestor.store.configuration
         self.limits = limits
+        self.trustClientEmail = trustClientEmail
     }
 
-    /// How a request without a user in URL or headers ended.
+    /// How a request without a (known) user ended.
     public enum Outcome: Equatable, Sendable {
-        /// Applied to `user`: its installation was bound (`newlyBoundByEmail` when this request's
-        /// `user.email` created the binding).
+        /// Applied to `user`: its source was bound (`newlyBoundByEmail` when this request's
+        /// `user.email` created the binding, under `--trust-client-email`).
         case attributed(UserID, ApplyReport, newlyBoundByEmail: Bool)
-        /// Kept under the installation until it is claimed.
-        case parked(InstallationID)
+        /// Kept under the source until it is claimed.
+        case parked(ParkedSource)
         /// The export holds no data (a success with nothing to keep).
         case empty
     }
 
-    /// Attributes or parks one decoded request. `original` is the request as received, which is
-    /// what gets parked; `request` identifies it for the replay window when it is applied.
-    /// Throws ``AttributionError``, ``StorageError`` or the ingest errors.
+    /// Attributes or parks one decoded request with no user in URL or headers. `original` is
+    /// the request as received, which is what gets parked; `request` identifies it for the
+    /// replay window when it is applied; `address` is the client's (`REMOTE_ADDR`), whose share
+    /// of the parked area is bounded. Throws ``AttributionError``, ``StorageError`` or the
+    /// ingest errors.
     public func receive(
         _ export: DecodedExport, request: RequestIdentity, original: ParkedRequest,
-        policy: UnattributedPolicy, now: Timestamp = .now()
+        policy: UnattributedPolicy, address: String? = nil, now: Timestamp = .now()
     ) throws -> Outcome {
         let identity = try export.identity()
         guard let installation = identity.installation else {
             if export.isEmpty { return .empty }
             throw AttributionError.noInstallation
         }
-        if let user = try boundUser(installation) {
-            return .attributed(user, try ingestor.apply(export, request: request, user: user, now: now), newlyBoundByEmail: false)
-        }
-        try prepare()
-        let lock = try FileLock(path: directory.attributionLockPath, timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
-        defer { _ = lock.path }  // held to the end of the scope
-        // A claim may have bound it while this request waited for the lock.
-        if let user = try boundUser(installation) {
-            return .attributed(user, try ingestor.apply(export, request: request, user: user, now: now), newlyBoundByEmail: false)
-        }
-        if let email = identity.email, let user = try userCreated(withEmail: email) {
-            _ = try foldLocked(installation, into: user, now: now)
-            try bindLocked(installation, to: user, origin: .email, now: now)
-            return .attributed(user, try ingestor.apply(export, request: request, user: user, now: now), newlyBoundByEmail: true)
-        }
-        guard policy == .park else { throw AttributionError.refused }
-        if export.isEmpty { return .empty }
-        try parkLocked(original, identity: identity, installation: installation, now: now)
-        return .parked(installation)
+        return try receive(
+            export, source: .installation(installation), identity: identity, request: request, original: original,
+            policy: policy, refusal: AttributionError.refused, emailMayBind: true, address: address, now: now)
     }
 
-    /// The user an installation is bound to, when that user still exists.
-    public func boundUser(_ installation: InstallationID) throws(StorageError) -> UserID? {
-        guard let binding = try InstallationBinding.read(directory, installation),
+    /// Keeps a request that named `user`, a well-formed id no user has (a typo in a
+    /// configuration), like one that named no user: parked under that id until `user claim`
+    /// or `user add --id` recovers it. Under `--unattributed refuse` it is refused as unknown.
+    public func receive(
+        forUnknownUser user: UserID, _ export: DecodedExport, request: RequestIdentity, original: ParkedRequest,
+        policy: UnattributedPolicy, address: String? = nil, now: Timestamp = .now()
+    ) throws -> Outcome {
+        // Read only for what lets a person recognise the machine; it binds nothing.
+        let identity = (try? export.identity()) ?? ExportIdentity()
+        return try receive(
+            export, source: .namedUser(user), identity: identity, request: request, original: original, policy: policy,
+            refusal: IngestError.unknownUser(user), emailMayBind: false, address: address, now: now)
+    }
+
+    private func receive(
+        _ export: DecodedExport, source: ParkedSource, identity: ExportIdentity, request: RequestIdentity,
+        original: ParkedRequest, policy: UnattributedPolicy, refusal: any Error, emailMayBind: Bool,
+        address: String?, now: Timestamp
+    ) throws -> Outcome {
+        if let user = try boundUser(source) {
+            return .attributed(user, try ingestor.apply(export, request: request, user: user, now: now), newlyBoundByEmail: false)
+        }
+        try prepare(for: source)
+        let stripe = try lockStripe(source)
+        defer { _ = stripe.path }  // held to the end of the scope
+        // A claim may have bound it while this request waited for the stripe.
+        if let user = try boundUser(source) {
+            return .attributed(user, try ingestor.apply(export, request: request, user: user, now: now), newlyBoundByEmail: false)
+        }
+        guard policy == .park else { throw refusal }
+        if export.isEmpty { return .empty }
+        if emailMayBind, trustClientEmail, let email = identity.email, let user = try userCreated(withEmail: email),
+            try parkedEmailAgrees(source, email)
+        {
+            // Data first, binding last: a failure anywhere leaves no binding, and what was
+            // applied is marked, so a retry counts nothing twice.
+            _ = try foldLocked(source, into: user, from: 0, maxRecords: .max, now: now)
+            let report = try ingestor.apply(export, request: request, user: user, now: now)
+            try dropLocked(source)
+            try bindLocked(source, to: user, origin: .email, now: now)
+            return .attributed(user, report, newlyBoundByEmail: true)
+        }
+        try parkLocked(original, source: source, identity: identity, address: address, now: now)
+        return .parked(source)
+    }
+
+    /// The user a source is bound to, when that user still exists.
+    public func boundUser(_ source: ParkedSource) throws(StorageError) -> UserID? {
+        guard let binding = try InstallationBinding.read(directory, source),
             let user = try? UserID(validating: binding.user), ingestor.users.exists(user)
         else { return nil }
         return user
     }
 
-    /// What one claim folded into the user's document.
-    public struct ClaimReport: Equatable, Sendable {
-        public var requests = 0
-        public var applied = 0
-        public var rejected = 0
-        public var duplicates = 0
-        public init() {}
+    public func boundUser(_ installation: InstallationID) throws(StorageError) -> UserID? {
+        try boundUser(.installation(installation))
     }
 
-    /// Binds `installation` to `user` and folds every request parked for it into the user's
-    /// document, in arrival order, through the normal ingest path (replay protection included),
-    /// deleting each file once applied. Later requests of the installation go to `user` directly.
-    /// Binding an installation with nothing parked is allowed (it then attributes the first one).
-    public func claim(_ installation: InstallationID, for user: UserID, now: Timestamp = .now()) throws -> ClaimReport {
-        guard ingestor.users.exists(user) else { throw IngestError.unknownUser(user) }
-        try prepare()
-        let lock = try FileLock(path: directory.attributionLockPath, timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
-        defer { _ = lock.path }  // held to the end of the scope
-        if let other = try boundUser(installation), other != user {
-            throw AttributionError.boundElsewhere(installation, other)
+    // MARK: Shared by the parts of attribution
+
+    /// Creates the attribution directories: the fixed ones, and the stripe of `source` (all
+    /// stripes when none is given), so a parked request costs a few `stat` calls, not 64.
+    func prepare(for source: ParkedSource? = nil) throws(StorageError) {
+        var paths = [
+            directory.root, directory.attributionDirectory, directory.bindingsDirectory, directory.parkedDirectory,
+            directory.stripesDirectory,
+        ]
+        if let source {
+            paths.append(directory.stripeDirectory(source.stripe))
+        } else {
+            paths += (0..<DataDirectory.parkingStripes).map(directory.stripeDirectory)
         }
-        let report = try foldLocked(installation, into: user, now: now)
-        try bindLocked(installation, to: user, origin: .claim, now: now)
-        return report
-    }
-
-    /// Every installation with parked data, oldest first seen first.
-    public func unclaimed() throws(StorageError) -> [ParkedInstallation] {
-        try ParkedIndex.read(directory).installations.values.sorted {
-            ($0.firstSeen, $0.installation) < ($1.firstSeen, $1.installation)
-        }
-    }
-
-    /// Every binding, by installation id.
-    public func bindings() throws(StorageError) -> [InstallationBinding] {
-        var result: [InstallationBinding] = []
-        for name in try bindingNames() {
-            guard let installation = InstallationID(name), installation.rawValue == name,
-                let binding = try InstallationBinding.read(directory, installation)
-            else { continue }
-            result.append(binding)
-        }
-        return result
-    }
-
-    /// Drops every binding to `user` (when the user is removed). Returns how many.
-    @discardableResult
-    public func removeBindings(of user: UserID) throws(StorageError) -> Int {
-        guard FileSystem.isDirectory(directory.bindingsDirectory) else { return 0 }
-        let lock = try FileLock(path: directory.attributionLockPath, timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
-        defer { _ = lock.path }  // held to the end of the scope
-        var removed = 0
-        for binding in try bindings() where binding.user == user.rawValue {
-            guard let installation = InstallationID(binding.installation) else { continue }
-            let path = directory.bindingPath(installation)
-            do {
-                try FileSystem.removeFile(path)
-            } catch {
-                throw error.storage("remove", path)
-            }
-            removed += 1
-        }
-        if removed > 0 && configuration.durable { try? FileSystem.syncDirectory(directory.bindingsDirectory) }
-        return removed
-    }
-
-    /// Parked-area figures for `claude-telemetry stats`.
-    public func summary() throws(StorageError) -> AttributionSummary {
-        let index = try ParkedIndex.read(directory)
-        return AttributionSummary(
-            parkedInstallations: index.installations.count,
-            parkedRequests: index.installations.values.reduce(0) { $0 + $1.requests },
-            parkedBytes: index.totalBytes, unattributedRequestsParked: index.parkedEver,
-            boundInstallations: try bindingNames().count)
-    }
-
-    // MARK: Under the attribution lock
-
-    func prepare() throws(StorageError) {
-        for path in [directory.root, directory.attributionDirectory, directory.bindingsDirectory, directory.parkedDirectory] {
+        for path in paths where !FileSystem.isDirectory(path) {
             do {
                 try FileSystem.makeDirectory(path)
             } catch {
+                if error == .fileExists { continue }
                 throw error.storage("create directory", path)
             }
         }
+        try convertLegacyParkedArea()
     }
 
-    private func bindingNames() throws(StorageError) -> [String] {
-        do {
-            return try FileSystem.contents(of: directory.bindingsDirectory).filter { !$0.hasSuffix(".tmp") }.sorted()
-        } catch {
-            if error == .noSuchFile { return [] }
-            throw error.storage("list", directory.bindingsDirectory)
-        }
+    func lockStripe(_ source: ParkedSource, timeoutMilliseconds: Int? = nil) throws(StorageError) -> FileLock {
+        try FileLock(
+            path: directory.stripeLockPath(source.stripe),
+            timeoutMilliseconds: timeoutMilliseconds ?? configuration.lockTimeoutMilliseconds)
     }
 
-    private func bindLocked(
-        _ installation: InstallationID, to user: UserID, origin: InstallationBinding.Origin,
-        now: Timestamp
-    ) throws(StorageError) {
-        try InstallationBinding(installation: installation.rawValue, user: user.rawValue, boundAt: now.iso8601, origin: origin)
+    func lockIndex() throws(StorageError) -> FileLock {
+        try FileLock(path: directory.attributionLockPath, timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
+    }
+
+    func bindLocked(_ source: ParkedSource, to user: UserID, origin: InstallationBinding.Origin, now: Timestamp)
+        throws(StorageError)
+    {
+        try InstallationBinding(installation: source.rawValue, user: user.rawValue, boundAt: now.iso8601, origin: origin)
             .write(directory, durable: configuration.durable)
     }
 
-    /// The user whose record holds `email` (compared without regard to ASCII case), if any.
-    private func userCreated(withEmail email: String) throws(StorageError) -> UserID? {
+    /// Deletes a source's log and its index entry (under its stripe, which the caller holds).
+    func dropLocked(_ source: ParkedSource) throws(StorageError) {
+        let indexLock = try lockIndex()
+        defer { _ = indexLock.path }
+        let path = directory.parkedLogPath(source)
+        do {
+            try FileSystem.removeFile(path)
+        } catch {
+            if error != .noSuchFile { throw error.storage("remove", path) }
+        }
+        var index = try ParkedIndex.read(directory)
+        if index.installations.removeValue(forKey: source.rawValue) != nil {
+            try index.write(directory, durable: configuration.durable)
+        } else if configuration.durable {
+            try? FileSystem.syncDirectory(directory.parkedDirectory)
+        }
+    }
+
+    /// The user whose record holds `email` (compared without regard to case), if any.
+    /// Emails are unique among users (`user add` refuses a second one).
+    public func userCreated(withEmail email: String) throws(StorageError) -> UserID? {
         let wanted = email.lowercased()
         for record in try ingestor.users.list() where record.email?.lowercased() == wanted {
             return try? UserID(validating: record.id)
@@ -191,182 +193,47 @@ public struct InstallationAttribution: Sendable {
         return nil
     }
 
-    private func parkLocked(
-        _ request: ParkedRequest, identity: ExportIdentity, installation: InstallationID,
-        now: Timestamp
-    ) throws {
-        var index = try ParkedIndex.read(directory)
-        let expired = try expireLocked(&index, now: now)
-        let bytes = request.encoded
-        let existing = index.installations[installation.rawValue]
-        var refusal: String?
-        if existing == nil && index.installations.count >= limits.maxInstallations {
-            refusal = "\(limits.maxInstallations) installations already have parked data"
-        } else if (existing?.bytes ?? 0) + bytes.count > limits.maxBytesPerInstallation {
-            refusal =
-                "this installation already has \(existing?.bytes ?? 0) bytes parked, the limit is \(limits.maxBytesPerInstallation)"
-        } else if index.totalBytes + bytes.count > limits.maxTotalBytes {
-            refusal = "\(index.totalBytes) bytes are parked in all, the limit is \(limits.maxTotalBytes)"
-        }
-        if let refusal {
-            if expired { try index.write(directory, durable: configuration.durable) }
-            throw AttributionError.parkingFull(refusal)
-        }
-        var entry =
-            existing
-            ?? ParkedInstallation(
-                installation: installation.rawValue, firstSeen: now.iso8601, lastSeen: now.iso8601, requests: 0, bytes: 0,
-                email: nil, facts: MachineFacts(), firstSequence: 0, nextSequence: 0, oldestReceivedNanoseconds: now.nanoseconds)
-        let folder = directory.parkedDirectory(installation)
-        do {
-            try FileSystem.makeDirectory(folder)
-        } catch {
-            throw error.storage("create directory", folder)
-        }
-        try AtomicFile.replace(
-            directory.parkedRequestPath(installation, sequence: entry.nextSequence), with: bytes,
-            durable: configuration.durable)
-        if entry.requests == 0 {
-            entry.firstSequence = entry.nextSequence
-            entry.oldestReceivedNanoseconds = now.nanoseconds
-        }
-        entry.nextSequence += 1
-        entry.requests += 1
-        entry.bytes += bytes.count
-        entry.lastSeen = now.iso8601
-        entry.email = entry.email ?? identity.email.map { UserID.preview($0.prefix(254)) }
-        entry.facts = MachineFacts(
-            serviceVersion: identity.facts.serviceVersion ?? entry.facts.serviceVersion,
-            osType: identity.facts.osType ?? entry.facts.osType,
-            hostArch: identity.facts.hostArch ?? entry.facts.hostArch,
-            terminalType: identity.facts.terminalType ?? entry.facts.terminalType)
-        index.installations[installation.rawValue] = entry
-        index.parkedEver += 1
-        try index.write(directory, durable: configuration.durable)
-    }
-
-    /// Deletes parked requests older than the age bound, oldest first. True when it changed `index`.
-    private func expireLocked(_ index: inout ParkedIndex, now: Timestamp) throws(StorageError) -> Bool {
-        let maxAgeNanoseconds = limits.maxAgeSeconds &* 1_000_000_000
-        guard now.nanoseconds > maxAgeNanoseconds else { return false }
-        let cutoff = now.nanoseconds - maxAgeNanoseconds
-        var changed = false
-        for (key, var entry) in index.installations where entry.oldestReceivedNanoseconds < cutoff {
-            guard let installation = InstallationID(key) else { continue }
-            for (sequence, path) in try parkedFiles(installation) {
-                let (bytes, request) = try readParked(path)
-                if request.receivedAt.nanoseconds >= cutoff {
-                    entry.oldestReceivedNanoseconds = request.receivedAt.nanoseconds
-                    break
-                }
-                try remove(path)
-                entry.requests -= 1
-                entry.bytes -= bytes.count
-                entry.firstSequence = sequence + 1
-            }
-            changed = true
-            if entry.requests <= 0 {
-                index.installations[key] = nil
-                try removeFolder(installation)
-            } else {
-                index.installations[key] = entry
-            }
-        }
-        return changed
-    }
-
-    /// Applies every parked request of `installation` to `user`, oldest first, deleting each
-    /// file after its update is stored. A crash between the two leaves the file, and the next
-    /// claim's copy is recognised as a replay, like a retried export.
-    private func foldLocked(_ installation: InstallationID, into user: UserID, now: Timestamp) throws -> ClaimReport {
-        var report = ClaimReport()
-        var index = try ParkedIndex.read(directory)
-        for (sequence, path) in try parkedFiles(installation) {
-            let (bytes, request) = try readParked(path)
-            let applied = try ingestor.ingest(
-                request.signal, body: request.body, format: request.format,
-                encoding: request.encoding, user: user, now: now)
-            report.requests += 1
-            report.applied += applied.applied
-            report.rejected += applied.rejected
-            report.duplicates += applied.duplicates
-            try remove(path)
-            if var entry = index.installations[installation.rawValue] {
-                entry.requests -= 1
-                entry.bytes -= bytes.count
-                entry.firstSequence = sequence + 1
-                index.installations[installation.rawValue] = entry.requests > 0 ? entry : nil
-                try index.write(directory, durable: configuration.durable)
-            }
-        }
-        if index.installations[installation.rawValue] != nil {
-            index.installations[installation.rawValue] = nil
-            try index.write(directory, durable: configuration.durable)
-        }
-        try removeFolder(installation)
-        return report
-    }
-
-    /// A parked request file's bytes (their count is what the index accounts) and the request.
-    private func readParked(_ path: String) throws(StorageError) -> (bytes: [UInt8], request: ParkedRequest) {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.readFile(path)
-        } catch {
-            throw error.storage("read", path)
-        }
-        do {
-            return (bytes, try ParkedRequest(decoding: bytes))
-        } catch {
-            throw .corrupt(path: path, reason: error.reason)
-        }
-    }
-
-    /// The installation's parked request files, by sequence (arrival order).
-    func parkedFiles(_ installation: InstallationID) throws(StorageError) -> [(UInt64, String)] {
-        let folder = directory.parkedDirectory(installation)
-        let names: [String]
-        do {
-            names = try FileSystem.contents(of: folder)
-        } catch {
-            if error == .noSuchFile { return [] }
-            throw error.storage("list", folder)
-        }
-        return names.compactMap { name in ParkedRequest.sequence(fileName: name).map { ($0, folder + "/" + name) } }
-            .sorted { $0.0 < $1.0 }
-    }
-
-    private func remove(_ path: String) throws(StorageError) {
-        do {
-            try FileSystem.removeFile(path)
-        } catch {
-            if error == .noSuchFile { return }
-            throw error.storage("remove", path)
-        }
-    }
-
-    private func removeFolder(_ installation: InstallationID) throws(StorageError) {
-        let folder = directory.parkedDirectory(installation)
-        // A temporary file left by a crash is all that can remain.
-        for name in (try? FileSystem.contents(of: folder)) ?? [] where name.hasSuffix(".tmp") {
-            try? FileSystem.removeFile(folder + "/" + name)
-        }
-        do {
-            try FileSystem.removeDirectory(folder)
-        } catch {
-            if error == .noSuchFile { return }
-            throw error.storage("remove directory", folder)
-        }
-        if configuration.durable { try? FileSystem.syncDirectory(directory.parkedDirectory) }
+    /// Under `--trust-client-email`, an installation whose parked data carries another email
+    /// is not taken over by a request naming a different one (an installation hijack).
+    private func parkedEmailAgrees(_ source: ParkedSource, _ email: String) throws(StorageError) -> Bool {
+        guard let parked = try ParkedIndex.read(directory).installations[source.rawValue]?.email else { return true }
+        return parked.lowercased() == UserID.preview(email.prefix(254)).lowercased()
     }
 }
 
-/// The parked area at a glance (`claude-telemetry stats`).
+/// The parked area at a glance (`claude-telemetry stats`, `user list`, `verify`, `show`).
 public struct AttributionSummary: Codable, Equatable, Sendable {
     public var parkedInstallations: Int
     public var parkedRequests: Int
     public var parkedBytes: Int
-    /// Requests that arrived with no user and no bound installation, since the data directory was created.
+    /// Requests parked since the data directory was created (claimed, discarded, expired included).
     public var unattributedRequestsParked: Int
     public var boundInstallations: Int
+    /// Of those parked now: the ones that named a well-formed user id no user has.
+    public var unknownUserIds: Int
+    public var unknownUserRequests: Int
+    /// Requests that named an unknown user id, parked since the data directory was created.
+    public var unknownUserRequestsParked: Int
+
+    public init(
+        parkedInstallations: Int, parkedRequests: Int, parkedBytes: Int, unattributedRequestsParked: Int,
+        boundInstallations: Int, unknownUserIds: Int = 0, unknownUserRequests: Int = 0, unknownUserRequestsParked: Int = 0
+    ) {
+        self.unknownUserRequestsParked = unknownUserRequestsParked
+        self.parkedInstallations = parkedInstallations
+        self.parkedRequests = parkedRequests
+        self.parkedBytes = parkedBytes
+        self.unattributedRequestsParked = unattributedRequestsParked
+        self.boundInstallations = boundInstallations
+        self.unknownUserIds = unknownUserIds
+        self.unknownUserRequests = unknownUserRequests
+    }
+
+    /// One line for the operator, with the command that shows the rest; nil when nothing waits.
+    public var waitingLine: String? {
+        guard parkedRequests > 0 else { return nil }
+        return "\(parkedRequests) parked request\(parkedRequests == 1 ? "" : "s") from "
+            + "\(parkedInstallations) unclaimed source\(parkedInstallations == 1 ? "" : "s") wait to be claimed "
+            + "(see `claude-telemetry unclaimed`)"
+    }
 }

@@ -1,25 +1,28 @@
 import Foundation
 import SystemCalls
 
-/// `attribution/bindings/<installation>`: the user an installation's unaddressed requests
-/// belong to. Written under the attribution lock, read without one (it is replaced atomically).
+/// `attribution/bindings/<source>`: the user a source's requests belong to. Made, moved and
+/// removed only by operator commands (`user claim`, `user claim --move`, `user unbind`), or
+/// by a `user.email` match when the operator chose `--trust-client-email`. Written under the
+/// source's stripe lock, read without one (it is replaced atomically).
 public struct InstallationBinding: Codable, Equatable, Sendable {
     public enum Origin: String, Codable, Sendable {
         /// `claude-telemetry user claim`.
         case claim
-        /// The data's `user.email` equals the email the user was created with.
+        /// `--trust-client-email`: the data's `user.email` equals the email the user was created with.
         case email
     }
 
+    /// The source's raw value (installation id or unknown user id).
     public var installation: String
     public var user: String
     public var boundAt: String
     public var origin: Origin
 
-    package static func read(_ directory: DataDirectory, _ installation: InstallationID) throws(StorageError)
+    package static func read(_ directory: DataDirectory, _ source: ParkedSource) throws(StorageError)
         -> InstallationBinding?
     {
-        let path = directory.bindingPath(installation)
+        let path = directory.bindingPath(source)
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
@@ -38,7 +41,7 @@ public struct InstallationBinding: Codable, Equatable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
-        // Checked by the caller: `installation` is the raw value of a validated id.
+        // Checked by the caller: `installation` is the raw value of a validated source.
         try AtomicFile.replace(directory.bindingsDirectory + "/" + installation, with: bytes, durable: durable)
     }
 }

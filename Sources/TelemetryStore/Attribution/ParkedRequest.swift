@@ -1,7 +1,7 @@
 import Foundation
 import TelemetryDecoding
 
-/// One parked request as a file: a one-line JSON header (what is needed to replay it through
+/// One parked request (a record's payload in its source's ``ParkedLog``): a one-line JSON header (what is needed to replay it through
 /// the normal ingest path) followed by the body exactly as it was received, still compressed.
 public struct ParkedRequest: Equatable, Sendable {
     public struct Header: Codable, Equatable, Sendable {
@@ -31,18 +31,6 @@ public struct ParkedRequest: Equatable, Sendable {
         self.receivedAt = receivedAt
         self.userAgent = userAgent
         self.body = body
-    }
-
-    /// `00000000000000000042.otlp`: fixed width, so name order is arrival order.
-    static func fileName(sequence: UInt64) -> String {
-        let digits = String(sequence)
-        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".otlp"
-    }
-
-    /// The sequence number of a parked request file's name; nil for any other name.
-    package static func sequence(fileName: String) -> UInt64? {
-        guard fileName.hasSuffix(".otlp"), fileName.utf8.count == 25 else { return nil }
-        return UInt64(fileName.dropLast(5))
     }
 
     var encoded: [UInt8] {

@@ -11,6 +11,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// Bytes the request bodies in flight may hold per process (see `MemoryBudget`).
     public var memoryBudgetBytes: Int
     public var unattributed: UnattributedPolicy
+    /// `--trust-client-email yes`: a `user.email` match binds an installation (never under refuse).
+    public var trustClientEmail: Bool
 
     /// Resolves every setting from `flags` (flag name without dashes → value), then the
     /// environment, then defaults. Throws ``SettingsError`` naming the offending setting.
@@ -52,6 +54,11 @@ public struct RuntimeSettings: Sendable, Equatable {
             throw .invalid(Settings.unattributed, policy, expected: "park or refuse")
         }
         self.unattributed = unattributed
+        let trust = value(Settings.trustClientEmail) ?? "no"
+        guard trust == "yes" || trust == "no" else {
+            throw .invalid(Settings.trustClientEmail, trust, expected: "yes or no")
+        }
+        trustClientEmail = trust == "yes" && unattributed == .park
     }
 }
 

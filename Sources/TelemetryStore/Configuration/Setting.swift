@@ -67,6 +67,11 @@ public enum Settings {
         summary:
             "requests with no user in URL or headers from an unbound installation: park (keep until `claude-telemetry user claim`) or refuse (401)"
     )
+    public static let trustClientEmail = Setting(
+        flag: "trust-client-email", environment: "CLAUDE_TELEMETRY_TRUST_CLIENT_EMAIL", defaultValue: "no",
+        summary: "yes: a request naming no user whose user.email equals a user's email binds its installation to that user "
+            + "(the client sends the email and anyone can send any email: only where every client is trusted; never under "
+            + "--unattributed refuse); no: an email match is only shown as the suggested owner in `claude-telemetry unclaimed`")
     public static let teamAttributes = Setting(
         flag: "team-attributes", environment: "CLAUDE_TELEMETRY_TEAM_ATTRIBUTES", defaultValue: "",
         summary: "comma-separated attribute keys (e.g. department,team.id) whose last value is kept per user, "
@@ -74,7 +79,7 @@ public enum Settings {
 
     public static let all: [Setting] = [
         dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel, requestTimeout, memoryBudget,
-        unattributed, teamAttributes,
+        unattributed, trustClientEmail, teamAttributes,
     ]
 
     /// The value to use: the flag's if given, else the environment's, else the default.

@@ -44,6 +44,31 @@ public struct TelemetryIngestor: Sendable {
         return try update(user, export, request: request, now: now)
     }
 
+    /// Applies a parked request of `source` whose sequence is `sequence`, unless the user's
+    /// ``ParkedMarks`` say it was applied already (then nil, and nothing is written). The mark
+    /// is written in the same document write as the figures, so a claim is exactly once
+    /// however it is interrupted and re-run.
+    public func applyParked(
+        _ export: DecodedExport, request: RequestIdentity, user: UserID, source: String, sequence: UInt64,
+        now: Timestamp = .now()
+    ) throws -> ApplyReport? {
+        guard try users.isKnown(user) else { throw IngestError.unknownUser(user) }
+        return try store.update(user) { document -> (ApplyReport?, write: Bool) in
+            try checkStillExists(user)
+            if document.parkedApplied.covers(source, sequence) { return (nil, false) }
+            var (report, _) = document.applyOnce(request, now: now, limits: metrics.limits) { document in
+                switch export {
+                case .metrics(let batch): metrics.apply(batch, to: &document, now: now)
+                case .logs(let batch): logs.apply(batch, to: &document, now: now)
+                case .traces(let batch): traces.apply(batch, to: &document, now: now)
+                }
+            }
+            if export.isEmpty { report = ApplyReport() }
+            document.parkedApplied.record(source, sequence)
+            return (report, true)
+        }
+    }
+
     /// The update itself, for a user already checked once: checked again under the lock only.
     private func update(_ user: UserID, _ export: DecodedExport, request: RequestIdentity, now: Timestamp) throws
         -> ApplyReport

@@ -94,6 +94,15 @@ extension DocumentChanges {
             for name in metricsSeen.sorted() { w.string(name) }
             w.endArray()
         }
+        if let parkedApplied {
+            w.key("parkedApplied")
+            w.beginObject()
+            for source in parkedApplied.highest.keys.sorted() {
+                w.key(source)
+                w.unsigned(parkedApplied.highest[source]!)
+            }
+            w.endObject()
+        }
         for (name, change) in [("recentRecords", recentRecords), ("recentRequests", recentRequests), ("recentSpans", recentSpans)] {
             guard let change else { continue }
             w.key(name)
@@ -196,6 +205,11 @@ extension DocumentChanges {
                 try scanner.beginArray()
                 while try scanner.nextElement() { names.insert(try scanner.string()) }
                 metricsSeen = names
+            case "parkedApplied":
+                var marks = ParkedMarks()
+                try scanner.beginObject()
+                while let source = try scanner.nextKey() { marks.record(source, try scanner.unsigned()) }
+                parkedApplied = marks
             case "recentRecords": recentRecords = try Self.readDigestChanges(&scanner)
             case "recentRequests": recentRequests = try Self.readDigestChanges(&scanner)
             case "recentSpans": recentSpans = try Self.readDigestChanges(&scanner)

@@ -57,6 +57,8 @@ struct DocumentChanges: Equatable, Sendable {
     var received: ReceiveCounters?
     var attributes: [String: String]?
     var metricsSeen: Set<String>?
+    /// The parked requests already applied, per source (whole: at most 64 entries).
+    var parkedApplied: ParkedMarks?
 
     var series: [UInt64: SeriesState] = [:]
     var seriesRemoved: [UInt64] = []
@@ -82,6 +84,7 @@ struct DocumentChanges: Equatable, Sendable {
         if before.received != after.received { received = after.received }
         if before.attributes != after.attributes { attributes = after.attributes }
         if before.metricsSeen != after.metricsSeen { metricsSeen = after.metricsSeen }
+        if before.parkedApplied != after.parkedApplied { parkedApplied = after.parkedApplied }
 
         if before.seriesClock != after.seriesClock { seriesClock = after.seriesClock }
         // Every series an update writes goes through `touchSeries`, which stamps it with the
@@ -128,6 +131,7 @@ struct DocumentChanges: Equatable, Sendable {
         if let attributes { document.attributes = attributes }
         if let metricsSeen { document.metricsSeen = metricsSeen }
         guard includingState else { return }
+        if let parkedApplied { document.parkedApplied = parkedApplied }
         if let seriesClock { document.seriesClock = seriesClock }
         for key in seriesRemoved { document.series.removeValue(forKey: key) }
         for (key, state) in series { document.series[key] = state }

@@ -30,10 +30,13 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Adds a user with a new random id.
-    public func add(name: String, email: String? = nil, now: Timestamp = .now()) throws(StorageError) -> UserRecord {
+    /// Adds a user with a new random id (or `id`), without the uniqueness checks of
+    /// ``create(name:email:id:allowDuplicateName:now:)``, which is what `user add` uses.
+    public func add(name: String, email: String? = nil, id: UserID? = nil, now: Timestamp = .now()) throws(StorageError)
+        -> UserRecord
+    {
         try prepare()
-        let user = UserID.random()
+        let user = id ?? UserID.random()
         let record = UserRecord(id: user, name: name, createdAt: now.iso8601, email: email)
         let userDirectory = directory.userDirectory(user)
         do {

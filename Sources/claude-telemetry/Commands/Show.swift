@@ -36,6 +36,7 @@ struct Show: AdminCommand {
         }
         let view = AggregateView(stored?.document ?? AggregateDocument(user: user, limits: settings.limits))
         print(render(record: record, view: view, hasData: stored != nil))
+        ParkedNotice.printIfWaiting(settings.dataDirectory)
     }
 
     func render(record: UserRecord, view: AggregateView, hasData: Bool) -> String {

@@ -37,6 +37,10 @@ struct Stats: AdminCommand {
                 "Parked now", String(unattributed.parkedRequests),
                 "\(Format.count(unattributed.parkedInstallations, "installation")), \(unattributed.parkedBytes) bytes (see `claude-telemetry unclaimed`)",
             ])
+            table.append([
+                "Unknown user ids parked now", String(unattributed.unknownUserRequests),
+                "\(Format.count(unattributed.unknownUserIds, "unknown user id")); \(unattributed.unknownUserRequestsParked) in all",
+            ])
             table.append(["Bound installations", String(unattributed.boundInstallations), ""])
         }
         if stats.unreadableAggregates > 0 {

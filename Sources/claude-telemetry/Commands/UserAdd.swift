@@ -18,9 +18,21 @@ struct UserAdd: AdminCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The email the person signs in to Claude Code with: their data is then attributed even when it names no user.",
+            "The email the person signs in to Claude Code with: `unclaimed` then suggests this user for parked data "
+                + "carrying it (no two users may share an email).",
             valueName: "email"))
     var email: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Create the user with this id (e.g. one a client already sends, listed by `unclaimed`): what was parked "
+                + "under it is folded into the new user.",
+            valueName: "uuid"),
+        transform: parseUserID)
+    var id: UserID?
+
+    @Flag(name: .customLong("allow-duplicate-name"), help: "Create the user even when another user has the same name.")
+    var allowDuplicateName = false
 
     @Flag(help: "Print the user and both environments as JSON.")
     var json = false
@@ -54,15 +66,35 @@ struct UserAdd: AdminCommand {
         _ = try ExporterEnvironment.normalizedBaseURL(base)
 
         OwnerCheck.warnIfForeign(settings.dataDirectory)
-        let record = try UserStore(directory: settings.dataDirectory, configuration: settings.store).add(name: name, email: email)
+        let record: UserRecord
+        do {
+            record = try UserStore(directory: settings.dataDirectory, configuration: settings.store)
+                .create(name: name, email: email, id: id, allowDuplicateName: allowDuplicateName)
+        } catch {
+            if case .storage(let storage) = error { throw storage }
+            throw AdminError.invalidArgument(error.description)
+        }
         let user = try UserID(validating: record.id)
         let exporter = try ExporterEnvironment(baseURL: base, user: user)
+        // Requests that named this id before it existed were parked under it.
+        var recovered: InstallationAttribution.ClaimReport? = nil
+        if id != nil {
+            let attribution = InstallationAttribution(ingestor: ClaimingIngestor.make(settings))
+            if try attribution.unclaimed().contains(where: { $0.installation == user.rawValue }) {
+                recovered = try attribution.claim(.namedUser(user), for: user)
+            }
+        }
 
         if json {
             try Console.printJSON(Created(record: record, exporter: exporter))
             return
         }
-        print("Created user \(record.id) (\(record.name))" + (record.email.map { ", email \($0)" } ?? ""))
+        print("Created user \(record.id) (\(Format.safe(record.name)))" + (record.email.map { ", email \($0)" } ?? ""))
+        if let recovered {
+            print(
+                "Folded \(Format.count(recovered.requests, "parked request")) this id sent before the user existed "
+                    + "(\(recovered.applied) applied, \(recovered.rejected) rejected, \(recovered.duplicates) already counted)")
+        }
         print("")
         exporter.printProfileLines()
     }

@@ -24,6 +24,7 @@ struct UserList: AdminCommand {
         }
         if summaries.isEmpty {
             print("No users. Create one with `claude-telemetry user add --name NAME`.")
+            ParkedNotice.printIfWaiting(settings.dataDirectory)
             return
         }
         var table = TextTable([.left("ID"), .left("NAME"), .left("CREATED"), .left("LAST UPDATE"), .right("TOTAL TOKENS")])
@@ -35,6 +36,7 @@ struct UserList: AdminCommand {
             ])
         }
         print(table.render())
+        ParkedNotice.printIfWaiting(settings.dataDirectory)
         for summary in summaries {
             if let problem = summary.problem { Console.error(problem + " (run `claude-telemetry verify`)") }
         }

@@ -21,14 +21,16 @@ struct Verify: AdminCommand {
             directory: settings.dataDirectory, configuration: settings.store,
             limits: settings.limits
         ).verify()
+        let parked = ParkedNotice.summary(settings.dataDirectory)
         if json {
-            try Console.printJSON(Report(report))
+            try Console.printJSON(Report(report, parked: parked))
         } else {
             for problem in report.problems { print("\(problem.path): \(problem.reason)") }
             let count = report.problems.count
             print(
                 "\(Format.count(report.usersChecked, "user")), \(Format.count(report.aggregatesChecked, "aggregate")) checked: "
                     + (count == 0 ? "no problems" : Format.count(count, "problem")))
+            if let line = parked?.waitingLine { print(line) }
         }
         if !report.isClean { throw Exit.problemsFound }
     }
@@ -38,8 +40,13 @@ struct Verify: AdminCommand {
         let usersChecked: Int
         let aggregatesChecked: Int
         let problems: [VerificationProblem]
+        /// What waits in the parked area (not a problem; `claude-telemetry unclaimed` lists it).
+        let parkedRequests: Int
+        let parkedSources: Int
 
-        init(_ report: VerificationReport) {
+        init(_ report: VerificationReport, parked: AttributionSummary?) {
+            parkedRequests = parked?.parkedRequests ?? 0
+            parkedSources = parked?.parkedInstallations ?? 0
             ok = report.isClean
             usersChecked = report.usersChecked
             aggregatesChecked = report.aggregatesChecked

@@ -49,25 +49,33 @@ struct AttributionStore {
     let store: TestStore
     let attribution: InstallationAttribution
 
-    init(root: String, limits: ParkingLimits = ParkingLimits()) throws {
+    init(root: String, limits: ParkingLimits = ParkingLimits(), trustClientEmail: Bool = false) throws {
         store = try TestStore(root: root)
-        attribution = InstallationAttribution(ingestor: store.ingestor, limits: limits)
+        attribution = InstallationAttribution(ingestor: store.ingestor, limits: limits, trustClientEmail: trustClientEmail)
     }
 
     var user: UserID { store.user }
 
     @discardableResult
-    func receive(_ request: MetricsRequest, policy: UnattributedPolicy = .park, at seconds: UInt64 = 0) throws
+    func receive(
+        _ request: MetricsRequest, policy: UnattributedPolicy = .park, at seconds: UInt64 = 0, address: String? = nil,
+        unknownUser: UserID? = nil
+    ) throws
         -> InstallationAttribution.Outcome
     {
         let body = try request.serializedBytes() as [UInt8]
         let export = try store.ingestor.decoder.decode(.metrics, body, format: .protobuf, encoding: .identity)
         let now = Timestamp(nanoseconds: fixedNow.nanoseconds + seconds * 1_000_000_000)
+        let original = ParkedRequest(
+            signal: .metrics, format: .protobuf, encoding: .identity, receivedAt: now, userAgent: "test", body: body)
+        let identity = RequestIdentity(signal: .metrics, format: .protobuf, plainBody: body)
+        if let unknownUser {
+            return try attribution.receive(
+                forUnknownUser: unknownUser, export, request: identity, original: original, policy: policy, address: address,
+                now: now)
+        }
         return try attribution.receive(
-            export, request: RequestIdentity(signal: .metrics, format: .protobuf, plainBody: body),
-            original: ParkedRequest(
-                signal: .metrics, format: .protobuf, encoding: .identity, receivedAt: now, userAgent: "test", body: body),
-            policy: policy, now: now)
+            export, request: identity, original: original, policy: policy, address: address, now: now)
     }
 
     @discardableResult
@@ -88,8 +96,16 @@ struct AttributionStore {
         return try store.published().integer("totals", "totalInputTokens")
     }
 
-    func parkedFiles(_ installation: String) throws -> [String] {
-        let path = store.directory.parkedDirectory(try #require(InstallationID(installation)))
-        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    /// The installation's parked log, nil when there is none.
+    func parkedLog(_ installation: String) throws -> Data? {
+        let path = store.directory.parkedLogPath(try #require(ParkedSource(installation)))
+        return FileManager.default.contents(atPath: path)
+    }
+
+    /// Bytes the file at `path` takes on disk.
+    static func allocated(_ path: String) -> Int {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        return max(Int(info.st_blocks) * 512, Int(info.st_size))
     }
 }
