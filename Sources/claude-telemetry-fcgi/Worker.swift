@@ -101,17 +101,21 @@ final class Worker: Sendable {
         -> (HTTPResponse, String)
     {
         let method = parameters["REQUEST_METHOD"]
-        // nil: refused by the budget. A body without a valid length reserves nothing: it is
-        // refused before being read (411, 400, 413).
-        var reservation: Int? = 0
+        // A body without a valid length reserves nothing: it is refused before being read
+        // (411, 400, 413). A compressed body's reservation grows while it inflates.
+        let reservation = MemoryReservation(budget: budget)
+        var admitted = true
         if BodyReader.readsBody(method: method),
             case .success(let declared?) = reader.declaredLength(parameters["CONTENT_LENGTH"])
         {
-            reservation = budget.reserve(bodyOf: declared)
+            admitted = reservation.reserveBody(of: declared)
         }
-        defer { if let reservation { budget.release(reservation) } }
+        defer {
+            reservation.release()
+            MemoryRelease.afterRequest(holding: reservation.peakBytes, budget: budget)
+        }
         let body: RequestBody
-        if reservation == nil {
+        if !admitted {
             body = .refused(.overMemoryBudget(budget: budget.limit, retryAfterSeconds: MemoryBudget.retryAfterSeconds))
         } else {
             body = readBody(request, reader: reader, method: method, declaredLength: parameters["CONTENT_LENGTH"])
@@ -120,7 +124,7 @@ final class Worker: Sendable {
         if exchange.logger.logLevel <= .debug {
             exchange.logger.debug("body: CONTENT_LENGTH \(parameters["CONTENT_LENGTH"].map { "'\($0)'" } ?? "absent"), \(body)")
         }
-        return exchange.respond(parameters: parameters, body: body)
+        return exchange.respond(parameters: parameters, body: body, memory: reservation)
     }
 
     /// The body through libfcgi; a read cut short by the connection's deadline is a timeout.

@@ -117,6 +117,7 @@ do {
     fail("\(error)", status: ExitCode.systemError)
 }
 let budget = MemoryBudget(limit: settings.memoryBudgetBytes)
+MemoryRelease.configure()
 
 logger.notice(
     "starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)"

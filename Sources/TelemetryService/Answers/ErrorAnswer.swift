@@ -46,6 +46,10 @@ public struct ErrorAnswer: Equatable, Sendable {
                 self.init(status: .payloadTooLarge, message: failure.description, rpcCode: RPCCode.resourceExhausted)
             case .incomplete, .invalidCompression, .malformed:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            case .overMemoryBudget:
+                self.init(
+                    status: .serviceUnavailable, message: failure.description,
+                    retryAfterSeconds: MemoryBudget.retryAfterSeconds, rpcCode: RPCCode.unavailable)
             }
         case let failure as StorageError:
             switch failure {

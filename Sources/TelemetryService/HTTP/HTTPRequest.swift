@@ -9,6 +9,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     /// The body as the transport read it, or why it could not.
     public var body: RequestBody
+    /// The request's share of the process's memory budget, which a compressed body must grow
+    /// before it inflates; nil where nothing is shared (CGI, tests): inflating is then unbudgeted.
+    public var memory: MemoryReservation?
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
