@@ -123,14 +123,28 @@ logger.notice(
     "starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)"
 )
 let stop = StopState()
+// One thread accepts every connection and waits for its request; workers get only ready ones.
+let acceptor: ConnectionAcceptor
+do {
+    let acceptorLogger = logger
+    acceptor = try ConnectionAcceptor(
+        listeningSocket: socket, timeoutMilliseconds: settings.requestTimeoutMilliseconds,
+        log: { acceptorLogger.info("connection closed without a request: \($0)") },
+        fail: { [stop] reason in
+            acceptorLogger.critical("\(reason)")
+            stop.fail()
+        })
+    try acceptor.start(until: { [stop] in stop.isStopRequested })
+} catch {
+    fail("\(error)", status: ExitCode.systemError)
+}
 var threads = WorkerThreads()
 for number in 1...settings.threads {
     do {
         try threads.start(
             Worker(
-                number: number, socket: socket, exchange: exchange,
-                maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines,
-                timeoutMilliseconds: settings.requestTimeoutMilliseconds, budget: budget))
+                number: number, acceptor: acceptor, exchange: exchange,
+                maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines, budget: budget))
     } catch {
         logger.critical("cannot start worker \(number): \(error)")
         stop.fail()
