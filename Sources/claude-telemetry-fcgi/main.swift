@@ -15,8 +15,13 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
-// Settings: flags, then environment, then defaults.
-let environment = ProcessInfo.processInfo.environment
+// Settings: flags, then environment (with a master's --env-file over it), then defaults.
+let environment: [String: String]
+do {
+    environment = try Master.environment(ProcessInfo.processInfo.environment, arguments: Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error)", status: ExitCode.usage)
+}
 let options: ResponderOptions
 do {
     switch try ResponderOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment) {
@@ -53,6 +58,16 @@ do {
 if access(settings.dataDirectory.usersDirectory, W_OK | X_OK) != 0 {
     let reason = SystemCallError(call: "access(\(settings.dataDirectory.usersDirectory), W_OK)", errno: errno)
     fail("data directory \(settings.dataDirectory.root) is not writable: \(reason)", status: ExitCode.cannotCreate)
+}
+
+// Recorded for the admin tool: the public URL its printed lines use, and where the data is.
+if environment["GATEWAY_INTERFACE"] == nil {
+    let root = settings.dataDirectory.root
+    let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+    let record = ServiceRecord(publicURL: options.publicURL, dataDirectory: absolute, startedAt: Timestamp.now().iso8601)
+    for problem in record.write() {
+        logger.warning("cannot record the service's settings: \(problem)")
+    }
 }
 
 let service = ReceiverService(
@@ -99,6 +114,16 @@ do {
     try socket.setNonBlocking()
 } catch {
     fail("the listening socket (fd \(socket.descriptor)) is unusable: \(error)", status: ExitCode.systemError)
+}
+
+// The master holds the socket and runs responder processes on it; it serves nothing itself.
+if let processes = options.processes {
+    let executable = Master.executablePath(CommandLine.arguments[0], environment: environment)
+    Master(
+        socket: socket, address: options.socket, executable: executable,
+        arguments: Master.responderArguments(Array(CommandLine.arguments.dropFirst())), processes: processes,
+        environmentFile: options.environmentFile, logger: Logger(label: program + " master")
+    ).run()
 }
 
 // Block the stop signals before any thread exists, so only the main thread ever sees them.
