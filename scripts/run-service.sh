@@ -6,7 +6,7 @@
 #
 #   scripts/run-service.sh            start; when running: rebuild and reload, closing nothing
 #   scripts/run-service.sh restart    the same (a client sending meanwhile loses nothing)
-#   PORT=9000 scripts/run-service.sh  another port
+#   PORT=9000 scripts/run-service.sh  another port (THREADS=8: threads per responder)
 #   scripts/run-service.sh stop       stop both
 #
 # Everything lives under ./run/ (data directory run/data, socket, logs, nginx config).
@@ -17,6 +17,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 run=${RUN_DIR:-$repo/run}
 port=${PORT:-8080}
 link_dir=${LINK_DIR:-/usr/local/bin}
+threads=${THREADS:-4}
 source "$repo/scripts/lib.sh"
 
 case "${1:-start}" in
@@ -47,7 +48,7 @@ base="http://127.0.0.1:$port"
 # The responders' settings; the public URL is recorded in the data directory when they start,
 # so `claude-telemetry user add` / `user env` print this port.
 start_service "$repo" "$run" "$port" "$bin/claude-telemetry-fcgi" \
-  "CLAUDE_TELEMETRY_DATA_DIR=$data" "CLAUDE_TELEMETRY_THREADS=4" "CLAUDE_TELEMETRY_PUBLIC_URL=$base"
+  "CLAUDE_TELEMETRY_DATA_DIR=$data" "CLAUDE_TELEMETRY_THREADS=$threads" "CLAUDE_TELEMETRY_PUBLIC_URL=$base"
 
 # Both executables on PATH, so `claude-telemetry user list` works from any directory.
 linked=""
@@ -70,7 +71,7 @@ fi
 cat <<EOT
 claude-telemetry is running:
   nginx      $base  (config $run/nginx.conf, log $run/nginx-error.log)
-  responders $run/fcgi.sock, held by their master (pid $(cat "$run/master.pid")), 4 threads  (log $run/responder.log)
+  responders $run/fcgi.sock, held by their master (pid $(cat "$run/master.pid")), $threads threads each  (log $run/responder.log)
   data       $data
   health     curl $base/api/v1/integrations/claude/metrics
 EOT
