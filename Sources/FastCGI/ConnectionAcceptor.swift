@@ -151,7 +151,9 @@ public final class ConnectionAcceptor: Sendable {
                 return
             }
             var now = ConnectionDeadlines.now()
-            let listening = pending.count < maxPending && now >= acceptPausedUntil
+            // At the bound, a new connection is still taken when a silent one can make room.
+            let listening =
+                now >= acceptPausedUntil && (pending.count < maxPending || pending.contains { $0.peeked == 0 })
             entries.removeAll(keepingCapacity: true)
             entries.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
             entries.append(pollfd(fd: listening ? listeningSocket.descriptor : -1, events: Int16(POLLIN), revents: 0))

@@ -30,8 +30,9 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
         ["/run/claude-telemetry/service.json", "/tmp/claude-telemetry-\(getuid())/service.json", "/var/lib/claude-telemetry/service.json"]
     }
 
-    /// Writes the record into the data directory and, where this process may, the pointer;
-    /// returns what could not be written (for a log line), empty when all was.
+    /// Writes the record into the data directory and, for a service with a public URL (one an
+    /// operator deployed, not a test or a one-off responder), the pointer where this process
+    /// may; returns what could not be written (for a log line), empty when all was.
     public func write() -> [String] {
         var problems: [String] = []
         let encoder = JSONEncoder()
@@ -43,7 +44,7 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
         } catch {
             problems.append("\(own): \(error.localizedDescription)")
         }
-        for pointer in Self.pointerPaths.prefix(2) {
+        for pointer in Self.pointerPaths.prefix(publicURL == nil ? 0 : 2) {
             let directory = (pointer as NSString).deletingLastPathComponent
             guard Self.ownedDirectory(directory) else { continue }
             if (try? data.write(to: URL(fileURLWithPath: pointer), options: .atomic)) != nil { break }
