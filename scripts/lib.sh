@@ -175,8 +175,13 @@ start_service() {
     echo "reloading: nginx and the responders are replaced without closing their sockets" >&2
     kill -HUP "$master"
   else
-    # Whatever an older start_stack left in this directory.
-    stop_stack "$run"
+    # Responders an older start_stack left in this directory (nginx, if it runs, stays up and
+    # is reloaded below: its listening socket is never closed).
+    if [ -f "$run/responder.pids" ]; then
+      local pid
+      for pid in $(cat "$run/responder.pids"); do kill -TERM "$pid" 2>/dev/null || true; done
+      rm -f "$run/responder.pids"
+    fi
     rm -f "$run/fcgi.sock"
     setsid "$binary" --processes "${PROCESSES:-1}" --socket "$run/fcgi.sock" --socket-mode 0660 \
       --env-file "$run/responder.env" </dev/null >>"$run/responder.log" 2>&1 &
