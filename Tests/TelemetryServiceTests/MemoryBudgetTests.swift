@@ -83,7 +83,7 @@ struct MemoryReservationTests {
         #expect(reservation.bytes == 3_000 + 30_000)
         #expect(reservation.claim(plainBytes: 10_000), "a claim already granted costs nothing more")
         #expect(reservation.bytes == 33_000)
-        #expect(!reservation.claim(plainBytes: 30_000), "36 000 + 60 000 more would exceed 100 000")
+        #expect(!reservation.claim(plainBytes: 40_000), "36 000 + 90 000 more would exceed 100 000")
         #expect(budget.reserved == 36_000, "a refused claim reserves nothing")
         #expect(reservation.peakBytes == 33_000)
         reservation.release()
