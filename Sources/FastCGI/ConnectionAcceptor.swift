@@ -102,6 +102,15 @@ public final class ConnectionAcceptor: Sendable {
         _ = write(wakeWrite, &byte, 1)
     }
 
+    /// The connections handed back since the last look, taken out of the list.
+    private func takeReturned() -> [CInt] {
+        returned.withLock { list in
+            let taken = list
+            list.removeAll()
+            return taken
+        }
+    }
+
     private func hand(_ connection: ReadyConnection) {
         ready.withLock { $0.connections.append(connection) }
         readySignal.signal()
@@ -145,9 +154,7 @@ public final class ConnectionAcceptor: Sendable {
                     default: close(item.descriptor)
                     }
                 }
-                for descriptor in returned.withLock({ list in defer { list.removeAll() }; return list }) {
-                    close(descriptor)
-                }
+                for descriptor in takeReturned() { close(descriptor) }
                 return
             }
             var now = ConnectionDeadlines.now()
@@ -216,7 +223,7 @@ public final class ConnectionAcceptor: Sendable {
                 var sink = [UInt8](repeating: 0, count: 256)
                 while read(wakeRead, &sink, sink.count) > 0 {}
             }
-            for descriptor in returned.withLock({ list in defer { list.removeAll() }; return list }) {
+            for descriptor in takeReturned() {
                 admit(Pending(descriptor: descriptor, deadline: now + timeout, kept: true), into: &pending, scratch: scratch)
             }
             if listening && result > 0 && entries[1].revents != 0 {
@@ -265,7 +272,10 @@ public final class ConnectionAcceptor: Sendable {
 
     /// Closes the connection waiting longest without having sent a byte; false when there is none.
     private func evictSilent(from pending: inout [Pending]) -> Bool {
-        guard let index = pending.indices.filter({ pending[$0].peeked == 0 }).min(by: { pending[$0].deadline < pending[$1].deadline })
+        guard
+            let index = pending.indices.filter({ pending[$0].peeked == 0 }).min(by: {
+                pending[$0].deadline < pending[$1].deadline
+            })
         else { return false }
         close(pending[index].descriptor)
         if !pending[index].kept { log("closed a silent connection to make room (\(maxPending) connections waiting)") }

@@ -53,7 +53,9 @@ struct Master {
         if path.contains("/") { return FileManager.default.currentDirectoryPath + "/" + path }
         for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(directory)/\(path)"
-            if access(candidate, X_OK) == 0 { return candidate.hasPrefix("/") ? candidate : FileManager.default.currentDirectoryPath + "/" + candidate }
+            if access(candidate, X_OK) == 0 {
+                return candidate.hasPrefix("/") ? candidate : FileManager.default.currentDirectoryPath + "/" + candidate
+            }
         }
         return path
     }
@@ -146,7 +148,9 @@ struct Master {
                     if current.isEmpty { finish(status: code) }
                     continue
                 }
-                logger.error("responder \(pid) ended (\(exited ? "exit status \(code)" : "signal \(status & 0x7F)")); starting another in a second")
+                logger.error(
+                    "responder \(pid) ended (\(exited ? "exit status \(code)" : "signal \(status & 0x7F)")); starting another in a second"
+                )
                 replaceAt.append(Date().addingTimeInterval(1))
             }
             if stopping && current.isEmpty && retiring.isEmpty { finish(status: ExitCode.success) }
@@ -181,7 +185,9 @@ struct Master {
                     var status: CInt = 0
                     if waitpid(pid, &status, WNOHANG) == pid {
                         failed = true
-                        logger.error("reload: new responder \(pid) exited at once (status \((status >> 8) & 0xFF)); the old ones keep running")
+                        logger.error(
+                            "reload: new responder \(pid) exited at once (status \((status >> 8) & 0xFF)); the old ones keep running"
+                        )
                         started.removeAll { $0 == pid }
                     }
                 }

@@ -116,7 +116,9 @@ struct ResponderOptions {
             guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count > 8,
                 !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
             else {
-                throw UsageError("--public-url (or \(publicURLEnvironment)) '\(text.prefix(80))' is invalid: expected http://HOST[:PORT] or https://…")
+                throw UsageError(
+                    "--public-url (or \(publicURLEnvironment)) '\(text.prefix(80))' is invalid: expected http://HOST[:PORT] or https://…"
+                )
             }
             while publicURL?.hasSuffix("/") == true { publicURL?.removeLast() }
         }

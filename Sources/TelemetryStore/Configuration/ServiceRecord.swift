@@ -27,7 +27,10 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
     /// the system-wide runtime directory (a service run as root), the user's own (one run by
     /// that user), and the systemd units' data directory.
     public static var pointerPaths: [String] {
-        ["/run/claude-telemetry/service.json", "/tmp/claude-telemetry-\(getuid())/service.json", "/var/lib/claude-telemetry/service.json"]
+        [
+            "/run/claude-telemetry/service.json", "/tmp/claude-telemetry-\(getuid())/service.json",
+            "/var/lib/claude-telemetry/service.json",
+        ]
     }
 
     /// Writes the record into the data directory and, for a service with a public URL (one an

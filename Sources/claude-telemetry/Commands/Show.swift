@@ -61,7 +61,8 @@ struct Show: AdminCommand {
 
         var totals = TextTable([.left("Totals"), .right("")], indent: "")
         for field in view.totals.fields {
-            let value = field.name == "totalMinutes" ? Format.duration(minutes: view.totals.totalMinutes) : Format.number(field.value)
+            let value =
+                field.name == "totalMinutes" ? Format.duration(minutes: view.totals.totalMinutes) : Format.number(field.value)
             totals.append(["  " + (Self.labels[field.name] ?? field.name), value])
         }
         sections.append(totals.render())
