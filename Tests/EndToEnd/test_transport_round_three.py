@@ -190,9 +190,12 @@ def test_silent_connections_never_hold_a_worker(silent_stack):
         print(f"health with {SILENT} silent connections: median {seconds[5] * 1000:.1f} ms, "
               f"max {seconds[-1] * 1000:.1f} ms (without: {baseline * 1000:.1f} ms); POST {post_seconds * 1000:.1f} ms")
         # Before, each silent connection held a worker for the whole timeout: a health check
-        # waited for SILENT / threads timeouts. A tenth of one timeout is far above any real delay.
-        assert seconds[-1] < TIMEOUT_MS / 10000, f"a health check took {seconds[-1]:.2f} s behind {SILENT} silent connections"
-        assert post_seconds < TIMEOUT_MS / 10000
+        # waited for SILENT / threads timeouts (minutes). Now none waits for any: the median is
+        # far below a tenth of one timeout, and even on a loaded machine every check and the POST
+        # stay below half of one (the speed itself is for Benchmarks/, not this test).
+        assert seconds[5] < TIMEOUT_MS / 10000, f"health checks took {seconds[5]:.2f} s (median) behind {SILENT} silent connections"
+        assert seconds[-1] < TIMEOUT_MS / 2000, f"a health check took {seconds[-1]:.2f} s behind {SILENT} silent connections"
+        assert post_seconds < TIMEOUT_MS / 2000
         # And each silent connection is closed at its deadline.
         time.sleep(TIMEOUT_MS / 1000 + 1)
         for sock in silent:
