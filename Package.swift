@@ -23,6 +23,8 @@ let package = Package(
     ],
     targets: [
         // C boundaries: each is a module map over a system header, nothing more.
+        // glibc's malloc.h (mallopt, malloc_trim): the responder hands large bodies' memory back.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -116,6 +118,7 @@ let package = Package(
         .executableTarget(
             name: "claude-telemetry-fcgi",
             dependencies: [
+                "CMalloc",
                 "FastCGI",
                 "SystemCalls",
                 "TelemetryDecoding",

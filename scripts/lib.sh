@@ -123,3 +123,105 @@ stop_stack() {
   fi
   rm -f "$run/fcgi.sock"
 }
+
+# --- the service as scripts/run-service.sh runs it ------------------------------------------------
+# A master responder (claude-telemetry-fcgi --processes) holds RUN_DIR/fcgi.sock for the life of
+# the service and runs the responder processes on it; nginx listens on 127.0.0.1:PORT. The
+# responders' settings are in RUN_DIR/responder.env (NAME=value lines), read again on reload.
+#
+#   start_service REPO_DIR RUN_DIR PORT RESPONDER_BINARY [NAME=value ...]
+#
+# When the service already runs in RUN_DIR nothing is closed: nginx reloads its configuration
+# (its listening socket stays open) and the master replaces its responders (new ones accept
+# first, the old ones finish their requests), so a client sending meanwhile loses nothing.
+# PROCESSES (default 1) responder processes; changing it needs stop_service first.
+
+master_pid() {
+  local run=$1 pid
+  [ -f "$run/master.pid" ] || return 1
+  pid=$(cat "$run/master.pid")
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+nginx_running() {
+  local run=$1
+  [ -f "$run/nginx.pid" ] && kill -0 "$(cat "$run/nginx.pid")" 2>/dev/null
+}
+
+wait_for_health() {
+  local run=$1 port=$2 tries=0
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/integrations/claude/metrics"; do
+    tries=$((tries + 1))
+    if [ $tries -gt 100 ]; then
+      echo "the service did not come up; see $run/nginx-error.log and $run/responder.log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+start_service() {
+  local repo=$1 run=$2 port=$3 binary=$4
+  shift 4
+  mkdir -p "$run"
+  local setting
+  : > "$run/responder.env.new"
+  for setting in "$@"; do printf '%s\n' "$setting" >> "$run/responder.env.new"; done
+  mv "$run/responder.env.new" "$run/responder.env"
+  render_nginx_conf "$repo" "$run" "$port"
+  local master
+  if master=$(master_pid "$run"); then
+    echo "reloading: nginx and the responders are replaced without closing their sockets" >&2
+    kill -HUP "$master"
+  else
+    # Responders an older start_stack left in this directory (nginx, if it runs, stays up and
+    # is reloaded below: its listening socket is never closed).
+    if [ -f "$run/responder.pids" ]; then
+      local pid
+      for pid in $(cat "$run/responder.pids"); do kill -TERM "$pid" 2>/dev/null || true; done
+      rm -f "$run/responder.pids"
+    fi
+    rm -f "$run/fcgi.sock"
+    setsid "$binary" --processes "${PROCESSES:-1}" --socket "$run/fcgi.sock" --socket-mode 0660 \
+      --env-file "$run/responder.env" </dev/null >>"$run/responder.log" 2>&1 &
+    echo $! > "$run/master.pid"
+    local tries=0
+    until [ -S "$run/fcgi.sock" ]; do
+      tries=$((tries + 1))
+      if [ $tries -gt 100 ] || ! kill -0 "$(cat "$run/master.pid")" 2>/dev/null; then
+        echo "the responder did not start; see $run/responder.log" >&2
+        tail -5 "$run/responder.log" >&2
+        return 1
+      fi
+      sleep 0.05
+    done
+    # As root, nginx's workers run as nobody: give them the socket (and a way to reach it).
+    if [ "$(id -u)" -eq 0 ]; then
+      chown nobody:nogroup "$run/fcgi.sock"
+      chmod o+x "$run"
+    fi
+  fi
+  if nginx_running "$run"; then
+    "$(nginx_binary)" -c "$run/nginx.conf" -s reload 2>>"$run/nginx-error.log"
+  else
+    "$(nginx_binary)" -c "$run/nginx.conf" -g "daemon on;" 2>>"$run/nginx-error.log"
+  fi
+  wait_for_health "$run" "$port"
+}
+
+# Stops what start_service started: nginx, then the master (its responders finish their requests).
+stop_service() {
+  local run=$1 master
+  if master=$(master_pid "$run"); then
+    if nginx_running "$run"; then
+      "$(nginx_binary)" -c "$run/nginx.conf" -s quit 2>/dev/null || true
+      for _ in $(seq 1 50); do nginx_running "$run" || break; sleep 0.1; done
+    fi
+    kill -TERM "$master" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$master" 2>/dev/null || true
+  fi
+  rm -f "$run/master.pid"
+  stop_stack "$run"
+}

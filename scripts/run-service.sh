@@ -1,54 +1,94 @@
 #!/usr/bin/env bash
 # The first of the README's two commands: on a fresh Debian machine, install what is missing,
-# build, start the responder (spawn-fcgi) and nginx on 127.0.0.1, create a demo user if there
-# is none, and print the Claude Code environment lines.
+# build, start the responders (under their master, which holds the FastCGI socket) and nginx on
+# 127.0.0.1, put both executables on PATH, create a demo user if there is none, and print the
+# Claude Code environment lines.
 #
-#   scripts/run-service.sh            start (or restart) on port 8080
-#   PORT=9000 scripts/run-service.sh  another port
+#   scripts/run-service.sh            start; when running: rebuild and reload, closing nothing
+#   scripts/run-service.sh restart    the same (a client sending meanwhile loses nothing)
+#   PORT=9000 scripts/run-service.sh  another port (THREADS=8: threads per responder)
 #   scripts/run-service.sh stop       stop both
 #
 # Everything lives under ./run/ (data directory run/data, socket, logs, nginx config).
+# RUN_DIR moves it; BIN_DIR runs the executables found there instead of building; LINK_DIR
+# (default /usr/local/bin) is where the executables are linked.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-run="$repo/run"
+run=${RUN_DIR:-$repo/run}
 port=${PORT:-8080}
+link_dir=${LINK_DIR:-/usr/local/bin}
+threads=${THREADS:-4}
 source "$repo/scripts/lib.sh"
 
-if [ "${1:-}" = "stop" ]; then
-  stop_stack "$run"
-  echo "stopped"
-  exit 0
-fi
+case "${1:-start}" in
+  stop)
+    stop_service "$run"
+    echo "stopped"
+    exit 0
+    ;;
+  start | restart) ;;
+  *)
+    echo "usage: scripts/run-service.sh [start|restart|stop]" >&2
+    exit 64
+    ;;
+esac
 
 ensure_service_packages
-echo "building (release)…"
-(cd "$repo" && swift build -c release --product claude-telemetry-fcgi >/dev/null && swift build -c release --product claude-telemetry >/dev/null)
-bin="$repo/.build/release"
-data="$run/data"
-mkdir -p "$data"
-
-start_stack "$repo" "$run" "$port" "$bin/claude-telemetry-fcgi" "$data" --threads 4
-admin=("$bin/claude-telemetry" --data-dir "$data")
+if [ -n "${BIN_DIR:-}" ]; then
+  bin=$(cd "$BIN_DIR" && pwd)
+else
+  echo "building (release)…"
+  (cd "$repo" && swift build -c release --product claude-telemetry-fcgi >/dev/null && swift build -c release --product claude-telemetry >/dev/null)
+  bin="$repo/.build/release"
+fi
+mkdir -p "$run/data"
+data=$(cd "$run/data" && pwd)
 base="http://127.0.0.1:$port"
 
+# The responders' settings; the public URL is recorded in the data directory when they start,
+# so `claude-telemetry user add` / `user env` print this port.
+start_service "$repo" "$run" "$port" "$bin/claude-telemetry-fcgi" \
+  "CLAUDE_TELEMETRY_DATA_DIR=$data" "CLAUDE_TELEMETRY_THREADS=$threads" "CLAUDE_TELEMETRY_PUBLIC_URL=$base"
+
+# Both executables on PATH, so `claude-telemetry user list` works from any directory.
+linked=""
+if mkdir -p "$link_dir" 2>/dev/null && [ -w "$link_dir" ]; then
+  ln -sfn "$bin/claude-telemetry" "$link_dir/claude-telemetry"
+  ln -sfn "$bin/claude-telemetry-fcgi" "$link_dir/claude-telemetry-fcgi"
+  linked="$link_dir"
+fi
+admin=("$bin/claude-telemetry" --data-dir "$data")
+
 if [ -z "$("${admin[@]}" user list --json | tr -d '[:space:][]')" ]; then
-  "${admin[@]}" user add --name demo --url "$base" >/dev/null
+  "${admin[@]}" user add --name demo >/dev/null
 fi
 user=$("${admin[@]}" user list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+tool=claude-telemetry
+if [ -z "$linked" ]; then
+  tool="$bin/claude-telemetry"
+fi
 
 cat <<EOT
 claude-telemetry is running:
-  nginx      http://127.0.0.1:$port$( [ "$port" = 80 ] || true )  (config run/nginx.conf, log run/nginx-error.log)
-  responder  run/fcgi.sock, 4 threads  (log run/responder.log)
-  data       run/data
+  nginx      $base  (config $run/nginx.conf, log $run/nginx-error.log)
+  responders $run/fcgi.sock, held by their master (pid $(cat "$run/master.pid")), $threads threads each  (log $run/responder.log)
+  data       $data
   health     curl $base/api/v1/integrations/claude/metrics
+EOT
+if [ -n "$linked" ]; then
+  echo "  on PATH    $linked/claude-telemetry and $linked/claude-telemetry-fcgi (links into $bin)"
+else
+  echo "  not on PATH: $link_dir is not writable (run as root, or set LINK_DIR to a directory on your PATH)"
+fi
+cat <<EOT
 
 Paste into the shell that runs Claude Code (user $user):
 EOT
-"${admin[@]}" user env "$user" --url "$base"
+"${admin[@]}" user env "$user"
 cat <<EOT
 
 Dashboard:       $base/api/v1/integrations/claude/dashboard/#user=$user
-See the totals:  .build/release/claude-telemetry --data-dir run/data show $user
+See the totals:  $tool show $user
+Restart/upgrade: scripts/run-service.sh restart   (nothing a client sends meanwhile is lost)
 Stop:            scripts/run-service.sh stop
 EOT

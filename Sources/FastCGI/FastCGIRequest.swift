@@ -1,31 +1,24 @@
 import CFastCGI
 import SystemCalls
 
-/// One worker thread's `FCGX_Request`: accepts a connection on the shared listening socket,
+/// One worker thread's `FCGX_Request`: takes a ready connection from the ``ConnectionAcceptor``,
 /// exposes its parameters and streams, and finishes it. Each thread owns exactly one; libfcgi
 /// keeps pointers into it, so it lives at a fixed heap address until `deinit`.
 ///
-/// The connection is accepted here, not by libfcgi, and handed to libfcgi only once its whole
-/// parameter block has arrived and passed ``ParameterBlockScan`` (bounded in size and in time).
+/// libfcgi never accepts: the acceptor hands a connection on only once its whole parameter
+/// block has arrived and passed ``ParameterBlockScan`` (bounded in size and in time).
 /// From then until it is closed, ``ConnectionDeadlines`` bounds the time libfcgi's blocking reads
 /// and writes may take; the connection is closed here too, with a bounded wait for the peer.
 public final class FastCGIRequest {
-    /// What ``accept(pollIntervalMilliseconds:until:)`` ended with.
-    public enum AcceptResult: Sendable {
-        /// A request is ready: read its parameters and body, write, then ``finish()``.
+    /// What ``take(_:)`` came to.
+    public enum TakeResult: Sendable {
+        /// libfcgi read the request's parameters: read its body, write, then ``finish()``.
         case accepted
-        /// The connection's parameter block was refused before libfcgi read it. Answer with
-        /// ``answerRefused(requestID:with:)``, which also closes the connection.
-        case refused(ConnectionRefusal, requestID: UInt16)
-        /// The connection was closed without a request (silent, too slow, gone, malformed
-        /// before any request id); the reason is for the log, nil when the peer simply closed
-        /// a kept connection.
-        case closed(String?)
-        /// `shouldStop` said so; nothing was accepted.
-        case stopped
+        /// libfcgi could not read the request; the connection is closed. For the log.
+        case closed(String)
     }
 
-    public let listeningSocket: ListeningSocket
+    public let acceptor: ConnectionAcceptor
     private let raw: UnsafeMutablePointer<FCGX_Request>
     private let deadline: ConnectionDeadlines.Slot
     /// ``timeoutMilliseconds`` in nanoseconds.
@@ -40,34 +33,27 @@ public final class FastCGIRequest {
     /// not be checked by peeking: the peer would wait for this process to read, and this process
     /// for the rest of the block.
     public static let defaultParameterBlockLimit = 49_152
-    /// Peeked bytes of the connection's start, and scratch space for draining on close.
+    /// Scratch space for draining on close.
     private let scratch: UnsafeMutableRawBufferPointer
-    /// When a kept connection (FastCGI keep-conn) is closed for want of a next request.
-    private var idleDeadline: UInt64 = 0
-    /// When the current connection must have delivered its request.
-    private var requestDeadline: UInt64 = 0
 
     /// `FCGX_InitRequest` with `FCGI_FAIL_ACCEPT_ON_INTR`. Call ``FastCGILibrary/initialize()``
     /// first. `timeoutMilliseconds` bounds how long a connection may take to deliver its request
     /// (parameters and body), to take its answer, and to stay idle between kept requests.
-    public init(
-        listeningSocket: ListeningSocket, deadlines: ConnectionDeadlines, timeoutMilliseconds: Int,
-        parameterBlockLimit: Int = FastCGIRequest.defaultParameterBlockLimit
-    ) throws(FastCGIError) {
-        self.listeningSocket = listeningSocket
-        self.timeoutMilliseconds = timeoutMilliseconds
+    public init(acceptor: ConnectionAcceptor, deadlines: ConnectionDeadlines) throws(FastCGIError) {
+        self.acceptor = acceptor
+        timeoutMilliseconds = acceptor.timeoutMilliseconds
         timeout = UInt64(timeoutMilliseconds) * 1_000_000
-        self.parameterBlockLimit = parameterBlockLimit
+        parameterBlockLimit = acceptor.parameterBlockLimit
         deadline = deadlines.makeSlot()
         raw = .allocate(capacity: 1)
-        let result = FCGX_InitRequest(raw, listeningSocket.descriptor, FCGI_FAIL_ACCEPT_ON_INTR)
+        let result = FCGX_InitRequest(raw, acceptor.listeningSocket.descriptor, FCGI_FAIL_ACCEPT_ON_INTR)
         if result != 0 {
             raw.deallocate()
             throw .library(call: "FCGX_InitRequest", code: result)
         }
         // libfcgi never accepts by itself: connections are handed to it through `ipcFd`.
         raw.pointee.listen_sock = -1
-        scratch = .allocate(byteCount: max(parameterBlockLimit, 65_536), alignment: 16)
+        scratch = .allocate(byteCount: 65_536, alignment: 16)
     }
 
     deinit {
@@ -78,137 +64,28 @@ public final class FastCGIRequest {
         scratch.deallocate()
     }
 
-    /// Waits for the next request, checking `shouldStop` at least every
-    /// `pollIntervalMilliseconds`.
-    ///
-    /// `poll`s the listening socket and accepts the connection itself (the listening socket is
-    /// non-blocking, ``ListeningSocket/setNonBlocking()``: when another thread or process wins
-    /// the race for the connection, `accept` fails with `EAGAIN` and the wait continues). When
-    /// the web server kept the previous connection open (FastCGI keep-conn), that connection is
-    /// polled instead, for at most the timeout.
-    ///
-    /// Throws for failures that are not part of that race (`EMFILE`, `EBADF`, ...).
-    public func accept(pollIntervalMilliseconds: CInt = 200, until shouldStop: () -> Bool) throws(FastCGIError) -> AcceptResult {
-        while !shouldStop() {
-            var descriptor = raw.pointee.ipcFd
-            if descriptor >= 0 {
-                let now = ConnectionDeadlines.now()
-                if now >= idleDeadline {
-                    closeConnection(drain: false)
-                    continue
-                }
-                let wait = CInt(clamping: min(Int(pollIntervalMilliseconds), Int((idleDeadline - now) / 1_000_000) + 1))
-                let events = try SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: wait)
-                if events == 0 { continue }
-            } else {
-                let events = try SystemCall.pollOne(
-                    listeningSocket.descriptor, events: Int16(POLLIN),
-                    timeoutMilliseconds: pollIntervalMilliseconds)
-                if events == 0 { continue }
-                if events & Int16(POLLNVAL) != 0 {
-                    throw .system(call: "poll(fd \(listeningSocket.descriptor))", errno: EBADF)
-                }
-                guard let accepted = try SystemCall.acceptConnection(listeningSocket.descriptor) else { continue }
-                descriptor = accepted
-                raw.pointee.ipcFd = accepted
-            }
-            requestDeadline = ConnectionDeadlines.now() + timeout
-
-            switch awaitParameterBlock(descriptor, until: shouldStop) {
-            case .complete:
-                break
-            case .incomplete(let reason):
-                closeConnection(drain: false)
-                return .closed(reason)
-            case .refused(let refusal, let requestID):
-                guard let requestID else {
-                    closeConnection(drain: false)
-                    return .closed("\(refusal)")
-                }
-                return .refused(refusal, requestID: requestID)
-            }
-
-            // The whole block is in the socket: libfcgi reads it without waiting. It must not
-            // close the descriptor before reading (it would for a connection not "kept").
-            raw.pointee.keepConnection = 1
-            let result = FCGX_Accept_r(raw)
-            if result == 0 {
-                deadline.arm(descriptor, deadline: requestDeadline, reading: true)
-                return .accepted
-            }
-            // libfcgi closed the connection; with no listening socket of its own, it stopped there.
-            raw.pointee.ipcFd = -1
-            return .closed("libfcgi could not read the request (error \(result))")
+    /// Hands a ready connection (its parameter block is all in the socket) to libfcgi, which
+    /// reads the parameters without waiting. The connection's deadline covers the body from here.
+    public func take(_ connection: ReadyConnection) -> TakeResult {
+        raw.pointee.ipcFd = connection.descriptor
+        // libfcgi must not close the descriptor before reading (it would for a connection not "kept").
+        raw.pointee.keepConnection = 1
+        let result = FCGX_Accept_r(raw)
+        if result == 0 {
+            deadline.arm(connection.descriptor, deadline: connection.deadline, reading: true)
+            return .accepted
         }
-        return .stopped
+        // libfcgi closed the connection; with no listening socket of its own, it stopped there.
+        raw.pointee.ipcFd = -1
+        return .closed("libfcgi could not read the request (error \(result))")
     }
 
-    /// What waiting for a connection's parameter block came to.
-    private enum BlockWait {
-        case complete
-        case incomplete(String?)
-        case refused(ConnectionRefusal, requestID: UInt16?)
-    }
-
-    /// Peeks at the connection until its parameter block is complete, refused, or overdue.
-    /// Peeking leaves the bytes for libfcgi. While a partial block sits in the socket `poll`
-    /// would report it readable at once, so the wait for more is a short sleep that a hang-up
-    /// cuts short.
-    private func awaitParameterBlock(_ descriptor: CInt, until shouldStop: () -> Bool) -> BlockWait {
-        var pause: CInt = 1
-        while true {
-            let peeked: Int
-            switch SystemCall.peek(descriptor, into: scratch) {
-            case .bytes(let count):
-                peeked = count
-            case .endOfFile:
-                return .incomplete(nil)
-            case .failed(let error):
-                return .incomplete("reading the request failed: \(error)")
-            }
-            switch ParameterBlockScan.scan(UnsafeRawBufferPointer(rebasing: scratch[..<peeked]), limit: parameterBlockLimit) {
-            case .complete:
-                return .complete
-            case .refused(let refusal, let requestID):
-                return .refused(refusal, requestID: requestID)
-            case .incomplete:
-                break
-            }
-            let now = ConnectionDeadlines.now()
-            if now >= requestDeadline {
-                return .incomplete("no whole request within \(timeoutMilliseconds) ms (\(peeked) bytes received)")
-            }
-            if shouldStop() { return .incomplete("stopping") }
-            let remaining = CInt(clamping: (requestDeadline - now) / 1_000_000 + 1)
-            if peeked == 0 {
-                let events =
-                    (try? SystemCall.pollOne(descriptor, events: Int16(POLLIN), timeoutMilliseconds: min(remaining, 200))) ?? 0
-                if events & Int16(POLLNVAL | POLLERR) != 0 { return .incomplete("the connection failed") }
-            } else {
-                let events =
-                    (try? SystemCall.pollOne(
-                        descriptor, events: SystemCall.pollReadHangUp, timeoutMilliseconds: min(remaining, pause))) ?? 0
-                if events & (SystemCall.pollReadHangUp | Int16(POLLHUP | POLLERR | POLLNVAL)) != 0 {
-                    // Hung up: whatever arrived is all there is; one last look.
-                    if case .bytes(let count) = SystemCall.peek(descriptor, into: scratch),
-                        case .complete = ParameterBlockScan.scan(
-                            UnsafeRawBufferPointer(rebasing: scratch[..<count]), limit: parameterBlockLimit)
-                    {
-                        return .complete
-                    }
-                    return .incomplete("the peer closed the connection before sending a whole request (\(peeked) bytes received)")
-                }
-                pause = min(pause * 2, 20)
-            }
-        }
-    }
-
-    /// Answers a connection ``accept(pollIntervalMilliseconds:until:)`` refused: `bytes` (the CGI
+    /// Answers a connection the acceptor refused at its parameter block: `bytes` (the CGI
     /// header block and body) as the request's `FCGI_STDOUT`, then `FCGI_END_REQUEST`, written
     /// directly since libfcgi never saw the request; then closes the connection.
-    public func answerRefused(requestID: UInt16, with bytes: [UInt8]) throws(FastCGIError) {
-        let descriptor = raw.pointee.ipcFd
-        guard descriptor >= 0 else { return }
+    public func answerRefused(_ connection: ReadyConnection, requestID: UInt16, with bytes: [UInt8]) throws(FastCGIError) {
+        let descriptor = connection.descriptor
+        raw.pointee.ipcFd = descriptor
         deadline.arm(descriptor, deadline: ConnectionDeadlines.now() + timeout, reading: false)
         var records: [UInt8] = []
         func record(_ type: UInt8, _ content: ArraySlice<UInt8>) {
@@ -329,7 +206,8 @@ public final class FastCGIRequest {
 
     /// Completes the request: flushes output and sends `FCGI_END_REQUEST` (bounded by the
     /// timeout), then closes the connection unless the web server asked to keep it and the body
-    /// was read to its end; a kept connection waits at most the timeout for its next request.
+    /// was read to its end; a kept connection goes back to the acceptor to wait for its next
+    /// request (at most the timeout), so it holds no worker meanwhile.
     public func finish() {
         let descriptor = raw.pointee.ipcFd
         guard descriptor >= 0 else {
@@ -342,9 +220,11 @@ public final class FastCGIRequest {
         failed = failed || FCGX_GetError(raw.pointee.in) != 0
         let keep = raw.pointee.keepConnection != 0 && !failed && FCGX_HasSeenEOF(raw.pointee.in) == EOF
         if keep && !deadline.disarm() {
-            // Streams and parameters are freed; the connection stays.
+            // Streams and parameters are freed; the connection stays open, in the acceptor's care.
             FCGX_Finish_r(raw)
-            idleDeadline = ConnectionDeadlines.now() + timeout
+            raw.pointee.ipcFd = -1
+            raw.pointee.keepConnection = 0
+            acceptor.keep(descriptor)
             return
         }
         raw.pointee.keepConnection = 0

@@ -86,7 +86,16 @@ public struct ReceiverService: Sendable {
             let (format, encoding, body) = try BodyShape.check(request, maxBodyBytes: configuration.maxBodyBytes)
             let report: ApplyReport
             do {
-                report = try ingestor.ingest(signal, body: body, format: format, encoding: encoding, user: user, now: now)
+                // A compressed body is inflated here, under the request's memory reservation, so that
+                // what it inflates to is charged before it is held (the ingestor would not charge it).
+                report =
+                    if encoding == .identity || request.memory == nil {
+                        try ingestor.ingest(signal, body: body, format: format, encoding: encoding, user: user, now: now)
+                    } else {
+                        try ingestor.ingest(
+                            signal, body: try ingestor.decoder.inflate(body, encoding: encoding, charge: request.memory),
+                            format: format, encoding: .identity, user: user, now: now)
+                    }
             } catch IngestError.unknownUser(let unknown) {
                 // A well-formed id no user has (a typo in a configuration): kept, not dropped.
                 return try unaddressed.handleUnknownUser(

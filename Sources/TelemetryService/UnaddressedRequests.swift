@@ -18,7 +18,7 @@ struct UnaddressedRequests: Sendable {
     ) throws -> HTTPResponse {
         let (format, encoding, body) = try BodyShape.check(request, maxBodyBytes: attribution.ingestor.decoder.maxBodyBytes)
         let decoder = attribution.ingestor.decoder
-        let plain = try decoder.inflate(body, encoding: encoding)
+        let plain = try decoder.inflate(body, encoding: encoding, charge: request.memory)
         let signal: Signal
         if let known {
             signal = known

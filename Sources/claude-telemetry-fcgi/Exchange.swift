@@ -12,8 +12,10 @@ struct Exchange: Sendable {
     /// The response to `parameters` with the body as read, and the request's log line.
     /// A body that is not complete is answered by the service with its status (413, 400, 411,
     /// 408, 503) unless the request was wrong before its body mattered.
-    func respond(parameters: [String: String], body: RequestBody) -> (HTTPResponse, String) {
-        let (response, summary) = service.handle(HTTPRequest(cgi: parameters, body: body))
+    func respond(parameters: [String: String], body: RequestBody, memory: MemoryReservation? = nil) -> (HTTPResponse, String) {
+        var request = HTTPRequest(cgi: parameters, body: body)
+        request.memory = memory
+        let (response, summary) = service.handle(request)
         return (response, summary.line)
     }
 

@@ -33,7 +33,8 @@ struct ResponderArguments: ParsableCommand {
             Exit status: 0 stopped cleanly; 64 bad option or setting, or nothing
             to serve; 70 a worker failed; 71 socket, thread or signal setup
             failed; 73 data directory unusable.
-            """)
+            """,
+        version: ServiceVersion.current)
 
     @Option(name: .customLong(Settings.dataDir.flag), help: Settings.dataDir.argumentHelp)
     var dataDir: String?
@@ -77,6 +78,28 @@ struct ResponderArguments: ParsableCommand {
             "permissions of a --socket Unix socket file "
                 + "(default 0\(String(ResponderOptions.defaultSocketMode, radix: 8)))", valueName: "octal"))
     var socketMode: String?
+
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp(
+            "the origin clients reach the service at (http://127.0.0.1:8080), recorded in the data directory's "
+                + "service.json when it starts, for the lines `claude-telemetry user add` and `user env` print "
+                + "(env \(ResponderOptions.publicURLEnvironment))",
+            valueName: "url"))
+    var publicURL: String?
+    @Option(
+        name: .customLong("processes"),
+        help: ArgumentHelp(
+            "run as a master that holds the listening socket and keeps this many responder processes on it; "
+                + "SIGHUP replaces them (new ones first, the old ones finish their requests) without closing the socket",
+            valueName: "n"))
+    var processes: String?
+    @Option(
+        name: .customLong("env-file"),
+        help: ArgumentHelp(
+            "with --processes: NAME=value lines (CLAUDE_TELEMETRY_* settings) for the responders, read again on SIGHUP",
+            valueName: "path"))
+    var environmentFile: String?
 
     /// The settings given on the command line, by flag name, for ``RuntimeSettings``.
     var settingFlags: [String: String] {

@@ -12,6 +12,14 @@ struct ResponderOptions {
     var socket: ListenAddress?
     var backlog: Int
     var socketMode: UInt32
+    /// `--processes`: run as the master of this many responder processes.
+    var processes: Int?
+    /// `--env-file`: the responders' settings, read again on each reload.
+    var environmentFile: String?
+    /// `--public-url` or its environment variable: recorded in the data directory at start.
+    var publicURL: String?
+
+    static let publicURLEnvironment = "CLAUDE_TELEMETRY_PUBLIC_URL"
 
     /// What the command line asked for.
     enum Parsed {
@@ -59,6 +67,7 @@ struct ResponderOptions {
             command = try ResponderArguments.parse(arguments)
         } catch {
             if ResponderArguments.exitCode(for: error) == .success {
+                if arguments.contains("--version") { return .help(ServiceVersion.current) }
                 return .help(ResponderArguments.fullMessage(for: error))
             }
             throw UsageError(ResponderArguments.message(for: error))
@@ -92,6 +101,30 @@ struct ResponderOptions {
             }
             socketMode = number
         }
-        return .run(ResponderOptions(settings: settings, socket: socket, backlog: backlog, socketMode: socketMode))
+        var processes: Int?
+        if let text = command.processes {
+            guard let number = Int(text), (1...64).contains(number) else {
+                throw UsageError("--processes '\(text)' is invalid: expected a whole number from 1 to 64")
+            }
+            processes = number
+        }
+        if command.environmentFile != nil && processes == nil {
+            throw UsageError("--env-file needs --processes (only the master reads it)")
+        }
+        var publicURL = command.publicURL ?? environment[publicURLEnvironment].flatMap { $0.isEmpty ? nil : $0 }
+        if let text = publicURL {
+            guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count > 8,
+                !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
+            else {
+                throw UsageError(
+                    "--public-url (or \(publicURLEnvironment)) '\(text.prefix(80))' is invalid: expected http://HOST[:PORT] or https://…"
+                )
+            }
+            while publicURL?.hasSuffix("/") == true { publicURL?.removeLast() }
+        }
+        return .run(
+            ResponderOptions(
+                settings: settings, socket: socket, backlog: backlog, socketMode: socketMode, processes: processes,
+                environmentFile: command.environmentFile, publicURL: publicURL))
     }
 }

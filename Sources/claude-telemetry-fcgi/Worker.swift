@@ -4,76 +4,61 @@ import SystemCalls
 import TelemetryService
 import TelemetryStore
 
-/// One worker thread's job: its own `FCGX_Request` on the shared listening socket, serving
-/// requests one after another until ``StopState`` says stop. A request in flight is always
-/// finished; the stop flag is only looked at between requests and between polls.
+/// One worker thread's job: its own `FCGX_Request`, serving the connections the process's
+/// ``ConnectionAcceptor`` hands on (each with its request ready) one after another, until the
+/// acceptor has stopped and nothing ready is left. A request in flight is always finished.
 ///
 /// Sendable because every stored property is an immutable `Sendable` value; it crosses into
 /// the thread through `pthread_create`'s argument.
 final class Worker: Sendable {
     let number: Int
-    let socket: ListeningSocket
+    let acceptor: ConnectionAcceptor
     let exchange: Exchange
     let maxBodyBytes: Int
     let stop: StopState
     /// Watches the connection's deadline while libfcgi blocks on it.
     let deadlines: ConnectionDeadlines
-    let timeoutMilliseconds: Int
     /// Shared by the process's workers: bodies in flight.
     let budget: MemoryBudget
 
+    var timeoutMilliseconds: Int { acceptor.timeoutMilliseconds }
+
     init(
-        number: Int, socket: ListeningSocket, exchange: Exchange, maxBodyBytes: Int, stop: StopState,
-        deadlines: ConnectionDeadlines, timeoutMilliseconds: Int, budget: MemoryBudget
+        number: Int, acceptor: ConnectionAcceptor, exchange: Exchange, maxBodyBytes: Int, stop: StopState,
+        deadlines: ConnectionDeadlines, budget: MemoryBudget
     ) {
         self.number = number
-        self.socket = socket
+        self.acceptor = acceptor
         self.exchange = exchange
         self.maxBodyBytes = maxBodyBytes
         self.stop = stop
         self.deadlines = deadlines
-        self.timeoutMilliseconds = timeoutMilliseconds
         self.budget = budget
     }
-
-    /// How long to wait after an unexpected accept failure (e.g. out of descriptors) before
-    /// trying again, so a persistent failure cannot spin a CPU.
-    static let retryDelayMicroseconds: useconds_t = 100_000
 
     func run() {
         var logger = exchange.logger
         logger[metadataKey: "worker"] = "\(number)"
         let request: FastCGIRequest
         do {
-            request = try FastCGIRequest(listeningSocket: socket, deadlines: deadlines, timeoutMilliseconds: timeoutMilliseconds)
+            request = try FastCGIRequest(acceptor: acceptor, deadlines: deadlines)
         } catch {
             logger.critical("cannot initialise a FastCGI request: \(error)")
             stop.fail()
             return
         }
         let reader = BodyReader(limit: maxBodyBytes)
-        while true {
-            do {
-                switch try request.accept(until: { stop.isStopRequested }) {
-                case .stopped:
-                    return
+        while let connection = acceptor.next() {
+            switch connection.kind {
+            case .request:
+                switch request.take(connection) {
                 case .accepted:
                     serve(request, reader: reader)
-                case .refused(let refusal, let requestID):
-                    answer(request, refusal: refusal, requestID: requestID)
-                case .closed(let reason?):
+                case .closed(let reason):
                     logger.info("connection closed without a request: \(reason)")
-                case .closed(nil):
-                    break
                 }
-            } catch {
-                if Self.isFatal(error) {
-                    logger.critical("the listening socket is unusable, stopping: \(error)")
-                    stop.fail()
-                    return
-                }
-                logger.error("accepting a connection failed, retrying: \(error)")
-                usleep(Self.retryDelayMicroseconds)
+            case .refused(let refusal, let requestID):
+                answer(request, connection: connection, refusal: refusal, requestID: requestID)
             }
         }
     }
@@ -101,17 +86,21 @@ final class Worker: Sendable {
         -> (HTTPResponse, String)
     {
         let method = parameters["REQUEST_METHOD"]
-        // nil: refused by the budget. A body without a valid length reserves nothing: it is
-        // refused before being read (411, 400, 413).
-        var reservation: Int? = 0
+        // A body without a valid length reserves nothing: it is refused before being read
+        // (411, 400, 413). A compressed body's reservation grows while it inflates.
+        let reservation = MemoryReservation(budget: budget)
+        var admitted = true
         if BodyReader.readsBody(method: method),
             case .success(let declared?) = reader.declaredLength(parameters["CONTENT_LENGTH"])
         {
-            reservation = budget.reserve(bodyOf: declared)
+            admitted = reservation.reserveBody(of: declared)
         }
-        defer { if let reservation { budget.release(reservation) } }
+        defer {
+            reservation.release()
+            MemoryRelease.afterRequest(holding: reservation.peakBytes, budget: budget)
+        }
         let body: RequestBody
-        if reservation == nil {
+        if !admitted {
             body = .refused(.overMemoryBudget(budget: budget.limit, retryAfterSeconds: MemoryBudget.retryAfterSeconds))
         } else {
             body = readBody(request, reader: reader, method: method, declaredLength: parameters["CONTENT_LENGTH"])
@@ -120,7 +109,7 @@ final class Worker: Sendable {
         if exchange.logger.logLevel <= .debug {
             exchange.logger.debug("body: CONTENT_LENGTH \(parameters["CONTENT_LENGTH"].map { "'\($0)'" } ?? "absent"), \(body)")
         }
-        return exchange.respond(parameters: parameters, body: body)
+        return exchange.respond(parameters: parameters, body: body, memory: reservation)
     }
 
     /// The body through libfcgi; a read cut short by the connection's deadline is a timeout.
@@ -138,7 +127,7 @@ final class Worker: Sendable {
     }
 
     /// Answers a connection refused before libfcgi read it, and logs it.
-    private func answer(_ request: FastCGIRequest, refusal: ConnectionRefusal, requestID: UInt16) {
+    private func answer(_ request: FastCGIRequest, connection: ReadyConnection, refusal: ConnectionRefusal, requestID: UInt16) {
         let transportRefusal: TransportRefusal
         switch refusal {
         case .parametersTooLarge(let limit): transportRefusal = .parametersTooLarge(limit: limit)
@@ -147,21 +136,10 @@ final class Worker: Sendable {
         let (response, summary) = exchange.service.refuseConnection(transportRefusal)
         var deliveryError: (any Error)?
         do {
-            try request.answerRefused(requestID: requestID, with: response.cgiHeaderBlock + response.body)
+            try request.answerRefused(connection, requestID: requestID, with: response.cgiHeaderBlock + response.body)
         } catch {
             deliveryError = error
         }
         exchange.log(summary.line, deliveryError: deliveryError)
-    }
-
-    /// Errors that mean the listening socket itself is gone or was never one.
-    static func isFatal(_ error: FastCGIError) -> Bool {
-        switch error {
-        case .system(let failure):
-            let number = failure.errno.rawValue
-            return number == EBADF || number == ENOTSOCK || number == EINVAL || number == EOPNOTSUPP
-        case .library, .invalidAddress:
-            return false
-        }
     }
 }

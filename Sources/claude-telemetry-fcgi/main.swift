@@ -15,8 +15,13 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
-// Settings: flags, then environment, then defaults.
-let environment = ProcessInfo.processInfo.environment
+// Settings: flags, then environment (with a master's --env-file over it), then defaults.
+let environment: [String: String]
+do {
+    environment = try Master.environment(ProcessInfo.processInfo.environment, arguments: Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error)", status: ExitCode.usage)
+}
 let options: ResponderOptions
 do {
     switch try ResponderOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment) {
@@ -53,6 +58,16 @@ do {
 if access(settings.dataDirectory.usersDirectory, W_OK | X_OK) != 0 {
     let reason = SystemCallError(call: "access(\(settings.dataDirectory.usersDirectory), W_OK)", errno: errno)
     fail("data directory \(settings.dataDirectory.root) is not writable: \(reason)", status: ExitCode.cannotCreate)
+}
+
+// Recorded for the admin tool: the public URL its printed lines use, and where the data is.
+if environment["GATEWAY_INTERFACE"] == nil {
+    let root = settings.dataDirectory.root
+    let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+    let record = ServiceRecord(publicURL: options.publicURL, dataDirectory: absolute, startedAt: Timestamp.now().iso8601)
+    for problem in record.write() {
+        logger.warning("cannot record the service's settings: \(problem)")
+    }
 }
 
 let service = ReceiverService(
@@ -102,6 +117,16 @@ do {
     fail("the listening socket (fd \(socket.descriptor)) is unusable: \(error)", status: ExitCode.systemError)
 }
 
+// The master holds the socket and runs responder processes on it; it serves nothing itself.
+if let processes = options.processes {
+    let executable = Master.executablePath(CommandLine.arguments[0], environment: environment)
+    Master(
+        socket: socket, address: options.socket, executable: executable,
+        arguments: Master.responderArguments(Array(CommandLine.arguments.dropFirst())), processes: processes,
+        environmentFile: options.environmentFile, logger: Logger(label: program + " master")
+    ).run()
+}
+
 // Block the stop signals before any thread exists, so only the main thread ever sees them.
 let signals: StopSignals
 do {
@@ -118,19 +143,34 @@ do {
     fail("\(error)", status: ExitCode.systemError)
 }
 let budget = MemoryBudget(limit: settings.memoryBudgetBytes)
+MemoryRelease.configure()
 
 logger.notice(
     "starting: pid \(getpid()), \(settings.threads) threads, listening on \(options.socket.map { "\($0)" } ?? "fd 0"), data in \(settings.dataDirectory.root)"
 )
 let stop = StopState()
+// One thread accepts every connection and waits for its request; workers get only ready ones.
+let acceptor: ConnectionAcceptor
+do {
+    let acceptorLogger = logger
+    acceptor = try ConnectionAcceptor(
+        listeningSocket: socket, timeoutMilliseconds: settings.requestTimeoutMilliseconds,
+        log: { acceptorLogger.info("connection closed without a request: \($0)") },
+        fail: { [stop] reason in
+            acceptorLogger.critical("\(reason)")
+            stop.fail()
+        })
+    try acceptor.start(until: { [stop] in stop.isStopRequested })
+} catch {
+    fail("\(error)", status: ExitCode.systemError)
+}
 var threads = WorkerThreads()
 for number in 1...settings.threads {
     do {
         try threads.start(
             Worker(
-                number: number, socket: socket, exchange: exchange,
-                maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines,
-                timeoutMilliseconds: settings.requestTimeoutMilliseconds, budget: budget))
+                number: number, acceptor: acceptor, exchange: exchange,
+                maxBodyBytes: settings.maxBodyBytes, stop: stop, deadlines: deadlines, budget: budget))
     } catch {
         logger.critical("cannot start worker \(number): \(error)")
         stop.fail()

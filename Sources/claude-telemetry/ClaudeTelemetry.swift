@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TelemetryStore
 
 /// The admin tool: manages users and inspects the data directory the responder writes.
@@ -10,17 +11,24 @@ struct ClaudeTelemetry: ParsableCommand {
         commandName: "claude-telemetry",
         abstract: "Manage users and inspect the data of the Claude Code telemetry receiver.",
         discussion: """
-            Every command reads the data directory from --data-dir or CLAUDE_TELEMETRY_DATA_DIR.
+            Every command reads the data directory from --data-dir, else CLAUDE_TELEMETRY_DATA_DIR, else \
+            the one the running service recorded when it started (said on stderr).
 
             Exit codes: 0 ok, 2 verify found problems, 3 unknown user or token, 64 usage or bad settings, \
             73 cannot create or write the data directory (or the output file), 74 I/O error or corrupt data.
             """,
+        version: ServiceVersion.current,
         subcommands: [User.self, Token.self, Show.self, Export.self, Verify.self, Compact.self, Prune.self, Stats.self, Unclaimed.self])
 
     /// Accepts `--data-dir DIR` before the subcommand too (`claude-telemetry --data-dir DIR user list`),
     /// as people write it for both executables, by moving it behind the subcommand's name.
     static func main() {
-        main(Self.movingLeadingDataDir(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Self.movingLeadingDataDir(Array(CommandLine.arguments.dropFirst()))
+        if let message = SubcommandSuggestion.check(arguments, root: Self.self) {
+            Console.error(message)
+            Foundation.exit(Exit.usage.rawValue)
+        }
+        main(arguments)
     }
 
     static func movingLeadingDataDir(_ arguments: [String]) -> [String] {

@@ -230,6 +230,18 @@ def test_units_under_real_systemd(booted):
     assert '"totalInputTokens":1700' in document.replace(" ", ""), document[:500]
     assert "status=200 applied=18" in system.journal()
 
+    # systemctl reload: the master keeps the socket and its PID and replaces its responder (new
+    # one first); requests are answered throughout.
+    responders_before = system.run("pgrep", "-P", main_pid).stdout.split()
+    assert len(responders_before) == 1, responders_before
+    reloaded = system.run("systemctl", "reload", SERVICE)
+    assert reloaded.returncode == 0, reloaded.stderr
+    assert wait_until(lambda: "reload: responders" in system.journal(), 10), system.journal()
+    assert system.show(SERVICE, "MainPID") == main_pid
+    assert wait_until(lambda: set(system.run("pgrep", "-P", main_pid).stdout.split()).isdisjoint(responders_before)
+                      and system.run("pgrep", "-P", main_pid).stdout.split() != [], 10), "the old responder stayed"
+    assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200"
+
     # systemctl stop: SIGTERM, a clean exit well within TimeoutStopSec=; the socket stays.
     started = time.monotonic()
     stopped = system.run("systemctl", "stop", SERVICE)

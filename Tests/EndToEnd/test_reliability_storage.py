@@ -108,7 +108,7 @@ def test_disk_full_then_space_freed(tmpfs_stack):
         if answer.status == 200:
             (expected.add_logs if signal_name == "logs" else expected.add_metrics)("full", seq)
             continue
-        message = assert_storage_503(answer, content_type, 30, "storage")
+        message = assert_storage_503(answer, content_type, 5, "storage")
         assert "space" in message.lower(), message
         assert {name: data for name, data in stack.snapshot().items() if name != "filler"} == before, \
             "a refused request changed the data directory"
@@ -151,7 +151,7 @@ def test_read_only_file_system_then_writable(tmpfs_stack):
         before = stack.snapshot()
         for signal_name, body in (("metrics", batches.metrics_batch("ro", 1)), ("logs", batches.logs_batch("ro", 1))):
             answer = batches.post(stack.port, f"/users/{user}/v1/{signal_name}", body)
-            message = assert_storage_503(answer, PROTOBUF, 30, "storage")
+            message = assert_storage_503(answer, PROTOBUF, 5, "storage")
             assert "read-only" in message.lower(), message
         assert stack.snapshot() == before
         stack.assert_alive()
@@ -216,7 +216,7 @@ def test_corrupt_aggregate_is_refused_and_left_untouched(corrupt_stack, kind):
         if content_type == JSON:
             body = batches.logs_batch(user, 1, JSON)
         answer = batches.post(stack.port, f"/users/{user}/v1/{signal_name}", body, content_type)
-        assert_storage_503(answer, content_type, 300, "claude-telemetry verify", "corrupt", str(aggregate))
+        assert_storage_503(answer, content_type, 5, "claude-telemetry verify", "corrupt", str(aggregate))
     assert aggregate.read_bytes() == bad, "the corrupt file was changed (reset or overwritten)"
     assert stack.snapshot() == before
     assert not tmp_files(stack)

@@ -70,3 +70,36 @@ struct MemoryBudgetTests {
         #expect(budget.reserved == 0)
     }
 }
+
+@Suite("A request's reservation grows while its body inflates")
+struct MemoryReservationTests {
+    @Test("inflating is charged three times the plain size on top of the body, and all of it is handed back")
+    func growsAndReleases() throws {
+        let budget = MemoryBudget(limit: 100_000)
+        let other = try #require(budget.reserve(bodyOf: 1_000))
+        let reservation = MemoryReservation(budget: budget)
+        #expect(reservation.reserveBody(of: 1_000))
+        #expect(reservation.claim(plainBytes: 10_000))
+        #expect(reservation.bytes == 3_000 + 30_000)
+        #expect(reservation.claim(plainBytes: 10_000), "a claim already granted costs nothing more")
+        #expect(reservation.bytes == 33_000)
+        #expect(!reservation.claim(plainBytes: 40_000), "36 000 + 90 000 more would exceed 100 000")
+        #expect(budget.reserved == 36_000, "a refused claim reserves nothing")
+        #expect(reservation.peakBytes == 33_000)
+        reservation.release()
+        #expect(budget.reserved == 3_000)
+        budget.release(other)
+        #expect(budget.reserved == 0)
+    }
+
+    @Test("the one request in flight may grow beyond the budget, as it may be admitted beyond it")
+    func aloneMayGrow() {
+        let budget = MemoryBudget(limit: 10_000)
+        let reservation = MemoryReservation(budget: budget)
+        #expect(reservation.reserveBody(of: 1_000))
+        #expect(reservation.claim(plainBytes: 1_000_000))
+        #expect(budget.reserve(bodyOf: 1) == nil)
+        reservation.release()
+        #expect(budget.reserved == 0)
+    }
+}

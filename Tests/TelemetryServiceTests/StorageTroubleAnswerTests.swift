@@ -12,7 +12,7 @@ import Testing
 struct StorageTroubleAnswerTests {
     let base = "/api/v1/integrations/claude"
 
-    @Test("a missing users/ directory answers 503 + Retry-After 30, not 401, and the log line says why")
+    @Test("a missing users/ directory answers 503 + Retry-After 5, not 401, and the log line says why")
     func missingUsersDirectory() throws {
         let sandbox = try ServiceSandbox()
         let users = DataDirectory(sandbox.root).usersDirectory
@@ -24,7 +24,7 @@ struct StorageTroubleAnswerTests {
                 headers: ["Content-Type": "application/x-protobuf"], body: body),
             now: Timestamp(seconds: 1_795_514_400))
         #expect(response.status == .serviceUnavailable)
-        #expect(response.header("Retry-After") == "30")
+        #expect(response.header("Retry-After") == "5")
         #expect(
             try rpcStatus(response).message
                 == "storage unavailable, retry later: find users directory \(users): No such file or directory")
@@ -32,7 +32,7 @@ struct StorageTroubleAnswerTests {
         #expect(summary.line.contains("find users directory"))
     }
 
-    @Test("a symbolic link at .lock answers 503 + Retry-After 300 and names it")
+    @Test("a symbolic link at .lock answers 503 + Retry-After 5 and names it")
     func symlinkedLock() throws {
         let sandbox = try ServiceSandbox()
         let lock = DataDirectory(sandbox.root).lockPath(sandbox.user)
@@ -41,7 +41,7 @@ struct StorageTroubleAnswerTests {
         let body: [UInt8] = try tokenExport(input: 1).serializedBytes()
         let response = sandbox.post("\(base)/users/\(sandbox.user)/v1/metrics", body: body)
         #expect(response.status == .serviceUnavailable)
-        #expect(response.header("Retry-After") == "300")
+        #expect(response.header("Retry-After") == "5")
         #expect(try rpcStatus(response).message.contains("\(lock) is a symbolic link"))
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere"))
         #expect(sandbox.aggregateBytes() == nil)

@@ -201,7 +201,7 @@ struct UserSummaryRouteTests {
         try Data("{\"schemaVersion\":1,".utf8).write(to: URL(fileURLWithPath: path))
         let response = sandbox.get("\(base)/users/\(user)/summary")
         #expect(response.status == .serviceUnavailable)
-        #expect(response.header("Retry-After") == "300")
+        #expect(response.header("Retry-After") == "5")
         #expect(try readStatus(response).message.contains("claude-telemetry verify"))
         #expect(FileManager.default.contents(atPath: path) == Data("{\"schemaVersion\":1,".utf8))
     }

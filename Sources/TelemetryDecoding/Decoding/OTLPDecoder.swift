@@ -20,10 +20,13 @@ public struct OTLPDecoder: Sendable {
         self.messageDepthLimit = messageDepthLimit
     }
 
-    /// Decompresses (bounded) and returns the plain body.
-    public func inflate(_ body: [UInt8], encoding: ContentEncoding) throws(PayloadError) -> [UInt8] {
+    /// Decompresses (bounded) and returns the plain body; `charge` is asked before the
+    /// decompressed body grows (``InflationCharge``).
+    public func inflate(
+        _ body: [UInt8], encoding: ContentEncoding, charge: (any InflationCharge)? = nil
+    ) throws(PayloadError) -> [UInt8] {
         guard body.count <= maxBodyBytes else { throw .tooLarge(limit: maxBodyBytes, decompressed: false) }
-        return try Inflater.inflate(body, encoding: encoding, limit: maxBodyBytes)
+        return try Inflater.inflate(body, encoding: encoding, limit: maxBodyBytes, charge: charge)
     }
 
     /// Decodes a metrics export into the batch aggregation reads, with the hand-written decoders

@@ -12,6 +12,9 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCompression(String)
     /// The body is not a valid OTLP export request in its declared format.
     case malformed(format: PayloadFormat, signal: Signal, reason: String)
+    /// Inflating the body would take more memory than the process may give it now (the
+    /// bodies in flight hold the rest): retry shortly.
+    case overMemoryBudget(plainBytes: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +35,9 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
             return "body incomplete: \(reason)"
         case .invalidCompression(let reason):
             return "compressed body is invalid: \(reason)"
+        case .overMemoryBudget(let plainBytes):
+            return "the receiver is busy with other large bodies and cannot inflate this one "
+                + "(\(plainBytes) bytes decompressed) now (memory budget); retry later"
         case .malformed(let format, let signal, let reason):
             let what =
                 switch signal {

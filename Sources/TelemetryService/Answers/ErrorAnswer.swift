@@ -27,6 +27,12 @@ public struct ErrorAnswer: Equatable, Sendable {
         self.challenge = challenge
     }
 
+    /// The longest `Retry-After` worth sending: Claude Code waits exactly that long between its
+    /// attempts, all within about 8 s, and drops a batch at once when told to wait 10 s or more.
+    /// Storage trouble that lasts longer (a full disk, a corrupt file) loses the batch either way;
+    /// a short wait at least lets a fix made meanwhile save it.
+    public static let longestRetryAfterSeconds = 5
+
     public init(for error: any Error) {
         switch error {
         case let failure as UserResolver.Failure:
@@ -46,6 +52,10 @@ public struct ErrorAnswer: Equatable, Sendable {
                 self.init(status: .payloadTooLarge, message: failure.description, rpcCode: RPCCode.resourceExhausted)
             case .incomplete, .invalidCompression, .malformed:
                 self.init(status: .badRequest, message: failure.description, rpcCode: RPCCode.invalidArgument)
+            case .overMemoryBudget:
+                self.init(
+                    status: .serviceUnavailable, message: failure.description,
+                    retryAfterSeconds: MemoryBudget.retryAfterSeconds, rpcCode: RPCCode.unavailable)
             }
         case let failure as StorageError:
             switch failure {
@@ -56,12 +66,12 @@ public struct ErrorAnswer: Equatable, Sendable {
             case .system:
                 self.init(
                     status: .serviceUnavailable, message: "storage unavailable, retry later: \(failure)",
-                    retryAfterSeconds: 30, rpcCode: RPCCode.unavailable)
+                    retryAfterSeconds: Self.longestRetryAfterSeconds, rpcCode: RPCCode.unavailable)
             case .corrupt, .notRegularFile:
                 self.init(
                     status: .serviceUnavailable,
                     message: "stored data needs an operator (run `claude-telemetry verify`): \(failure)",
-                    retryAfterSeconds: 300, rpcCode: RPCCode.unavailable)
+                    retryAfterSeconds: Self.longestRetryAfterSeconds, rpcCode: RPCCode.unavailable)
             }
         case let refusal as TransportRefusal:
             switch refusal {

@@ -16,6 +16,7 @@ struct HealthDocument: Encodable {
 
     let status = "ok"
     let service = "claude-telemetry"
+    let version = ServiceVersion.current
     let signal: String
     let endpoints: Endpoints
     let protocols = ["http/protobuf", "http/json"]

@@ -12,6 +12,9 @@ public struct HTTPRequest: Sendable {
     /// The client's address as the web server saw it (`REMOTE_ADDR`); nil when not given.
     /// Only used to bound one client's share of the parked area.
     public var remoteAddress: String?
+    /// The request's share of the process's memory budget, which a compressed body must grow
+    /// before it inflates; nil where nothing is shared (CGI, tests): inflating is then unbudgeted.
+    public var memory: MemoryReservation?
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// A body is charged ``chargeFactor`` times its declared length: while it is applied the
 /// process holds the body, its decoded batch and the working copies of decoding and
-/// inflating. In the benchmark kit a 20 MiB protobuf body raised a process's high-water mark
+/// inflating. A compressed body is charged again as it inflates, ``chargeFactor`` times its
+/// decompressed size (see ``MemoryReservation``), since that is what it then holds. In the benchmark kit a 20 MiB protobuf body raised a process's high-water mark
 /// by about 40 MiB (twice its size) above the 22 MiB of an idle responder; the third share is
 /// room for JSON and decompressed bodies. One request is always admitted when nothing else is in flight, so a budget smaller
 /// than the largest body slows large bodies down to one at a time but never refuses them all.
@@ -39,6 +40,21 @@ public final class MemoryBudget: Sendable {
             let (exchanged, original) = inFlight.compareExchange(
                 expected: current, desired: current &+ charge, ordering: .acquiringAndReleasing)
             if exchanged { return charge }
+            current = original
+        }
+    }
+
+    /// Adds `extra` bytes to a reservation of `held` bytes: granted when they fit, or when that
+    /// reservation is all that is in flight (the one request always admitted may also grow).
+    public func extend(holding held: Int, by extra: Int) -> Bool {
+        if extra <= 0 { return true }
+        var current = inFlight.load(ordering: .relaxed)
+        while true {
+            let admitted = current <= held || (current <= limit && extra <= limit - current)
+            guard admitted else { return false }
+            let (exchanged, original) = inFlight.compareExchange(
+                expected: current, desired: current &+ extra, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
             current = original
         }
     }

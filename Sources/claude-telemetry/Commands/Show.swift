@@ -39,6 +39,18 @@ struct Show: AdminCommand {
         ParkedNotice.printIfWaiting(settings.dataDirectory)
     }
 
+    /// The labels people read on the dashboard (web/figures.js), by `aggregate.json` key; `--json`
+    /// keeps the keys.
+    static let labels: [String: String] = [
+        "totalSessions": "Sessions", "agentsViewStarts": "Agents view starts", "totalInputTokens": "Input tokens",
+        "totalOutputTokens": "Output tokens", "totalCacheReadTokens": "Cache-read tokens",
+        "totalCacheCreationTokens": "Cache-creation tokens", "totalTokenCostUsd": "Cost (USD, Claude Code's estimate)",
+        "totalLinesAdded": "Lines added", "totalLinesRemoved": "Lines removed", "totalMinutes": "Active time",
+        "aiAssistedCommits": "Commits", "prsCreated": "Pull requests", "editDecisions": "Edit decisions",
+        "editsAccepted": "Edits accepted", "editsRejected": "Edits rejected", "totalToolCalls": "Tool calls",
+        "apiRequests": "API requests", "apiErrors": "API errors",
+    ]
+
     func render(record: UserRecord, view: AggregateView, hasData: Bool) -> String {
         var sections: [String] = []
 
@@ -49,7 +61,11 @@ struct Show: AdminCommand {
         sections.append(header.render(header: false))
 
         var totals = TextTable([.left("Totals"), .right("")], indent: "")
-        for field in view.totals.fields { totals.append(["  " + field.name, Format.number(field.value)]) }
+        for field in view.totals.fields {
+            let value =
+                field.name == "totalMinutes" ? Format.duration(minutes: view.totals.totalMinutes) : Format.number(field.value)
+            totals.append(["  " + (Self.labels[field.name] ?? field.name), value])
+        }
         sections.append(totals.render())
 
         var sources = TextTable([.left("Sources (doubly-reported figures)"), .left("")])
@@ -59,13 +75,13 @@ struct Show: AdminCommand {
         let recent = view.days.suffix(days)
         var dayTable = TextTable(
             [
-                .left("DATE"), .right("TOKENS"), .right("COST USD"), .right("MINUTES"),
+                .left("DATE"), .right("TOKENS"), .right("COST USD"), .right("ACTIVE TIME"),
                 .right("LINES +"), .right("LINES -"),
             ], indent: "  ")
         for day in recent {
             let t = day.totals
             dayTable.append([
-                day.day, String(t.allTokens), Format.usd(t.totalTokenCostUsd), Format.minutes(t.totalMinutes),
+                day.day, String(t.allTokens), Format.usd(t.totalTokenCostUsd), Format.duration(minutes: t.totalMinutes),
                 String(t.totalLinesAdded), String(t.totalLinesRemoved),
             ])
         }

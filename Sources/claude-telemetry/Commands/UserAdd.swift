@@ -39,7 +39,7 @@ struct UserAdd: AdminCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
+            PublicURL.help,
             valueName: "base"))
     var url: String?
 
@@ -58,10 +58,7 @@ struct UserAdd: AdminCommand {
 
     func execute() throws {
         let settings = try store.settings(locking: locking, mayCreate: true)
-        let environment = ProcessInfo.processInfo.environment
-        let base =
-            url ?? environment[ExporterEnvironment.baseURLEnvironment].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ExporterEnvironment.defaultBaseURL
+        let base = PublicURL.resolve(flag: url, dataDirectory: settings.dataDirectory)
         // Checked before anything is created, so a typo in the URL leaves no orphan user.
         _ = try ExporterEnvironment.normalizedBaseURL(base)
 

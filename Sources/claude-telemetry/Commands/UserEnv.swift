@@ -16,7 +16,7 @@ struct UserEnv: AdminCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The receiver's public base URL [env \(ExporterEnvironment.baseURLEnvironment), default \(ExporterEnvironment.defaultBaseURL)]",
+            PublicURL.help,
             valueName: "base"))
     var url: String?
 
@@ -26,9 +26,7 @@ struct UserEnv: AdminCommand {
         guard try UserStore(directory: settings.dataDirectory).record(user) != nil else {
             throw AdminError.unknownUser(user)
         }
-        let base =
-            url ?? ProcessInfo.processInfo.environment[ExporterEnvironment.baseURLEnvironment]
-            .flatMap { $0.isEmpty ? nil : $0 } ?? ExporterEnvironment.defaultBaseURL
+        let base = PublicURL.resolve(flag: url, dataDirectory: settings.dataDirectory)
         try ExporterEnvironment(baseURL: base, user: user).printProfileLines()
     }
 }

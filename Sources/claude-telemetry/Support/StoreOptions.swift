@@ -4,7 +4,8 @@ import TelemetryStore
 
 /// Where the data is. Every command takes it; the value is resolved by the core's
 /// ``RuntimeSettings`` (flag, then environment), exactly as the responder does, so both
-/// always agree on the directory.
+/// always agree on the directory. With neither, the directory the running service recorded
+/// (``ServiceRecord/discover()``) is used, and said so on stderr.
 struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong(Settings.dataDir.flag),
@@ -27,6 +28,16 @@ struct StoreOptions: ParsableArguments {
         // make admin commands fail.
         let used = [Settings.dataDir, Settings.durability, Settings.lockTimeout, Settings.retentionDays].map(\.environment)
         let environment = ProcessInfo.processInfo.environment.filter { used.contains($0.key) }
+        if flags[Settings.dataDir.flag] == nil && (environment[Settings.dataDir.environment] ?? "").isEmpty {
+            // Neither given: the data directory of the service running here, as it recorded it.
+            guard let (record, path) = ServiceRecord.discover() else {
+                throw AdminError.invalidArgument(
+                    "no data directory: give --\(Settings.dataDir.flag) DIR or set \(Settings.dataDir.environment) "
+                        + "(or start the service, e.g. scripts/run-service.sh, which records its data directory)")
+            }
+            Console.error("using data directory \(record.dataDirectory) (recorded by the running service in \(path))")
+            flags[Settings.dataDir.flag] = record.dataDirectory
+        }
         let settings = try RuntimeSettings(flags: flags, environment: environment)
         var isDirectory: ObjCBool = false
         if !mayCreate

@@ -56,6 +56,18 @@ enum Format {
     static func usd(_ value: Double) -> String { fixed(value, places: 4) }
     static func minutes(_ value: Double) -> String { fixed(value, places: 1) }
 
+    /// Whole minutes as the dashboard shows them (web/format.js `duration`): "2 h 05 min",
+    /// "45 min", "< 1 min", "0 min".
+    static func duration(minutes value: Double) -> String {
+        guard value.isFinite, value > 0 else { return "0 min" }
+        if value < 0.5 { return "< 1 min" }
+        let total = Int(value.rounded())
+        let hours = total / 60
+        let rest = total % 60
+        if hours == 0 { return "\(rest) min" }
+        return "\(hours) h \(rest < 10 ? "0" : "")\(rest) min"
+    }
+
     static func fixed(_ value: Double, places: Int) -> String {
         let text = String(format: "%.\(places)f", value)
         return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
