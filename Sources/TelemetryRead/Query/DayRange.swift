@@ -1,6 +1,6 @@
 import TelemetryStore
 
-/// The inclusive span of UTC days a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
+/// The inclusive span of days (cut in `--timezone`) a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
 /// Without parameters it is the last 30 days up to today, the window people look at most.
 public struct DayRange: Equatable, Sendable {
     public let from: CalendarDay
@@ -41,6 +41,16 @@ public struct DayRange: Equatable, Sendable {
         guard days <= maximumDays else { throw .rangeTooLong(days: days, maximum: maximumDays) }
         return DayRange(from: from, to: to)
     }
+
+    /// The range of the same length that ends the day before this one starts: what a trend
+    /// compares against.
+    public var previous: DayRange {
+        let length = to.ordinal - from.ordinal + 1
+        return DayRange(from: from.adding(days: -length), to: from.adding(days: -1))
+    }
+
+    /// The range of one period bucket.
+    public init(_ bucket: Period.Bucket) { self.init(from: bucket.from, to: bucket.to) }
 
     /// True when the bucket key `day` lies in the range.
     public func contains(_ day: String) -> Bool { day >= fromKey && day <= toKey }

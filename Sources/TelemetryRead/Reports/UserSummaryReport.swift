@@ -7,11 +7,14 @@ public struct UserSummaryReport: Sendable {
     public let digest: UserDigest
     public let range: DayRange
     public let includeRaw: Bool
+    /// `?period=`: the range cut into buckets of this size under `periods`.
+    public let period: Period?
 
-    public init(digest: UserDigest, range: DayRange, includeRaw: Bool = false) {
+    public init(digest: UserDigest, range: DayRange, includeRaw: Bool = false, period: Period? = nil) {
         self.digest = digest
         self.range = range
         self.includeRaw = includeRaw
+        self.period = period
     }
 
     public var json: [UInt8] {
@@ -42,6 +45,14 @@ public struct UserSummaryReport: Sendable {
         }
         w.endObject()
         w.key("name"); w.string(d.name)
+        if let period {
+            w.key("period"); w.string(period.rawValue)
+            w.key("periods")
+            PeriodTotals.write(period.buckets(in: range).map { ($0, d.totals(in: DayRange($0))) }, raw: includeRaw, to: &w)
+        }
+        let previous = range.previous
+        w.key("previousRange"); previous.write(to: &w)
+        w.key("previousRangeTotals"); d.totals(in: previous).write(to: &w, raw: includeRaw)
         w.key("range"); range.write(to: &w)
         w.key("rangeTotals"); d.totals(in: range).write(to: &w, raw: includeRaw)
         w.key("received"); d.received.write(to: &w)

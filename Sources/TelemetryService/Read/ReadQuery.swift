@@ -18,6 +18,15 @@ struct ReadQuery {
         try DayRange.resolve(from: try single("from"), to: try single("to"), today: today)
     }
 
+    /// `period=day|week|month`, nil when absent.
+    func period() throws(ReadQueryError) -> Period? { try Period.parse(try single("period")) }
+
+    /// True when the request names `from` or `to` (the CSV then covers the range, not all time).
+    func namesRange() throws(ReadQueryError) -> Bool {
+        let from = try single("from"), to = try single("to")
+        return from != nil || to != nil
+    }
+
     /// A yes/no parameter such as `raw=1`: absent means no.
     func flag(_ name: String) throws(ReadQueryError) -> Bool {
         switch try single(name) {

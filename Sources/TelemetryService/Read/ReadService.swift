@@ -67,13 +67,14 @@ public struct ReadService: Sendable {
         }
         summary.user = user.rawValue
         let query = ReadQuery(query: request.query)
-        let range = try query.range(today: CalendarDay(now))
+        let range = try query.range(today: CalendarDay(now, in: configuration.limits.dayZone))
         let raw = try query.flag("raw")
+        let period = try query.period()
         guard let files = try reader.files(of: user) else { throw ReadQueryError.unknownUser(user) }
 
         var hasher = SHA256()
         hasher.update(files.contentDigest)
-        hasher.update("user-summary \(range.fromKey) \(range.toKey) raw=\(raw)")
+        hasher.update("user-summary \(range.fromKey) \(range.toKey) raw=\(raw) period=\(period?.rawValue ?? "")")
         let tag = EntityTag(digest: hasher.finalize())
         let headers = [("ETag", tag.value), ("Cache-Control", "no-cache")]
         if tag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
@@ -82,7 +83,7 @@ public struct ReadService: Sendable {
         let snapshot = try files.decoded(limits: configuration.limits)
         let report = UserSummaryReport(
             digest: UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw), range: range,
-            includeRaw: raw)
+            includeRaw: raw, period: period)
         return HTTPResponse(
             status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
             body: report.json)
@@ -91,11 +92,14 @@ public struct ReadService: Sendable {
     private func teamSummary(request: HTTPRequest, now: Timestamp, csv: Bool) throws -> HTTPResponse {
         try tokens.authorize(authorizationHeader: request.header("authorization"))
         let query = ReadQuery(query: request.query)
-        let range = try query.range(today: CalendarDay(now))
+        let range = try query.range(today: CalendarDay(now, in: configuration.limits.dayZone))
         let keys = configuration.limits.teamAttributeKeys
         let group = try query.group(configured: keys)
+        let period = try query.period()
+        let wholeRange = try query.namesRange()
         let variant =
             "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
+            + " period=\(period?.rawValue ?? "") named=\(wholeRange)"
             + " keys=\(keys.joined(separator: ","))"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
@@ -112,7 +116,7 @@ public struct ReadService: Sendable {
         }
         let digests = entries.map(\.digest)
         let report = TeamSummaryReport(
-            digests: digests, attributes: attributes, range: range, groupKey: group,
+            digests: digests, attributes: attributes, range: range, groupKey: group, period: period,
             generatedAt: now)
         let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
         if csv {
@@ -121,7 +125,7 @@ public struct ReadService: Sendable {
                 headers: [
                     ("Content-Type", Self.csvType),
                     ("Content-Disposition", "attachment; filename=\"team-summary.csv\""),
-                ] + headers, body: Array(TeamCSV.csv(report).utf8))
+                ] + headers, body: Array(TeamCSV.csv(report, wholeRange: wholeRange).utf8))
         }
         return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers, body: report.json)
     }

@@ -37,6 +37,9 @@ public struct AggregationLimits: Sendable, Equatable {
     public var teamAttributeKeys: [String] = []
     public static let teamAttributeLimit = 16
 
+    /// The zone in which points are cut into days (`--timezone`).
+    public var dayZone: DayZone = .utc
+
     /// The bucket that absorbs names beyond a map's bound.
     public static let overflowName = "(other)"
 

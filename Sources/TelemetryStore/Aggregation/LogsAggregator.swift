@@ -47,7 +47,7 @@ public struct LogsAggregator: Sendable {
             return
         }
         let time = record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
-        let day = ReceiveTimeBound.day(time, receivedAt: now)
+        let day = ReceiveTimeBound.day(time, receivedAt: now, zone: limits.dayZone)
         let contributions: [(Figure, Double, AggregateDocument.Target)]
         do {
             contributions = try Self.contributions(name: name, attributes: attributes, day: day)

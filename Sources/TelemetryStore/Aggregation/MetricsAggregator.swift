@@ -222,7 +222,7 @@ public struct MetricsAggregator: Sendable {
         state.time = reading.time
 
         document.touchSeries(seriesKey, state, now: now, limits: limits)
-        let day = Self.day(reading.time, now: now)
+        let day = ReceiveTimeBound.day(reading.time, receivedAt: now, zone: limits.dayZone)
         for contribution in contributions {
             document.add(
                 contribution.figure, amount * contribution.scale,
@@ -269,9 +269,5 @@ public struct MetricsAggregator: Sendable {
         hash.combine(start)
         hash.combine(time)
         return hash.value
-    }
-
-    static func day(_ nanoseconds: UInt64, now: Timestamp) -> String {
-        ReceiveTimeBound.day(nanoseconds, receivedAt: now)
     }
 }
