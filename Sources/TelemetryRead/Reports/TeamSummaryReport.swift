@@ -39,6 +39,9 @@ public struct TeamSummaryReport: Sendable {
     public let periodActiveUsers: [Int]
     /// The team's figures over the range of the same length just before `range`.
     public let previousRangeTotals: SummaryFigures
+    /// Every budget where it stands today (set after the report is built, by the caller that
+    /// read the budgets).
+    public var budgets: [BudgetStatus] = []
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
@@ -102,10 +105,16 @@ public struct TeamSummaryReport: Sendable {
 
     public var json: [UInt8] {
         var w = JSONWriter(capacity: 4096 + members.count * 1400 + days.count * 600)
+        let dayKeys = days.keys.sorted()
         w.beginObject()
+        w.key("budgets"); BudgetStatus.write(budgets, to: &w)
+        w.key("cacheEfficiency")
+        CacheEfficiency.write(
+            totals: totals, range: rangeTotals, days: dayKeys.map { ($0, days[$0]!.figures) },
+            models: models.keys.sorted().map { ($0, models[$0]!) }, to: &w)
         w.key("days")
         w.beginObject()
-        for day in days.keys.sorted() {
+        for day in dayKeys {
             let teamDay = days[day]!
             w.key(day)
             teamDay.figures.write(to: &w, raw: false, activeUsers: teamDay.activeUsers)
@@ -125,6 +134,7 @@ public struct TeamSummaryReport: Sendable {
             models[name]!.write(to: &w, raw: false)
         }
         w.endObject()
+        w.key("outcomes"); Outcomes(rangeTotals).write(to: &w)
         if let period {
             w.key("period"); w.string(period.rawValue)
             w.key("periods")
@@ -157,6 +167,7 @@ public struct TeamSummaryReport: Sendable {
             w.endObject()
             w.key("createdAt"); w.string(d.createdAt)
             w.key("name"); w.string(d.name)
+            w.key("outcomes"); Outcomes(member.rangeTotals).write(to: &w)
             w.key("rangeTotals"); member.rangeTotals.write(to: &w, raw: false)
             w.key("totals"); d.totals.write(to: &w, raw: false)
             w.key("updatedAt")

@@ -5,11 +5,14 @@ import TelemetryStore
 /// report in the Claude Code Analytics API's shape. Both need the admin read token.
 extension ReadService {
     /// `GET …/prometheus`: every user's figures, OpenMetrics when the scrape's `Accept` asks for it.
-    func prometheus(request: HTTPRequest) throws -> HTTPResponse {
+    func prometheus(request: HTTPRequest, now: Timestamp) throws -> HTTPResponse {
         try tokens.authorize(authorizationHeader: request.header("authorization"))
         let format = ExpositionFormat.negotiate(accept: request.header("accept"))
         let stored = try StoredUsers.load(configuration.dataDirectory, limits: configuration.limits)
-        let body = PrometheusExposition.render(stored, format: format)
+        let budgets = BudgetStatus.evaluate(
+            try BudgetStore(directory: configuration.dataDirectory).list(),
+            members: PrometheusExposition.budgetMembers(stored), today: CalendarDay(now, in: configuration.limits.dayZone))
+        let body = PrometheusExposition.render(stored, format: format, budgets: budgets)
         return HTTPResponse(
             status: .ok,
             headers: [("Content-Type", format.contentType), ("Cache-Control", "no-store")]
