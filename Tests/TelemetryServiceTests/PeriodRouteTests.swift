@@ -47,6 +47,19 @@ struct PeriodRouteTests {
         }
     }
 
+    @Test("days=N: the last N days up to today in the zone; a bad value is a 400 naming it")
+    func lastDays() throws {
+        let sandbox = try ReadSandbox(timeZone: try #require(DayZone(identifier: "Pacific/Kiritimati")))
+        let user = try sandbox.addUser("Ada")
+        let body = try json(sandbox.get("\(base)/users/\(user)/summary", query: "days=7"))
+        #expect(sameJSON(body["range"]!, ["from": "2026-11-19", "to": "2026-11-25"]))
+        for bad in ["0", "401", "7x", "-1", " 7"] {
+            let response = sandbox.get("\(base)/users/\(user)/summary", query: "days=\(bad)")
+            #expect(response.status == .badRequest)
+            #expect(try readStatus(response).message.hasPrefix("parameter 'days' is"))
+        }
+    }
+
     @Test("?period=week: Monday-based buckets cut to the range, every bucket present, sums of their days")
     func weeks() throws {
         let sandbox = try ReadSandbox()

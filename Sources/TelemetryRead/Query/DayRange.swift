@@ -21,17 +21,28 @@ public struct DayRange: Equatable, Sendable {
         toKey = to.description
     }
 
-    /// Resolves `from` and `to` (as sent, nil when absent) against `today`. `to` defaults to
-    /// today and `from` to 29 days before `to`. Throws naming the parameter to fix.
-    public static func resolve(from fromText: String?, to toText: String?, today: CalendarDay) throws(ReadQueryError)
-        -> DayRange
-    {
+    /// Resolves `from`, `to` and `days` (as sent, nil when absent) against `today`. `to`
+    /// defaults to today and `from` to `days` - 1 (29 by default) days before `to`, so a page
+    /// asking for "the last 7 days" gets them in the server's time zone. Throws naming the
+    /// parameter to fix.
+    public static func resolve(
+        from fromText: String?, to toText: String?, days daysText: String? = nil, today: CalendarDay
+    ) throws(ReadQueryError) -> DayRange {
         var to = today
         if let toText {
             guard let day = CalendarDay(toText) else { throw .invalidDate(parameter: "to", value: toText) }
             to = day
         }
-        var from = to.adding(days: -(defaultDays - 1))
+        var length = defaultDays
+        if let daysText {
+            guard daysText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let count = Int64(daysText),
+                (1...maximumDays).contains(count)
+            else {
+                throw .invalidParameter(name: "days", value: daysText, expected: "a whole number of days from 1 to \(maximumDays)")
+            }
+            length = count
+        }
+        var from = to.adding(days: -(length - 1))
         if let fromText {
             guard let day = CalendarDay(fromText) else { throw .invalidDate(parameter: "from", value: fromText) }
             from = day

@@ -42,6 +42,10 @@ public struct TeamSummaryReport: Sendable {
     /// Every budget where it stands today (set after the report is built, by the caller that
     /// read the budgets).
     public var budgets: [BudgetStatus] = []
+    /// The configured `--team-attributes` keys, which `?group=` accepts (the page offers them).
+    public var groupKeys: [String] = []
+    /// The `--timezone` the days were cut in (for a reader's label).
+    public var timeZone = "UTC"
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
@@ -121,6 +125,10 @@ public struct TeamSummaryReport: Sendable {
         }
         w.endObject()
         w.key("generatedAt"); w.string(generatedAt.iso8601)
+        w.key("groupKeys")
+        w.beginArray()
+        for key in groupKeys { w.string(key) }
+        w.endArray()
         if let groups {
             w.key("groups")
             w.beginArray()
@@ -145,6 +153,7 @@ public struct TeamSummaryReport: Sendable {
         w.key("previousRangeTotals"); previousRangeTotals.write(to: &w, raw: false)
         w.key("range"); range.write(to: &w)
         w.key("rangeTotals"); rangeTotals.write(to: &w, raw: false)
+        w.key("timeZone"); w.string(timeZone)
         w.key("tools")
         w.beginObject()
         for name in tools.keys.sorted() {
@@ -163,6 +172,13 @@ public struct TeamSummaryReport: Sendable {
             for key in member.attributes.keys.sorted() {
                 w.key(key)
                 w.string(member.attributes[key]!)
+            }
+            w.endObject()
+            w.key("costByDay")
+            w.beginObject()
+            for day in d.days(in: range) {
+                w.key(day.day)
+                w.number(day.figures.totalTokenCostUsd)
             }
             w.endObject()
             w.key("createdAt"); w.string(d.createdAt)

@@ -11,6 +11,8 @@ public struct UserSummaryReport: Sendable {
     public let period: Period?
     /// The user's own budgets (scope user) where they stand today.
     public let budgets: [BudgetStatus]
+    /// The `--timezone` the days were cut in (for a reader's label).
+    public var timeZone = "UTC"
 
     public init(
         digest: UserDigest, range: DayRange, includeRaw: Bool = false, period: Period? = nil, budgets: [BudgetStatus] = []
@@ -75,6 +77,7 @@ public struct UserSummaryReport: Sendable {
             w.string(d.sources[family]!)
         }
         w.endObject()
+        w.key("timeZone"); w.string(timeZone)
         w.key("tools")
         w.beginObject()
         for tool in d.tools {

@@ -13,9 +13,9 @@ struct ReadQuery {
         return values.first
     }
 
-    /// `from` and `to`, resolved against today (UTC).
+    /// `from`, `to` and `days`, resolved against today (in `--timezone`).
     func range(today: CalendarDay) throws(ReadQueryError) -> DayRange {
-        try DayRange.resolve(from: try single("from"), to: try single("to"), today: today)
+        try DayRange.resolve(from: try single("from"), to: try single("to"), days: try single("days"), today: today)
     }
 
     /// `period=day|week|month`, nil when absent.

@@ -86,7 +86,8 @@ public struct ReadService: Sendable {
         let snapshot = try files.decoded(limits: configuration.limits)
         let digest = UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw)
         let statuses = BudgetStatus.evaluate(budgets, members: [BudgetStatus.Member(digest)], today: today)
-        let report = UserSummaryReport(digest: digest, range: range, includeRaw: raw, period: period, budgets: statuses)
+        var report = UserSummaryReport(digest: digest, range: range, includeRaw: raw, period: period, budgets: statuses)
+        report.timeZone = configuration.limits.dayZone.identifier
         return HTTPResponse(
             status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
             body: report.json)
@@ -124,6 +125,8 @@ public struct ReadService: Sendable {
         var report = TeamSummaryReport(
             digests: digests, attributes: attributes, range: range, groupKey: group, period: period,
             generatedAt: now)
+        report.groupKeys = keys
+        report.timeZone = configuration.limits.dayZone.identifier
         report.budgets = BudgetStatus.evaluate(
             budgets, members: report.members.map { BudgetStatus.Member($0.digest, attributes: $0.attributes) }, today: today)
         let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
