@@ -60,8 +60,8 @@ export function trend(card, current, previous) {
   const before = Number(card.value(previous));
   const hasNow = card.value(current) !== '' && !Number.isNaN(now);
   const hasBefore = card.value(previous) !== '' && !Number.isNaN(before);
-  if (!hasNow || !hasBefore || (now === 0 && before === 0)) return { text: '—', direction: 'flat' };
-  if (before === 0) return { text: '▲ new', direction: 'up' };
+  if (!hasNow || (now === 0 && (!hasBefore || before === 0))) return { text: '—', direction: 'flat' };
+  if (!hasBefore || before === 0) return { text: '▲ new', direction: 'up' };
   const change = ((now - before) / Math.abs(before)) * 100;
   if (Math.abs(change) < 0.05) return { text: '± 0%', direction: 'flat' };
   const size = Math.abs(change) >= 10 ? Math.round(Math.abs(change)) : Math.abs(change).toFixed(1);

@@ -4,7 +4,7 @@
 /// neutralised as ``CSVExport/text(_:)`` says.
 ///
 /// Which days a row covers is in its `period`, `from` and `to` cells: `all` (every stored day,
-/// `from`/`to` empty) when the request names no `from`, `to` or `period`; `range` for the days
+/// `from`/`to` empty) when the request names no `from`, `to`, `days` or `period`; `range` for the days
 /// `from`..`to`; else the bucket's label with the bucket's days inside the range.
 public enum TeamCSV {
     /// Column names of the figures, in the contract's order.
@@ -22,7 +22,7 @@ public enum TeamCSV {
         let to: String
     }
 
-    /// `wholeRange`: the request named `from` or `to`, so rows cover the range, not all time.
+    /// `wholeRange`: the request named `from`, `to` or `days`, so rows cover the range, not all time.
     public static func csv(_ report: TeamSummaryReport, wholeRange: Bool) -> String {
         let spans: [Span]
         if report.period != nil {

@@ -21,10 +21,10 @@ struct ReadQuery {
     /// `period=day|week|month`, nil when absent.
     func period() throws(ReadQueryError) -> Period? { try Period.parse(try single("period")) }
 
-    /// True when the request names `from` or `to` (the CSV then covers the range, not all time).
+    /// True when the request names `from`, `to` or `days` (the CSV then covers the range, not all time).
     func namesRange() throws(ReadQueryError) -> Bool {
-        let from = try single("from"), to = try single("to")
-        return from != nil || to != nil
+        let from = try single("from"), to = try single("to"), days = try single("days")
+        return from != nil || to != nil || days != nil
     }
 
     /// A yes/no parameter such as `raw=1`: absent means no.

@@ -26,7 +26,7 @@ struct BudgetScopeOptions: ParsableArguments {
     func scope() throws -> BudgetScope {
         let given = [user != nil, group != nil, team].filter { $0 }.count
         guard given == 1 else {
-            throw ValidationError("name exactly one of --user UUID, --group KEY=VALUE or --team")
+            throw AdminError.invalidArgument("name exactly one of --user UUID, --group KEY=VALUE or --team")
         }
         if let user { return .user(user) }
         if let group { return try BudgetScope.group(group) }
