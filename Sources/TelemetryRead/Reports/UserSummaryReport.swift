@@ -70,6 +70,8 @@ public struct UserSummaryReport: Sendable {
         w.key("range"); range.write(to: &w)
         w.key("rangeTotals"); rangeTotals.write(to: &w, raw: includeRaw)
         w.key("received"); d.received.write(to: &w)
+        w.key("sessionAverages"); SessionList.writeAverages(d.sessions, to: &w)
+        w.key("sessions"); SessionList.write(d.sessions, to: &w)
         w.key("sources")
         w.beginObject()
         for family in d.sources.keys.sorted() {

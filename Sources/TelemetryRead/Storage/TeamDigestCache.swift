@@ -39,7 +39,7 @@ public final class TeamDigestCache: Sendable {
             guard let snapshot = try reader.snapshot(of: user) else { continue }
             let entry = Entry(
                 user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
-                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false),
+                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false, keepingSessions: false),
                 attributes: snapshot.document?.attributes ?? [:])
             entries.withLock { $0[user] = entry }
             result.append(entry)

@@ -223,12 +223,15 @@ public struct MetricsAggregator: Sendable {
 
         document.touchSeries(seriesKey, state, now: now, limits: limits)
         let day = ReceiveTimeBound.day(reading.time, receivedAt: now, zone: limits.dayZone)
+        let session = reading.attributes.string("session.id")
+        let seconds = ReceiveTimeBound.seconds(reading.time, receivedAt: now)
         for contribution in contributions {
             document.add(
                 contribution.figure, amount * contribution.scale,
                 to: .init(
                     day: day, model: contribution.model, tool: contribution.tool,
-                    querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
+                    querySource: contribution.querySource, countsInTotals: contribution.countsInTotals,
+                    session: session, seconds: seconds),
                 limits: limits)
         }
         document.metricsSeen.insert(known.rawValue)

@@ -20,6 +20,11 @@ enum ReceiveTimeBound {
         zone.day(of: nanoseconds == 0 || isFuture(nanoseconds, receivedAt: now) ? now : Timestamp(nanoseconds: nanoseconds))
     }
 
+    /// The time (seconds since the epoch) a point or record counts at, by the same rule as ``day(_:receivedAt:zone:)``.
+    static func seconds(_ nanoseconds: UInt64, receivedAt now: Timestamp) -> UInt64 {
+        (nanoseconds == 0 || isFuture(nanoseconds, receivedAt: now) ? now : Timestamp(nanoseconds: nanoseconds)).seconds
+    }
+
     /// Why a cumulative reading cannot be ordered, or nil when it can.
     static func futureReadingReason(start: UInt64, time: UInt64, receivedAt now: Timestamp) -> String? {
         guard isFuture(start, receivedAt: now) || isFuture(time, receivedAt: now) else { return nil }

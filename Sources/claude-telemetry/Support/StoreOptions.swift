@@ -25,7 +25,8 @@ struct StoreOptions: ParsableArguments {
         // Only the settings this tool uses are read from the environment: a responder-only
         // variable (threads, body size, log level) shared in the same environment must not
         // make admin commands fail.
-        let used = [Settings.dataDir, Settings.durability, Settings.lockTimeout, Settings.retentionDays].map(\.environment)
+        let used = [Settings.dataDir, Settings.durability, Settings.lockTimeout, Settings.retentionDays, Settings.timeZone]
+            .map(\.environment)
         let environment = ProcessInfo.processInfo.environment.filter { used.contains($0.key) }
         let settings = try RuntimeSettings(flags: flags, environment: environment)
         var isDirectory: ObjCBool = false
