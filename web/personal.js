@@ -7,6 +7,7 @@ import { dailyTable, modelTable, toolTable } from './breakdowns.js';
 import { budgetSection } from './budgets.js';
 import { bucketLabel, bucketSeries, errorBox, lastReceived, spanControls, spanLabel } from './common.js';
 import { setupPanel } from './setup.js';
+import { sessionSection } from './sessions.js';
 
 export { setupLines } from './setup.js';
 
@@ -49,6 +50,7 @@ export async function renderPersonal(root, userId, span, isCurrent) {
       el('h3', { id: 'daily-title', text: `${BUCKET_WORDS[span.period]}, ${label} (${summary.timeZone ?? 'UTC'})` }),
       dailyUsageChart(`Tokens by type and cost ${BUCKET_WORDS[span.period].toLowerCase()}, ${label}`, buckets.map((b) => bucketLabel(b, span.period)), figures),
       dailyTable(buckets, figures, `Tokens and cost ${BUCKET_WORDS[span.period].toLowerCase()}, ${label}`, false, span.period, summary.cacheEfficiency)),
+    sessionSection(summary.sessions, summary.sessionAverages),
     el('section', { 'aria-labelledby': 'models-title' },
       el('h3', { id: 'models-title', text: 'Models (all time)' }),
       modelTable(summary.models, 'Tokens, cost and requests per model', summary.cacheEfficiency?.models)),

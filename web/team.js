@@ -112,6 +112,14 @@ function drawTeam(root, summary, span, group, rerender) {
   const userCard = {
     key: 'users', label: 'Users', noTrend: true, show: () => count(users.length), exact: () => count(users.length), value: () => users.length,
   };
+  // Average per session: cost over sessions started (claude_code.session.count), in the card's span.
+  const perSession = (f) => (f.totalSessions > 0 ? f.totalTokenCostUsd / f.totalSessions : '');
+  const sessionCard = {
+    key: 'costPerSession', label: 'Cost per session*',
+    show: (f) => (perSession(f) === '' ? '—' : usd(perSession(f))),
+    exact: (f) => (perSession(f) === '' ? 'no sessions' : `${usdExact(f.totalTokenCostUsd)} over ${count(f.totalSessions)} sessions`),
+    value: perSession,
+  };
   const names = Object.fromEntries(users.map((u) => [u.userId, u.name]));
   const whose = (b) => (b.scope === 'team' ? 'Team' : b.scope === 'group' ? `${b.groupKey} = ${b.groupValue}` : (names[b.userId] ?? b.userId));
   const modelCents = centsAddingUp(models.map(([, m]) => m.costUsd ?? 0));
@@ -124,7 +132,7 @@ function drawTeam(root, summary, span, group, rerender) {
     spanControls({ team: true, group }, span),
     el('section', { 'aria-labelledby': 'totals-title' },
       el('h3', { id: 'totals-title', text: 'Team, all time' }),
-      cards(summary.totals, summary.rangeTotals, label, [userCard], summary.previousRangeTotals),
+      cards(summary.totals, summary.rangeTotals, label, [userCard, sessionCard], summary.previousRangeTotals),
       el('p', { class: 'note', text: `▲/▼: ${label} against the ${summary.previousRange.from} – ${summary.previousRange.to} period of the same length.` }),
       costNote()),
     budgetSection(summary.budgets, whose, 'budgets-title'),

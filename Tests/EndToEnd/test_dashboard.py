@@ -431,6 +431,26 @@ def test_personal_view_shows_the_stored_figures(dash, people, browser, artifacts
     assert console_problems(browser) == []
 
 
+def test_personal_view_lists_sessions_with_averages(dash, people, browser):
+    ada = people["ada"]
+    body = curl(f"{dash.base}/users/{ada}/summary").json()
+    assert [s["id"] for s in body["sessions"]] == ["ada-1"]
+    session = body["sessions"][0]
+    # One session holds everything Ada sent (every point and record carried session.id ada-1).
+    assert session["totals"]["totalTokenCostUsd"] == dash.aggregate(ada)["totals"]["totalTokenCostUsd"]
+    open_view(browser, dashboard_url(dash, f"#user={ada}"), 'table[data-table="sessions"]')
+    rows = table_rows(browser, "sessions")
+    assert list(rows) == ["ada-1"]
+    row = rows["ada-1"]
+    assert row["cost"] == usd(session["totals"]["totalTokenCostUsd"])
+    assert row["commits"] == f"{session['totals']['aiAssistedCommits']:,}"
+    assert row["models"] == ", ".join(session["models"]) and SONNET in row["models"]
+    assert row["last"] == session["lastActivity"][:16].replace("T", " ") + " UTC"
+    assert text(browser, ".session-averages").startswith(f"Average per session: {usd(body['sessionAverages']['totalTokenCostUsd'])}, ")
+    assert body["sessionAverages"]["sessions"] == 1
+    assert console_problems(browser) == []
+
+
 def test_personal_view_range_and_sorting(dash, people, browser, artifacts):
     ada = people["ada"]
     open_view(browser, dashboard_url(dash, f"#user={ada}"), ".cards")
