@@ -75,7 +75,7 @@ def test_budget_commands_refuse_what_they_cannot_keep(zoned):
         (["--monthly-usd", "10"], 64, "name exactly one of --user UUID, --group KEY=VALUE or --team"),
         (["--monthly-usd", "10", "--team", "--group", "a=b"], 64, "name exactly one of"),
         (["--monthly-usd", "0x10", "--team"], 64, "--monthly-usd '0x10' is invalid"),
-        (["--monthly-usd", "-5", "--team"], 64, "--monthly-usd '-5' is invalid"),
+        (["--monthly-usd=-5", "--team"], 64, "--monthly-usd '-5' is invalid"),
         (["--monthly-usd", "5", "--daily-usd", "  1 ", "--team"], 64, "--daily-usd '  1 ' is invalid"),
         (["--monthly-usd", "5", "--group", "department"], 64, "needs KEY=VALUE"),
         (["--monthly-usd", "5", "--user", "not-a-uuid"], 64, ""),

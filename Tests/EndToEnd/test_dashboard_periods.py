@@ -72,6 +72,14 @@ def team(lead):
     return users, token
 
 
+def open_team(browser, lead, fragment: str, token: str, ready_css: str) -> None:
+    """The team view; the token is asked for unless this tab still holds it."""
+    open_view(browser, dashboard_url(lead, fragment), ".token-form input[type=password], .cards")
+    if browser.find_elements(By.CSS_SELECTOR, ".token-form input[type=password]"):
+        enter_token(browser, token)
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ready_css))
+
+
 def summary(lead, user: str, query: str) -> dict:
     return curl(f"{lead.base}/users/{user}/summary?{query}").json()
 
@@ -170,9 +178,7 @@ def test_budget_bars_with_the_forecast_on_the_personal_and_team_views(lead, team
     open_view(browser, dashboard_url(lead, f"#user={users['second']}"), ".cards")
     assert browser.find_elements(By.CSS_SELECTOR, ".budget") == []
 
-    open_view(browser, dashboard_url(lead, "#team"), ".token-form input[type=password]")
-    enter_token(browser, token)
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".budget"))
+    open_team(browser, lead, "#team", token, ".budget")
     team_shown = [e.find_element(By.CSS_SELECTOR, ".budget-text").text for e in browser.find_elements(By.CSS_SELECTOR, ".budget")]
     assert team_shown == [budget_text(b, "Trend") for b in expected]
     assert console_problems(browser) == []
@@ -181,9 +187,7 @@ def test_budget_bars_with_the_forecast_on_the_personal_and_team_views(lead, team
 def test_team_group_by_split_by_person_outcomes_and_bidi(lead, team, browser, artifacts):
     users, token = team
     auth = {"Authorization": f"Bearer {token}"}
-    open_view(browser, dashboard_url(lead, "#team&range=30"), ".token-form input[type=password]")
-    enter_token(browser, token)
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'table[data-table="split"]'))
+    open_team(browser, lead, "#team&range=30", token, 'table[data-table="split"]')
 
     # Per person: the top 8 by cost in the range (here all four with data… three), totals exact.
     split = table_rows(browser, "split")
@@ -244,9 +248,7 @@ def test_model_table_at_360_px_keeps_model_cost_and_share(lead, team, browser, a
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 
     # The donut says what it measures, and its parts are cents that add up to the total.
-    open_view(browser, dashboard_url(lead, "#team"), ".token-form input[type=password]")
-    enter_token(browser, token)
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".model-mix figcaption"))
+    open_team(browser, lead, "#team", token, ".model-mix figcaption")
     caption = text(browser, ".model-mix figcaption")
     assert caption == "Cost share per model, all time: $6.35 in total; the parts are rounded to cents that add up to it."
     costs = [row["costUsd"] for row in table_rows(browser, "models").values()]
