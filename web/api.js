@@ -16,6 +16,19 @@ export class ApiError extends Error {
   }
 }
 
+/** True for a YYYY-MM-DD string. */
+export function isDay(text) {
+  return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+}
+
+/** The query of a view's span: from/to (a custom range, or the last `range` days) and the
+ *  period when it is not days. */
+export function spanQuery(span) {
+  // Preset ranges end "today" as the server counts it (its --timezone), not as this browser does.
+  const range = span.from ? { from: span.from, to: span.to } : { days: String(span.range) };
+  return span.period && span.period !== 'day' ? { ...range, period: span.period } : range;
+}
+
 /** The inclusive UTC day range of the last `days` days, ending today. */
 export function lastDays(days, now = new Date()) {
   const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -33,6 +46,11 @@ export function daysBetween(from, to) {
 
 function isoDay(date) {
   return date.toISOString().slice(0, 10);
+}
+
+/** The receiver's base URL (header form: the user id goes in x-user-id). */
+export function exportBase() {
+  return new URL('..', document.baseURI).href.replace(/\/$/, '');
 }
 
 /** Where this user's Claude Code exports to: the per-user base URL (user-in-path form). */
@@ -71,12 +89,13 @@ export function userSummary(userId, range) {
   return getJSON(`../users/${encodeURIComponent(userId)}/summary`, range);
 }
 
-/** GET …/team/summary.csv (one row per user, all time) with the admin read token, as a Blob. */
-export async function teamCsv(token) {
-  return (await get('../team/summary.csv', {}, { Authorization: `Bearer ${token}` }, 'text/csv')).blob();
+/** GET …/team/summary.csv?from=&to=[&period=] (one row per user, or per user and bucket) with
+ *  the admin read token, as a Blob. */
+export async function teamCsv(token, query) {
+  return (await get('../team/summary.csv', query, { Authorization: `Bearer ${token}` }, 'text/csv')).blob();
 }
 
-/** GET …/team/summary?from=&to= with the admin read token. */
+/** GET …/team/summary?from=&to=[&period=][&group=] with the admin read token. */
 export function teamSummary(token, range) {
   return getJSON('../team/summary', range, { Authorization: `Bearer ${token}` });
 }

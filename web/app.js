@@ -1,7 +1,7 @@
 // The router: the URL hash says which view (#user=UUID, #team, nothing) and range (&range=7|30|90).
 import { el, replace, uniqueId } from './dom.js';
 import { isUserId } from './api.js';
-import { DEFAULT_RANGE, RANGES, viewHash } from './common.js';
+import { DEFAULT_RANGE, parseSpan, viewHash } from './common.js';
 import { destroyCharts } from './charts.js';
 import { renderPersonal } from './personal.js';
 import { renderTeam } from './team.js';
@@ -11,11 +11,11 @@ let generation = 0;
 
 function parseHash() {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
-  const range = Number(params.get('range'));
   return {
     team: params.has('team'),
     user: params.get('user'),
-    range: RANGES.includes(range) ? range : DEFAULT_RANGE,
+    group: params.get('group') || null,
+    span: parseSpan(params),
   };
 }
 
@@ -23,7 +23,8 @@ let firstRoute = true;
 
 async function route() {
   // Replacing the view drops the focused element: remember where the reader was.
-  const fromRange = Boolean(document.activeElement?.closest?.('.ranges'));
+  const fromRange = Boolean(document.activeElement?.closest?.('.ranges, .periods'));
+  const fromPeriod = document.activeElement?.dataset?.period ?? null;
   const initial = firstRoute;
   firstRoute = false;
   generation += 1;
@@ -38,21 +39,22 @@ async function route() {
     else link.removeAttribute('aria-current');
   }
   if (view.team) {
-    await renderTeam(root, view.range, isCurrent, route);
+    await renderTeam(root, view.span, view.group, isCurrent, route);
   } else if (view.user !== null) {
-    if (isUserId(view.user)) await renderPersonal(root, view.user.toLowerCase(), view.range, isCurrent);
+    if (isUserId(view.user)) await renderPersonal(root, view.user.toLowerCase(), view.span, isCurrent);
     else replace(root, el('div', { class: 'error', role: 'alert' }, el('p', { text: 'This link has no valid user id: it should end in #user= and 36 characters such as 123e4567-e89b-12d3-a456-426614174000.' })));
   } else {
     replace(root, home());
   }
-  if (!initial && isCurrent()) restoreFocus(fromRange);
+  if (!initial && isCurrent()) restoreFocus(fromRange, fromPeriod);
 }
 
 /** After an in-page navigation, focus the range link just chosen, or the new view's title,
  *  so keyboard and screen-reader users continue from there (a form keeps its own focus). */
-function restoreFocus(fromRange) {
+function restoreFocus(fromRange, fromPeriod) {
   if (document.activeElement && document.activeElement !== document.body) return;
-  const target = (fromRange && root.querySelector('.ranges a[aria-current="true"]')) || root.querySelector('#view-title');
+  const chosen = fromPeriod ? root.querySelector('.periods a[aria-current="true"]') : root.querySelector('.ranges a[aria-current="true"]');
+  const target = (fromRange && chosen) || root.querySelector('#view-title');
   if (!target) return;
   if (!target.matches('a[href], button, input')) target.setAttribute('tabindex', '-1');
   target.focus();

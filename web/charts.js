@@ -1,7 +1,7 @@
 // Charts through Chart.js (Debian's libjs-chart.js, loaded by index.html as chart.js/chart.min.js
 // beside this page). Labels are drawn on a canvas, so untrusted names never become markup; each
 // chart also has its numbers as a table under "Show as table" for screen readers.
-import { el } from './dom.js';
+import { el, inert } from './dom.js';
 
 const live = new Set();
 
@@ -110,7 +110,27 @@ export function teamDailyChart(label, days, figures) {
 export function modelMixChart(label, names, costs) {
   return frame(label, (colors) => ({
     type: 'doughnut',
-    data: { labels: names, datasets: [{ data: costs, backgroundColor: names.map((_, i) => colors.series[i % colors.series.length]) }] },
+    data: { labels: names.map(inert), datasets: [{ data: costs, backgroundColor: names.map((_, i) => colors.series[i % colors.series.length]) }] },
     options: { ...common, interaction: undefined, plugins: { legend: { position: 'bottom' } } },
+  }));
+}
+
+/** Cost per bucket as stacked bars, one dataset per series ({name, values}). */
+export function stackedCostChart(label, buckets, series) {
+  return frame(label, (colors) => ({
+    type: 'bar',
+    data: {
+      labels: buckets,
+      datasets: series.map((s, i) => ({
+        label: inert(s.name), data: s.values, stack: 'cost', backgroundColor: colors.series[i % colors.series.length],
+      })),
+    },
+    options: {
+      ...common,
+      scales: {
+        x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+        y: { stacked: true, beginAtZero: true, title: { display: true, text: 'USD' } },
+      },
+    },
   }));
 }

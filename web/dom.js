@@ -1,6 +1,16 @@
 // The one way this page builds DOM: elements and text nodes, never HTML strings, because
 // every name shown (user, model, tool) is untrusted text sent through telemetry.
 
+// Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) would
+// reorder the text around them ("gpt‮4-tset" shown as something else). Every text this page
+// sets is passed through inert(), which shows each as a visible ⟦U+202E⟧ marker instead.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** `text` with every bidirectional control replaced by a visible, inert marker. */
+export function inert(text) {
+  return String(text).replace(BIDI_CONTROLS, (c) => `⟦U+${c.codePointAt(0).toString(16).toUpperCase()}⟧`);
+}
+
 /**
  * el('a', {href: '#team', class: 'x', text: 'Team'}, child, ...)
  * `text` sets textContent, `on*` adds listeners, `dataset` fills data-*, other keys are
@@ -11,10 +21,10 @@ export function el(tag, props = {}, ...children) {
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = String(value);
+    else if (key === 'text') node.textContent = inert(value);
     else if (key === 'dataset') Object.assign(node.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
+    else node.setAttribute(key, value === true ? '' : inert(value));
   }
   append(node, children);
   return node;
@@ -23,7 +33,7 @@ export function el(tag, props = {}, ...children) {
 function append(node, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    node.append(child instanceof Node ? child : document.createTextNode(inert(child)));
   }
 }
 

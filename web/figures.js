@@ -42,14 +42,47 @@ export const CARDS = [
     value: (f) => (f.editsAccepted + f.editsRejected > 0 ? f.editsAccepted / (f.editsAccepted + f.editsRejected) : ''),
   },
   COUNT('apiErrors', 'API errors'),
+  {
+    key: 'cacheReadShare', label: 'Cache-read share',
+    show: (f) => percent(f.totalCacheReadTokens, f.totalInputTokens + f.totalCacheReadTokens + f.totalCacheCreationTokens),
+    exact: (f) => `${count(f.totalCacheReadTokens)} of ${count(f.totalInputTokens + f.totalCacheReadTokens + f.totalCacheCreationTokens)} input-side tokens read from the cache`,
+    value: (f) => {
+      const whole = f.totalInputTokens + f.totalCacheReadTokens + f.totalCacheCreationTokens;
+      return whole > 0 ? f.totalCacheReadTokens / whole : '';
+    },
+  },
 ];
 
-/** A <dl> of cards for `totals` (all time) with `rangeTotals` under each. */
-export function cards(totals, rangeTotals, rangeLabel, extra = []) {
-  return el('dl', { class: 'cards' }, [...extra, ...CARDS].map((card) => el('div', { class: 'card', dataset: { figure: card.key } },
-    el('dt', { text: card.label }),
-    el('dd', { class: 'figure', title: card.exact(totals), dataset: { value: card.value(totals) } }, card.show(totals)),
-    el('dd', { class: 'sub' }, `${rangeLabel}: `, el('span', { title: card.exact(rangeTotals) }, card.show(rangeTotals))))));
+/** ▲ 25% / ▼ 10% / — : the range against the previous range of the same length. A card whose
+ *  value is a share compares shares; a change from nothing reads "new". */
+export function trend(card, current, previous) {
+  const now = Number(card.value(current));
+  const before = Number(card.value(previous));
+  const hasNow = card.value(current) !== '' && !Number.isNaN(now);
+  const hasBefore = card.value(previous) !== '' && !Number.isNaN(before);
+  if (!hasNow || (now === 0 && (!hasBefore || before === 0))) return { text: '—', direction: 'flat' };
+  if (!hasBefore || before === 0) return { text: '▲ new', direction: 'up' };
+  const change = ((now - before) / Math.abs(before)) * 100;
+  if (Math.abs(change) < 0.05) return { text: '± 0%', direction: 'flat' };
+  const size = Math.abs(change) >= 10 ? Math.round(Math.abs(change)) : Math.abs(change).toFixed(1);
+  return change > 0 ? { text: `▲ ${size}%`, direction: 'up' } : { text: `▼ ${size}%`, direction: 'down' };
+}
+
+/** A <dl> of cards for `totals` (all time) with `rangeTotals` under each and, when
+ *  `previousTotals` is given, the trend against the previous range of the same length. */
+export function cards(totals, rangeTotals, rangeLabel, extra = [], previousTotals = null) {
+  return el('dl', { class: 'cards' }, [...extra, ...CARDS].map((card) => {
+    const change = previousTotals && !card.noTrend ? trend(card, rangeTotals, previousTotals) : null;
+    return el('div', { class: 'card', dataset: { figure: card.key } },
+      el('dt', { text: card.label }),
+      el('dd', { class: 'figure', title: card.exact(totals), dataset: { value: card.value(totals) } }, card.show(totals)),
+      el('dd', { class: 'sub' }, `${rangeLabel}: `, el('span', { title: card.exact(rangeTotals) }, card.show(rangeTotals))),
+      change ? el('dd', {
+        class: 'trend', dataset: { direction: change.direction },
+        title: `previous period of the same length: ${card.exact(previousTotals)}`,
+        'aria-label': `${change.text.replace('▲', 'up').replace('▼', 'down')} against the previous period`,
+      }, change.text) : null);
+  }));
 }
 
 /** The footnote every cost figure refers to. */

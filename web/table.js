@@ -3,10 +3,15 @@
 import { el, replace, uniqueId } from './dom.js';
 
 /**
- * columns: [{ key, label, numeric?, value(row) → sort value, cell(row) → node or text,
+ * columns: [{ key, label, numeric?, minor?, value(row) → sort value, cell(row) → node or text,
  *             title?(row) → tooltip text }]
+ * Minor columns fold away on narrow screens (style.css), so the essential ones stay in view.
  * The first column is the row header. `sort`: { key, descending } to start with.
  */
+function classes(column) {
+  return [column.numeric ? 'num' : null, column.minor ? 'minor' : null].filter(Boolean).join(' ') || null;
+}
+
 export function sortableTable({ caption, columns, rows, sort, empty, name }) {
   const captionId = uniqueId('caption');
   let state = { ...sort };
@@ -19,7 +24,7 @@ export function sortableTable({ caption, columns, rows, sort, empty, name }) {
         : { key: column.key, descending: Boolean(column.numeric) };
       render();
     });
-    return el('th', { scope: 'col', class: column.numeric ? 'num' : null }, button);
+    return el('th', { scope: 'col', class: classes(column) }, button);
   });
 
   function render() {
@@ -43,7 +48,7 @@ export function sortableTable({ caption, columns, rows, sort, empty, name }) {
     }
     replace(body, sorted.map((row) => el('tr', {}, columns.map((c, index) => el(index === 0 ? 'th' : 'td', {
       scope: index === 0 ? 'row' : null,
-      class: c.numeric ? 'num' : null,
+      class: classes(c),
       title: c.title ? c.title(row) : null,
       dataset: { key: c.key },
     }, c.cell(row))))));

@@ -2,12 +2,13 @@
 // (`claude-telemetry token add --name NAME`), kept in this tab's sessionStorage only: never
 // in the URL, never in localStorage, gone when the tab closes.
 import { el, replace, uniqueId } from './dom.js';
-import { isUserId, lastDays, teamCsv, teamSummary } from './api.js';
+import { daysBetween, isUserId, spanQuery, teamCsv, teamSummary } from './api.js';
 import { cards, costNote, tokenSum } from './figures.js';
-import { modelMixChart, teamDailyChart } from './charts.js';
-import { dailyTable, modelTable, toolTable } from './breakdowns.js';
-import { dailySeries, errorBox, rangeNav, viewHash } from './common.js';
-import { compact, count, relativeTime, shortDay, usd, usdExact, utcTimestamp } from './format.js';
+import { modelMixChart, stackedCostChart, teamDailyChart } from './charts.js';
+import { centsAddingUp, centsText, dailyTable, modelTable, toolTable } from './breakdowns.js';
+import { budgetSection } from './budgets.js';
+import { bucketLabel, bucketSeries, errorBox, spanControls, spanLabel, viewHash } from './common.js';
+import { compact, count, duration, percent, relativeTime, usd, usdExact, utcTimestamp } from './format.js';
 import { sortableTable } from './table.js';
 
 const TOKEN_KEY = 'claude-telemetry.team-token';
@@ -31,28 +32,29 @@ function storeToken(token) {
 
 let pageToken = null;
 
-export async function renderTeam(root, rangeDays, isCurrent, rerender) {
+/** `span`: the view's range and bucket size; `group`: a --team-attributes key to group by (or null). */
+export async function renderTeam(root, span, group, isCurrent, rerender) {
   const token = storedToken() ?? pageToken;
   if (!token) {
-    replace(root, tokenForm(root, rangeDays, isCurrent, rerender));
+    replace(root, tokenForm(root, span, isCurrent, rerender));
     return;
   }
   replace(root, el('p', { class: 'loading', role: 'status', text: 'Loading…' }));
   let summary;
   try {
-    summary = await teamSummary(token, lastDays(rangeDays));
+    summary = await teamSummary(token, { ...spanQuery(span), ...(group ? { group } : {}) });
   } catch (error) {
     if (!isCurrent()) return;
     if (error.status === 401 || error.status === 403) {
       storeToken(null);
       pageToken = null;
-      replace(root, tokenForm(root, rangeDays, isCurrent, rerender, refusal(error.status)));
+      replace(root, tokenForm(root, span, isCurrent, rerender, refusal(error.status)));
     } else {
       replace(root, el('h2', { text: 'Team' }), errorBox(error, 'team'));
     }
     return;
   }
-  if (isCurrent()) drawTeam(root, summary, rangeDays, rerender);
+  if (isCurrent()) drawTeam(root, summary, span, group, rerender);
 }
 
 function refusal(status) {
@@ -61,7 +63,7 @@ function refusal(status) {
     : 'This token was refused (HTTP 403): it is wrong or has been revoked. Check it, or create one with claude-telemetry token add --name NAME.';
 }
 
-function tokenForm(root, rangeDays, isCurrent, rerender, problem) {
+function tokenForm(root, span, isCurrent, rerender, problem) {
   const inputId = uniqueId('token');
   const helpId = uniqueId('token-help');
   const problemId = uniqueId('token-problem');
@@ -88,10 +90,15 @@ function tokenForm(root, rangeDays, isCurrent, rerender, problem) {
   return form;
 }
 
-function drawTeam(root, summary, rangeDays, rerender) {
-  const label = `last ${rangeDays} days`;
+const BUCKET_WORDS = { day: 'per day', week: 'per week', month: 'per month' };
+
+function drawTeam(root, summary, span, group, rerender) {
+  const label = spanLabel(span);
   const users = summary.users ?? [];
-  const [days, figures] = dailySeries(summary.range, summary.days, { ...summary.rangeTotals, activeUsers: 0 });
+  const active = users.filter((u) => u.updatedAt);
+  const silent = users.filter((u) => !u.updatedAt);
+  const [buckets, figures] = bucketSeries(summary, span.period, { ...summary.rangeTotals, activeUsers: 0 });
+  const bucketLabels = buckets.map((b) => bucketLabel(b, span.period));
   const models = Object.entries(summary.models ?? {}).sort((a, b) => (b[1].costUsd ?? 0) - (a[1].costUsd ?? 0));
   const forget = el('button', { type: 'button', class: 'link-button', dataset: { action: 'forget' }, text: 'Forget the token' });
   forget.addEventListener('click', () => {
@@ -101,42 +108,143 @@ function drawTeam(root, summary, rangeDays, rerender) {
   });
   const csvStatus = el('span', { class: 'note', role: 'status' });
   const csv = el('button', { type: 'button', class: 'link-button', dataset: { action: 'csv' }, text: 'Download CSV' });
-  csv.addEventListener('click', () => downloadCsv(csvStatus));
+  csv.addEventListener('click', () => downloadCsv(csvStatus, spanQuery(span)));
   const userCard = {
-    key: 'users', label: 'Users', show: () => count(users.length), exact: () => count(users.length), value: () => users.length,
+    key: 'users', label: 'Users', noTrend: true, show: () => count(users.length), exact: () => count(users.length), value: () => users.length,
   };
+  // Average per session: cost over sessions started (claude_code.session.count), in the card's span.
+  const perSession = (f) => (f.totalSessions > 0 ? f.totalTokenCostUsd / f.totalSessions : '');
+  const sessionCard = {
+    key: 'costPerSession', label: 'Cost per session*',
+    show: (f) => (perSession(f) === '' ? '—' : usd(perSession(f))),
+    exact: (f) => (perSession(f) === '' ? 'no sessions' : `${usdExact(f.totalTokenCostUsd)} over ${count(f.totalSessions)} sessions`),
+    value: perSession,
+  };
+  const names = Object.fromEntries(users.map((u) => [u.userId, u.name]));
+  const whose = (b) => (b.scope === 'team' ? 'Team' : b.scope === 'group' ? `${b.groupKey} = ${b.groupValue}` : (names[b.userId] ?? b.userId));
+  const modelCents = centsAddingUp(models.map(([, m]) => m.costUsd ?? 0));
+  const modelTotal = modelCents.reduce((sum, c) => sum + c, 0);
   replace(root,
     el('h2', { id: 'view-title', text: 'Team' }),
     el('p', { class: 'received' }, `${count(users.length)} users, generated `,
       el('time', { datetime: summary.generatedAt, title: utcTimestamp(summary.generatedAt) }, relativeTime(summary.generatedAt)),
-      '. ', csv, ' (one row per user, all time) · ', forget, ' ', csvStatus),
-    rangeNav({ team: true }, rangeDays),
+      '. ', csv, ` (one row per user${span.period !== 'day' ? ` and ${span.period}` : ''}, ${label}) · `, forget, ' ', csvStatus),
+    spanControls({ team: true, group }, span),
     el('section', { 'aria-labelledby': 'totals-title' },
       el('h3', { id: 'totals-title', text: 'Team, all time' }),
-      cards(summary.totals, summary.rangeTotals, label, [userCard]),
+      cards(summary.totals, summary.rangeTotals, label, [userCard, sessionCard], summary.previousRangeTotals),
+      el('p', { class: 'note', text: `▲/▼: ${label} against the ${summary.previousRange.from} – ${summary.previousRange.to} period of the same length.` }),
       costNote()),
+    budgetSection(summary.budgets, whose, 'budgets-title'),
     el('section', { 'aria-labelledby': 'board-title' },
       el('h3', { id: 'board-title', text: `Leaderboard, ${label}` }),
-      leaderboard(users, rangeDays, `Users by cost, tokens, lines and sessions, ${label}`)),
+      leaderboard(active, span, `Users by cost, outcomes, tokens, lines and sessions, ${label}`),
+      silent.length ? el('p', { class: 'no-data', dataset: { count: silent.length } }, 'No data received yet (not ranked): ',
+        silent.map((u, i) => [i ? ', ' : '', isUserId(u.userId) ? el('a', { href: viewHash({ user: u.userId }, span), text: u.name }) : u.name])) : null),
     el('section', { 'aria-labelledby': 'daily-title' },
-      el('h3', { id: 'daily-title', text: `Team cost per day, ${label} (UTC)` }),
-      teamDailyChart(`Team cost and active users per day, ${label}`, days.map(shortDay), figures),
-      dailyTable(days, figures, `Team tokens, cost and active users per day, ${label}`, true)),
+      el('h3', { id: 'daily-title', text: `Team cost ${BUCKET_WORDS[span.period]}, ${label} (${summary.timeZone ?? 'UTC'})` }),
+      teamDailyChart(`Team cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, bucketLabels, figures),
+      dailyTable(buckets, figures, `Team tokens, cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, true, span.period, summary.cacheEfficiency)),
+    splitSection(summary, span, bucketLabels),
+    groupSection(summary, span, group, bucketLabels),
     el('section', { 'aria-labelledby': 'models-title' },
       el('h3', { id: 'models-title', text: 'Model mix (all time)' }),
-      models.length ? modelMixChart('Share of cost per model', models.map(([name]) => name), models.map(([, m]) => m.costUsd ?? 0)) : null,
-      modelTable(summary.models, 'Team tokens, cost and requests per model')),
+      models.length ? el('figure', { class: 'model-mix' },
+        modelMixChart('Cost share per model', models.map(([name], i) => `${name}: ${centsText(modelCents[i])} (${percent(modelCents[i], modelTotal)})`), models.map(([, m]) => m.costUsd ?? 0)),
+        el('figcaption', { text: `Cost share per model, all time: ${centsText(modelTotal)} in total; the parts are rounded to cents that add up to it.` })) : null,
+      modelTable(summary.models, 'Team tokens, cost and requests per model', summary.cacheEfficiency?.models)),
     el('section', { 'aria-labelledby': 'tools-title' },
       el('h3', { id: 'tools-title', text: 'Tools (all time)' }),
       toolTable(summary.tools, 'Team calls and edit decisions per tool')));
 }
 
+/** The bucket (of `keys`, sorted) a day falls in. */
+function bucketOf(day, keys, period) {
+  if (period === 'day') return day;
+  if (period === 'month') return day.slice(0, 7);
+  let found = keys[0];
+  for (const key of keys) if (key <= day) found = key;
+  return found;
+}
+
+/** Cost per bucket of each of `series` ([label, users]) from the users' costByDay. */
+function costSeries(summary, span, series) {
+  const keys = span.period === 'day' ? daysBetween(summary.range.from, summary.range.to) : Object.keys(summary.periods ?? {}).sort();
+  const index = Object.fromEntries(keys.map((k, i) => [k, i]));
+  return series.map(([name, members]) => {
+    const values = keys.map(() => 0);
+    for (const u of members) {
+      for (const [day, cost] of Object.entries(u.costByDay ?? {})) {
+        const at = index[bucketOf(day, keys, span.period)];
+        if (at !== undefined) values[at] += cost;
+      }
+    }
+    return { name, values };
+  });
+}
+
+/** Team cost per bucket split by person: the 8 who spent most in the range, then everyone else. */
+function splitSection(summary, span, labels) {
+  const users = [...(summary.users ?? [])].filter((u) => u.updatedAt)
+    .sort((a, b) => b.rangeTotals.totalTokenCostUsd - a.rangeTotals.totalTokenCostUsd || a.name.localeCompare(b.name));
+  if (users.length === 0) return null;
+  const top = users.slice(0, 8);
+  const rest = users.slice(8);
+  const series = costSeries(summary, span, [...top.map((u) => [u.name, [u]]), ...(rest.length ? [[`${rest.length} others`, rest]] : [])]);
+  return el('section', { 'aria-labelledby': 'split-title' },
+    el('h3', { id: 'split-title', text: `Team cost ${BUCKET_WORDS[span.period]} by person (top 8${rest.length ? ' and others' : ''})` }),
+    stackedCostChart(`Team cost ${BUCKET_WORDS[span.period]} by person`, labels, series),
+    seriesTable('split', 'Person', labels, series, `Cost ${BUCKET_WORDS[span.period]} by person`));
+}
+
+/** "Group by" a --team-attributes key (every configured key): cost per bucket per group, the
+ *  group labelled by its key. The choice is kept in the URL. */
+function groupSection(summary, span, group, labels) {
+  const keys = summary.groupKeys ?? [];
+  if (keys.length === 0 && !group) return null;
+  const selectId = uniqueId('group');
+  const select = el('select', { id: selectId, name: 'group' },
+    el('option', { value: '', text: 'nobody (no grouping)' }),
+    keys.map((key) => el('option', { value: key, selected: key === group, text: key })));
+  select.addEventListener('change', () => {
+    location.hash = viewHash({ team: true, group: select.value || null }, span);
+  });
+  const control = el('p', { class: 'group-control' }, el('label', { for: selectId, text: 'Group users by ' }), select);
+  if (!group || !summary.groups) {
+    return el('section', { 'aria-labelledby': 'groups-title' }, el('h3', { id: 'groups-title', text: 'Groups' }), control);
+  }
+  const byId = Object.fromEntries((summary.users ?? []).map((u) => [u.userId, u]));
+  const series = costSeries(summary, span, summary.groups.map((g) => [g.value, g.members.map((id) => byId[id]).filter(Boolean)]));
+  return el('section', { 'aria-labelledby': 'groups-title' },
+    el('h3', { id: 'groups-title', text: `Cost ${BUCKET_WORDS[span.period]} by ${group}` }),
+    control,
+    stackedCostChart(`Cost ${BUCKET_WORDS[span.period]} by ${group}`, labels, series),
+    seriesTable('groups', group, labels, series, `Cost ${BUCKET_WORDS[span.period]} by ${group}`, summary.groups));
+}
+
+/** A series chart's numbers: one row per series, its total over the range first. */
+function seriesTable(name, head, labels, series, caption, groups = null) {
+  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+    el('table', { class: 'data', dataset: { table: name } },
+      el('caption', { text: caption }),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', text: head }),
+        groups ? el('th', { scope: 'col', class: 'num', text: 'Members' }) : null,
+        el('th', { scope: 'col', class: 'num', text: 'Total' }),
+        labels.map((l) => el('th', { scope: 'col', class: 'num minor', text: l })))),
+      el('tbody', {}, series.map((s, i) => el('tr', { dataset: { series: s.name } },
+        el('th', { scope: 'row', text: s.name }),
+        groups ? el('td', { class: 'num', dataset: { key: 'members' }, text: count(groups[i].members.length) }) : null,
+        el('td', { class: 'num', dataset: { key: 'total' }, title: usdExact(s.values.reduce((a, b) => a + b, 0)), text: usd(s.values.reduce((a, b) => a + b, 0)) }),
+        s.values.map((v) => el('td', { class: 'num minor', text: usd(v) })))))));
+}
+
 /** The CSV needs the token in a header, so it is fetched here and handed to the browser as a file. */
-async function downloadCsv(status) {
+async function downloadCsv(status, query) {
   const token = storedToken() ?? pageToken;
   status.textContent = '';
   try {
-    const blob = await teamCsv(token);
+    const blob = await teamCsv(token, query);
     const url = URL.createObjectURL(blob);
     const link = el('a', { href: url, download: `claude-code-team-${new Date().toISOString().slice(0, 10)}.csv`, hidden: true });
     document.body.append(link);
@@ -148,24 +256,35 @@ async function downloadCsv(status) {
   }
 }
 
-function leaderboard(users, rangeDays, caption) {
-  const rows = users.map((u) => ({ ...u, f: u.rangeTotals }));
+function leaderboard(users, span, caption) {
+  const rows = users.map((u) => ({ ...u, f: u.rangeTotals, o: u.outcomes ?? {} }));
+  const ratio = (key, label, show) => ({
+    key, label, numeric: true, value: (r) => r.o[key] ?? -1, cell: (r) => (r.o[key] == null ? '—' : show(r.o[key])),
+    title: (r) => (r.o[key] == null ? 'nothing to divide by in this range' : String(r.o[key])),
+  });
   return sortableTable({
-    caption, name: 'leaderboard', rows, sort: { key: 'cost', descending: true }, empty: 'No users yet (claude-telemetry user add).',
+    caption, name: 'leaderboard', rows, sort: { key: 'cost', descending: true }, empty: 'No user has sent data yet (claude-telemetry user add, then the set-up lines).',
     columns: [
       {
         key: 'name', label: 'User', value: (r) => r.name,
-        cell: (r) => (isUserId(r.userId) ? el('a', { href: viewHash({ user: r.userId }, rangeDays), title: r.userId, text: r.name }) : r.name),
+        cell: (r) => (isUserId(r.userId) ? el('a', { href: viewHash({ user: r.userId }, span), title: r.userId, text: r.name }) : r.name),
       },
       { key: 'cost', label: 'Cost*', numeric: true, value: (r) => r.f.totalTokenCostUsd, cell: (r) => usd(r.f.totalTokenCostUsd), title: (r) => usdExact(r.f.totalTokenCostUsd) },
-      { key: 'tokens', label: 'Tokens', numeric: true, value: (r) => tokenSum(r.f), cell: (r) => compact(tokenSum(r.f)), title: (r) => `${count(tokenSum(r.f))} tokens` },
+      { key: 'tokens', label: 'Tokens', numeric: true, minor: true, value: (r) => tokenSum(r.f), cell: (r) => compact(tokenSum(r.f)), title: (r) => `${count(tokenSum(r.f))} tokens` },
+      { key: 'active', label: 'Active time', numeric: true, value: (r) => r.f.totalMinutes, cell: (r) => duration(r.f.totalMinutes), title: (r) => `${Number(r.f.totalMinutes).toFixed(2)} minutes` },
+      { key: 'commits', label: 'Commits', numeric: true, value: (r) => r.f.aiAssistedCommits, cell: (r) => count(r.f.aiAssistedCommits) },
+      { key: 'prs', label: 'PRs', numeric: true, value: (r) => r.f.prsCreated, cell: (r) => count(r.f.prsCreated) },
+      ratio('costPerCommitUsd', 'Cost / commit', usd),
+      ratio('costPerPullRequestUsd', 'Cost / PR', usd),
+      ratio('costPer100LinesAddedUsd', 'Cost / 100 lines', usd),
+      ratio('editAcceptance', 'Edit acceptance', (v) => percent(v, 1)),
       {
-        key: 'lines', label: 'Lines +/−', numeric: true, value: (r) => r.f.totalLinesAdded + r.f.totalLinesRemoved,
+        key: 'lines', label: 'Lines +/−', numeric: true, minor: true, value: (r) => r.f.totalLinesAdded + r.f.totalLinesRemoved,
         cell: (r) => `+${count(r.f.totalLinesAdded)} / −${count(r.f.totalLinesRemoved)}`,
       },
-      { key: 'sessions', label: 'Sessions', numeric: true, value: (r) => r.f.totalSessions, cell: (r) => count(r.f.totalSessions) },
+      { key: 'sessions', label: 'Sessions', numeric: true, minor: true, value: (r) => r.f.totalSessions, cell: (r) => count(r.f.totalSessions) },
       {
-        key: 'updated', label: 'Last data', value: (r) => r.updatedAt ?? '',
+        key: 'updated', label: 'Last data', minor: true, value: (r) => r.updatedAt ?? '',
         cell: (r) => (r.updatedAt ? el('time', { datetime: r.updatedAt, title: utcTimestamp(r.updatedAt) }, relativeTime(r.updatedAt)) : 'never'),
       },
     ],

@@ -60,6 +60,8 @@ struct ResponderArguments: ParsableCommand {
     var trustClientEmail: String?
     @Option(name: .customLong(Settings.teamAttributes.flag), help: Settings.teamAttributes.argumentHelp)
     var teamAttributes: String?
+    @Option(name: .customLong(Settings.timeZone.flag), help: Settings.timeZone.argumentHelp)
+    var timeZone: String?
 
     @Option(
         name: .customLong("socket"),
@@ -109,7 +111,7 @@ struct ResponderArguments: ParsableCommand {
             (Settings.retentionDays, retentionDays), (Settings.logLevel, logLevel),
             (Settings.requestTimeout, requestTimeout), (Settings.memoryBudget, memoryBudget),
             (Settings.unattributed, unattributed), (Settings.trustClientEmail, trustClientEmail),
-            (Settings.teamAttributes, teamAttributes),
+            (Settings.teamAttributes, teamAttributes), (Settings.timeZone, timeZone),
         ]
         // A setting added to the table without an option here would be silently unsettable by flag.
         precondition(given.map(\.0) == Settings.all, "every entry of Settings.all needs its option")

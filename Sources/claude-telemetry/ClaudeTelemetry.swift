@@ -14,11 +14,14 @@ struct ClaudeTelemetry: ParsableCommand {
             Every command reads the data directory from --data-dir, else CLAUDE_TELEMETRY_DATA_DIR, else \
             the one the running service recorded when it started (said on stderr).
 
-            Exit codes: 0 ok, 2 verify found problems, 3 unknown user or token, 64 usage or bad settings, \
+            Exit codes: 0 ok, 2 verify found problems, 3 unknown user, token or budget, 64 usage or bad settings, \
             73 cannot create or write the data directory (or the output file), 74 I/O error or corrupt data.
             """,
         version: ServiceVersion.current,
-        subcommands: [User.self, Token.self, Show.self, Export.self, Verify.self, Compact.self, Prune.self, Stats.self, Unclaimed.self])
+        subcommands: [
+            User.self, Token.self, Show.self, Export.self, Verify.self, Compact.self, Prune.self, Stats.self, Unclaimed.self,
+            BudgetCommand.self,
+        ])
 
     /// Accepts `--data-dir DIR` before the subcommand too (`claude-telemetry --data-dir DIR user list`),
     /// as people write it for both executables, by moving it behind the subcommand's name.
@@ -52,7 +55,7 @@ struct ClaudeTelemetry: ParsableCommand {
             !$0.hasPrefix("-")
                 && [
                     "user", "token", "add", "list", "env", "remove", "import", "show", "export",
-                    "verify", "compact", "prune", "stats", "claim", "unbind", "unclaimed", "discard",
+                    "verify", "compact", "prune", "stats", "claim", "unbind", "unclaimed", "discard", "budget", "set",
                 ].contains($0)
         }
         return Array(names) + leading + Array(rest.dropFirst(names.count))

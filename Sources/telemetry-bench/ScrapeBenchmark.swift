@@ -41,7 +41,8 @@ enum ScrapeBenchmark {
         for round in 0..<scrapes {
             let start = Timestamp.now()
             let cpuStart = cpuMilliseconds()
-            let stored = try StoredUsers.load(directory, cache: cache, includingDays: false)
+            let stored = try StoredUsers.load(
+                directory, cache: cache, daysFrom: CalendarDay(Timestamp.now()).adding(days: -40).description)
             let loaded = Timestamp.now()
             let body = PrometheusExposition.render(stored, format: round % 2 == 0 ? .prometheus : .openMetrics)
             let elapsed = Double(Timestamp.now().nanoseconds - start.nanoseconds) / 1e6

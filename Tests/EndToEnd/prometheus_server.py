@@ -33,15 +33,17 @@ def add_token(stack, name: str = "prometheus") -> str:
 
 
 class PrometheusServer:
-    """jobs: (job name, 'host:port' targets, bearer token)."""
+    """jobs: (job name, 'host:port' targets, bearer token); rule_files: rule files to load."""
 
-    def __init__(self, jobs: list[tuple[str, list[str], str]]):
+    def __init__(self, jobs: list[tuple[str, list[str], str]], rule_files: list[Path] | None = None):
         ensure_prometheus()
         self.root = make_root("prometheus")
         self.port = free_port()
         self.process: subprocess.Popen | None = None
-        lines = ["global:", "  scrape_interval: 1s", "  scrape_timeout: 1s", "  evaluation_interval: 1s",
-                 "scrape_configs:"]
+        lines = ["global:", "  scrape_interval: 1s", "  scrape_timeout: 1s", "  evaluation_interval: 1s"]
+        if rule_files:
+            lines += ["rule_files:"] + [f"  - {path}" for path in rule_files]
+        lines += ["scrape_configs:"]
         for name, targets, token in jobs:
             credentials = self.root / f"{name}.token"
             credentials.write_text(token)

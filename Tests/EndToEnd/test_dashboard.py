@@ -431,6 +431,26 @@ def test_personal_view_shows_the_stored_figures(dash, people, browser, artifacts
     assert console_problems(browser) == []
 
 
+def test_personal_view_lists_sessions_with_averages(dash, people, browser):
+    ada = people["ada"]
+    body = curl(f"{dash.base}/users/{ada}/summary").json()
+    assert [s["id"] for s in body["sessions"]] == ["ada-1"]
+    session = body["sessions"][0]
+    # One session holds everything Ada sent (every point and record carried session.id ada-1).
+    assert session["totals"]["totalTokenCostUsd"] == dash.aggregate(ada)["totals"]["totalTokenCostUsd"]
+    open_view(browser, dashboard_url(dash, f"#user={ada}"), 'table[data-table="sessions"]')
+    rows = table_rows(browser, "sessions")
+    assert list(rows) == ["ada-1"]
+    row = rows["ada-1"]
+    assert row["cost"] == usd(session["totals"]["totalTokenCostUsd"])
+    assert row["commits"] == f"{session['totals']['aiAssistedCommits']:,}"
+    assert row["models"] == ", ".join(session["models"]) and SONNET in row["models"]
+    assert row["last"] == session["lastActivity"][:16].replace("T", " ") + " UTC"
+    assert text(browser, ".session-averages").startswith(f"Average per session: {usd(body['sessionAverages']['totalTokenCostUsd'])}, ")
+    assert body["sessionAverages"]["sessions"] == 1
+    assert console_problems(browser) == []
+
+
 def test_personal_view_range_and_sorting(dash, people, browser, artifacts):
     ada = people["ada"]
     open_view(browser, dashboard_url(dash, f"#user={ada}"), ".cards")
@@ -547,12 +567,14 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     assert_cards_equal(browser, team)
     assert card_values(browser)["users"][0] == "3"
 
-    # The leaderboard: one row per user, names literal, sorted by cost, figures from each document.
+    # The leaderboard: one row per user with data, names literal, sorted by cost, figures from
+    # each document; a user who never sent anything is listed apart, not ranked.
     board = table_rows(browser, "leaderboard")
-    assert set(board) == {ADA_NAME, GRACE_NAME, "Newcomer"}, board.keys()
+    assert set(board) == {ADA_NAME, GRACE_NAME}, board.keys()
     order = [row.find_element(By.CSS_SELECTOR, "th").text
              for row in browser.find_elements(By.CSS_SELECTOR, 'table[data-table="leaderboard"] tbody tr')]
-    assert order == [ADA_NAME, GRACE_NAME, "Newcomer"], order
+    assert order == [ADA_NAME, GRACE_NAME], order
+    assert text(browser, ".no-data") == "No data received yet (not ranked): Newcomer"
     for name, key in ((ADA_NAME, "ada"), (GRACE_NAME, "grace")):
         totals = documents[key]["totals"]
         row = board[name]
@@ -561,7 +583,19 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
         assert row["_title"]["tokens"] == f"{tokens:,} tokens", row
         assert row["lines"] == f"+{totals['totalLinesAdded']:,} / −{totals['totalLinesRemoved']:,}", row
         assert row["sessions"] == f"{totals['totalSessions']:,}", row
-    assert board["Newcomer"]["updated"] == "never"
+        assert row["active"] == duration(totals["totalMinutes"]), row
+        assert row["commits"] == f"{totals['aiAssistedCommits']:,}", row
+        assert row["prs"] == f"{totals['prsCreated']:,}", row
+        commits, prs, added = totals["aiAssistedCommits"], totals["prsCreated"], totals["totalLinesAdded"]
+        cost = totals["totalTokenCostUsd"]
+        assert row["costPerCommitUsd"] == (usd(cost / commits) if commits else "—"), row
+        assert row["costPerPullRequestUsd"] == (usd(cost / prs) if prs else "—"), row
+        assert row["costPer100LinesAddedUsd"] == (usd(cost * 100 / added) if added else "—"), row
+        decided = totals["editsAccepted"] + totals["editsRejected"]
+        assert row["editAcceptance"] == (percent(totals["editsAccepted"], decided) if decided else "—"), row
+    # Ada: $2.5268 over 3 commits, 1 PR, 420 lines; 9 of 11 edits accepted.
+    assert (board[ADA_NAME]["costPerCommitUsd"], board[ADA_NAME]["costPerPullRequestUsd"],
+            board[ADA_NAME]["costPer100LinesAddedUsd"], board[ADA_NAME]["editAcceptance"]) == ("$0.84", "$2.53", "$0.60", "82%")
 
     # The model mix holds the hostile model name as text.
     models = table_rows(browser, "models")
@@ -576,9 +610,11 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     assert wait_for(lambda: [p for p in downloads.glob("claude-code-team-*.csv")] if downloads.exists() else [], 15), \
         f"no CSV in {downloads}: {list(downloads.iterdir()) if downloads.exists() else 'missing'}"
     saved = next(downloads.glob("claude-code-team-*.csv"))
-    answer = curl(f"{dash.base}/team/summary.csv", headers={"Authorization": f"Bearer {admin_token}"})
+    # The page asks for the range it shows (the last 30 days in the server's zone).
+    answer = curl(f"{dash.base}/team/summary.csv?days=30", headers={"Authorization": f"Bearer {admin_token}"})
     assert answer.status == 200 and saved.read_bytes() == answer.body, (saved.read_bytes()[:200], answer.body[:200])
     assert len(answer.body.decode().strip().splitlines()) == 1 + 3
+    assert all(line.split(",")[-8] == "range" for line in answer.body.decode().strip().splitlines()[1:])
     assert console_problems(browser) == []
 
     # "Forget the token" empties the tab's storage and asks again.

@@ -48,7 +48,7 @@ struct AggregateCodingTests {
             Set(published.root.keys) == [
                 "schemaVersion", "userId", "updatedAt", "sources", "totals", "days", "models", "tools", "events", "received",
                 "state",
-                "querySources", "latency", "latencyBucketsMs", "toolDurations",
+                "querySources", "latency", "latencyBucketsMs", "toolDurations", "sessions",
             ])
         #expect(
             published.keys("state") == ["metricsSeen", "series", "seriesClock", "recentRecords", "recentRequests", "recentSpans"])

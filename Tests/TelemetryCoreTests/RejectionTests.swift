@@ -242,7 +242,7 @@ struct RejectionTests {
         "more unusable log attributes",
         arguments: [
             (kv("output_tokens", int: -3), "api_request: attribute 'output_tokens' is negative"),
-            (kv("cost_usd", "NaN"), "api_request: attribute 'cost_usd' is not a finite number"),
+            (kv("cost_usd", "NaN"), "api_request: attribute 'cost_usd' is not a number"),
             (kv("cost_usd", double: .infinity), "api_request: attribute 'cost_usd' is not a finite number"),
             (kv("cache_read_tokens", "1e20"), "api_request: attribute 'cache_read_tokens' is implausibly large"),
             (kv("input_tokens", bool: true), "api_request: attribute 'input_tokens' is not a number"),
@@ -258,12 +258,26 @@ struct RejectionTests {
         #expect(document.events.isEmpty)
     }
 
-    @Test("lenient number forms in log attributes are accepted")
+    @Test("decimal numbers written as strings are accepted; hexadecimal, padded and signed forms are refused")
+    func stringNumbers() {
+        for text in ["0x10", "  12 ", " 12", "12 ", "+12", "1_000", "inf", "nan", "1e", ".5", "5."] {
+            let record = eventRecord(
+                "api_request", [kv("model", "m"), kv("request_id", "r1"), kv("input_tokens", text)], time: Scenario.t0)
+            var document = AggregateDocument(user: testUser)
+            let report = LogsAggregator().apply(logsRequest([record]), to: &document, now: fixedNow)
+            #expect(report.rejected == 1, "\(text)")
+            #expect(report.reasons.first?.hasSuffix("attribute 'input_tokens' is not a number") == true, "\(text)")
+            #expect(document.totals.isZero, "\(text)")
+        }
+        #expect(Attributes.isDecimalNumber("12") && Attributes.isDecimalNumber("-0.5") && Attributes.isDecimalNumber("1E+3"))
+    }
+
+    @Test("plain decimal strings and empty strings in log attributes are accepted")
     func lenientLogNumbers() {
         let record = eventRecord(
             "api_request",
             [
-                kv("model", "m"), kv("request_id", "r1"), kv("input_tokens", " 12 "), kv("output_tokens", "3.0"),
+                kv("model", "m"), kv("request_id", "r1"), kv("input_tokens", "12"), kv("output_tokens", "3.0"),
                 kv("cache_read_tokens", ""), kv("cost_usd", double: 0.5),
             ], time: Scenario.t0)
         var document = AggregateDocument(user: testUser)

@@ -16,13 +16,14 @@ final class ReadSandbox {
     static let now = Timestamp(seconds: 1_795_514_400)
     static let base = "/api/v1/integrations/claude"
 
-    init(teamAttributes: [String] = []) throws {
+    init(teamAttributes: [String] = [], timeZone: DayZone = .utc) throws {
         var template = Array("/tmp/read-service-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         root = String(cString: made)
         directory = DataDirectory(root)
         var limits = AggregationLimits()
         limits.teamAttributeKeys = teamAttributes
+        limits.dayZone = timeZone
         service = ReceiverService(configuration: ServiceConfiguration(dataDirectory: directory, store: store, limits: limits))
     }
 
@@ -38,13 +39,14 @@ final class ReadSandbox {
         try AdminTokenStore(directory: directory, configuration: store).add(name: name, now: Self.now).token
     }
 
-    /// Sends `input` tokens of `model` at `day` (10:01 UTC), with optional resource attributes.
+    /// Sends `input` tokens of `model` at `day` (10:01 UTC, or `secondOfDay` seconds after its
+    /// UTC midnight), with optional resource attributes.
     @discardableResult
     func send(
         _ user: UserID, input: Double, model: String = "claude-sonnet-4-5", day: String = "2026-11-24",
-        cost: Double? = nil, resource: [(String, String)] = []
+        secondOfDay: Int = 36_060, cost: Double? = nil, resource: [(String, String)] = []
     ) throws -> HTTPResponse {
-        let seconds = try #require(Self.seconds(of: day)) + 36_060
+        let seconds = try #require(Self.seconds(of: day)) + secondOfDay
         var request = tokenExport(input: input, time: UInt64(seconds) * 1_000_000_000)
         request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes =
             [keyValue("type", "input"), keyValue("model", model)]

@@ -201,23 +201,24 @@ struct TeamSummaryRouteTests {
             "totalSessions,agentsViewStarts,totalInputTokens,totalOutputTokens,totalCacheReadTokens,"
             + "totalCacheCreationTokens,totalTokenCostUsd,totalLinesAdded,totalLinesRemoved,totalMinutes,"
             + "aiAssistedCommits,prsCreated,editsAccepted,editsRejected,editDecisions,totalToolCalls,apiRequests,apiErrors"
-        let header: String = "userId,name,createdAt,updatedAt," + figures
+        let tail = ",period,from,to,costPerCommitUsd,costPerPullRequestUsd,costPer100LinesAddedUsd,editAcceptance,cacheReadShare"
+        let header: String = "userId,name,createdAt,updatedAt," + figures + tail
         #expect(lines.first.map(String.init) == header)
         #expect(lines.count == 5 && lines.last == "")
         let rows = Dictionary(uniqueKeysWithValues: lines.dropFirst().dropLast().map { (String($0.prefix(36)), String($0)) })
         let updatedA = try #require(try sandbox.aggregate(a)["updatedAt"] as? String)
         let rowA: String =
             "\(a),\"'=HYPERLINK(\"\"http://x\"\")\",\(ReadSandbox.now.iso8601),\(updatedA),"
-            + "0,0,12,0,0,0,0.5,0,0,0,0,0,0,0,0,0,0,0"
+            + "0,0,12,0,0,0,0.5,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,0"
         #expect(rows[a.rawValue] == rowA)
         #expect(rows[b.rawValue]?.hasPrefix("\(b),\"Doe, \"\"Jo\"\"\",") == true)
-        let rowC: String = "\(c),'-2+3,\(ReadSandbox.now.iso8601),,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+        let rowC: String = "\(c),'-2+3,\(ReadSandbox.now.iso8601),,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,"
         #expect(rows[c.rawValue] == rowC)
 
         let grouped = String(decoding: sandbox.get(path + ".csv", query: "group=department", headers: auth).body, as: UTF8.self)
-        var expected: String = "group,value,members," + figures + "\n"
-        expected += "department,'@ops,2,0,0,42,0,0,0,0.5,0,0,0,0,0,0,0,0,0,0,0\n"
-        expected += "department,(none),1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
+        var expected: String = "group,value,members," + figures + tail + "\n"
+        expected += "department,'@ops,2,0,0,42,0,0,0,0.5,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,0\n"
+        expected += "department,(none),1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,\n"
         #expect(grouped == expected)
     }
 

@@ -41,8 +41,8 @@ struct UserSummaryRouteTests {
         #expect(totals["totalTokenCostUsd"] as? Double == 0.375)
         #expect(sameJSON(body["rangeTotals"]!, body["totals"]!))
         #expect(!sameJSON(["a": 1], ["a": 2]) && !sameJSON(["a": 1], ["a": 1, "b": 0]))
-        // Compact, keys sorted: the first key is createdAt and there is no space after a colon.
-        #expect(response.body.starts(with: Array("{\"createdAt\":".utf8)))
+        // Compact, keys sorted: the first key is budgets and there is no space after a colon.
+        #expect(response.body.starts(with: Array("{\"budgets\":[],\"cacheEfficiency\":{".utf8)))
         #expect(response.body.last == UInt8(ascii: "\n"))
     }
 

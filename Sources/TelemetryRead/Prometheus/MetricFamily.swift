@@ -83,9 +83,20 @@ struct MetricFamily: Sendable {
         name: "claude_telemetry_unreadable_aggregates", kind: .gauge, unit: nil,
         help: "Users left out of this scrape because their aggregate.json could not be read (see claude-telemetry verify).")
 
+    static let budget = MetricFamily(
+        name: "claude_telemetry_budget_usd", kind: .gauge, unit: nil,
+        help: "Budget limit in USD of the current period, by scope (user, group, team) and period (day, week, month).")
+    static let budgetSpent = MetricFamily(
+        name: "claude_telemetry_budget_spent_usd", kind: .gauge, unit: nil,
+        help: "Estimated cost in USD spent in the budget's current period (days cut in --timezone).")
+    static let budgetForecast = MetricFamily(
+        name: "claude_telemetry_budget_forecast_usd", kind: .gauge, unit: nil,
+        help: "Spent so far plus the average daily cost of the last 7 days times the days left in the period.")
+
     /// Every family, in the order written.
     static let all: [MetricFamily] = [
         sessions, tokens, cost, lines, commits, pullRequests, editDecisions, activeTime,
         apiRequests, apiErrors, toolCalls, toolFailures, toolDecisions, events, lastReceived, userInfo, users, unreadable,
+        budget, budgetSpent, budgetForecast,
     ]
 }

@@ -11,7 +11,8 @@ public enum PrometheusExposition {
     /// Claude Code's `type` values of `claude_code.token.usage`, in the order written.
     static let tokenTypes = ["input", "output", "cacheRead", "cacheCreation"]
 
-    public static func render(_ stored: StoredUsers, format: ExpositionFormat) -> [UInt8] {
+    /// `budgets`: where every budget stands today (``BudgetStatus/evaluate(_:members:today:)``).
+    public static func render(_ stored: StoredUsers, format: ExpositionFormat, budgets: [BudgetStatus] = []) -> [UInt8] {
         var writer = ExpositionWriter(format: format, reservingCapacity: 4096 + stored.users.count * 4096)
         let active = stored.users.compactMap { user in user.view.map { (user.record.id, $0) } }
 
@@ -116,8 +117,37 @@ public enum PrometheusExposition {
         writer.header(.unreadable)
         writer.sample(.unreadable, [], Double(stored.unreadable.count))
 
+        for (family, value) in [
+            (MetricFamily.budget, \BudgetStatus.limitUsd), (.budgetSpent, \BudgetStatus.spentUsd),
+            (.budgetForecast, \BudgetStatus.forecastUsd),
+        ] {
+            writer.header(family)
+            for status in budgets { writer.sample(family, budgetLabels(status), BudgetStatus.rounded(status[keyPath: value])) }
+        }
+
         writer.end()
         return writer.bytes
+    }
+
+    /// `scope` and `period`, then `user_id` for a user's budget or `group_key` and `group_value`
+    /// for a group's, so an alert names whose budget it is.
+    static func budgetLabels(_ status: BudgetStatus) -> [(key: String, value: String)] {
+        var labels: [(key: String, value: String)] = [("scope", status.scope.kind), ("period", status.period.rawValue)]
+        switch status.scope {
+        case .user(let user): labels.append(("user_id", user.rawValue))
+        case .group(let key, let value): labels += [("group_key", key), ("group_value", value)]
+        case .team: break
+        }
+        return labels
+    }
+
+    /// All members of a scrape as budgets see them.
+    public static func budgetMembers(_ stored: StoredUsers) -> [BudgetStatus.Member] {
+        stored.users.map { user in
+            BudgetStatus.Member(
+                userId: user.record.id, attributes: user.attributes,
+                days: user.view?.days.map { ($0.day, $0.totals.totalTokenCostUsd) } ?? [])
+        }
     }
 
     /// The tools `claude_code.code_edit_tool.decision` reports on.

@@ -1,6 +1,6 @@
 import TelemetryStore
 
-/// A UTC calendar day, as `aggregate.json` names its day buckets (`YYYY-MM-DD`). Parsing is
+/// A calendar day (cut in the deployment's `--timezone`), as `aggregate.json` names its day buckets (`YYYY-MM-DD`). Parsing is
 /// strict (real dates only, four-digit years) so that a query naming a day either means
 /// exactly one bucket key or is refused.
 public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -11,6 +11,11 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// The UTC day of `timestamp`.
     public init(_ timestamp: Timestamp) { ordinal = Int64(timestamp.seconds / 86_400) }
+
+    /// The day of `timestamp` in `zone` (`--timezone`): what "today" is for a read.
+    public init(_ timestamp: Timestamp, in zone: DayZone) {
+        ordinal = zone.dayNumber(atSecond: Int64(clamping: timestamp.seconds))
+    }
 
     /// Parses `YYYY-MM-DD`; nil for anything else, including dates that do not exist and
     /// years before 1970.

@@ -1,6 +1,6 @@
 import TelemetryStore
 
-/// The inclusive span of UTC days a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
+/// The inclusive span of days (cut in `--timezone`) a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
 /// Without parameters it is the last 30 days up to today, the window people look at most.
 public struct DayRange: Equatable, Sendable {
     public let from: CalendarDay
@@ -21,17 +21,28 @@ public struct DayRange: Equatable, Sendable {
         toKey = to.description
     }
 
-    /// Resolves `from` and `to` (as sent, nil when absent) against `today`. `to` defaults to
-    /// today and `from` to 29 days before `to`. Throws naming the parameter to fix.
-    public static func resolve(from fromText: String?, to toText: String?, today: CalendarDay) throws(ReadQueryError)
-        -> DayRange
-    {
+    /// Resolves `from`, `to` and `days` (as sent, nil when absent) against `today`. `to`
+    /// defaults to today and `from` to `days` - 1 (29 by default) days before `to`, so a page
+    /// asking for "the last 7 days" gets them in the server's time zone. Throws naming the
+    /// parameter to fix.
+    public static func resolve(
+        from fromText: String?, to toText: String?, days daysText: String? = nil, today: CalendarDay
+    ) throws(ReadQueryError) -> DayRange {
         var to = today
         if let toText {
             guard let day = CalendarDay(toText) else { throw .invalidDate(parameter: "to", value: toText) }
             to = day
         }
-        var from = to.adding(days: -(defaultDays - 1))
+        var length = defaultDays
+        if let daysText {
+            guard daysText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let count = Int64(daysText),
+                (1...maximumDays).contains(count)
+            else {
+                throw .invalidParameter(name: "days", value: daysText, expected: "a whole number of days from 1 to \(maximumDays)")
+            }
+            length = count
+        }
+        var from = to.adding(days: -(length - 1))
         if let fromText {
             guard let day = CalendarDay(fromText) else { throw .invalidDate(parameter: "from", value: fromText) }
             from = day
@@ -41,6 +52,16 @@ public struct DayRange: Equatable, Sendable {
         guard days <= maximumDays else { throw .rangeTooLong(days: days, maximum: maximumDays) }
         return DayRange(from: from, to: to)
     }
+
+    /// The range of the same length that ends the day before this one starts: what a trend
+    /// compares against.
+    public var previous: DayRange {
+        let length = to.ordinal - from.ordinal + 1
+        return DayRange(from: from.adding(days: -length), to: from.adding(days: -1))
+    }
+
+    /// The range of one period bucket.
+    public init(_ bucket: Period.Bucket) { self.init(from: bucket.from, to: bucket.to) }
 
     /// True when the bucket key `day` lies in the range.
     public func contains(_ day: String) -> Bool { day >= fromKey && day <= toKey }

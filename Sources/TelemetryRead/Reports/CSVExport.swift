@@ -52,8 +52,15 @@ public enum CSVExport {
     }
 
     /// One field, quoted when it holds a comma, a quote, a line break or edge spaces
-    /// (quotes inside are doubled).
-    public static func field(_ value: String) -> String {
+    /// (quotes inside are doubled). NUL and ESC never reach the output (a terminal or a
+    /// C-string reader would act on them): each becomes U+FFFD.
+    public static func field(_ raw: String) -> String {
+        var value = raw
+        if value.unicodeScalars.contains(where: { $0.value == 0 || $0.value == 0x1B }) {
+            value = String(
+                String.UnicodeScalarView(
+                    raw.unicodeScalars.map { $0.value == 0 || $0.value == 0x1B ? "\u{FFFD}" : $0 }))
+        }
         let needsQuotes =
             value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             || value.hasPrefix(" ") || value.hasSuffix(" ")
@@ -62,9 +69,12 @@ public enum CSVExport {
     }
 
     /// A text cell. Model names come from whoever holds a user's URL, so a leading `=`, `+`,
-    /// `-`, `@`, tab or CR (which spreadsheets run as a formula) gets a `'` in front.
+    /// `-`, `@`, tab, CR or LF (which spreadsheets run as a formula), or a leading space or
+    /// no-break space (which some trim before looking for one), gets a `'` in front.
     public static func text(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        guard let first = value.unicodeScalars.first, "=+-@\t\r\n \u{00A0}".unicodeScalars.contains(first) else {
+            return value
+        }
         return "'" + value
     }
 

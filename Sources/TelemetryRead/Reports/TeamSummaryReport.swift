@@ -10,6 +10,8 @@ public struct TeamSummaryReport: Sendable {
         public let rangeTotals: SummaryFigures
         /// The user's last value of each configured team attribute.
         public let attributes: [String: String]
+        /// The user's figures per bucket of ``TeamSummaryReport/buckets`` (empty without `?period=`).
+        public let periodTotals: [SummaryFigures]
     }
 
     /// One team day: the users' figures added up, and how many users had data that day.
@@ -29,15 +31,37 @@ public struct TeamSummaryReport: Sendable {
     public let tools: [String: SummaryTool]
     /// Present only when the request asked for `?group=`.
     public let groups: [TeamGroup]?
+    /// `?period=`, and the range cut into its buckets (empty without it).
+    public let period: Period?
+    public let buckets: [Period.Bucket]
+    /// The team's figures per bucket, and how many users had data in each.
+    public let periodTotals: [SummaryFigures]
+    public let periodActiveUsers: [Int]
+    /// The team's figures over the range of the same length just before `range`.
+    public let previousRangeTotals: SummaryFigures
+    /// Every budget where it stands today (set after the report is built, by the caller that
+    /// read the budgets).
+    public var budgets: [BudgetStatus] = []
+    /// The configured `--team-attributes` keys, which `?group=` accepts (the page offers them).
+    public var groupKeys: [String] = []
+    /// The `--timezone` the days were cut in (for a reader's label).
+    public var timeZone = "UTC"
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
     public init(
         digests: [UserDigest], attributes: [String: [String: String]] = [:], range: DayRange,
-        groupKey: String? = nil, generatedAt: Timestamp
+        groupKey: String? = nil, period: Period? = nil, generatedAt: Timestamp
     ) {
         self.generatedAt = generatedAt
         self.range = range
+        self.period = period
+        let buckets = period?.buckets(in: range) ?? []
+        self.buckets = buckets
+        var periodTotals = [SummaryFigures](repeating: SummaryFigures(), count: buckets.count)
+        var periodActiveUsers = [Int](repeating: 0, count: buckets.count)
+        var previousRangeTotals = SummaryFigures()
+        let previous = range.previous
         var members: [Member] = []
         members.reserveCapacity(digests.count)
         var totals = SummaryFigures(), rangeTotals = SummaryFigures()
@@ -55,8 +79,25 @@ public struct TeamSummaryReport: Sendable {
             for tool in digest.tools { tools[tool.name, default: SummaryTool()].add(tool.figures) }
             totals.add(digest.totals)
             rangeTotals.add(userRange)
-            members.append(Member(digest: digest, rangeTotals: userRange, attributes: attributes[digest.userId] ?? [:]))
+            previousRangeTotals.add(digest.totals(in: previous))
+            var userPeriods: [SummaryFigures] = []
+            userPeriods.reserveCapacity(buckets.count)
+            for (index, bucket) in buckets.enumerated() {
+                let days = digest.days(in: DayRange(bucket))
+                var sum = SummaryFigures()
+                for day in days { sum.add(day.figures) }
+                userPeriods.append(sum)
+                periodTotals[index].add(sum)
+                if !days.isEmpty { periodActiveUsers[index] += 1 }
+            }
+            members.append(
+                Member(
+                    digest: digest, rangeTotals: userRange, attributes: attributes[digest.userId] ?? [:],
+                    periodTotals: userPeriods))
         }
+        self.periodTotals = periodTotals
+        self.periodActiveUsers = periodActiveUsers
+        self.previousRangeTotals = previousRangeTotals
         self.members = members
         self.totals = totals
         self.rangeTotals = rangeTotals
@@ -68,16 +109,26 @@ public struct TeamSummaryReport: Sendable {
 
     public var json: [UInt8] {
         var w = JSONWriter(capacity: 4096 + members.count * 1400 + days.count * 600)
+        let dayKeys = days.keys.sorted()
         w.beginObject()
+        w.key("budgets"); BudgetStatus.write(budgets, to: &w)
+        w.key("cacheEfficiency")
+        CacheEfficiency.write(
+            totals: totals, range: rangeTotals, days: dayKeys.map { ($0, days[$0]!.figures) },
+            models: models.keys.sorted().map { ($0, models[$0]!) }, to: &w)
         w.key("days")
         w.beginObject()
-        for day in days.keys.sorted() {
+        for day in dayKeys {
             let teamDay = days[day]!
             w.key(day)
             teamDay.figures.write(to: &w, raw: false, activeUsers: teamDay.activeUsers)
         }
         w.endObject()
         w.key("generatedAt"); w.string(generatedAt.iso8601)
+        w.key("groupKeys")
+        w.beginArray()
+        for key in groupKeys { w.string(key) }
+        w.endArray()
         if let groups {
             w.key("groups")
             w.beginArray()
@@ -91,8 +142,18 @@ public struct TeamSummaryReport: Sendable {
             models[name]!.write(to: &w, raw: false)
         }
         w.endObject()
+        w.key("outcomes"); Outcomes(rangeTotals).write(to: &w)
+        if let period {
+            w.key("period"); w.string(period.rawValue)
+            w.key("periods")
+            PeriodTotals.write(
+                Array(zip(buckets, periodTotals)), raw: false, activeUsers: periodActiveUsers, to: &w)
+        }
+        w.key("previousRange"); range.previous.write(to: &w)
+        w.key("previousRangeTotals"); previousRangeTotals.write(to: &w, raw: false)
         w.key("range"); range.write(to: &w)
         w.key("rangeTotals"); rangeTotals.write(to: &w, raw: false)
+        w.key("timeZone"); w.string(timeZone)
         w.key("tools")
         w.beginObject()
         for name in tools.keys.sorted() {
@@ -113,8 +174,16 @@ public struct TeamSummaryReport: Sendable {
                 w.string(member.attributes[key]!)
             }
             w.endObject()
+            w.key("costByDay")
+            w.beginObject()
+            for day in d.days(in: range) {
+                w.key(day.day)
+                w.number(day.figures.totalTokenCostUsd)
+            }
+            w.endObject()
             w.key("createdAt"); w.string(d.createdAt)
             w.key("name"); w.string(d.name)
+            w.key("outcomes"); Outcomes(member.rangeTotals).write(to: &w)
             w.key("rangeTotals"); member.rangeTotals.write(to: &w, raw: false)
             w.key("totals"); d.totals.write(to: &w, raw: false)
             w.key("updatedAt")

@@ -35,11 +35,23 @@ public struct UserDigest: Sendable {
     public let events: [EventCount]
     public let sources: [String: String]
     public let received: ReceiveCounters
+    /// The kept sessions, the most recently active first (figures without raw).
+    public let sessions: [Session]
+
+    public struct Session: Sendable, Equatable {
+        public let id: String
+        public let firstSeen: UInt64
+        public let lastSeen: UInt64
+        public let models: [String]
+        public let figures: SummaryFigures
+    }
 
     /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
+    /// `keepingSessions`: keep the sessions (only a user's own summary shows them; the team
+    /// cache leaves them out, up to 100 per user).
     public init(
         user: UserID, record: UserRecord, document: AggregateDocument?,
-        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true
+        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true
     ) {
         let view = AggregateView(document ?? AggregateDocument(user: user, limits: limits))
         let rawModels = document?.models ?? [:]
@@ -55,12 +67,20 @@ public struct UserDigest: Sendable {
         events = view.events
         sources = view.sources
         received = view.received
+        sessions = !keepingSessions ? [] : view.sessions.map {
+            Session(
+                id: $0.id, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen, models: $0.models,
+                figures: SummaryFigures($0.totals, keepingRaw: false))
+        }
     }
 
-    public init(_ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true) {
+    public init(
+        _ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true,
+        keepingSessions: Bool = true
+    ) {
         self.init(
             user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits,
-            keepingRaw: keepingRaw)
+            keepingRaw: keepingRaw, keepingSessions: keepingSessions)
     }
 
     /// The days that lie in `range`, oldest first.

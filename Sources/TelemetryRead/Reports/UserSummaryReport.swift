@@ -7,18 +7,34 @@ public struct UserSummaryReport: Sendable {
     public let digest: UserDigest
     public let range: DayRange
     public let includeRaw: Bool
+    /// `?period=`: the range cut into buckets of this size under `periods`.
+    public let period: Period?
+    /// The user's own budgets (scope user) where they stand today.
+    public let budgets: [BudgetStatus]
+    /// The `--timezone` the days were cut in (for a reader's label).
+    public var timeZone = "UTC"
 
-    public init(digest: UserDigest, range: DayRange, includeRaw: Bool = false) {
+    public init(
+        digest: UserDigest, range: DayRange, includeRaw: Bool = false, period: Period? = nil, budgets: [BudgetStatus] = []
+    ) {
         self.digest = digest
         self.range = range
         self.includeRaw = includeRaw
+        self.period = period
+        self.budgets = budgets
     }
 
     public var json: [UInt8] {
         let d = digest
         let inRange = d.days(in: range)
         var w = JSONWriter(capacity: 1024 + inRange.count * 600 + (d.models.count + d.tools.count) * 200)
+        let rangeTotals = d.totals(in: range)
         w.beginObject()
+        w.key("budgets"); BudgetStatus.write(budgets, to: &w)
+        w.key("cacheEfficiency")
+        CacheEfficiency.write(
+            totals: d.totals, range: rangeTotals, days: inRange.map { ($0.day, $0.figures) },
+            models: d.models.map { ($0.name, $0.figures) }, to: &w)
         w.key("createdAt"); w.string(d.createdAt)
         w.key("days")
         w.beginObject()
@@ -42,9 +58,20 @@ public struct UserSummaryReport: Sendable {
         }
         w.endObject()
         w.key("name"); w.string(d.name)
+        w.key("outcomes"); Outcomes(rangeTotals).write(to: &w)
+        if let period {
+            w.key("period"); w.string(period.rawValue)
+            w.key("periods")
+            PeriodTotals.write(period.buckets(in: range).map { ($0, d.totals(in: DayRange($0))) }, raw: includeRaw, to: &w)
+        }
+        let previous = range.previous
+        w.key("previousRange"); previous.write(to: &w)
+        w.key("previousRangeTotals"); d.totals(in: previous).write(to: &w, raw: includeRaw)
         w.key("range"); range.write(to: &w)
-        w.key("rangeTotals"); d.totals(in: range).write(to: &w, raw: includeRaw)
+        w.key("rangeTotals"); rangeTotals.write(to: &w, raw: includeRaw)
         w.key("received"); d.received.write(to: &w)
+        w.key("sessionAverages"); SessionList.writeAverages(d.sessions, to: &w)
+        w.key("sessions"); SessionList.write(d.sessions, to: &w)
         w.key("sources")
         w.beginObject()
         for family in d.sources.keys.sorted() {
@@ -52,6 +79,7 @@ public struct UserSummaryReport: Sendable {
             w.string(d.sources[family]!)
         }
         w.endObject()
+        w.key("timeZone"); w.string(timeZone)
         w.key("tools")
         w.beginObject()
         for tool in d.tools {

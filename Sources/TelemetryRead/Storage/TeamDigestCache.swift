@@ -43,7 +43,7 @@ public final class TeamDigestCache: Sendable {
             let entry = Entry(
                 user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
                 journal: snapshot.journalIdentity,
-                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false),
+                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false, keepingSessions: false),
                 attributes: snapshot.document?.attributes ?? [:])
             entries.withLock { $0[user] = entry }
             result.append(entry)

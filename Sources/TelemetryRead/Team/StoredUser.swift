@@ -32,11 +32,11 @@ public struct StoredUsers: Sendable {
     }
 
     /// Reads every user record and aggregate (with its journal). Takes no lock. With a `cache`,
-    /// a user whose files are unchanged since the last call is not read again; `includingDays`
-    /// false leaves the day buckets out of the views (the exposition does not show them).
+    /// a user whose files are unchanged since the last call is not read again; `daysFrom` keeps
+    /// only the day buckets from that day on in the views (a scrape needs only recent ones).
     public static func load(
         _ directory: DataDirectory, limits: AggregationLimits = AggregationLimits(), cache: StoredUserCache? = nil,
-        includingDays: Bool = true
+        daysFrom: String? = nil
     ) throws(StorageError) -> StoredUsers {
         let records = try UserStore(directory: directory).list()
         let store = AggregateStore(directory: directory, limits: limits)
@@ -63,7 +63,7 @@ public struct StoredUsers: Sendable {
                 }
                 let document = try store.read(id, skippingState: true)
                 let user = StoredUser(
-                    record: record, view: document.map { AggregateView($0, includingDays: includingDays) },
+                    record: record, view: document.map { AggregateView($0, daysFrom: daysFrom) },
                     attributes: document?.attributes ?? [:])
                 if let cache, let identities {
                     cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)

@@ -20,19 +20,19 @@ public struct AggregateView: Sendable, Equatable {
     /// Log events counted by name, sorted by name.
     public let events: [EventCount]
     public let received: ReceiveCounters
+    /// The kept sessions, the most recently active first.
+    public let sessions: [SessionView]
 
-    /// `includingDays` false leaves `days` empty (for views that never show them).
-    public init(_ document: AggregateDocument, includingDays: Bool = true) {
+    /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
+    public init(_ document: AggregateDocument, daysFrom: String? = nil) {
         let selection = document.sourceSelection
         userId = document.userId
         updatedAt = document.updatedAt
         sources = selection.names
         totals = TotalsView(PublishedTotals(document.totals, selection))
-        days =
-            includingDays
-            ? document.days.keys.sorted().map { day in
-                DayView(day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)))
-            } : []
+        days = document.days.keys.filter { daysFrom == nil || $0 >= daysFrom! }.sorted().map { day in
+            DayView(day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)))
+        }
         models = document.models.keys.sorted().map { name in
             ModelView(name: name, PublishedModel(document.models[name]!, selection))
         }
@@ -41,7 +41,22 @@ public struct AggregateView: Sendable, Equatable {
         }
         events = document.events.keys.sorted().map { EventCount(name: $0, count: document.events[$0]!) }
         received = document.received
+        sessions = document.sessions.map { id, record in
+            SessionView(
+                id: id, firstSeen: record.firstSeen, lastSeen: record.lastSeen, models: record.models,
+                totals: TotalsView(PublishedTotals(record.figures, selection)))
+        }.sorted { ($0.lastSeen, $1.id) > ($1.lastSeen, $0.id) }
     }
+}
+
+/// One session (`session.id`) as published: first and last seen (seconds since the epoch),
+/// the models it used and its figures.
+public struct SessionView: Sendable, Equatable {
+    public let id: String
+    public let firstSeen: UInt64
+    public let lastSeen: UInt64
+    public let models: [String]
+    public let totals: TotalsView
 }
 
 /// One published number: counts are integers, cost and minutes are decimals.

@@ -13,9 +13,18 @@ struct ReadQuery {
         return values.first
     }
 
-    /// `from` and `to`, resolved against today (UTC).
+    /// `from`, `to` and `days`, resolved against today (in `--timezone`).
     func range(today: CalendarDay) throws(ReadQueryError) -> DayRange {
-        try DayRange.resolve(from: try single("from"), to: try single("to"), today: today)
+        try DayRange.resolve(from: try single("from"), to: try single("to"), days: try single("days"), today: today)
+    }
+
+    /// `period=day|week|month`, nil when absent.
+    func period() throws(ReadQueryError) -> Period? { try Period.parse(try single("period")) }
+
+    /// True when the request names `from`, `to` or `days` (the CSV then covers the range, not all time).
+    func namesRange() throws(ReadQueryError) -> Bool {
+        let from = try single("from"), to = try single("to"), days = try single("days")
+        return from != nil || to != nil || days != nil
     }
 
     /// A yes/no parameter such as `raw=1`: absent means no.

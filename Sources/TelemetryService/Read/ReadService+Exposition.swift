@@ -5,12 +5,19 @@ import TelemetryStore
 /// report in the Claude Code Analytics API's shape. Both need the admin read token.
 extension ReadService {
     /// `GET …/prometheus`: every user's figures, OpenMetrics when the scrape's `Accept` asks for it.
-    func prometheus(request: HTTPRequest) throws -> HTTPResponse {
+    func prometheus(request: HTTPRequest, now: Timestamp) throws -> HTTPResponse {
         try tokens.authorize(authorizationHeader: request.header("authorization"))
         let format = ExpositionFormat.negotiate(accept: request.header("accept"))
+        // Views are cached per user between scrapes; they keep the last 40 days, all a budget's
+        // period and its forecast rate need.
+        let today = CalendarDay(now, in: configuration.limits.dayZone)
         let stored = try StoredUsers.load(
-            configuration.dataDirectory, limits: configuration.limits, cache: viewCache, includingDays: false)
-        let body = PrometheusExposition.render(stored, format: format)
+            configuration.dataDirectory, limits: configuration.limits, cache: viewCache,
+            daysFrom: today.adding(days: -40).description)
+        let budgets = BudgetStatus.evaluate(
+            try BudgetStore(directory: configuration.dataDirectory).list(),
+            members: PrometheusExposition.budgetMembers(stored), today: today)
+        let body = PrometheusExposition.render(stored, format: format, budgets: budgets)
         return HTTPResponse(
             status: .ok,
             headers: [("Content-Type", format.contentType), ("Cache-Control", "no-store")]

@@ -46,7 +46,7 @@ public struct ReadService: Sendable {
             case .teamSummaryCSV:
                 return try teamSummary(request: request, now: now, csv: true)
             case .prometheus:
-                return try prometheus(request: request)
+                return try prometheus(request: request, now: now)
             case .usageReport:
                 return try usageReport(request: request)
             }
@@ -69,22 +69,27 @@ public struct ReadService: Sendable {
         }
         summary.user = user.rawValue
         let query = ReadQuery(query: request.query)
-        let range = try query.range(today: CalendarDay(now))
+        let range = try query.range(today: CalendarDay(now, in: configuration.limits.dayZone))
         let raw = try query.flag("raw")
+        let period = try query.period()
         guard let files = try reader.files(of: user) else { throw ReadQueryError.unknownUser(user) }
 
+        let today = CalendarDay(now, in: configuration.limits.dayZone)
+        let budgets = try BudgetStore(directory: configuration.dataDirectory).list().filter { $0.scope == .user(user) }
         var hasher = SHA256()
         hasher.update(files.contentDigest)
-        hasher.update("user-summary \(range.fromKey) \(range.toKey) raw=\(raw)")
+        hasher.update("user-summary \(range.fromKey) \(range.toKey) raw=\(raw) period=\(period?.rawValue ?? "")")
+        hasher.update(" today=\(today) budgets=\(BudgetStatus.fingerprint(budgets))")
         let tag = EntityTag(digest: hasher.finalize())
         let headers = [("ETag", tag.value), ("Cache-Control", "no-cache")]
         if tag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
             return HTTPResponse(status: .notModified, headers: headers)
         }
         let snapshot = try files.decoded(limits: configuration.limits)
-        let report = UserSummaryReport(
-            digest: UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw), range: range,
-            includeRaw: raw)
+        let digest = UserDigest(snapshot, limits: configuration.limits, keepingRaw: raw)
+        let statuses = BudgetStatus.evaluate(budgets, members: [BudgetStatus.Member(digest)], today: today)
+        var report = UserSummaryReport(digest: digest, range: range, includeRaw: raw, period: period, budgets: statuses)
+        report.timeZone = configuration.limits.dayZone.identifier
         return HTTPResponse(
             status: .ok, headers: [("Content-Type", Self.jsonType)] + headers + Self.noSniff,
             body: report.json)
@@ -93,11 +98,17 @@ public struct ReadService: Sendable {
     private func teamSummary(request: HTTPRequest, now: Timestamp, csv: Bool) throws -> HTTPResponse {
         try tokens.authorize(authorizationHeader: request.header("authorization"))
         let query = ReadQuery(query: request.query)
-        let range = try query.range(today: CalendarDay(now))
+        let range = try query.range(today: CalendarDay(now, in: configuration.limits.dayZone))
         let keys = configuration.limits.teamAttributeKeys
         let group = try query.group(configured: keys)
+        let period = try query.period()
+        let wholeRange = try query.namesRange()
+        let today = CalendarDay(now, in: configuration.limits.dayZone)
+        let budgets = csv ? [] : try BudgetStore(directory: configuration.dataDirectory).list()
         let variant =
             "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
+            + " period=\(period?.rawValue ?? "") named=\(wholeRange) today=\(today)"
+            + " budgets=\(BudgetStatus.fingerprint(budgets))"
             + " keys=\(keys.joined(separator: ","))"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
@@ -113,9 +124,13 @@ public struct ReadService: Sendable {
             attributes[entry.user.rawValue] = entry.attributes.filter { keys.contains($0.key) }
         }
         let digests = entries.map(\.digest)
-        let report = TeamSummaryReport(
-            digests: digests, attributes: attributes, range: range, groupKey: group,
+        var report = TeamSummaryReport(
+            digests: digests, attributes: attributes, range: range, groupKey: group, period: period,
             generatedAt: now)
+        report.groupKeys = keys
+        report.timeZone = configuration.limits.dayZone.identifier
+        report.budgets = BudgetStatus.evaluate(
+            budgets, members: report.members.map { BudgetStatus.Member($0.digest, attributes: $0.attributes) }, today: today)
         let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
         if csv {
             return HTTPResponse(
@@ -123,7 +138,7 @@ public struct ReadService: Sendable {
                 headers: [
                     ("Content-Type", Self.csvType),
                     ("Content-Disposition", "attachment; filename=\"team-summary.csv\""),
-                ] + headers, body: Array(TeamCSV.csv(report).utf8))
+                ] + headers, body: Array(TeamCSV.csv(report, wholeRange: wholeRange).utf8))
         }
         return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers, body: report.json)
     }

@@ -4,7 +4,8 @@ import TelemetryDecoding
 /// rewritten on every update, so its coding is on the hot path.
 ///
 /// Layout (compact, keys sorted): `days`, `events`, `latency`, `latencyBucketsMs`, `models`,
-/// `querySources`, `received`, `schemaVersion`, `sources` (which source each doubly-reported
+/// `querySources`, `received`, `schemaVersion`, `sessions` (only once a point or record named
+/// a `session.id`), `sources` (which source each doubly-reported
 /// figure is published from), `state` (the receiver's bookkeeping; dashboards ignore it),
 /// `toolDurations`, `tools`, `totals`, `updatedAt`, `userId`.
 /// Published numbers are derived from each bucket's `raw` figures, which alone are read back.
@@ -60,6 +61,8 @@ public enum AggregateCoding {
 
         w.key("schemaVersion")
         w.integer(Int64(AggregateDocument.schemaVersion))
+
+        if !document.sessions.isEmpty { writeSessions(document.sessions, selection, to: &w) }
 
         w.key("sources")
         w.beginObject()
@@ -150,6 +153,8 @@ public enum AggregateCoding {
                     try readState(&scanner, into: &document, limits: limits)
                 case "attributes":
                     document.attributes = try readAttributes(&scanner)
+                case "sessions":
+                    document.sessions = try readSessions(&scanner)
                 default:
                     try scanner.skipValue()
                 }
@@ -273,7 +278,54 @@ public enum AggregateCoding {
         w.endObject()
     }
 
+    /// `sessions`: per `session.id`, `firstSeen` and `lastSeen` (seconds since the epoch),
+    /// `models`, and `totals` (published figures with their `raw`, as a day bucket).
+    static func writeSessions(_ sessions: [String: SessionRecord], _ selection: SourceSelection, to w: inout JSONWriter) {
+        w.key("sessions")
+        w.beginObject()
+        for id in sessions.keys.sorted() {
+            let record = sessions[id]!
+            w.key(id)
+            w.beginObject()
+            w.key("firstSeen"); w.unsigned(record.firstSeen)
+            w.key("lastSeen"); w.unsigned(record.lastSeen)
+            w.key("models")
+            w.beginArray()
+            for model in record.models { w.string(model) }
+            w.endArray()
+            w.key("totals"); write(PublishedTotals(record.figures, selection), to: &w)
+            w.endObject()
+        }
+        w.endObject()
+    }
+
     // MARK: Reading
+
+    static func readSessions(_ scanner: inout JSONScanner) throws -> [String: SessionRecord] {
+        var sessions: [String: SessionRecord] = [:]
+        try scanner.beginObject()
+        while let id = try scanner.nextKey() {
+            var record = SessionRecord()
+            var hasTotals = false
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                switch key {
+                case "firstSeen": record.firstSeen = try scanner.unsigned()
+                case "lastSeen": record.lastSeen = try scanner.unsigned()
+                case "models":
+                    try scanner.beginArray()
+                    while try scanner.nextElement() { record.models.append(try scanner.string()) }
+                case "totals":
+                    record.figures = try readBucket(&scanner, at: "sessions.\(id).totals")
+                    hasTotals = true
+                default: try scanner.skipValue()
+                }
+            }
+            guard hasTotals else { throw AggregateCodingError(reason: "missing key 'totals' at sessions.\(id)") }
+            sessions[id] = record
+        }
+        return sessions
+    }
 
     static func readBuckets(_ scanner: inout JSONScanner, at path: String) throws -> [String: Figures] {
         var buckets: [String: Figures] = [:]

@@ -10,6 +10,9 @@ extension AggregateDocument {
         /// False for amounts that belong to a tool's own figures only (for example the
         /// accept/reject decisions of non-edit tools).
         var countsInTotals = true
+        /// The `session.id` the amount was reported under, and the data's time (seconds).
+        var session: String? = nil
+        var seconds: UInt64 = 0
     }
 
     mutating func add(_ figure: Figure, _ amount: Double, to target: Target, limits: AggregationLimits) {
@@ -17,6 +20,9 @@ extension AggregateDocument {
         if target.countsInTotals {
             totals[figure] += amount
             if let day = dayKey(target.day, limits: limits) { days[day, default: Figures()][figure] += amount }
+            if let session = target.session {
+                addToSession(session, figure, amount, seconds: target.seconds, model: target.model, limits: limits)
+            }
         }
         if let model = target.model {
             let key = Self.boundedKey(model, in: models, limit: limits.models, nameBytes: limits.nameBytes)

@@ -22,6 +22,8 @@ public struct AggregateDocument: Equatable, Sendable {
     public var received = ReceiveCounters()
     /// The last value seen of each configured team attribute (`--team-attributes`).
     public var attributes: [String: String] = [:]
+    /// The last ``AggregationLimits/sessions`` sessions by `session.id`, with their figures.
+    public var sessions: [String: SessionRecord] = [:]
     /// Names of the aggregated metrics this user has sent at least one valid point of.
     public var metricsSeen: Set<String> = []
 

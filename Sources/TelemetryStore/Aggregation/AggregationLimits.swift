@@ -37,6 +37,15 @@ public struct AggregationLimits: Sendable, Equatable {
     public var teamAttributeKeys: [String] = []
     public static let teamAttributeLimit = 16
 
+    /// Sessions (`session.id`) kept per user, the most recently active; older ones are dropped
+    /// (the totals keep everything).
+    public var sessions: Int = 100
+    /// Model names remembered per session.
+    public var sessionModels: Int = 8
+
+    /// The zone in which points are cut into days (`--timezone`).
+    public var dayZone: DayZone = .utc
+
     /// The bucket that absorbs names beyond a map's bound.
     public static let overflowName = "(other)"
 

@@ -39,7 +39,7 @@ struct Attributes {
         case .double(let double)?: number = double
         case .string(let text)?:
             if text.isEmpty { return nil }
-            guard let parsed = Double(text.trimmingCharacters(in: " ")) else {
+            guard Self.isDecimalNumber(text), let parsed = Double(text) else {
                 throw RejectReason("attribute '\(key)' is not a number")
             }
             number = parsed
@@ -48,6 +48,32 @@ struct Attributes {
         }
         guard number.isFinite else { throw RejectReason("attribute '\(key)' is not a finite number") }
         return number
+    }
+
+    /// True for a plain decimal number as JSON writes one (`12`, `-0.5`, `1e3`): no spaces
+    /// around it, no hexadecimal (`0x10`), no `inf` or `nan`, no leading `+`.
+    static func isDecimalNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        func digits() -> Int {
+            var count = 0
+            while let byte = bytes.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                bytes.removeFirst()
+                count += 1
+            }
+            return count
+        }
+        if bytes.first == UInt8(ascii: "-") { bytes.removeFirst() }
+        guard digits() > 0 else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes.removeFirst()
+            guard digits() > 0 else { return false }
+        }
+        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+            bytes.removeFirst()
+            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes.removeFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 
     /// A count-like attribute: a finite, non-negative number (absent means 0).

@@ -47,7 +47,7 @@ public struct LogsAggregator: Sendable {
             return
         }
         let time = record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
-        let day = ReceiveTimeBound.day(time, receivedAt: now)
+        let day = ReceiveTimeBound.day(time, receivedAt: now, zone: limits.dayZone)
         let contributions: [(Figure, Double, AggregateDocument.Target)]
         do {
             contributions = try Self.contributions(name: name, attributes: attributes, day: day)
@@ -55,8 +55,13 @@ public struct LogsAggregator: Sendable {
             report.reject("\(name ?? "log record"): \(error.message)")
             return
         }
+        let session = attributes.string("session.id")
+        let seconds = ReceiveTimeBound.seconds(time, receivedAt: now)
         for (figure, amount, target) in contributions {
-            document.add(figure, amount, to: target, limits: limits)
+            var located = target
+            located.session = session
+            located.seconds = seconds
+            document.add(figure, amount, to: located, limits: limits)
         }
         document.countEvent(name ?? "(no event name)", limits: limits)
         document.recentRecords.insert(digest, at: now.seconds)

@@ -222,13 +222,16 @@ public struct MetricsAggregator: Sendable {
         state.time = reading.time
 
         document.touchSeries(seriesKey, state, now: now, limits: limits)
-        let day = Self.day(reading.time, now: now)
+        let day = ReceiveTimeBound.day(reading.time, receivedAt: now, zone: limits.dayZone)
+        let session = reading.attributes.string("session.id")
+        let seconds = ReceiveTimeBound.seconds(reading.time, receivedAt: now)
         for contribution in contributions {
             document.add(
                 contribution.figure, amount * contribution.scale,
                 to: .init(
                     day: day, model: contribution.model, tool: contribution.tool,
-                    querySource: contribution.querySource, countsInTotals: contribution.countsInTotals),
+                    querySource: contribution.querySource, countsInTotals: contribution.countsInTotals,
+                    session: session, seconds: seconds),
                 limits: limits)
         }
         document.metricsSeen.insert(known.rawValue)
@@ -269,9 +272,5 @@ public struct MetricsAggregator: Sendable {
         hash.combine(start)
         hash.combine(time)
         return hash.value
-    }
-
-    static func day(_ nanoseconds: UInt64, now: Timestamp) -> String {
-        ReceiveTimeBound.day(nanoseconds, receivedAt: now)
     }
 }

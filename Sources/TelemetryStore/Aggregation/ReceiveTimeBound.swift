@@ -14,10 +14,15 @@ enum ReceiveTimeBound {
         nanoseconds > now.nanoseconds &+ min(tolerance, UInt64.max &- now.nanoseconds)
     }
 
-    /// The UTC day a point or record counts on: its own time's, or the receive day when it has
-    /// no time or a time from the future.
-    static func day(_ nanoseconds: UInt64, receivedAt now: Timestamp) -> String {
-        (nanoseconds == 0 || isFuture(nanoseconds, receivedAt: now) ? now : Timestamp(nanoseconds: nanoseconds)).day
+    /// The day (in `zone`) a point or record counts on: its own time's, or the receive day when
+    /// it has no time or a time from the future.
+    static func day(_ nanoseconds: UInt64, receivedAt now: Timestamp, zone: DayZone = .utc) -> String {
+        zone.day(of: nanoseconds == 0 || isFuture(nanoseconds, receivedAt: now) ? now : Timestamp(nanoseconds: nanoseconds))
+    }
+
+    /// The time (seconds since the epoch) a point or record counts at, by the same rule as ``day(_:receivedAt:zone:)``.
+    static func seconds(_ nanoseconds: UInt64, receivedAt now: Timestamp) -> UInt64 {
+        (nanoseconds == 0 || isFuture(nanoseconds, receivedAt: now) ? now : Timestamp(nanoseconds: nanoseconds)).seconds
     }
 
     /// Why a cumulative reading cannot be ordered, or nil when it can.

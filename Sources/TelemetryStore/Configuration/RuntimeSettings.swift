@@ -42,6 +42,13 @@ public struct RuntimeSettings: Sendable, Equatable {
         limits = AggregationLimits()
         limits.days = try integer(Settings.retentionDays, in: 1...36_500)
         limits.teamAttributeKeys = try TeamAttributeKeys.parse(value(Settings.teamAttributes) ?? "")
+        let zoneName = value(Settings.timeZone) ?? "UTC"
+        guard let zone = DayZone(identifier: zoneName) else {
+            throw .invalid(
+                Settings.timeZone, zoneName,
+                expected: "an IANA time zone name of the system's tz database, such as UTC or Europe/Berlin")
+        }
+        limits.dayZone = zone
         let level = value(Settings.logLevel) ?? "info"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
             throw .invalid(Settings.logLevel, level, expected: "trace, debug, info, notice, warning, error or critical")

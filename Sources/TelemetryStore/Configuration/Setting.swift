@@ -77,9 +77,14 @@ public enum Settings {
         summary: "comma-separated attribute keys (e.g. department,team.id) whose last value is kept per user, "
             + "to group users in the team summary (at most 16; none by default)")
 
+    public static let timeZone = Setting(
+        flag: "timezone", environment: "CLAUDE_TELEMETRY_TIMEZONE", defaultValue: "UTC",
+        summary: "IANA time zone of the system's tz database (e.g. America/Los_Angeles) in which new data is cut into days, "
+            + "weeks (from Monday) and months, and in which reads and budgets count today")
+
     public static let all: [Setting] = [
         dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel, requestTimeout, memoryBudget,
-        unattributed, trustClientEmail, teamAttributes,
+        unattributed, trustClientEmail, teamAttributes, timeZone,
     ]
 
     /// The value to use: the flag's if given, else the environment's, else the default.

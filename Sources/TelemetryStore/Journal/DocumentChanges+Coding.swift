@@ -30,6 +30,10 @@ extension DocumentChanges {
             received.write(to: &w)
         }
         writeRemoved(to: &w)
+        if !sessions.changed.isEmpty {
+            // Published figures in a record are never read (only `raw` is): any selection will do.
+            AggregateCoding.writeSessions(sessions.changed, SourceSelection(metricsSeen: []), to: &w)
+        }
         writeState(to: &w)
         if !toolDurations.changed.isEmpty {
             var traces = TraceFigures(limits: AggregationLimits())
@@ -70,7 +74,7 @@ extension DocumentChanges {
     private func writeRemoved(to w: inout JSONWriter) {
         let lists: [(String, [String])] = [
             ("days", days.removed), ("events", events.removed), ("latency", latency.removed),
-            ("models", models.removed), ("querySources", querySources.removed),
+            ("models", models.removed), ("querySources", querySources.removed), ("sessions", sessions.removed),
             ("toolDurations", toolDurations.removed), ("tools", tools.removed),
         ]
         guard lists.contains(where: { !$0.1.isEmpty }) else { return }
@@ -160,6 +164,7 @@ extension DocumentChanges {
                     try AggregateCoding.readToolDurations(&scanner, into: &traces)
                     toolDurations.changed = traces.tools
                 case "received": received = try AggregateCoding.readReceived(&scanner)
+                case "sessions": sessions.changed = try AggregateCoding.readSessions(&scanner)
                 case "removed": try readRemoved(&scanner)
                 case "state": try readState(&scanner)
                 case "totals": totals = try AggregateCoding.readBucket(&scanner, at: "totals")
@@ -189,6 +194,7 @@ extension DocumentChanges {
             case "latency": latency.removed = keys
             case "models": models.removed = keys
             case "querySources": querySources.removed = keys
+            case "sessions": sessions.removed = keys
             case "toolDurations": toolDurations.removed = keys
             case "tools": tools.removed = keys
             default: throw JournalError(reason: "unknown map '\(name)' under removed")

@@ -52,6 +52,7 @@ struct DocumentChanges: Equatable, Sendable {
     var tools = MapChanges<Figures>()
     var querySources = MapChanges<Figures>()
     var events = MapChanges<Int>()
+    var sessions = MapChanges<SessionRecord>()
     var latency = MapChanges<TraceFigures.RequestLatency>()
     var toolDurations = MapChanges<DurationStats>()
     var received: ReceiveCounters?
@@ -79,6 +80,7 @@ struct DocumentChanges: Equatable, Sendable {
         tools = MapChanges(from: before.tools, to: after.tools)
         querySources = MapChanges(from: before.querySources, to: after.querySources)
         events = MapChanges(from: before.events, to: after.events)
+        sessions = MapChanges(from: before.sessions, to: after.sessions)
         latency = MapChanges(from: before.traces.models, to: after.traces.models)
         toolDurations = MapChanges(from: before.traces.tools, to: after.traces.tools)
         if before.received != after.received { received = after.received }
@@ -125,6 +127,7 @@ struct DocumentChanges: Equatable, Sendable {
         tools.apply(to: &document.tools)
         querySources.apply(to: &document.querySources)
         events.apply(to: &document.events)
+        sessions.apply(to: &document.sessions)
         latency.apply(to: &document.traces.models)
         toolDurations.apply(to: &document.traces.tools)
         if let received { document.received = received }

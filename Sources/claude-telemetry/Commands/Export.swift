@@ -66,7 +66,12 @@ struct Export: AdminCommand {
             bytes = try csv(settings)
         case .prometheus, .openmetrics:
             let stored = try StoredUsers.load(settings.dataDirectory, limits: settings.limits)
-            bytes = PrometheusExposition.render(stored, format: format == .prometheus ? .prometheus : .openMetrics)
+            // Budgets as the responder reports them: "today" in CLAUDE_TELEMETRY_TIMEZONE.
+            let budgets = BudgetStatus.evaluate(
+                try BudgetStore(directory: settings.dataDirectory).list(),
+                members: PrometheusExposition.budgetMembers(stored), today: CalendarDay(.now(), in: settings.limits.dayZone))
+            bytes = PrometheusExposition.render(
+                stored, format: format == .prometheus ? .prometheus : .openMetrics, budgets: budgets)
         }
         guard let output, output != "-" else {
             Console.write(bytes)

@@ -54,6 +54,8 @@ enum AdminFailure {
         switch error {
         case AdminError.unknownUser, IngestError.unknownUser: Exit.unknownUser
         case AdminTokenError.unknownName: Exit.unknownUser
+        case BudgetError.unknown: Exit.unknownUser
+        case is BudgetError: Exit.usage
         case is AdminTokenError: Exit.usage
         case AdminError.cannotWriteOutput: Exit.cannotCreate
         case AdminError.invalidArgument, is SettingsError, is ExporterEnvironmentError, is UserIDError, is AttributionError:

@@ -26,7 +26,8 @@ struct StoreOptions: ParsableArguments {
         // Only the settings this tool uses are read from the environment: a responder-only
         // variable (threads, body size, log level) shared in the same environment must not
         // make admin commands fail.
-        let used = [Settings.dataDir, Settings.durability, Settings.lockTimeout, Settings.retentionDays].map(\.environment)
+        let used = [Settings.dataDir, Settings.durability, Settings.lockTimeout, Settings.retentionDays, Settings.timeZone]
+            .map(\.environment)
         let environment = ProcessInfo.processInfo.environment.filter { used.contains($0.key) }
         if flags[Settings.dataDir.flag] == nil && (environment[Settings.dataDir.environment] ?? "").isEmpty {
             // Neither given: the data directory of the service running here, as it recorded it.

@@ -22,6 +22,19 @@ extension OperationsTests {
             #expect(CSVExport.text("-1") == "'-1")
             #expect(CSVExport.text("@sum") == "'@sum")
             #expect(CSVExport.text("claude-sonnet-4-5") == "claude-sonnet-4-5")
+            #expect(CSVExport.text("\n=1") == "'\n=1")
+            #expect(CSVExport.text(" =1") == "' =1")
+            #expect(CSVExport.text("\u{00A0}=1") == "'\u{00A0}=1")
+            #expect(CSVExport.text("\t1") == "'\t1")
+            #expect(CSVExport.text("a =1") == "a =1")
+        }
+
+        @Test func nulAndEscNeverReachTheOutput() {
+            #expect(CSVExport.field("a\u{0}b") == "a\u{FFFD}b")
+            #expect(CSVExport.field("\u{1B}[31mred") == "\u{FFFD}[31mred")
+            let csv = TeamCSV.render(header: ["name"], rows: [[CSVExport.text("x\u{0}\u{1B}y")]])
+            #expect(!csv.utf8.contains(0) && !csv.utf8.contains(0x1B))
+            #expect(csv == "name\nx\u{FFFD}\u{FFFD}y\n")
         }
 
         @Test func decimalsHaveNoExponentAndNoNoise() {

@@ -1,0 +1,40 @@
+import TelemetryStore
+
+/// The `cacheEfficiency` object of a summary: the cache-read share of the input-side tokens,
+/// `cacheRead / (input + cacheRead + cacheCreation)`, all time (`total`), over the range
+/// (`range`), per day in the range and per model (all time). null where no input-side tokens
+/// were counted. How much of the prompt was served from the cache, the cheapest way to send it.
+enum CacheEfficiency {
+    static func share(_ f: SummaryFigures) -> Double? {
+        Outcomes.cacheReadShare(input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
+    }
+
+    static func share(_ m: SummaryModel) -> Double? {
+        Outcomes.cacheReadShare(input: m.inputTokens, cacheRead: m.cacheReadTokens, cacheCreation: m.cacheCreationTokens)
+    }
+
+    static func write(
+        totals: SummaryFigures, range: SummaryFigures, days: some Sequence<(day: String, figures: SummaryFigures)>,
+        models: some Sequence<(name: String, figures: SummaryModel)>, to w: inout JSONWriter
+    ) {
+        func value(_ share: Double?) { if let share { w.number(share) } else { w.null() } }
+        w.beginObject()
+        w.key("days")
+        w.beginObject()
+        for day in days {
+            w.key(day.day)
+            value(share(day.figures))
+        }
+        w.endObject()
+        w.key("models")
+        w.beginObject()
+        for model in models {
+            w.key(model.name)
+            value(share(model.figures))
+        }
+        w.endObject()
+        w.key("range"); value(share(range))
+        w.key("total"); value(share(totals))
+        w.endObject()
+    }
+}

@@ -1,0 +1,56 @@
+import TelemetryStore
+
+/// What the cost bought, from one set of figures: cost per commit, per pull request and per
+/// 100 lines added, the share of edit decisions accepted, and the cache-read share of the
+/// input-side tokens (`cacheRead / (input + cacheRead + cacheCreation)`). Each is nil when its
+/// denominator is 0, so "no commits" never reads as "free commits".
+public struct Outcomes: Equatable, Sendable {
+    public let costPerCommitUsd: Double?
+    public let costPerPullRequestUsd: Double?
+    public let costPer100LinesAddedUsd: Double?
+    /// Accepted / (accepted + rejected) edit decisions, 0…1.
+    public let editAcceptance: Double?
+    /// 0…1.
+    public let cacheReadShare: Double?
+
+    public static let columns = [
+        "costPerCommitUsd", "costPerPullRequestUsd", "costPer100LinesAddedUsd", "editAcceptance", "cacheReadShare",
+    ]
+
+    public init(_ f: SummaryFigures) {
+        let cost = f.totalTokenCostUsd
+        costPerCommitUsd = f.aiAssistedCommits > 0 ? cost / Double(f.aiAssistedCommits) : nil
+        costPerPullRequestUsd = f.prsCreated > 0 ? cost / Double(f.prsCreated) : nil
+        costPer100LinesAddedUsd = f.totalLinesAdded > 0 ? cost * 100 / Double(f.totalLinesAdded) : nil
+        let decisions = Double(f.editsAccepted) + Double(f.editsRejected)
+        editAcceptance = decisions > 0 ? Double(f.editsAccepted) / decisions : nil
+        cacheReadShare = Self.cacheReadShare(
+            input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
+    }
+
+    public static func cacheReadShare(input: Int64, cacheRead: Int64, cacheCreation: Int64) -> Double? {
+        let inputSide = Double(input) + Double(cacheRead) + Double(cacheCreation)
+        return inputSide > 0 ? Double(cacheRead) / inputSide : nil
+    }
+
+    /// CSV cells in ``columns`` order; an undefined ratio is an empty cell.
+    var cells: [String] {
+        [costPerCommitUsd, costPerPullRequestUsd, costPer100LinesAddedUsd, editAcceptance, cacheReadShare].map {
+            $0.map(CSVExport.decimal) ?? ""
+        }
+    }
+
+    /// As a JSON object, keys sorted; an undefined ratio is null.
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        for (key, value) in [
+            ("cacheReadShare", cacheReadShare), ("costPer100LinesAddedUsd", costPer100LinesAddedUsd),
+            ("costPerCommitUsd", costPerCommitUsd), ("costPerPullRequestUsd", costPerPullRequestUsd),
+            ("editAcceptance", editAcceptance),
+        ] {
+            w.key(key)
+            if let value { w.number(value) } else { w.null() }
+        }
+        w.endObject()
+    }
+}
