@@ -249,15 +249,16 @@ fresh_data() {
   cp -a "$TEMPLATE" "$1"
 }
 
-# check_written NAME DATA_DIR: how many requests changed a document (aggregate.json `received`),
-# to compare with the 200s wrk saw (a replay would change nothing), and the documents' sizes.
+# check_written NAME DATA_DIR [BASELINE]: how many requests changed a document (aggregate.json
+# `received`, less BASELINE: what the documents had counted before the run), to compare with the
+# 200s wrk saw (a replay would change nothing), and the documents' sizes.
 check_written() {
   # aggregate.json may lag its journal by the compaction bounds: fold every journal first.
   CLAUDE_TELEMETRY_DATA_DIR="$2" "$BIN/claude-telemetry" compact --all >/dev/null
-  python3 - "$RESULTS/$1.json" "$2" "$CONNECTIONS" > "$RESULTS/$1.written.json" <<'EOF'
+  python3 - "$RESULTS/$1.json" "$2" "$CONNECTIONS" "${3:-0}" > "$RESULTS/$1.written.json" <<'EOF'
 import glob, json, os, sys
 result = json.load(open(sys.argv[1]))
-written, sizes = 0, []
+written, sizes = -int(sys.argv[4]), []
 for path in glob.glob(os.path.join(sys.argv[2], "users", "*", "aggregate.json")):
     document = json.load(open(path))
     written += document["received"]["metricRequests"] + document["received"]["logRequests"]
@@ -351,13 +352,14 @@ history_step() {
     python3 "$HERE/history.py" clone "$WORK/data-old" "${grown[4]}" "$WORK/users-all.txt" "$population" \
       "$WORK/users-old-$population.txt" >&2
     for kind in old new; do
-      local data="$WORK/data-old"
+      local data="$WORK/data-old" baseline
       if [[ $kind == new ]]; then fresh_data "$WORK/data-new"; data="$WORK/data-new"; fi
+      baseline=$(python3 -c 'import glob,json,sys; print(sum(d["received"]["metricRequests"] + d["received"]["logRequests"] for d in (json.load(open(p)) for p in glob.glob(sys.argv[1] + "/users/*/aggregate.json"))))' "$data")
       settle
       start "history-$kind-u$population" "$PRODUCT" "${config%x*}" "$data" --threads "${config#*x}" --durability durable
       run_wrk "history-$kind-u$population" "$PRODUCT_SECONDS" post "$WORK/users-old-$population.txt"
       stop
-      check_written "history-$kind-u$population" "$data"
+      check_written "history-$kind-u$population" "$data" "$baseline"
       say "history-$kind-u$population: $(cat "$RESULTS/history-$kind-u$population.written.json")"
     done
     storage "durable-history-u$population-4k" "$population" durable 2 4096 "$PRODUCT_SECONDS" 1

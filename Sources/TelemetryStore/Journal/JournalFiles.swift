@@ -42,23 +42,6 @@ enum JournalFiles {
     /// A regular file's bytes and the identity of exactly the file they came from; nil when
     /// there is none. Takes no lock.
     static func read(_ path: String) throws(StorageError) -> StoredFile? {
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
-        } catch {
-            if error == .noSuchFile { return nil }
-            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
-            throw error.storage("open", path)
-        }
-        defer { fd.close() }
-        do {
-            let info = try fd.status()
-            if let kind = FileNode.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
-            return StoredFile(bytes: try fd.readAll(sizeHint: Int(info.st_size)), identity: FileIdentity(info))
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw (error as? Errno ?? Errno(rawValue: EIO)).storage("read", path)
-        }
+        try FileSystem.readRegularFileWithIdentity(path)
     }
 }

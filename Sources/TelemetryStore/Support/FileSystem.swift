@@ -61,6 +61,12 @@ package enum FileSystem {
     /// Reads a file the store owns, without following a symbolic link and without blocking on
     /// a named pipe planted in its place. Nil when it does not exist.
     static func readRegularFile(_ path: String) throws(StorageError) -> [UInt8]? {
+        try readRegularFileWithIdentity(path)?.bytes
+    }
+
+    /// The same, with the identity of exactly the file the bytes came from (`fstat` of the open
+    /// descriptor), so a concurrent replacement cannot pair old bytes with a new identity.
+    static func readRegularFileWithIdentity(_ path: String) throws(StorageError) -> StoredFile? {
         let fd: FileDescriptor
         do {
             fd = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
@@ -73,7 +79,7 @@ package enum FileSystem {
         do {
             let info = try fd.status()
             if let kind = FileNode.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
-            return try fd.readAll(sizeHint: Int(info.st_size))
+            return StoredFile(bytes: try fd.readAll(sizeHint: Int(info.st_size)), identity: FileIdentity(info))
         } catch let error as StorageError {
             throw error
         } catch let error as Errno {
