@@ -47,3 +47,16 @@ def test_printed_environment_works_verbatim(tools, stack, key):
     posts = [line for line in log.splitlines() if '"POST ' in line and '" 200 ' in line]
     assert len(posts) == len(METRIC_ROUNDS) + len(LOG_ROUNDS), log
     assert_scenario_totals(stack, record["id"])
+
+
+def test_bidirectional_controls_in_names_are_shown_inert(tools, stack):
+    """A name with a right-to-left override (U+202E) or an isolate (U+2066) cannot reorder what
+    `user list` and `show` print: each control is shown as a visible marker, never sent raw."""
+    name = "ad\u202emin\u2066x"
+    user = stack.add_user(name)
+    for args in (("user", "list"), ("show", user)):
+        result = stack.admin(*args)
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        text = result.stdout.decode()
+        assert "\u202e" not in text and "\u2066" not in text, text
+        assert "ad⟦U+202E⟧min⟦U+2066⟧x" in text, text

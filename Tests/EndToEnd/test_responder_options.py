@@ -38,7 +38,7 @@ def test_help_agrees_with_the_readme_settings_table(tools, flag):
     # Help is wrapped to the terminal width; compare with whitespace folded.
     text = " ".join(result.stdout.split())
     rows = readme_settings()
-    assert len(rows) == 12, rows
+    assert len(rows) == 13, rows
     entries = re.split(r"(?= --[a-z-]+ <)", text)
     for flag_name, environment, default in rows:
         entry = next((e for e in entries if e.startswith(f" --{flag_name} <value>")), None)

@@ -147,6 +147,7 @@ def test_restarts_lose_nothing_a_client_sends(service):
     print(f"{len(outcomes)} batches sent, {len(retried)} retried: {retried}")
     assert not dropped, f"batches lost across restarts: {dropped}\n{service.log()}"
     assert len(outcomes) >= 12
-    document = json.loads((service.data / "users" / user / "aggregate.json").read_text())
+    # The current document (aggregate.json with its journal folded in), as every reader sees it.
+    document = json.loads(service.admin("show", user, "--json").stdout)
     expected = sum(batches.input_value("restart", seq) for seq in outcomes)
     assert document["totals"]["totalInputTokens"] == expected

@@ -74,7 +74,8 @@ def test_real_claude_code_loses_nothing_across_restarts(claude, service, tmp_pat
     assert not lost, f"exports lost across the restarts: {lost}"
 
     # The stored totals equal what the fake API handed out and the tools did, exactly.
-    document = json.loads((service.data / "users" / user / "aggregate.json").read_text())
+    # The current document (aggregate.json with its journal folded in), as every reader sees it.
+    document = json.loads(service.admin("show", user, "--json").stdout)
     totals = document["totals"]
     tokens = handed_out_tokens(session.handed_out)
     assert (totals["totalInputTokens"], totals["totalOutputTokens"], totals["totalCacheReadTokens"],

@@ -148,7 +148,7 @@ def test_one_prometheus_over_both_shards_gives_the_team_sums(tools, shards, fron
         front_base = f"http://127.0.0.1:{front.port}{PREFIX}"
         run_client(tools, "proto" if index % 2 == 0 else "json", {"OTEL_EXPORTER_OTLP_ENDPOINT": f"{front_base}/users/{user}"})
     # Every document on both shards (earlier tests left users there too).
-    documents = {path.parent.name: json.loads(path.read_bytes())
+    documents = {path.parent.name: shard.aggregate(path.parent.name)
                  for shard in shards[:2] for path in shard.data.glob("users/*/aggregate.json")}
     assert {user for user, _ in placed[:4]} <= set(documents)
     jobs = [(f"shard{i}", [address(s)], add_token(s, f"prometheus-{i}")) for i, s in enumerate(shards[:2])]

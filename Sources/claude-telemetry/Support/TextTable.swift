@@ -84,12 +84,20 @@ enum Format {
     }
 
     /// A name for a terminal: control characters (which a sender could put in a model or
-    /// tool name) shown as `?` so they cannot move the cursor or change colours.
+    /// tool name) shown as `?` so they cannot move the cursor or change colours, and
+    /// bidirectional controls (U+202A–U+202E, U+2066–U+2069), which would reorder the text
+    /// around them, shown as a visible `⟦U+202E⟧` marker, as the dashboard shows them.
     static func safe(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(
-                text.unicodeScalars.map { scalar in
-                    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
-                }))
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                shown.append("?")
+            } else if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+                shown.append(contentsOf: "⟦U+\(String(scalar.value, radix: 16, uppercase: true))⟧".unicodeScalars)
+            } else {
+                shown.append(scalar)
+            }
+        }
+        return String(shown)
     }
 }
