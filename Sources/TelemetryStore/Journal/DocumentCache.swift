@@ -5,9 +5,11 @@ import Synchronization
 /// `aggregate.json` is the same file and the journal the same file at least as long as when it
 /// was cached; the records other processes appended since are read and folded in.
 ///
-/// Bounded by an estimate of the documents' size (their stored bytes); when full, an arbitrary
-/// entry leaves (not the least recently used: exporters' traffic cycles through users, and LRU
-/// would then evict every entry just before it is needed).
+/// Bounded by an estimate of the documents' size (their stored bytes), 16 MiB per process: the
+/// cached documents take about as much memory as their stored size (the responder holds about
+/// 23 MiB without the cache). When full, an arbitrary entry leaves (not the
+/// least recently used: exporters' traffic cycles through users, and LRU would then evict every
+/// entry just before it is needed).
 final class DocumentCache: Sendable {
     struct Key: Hashable, Sendable {
         let root: String
@@ -35,7 +37,7 @@ final class DocumentCache: Sendable {
     let capacityBytes: Int
     private let state = Mutex<(entries: [Key: Entry], bytes: Int)>(([:], 0))
 
-    init(capacityBytes: Int = 48 << 20) {
+    init(capacityBytes: Int = 16 << 20) {
         self.capacityBytes = capacityBytes
     }
 
