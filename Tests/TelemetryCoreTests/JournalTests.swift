@@ -228,4 +228,24 @@ struct JournalTests {
             #expect(old < young + 400)
         }
     }
+
+    @Test("the sweep folds a journal whose oldest record is older than the policy's seconds, and no other")
+    func sweepFoldsIdleJournals() throws {
+        try withTemporaryDirectory { root in
+            let policy = StoreConfiguration(
+                durable: false, compaction: CompactionPolicy(records: 1_000_000, minimumBytes: 1 << 40, seconds: 300))
+            let store = try TestStore(root: root, configuration: policy)
+            // Records carry the time they were written (the wall clock), which the sweep compares with.
+            let started = Timestamp.now().seconds
+            try store.ingest(smallDeltaBatch(sequence: 1))
+            try store.ingest(smallDeltaBatch(sequence: 2))
+            let before = try store.aggregateFileBytes()
+            let sweep = JournalSweep(store: AggregateStore(directory: store.directory, configuration: policy))
+            #expect(sweep.run(now: Timestamp(seconds: started + 299)) == 0)
+            #expect(try store.aggregateFileBytes() == before)
+            #expect(sweep.run(now: Timestamp(seconds: started + 400)) == 1)
+            #expect(try Published(bytes: try store.aggregateFileBytes()).integer("totals", "totalSessions") == 2)
+            #expect(sweep.run(now: Timestamp(seconds: started + 900)) == 0)
+        }
+    }
 }

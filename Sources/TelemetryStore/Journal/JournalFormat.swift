@@ -56,6 +56,13 @@ enum JournalFormat {
         return load(UInt64.self, bytes, at: 8)
     }
 
+    /// The receive time of the first record, from the journal's first `headerSize +
+    /// recordHeaderSize` bytes; nil without a whole header and record header.
+    static func firstRecordSeconds(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count >= headerSize + recordHeaderSize, generation(bytes) != nil else { return nil }
+        return load(UInt64.self, bytes, at: headerSize + 8)
+    }
+
     /// Scans a whole journal's records.
     static func scan(_ bytes: [UInt8]) -> Scan {
         let generation = generation(bytes)

@@ -30,11 +30,8 @@ public struct JournalSweep: Sendable {
         }
         defer { fd.close() }
         let size = JournalFormat.headerSize + JournalFormat.recordHeaderSize
-        guard let bytes = try? fd.read(at: 0, count: size), bytes.count == size, JournalFormat.generation(bytes) != nil else {
+        guard let bytes = try? fd.read(at: 0, count: size), let received = JournalFormat.firstRecordSeconds(bytes) else {
             return false
-        }
-        let received = bytes.withUnsafeBytes {
-            UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: JournalFormat.headerSize + 8, as: UInt64.self))
         }
         return now.seconds >= received && now.seconds - received >= store.configuration.compaction.seconds
     }
