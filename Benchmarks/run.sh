@@ -18,6 +18,9 @@
 #                       1000000, --quick 100000) and its time cap (default 360 s, --quick 60 s)
 #   BENCH_SKIP_BUILD=1  use the binaries already in .build-bench/release
 #   BENCH_KEEP=1        keep the temporary directory (logs, data) for inspection
+#   HISTORY_POPULATIONS the populations of step 2b (default "100 1000")
+#   BENCH_PERF=1        record each product run's responders with `perf record -g` and write
+#                       the hottest symbols next to its figures (NAME.perf.txt)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -202,6 +205,11 @@ run_wrk() {
   read -r -a responders < <(cat "$CURRENT_RUN/responder.pids" 2>/dev/null | tr '\n' ' '; echo)
   read -r -a nginx < <(nginx_pids; echo)
   r0=$(cpu_ticks "${responders[@]}"); n0=$(cpu_ticks "${nginx[@]}"); m0=$(machine_ticks)
+  local perf_pid=""
+  if [[ ${BENCH_PERF:-0} -eq 1 && ${#responders[@]} -gt 0 ]]; then
+    perf record -q -F 499 -g -o "$WORK/$name.perf.data" -p "$(IFS=,; echo "${responders[*]}")" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   ( BENCH_MODE=$mode BENCH_POOL="$POOL" BENCH_USERS="$users" BENCH_THREADS=$WRK_THREADS \
     BENCH_CYCLE=$cycle BENCH_QUOTA=$quota BENCH_PATH="$HEALTH_PATH" BENCH_RESULT="$RESULTS/$name.json" \
     BENCH_RATE="${WRK_RATE:-0}" BENCH_CONNECTIONS=$CONNECTIONS \
@@ -209,6 +217,11 @@ run_wrk() {
     "$BASE_URL/" > "$WORK/$name.wrk.txt" 2>&1 && times > "$WORK/$name.times" ) \
     || { cat "$WORK/$name.wrk.txt" >&2; return 1; }
   r1=$(cpu_ticks "${responders[@]}"); n1=$(cpu_ticks "${nginx[@]}"); m1=$(machine_ticks)
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true
+    perf report -q -i "$WORK/$name.perf.data" --no-children --sort dso,symbol --percent-limit 0.7 2>/dev/null \
+      | grep -v '^$' | grep -v '^ *|' | grep -v '^ *-' | head -60 > "$RESULTS/$name.perf.txt" || true
+  fi
   [[ -s "$RESULTS/$name.json" ]] || { cat "$WORK/$name.wrk.txt" >&2; return 1; }
   python3 - "$RESULTS/$name.json" "$WORK/$name.times" "$(getconf CLK_TCK)" "$((r1 - r0))" "$((n1 - n0))" \
     "${m0% *}" "${m0#* }" "${m1% *}" "${m1#* }" > "$RESULTS/$name.cpu.json" <<'EOF2'
@@ -346,7 +359,7 @@ history_step() {
   stop
   CLAUDE_TELEMETRY_DATA_DIR="$WORK/data" "$BIN/claude-telemetry" compact --all >/dev/null
   cp "$WORK/data/users/${grown[4]}/aggregate.json" "$RESULTS/history-aggregate-400-days.json"
-  for population in 100 1000; do
+  for population in ${HISTORY_POPULATIONS:-100 1000}; do
     rm -rf "$WORK/data-old"
     cp -a "$WORK/data" "$WORK/data-old"
     python3 "$HERE/history.py" clone "$WORK/data-old" "${grown[4]}" "$WORK/users-all.txt" "$population" \

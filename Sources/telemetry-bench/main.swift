@@ -151,6 +151,17 @@ case "codec":
         var copy = document
         _ = MetricsAggregator().apply(metricRequest, to: &copy, now: .now())
     }
+case "load":
+    // load FILE USER: the cost of reading and writing one stored aggregate.json (e.g. the kit's year-old user).
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    guard arguments.count > 3, let user = try? UserID(validating: arguments[3]) else { fatalError("usage: load FILE USER") }
+    let document = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
+    try measure("decode stored aggregate", bytes: bytes.count, iterations: 50) {
+        _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
+    }
+    measure("encode stored aggregate", bytes: bytes.count, iterations: 50) {
+        _ = AggregateCoding.encode(document)
+    }
 case "team":
     try TeamBench.run(arguments)
 case "scrape", "scrape-dir":

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TelemetryReference
 import Testing
 
@@ -92,14 +93,15 @@ struct JournalTests {
         }
     }
 
-    @Test("a write appends one record; aggregate.json is written on the first write and on compaction only")
+    @Test("a write appends one record; aggregate.json is written on the first write and on compaction only; the journal restarts in place")
     func appendThenCompact() throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root, configuration: Self.lazy)
             let journal = store.directory.journalPath(store.user)
             try store.ingest(smallDeltaBatch(sequence: 1))
             let afterFirst = try store.aggregateFileBytes()
-            #expect(try Data(contentsOf: URL(fileURLWithPath: journal)).count == JournalFormat.headerSize)
+            // The first write is aggregate.json itself; the journal comes with the second.
+            #expect(!FileManager.default.fileExists(atPath: journal))
             try store.ingest(smallDeltaBatch(sequence: 2))
             try store.ingest(smallDeltaBatch(sequence: 3))
             #expect(try store.aggregateFileBytes() == afterFirst)
@@ -108,6 +110,7 @@ struct JournalTests {
             #expect(scan.tornBytes == 0)
             #expect(try store.published().integer("totals", "totalInputTokens") == 30)
 
+            let journalInode = try FileIdentity.of(journal)?.inode
             let aggregates = AggregateStore(directory: store.directory, configuration: Self.lazy)
             #expect(try aggregates.compact(store.user))
             #expect(!(try aggregates.compact(store.user)))
@@ -115,8 +118,43 @@ struct JournalTests {
             #expect(compacted.integer("totals", "totalInputTokens") == 30)
             #expect(compacted.integer("state", "journalGeneration") == 2)
             #expect(try Data(contentsOf: URL(fileURLWithPath: journal)).count == JournalFormat.headerSize)
+            #expect(try FileIdentity.of(journal)?.inode == journalInode)
             try store.ingest(smallDeltaBatch(sequence: 4))
             #expect(try store.published().integer("totals", "totalInputTokens") == 40)
+        }
+    }
+
+    @Test("a reader without the lock never misses a record while folds restart the journal in place")
+    func readersDuringFolds() throws {
+        try withTemporaryDirectory { root in
+            // A fold after every second record, so reads race folds all the time.
+            let store = try TestStore(
+                root: root, configuration: StoreConfiguration(durable: false, compaction: CompactionPolicy(records: 2)))
+            let writes = 1000
+            let reader = AggregateStore(directory: store.directory, configuration: store.configuration)
+            let user = store.user
+            let done = Atomic<Bool>(false)
+            let observed = Mutex<(reads: Int, backwards: [String])>((0, []))
+            let thread = Thread {
+                var last = 0
+                while !done.load(ordering: .acquiring) {
+                    guard let document = try? reader.read(user) else { continue }
+                    let seen = Int(document.received.metricRequests)
+                    observed.withLock { state in
+                        state.reads += 1
+                        if seen < last { state.backwards.append("\(last) then \(seen)") }
+                    }
+                    last = max(last, seen)
+                }
+            }
+            thread.start()
+            for sequence in 1...writes { try store.ingest(smallDeltaBatch(sequence: UInt64(sequence))) }
+            done.store(true, ordering: .releasing)
+            while !thread.isFinished { usleep(1_000) }
+            let result = observed.withLock { $0 }
+            #expect(result.backwards.isEmpty, "a read lacked records an earlier read had: \(result.backwards.prefix(5))")
+            #expect(result.reads > 50)
+            #expect(try reader.read(user)?.received.metricRequests == writes)
         }
     }
 

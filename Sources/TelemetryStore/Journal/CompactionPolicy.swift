@@ -13,7 +13,7 @@ public struct CompactionPolicy: Sendable, Equatable {
     /// A journal whose oldest record is this old is folded (on the next write, or by the sweep).
     public var seconds: UInt64
 
-    public init(records: Int = 1024, minimumBytes: Int = 16 << 10, seconds: UInt64 = 300) {
+    public init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300) {
         self.records = max(1, records)
         self.minimumBytes = max(0, minimumBytes)
         self.seconds = seconds

@@ -48,9 +48,12 @@ struct JournalSession {
         let size = info.map { Int($0.st_size) } ?? 0
         let device = info.map { UInt64($0.st_dev) } ?? 0
         let inode = info.map { UInt64($0.st_ino) } ?? 0
-        if var cached = store.cache.take(key), cached.snapshot == snapshot, cached.journalDevice == device,
-            cached.journalInode == inode, let fd, cached.journalEnd <= size
-        {
+        if var cached = store.cache.take(key), cached.snapshot == snapshot {
+            // No journal yet, and none when the document was cached.
+            if fd == nil && cached.journalInode == 0 { return (cached, false) }
+            guard let fd, cached.journalDevice == device, cached.journalInode == inode, cached.journalEnd <= size else {
+                return try loaded()
+            }
             if size > cached.journalEnd {
                 let tail = JournalFormat.scanRecords(try fd.read(at: cached.journalEnd, count: size - cached.journalEnd), from: 0)
                 try fold(tail.records, into: &cached, path: path)
@@ -59,10 +62,14 @@ struct JournalSession {
             }
             return (cached, false)
         }
-        var (entry, needsStart) = try load(store: store, user: user, fd: fd, size: size, snapshot: snapshot)
-        entry.journalDevice = device
-        entry.journalInode = inode
-        return (entry, needsStart)
+        return try loaded()
+
+        func loaded() throws -> (DocumentCache.Entry, needsStart: Bool) {
+            var (entry, needsStart) = try load(store: store, user: user, fd: fd, size: size, snapshot: snapshot)
+            entry.journalDevice = device
+            entry.journalInode = inode
+            return (entry, needsStart)
+        }
     }
 
     /// Builds the current document from the files: `aggregate.json`, then the journal's records
@@ -173,6 +180,14 @@ struct JournalSession {
             keep()
             return
         }
+        // A user's first data is written as `aggregate.json` itself (one new file, as small as it
+        // will ever be), so the file exists as soon as there is anything to read; the journal
+        // is created by the next write.
+        if entry.snapshot == nil && !hasJournalRecords {
+            entry.document = updated
+            try compact()
+            return
+        }
         let fd = try appendable()
         let frame = JournalFormat.frame(changes.encoded(), seconds: now.seconds)
         do {
@@ -188,8 +203,6 @@ struct JournalSession {
         entry.journalRecords += 1
         if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = now.seconds }
         let policy = store.configuration.compaction
-        // A user's first data also writes `aggregate.json`, so the file exists as soon as there is
-        // anything to read (it is small then).
         if entry.snapshot == nil
             || policy.isDue(
                 records: entry.journalRecords, journalBytes: entry.journalEnd - JournalFormat.headerSize,
@@ -203,27 +216,47 @@ struct JournalSession {
         keep()
     }
 
-    /// Writes the document to a new `aggregate.json` of the next generation, then replaces the
-    /// journal with an empty one of that generation. A crash between the two leaves a journal of
-    /// the older generation, which every reader ignores and the next writer starts afresh.
+    /// Writes the document to a new `aggregate.json` of the next generation, then starts the
+    /// journal afresh for that generation: truncated and given the new header in place (no new
+    /// file, no rename), or left absent when there is none yet. A crash between the two steps
+    /// leaves a journal of the older generation, which every reader ignores and the next writer
+    /// starts afresh; a crash during the restart leaves one without a whole header, likewise.
+    /// Readers that meet a journal being restarted see `aggregate.json` changed and read again.
     mutating func compact() throws(StorageError) {
         var document = entry.document
         document.journalGeneration += 1
         let aggregatePath = store.directory.aggregatePath(user)
         let bytes = AggregateCoding.encode(document)
-        try AtomicFile.replace(aggregatePath, with: bytes, durable: store.configuration.durable)
-        try AtomicFile.replace(
-            journalPath, with: JournalFormat.header(generation: document.journalGeneration), durable: store.configuration.durable)
-        close()
-        guard let snapshot = try JournalFiles.identity(aggregatePath), let journal = try JournalFiles.identity(journalPath) else {
-            return
+        let durable = store.configuration.durable
+        try AtomicFile.replace(aggregatePath, with: bytes, durable: durable)
+        guard let snapshot = try JournalFiles.identity(aggregatePath) else { return }
+        var restarted = DocumentCache.Entry(
+            document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: 0, journalInode: 0,
+            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+        if let fd = descriptor {
+            do {
+                try fd.truncate(to: 0)
+                try fd.write(JournalFormat.header(generation: document.journalGeneration), at: 0)
+                if durable { try fd.syncData() }
+                let info = try fd.status()
+                restarted.journalDevice = UInt64(info.st_dev)
+                restarted.journalInode = UInt64(info.st_ino)
+            } catch {
+                // The document is whole; the journal of the older generation is started afresh
+                // by the next writer.
+                needsStart = true
+                entry = restarted
+                throw error.storage("restart", journalPath)
+            }
         }
-        store.cache.put(
-            DocumentCache.Entry(
-                document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: journal.device,
-                journalInode: journal.inode, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil),
-            for: key)
+        needsStart = false
+        entry = restarted
+        store.cache.put(restarted, for: key)
     }
+
+    /// Whether the document came with records of the journal (a user whose first data was
+    /// journalled by an earlier version, before its `aggregate.json` was written).
+    private var hasJournalRecords: Bool { entry.journalRecords > 0 }
 
     /// Keeps the document cached for the next request (not while the journal on disk still
     /// holds another generation's records, which the cache would otherwise take for its own).

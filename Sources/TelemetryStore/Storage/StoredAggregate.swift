@@ -29,15 +29,18 @@ public struct CurrentAggregate: Sendable {
 extension AggregateStore {
     /// Reads the current aggregate without a lock; nil when the user has no data yet.
     ///
-    /// `aggregate.json` is read first, then the journal. A journal of a newer generation means a
-    /// compaction replaced both in between, so the read starts again; one of an older
-    /// generation is folded into the document already.
+    /// `aggregate.json` is read first, then the journal. When `aggregate.json` changed meanwhile,
+    /// or the journal is of a newer generation, a compaction happened in between and the read
+    /// starts again; a journal of an older generation is folded into the document already.
     public func current(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> CurrentAggregate? {
         let aggregatePath = directory.aggregatePath(user)
         let journalPath = directory.journalPath(user)
         for _ in 0..<16 {
             let snapshot = try JournalFiles.read(aggregatePath)
             let journal = try JournalFiles.read(journalPath)
+            // A fold replaces `aggregate.json`, then restarts the journal in place: a journal read
+            // while that happened may lack records the snapshot read before it does not hold.
+            if try JournalFiles.identity(aggregatePath) != snapshot?.identity { continue }
             var document = AggregateDocument(user: user, limits: limits)
             if let snapshot {
                 do {
