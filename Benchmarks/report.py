@@ -133,6 +133,25 @@ def history_tables():
         lines += ["Prometheus scrape over the same users (`telemetry-bench scrape-dir`; later scrapes reuse the views "
                   "of unchanged users):", "", "| users | history | first scrape | later scrapes (median) | CPU (median) |",
                   "|---|---|---|---|---|"] + scrapes + [""]
+    teams = []
+    for population in (100, 1000):
+        for kind, label in (("old", "400 days"), ("new", "new")):
+            try:
+                text = open(path("history-team-%s-u%d.txt" % (kind, population))).read()
+            except OSError:
+                continue
+            fields = dict(item.split("=", 1) for item in text.split() if "=" in item)
+            first = float(fields.get("first_ms", "nan"))
+            changed = float(fields.get("after_one_write_p50_ms", "nan"))
+            unchanged = float(fields.get("unchanged_p50_ms", "nan"))
+            teams.append("| %d | %s | %.1f ms %s | %.1f ms %s | %.1f ms %s |" % (
+                population, label, first, verdict(first <= 1000), changed, verdict(changed <= 150),
+                unchanged, verdict(unchanged <= 150)))
+    if teams:
+        lines += ["Team summary over the same users (`telemetry-bench team-dir`): the first after a start, the "
+                  "first after one user's write (median of 10), and with nothing changed (median):", "",
+                  "| users | history | first after a start (goal ≤ 1 s) | after one write (goal ≤ 150 ms) | unchanged |",
+                  "|---|---|---|---|---|"] + teams + [""]
     if rows:
         lines += ["Throughput, wrk -c %s, durable, against the durable 4 KiB storage loop (2 processes) "
                   "measured right after:" % "32", "",

@@ -380,6 +380,8 @@ history_step() {
     for kind in old new; do
       "$BIN/telemetry-bench" scrape-dir "$WORK/data-$kind" 30 > "$RESULTS/history-scrape-$kind-u$population.txt"
       say "history scrape $kind u$population: $(cat "$RESULTS/history-scrape-$kind-u$population.txt")"
+      "$BIN/telemetry-bench" team-dir "$WORK/data-$kind" 10 > "$RESULTS/history-team-$kind-u$population.txt"
+      say "history team $kind u$population: $(cat "$RESULTS/history-team-$kind-u$population.txt")"
     done
   done
   python3 "$HERE/report.py" --history "$RESULTS" > "$SCRATCH/history.md"

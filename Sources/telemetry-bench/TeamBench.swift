@@ -123,6 +123,48 @@ enum TeamBench {
     }
 
     /// A data directory with `users` users, each with a copy of `document`, and an admin token.
+    /// `telemetry-bench team-dir DATA_DIR [REQUESTS]`: the team summary over an existing data
+    /// directory (the kit's year-old users of step 2b): the first request after a start (reads
+    /// every user), REQUESTS later ones (nothing changed), and REQUESTS ones each after one
+    /// user's write (the first team summary after the documents changed).
+    static func runOverDirectory(_ arguments: [String]) throws {
+        let directory = DataDirectory(arguments[2])
+        let requests = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
+        let store = StoreConfiguration(durable: false)
+        let users = try UserStore(directory: directory, configuration: store).knownUsers()
+        let tokens = AdminTokenStore(directory: directory, configuration: store)
+        let token = try tokens.add(name: "bench-team-dir").token
+        defer { try? tokens.remove(name: "bench-team-dir") }
+        let service = ReceiverService(configuration: ServiceConfiguration(dataDirectory: directory, store: store))
+        let ingestor = TelemetryIngestor(directory: directory, configuration: store)
+        let request = HTTPRequest(
+            method: "GET", path: Router.prefix + "/team/summary", headers: ["Authorization": "Bearer \(token)"])
+        func timed() throws -> Double {
+            let started = Timestamp.now()
+            let (response, _) = service.handle(request, now: .now())
+            guard response.status == .ok else { throw BenchFailure("team summary answered \(response.status)") }
+            return Double(Timestamp.now().nanoseconds - started.nanoseconds) / 1e6
+        }
+        let first = try timed()
+        var unchanged: [Double] = []
+        for _ in 0..<requests { unchanged.append(try timed()) }
+        var changed: [Double] = []
+        for index in 0..<requests {
+            let user = users[index % users.count]
+            let body = Array(
+                #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"claude_code.session.count","sum":{"aggregationTemporality":1,"isMonotonic":true,"dataPoints":[{"asDouble":1,"startTimeUnixNano":"\#(Timestamp.now().nanoseconds)","timeUnixNano":"\#(Timestamp.now().nanoseconds + 1)"}]}}]}]}]}"#
+                    .utf8)
+            _ = try ingestor.ingest(.metrics, body: body, format: .json, encoding: .identity, user: user)
+            changed.append(try timed())
+        }
+        unchanged.sort()
+        changed.sort()
+        print(
+            String(
+                format: "team-dir users=%d first_ms=%.1f unchanged_p50_ms=%.1f after_one_write_p50_ms=%.1f after_one_write_max_ms=%.1f",
+                users.count, first, percentile(unchanged, 0.5), percentile(changed, 0.5), changed.last ?? 0))
+    }
+
     static func population(users: Int, document: AggregateDocument) throws
         -> (ReceiverService, String, String, Int)
     {

@@ -15,6 +15,9 @@ import TelemetryStore
 ///     telemetry-bench team FIXTURE_DIR [USERS [REQUESTS [RSS_USERS RSS_REQUESTS]]]
 ///                                                   the team summary over USERS realistic users,
 ///                                                   then RSS over RSS_REQUESTS team requests
+///     telemetry-bench team-dir DATA_DIR [REQUESTS] the team summary over an existing data
+///                                                   directory: first, unchanged, after one write
+///     telemetry-bench load FILE USER                decode and encode one stored aggregate.json
 ///     telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]
 ///                                                   one Prometheus scrape over USERS users; RSS
 ///                                                   over SCRAPES scrapes
@@ -159,11 +162,16 @@ case "load":
     try measure("decode stored aggregate", bytes: bytes.count, iterations: 50) {
         _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
     }
+    try measure("decode stored aggregate, readers' way", bytes: bytes.count, iterations: 50) {
+        _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits(), skippingState: true)
+    }
     measure("encode stored aggregate", bytes: bytes.count, iterations: 50) {
         _ = AggregateCoding.encode(document)
     }
 case "team":
     try TeamBench.run(arguments)
+case "team-dir":
+    try TeamBench.runOverDirectory(arguments)
 case "scrape", "scrape-dir":
     try ScrapeBenchmark.run(arguments)
 default:
