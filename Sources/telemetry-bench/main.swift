@@ -17,7 +17,7 @@ import TelemetryStore
 ///                                                   then RSS over RSS_REQUESTS team requests
 ///     telemetry-bench team-dir DATA_DIR [REQUESTS] the team summary over an existing data
 ///                                                   directory: first, unchanged, after one write
-///     telemetry-bench load FILE USER                decode and encode one stored aggregate.json
+///     telemetry-bench load FILE USER [readers]      decode and encode one stored aggregate.json
 ///     telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]
 ///                                                   one Prometheus scrape over USERS users; RSS
 ///                                                   over SCRAPES scrapes
@@ -159,6 +159,12 @@ case "load":
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
     guard arguments.count > 3, let user = try? UserID(validating: arguments[3]) else { fatalError("usage: load FILE USER") }
     let document = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
+    if arguments.count > 4 && arguments[4] == "readers" {
+        try measure("decode stored aggregate, readers' way", bytes: bytes.count, iterations: 200) {
+            _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits(), skippingState: true)
+        }
+        exit(0)
+    }
     try measure("decode stored aggregate", bytes: bytes.count, iterations: 50) {
         _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
     }

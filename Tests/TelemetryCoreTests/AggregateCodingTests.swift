@@ -129,6 +129,26 @@ struct AggregateCodingTests {
         }
     }
 
+    @Test("keys matched in place read escaped spellings as their plain ones; skipped keys are still checked")
+    func keysMatchedInPlace() throws {
+        let document = try Self.fullDocument()
+        let good = String(decoding: AggregateCoding.encode(document), as: UTF8.self)
+        // `raw` and a figure name spelled with escapes decode to the same document.
+        let escaped = good.replacingOccurrences(of: "\"raw\":", with: "\"r\\u0061w\":")
+            .replacingOccurrences(of: "\"linesAdded\":", with: "\"lines\\u0041dded\":")
+        #expect(escaped != good)
+        let decoded = try AggregateCoding.decode(Array(escaped.utf8), expectedUser: testUser, limits: AggregationLimits())
+        #expect(AggregateCoding.encode(decoded) == AggregateCoding.encode(document))
+        // A skipped key (a published figure) with bytes that are not UTF-8 is refused, as a read one is.
+        var broken = Array(good.utf8)
+        let key = Array("\"totalInputTokens\":".utf8)
+        let at = try #require(broken.indices.first { broken[$0...].starts(with: key) })
+        broken[at + 1] = 0xFF
+        #expect(throws: AggregateCodingError.self) {
+            try AggregateCoding.decode(broken, expectedUser: testUser, limits: AggregationLimits())
+        }
+    }
+
     @Test("counts are published as rounded, clamped integers")
     func rounding() {
         #expect(count(1699.9999999) == 1700)

@@ -25,6 +25,20 @@ package struct JSONFieldTable: Sendable {
         self.names = names
     }
 
+    /// A table of names known only at run time (e.g. every figure's name).
+    package init(names table: [(String, Int)]) {
+        var entries: [Entry] = []
+        var names: [UInt8] = []
+        for (name, number) in table {
+            let bytes = Array(name.utf8)
+            let prefix = bytes.withUnsafeBytes { Self.prefix($0) }
+            entries.append(Entry(count: bytes.count, prefix: prefix, offset: names.count, number: number))
+            names.append(contentsOf: bytes)
+        }
+        self.entries = entries
+        self.names = names
+    }
+
     /// The number for the name `key`, or nil.
     package func number(_ key: UnsafeRawBufferPointer) -> Int? {
         let prefix = Self.prefix(key)

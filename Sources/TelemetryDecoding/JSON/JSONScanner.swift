@@ -32,6 +32,69 @@ package struct JSONScanner {
         return key
     }
 
+    /// The next member's key looked up in `table` without making a String of it: its number
+    /// there, or nil for a key the table does not name (`lastKey` then spells it); `.end` at
+    /// the end of the object (consuming `}`). Escaped keys are decoded first, so they match as
+    /// their plain spelling would.
+    package enum KeyLookup: Equatable {
+        case number(Int)
+        case unknown
+        case end
+    }
+
+    package mutating func nextKey(in table: JSONFieldTable) throws(Failure) -> KeyLookup {
+        guard try nextMember(closing: UInt8(ascii: "}")) else { return .end }
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string") }
+        let start = position + 1
+        var index = start
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+            bytes[index] >= 0x20, bytes[index] < 0x80
+        {
+            index += 1
+        }
+        let found: Int?
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            // Plain ASCII: looked up in place.
+            lastKeyRange = start..<index
+            found = bytes.withUnsafeBytes { table.number(UnsafeRawBufferPointer(rebasing: $0[start..<index])) }
+            position = index + 1
+        } else {
+            let key = try string()
+            lastKeyText = key
+            lastKeyRange = nil
+            found = Array(key.utf8).withUnsafeBytes { table.number($0) }
+        }
+        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+        return found.map(KeyLookup.number) ?? .unknown
+    }
+
+    /// The key `nextKey(in:)` last read (for messages about unknown keys).
+    package var lastKey: String {
+        guard let range = lastKeyRange else { return lastKeyText }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+    private var lastKeyRange: Range<Int>?
+    private var lastKeyText = ""
+
+    /// Skips a string, checking it as `string()` does, without making a String of it.
+    mutating func skipString() throws(Failure) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string") }
+        var index = position + 1
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+            bytes[index] >= 0x20, bytes[index] < 0x80
+        {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            position = index + 1
+            return
+        }
+        // Escapes, control characters or non-ASCII bytes: the full check.
+        _ = try string()
+    }
+
     /// True when another array element follows (consuming `]` at the end).
     package mutating func nextElement() throws(Failure) -> Bool {
         try nextMember(closing: UInt8(ascii: "]"))
@@ -39,7 +102,7 @@ package struct JSONScanner {
 
     var firstInContainer = true
 
-    private mutating func nextMember(closing: UInt8) throws(Failure) -> Bool {
+    mutating func nextMember(closing: UInt8) throws(Failure) -> Bool {
         skipWhitespace()
         guard position < bytes.count else { throw failure("unexpected end") }
         if bytes[position] == closing {
@@ -249,12 +312,16 @@ package struct JSONScanner {
         switch bytes[position] {
         case UInt8(ascii: "{"):
             try beginObject()
-            while try nextKey() != nil { try skipValue(depth: depth + 1) }
+            while try nextMember(closing: UInt8(ascii: "}")) {
+                try skipString()
+                try expect(UInt8(ascii: ":"), "expected ':' after a key")
+                try skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
             try beginArray()
             while try nextElement() { try skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
-            _ = try string()
+            try skipString()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
@@ -279,7 +346,10 @@ package struct JSONScanner {
         if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { opened() }
     }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        // Stored documents are compact: most calls find no whitespace at all.
+        if position < bytes.count, bytes[position] > 0x20 { return }
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1

@@ -337,19 +337,26 @@ public enum AggregateCoding {
     }
 
     /// A published bucket: only `raw` is read, the rest is derived from it.
+    /// A bucket's keys: only `raw` is read (the published figures are derived from it).
+    private static let bucketKeys = JSONFieldTable([("raw", 0)])
+    /// Every figure's name under `raw`, numbered by the figure.
+    private static let figureNames = JSONFieldTable(names: Figure.allCases.map { ($0.name, $0.rawValue) })
+
+    /// Reads a bucket's `raw` figures; keys are matched in place, without making Strings of them
+    /// (a year of days holds some 13 000 keys).
     static func readBucket(_ scanner: inout JSONScanner, at path: String) throws -> Figures {
         var figures: Figures?
         try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            guard key == "raw" else {
+        while case let key = try scanner.nextKey(in: bucketKeys), key != .end {
+            guard key == .number(0) else {
                 try scanner.skipValue()
                 continue
             }
             var raw = Figures()
             try scanner.beginObject()
-            while let name = try scanner.nextKey() {
-                guard let figure = Figure(name: name) else {
-                    throw AggregateCodingError(reason: "unknown figure '\(name)' at \(path).raw")
+            while case let name = try scanner.nextKey(in: figureNames), name != .end {
+                guard case .number(let number) = name, let figure = Figure(rawValue: number) else {
+                    throw AggregateCodingError(reason: "unknown figure '\(scanner.lastKey)' at \(path).raw")
                 }
                 raw[figure] = try scanner.double()
             }
@@ -464,18 +471,20 @@ public enum AggregateCoding {
         }
     }
 
+    private static let seriesKeys = JSONFieldTable([("s", 0), ("t", 1), ("v", 2), ("c", 3), ("o", 4), ("w", 5), ("r", 6)])
+
     static func readSeries(_ scanner: inout JSONScanner, name: String) throws -> SeriesState {
         var state = SeriesState()
         try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        while case let key = try scanner.nextKey(in: seriesKeys), key != .end {
             switch key {
-            case "s": state.start = try scanner.unsigned()
-            case "t": state.time = try scanner.unsigned()
-            case "v": state.value = try scanner.double()
-            case "c": state.count = try scanner.double()
-            case "o": state.touched = try scanner.unsigned()
-            case "w": state.seen = try scanner.unsigned()
-            case "r":
+            case .number(0): state.start = try scanner.unsigned()
+            case .number(1): state.time = try scanner.unsigned()
+            case .number(2): state.value = try scanner.double()
+            case .number(3): state.count = try scanner.double()
+            case .number(4): state.touched = try scanner.unsigned()
+            case .number(5): state.seen = try scanner.unsigned()
+            case .number(6):
                 try scanner.beginArray()
                 while try scanner.nextElement() { state.recent.append(try scanner.unsigned()) }
             default: try scanner.skipValue()
