@@ -43,7 +43,15 @@ package struct JSONScanner {
     }
 
     package mutating func nextKey(in table: JSONFieldTable) throws(Failure) -> KeyLookup {
-        guard try nextMember(closing: UInt8(ascii: "}")) else { return .end }
+        guard let found = try nextKey(reading: { table.number($0) }) else { return .end }
+        return found.map(KeyLookup.number) ?? .unknown
+    }
+
+    /// The next member's key handed to `body` as bytes (decoded when it has escapes), without
+    /// making a String of it; nil at the end of the object (consuming `}`).
+    @inline(__always)
+    package mutating func nextKey<Result>(reading body: (UnsafeRawBufferPointer) -> Result) throws(Failure) -> Result? {
+        guard try nextMember(closing: UInt8(ascii: "}")) else { return nil }
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let start = position + 1
@@ -53,23 +61,22 @@ package struct JSONScanner {
         {
             index += 1
         }
-        let found: Int?
+        let result: Result
         if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
-            // Plain ASCII: looked up in place.
             lastKeyRange = start..<index
-            found = bytes.withUnsafeBytes { table.number(UnsafeRawBufferPointer(rebasing: $0[start..<index])) }
+            result = bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<index])) }
             position = index + 1
         } else {
             let key = try string()
             lastKeyText = key
             lastKeyRange = nil
-            found = Array(key.utf8).withUnsafeBytes { table.number($0) }
+            result = Array(key.utf8).withUnsafeBytes { body($0) }
         }
         try expect(UInt8(ascii: ":"), "expected ':' after a key")
-        return found.map(KeyLookup.number) ?? .unknown
+        return result
     }
 
-    /// The key `nextKey(in:)` last read (for messages about unknown keys).
+    /// The key `nextKey(in:)` or `nextKey(reading:)` last read (for messages about keys).
     package var lastKey: String {
         guard let range = lastKeyRange else { return lastKeyText }
         return String(decoding: bytes[range], as: UTF8.self)

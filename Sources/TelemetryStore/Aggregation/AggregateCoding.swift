@@ -441,11 +441,11 @@ public enum AggregateCoding {
                 }
             case "series":
                 try scanner.beginObject()
-                while let name = try scanner.nextKey() {
-                    guard name.utf8.count <= 16, let id = UInt64(name, radix: 16) else {
-                        throw AggregateCodingError(reason: "series key '\(name)' is not hexadecimal")
+                while let id = try scanner.nextKey(reading: hexadecimal) {
+                    guard let id else {
+                        throw AggregateCodingError(reason: "series key '\(scanner.lastKey)' is not hexadecimal")
                     }
-                    document.series[id] = try readSeries(&scanner, name: name)
+                    document.series[id] = try readSeries(&scanner, id: id)
                 }
             default:
                 try scanner.skipValue()
@@ -473,7 +473,30 @@ public enum AggregateCoding {
 
     private static let seriesKeys = JSONFieldTable([("s", 0), ("t", 1), ("v", 2), ("c", 3), ("o", 4), ("w", 5), ("r", 6)])
 
-    static func readSeries(_ scanner: inout JSONScanner, name: String) throws -> SeriesState {
+    /// A series key as stored: 16 hexadecimal digits.
+    static func seriesName(_ id: UInt64) -> String {
+        let digits = String(id, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// A series key: 1 to 16 hexadecimal digits.
+    static func hexadecimal(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard (1...16).contains(bytes.count) else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
+    }
+
+    static func readSeries(_ scanner: inout JSONScanner, id: UInt64) throws -> SeriesState {
         var state = SeriesState()
         try scanner.beginObject()
         while case let key = try scanner.nextKey(in: seriesKeys), key != .end {
@@ -495,7 +518,7 @@ public enum AggregateCoding {
         // amount, up to infinity, which would make the document unwritable.
         let plausible = 0...MetricsAggregator.largestPlausibleValue
         guard plausible.contains(state.value), plausible.contains(state.count) else {
-            throw AggregateCodingError(reason: "state.series.\(name): value or count out of range")
+            throw AggregateCodingError(reason: "state.series.\(seriesName(id)): value or count out of range")
         }
         return state
     }

@@ -221,8 +221,9 @@ extension DocumentChanges {
             case "recentSpans": recentSpans = try Self.readDigestChanges(&scanner)
             case "series":
                 try scanner.beginObject()
-                while let name = try scanner.nextKey() {
-                    series[try Self.seriesKey(name)] = try AggregateCoding.readSeries(&scanner, name: name)
+                while let id = try scanner.nextKey(reading: AggregateCoding.hexadecimal) {
+                    guard let id else { throw JournalError(reason: "series key '\(scanner.lastKey)' is not hexadecimal") }
+                    series[id] = try AggregateCoding.readSeries(&scanner, id: id)
                 }
             case "seriesClock": seriesClock = try scanner.unsigned()
             case "seriesRemoved":
