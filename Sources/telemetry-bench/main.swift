@@ -155,23 +155,23 @@ case "codec":
         _ = MetricsAggregator().apply(metricRequest, to: &copy, now: .now())
     }
 case "load":
-    // load FILE USER: the cost of reading and writing one stored aggregate.json (e.g. the kit's year-old user).
-    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    // load FILE USER [readers]: the cost of reading and writing one stored aggregate.json (e.g.
+    // the kit's year-old user), as stored and as this version would store it.
+    let stored = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
     guard arguments.count > 3, let user = try? UserID(validating: arguments[3]) else { fatalError("usage: load FILE USER") }
-    let document = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
-    if arguments.count > 4 && arguments[4] == "readers" {
-        try measure("decode stored aggregate, readers' way", bytes: bytes.count, iterations: 200) {
+    let document = try AggregateCoding.decode(stored, expectedUser: user, limits: AggregationLimits())
+    let current = AggregateCoding.encode(document)
+    for (label, bytes) in [("as stored", stored), ("as written now", current)] {
+        if arguments.count <= 4 || arguments[4] != "readers" {
+            try measure("decode (\(label))", bytes: bytes.count, iterations: 50) {
+                _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
+            }
+        }
+        try measure("decode, readers' way (\(label))", bytes: bytes.count, iterations: 50) {
             _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits(), skippingState: true)
         }
-        exit(0)
     }
-    try measure("decode stored aggregate", bytes: bytes.count, iterations: 50) {
-        _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits())
-    }
-    try measure("decode stored aggregate, readers' way", bytes: bytes.count, iterations: 50) {
-        _ = try AggregateCoding.decode(bytes, expectedUser: user, limits: AggregationLimits(), skippingState: true)
-    }
-    measure("encode stored aggregate", bytes: bytes.count, iterations: 50) {
+    measure("encode", bytes: current.count, iterations: 50) {
         _ = AggregateCoding.encode(document)
     }
 case "team":

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import TelemetryDecoding
 @testable import TelemetryStore
 
 @Suite("aggregate.json encoding")
@@ -65,10 +66,9 @@ struct AggregateCodingTests {
                 "raw",
             ])
         #expect(published.keys("tools", "Bash") == ["calls", "failures", "accepts", "rejects", "raw"])
-        // Series keys are 16 hex digits.
-        for key in published.keys("state", "series") {
-            #expect(key.count == 16 && key.allSatisfy(\.isHexDigit))
-        }
+        // The series table is base64 of whole entries.
+        let table = try #require(published.string("state", "series"))
+        #expect(!table.isEmpty && table.count % 4 == 0)
         // Zero raw figures are left out.
         #expect(published.object("tools", "Read", "raw")?.keys.sorted() == ["toolCalls@claude_code.tool.usage"])
     }
@@ -103,7 +103,7 @@ struct AggregateCodingTests {
     @Test("decoding refuses a wrong user, schema, figure, series key or digest list")
     func inconsistentDocuments() throws {
         let good = String(decoding: AggregateCoding.encode(try Self.fullDocument()), as: UTF8.self)
-        let seriesKey = try #require(try Published(bytes: Array(good.utf8)).keys("state", "series").first)
+        let table = try #require(try Published(bytes: Array(good.utf8)).string("state", "series"))
         let other = UserID.random()
         let cases: [(String, String)] = [
             (
@@ -112,7 +112,8 @@ struct AggregateCodingTests {
             ),
             (good.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":7"), "schemaVersion 7 is not 1"),
             (good.replacingOccurrences(of: "\"sessions\":", with: "\"sessionz\":"), "unknown figure 'sessionz'"),
-            (good.replacingOccurrences(of: "\"\(seriesKey)\":", with: "\"zz\(seriesKey.dropFirst(2))\":"), "is not hexadecimal"),
+            (good.replacingOccurrences(of: "\"series\":\"\(table)\"", with: "\"series\":\"\(table.dropLast(4))\""), "state.series ends inside an entry"),
+            (good.replacingOccurrences(of: "\"series\":\"\(table)\"", with: "\"series\":\"#\(table.dropFirst())\""), "state.series is not base64"),
             (
                 good.replacingOccurrences(of: "\"recentRecords\":\"", with: "\"recentRecords\":\"AAAA"),
                 "state.recentRecords is not base64 of 12-byte digest entries"
@@ -147,6 +148,43 @@ struct AggregateCodingTests {
         #expect(throws: AggregateCodingError.self) {
             try AggregateCoding.decode(broken, expectedUser: testUser, limits: AggregationLimits())
         }
+    }
+
+    @Test("the series table: read back exactly, refused out of order, and the JSON form written before still read")
+    func seriesTable() throws {
+        let document = try Self.fullDocument()
+        #expect(document.series.count > 1)
+        var packed: [UInt8] = []
+        SeriesTable.encode(document.series, appendingTo: &packed)
+        #expect(try SeriesTable.decode(String(decoding: packed, as: UTF8.self)) == document.series)
+        // Two entries swapped: ids must increase.
+        let sorted = document.series.keys.sorted()
+        let first = [sorted[0]: document.series[sorted[0]]!]
+        let second = [sorted[1]: document.series[sorted[1]]!]
+        var a: [UInt8] = []
+        var b: [UInt8] = []
+        SeriesTable.encode(second, appendingTo: &a)
+        SeriesTable.encode(first, appendingTo: &b)
+        let swapped = Array(Base64.decode(a.withUnsafeBufferPointer { $0 })! + Base64.decode(b.withUnsafeBufferPointer { $0 })!)
+        var text: [UInt8] = []
+        swapped.withUnsafeBufferPointer { Base64.encode($0, appendingTo: &text) }
+        #expect(throws: AggregateCodingError.self) { try SeriesTable.decode(String(decoding: text, as: UTF8.self)) }
+        // A document of the earlier form (one JSON object per series) decodes to the same series.
+        let current = String(decoding: AggregateCoding.encode(document), as: UTF8.self)
+        var objects = JSONWriter(capacity: 4096)
+        objects.beginObject()
+        for id in sorted {
+            objects.hexKey(id)
+            AggregateCoding.writeSeries(document.series[id]!, to: &objects)
+        }
+        objects.endObject()
+        let earlier = current.replacingOccurrences(
+            of: "\"series\":\"\(String(decoding: packed, as: UTF8.self))\"",
+            with: "\"series\":\(String(decoding: objects.bytes, as: UTF8.self))")
+        #expect(earlier != current)
+        let decoded = try AggregateCoding.decode(Array(earlier.utf8), expectedUser: testUser, limits: AggregationLimits())
+        #expect(decoded.series == document.series)
+        #expect(AggregateCoding.encode(decoded) == AggregateCoding.encode(document))
     }
 
     @Test("counts are published as rounded, clamped integers")

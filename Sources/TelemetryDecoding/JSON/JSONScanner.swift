@@ -137,6 +137,12 @@ package struct JSONScanner {
 
     // MARK: Values
 
+    /// Whether the next value is a string (nothing is consumed).
+    package mutating func nextIsString() -> Bool {
+        skipWhitespace()
+        return position < bytes.count && bytes[position] == UInt8(ascii: "\"")
+    }
+
     package mutating func isNull() -> Bool {
         skipWhitespace()
         if bytes.count - position >= 4, bytes[position] == 0x6E, bytes[position + 1] == 0x75,

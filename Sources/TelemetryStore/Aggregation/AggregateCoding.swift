@@ -16,7 +16,7 @@ public enum AggregateCoding {
         var w = JSONWriter(
             capacity: 2048
                 + (document.recentRecords.count + document.recentRequests.count + document.traces.recentSpans.count) * 16
-                + document.series.count * 96
+                + document.series.count * 80
                 + document.days.count * 700)
         w.beginObject()
 
@@ -250,12 +250,7 @@ public enum AggregateCoding {
         w.key("recentSpans")
         w.plainString { document.traces.recentSpans.encode(appendingTo: &$0) }
         w.key("series")
-        w.beginObject()
-        for id in document.series.keys.sorted() {
-            w.hexKey(id)
-            writeSeries(document.series[id]!, to: &w)
-        }
-        w.endObject()
+        w.plainString { SeriesTable.encode(document.series, appendingTo: &$0) }
         w.key("seriesClock")
         w.unsigned(document.seriesClock)
         w.endObject()
@@ -439,7 +434,10 @@ public enum AggregateCoding {
                 } catch {
                     throw AggregateCodingError(reason: "state.recentSpans is not base64 of 12-byte digest entries")
                 }
+            case "series" where scanner.nextIsString():
+                document.series = try SeriesTable.decode(try scanner.string())
             case "series":
+                // Written before the table: one JSON object per series.
                 try scanner.beginObject()
                 while let id = try scanner.nextKey(reading: hexadecimal) {
                     guard let id else {
