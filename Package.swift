@@ -121,7 +121,6 @@ let package = Package(
                 "CMalloc",
                 "FastCGI",
                 "SystemCalls",
-                "TelemetryDecoding",
                 "TelemetryService",
                 "TelemetryStore",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import TelemetryDecoding
 import TelemetryStore
 
 /// The responder's command line as swift-argument-parser reads it. Each setting's flag and help
