@@ -50,11 +50,3 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// The OTLP signals this receiver accepts.
-public enum Signal: String, Sendable, Equatable, CaseIterable {
-    case metrics
-    case logs
-    /// Claude Code's enhanced telemetry beta: spans, folded into latency figures.
-    case traces
-}

@@ -1,3 +1,4 @@
+import TelemetryDecoding
 import SystemCalls
 
 /// Requests that carry no user in their URL or headers — what the real Claude Code sends when
