@@ -10,7 +10,9 @@ public struct AggregationLimits: Sendable, Equatable {
     /// Distinct event names counted under `events`; further names are folded into ``overflowName``.
     public var eventNames: Int = 100
     /// UTC days kept under `days`; the oldest day is dropped first (totals keep everything).
-    public var days: Int = Settings.retentionDays.defaultInteger
+    public var days: Int = Self.defaultDays
+    /// The default of `days` (and of `--retention-days`).
+    public static let defaultDays = 400
     /// Series whose last cumulative value (and recent delta point times) are remembered;
     /// the series seen least recently is forgotten first. A forgotten cumulative series seen
     /// again counts its whole running total once more, so this is generous.

@@ -39,15 +39,18 @@ public enum Settings {
         defaultValue: String(OTLPDecoder.defaultMaxBodyBytes),
         summary: "largest request body, before and after decompression (413 beyond)")
     public static let durability = Setting(
-        flag: "durability", environment: "CLAUDE_TELEMETRY_DURABILITY", defaultValue: "durable",
+        flag: "durability", environment: "CLAUDE_TELEMETRY_DURABILITY",
+        defaultValue: StoreConfiguration.defaultDurable ? "durable" : "fast",
         summary:
             "durable: fsync file and directory before answering; fast: rename only (a crash of the machine may lose the last seconds)"
     )
     public static let lockTimeout = Setting(
-        flag: "lock-timeout-ms", environment: "CLAUDE_TELEMETRY_LOCK_TIMEOUT_MS", defaultValue: "5000",
+        flag: "lock-timeout-ms", environment: "CLAUDE_TELEMETRY_LOCK_TIMEOUT_MS",
+        defaultValue: String(StoreConfiguration.defaultLockTimeoutMilliseconds),
         summary: "longest wait for a user's lock before answering 503 with Retry-After")
     public static let retentionDays = Setting(
-        flag: "retention-days", environment: "CLAUDE_TELEMETRY_RETENTION_DAYS", defaultValue: "400",
+        flag: "retention-days", environment: "CLAUDE_TELEMETRY_RETENTION_DAYS",
+        defaultValue: String(AggregationLimits.defaultDays),
         summary: "daily buckets kept per user (totals keep everything)")
     public static let logLevel = Setting(
         flag: "log-level", environment: "CLAUDE_TELEMETRY_LOG_LEVEL", defaultValue: "info",

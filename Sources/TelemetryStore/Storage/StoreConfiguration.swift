@@ -11,9 +11,13 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// When the journal is folded into `aggregate.json` (see ``AggregateStore``).
     public var compaction: CompactionPolicy
 
+    /// The defaults, which the settings table (`--durability`, `--lock-timeout-ms`) shows.
+    public static let defaultDurable = true
+    public static let defaultLockTimeoutMilliseconds = 5000
+
     public init(
-        durable: Bool = Settings.durability.defaultValue == "durable",
-        lockTimeoutMilliseconds: Int = Settings.lockTimeout.defaultInteger,
+        durable: Bool = defaultDurable,
+        lockTimeoutMilliseconds: Int = defaultLockTimeoutMilliseconds,
         compaction: CompactionPolicy = CompactionPolicy()
     ) {
         self.durable = durable
