@@ -1,27 +1,27 @@
-import SystemCalls
-
 /// A thin owner of a POSIX file descriptor: every call retries `EINTR` and throws ``Errno``.
 /// The caller closes it; nothing here is shared between threads.
-struct FileDescriptor {
-    let rawValue: Int32
+package struct FileDescriptor {
+    package let rawValue: Int32
 
-    static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o640) throws(Errno) -> FileDescriptor {
-        let fd = try retryingOnInterrupt { Glibc.open(path, flags | O_CLOEXEC, permissions) }
+    package init(rawValue: Int32) { self.rawValue = rawValue }
+
+    package static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o640) throws(Errno) -> FileDescriptor {
+        let fd = try retryingOnInterrupt { systemOpen(path, flags | O_CLOEXEC, permissions) }
         return FileDescriptor(rawValue: fd)
     }
 
-    func close() {
-        _ = Glibc.close(rawValue)
+    package func close() {
+        _ = systemClose(rawValue)
     }
 
     /// Reads the whole file from the current offset to EOF.
-    func readAll(sizeHint: Int = 0) throws(Errno) -> [UInt8] {
+    package func readAll(sizeHint: Int = 0) throws(Errno) -> [UInt8] {
         var buffer = [UInt8]()
         buffer.reserveCapacity(max(sizeHint, 4096))
         var chunk = [UInt8](repeating: 0, count: max(sizeHint + 1, 65536))
         while true {
             let count = try retryingOnInterrupt {
-                chunk.withUnsafeMutableBytes { raw in Glibc.read(rawValue, raw.baseAddress, raw.count) }
+                chunk.withUnsafeMutableBytes { raw in systemRead(rawValue, raw.baseAddress, raw.count) }
             }
             if count == 0 { return buffer }
             buffer.append(contentsOf: chunk[0..<count])
@@ -29,19 +29,19 @@ struct FileDescriptor {
     }
 
     /// Writes every byte, looping over short writes.
-    func writeAll(_ bytes: some Collection<UInt8>) throws(Errno) {
+    package func writeAll(_ bytes: some Collection<UInt8>) throws(Errno) {
         let array = Array(bytes)
         var offset = 0
         while offset < array.count {
             let written = try retryingOnInterrupt {
-                array.withUnsafeBytes { raw in Glibc.write(rawValue, raw.baseAddress! + offset, raw.count - offset) }
+                array.withUnsafeBytes { raw in systemWrite(rawValue, raw.baseAddress! + offset, raw.count - offset) }
             }
             offset += written
         }
     }
 
     /// Reads `count` bytes from `offset` (fewer at end of file).
-    func read(at offset: Int, count: Int) throws(Errno) -> [UInt8] {
+    package func read(at offset: Int, count: Int) throws(Errno) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
@@ -56,7 +56,7 @@ struct FileDescriptor {
     }
 
     /// Writes every byte at `offset`, looping over short writes.
-    func write(_ bytes: [UInt8], at offset: Int) throws(Errno) {
+    package func write(_ bytes: [UInt8], at offset: Int) throws(Errno) {
         var done = 0
         while done < bytes.count {
             let written = try retryingOnInterrupt {
@@ -66,20 +66,20 @@ struct FileDescriptor {
         }
     }
 
-    func truncate(to length: Int) throws(Errno) {
+    package func truncate(to length: Int) throws(Errno) {
         try retryingOnInterrupt { ftruncate(rawValue, off_t(length)) }
     }
 
     /// `fdatasync`: the data and the file's size, which is all an append changes.
-    func syncData() throws(Errno) {
+    package func syncData() throws(Errno) {
         try retryingOnInterrupt { fdatasync(rawValue) }
     }
 
-    func sync() throws(Errno) {
+    package func sync() throws(Errno) {
         try retryingOnInterrupt { fsync(rawValue) }
     }
 
-    func status() throws(Errno) -> stat {
+    package func status() throws(Errno) -> stat {
         var info = stat()
         try retryingOnInterrupt { fstat(rawValue, &info) }
         return info

@@ -26,7 +26,7 @@ package enum FileSystem {
     }
 
     static func rename(_ from: String, to: String) throws(Errno) {
-        try retryingOnInterrupt { Glibc.rename(from, to) }
+        try retryingOnInterrupt { systemRename(from, to) }
     }
 
     static func removeFile(_ path: String) throws(Errno) {

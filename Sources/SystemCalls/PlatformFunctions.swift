@@ -1,0 +1,22 @@
+// The C library's calls under names no Swift member shadows: inside `FileDescriptor`, `open`,
+// `close`, `read` and `write` name its own methods, and `FileSystem.rename` its own function.
+// Calling them through these keeps module qualifiers (`Glibc.`, `Darwin.`) out of every other file.
+
+@inline(__always)
+func systemOpen(_ path: String, _ flags: Int32, _ permissions: mode_t) -> Int32 { open(path, flags, permissions) }
+
+@inline(__always)
+func systemClose(_ descriptor: Int32) -> Int32 { close(descriptor) }
+
+@inline(__always)
+func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
+
+@inline(__always)
+func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}
+
+@inline(__always)
+package func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
