@@ -29,3 +29,12 @@ extension DataDirectory {
     package var parkedIndexPath: String { parkedDirectory + "/index.json" }
     package func parkedLogPath(_ source: ParkedSource) -> String { parkedDirectory + "/" + source.rawValue + ".log" }
 }
+
+extension ParkedSource {
+    /// Which of the ``DataDirectory/parkingStripes`` lock stripes serialises this source.
+    var stripe: Int {
+        var hash = StableHash()
+        hash.combine(rawValue)
+        return Int(StableHash.finalize(hash.value) % UInt64(DataDirectory.parkingStripes))
+    }
+}

@@ -39,11 +39,4 @@ public enum ParkedSource: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var description: String { rawValue }
 
     public static func < (lhs: ParkedSource, rhs: ParkedSource) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    /// Which of the ``DataDirectory/parkingStripes`` lock stripes serialises this source.
-    var stripe: Int {
-        var hash = StableHash()
-        hash.combine(rawValue)
-        return Int(StableHash.finalize(hash.value) % UInt64(DataDirectory.parkingStripes))
-    }
 }
