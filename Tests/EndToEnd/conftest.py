@@ -17,6 +17,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,7 +27,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "Tests" / "TelemetryCoreTests" / "Fixtures"
+sys.path.insert(0, str(REPO / "Tests"))
+# Re-exported for the tests, which import them from here.
+from telemetry_testing.fixtures import FIXTURES  # noqa: E402,F401
+from telemetry_testing.waiting import wait_until  # noqa: E402,F401
 CLIENTS = Path(__file__).resolve().parent / "clients"
 PREFIX = "/api/v1/integrations/claude"
 LOOPBACK = "127.0.0.1"
@@ -427,12 +431,3 @@ def rpc_status(response: Response, content_type: str) -> dict:
 
 def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
