@@ -33,15 +33,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests"))
+from telemetry_testing.binaries import release_binaries  # noqa: E402
 # Re-exported for the tests, which import them from here.
 from telemetry_testing.fastcgi import cgi_params, fastcgi_request, fastcgi_status  # noqa: E402,F401
 from telemetry_testing.fixtures import FIXTURES, assert_delta_totals  # noqa: E402,F401
+from telemetry_testing.loopback import LOOPBACK, free_port  # noqa: E402,F401
 from telemetry_testing.waiting import wait_until  # noqa: E402,F401
+
 NGINX_DIR = REPO / "nginx"
 SYSTEMD_DIR = REPO / "deploy" / "systemd"
 APACHE_DIR = REPO / "deploy" / "apache"
 PREFIX = "/api/v1/integrations/claude"
-LOOPBACK = "127.0.0.1"
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
 
@@ -64,14 +66,8 @@ class Tools:
 
 @pytest.fixture(scope="session")
 def tools(pytestconfig) -> Tools:
-    bin_dir = pytestconfig.getoption("bin_dir")
-    if not bin_dir:
-        pytest.exit("--bin-dir (or DEPLOY_BIN_DIR) is required: the directory of the release binaries", returncode=4)
-    bin_dir = Path(bin_dir).resolve()
-    found = Tools(responder=bin_dir / "claude-telemetry-fcgi", admin=bin_dir / "claude-telemetry")
-    for binary in (found.responder, found.admin):
-        if not os.access(binary, os.X_OK):
-            pytest.exit(f"{binary} is missing or not executable", returncode=4)
+    responder, admin = release_binaries(pytestconfig.getoption("bin_dir"), "DEPLOY_BIN_DIR")
+    found = Tools(responder=responder, admin=admin)
     global _ADMIN
     _ADMIN = found.admin
     return found
@@ -96,12 +92,6 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
            and k != "GATEWAY_INTERFACE"}
     env.update(extra or {})
     return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -383,14 +383,6 @@ def test_two_x_user_id_parameters_are_400(transport_stack, user, shape):
 # --- risk (a): the memory budget -----------------------------------------------------------------
 
 
-def varint(value: int) -> bytes:
-    out = b""
-    while value >= 0x80:
-        out += bytes([0x80 | (value & 0x7F)])
-        value >>= 7
-    return out + bytes([value])
-
-
 def test_memory_budget_refuses_503_before_reading_the_body(transport_stack, user):
     """One 3 MiB body in flight (charged 9 MiB of an 8 MiB budget, admitted because it is alone)
     holds the budget; a second POST is answered 503 + Retry-After at once, although not a byte
@@ -399,7 +391,7 @@ def test_memory_budget_refuses_503_before_reading_the_body(transport_stack, user
     big = batches.metrics_batch("budget", 1)
     # Padded to 3 MiB with field 99 (length-delimited), which the decoder skips as unknown.
     padding = 3 * 1024 * 1024
-    big_body = big + bytes([0x9A, 0x06]) + varint(padding) + b"u" * padding
+    big_body = big + bytes([0x9A, 0x06]) + batches.varint(padding) + b"u" * padding
     holder = connect(stack)
     try:
         stdin = stdin_records(big_body)
