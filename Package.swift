@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SHA-256 (admin tokens, ETags): Crypto, BoringSSL underneath on Linux.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C boundaries: each is a module map over a system header, nothing more.
@@ -64,7 +66,9 @@ let package = Package(
         //    attribution, ingestion and the settings table.
         .target(
             name: "TelemetryStore",
-            dependencies: ["TelemetryDecoding", "SystemCalls", "CZlib"],
+            dependencies: [
+                "TelemetryDecoding", "SystemCalls", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -72,7 +76,7 @@ let package = Package(
         //    Prometheus exposition. Depends on the store, never on transport.
         .target(
             name: "TelemetryRead",
-            dependencies: ["TelemetryStore"],
+            dependencies: ["TelemetryStore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 
@@ -104,6 +108,7 @@ let package = Package(
                 "TelemetryStore",
                 "TelemetryRead",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,7 +160,7 @@ let package = Package(
             name: "TelemetryCoreTests",
             dependencies: [
                 "SystemCalls", "TelemetryDecoding", "TelemetryStore", "TelemetryRead", "TelemetryAdmin",
-                "TelemetryReference", "OTLPProto",
+                "TelemetryReference", "OTLPProto", .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

@@ -81,8 +81,8 @@ function bucketName(key, period) {
 }
 
 /** The chart's numbers as a table, folded away under "Show as table". Per day it also shows
- *  the cache-read share of that day (`cacheEfficiency.days`). */
-export function dailyTable(days, figures, caption, withUsers = false, period = 'day', cacheEfficiency = null) {
+ *  the cache-read share of that day, from the day's own figures. */
+export function dailyTable(days, figures, caption, withUsers = false, period = 'day') {
   const withCache = period === 'day';
   const head = ['Day', 'Input', 'Output', 'Cache read', 'Cache creation', 'Cost', ...(withCache ? ['Cache-read share'] : []), ...(withUsers ? ['Active users'] : [])];
   head[0] = { day: 'Day', week: 'Week', month: 'Month' }[period] ?? 'Day';

@@ -49,7 +49,7 @@ export async function renderPersonal(root, userId, span, isCurrent) {
     el('section', { 'aria-labelledby': 'daily-title' },
       el('h3', { id: 'daily-title', text: `${BUCKET_WORDS[span.period]}, ${label} (${summary.timeZone ?? 'UTC'})` }),
       dailyUsageChart(`Tokens by type and cost ${BUCKET_WORDS[span.period].toLowerCase()}, ${label}`, buckets.map((b) => bucketLabel(b, span.period)), figures),
-      dailyTable(buckets, figures, `Tokens and cost ${BUCKET_WORDS[span.period].toLowerCase()}, ${label}`, false, span.period, summary.cacheEfficiency)),
+      dailyTable(buckets, figures, `Tokens and cost ${BUCKET_WORDS[span.period].toLowerCase()}, ${label}`, false, span.period)),
     sessionSection(summary.sessions, summary.sessionAverages),
     el('section', { 'aria-labelledby': 'models-title' },
       el('h3', { id: 'models-title', text: 'Models (all time)' }),

@@ -36,7 +36,7 @@ let pageToken = null;
 export async function renderTeam(root, span, group, isCurrent, rerender) {
   const token = storedToken() ?? pageToken;
   if (!token) {
-    replace(root, tokenForm(root, span, isCurrent, rerender));
+    replace(root, tokenForm(rerender));
     return;
   }
   replace(root, el('p', { class: 'loading', role: 'status', text: 'Loading…' }));
@@ -48,7 +48,7 @@ export async function renderTeam(root, span, group, isCurrent, rerender) {
     if (error.status === 401 || error.status === 403) {
       storeToken(null);
       pageToken = null;
-      replace(root, tokenForm(root, span, isCurrent, rerender, refusal(error.status)));
+      replace(root, tokenForm(rerender, refusal(error.status)));
     } else {
       replace(root, el('h2', { text: 'Team' }), errorBox(error, 'team'));
     }
@@ -63,7 +63,7 @@ function refusal(status) {
     : 'This token was refused (HTTP 403): it is wrong or has been revoked. Check it, or create one with claude-telemetry token add --name NAME.';
 }
 
-function tokenForm(root, span, isCurrent, rerender, problem) {
+function tokenForm(rerender, problem) {
   const inputId = uniqueId('token');
   const helpId = uniqueId('token-help');
   const problemId = uniqueId('token-problem');
@@ -144,7 +144,7 @@ function drawTeam(root, summary, span, group, rerender) {
     el('section', { 'aria-labelledby': 'daily-title' },
       el('h3', { id: 'daily-title', text: `Team cost ${BUCKET_WORDS[span.period]}, ${label} (${summary.timeZone ?? 'UTC'})` }),
       teamDailyChart(`Team cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, bucketLabels, figures),
-      dailyTable(buckets, figures, `Team tokens, cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, true, span.period, summary.cacheEfficiency)),
+      dailyTable(buckets, figures, `Team tokens, cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, true, span.period)),
     splitSection(summary, span, bucketLabels),
     groupSection(summary, span, group, bucketLabels),
     el('section', { 'aria-labelledby': 'models-title' },

@@ -50,14 +50,9 @@ struct ClaudeTelemetry: ParsableCommand {
             }
         }
         guard !leading.isEmpty else { return arguments }
-        // Subcommand names come first; options may follow them in any order.
-        let names = rest.prefix {
-            !$0.hasPrefix("-")
-                && [
-                    "user", "token", "add", "list", "env", "remove", "import", "show", "export",
-                    "verify", "compact", "prune", "stats", "claim", "unbind", "unclaimed", "discard", "budget", "set",
-                ].contains($0)
-        }
+        // The subcommand path comes first, as the parser's own configuration names it; options
+        // may follow it in any order.
+        let names = SubcommandSuggestion.path(in: rest, from: Self.self)
         return Array(names) + leading + Array(rest.dropFirst(names.count))
     }
 }

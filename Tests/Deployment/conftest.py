@@ -23,6 +23,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,44 +32,23 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "Tests" / "TelemetryCoreTests" / "Fixtures"
+sys.path.insert(0, str(REPO / "Tests"))
+from telemetry_testing.binaries import release_binaries  # noqa: E402
+# Re-exported for the tests, which import them from here.
+from telemetry_testing.fastcgi import cgi_params, fastcgi_request, fastcgi_status  # noqa: E402,F401
+from telemetry_testing.fixtures import FIXTURES, assert_delta_totals  # noqa: E402,F401
+from telemetry_testing.loopback import LOOPBACK, free_port  # noqa: E402,F401
+from telemetry_testing.waiting import wait_until  # noqa: E402,F401
+
 NGINX_DIR = REPO / "nginx"
 SYSTEMD_DIR = REPO / "deploy" / "systemd"
 APACHE_DIR = REPO / "deploy" / "apache"
 PREFIX = "/api/v1/integrations/claude"
-LOOPBACK = "127.0.0.1"
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
 
 # The socket path that nginx/claude-telemetry-upstream.conf and the socket unit name.
 PRODUCTION_SOCKET = Path("/run/claude-telemetry/fcgi.sock")
-
-# What Tests/TelemetryCoreTests/Fixtures/metrics-delta.pb contains (see its README).
-DELTA_TOTALS = {
-    "totalSessions": 1,
-    "totalInputTokens": 1500 + 200,
-    "totalOutputTokens": 300 + 50,
-    "totalCacheReadTokens": 12000,
-    "totalCacheCreationTokens": 800,
-    "totalLinesAdded": 42,
-    "totalLinesRemoved": 7,
-    "aiAssistedCommits": 2,
-    "prsCreated": 1,
-    "editDecisions": 5,
-    "editsAccepted": 4,
-    "editsRejected": 1,
-}
-DELTA_COST = 0.0123 + 0.0004
-DELTA_MINUTES = (90.5 + 29.5) / 60
-
-
-def assert_delta_totals(document: dict, times: int = 1) -> None:
-    totals = document["totals"]
-    for key, value in DELTA_TOTALS.items():
-        assert totals[key] == value * times, f"totals.{key} = {totals[key]}, expected {value * times}"
-    assert abs(totals["totalTokenCostUsd"] - DELTA_COST * times) < 1e-9, totals["totalTokenCostUsd"]
-    assert abs(totals["totalMinutes"] - DELTA_MINUTES * times) < 1e-9, totals["totalMinutes"]
-
 
 # --- options and tools -------------------------------------------------------------------------
 
@@ -86,14 +66,8 @@ class Tools:
 
 @pytest.fixture(scope="session")
 def tools(pytestconfig) -> Tools:
-    bin_dir = pytestconfig.getoption("bin_dir")
-    if not bin_dir:
-        pytest.exit("--bin-dir (or DEPLOY_BIN_DIR) is required: the directory of the release binaries", returncode=4)
-    bin_dir = Path(bin_dir).resolve()
-    found = Tools(responder=bin_dir / "claude-telemetry-fcgi", admin=bin_dir / "claude-telemetry")
-    for binary in (found.responder, found.admin):
-        if not os.access(binary, os.X_OK):
-            pytest.exit(f"{binary} is missing or not executable", returncode=4)
+    responder, admin = release_binaries(pytestconfig.getoption("bin_dir"), "DEPLOY_BIN_DIR")
+    found = Tools(responder=responder, admin=admin)
     global _ADMIN
     _ADMIN = found.admin
     return found
@@ -118,21 +92,6 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
            and k != "GATEWAY_INTERFACE"}
     env.update(extra or {})
     return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 @pytest.fixture
@@ -222,11 +181,6 @@ def post_fixture(port: int, path: str, fixture: str = "metrics-delta.pb", conten
                  headers: dict[str, str] | None = None) -> Response:
     return http(port, "POST", path, body=(FIXTURES / fixture).read_bytes(),
                 headers={"Content-Type": content_type, **(headers or {})})
-
-
-# --- a FastCGI client ---------------------------------------------------------------------------
-
-from fcgi_client import cgi_params, fastcgi_request, fastcgi_status  # noqa: E402,F401  (re-exported)
 
 
 # --- /run/claude-telemetry, shared with any other run of this suite -----------------------------

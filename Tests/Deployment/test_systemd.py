@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pytest
 from conftest import (
     FIXTURES, NGINX_DIR, PREFIX, PROTOBUF, SYSTEMD_DIR, activate_like_systemd, add_user, aggregate,
     assert_delta_totals, cgi_params, fastcgi_request, fastcgi_status, owned_directory, read_unit, require_root,
-    stop_activated, tail, unit_value, unit_values, which,
+    stop_activated, tail, unit_value, unit_values, wait_until, which,
 )
 
 SOCKET_UNIT = SYSTEMD_DIR / "claude-telemetry.socket"
@@ -167,9 +166,7 @@ def test_socket_handover_and_sandbox(tools, workdir):
             params = {**cgi_params(method, uri, body, content_type), **extra}
             return fastcgi_status(fastcgi_request(responder.socket_path, params, body))
 
-        deadline = time.monotonic() + 10
-        while not responder.socket_path.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(responder.socket_path.exists, 10)
         assert request("GET", f"{PREFIX}/metrics", content_type="") == 200, tail(responder.log)
         base = f"{PREFIX}/users/{user}/v1"
         assert request("POST", f"{base}/metrics", (FIXTURES / "metrics-delta.pb").read_bytes()) == 200

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, PREFIX, SYSTEMD_DIR, require_root, tail, wait_until, which
+from conftest import FIXTURES, PREFIX, REPO, SYSTEMD_DIR, require_root, tail, wait_until, which
 
 SYSTEMD = Path("/lib/systemd/systemd")
 LIB_UNITS = Path("/lib/systemd/system")
@@ -125,7 +125,7 @@ def booted(tools, workdir):
     (boot / "passwd").write_text(Path("/etc/passwd").read_text()
                                  + f"claude-telemetry:x:{number}:{number}::{DATA}:/usr/sbin/nologin\n")
     (boot / "group").write_text(Path("/etc/group").read_text() + f"claude-telemetry:x:{number}:\n")
-    shutil.copy(Path(__file__).with_name("fcgi_client.py"), boot / "fcgi_client.py")
+    shutil.copy(REPO / "Tests" / "telemetry_testing" / "fastcgi.py", boot / "fcgi_client.py")
     inside = boot / "inside.sh"
     inside.write_text(f"""#!/bin/bash
 set -e

@@ -15,8 +15,8 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,10 +26,15 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "Tests" / "TelemetryCoreTests" / "Fixtures"
+sys.path.insert(0, str(REPO / "Tests"))
+from telemetry_testing.binaries import release_binaries  # noqa: E402
+# Re-exported for the tests, which import them from here.
+from telemetry_testing.fixtures import FIXTURES  # noqa: E402,F401
+from telemetry_testing.loopback import LOOPBACK, free_port  # noqa: E402,F401
+from telemetry_testing.waiting import wait_until  # noqa: E402,F401
+
 CLIENTS = Path(__file__).resolve().parent / "clients"
 PREFIX = "/api/v1/integrations/claude"
-LOOPBACK = "127.0.0.1"
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
@@ -60,15 +65,7 @@ class Tools:
 
 @pytest.fixture(scope="session")
 def tools(pytestconfig) -> Tools:
-    bin_dir = pytestconfig.getoption("bin_dir")
-    if not bin_dir:
-        pytest.exit("--bin-dir (or E2E_BIN_DIR) is required: the directory of the release binaries", returncode=4)
-    bin_dir = Path(bin_dir).resolve()
-    responder = bin_dir / "claude-telemetry-fcgi"
-    admin = bin_dir / "claude-telemetry"
-    for binary in (responder, admin):
-        if not os.access(binary, os.X_OK):
-            pytest.exit(f"{binary} is missing or not executable", returncode=4)
+    responder, admin = release_binaries(pytestconfig.getoption("bin_dir"), "E2E_BIN_DIR")
     proto = pytestconfig.getoption("proto_python") or str(REPO / ".build-e2e-venv" / "proto" / "bin" / "python")
     json_ = pytestconfig.getoption("json_python") or str(REPO / ".build-e2e-venv" / "json" / "bin" / "python")
     return Tools(responder=responder, admin=admin, proto_python=proto, json_python=json_)
@@ -88,12 +85,6 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env.update(extra or {})
     return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
 
 
 def make_root(prefix: str) -> Path:
@@ -427,12 +418,3 @@ def rpc_status(response: Response, content_type: str) -> dict:
 
 def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

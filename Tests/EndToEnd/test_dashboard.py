@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLIENTS, LOOPBACK, PREFIX, REPO, clean_env, curl, started_stack
+from conftest import CLIENTS, LOOPBACK, PREFIX, REPO, clean_env, curl, started_stack, wait_until
 
 EVIL_MODEL = "<img src=x onerror=alert(1)>"
 SONNET = "claude-sonnet-4-5"
@@ -259,21 +258,21 @@ def open_view(driver, url: str, ready_css: str, width: int = 1280, height: int =
         WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ready_css))
     except TimeoutException:
         raise AssertionError(f"{ready_css} never appeared on {url}:\n{text(driver, 'body')}\n{driver.get_log('browser')}")
-    # Charts are drawn in a microtask after the view; let them settle before a screenshot.
-    time.sleep(0.3)
+    wait_for_charts(driver)
+
+
+# Every chart's canvas has its Chart.js chart (none when Chart.js is missing: no canvas then).
+CHARTS_DRAWN = "return [...document.querySelectorAll('canvas')].every((c) => window.Chart?.getChart(c) !== undefined)"
+
+
+def wait_for_charts(driver) -> None:
+    """Charts are drawn in a microtask after the view (without animation): waits for them
+    before anything is read or photographed."""
+    assert wait_until(lambda: driver.execute_script(CHARTS_DRAWN), 10), f"charts never drawn:\n{driver.get_log('browser')}"
 
 
 def instant(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return bool(predicate())
 
 
 def text(driver, css: str) -> str:
@@ -554,7 +553,7 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     open_view(browser, dashboard_url(dash, "#team"), ".token-form input[type=password]")
     enter_token(browser, admin_token)
     WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'table[data-table="leaderboard"]'))
-    time.sleep(0.3)
+    wait_for_charts(browser)
     shoot(browser, artifacts, "team")
 
     # Kept in this tab only: sessionStorage, never the URL or localStorage.
@@ -607,7 +606,7 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     # The CSV export, fetched with the token and saved as a file: the same bytes the API answers.
     browser.find_element(By.CSS_SELECTOR, 'button[data-action="csv"]').click()
     downloads = artifacts / "downloads"
-    assert wait_for(lambda: [p for p in downloads.glob("claude-code-team-*.csv")] if downloads.exists() else [], 15), \
+    assert wait_until(lambda: [p for p in downloads.glob("claude-code-team-*.csv")] if downloads.exists() else [], 15), \
         f"no CSV in {downloads}: {list(downloads.iterdir()) if downloads.exists() else 'missing'}"
     saved = next(downloads.glob("claude-code-team-*.csv"))
     # The page asks for the range it shows (the last 30 days in the server's zone).

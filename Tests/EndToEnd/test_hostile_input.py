@@ -222,19 +222,7 @@ def deep_json_unknown_field(depth: int) -> bytes:
 
 
 def _len_delimited(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
+    return batches.varint(number << 3 | 2) + batches.varint(len(payload)) + payload
 
 
 def deep_protobuf_attribute(depth: int) -> bytes:
@@ -252,7 +240,7 @@ def deep_protobuf_attribute(depth: int) -> bytes:
 
 def deep_protobuf_unknown_groups(depth: int) -> bytes:
     """An unknown field 99 made of `depth` nested groups (wire types 3 and 4)."""
-    start, end = _varint(99 << 3 | 3), _varint(99 << 3 | 4)
+    start, end = batches.varint(99 << 3 | 3), batches.varint(99 << 3 | 4)
     return start * depth + end * depth
 
 
@@ -320,9 +308,9 @@ def _nested_point(point: bytes) -> bytes:
 # that never end, reserved wire types, field 0, unbalanced groups, truncated fixed-width values,
 # invalid UTF-8. Each must be a 400, never a crash (Swift traps on overflow) or a wrong read.
 PROTOBUF_EDGES = {
-    "length-2^64-1": b"\x0a" + _varint(2**64 - 1),
-    "length-2^63": b"\x0a" + _varint(2**63),
-    "length-2^63-1": b"\x0a" + _varint(2**63 - 1),
+    "length-2^64-1": b"\x0a" + batches.varint(2**64 - 1),
+    "length-2^63": b"\x0a" + batches.varint(2**63),
+    "length-2^63-1": b"\x0a" + batches.varint(2**63 - 1),
     "length-past-end": b"\x0a\x05\x12\x00",
     "varint-11-bytes": b"\x08" + b"\xff" * 10 + b"\x01",
     "key-varint-over-32-bits": b"\xff\xff\xff\xff\x7f\x00",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import http.client
 import os
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -28,20 +27,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLIENTS, PREFIX, PROTOBUF, REPO, clean_env, curl, decode_rpc_status, started_stack
+from conftest import CLIENTS, PREFIX, PROTOBUF, clean_env, curl, decode_rpc_status, started_stack
 
 sys.path.insert(0, str(CLIENTS))
-sys.path.insert(0, str(REPO / "Tests" / "Deployment"))
 import otlp_batches as batches  # noqa: E402
-from fcgi_client import cgi_params  # noqa: E402
+from telemetry_testing.fastcgi import (  # noqa: E402
+    KEEP_CONN, PARAMS, STDIN, begin, cgi_params, pair, params_records, read_answer, record, stdin_records,
+)
 
 THREADS = 2
 TIMEOUT_MS = 1500
 TIMEOUT = TIMEOUT_MS / 1000
 BUDGET = 8 * 1024 * 1024  # a body charges 3 x its length: one of 3 MiB fills it
-
-BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
-KEEP_CONN = 1
 
 
 @pytest.fixture(scope="module")
@@ -65,74 +62,11 @@ def responders_survive(request):
 # --- raw FastCGI -------------------------------------------------------------------------------
 
 
-def record(kind: int, content: bytes = b"", request_id: int = 1) -> bytes:
-    return struct.pack(">BBHHBx", 1, kind, request_id, len(content), 0) + content
-
-
-def begin(request_id: int = 1, flags: int = 0) -> bytes:
-    return record(BEGIN, struct.pack(">HB5x", 1, flags), request_id)
-
-
-def pair(name: str, value: str | bytes) -> bytes:
-    def length(n: int) -> bytes:
-        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
-    a = name.encode()
-    b = value if isinstance(value, bytes) else value.encode()
-    return length(len(a)) + length(len(b)) + a + b
-
-
-def params_records(params: list[tuple[str, str]] | dict[str, str], request_id: int = 1) -> bytes:
-    items = params.items() if isinstance(params, dict) else params
-    block = b"".join(pair(k, v) for k, v in items)
-    out = b""
-    for start in range(0, len(block), 65535):
-        out += record(PARAMS, block[start:start + 65535], request_id)
-    return out + record(PARAMS, b"", request_id)
-
-
-def stdin_records(body: bytes, request_id: int = 1) -> bytes:
-    out = b""
-    for start in range(0, len(body), 65535):
-        out += record(STDIN, body[start:start + 65535], request_id)
-    return out + record(STDIN, b"", request_id)
-
-
 def connect(stack, timeout: float = 30) -> socket.socket:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     sock.connect(str(stack.run / "fcgi.sock"))
     return sock
-
-
-def read_answer(sock: socket.socket) -> tuple[int | None, bytes, bool]:
-    """Reads records until FCGI_END_REQUEST or the connection closes: (status or None, stdout,
-    whether END_REQUEST came)."""
-    data = b""
-    stdout = b""
-    ended = False
-    position = 0
-    while not ended:
-        try:
-            chunk = sock.recv(65536)
-        except (ConnectionResetError, BrokenPipeError):
-            chunk = b""
-        if not chunk:
-            break
-        data += chunk
-        while position + 8 <= len(data):
-            _, kind, _, length, padding = struct.unpack(">BBHHB", data[position:position + 7])
-            if position + 8 + length + padding > len(data):
-                break
-            content = data[position + 8:position + 8 + length]
-            position += 8 + length + padding
-            if kind == STDOUT:
-                stdout += content
-            elif kind == END:
-                ended = True
-    status = None
-    if stdout.startswith(b"Status: "):
-        status = int(stdout.split(b"\r\n", 1)[0].split()[1])
-    return status, stdout, ended
 
 
 def message_of(stdout: bytes) -> str:
@@ -449,14 +383,6 @@ def test_two_x_user_id_parameters_are_400(transport_stack, user, shape):
 # --- risk (a): the memory budget -----------------------------------------------------------------
 
 
-def varint(value: int) -> bytes:
-    out = b""
-    while value >= 0x80:
-        out += bytes([0x80 | (value & 0x7F)])
-        value >>= 7
-    return out + bytes([value])
-
-
 def test_memory_budget_refuses_503_before_reading_the_body(transport_stack, user):
     """One 3 MiB body in flight (charged 9 MiB of an 8 MiB budget, admitted because it is alone)
     holds the budget; a second POST is answered 503 + Retry-After at once, although not a byte
@@ -465,7 +391,7 @@ def test_memory_budget_refuses_503_before_reading_the_body(transport_stack, user
     big = batches.metrics_batch("budget", 1)
     # Padded to 3 MiB with field 99 (length-delimited), which the decoder skips as unknown.
     padding = 3 * 1024 * 1024
-    big_body = big + bytes([0x9A, 0x06]) + varint(padding) + b"u" * padding
+    big_body = big + bytes([0x9A, 0x06]) + batches.varint(padding) + b"u" * padding
     holder = connect(stack)
     try:
         stdin = stdin_records(big_body)

@@ -37,14 +37,6 @@ SILENT = 200
 TIMEOUT_MS = 3000
 
 
-def varint(value: int) -> bytes:
-    out = b""
-    while value >= 0x80:
-        out += bytes([0x80 | (value & 0x7F)])
-        value >>= 7
-    return out + bytes([value])
-
-
 def inflating_body(seq: int) -> tuple[bytes, bytes]:
     """(gzip body, plain body): a real metrics batch padded with unknown field 99 (which the
     decoder skips) to 19.5 MiB; one byte in 150 of the padding is random, so it compresses to
@@ -55,7 +47,7 @@ def inflating_body(seq: int) -> tuple[bytes, bytes]:
     padding = bytearray(b"u" * size)
     for position in range(0, size, 150):
         padding[position] = rng.randrange(256)
-    plain = batch + bytes([0x9A, 0x06]) + varint(size) + bytes(padding)
+    plain = batch + bytes([0x9A, 0x06]) + batches.varint(size) + bytes(padding)
     return gzip.compress(plain, compresslevel=6), plain
 
 

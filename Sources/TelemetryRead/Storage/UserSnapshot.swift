@@ -1,3 +1,4 @@
+import Crypto
 import TelemetryStore
 
 /// One user's stored data as read at one moment: the record, and the aggregate with its journal
@@ -12,19 +13,20 @@ public struct UserFiles: Sendable {
     /// SHA-256 over the record, the stored `aggregate.json` and the journal's identity and
     /// record count: changes whenever their content does.
     public var contentDigest: [UInt8] {
+        let separator: [UInt8] = [0]
         var hasher = SHA256()
-        hasher.update(record.bytes)
-        hasher.update([0])
-        hasher.update(aggregate?.snapshot?.bytes ?? [])
-        hasher.update([0])
+        hasher.update(data: record.bytes)
+        hasher.update(data: separator)
+        hasher.update(data: aggregate?.snapshot?.bytes ?? [])
+        hasher.update(data: separator)
         var values: [UInt64] = aggregate?.journal?.fields ?? []
         values.append(UInt64(aggregate?.journalRecords ?? 0))
         var fields: [UInt8] = []
         for value in values {
             withUnsafeBytes(of: value.littleEndian) { fields.append(contentsOf: $0) }
         }
-        hasher.update(fields)
-        return hasher.finalize()
+        hasher.update(data: fields)
+        return Array(hasher.finalize())
     }
 
     /// Decodes the record. One that cannot be decoded throws ``StorageError/corrupt(path:reason:)``.

@@ -1,3 +1,4 @@
+import Crypto
 import TelemetryStore
 
 /// A strong ETag, quoted, from a digest of what the answer was built from (the stored files'
@@ -5,8 +6,8 @@ import TelemetryStore
 struct EntityTag: Equatable {
     let value: String
 
-    init(digest: [UInt8]) {
-        value = "\"" + SHA256.hexadecimal(digest.prefix(16)) + "\""
+    init(digest: some Sequence<UInt8>) {
+        value = "\"" + Hexadecimal.string(digest.prefix(16)) + "\""
     }
 
     /// True when an `If-None-Match` header names this tag (or `*`). Weak tags compare by their

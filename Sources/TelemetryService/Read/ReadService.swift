@@ -1,3 +1,4 @@
+import Crypto
 import TelemetryDecoding
 import TelemetryRead
 import TelemetryStore
@@ -77,9 +78,9 @@ public struct ReadService: Sendable {
         let today = CalendarDay(now, in: configuration.limits.dayZone)
         let budgets = try BudgetStore(directory: configuration.dataDirectory).list().filter { $0.scope == .user(user) }
         var hasher = SHA256()
-        hasher.update(files.contentDigest)
-        hasher.update("user-summary \(range.fromKey) \(range.toKey) raw=\(raw) period=\(period?.rawValue ?? "")")
-        hasher.update(" today=\(today) budgets=\(BudgetStatus.fingerprint(budgets))")
+        hasher.update(data: files.contentDigest)
+        hasher.update(data: Array("user-summary \(range.fromKey) \(range.toKey) raw=\(raw) period=\(period?.rawValue ?? "")".utf8))
+        hasher.update(data: Array(" today=\(today) budgets=\(BudgetStatus.fingerprint(budgets))".utf8))
         let tag = EntityTag(digest: hasher.finalize())
         let headers = [("ETag", tag.value), ("Cache-Control", "no-cache")]
         if tag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
@@ -169,7 +170,7 @@ private struct TeamTag {
     private var hasher = SHA256()
     private var fields: [UInt8] = []
 
-    init(variant: String) { hasher.update(variant) }
+    init(variant: String) { hasher.update(data: Array(variant.utf8)) }
 
     mutating func add(_ user: UserID, record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?) {
         fields.removeAll(keepingCapacity: true)
@@ -177,7 +178,7 @@ private struct TeamTag {
         for value in record.fields + (aggregate?.fields ?? [0]) + (journal?.fields ?? [0]) {
             withUnsafeBytes(of: value.littleEndian) { fields.append(contentsOf: $0) }
         }
-        hasher.update(fields)
+        hasher.update(data: fields)
     }
 
     mutating func finish() -> EntityTag { EntityTag(digest: hasher.finalize()) }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SystemCalls
 import TelemetryDecoding
@@ -40,7 +41,7 @@ public struct AdminTokenStore: Sendable {
         var records = try list()
         if records.contains(where: { $0.name == name }) { throw AdminTokenError.duplicateName(name) }
         let token = Self.newToken()
-        let record = AdminTokenRecord(name: name, sha256: SHA256.hex(Array(token.utf8)), createdAt: now.iso8601)
+        let record = AdminTokenRecord(name: name, sha256: Hexadecimal.string(Self.digest(of: token)), createdAt: now.iso8601)
         records.append(record)
         try write(records)
         _ = consume lock
@@ -89,7 +90,7 @@ public struct AdminTokenStore: Sendable {
         } catch {
             throw .unavailable(error)
         }
-        let digest = SHA256.hash(Array(credentials.utf8))
+        let digest = Self.digest(of: credentials)
         var found: AdminTokenRecord?
         for record in records {
             if Self.constantTimeEqual(hex: record.sha256, digest: digest) { found = record }
@@ -114,6 +115,11 @@ public struct AdminTokenStore: Sendable {
         while value.first == " " { value.removeFirst() }
         while value.last == " " { value.removeLast() }
         return value.isEmpty ? nil : String(value)
+    }
+
+    /// The SHA-256 of a token's UTF-8 bytes, the form `tokens.json` stores (as hex).
+    static func digest(of token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(token.utf8)))
     }
 
     /// True when the 64-digit hex `hex` spells `digest`. Every byte is compared whatever the

@@ -12,7 +12,7 @@ enum SubcommandSuggestion {
             let children = command.configuration.subcommands
             if children.isEmpty || word.hasPrefix("-") { return nil }
             if word == "help" { return nil }
-            if let child = children.first(where: { name(of: $0) == word || $0.configuration.aliases.contains(word) }) {
+            if let child = child(named: word, of: command) {
                 command = child
                 path.append(word)
                 continue
@@ -27,6 +27,24 @@ enum SubcommandSuggestion {
             return "unknown command '\(word)' for '\(path.joined(separator: " "))'; \(hint) (see --help)"
         }
         return nil
+    }
+
+    /// The leading words of `arguments` that name a subcommand path below `root` (by name or
+    /// alias, each a child of the one before), as `CommandConfiguration.subcommands` declares it.
+    static func path(in arguments: some Sequence<String>, from root: any ParsableCommand.Type) -> [String] {
+        var command = root
+        var words: [String] = []
+        for word in arguments {
+            guard let child = child(named: word, of: command) else { break }
+            words.append(word)
+            command = child
+        }
+        return words
+    }
+
+    /// The subcommand of `command` called `word`, by name or alias.
+    static func child(named word: String, of command: any ParsableCommand.Type) -> (any ParsableCommand.Type)? {
+        command.configuration.subcommands.first { name(of: $0) == word || $0.configuration.aliases.contains(word) }
     }
 
     static func name(of command: any ParsableCommand.Type) -> String {

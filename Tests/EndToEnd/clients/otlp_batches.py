@@ -189,6 +189,16 @@ def logs_batch(instance: str, seq: int, content_type: str = PROTOBUF) -> bytes:
     return encode(logs_batch_request(instance, seq), content_type)
 
 
+def varint(value: int) -> bytes:
+    """A protobuf base-128 varint, for bodies built by hand around the generated messages
+    (unknown fields the decoder must skip, lengths that lie)."""
+    out = b""
+    while value >= 0x80:
+        out += bytes([0x80 | (value & 0x7F)])
+        value >>= 7
+    return out + bytes([value])
+
+
 # --- HTTP to 127.0.0.1 -------------------------------------------------------------------------
 
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ struct AdminTokenStoreTests {
             #expect((try? UserID(validating: token)) == nil)
             #expect(record.name == "grafana")
             #expect(record.createdAt == "2026-11-24T10:00:00.000Z")
-            #expect(record.sha256 == SHA256.hex(Array(token.utf8)))
+            #expect(record.sha256 == Hexadecimal.string(SHA256.hash(data: Array(token.utf8))))
 
             let text = try String(contentsOfFile: tokens.path, encoding: .utf8)
             #expect(!text.contains(String(token.dropFirst(4))))
@@ -82,7 +83,7 @@ struct AdminTokenStoreTests {
         try withTemporaryDirectory { root in
             let tokens = store(root)
             let user = UserID.random().rawValue
-            let record = AdminTokenRecord(name: "forged", sha256: SHA256.hex(Array(user.utf8)), createdAt: "x")
+            let record = AdminTokenRecord(name: "forged", sha256: Hexadecimal.string(AdminTokenStore.digest(of: user)), createdAt: "x")
             let data = try JSONEncoder().encode(["tokens": [record]])
             try data.write(to: URL(fileURLWithPath: tokens.path))
             #expect(throws: ReadAuthorizationError.refused) { try tokens.authorize(authorizationHeader: "Bearer \(user)") }
@@ -91,8 +92,8 @@ struct AdminTokenStoreTests {
 
     @Test("hash comparison: equal only for the exact digest; malformed stored hashes never match")
     func comparison() {
-        let digest = SHA256.hash(Array("ctt_abc".utf8))
-        let hex = SHA256.hexadecimal(digest)
+        let digest = AdminTokenStore.digest(of: "ctt_abc")
+        let hex = Hexadecimal.string(digest)
         #expect(AdminTokenStore.constantTimeEqual(hex: hex, digest: digest))
         var flipped = digest
         flipped[31] ^= 1
