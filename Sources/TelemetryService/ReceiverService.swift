@@ -10,7 +10,7 @@ public struct ReceiverService: Sendable {
     private let unaddressed: UnaddressedRequests
     private let reader: ReadService
     /// The health answers: fixed while the process runs, but for the parked area's figures.
-    private let health: [Signal: HealthDocument]
+    private let health: HealthAnswers
 
     public init(configuration: ServiceConfiguration) {
         self.configuration = configuration
@@ -22,10 +22,7 @@ public struct ReceiverService: Sendable {
                 ingestor: ingestor, limits: configuration.parking, trustClientEmail: configuration.trustClientEmail),
             policy: configuration.unattributed)
         reader = ReadService(configuration: configuration)
-        health = Dictionary(
-            uniqueKeysWithValues: Signal.allCases.map { signal in
-                (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes))
-            })
+        health = HealthAnswers(maxBodyBytes: configuration.maxBodyBytes, directory: configuration.dataDirectory)
     }
 
     public static let allowedMethods = ["GET", "HEAD", "POST"]
@@ -68,9 +65,7 @@ public struct ReceiverService: Sendable {
         switch request.method {
         case "GET", "HEAD":
             summary.route = "health/\(signal.rawValue)"
-            var document = health[signal]!
-            document.parked = ParkedNotice(configuration.dataDirectory)
-            return document.response
+            return health.response(signal)
         case "POST":
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
         default:

@@ -52,7 +52,7 @@ import Testing
             "claude_telemetry_request_duration_seconds_bucket{le=\"1.0\"} 6\n",
             "claude_telemetry_request_duration_seconds_bucket{le=\"+Inf\"} 6\n",
             "claude_telemetry_request_duration_seconds_count 6\nclaude_telemetry_request_duration_seconds_sum 0.0145\n",
-            "claude_telemetry_unreadable_counter_files 0\n",
+            "claude_telemetry_unreadable_slot_files 0\n",
         ] {
             #expect(text.contains(line), "\(line)")
         }

@@ -131,8 +131,8 @@ struct MetricFamily: Sendable {
         name: "claude_telemetry_request_duration_seconds", kind: .histogram, unit: "seconds",
         help: "Time from a request's parameters to its answer, in seconds.")
     static let unreadableCounterFiles = MetricFamily(
-        name: "claude_telemetry_unreadable_counter_files", kind: .gauge, unit: nil,
-        help: "Counter files under service-counters/ left out of this scrape because they are torn or damaged.")
+        name: "claude_telemetry_unreadable_slot_files", kind: .gauge, unit: nil,
+        help: "Slot files under service-counters/ left out of this scrape because they are torn or damaged.")
 
     /// Every family, in the order written.
     static let all: [MetricFamily] = [
