@@ -170,6 +170,9 @@ struct Master {
             let number = sigtimedwait(&signals, nil, &timeout)
             switch number {
             case SIGHUP where !stopping:
+                // systemd's ExecReload= (kill -HUP) cleared O_NONBLOCK on the shared socket: set it
+                // again now, also when the reload is refused below and no new responder starts.
+                try? socket.setNonBlocking()
                 let fresh: [String: String]
                 do {
                     fresh = try responderEnvironment()

@@ -261,13 +261,17 @@ def test_units_under_real_systemd(booted):
     assert wait_until(lambda: ", 3 threads," in system.journal(), 10), system.journal()
     assert system.show(SERVICE, "MainPID") == main_pid
     assert wait_until(lambda: set(system.run("pgrep", "-P", main_pid).stdout.split()).isdisjoint(responders_before), 10)
+    assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200", system.journal()
     # A bad value there is refused at reload; the running responder stays and serves.
     system.run("sh", "-c", f"echo CLAUDE_TELEMETRY_THREADS=lots > {ENV_FILE}")
     responders_before = system.run("pgrep", "-P", main_pid).stdout.split()
     assert system.run("systemctl", "reload", SERVICE).returncode == 0
     assert wait_until(lambda: "reload refused, the responders keep running" in system.journal(), 10), system.journal()
     assert system.run("pgrep", "-P", main_pid).stdout.split() == responders_before
-    assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200"
+    # systemd cleared O_NONBLOCK on the socket running ExecReload=; the master set it again.
+    flags = system.run("sh", "-c", f"sed -n 's/^flags:\\t//p' /proc/{main_pid}/fdinfo/0").stdout.strip()
+    assert int(flags, 8) & 0o4000, flags
+    assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200", system.journal()
     system.run("rm", "-f", ENV_FILE)
 
     # systemctl stop: SIGTERM, a clean exit well within TimeoutStopSec=; the socket stays.
