@@ -68,9 +68,29 @@ public final class ServiceCounterSlot: Sendable {
         throw .system(operation: "take a counter slot (all \(maxSlots) held)", path: folder, errno: Errno(rawValue: EBUSY))
     }
 
-    /// Replaces the slot's file with `counters` (atomic rename, no fsync).
+    /// Replaces the slot's file with `counters`: written to `….counters.next`, then renamed over
+    /// it (no fsync). Only the slot's holder writes either name, so the next file is simply
+    /// truncated; one left by a killed process is overwritten by the slot's next holder.
     public func write(_ counters: [ServiceCounterKey: ServiceCounterValue]) throws(StorageError) {
-        try AtomicFile.replace(countersPath, with: ServiceCounterFile.encode(counters), durable: false)
+        let next = countersPath + ".next"
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(next, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW)
+        } catch {
+            throw error.storage("create", next)
+        }
+        do {
+            try descriptor.writeAll(ServiceCounterFile.encode(counters))
+        } catch {
+            descriptor.close()
+            throw error.storage("write", next)
+        }
+        descriptor.close()
+        do {
+            try FileSystem.rename(next, to: countersPath)
+        } catch {
+            throw error.storage("rename", next)
+        }
     }
 
     /// Adds `amount` to one counter from a short-lived process (the admin tool): takes a free
