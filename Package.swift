@@ -27,6 +27,8 @@ let package = Package(
         // C boundaries: each is a module map over a system header, nothing more.
         // glibc's malloc.h (mallopt, malloc_trim): the responder hands large bodies' memory back.
         .systemLibrary(name: "CMalloc"),
+        // prctl(PR_SET_PDEATHSIG): a responder ends when its master dies.
+        .systemLibrary(name: "CProcessControl"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -124,6 +126,7 @@ let package = Package(
             name: "claude-telemetry-fcgi",
             dependencies: [
                 "CMalloc",
+                "CProcessControl",
                 "FastCGI",
                 "SystemCalls",
                 "TelemetryService",

@@ -141,6 +141,10 @@ master_pid() {
   [ -f "$run/master.pid" ] || return 1
   pid=$(cat "$run/master.pid")
   kill -0 "$pid" 2>/dev/null || return 1
+  # A master that was killed stays a zombie until its parent reaps it: it runs no more.
+  if [ -r "/proc/$pid/stat" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" = Z ]; then
+    return 1
+  fi
   echo "$pid"
 }
 

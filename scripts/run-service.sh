@@ -68,12 +68,30 @@ if [ -z "$linked" ]; then
   tool="$bin/claude-telemetry"
 fi
 
+# What waits in the parked area (requests that named no user, or an unknown user id), from the
+# health document of the service just started.
+parked=$(python3 - "$base/api/v1/integrations/claude/metrics" "$tool" <<'PY' || echo "unknown (the health document could not be read)"
+import json, sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=10) as answer:
+    parked = json.load(answer).get("parked") or {}
+if parked.get("error"):
+    print(parked["error"])
+elif parked.get("requests", 0) > 0:
+    requests, sources = parked["requests"], parked["installations"]
+    print(f"{requests} request{'s' if requests != 1 else ''} from {sources} unclaimed installation"
+          f"{'s' if sources != 1 else ''} wait to be claimed: see {sys.argv[2]} unclaimed")
+else:
+    print("nothing waits to be claimed")
+PY
+)
+
 cat <<EOT
 claude-telemetry is running:
   nginx      $base  (config $run/nginx.conf, log $run/nginx-error.log)
   responders $run/fcgi.sock, held by their master (pid $(cat "$run/master.pid")), $threads threads each  (log $run/responder.log)
   data       $data
   health     curl $base/api/v1/integrations/claude/metrics
+  parked     $parked
 EOT
 if [ -n "$linked" ]; then
   echo "  on PATH    $linked/claude-telemetry and $linked/claude-telemetry-fcgi (links into $bin)"

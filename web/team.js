@@ -57,6 +57,23 @@ export async function renderTeam(root, span, group, isCurrent, rerender) {
   if (isCurrent()) drawTeam(root, summary, span, group, rerender);
 }
 
+/** Requests waiting in the parked area (they count for nobody until claimed), or nothing. */
+export function parkedBanner(parked) {
+  if (!parked || !(parked.requests > 0)) return null;
+  const unknown = parked.unknownUserRequests > 0
+    ? ` (${count(parked.unknownUserRequests)} of them named a user id nobody has)`
+    : '';
+  return el('div', { class: 'parked-banner', role: 'status', dataset: { parked: String(parked.requests) } },
+    el('p', {},
+      `${count(parked.requests)} parked request${parked.requests === 1 ? '' : 's'} from `
+        + `${count(parked.installations)} unclaimed installation${parked.installations === 1 ? '' : 's'}${unknown} `
+        + 'wait to be claimed and are not in these figures. An administrator lists them with ',
+      el('code', { text: parked.command }),
+      ' and adds them to a user with ',
+      el('code', { text: 'claude-telemetry user claim' }),
+      '.'));
+}
+
 function refusal(status) {
   return status === 401
     ? 'The server needs an admin read token (HTTP 401). Paste one below.'
@@ -129,6 +146,7 @@ function drawTeam(root, summary, span, group, rerender) {
     el('p', { class: 'received' }, `${count(users.length)} users, generated `,
       el('time', { datetime: summary.generatedAt, title: utcTimestamp(summary.generatedAt) }, relativeTime(summary.generatedAt)),
       '. ', csv, ` (one row per user${span.period !== 'day' ? ` and ${span.period}` : ''}, ${label}) · `, forget, ' ', csvStatus),
+    parkedBanner(summary.parked),
     spanControls({ team: true, group }, span),
     el('section', { 'aria-labelledby': 'totals-title' },
       el('h3', { id: 'totals-title', text: 'Team, all time' }),

@@ -231,6 +231,11 @@ public final class ConnectionAcceptor: Sendable {
                     fail("the listening socket (fd \(listeningSocket.descriptor)) is closed")
                     return
                 }
+                // Non-blocking again before accepting: systemd clears O_NONBLOCK on the socket's
+                // shared open file description whenever it runs the service's ExecReload= (it
+                // hands the socket to every command it runs, as fd 0), and an accept that found
+                // the backlog empty would then sleep with a connection left unanswered in `pending`.
+                try? listeningSocket.setNonBlocking()
                 // A burst is taken in one round, bounded so the pending connections are not starved.
                 for _ in 0..<64 where pending.count < maxPending || evictSilent(from: &pending) {
                     let descriptor: CInt?

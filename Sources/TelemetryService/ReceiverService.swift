@@ -9,8 +9,8 @@ public struct ReceiverService: Sendable {
     private let ingestor: TelemetryIngestor
     private let unaddressed: UnaddressedRequests
     private let reader: ReadService
-    /// The health answers never change while the process runs: encoded once.
-    private let health: [Signal: HTTPResponse]
+    /// The health answers: fixed while the process runs, but for the parked area's figures.
+    private let health: HealthAnswers
 
     public init(configuration: ServiceConfiguration) {
         self.configuration = configuration
@@ -22,10 +22,7 @@ public struct ReceiverService: Sendable {
                 ingestor: ingestor, limits: configuration.parking, trustClientEmail: configuration.trustClientEmail),
             policy: configuration.unattributed)
         reader = ReadService(configuration: configuration)
-        health = Dictionary(
-            uniqueKeysWithValues: Signal.allCases.map { signal in
-                (signal, HealthDocument(signal: signal, maxBodyBytes: configuration.maxBodyBytes).response)
-            })
+        health = HealthAnswers(maxBodyBytes: configuration.maxBodyBytes, directory: configuration.dataDirectory)
     }
 
     public static let allowedMethods = ["GET", "HEAD", "POST"]
@@ -68,7 +65,7 @@ public struct ReceiverService: Sendable {
         switch request.method {
         case "GET", "HEAD":
             summary.route = "health/\(signal.rawValue)"
-            return health[signal]!
+            return health.response(signal)
         case "POST":
             summary.route = "\(signal.rawValue)/\(form.rawValue)"
         default:
@@ -116,6 +113,7 @@ public struct ReceiverService: Sendable {
     ) -> HTTPResponse {
         let answer = ErrorAnswer(for: error)
         summary.error = answer.message
+        summary.refusal = answer.reason
         return OTLPAnswers.failure(answer, format: format, extraHeaders: extraHeaders)
     }
 }

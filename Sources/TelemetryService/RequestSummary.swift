@@ -11,6 +11,9 @@ public struct RequestSummary: Sendable, Equatable {
     public var durationMicroseconds = 0
     /// The error message, for failures.
     public var error: String?
+    /// Why the request was refused (``ErrorAnswer/reason``), for failures: the label of
+    /// `claude_telemetry_refused_requests_total`. Not logged (the message says it).
+    public var refusal: String?
     /// For requests with no user in URL or headers: what attribution did (`bound`,
     /// `bound-by-email`, `parked`, `refused`) and the client's User-Agent, sanitised.
     public var attribution: String?

@@ -23,6 +23,7 @@ struct CGIResponder {
             try readStandardInput(into: buffer, until: deadline)
         }
         let (response, line) = exchange.respond(parameters: environment, body: body)
+        exchange.flushCounters()
         var deliveryError: (any Error)?
         do {
             try Self.writeStandardOutput(response.cgiHeaderBlock + response.body)

@@ -60,8 +60,12 @@ struct Master {
         return path
     }
 
-    /// `NAME=value` lines (blank lines and `#` comments skipped), as systemd's EnvironmentFile=.
-    static func readEnvironmentFile(_ path: String) throws -> [String: String] {
+    /// `NAME=value` lines (blank lines and `#` comments skipped), as systemd's EnvironmentFile=;
+    /// as there, a leading `-` lets the file be missing (no settings then).
+    static func readEnvironmentFile(_ given: String) throws -> [String: String] {
+        let optional = given.hasPrefix("-")
+        let path = optional ? String(given.dropFirst()) : given
+        if optional && access(path, F_OK) != 0 && errno == ENOENT { return [:] }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -166,6 +170,9 @@ struct Master {
             let number = sigtimedwait(&signals, nil, &timeout)
             switch number {
             case SIGHUP where !stopping:
+                // systemd's ExecReload= (kill -HUP) cleared O_NONBLOCK on the shared socket: set it
+                // again now, also when the reload is refused below and no new responder starts.
+                try? socket.setNonBlocking()
                 let fresh: [String: String]
                 do {
                     fresh = try responderEnvironment()
@@ -242,7 +249,9 @@ struct Master {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = [executable] + arguments
-        let envp = environment.map { "\($0.key)=\($0.value)" }
+        var named = environment
+        named[MasterDeath.variable] = String(getpid())
+        let envp = named.map { "\($0.key)=\($0.value)" }
         var cArgv = argv.map { strdup($0) } + [nil]
         var cEnvp = envp.map { strdup($0) } + [nil]
         defer {

@@ -98,7 +98,8 @@ struct ResponderArguments: ParsableCommand {
     @Option(
         name: .customLong("env-file"),
         help: ArgumentHelp(
-            "with --processes: NAME=value lines (CLAUDE_TELEMETRY_* settings) for the responders, read again on SIGHUP",
+            "with --processes: NAME=value lines (CLAUDE_TELEMETRY_* settings) for the responders, read again on SIGHUP; "
+                + "-PATH (as systemd's EnvironmentFile=-PATH) lets the file be missing",
             valueName: "path"))
     var environmentFile: String?
 

@@ -134,6 +134,7 @@ final class Worker: Sendable {
         case .multiplexed, .malformed: transportRefusal = .protocolViolation(refusal.description)
         }
         let (response, summary) = exchange.service.refuseConnection(transportRefusal)
+        exchange.counters?.record(summary)
         var deliveryError: (any Error)?
         do {
             try request.answerRefused(connection, requestID: requestID, with: response.cgiHeaderBlock + response.body)

@@ -35,6 +35,10 @@ do {
     fail("\(error) (see --help)", status: ExitCode.usage)
 }
 let settings = options.settings
+// A responder of a master: it ends with the master, however the master ends.
+if !MasterDeath.follow(environment: environment) {
+    fail("its master process has ended; not starting", status: ExitCode.success)
+}
 
 let logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
 // The log handler stamps each line through `localtime`, and glibc re-reads the zone file (a
@@ -75,7 +79,19 @@ let service = ReceiverService(
         dataDirectory: settings.dataDirectory, store: settings.store, limits: settings.limits,
         maxBodyBytes: settings.maxBodyBytes, unattributed: settings.unattributed,
         trustClientEmail: settings.trustClientEmail))
-let exchange = Exchange(service: service, logger: logger)
+/// This process's own counters, in a slot of the data directory (the master takes none).
+func openCounters() -> ServiceCounters? {
+    do {
+        let (counters, damaged) = try ServiceCounters.open(settings.dataDirectory)
+        if damaged {
+            logger.warning("the service counters' file \(counters.slot.countersPath) was damaged; its counts start again")
+        }
+        return counters
+    } catch {
+        logger.warning("the service's own counters are off (requests are served): \(error)")
+        return nil
+    }
+}
 
 // Before FCGX_Init, so that libfcgi leaves SIGPIPE ignored instead of installing its handler.
 StopSignals.ignoreBrokenPipe()
@@ -97,7 +113,7 @@ if let address = options.socket {
     socket = .inherited
 } else if environment["GATEWAY_INTERFACE"] != nil {
     let delivered = CGIResponder(
-        exchange: exchange, maxBodyBytes: settings.maxBodyBytes,
+        exchange: Exchange(service: service, logger: logger, counters: openCounters()), maxBodyBytes: settings.maxBodyBytes,
         timeoutMilliseconds: settings.requestTimeoutMilliseconds
     ).serve(environment: environment)
     exit(delivered ? ExitCode.success : ExitCode.systemError)
@@ -126,6 +142,8 @@ if let processes = options.processes {
         environmentFile: options.environmentFile, logger: Logger(label: program + " master")
     ).run()
 }
+
+let exchange = Exchange(service: service, logger: logger, counters: openCounters())
 
 // Block the stop signals before any thread exists, so only the main thread ever sees them.
 let signals: StopSignals
@@ -184,6 +202,8 @@ var stopSignal: CInt?
 // Meanwhile, fold the journals of users who stopped writing (see JournalSweep).
 let sweep = JournalSweep(store: AggregateStore(directory: settings.dataDirectory, configuration: settings.store, limits: settings.limits))
 var nextSweep = Timestamp.now().seconds + 30
+// The counters reach their file every few seconds, and at the end.
+var nextFlush = Timestamp.now().seconds + 5
 while !stop.isStopRequested {
     if let number = signals.wait(milliseconds: 200) {
         stopSignal = number
@@ -193,16 +213,22 @@ while !stop.isStopRequested {
         sweep.run()
         nextSweep = Timestamp.now().seconds + 30
     }
+    if Timestamp.now().seconds >= nextFlush {
+        exchange.flushCounters()
+        nextFlush = Timestamp.now().seconds + 5
+    }
 }
 while stop.runningWorkers > 0 {
     if let number = signals.wait(milliseconds: 50) {
         logger.warning(
             "\(stopSignal == nil ? "" : "second ")\(StopSignals.name(number)): exiting without waiting for \(stop.runningWorkers) workers"
         )
+        exchange.flushCounters()
         exit(ExitCode.software)
     }
 }
 threads.joinAll()
+exchange.flushCounters()
 if let address = options.socket {
     try? ListeningSocket.removeSocketFile(of: address)
 }

@@ -111,7 +111,11 @@ def test_unit_invariants():
     exec_start = unit_value(service, "Service", "ExecStart").split()
     assert exec_start[0] == INSTALLED_RESPONDER
     assert exec_start[exec_start.index("--data-dir") + 1] == "/var/lib/claude-telemetry"
-    assert "--threads" in exec_start
+    # The master reads the environment file (at start and on every reload), not systemd, which
+    # would read it at start only; a missing file is allowed (`-`).
+    assert "--env-file=-/etc/claude-telemetry/claude-telemetry.env" in exec_start
+    assert not unit_values(service, "Service", "EnvironmentFile")
+    assert unit_value(service, "Service", "Environment") == "CLAUDE_TELEMETRY_THREADS=4"
     assert unit_value(service, "Service", "KillSignal") == "SIGTERM"
     stop_seconds = float(unit_value(service, "Service", "TimeoutStopSec").rstrip("s"))
     assert 5 < stop_seconds < 30  # above the 5 s lock wait, below nginx's fastcgi_read_timeout

@@ -38,6 +38,8 @@ HELPER_UNITS = ["systemd-journald.service", "systemd-journald.socket", "systemd-
 SERVICE = "claude-telemetry.service"
 SOCKET = "claude-telemetry.socket"
 SOCKET_PATH = "/run/claude-telemetry/fcgi.sock"
+ENV_DIR = "/etc/claude-telemetry"
+ENV_FILE = ENV_DIR + "/claude-telemetry.env"
 DATA = "/var/lib/claude-telemetry"
 SYSTEM_PYTHON = "/usr/bin/python3"  # readable by every user, unlike a venv under /root
 
@@ -106,6 +108,10 @@ def booted(tools, workdir):
     if hierarchy is None:
         pytest.skip("no cgroup2 hierarchy is mounted: systemd cannot be given a cgroup of its own")
 
+    # The unit's environment file lives on a tmpfs of the namespace; its mount point is made
+    # here if the host has none, and removed again.
+    made_env_dir = not Path(ENV_DIR).exists()
+    Path(ENV_DIR).mkdir(exist_ok=True)
     boot = workdir / "boot"
     units = boot / "units"
     units.mkdir(parents=True)
@@ -140,6 +146,7 @@ mkdir -p /var/log/journal && mount -t tmpfs tmpfs /var/log/journal
 mount --bind {boot}/passwd /etc/passwd
 mount --bind {boot}/group /etc/group
 mount --bind {bin_dir} /usr/local/bin
+mount -t tmpfs -o mode=0755 tmpfs {ENV_DIR}
 ip link set lo up 2>/dev/null || true
 exec env -i container=claude-telemetry-deploytest PATH=/usr/sbin:/usr/bin:/sbin:/bin \\
     {SYSTEMD} --unit=deploytest.target --log-target=console --show-status=no
@@ -189,6 +196,9 @@ exec env -i container=claude-telemetry-deploytest PATH=/usr/sbin:/usr/bin:/sbin:
                 directory.rmdir()
         with contextlib.suppress(OSError):
             cgroup.rmdir()
+        if made_env_dir:
+            with contextlib.suppress(OSError):
+                Path(ENV_DIR).rmdir()
 
 
 def test_units_under_real_systemd(booted):
@@ -241,6 +251,28 @@ def test_units_under_real_systemd(booted):
     assert wait_until(lambda: set(system.run("pgrep", "-P", main_pid).stdout.split()).isdisjoint(responders_before)
                       and system.run("pgrep", "-P", main_pid).stdout.split() != [], 10), "the old responder stayed"
     assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200"
+
+    # A setting changed in the environment file: `systemctl reload` applies it (the master reads
+    # the file again), no restart. Started with the unit's 4 threads, the new responder has 3.
+    assert ", 4 threads," in system.journal()
+    system.run("sh", "-c", f"echo CLAUDE_TELEMETRY_THREADS=3 > {ENV_FILE}")
+    responders_before = system.run("pgrep", "-P", main_pid).stdout.split()
+    assert system.run("systemctl", "reload", SERVICE).returncode == 0
+    assert wait_until(lambda: ", 3 threads," in system.journal(), 10), system.journal()
+    assert system.show(SERVICE, "MainPID") == main_pid
+    assert wait_until(lambda: set(system.run("pgrep", "-P", main_pid).stdout.split()).isdisjoint(responders_before), 10)
+    assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200", system.journal()
+    # A bad value there is refused at reload; the running responder stays and serves.
+    system.run("sh", "-c", f"echo CLAUDE_TELEMETRY_THREADS=lots > {ENV_FILE}")
+    responders_before = system.run("pgrep", "-P", main_pid).stdout.split()
+    assert system.run("systemctl", "reload", SERVICE).returncode == 0
+    assert wait_until(lambda: "reload refused, the responders keep running" in system.journal(), 10), system.journal()
+    assert system.run("pgrep", "-P", main_pid).stdout.split() == responders_before
+    # systemd cleared O_NONBLOCK on the socket running ExecReload=; the master set it again.
+    flags = system.run("sh", "-c", f"sed -n 's/^flags:\\t//p' /proc/{main_pid}/fdinfo/0").stdout.strip()
+    assert int(flags, 8) & 0o4000, flags
+    assert system.request("www-data", "GET", f"{PREFIX}/metrics")[0] == "200", system.journal()
+    system.run("rm", "-f", ENV_FILE)
 
     # systemctl stop: SIGTERM, a clean exit well within TimeoutStopSec=; the socket stays.
     started = time.monotonic()

@@ -279,10 +279,12 @@ class Stack:
         return json.loads(self.current_bytes(user))
 
     def snapshot(self) -> dict[str, bytes]:
-        """Every file under the data directory with its bytes: what 'nothing changed on disk' means."""
+        """Every file under the data directory with its bytes: what 'nothing changed on disk' means.
+        The service's own counters (service-counters/) are left out: they count every request,
+        refusals included (claude_telemetry_refused_requests_total), which is their point."""
         files = {}
         for path in sorted(self.data.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.relative_to(self.data).parts[0] != "service-counters":
                 files[str(path.relative_to(self.data))] = path.read_bytes()
         return files
 

@@ -27,7 +27,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLIENTS, LOOPBACK, PREFIX, REPO, clean_env, curl, started_stack, wait_until
+from conftest import CLIENTS, FIXTURES, LOOPBACK, PREFIX, REPO, clean_env, curl, started_stack, wait_until
 
 EVIL_MODEL = "<img src=x onerror=alert(1)>"
 SONNET = "claude-sonnet-4-5"
@@ -632,3 +632,38 @@ def test_team_view_with_the_admin_token(dash, people, admin_token, browser, arti
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
         for name in ("personal", "team"):
             shutil.copy(artifacts / f"{name}.png", REPO / "docs" / f"dashboard-{name}.png")
+
+
+def test_team_view_says_what_waits_to_be_claimed(dash, people, admin_token, browser, artifacts):
+    """Issue #20, item 5: requests parked in the service (here two naming a user id nobody has)
+    are announced on the team view with the command that lists them; none, no banner."""
+    def team_view():
+        open_view(browser, dashboard_url(dash, "#team"), ".token-form input[type=password], table[data-table='leaderboard']")
+        if browser.find_elements(By.CSS_SELECTOR, ".token-form input[type=password]"):
+            enter_token(browser, admin_token)
+        WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'table[data-table="leaderboard"]'))
+
+    team_view()
+    assert browser.find_elements(By.CSS_SELECTOR, ".parked-banner") == []
+    unknown = "5f0c2b1a-9d8e-4c7b-8a6f-3e2d1c0b9a87"
+    for fixture in ("metrics-delta.pb", "metrics-cumulative-1.pb"):
+        sent = curl(f"{dash.base}/users/{unknown}/v1/metrics", headers={"Content-Type": "application/x-protobuf"},
+                    data_file=FIXTURES / fixture)
+        assert sent.status == 200, sent.body[:300]
+    parked = json.loads(dash.admin("unclaimed", "--json").stdout)
+    requests = sum(entry["requests"] for entry in parked)
+    assert requests == 2, parked
+    team_view()
+    banner = text(browser, ".parked-banner")
+    shoot(browser, artifacts, "team-parked")
+    plural = "s" if requests != 1 else ""
+    assert banner == (f"{requests} parked request{plural} from 1 unclaimed installation "
+                      f"({requests} of them named a user id nobody has) wait to be claimed and are not in these "
+                      "figures. An administrator lists them with claude-telemetry unclaimed and adds them to a user "
+                      "with claude-telemetry user claim."), banner
+    assert browser.find_element(By.CSS_SELECTOR, ".parked-banner code").text == "claude-telemetry unclaimed"
+    assert console_problems(browser) == []
+    # Claimed (the user created under that id), the banner goes.
+    assert dash.admin("user", "add", "--id", unknown, "--name", "Typo fixed").returncode == 0
+    team_view()
+    assert browser.find_elements(By.CSS_SELECTOR, ".parked-banner") == []

@@ -150,15 +150,27 @@ def board_queries() -> list[tuple[str, str]]:
 def test_the_grafana_board_has_the_promised_panels():
     titles = " ".join(title for title, _ in board_queries()).lower()
     for needle in ("spend per day", "spend per user", "spend per model", "tokens by type", "cache hit ratio",
-                   "lines added per dollar", "acceptance rate", "active users"):
+                   "lines added per dollar", "acceptance rate", "active users", "requests per second by route and status",
+                   "data refused by reason", "request duration", "rejected in partial successes", "parked requests"):
         assert needle in titles, needle
+    # Panels that list people show their names (joined on claude_telemetry_user_info), never bare ids.
+    for title, expr in board_queries():
+        if "user_id" in expr:
+            assert "group_left (name) claude_telemetry_user_info" in expr, (title, expr)
+    # Totals over a range count a series that began in it from zero; all-time panels read the raw
+    # counters through max_over_time (README, "Reading totals").
+    queries = dict(board_queries())
+    assert "offset $__range or claude_code_cost_usage_USD_total * 0" in queries["Spend over the selected range per person"]
+    assert "max_over_time(claude_code_cost_usage_USD_total[$__range])" in queries["Spend per user (USD, all time)"]
 
 
 @pytest.mark.parametrize("title,expr", board_queries())
 def test_every_grafana_panel_query_returns_data(prometheus, title, expr):
     # Grafana's range variables, as it would substitute them for a one-hour view.
     query = expr.replace("$__range", "1h").replace("$__rate_interval", "1m").replace("$__interval", "1m")
-    result = prometheus.wait_for(query, lambda r: len(r) > 0, timeout=20)
+    # A rate-based panel (request duration) has a value once two scrapes saw requests counted.
+    result = prometheus.wait_for(
+        query, lambda r: len(r) > 0 and all(not math.isnan(float(x["value"][1])) for x in r), timeout=40)
     assert all(not math.isnan(float(r["value"][1])) for r in result), (title, result)
 
 

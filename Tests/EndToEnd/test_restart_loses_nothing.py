@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLIENTS, PREFIX, PROTOBUF, REPO, clean_env, free_port, make_root, wait_until
+from conftest import CLIENTS, FIXTURES, PREFIX, PROTOBUF, REPO, clean_env, free_port, make_root, wait_until
 
 sys.path.insert(0, str(CLIENTS))
 import claude_code_transport as transport  # noqa: E402
@@ -45,9 +45,9 @@ class Service:
         self.links = root / "bin"
         self.data = self.run_dir / "data"
 
-    def script(self, *args: str, threads: int = 4) -> subprocess.CompletedProcess:
+    def script(self, *args: str, threads: int = 4, processes: int = 1) -> subprocess.CompletedProcess:
         env = clean_env({"RUN_DIR": str(self.run_dir), "PORT": str(self.port), "BIN_DIR": str(self.tools.admin.parent),
-                         "LINK_DIR": str(self.links), "THREADS": str(threads)})
+                         "LINK_DIR": str(self.links), "THREADS": str(threads), "PROCESSES": str(processes)})
         result = subprocess.run(["bash", str(REPO / "scripts" / "run-service.sh"), *args], capture_output=True, text=True,
                                 timeout=120, env=env, stdin=subprocess.DEVNULL, cwd=self.root)
         assert result.returncode == 0, f"run-service.sh {' '.join(args)}: {result.stdout}\n{result.stderr}\n{self.log()}"
@@ -151,3 +151,52 @@ def test_restarts_lose_nothing_a_client_sends(service):
     document = json.loads(service.admin("show", user, "--json").stdout)
     expected = sum(batches.input_value("restart", seq) for seq in outcomes)
     assert document["totals"]["totalInputTokens"] == expected
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone: it serves nothing)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_master_takes_its_responders_along(service):
+    """SIGKILL to the master (nothing can catch it): its responders end too, within a second or
+    two, instead of serving a socket nobody manages; a new master then binds the same socket."""
+    service.script(processes=2)
+    master = service.master()
+    children = Path(f"/proc/{master}/task/{master}/children")
+    assert wait_until(lambda: len(children.read_text().split()) == 2, timeout=10), children.read_text()
+    responders = [int(pid) for pid in children.read_text().split()]
+    os.kill(master, signal.SIGKILL)
+    started = time.monotonic()
+    assert wait_until(lambda: not any(alive(pid) for pid in responders), timeout=5), \
+        f"responders {[pid for pid in responders if alive(pid)]} outlived their master\n{service.log()}"
+    print(f"responders gone {time.monotonic() - started:.2f} s after the master's SIGKILL")
+    assert time.monotonic() - started < 2.5
+    # A new master binds the same socket path and serves.
+    restarted = service.script()
+    assert service.master() != master
+    health = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                             f"http://127.0.0.1:{service.port}{PREFIX}/metrics"], capture_output=True, text=True, timeout=30)
+    assert health.stdout == "200", (health.stdout, restarted.stdout, service.log())
+
+
+def test_the_restart_output_says_what_waits_to_be_claimed(service):
+    """`scripts/run-service.sh` (start and restart) says how many requests wait in the parked
+    area and the command that lists them (issue #20, item 5)."""
+    started = service.script()
+    assert "  parked     nothing waits to be claimed\n" in started.stdout, started.stdout
+    # Two requests naming a well-formed user id nobody has: kept, not dropped.
+    unknown = "0b7f9a3e-6c1d-4e2f-9a8b-7c6d5e4f3a2b"
+    for fixture in ("metrics-delta.pb", "metrics-cumulative-1.pb"):
+        result = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Content-Type: {PROTOBUF}",
+             "--data-binary", f"@{FIXTURES / fixture}",
+             f"http://127.0.0.1:{service.port}{PREFIX}/users/{unknown}/v1/metrics"],
+            capture_output=True, text=True, timeout=30)
+        assert result.stdout == "200", result.stdout
+    restarted = service.script("restart")
+    assert ("  parked     2 requests from 1 unclaimed installation wait to be claimed: "
+            "see claude-telemetry unclaimed\n") in restarted.stdout, restarted.stdout

@@ -165,3 +165,23 @@ def test_one_prometheus_over_both_shards_gives_the_team_sums(tools, shards, fron
         assert server.values("sum(claude_telemetry_users)")[()] >= 6
     finally:
         server.stop()
+
+
+def test_an_unreachable_shard_is_answered_with_what_claude_code_retries():
+    """The front's answer when a user's shard is down (its host restarting): 503 with
+    Retry-After: 1, which Claude Code retries and honours, never the 502 it would drop."""
+    from conftest import free_port
+    front = FrontNginx()
+    try:
+        front.start([free_port()])  # nothing listens there
+        user = str(uuid.uuid4())
+        status, headers, body = front.request(
+            "POST", f"{PREFIX}/users/{user}/v1/metrics", sessions_body(1, time.time_ns()),
+            {"Content-Type": "application/json"})
+        assert status == 503, (status, body[:300])
+        assert headers.get("retry-after") == "1", headers
+        assert json.loads(body) == {"code": 14, "message": "the shard of this user is unreachable; retry in a second"}
+        status, headers, _ = front.request("GET", f"{PREFIX}/metrics")
+        assert status == 503 and headers.get("retry-after") == "1"
+    finally:
+        front.stop()

@@ -3,6 +3,10 @@
 struct ExpositionWriter {
     let format: ExpositionFormat
     private(set) var bytes: [UInt8] = []
+    /// When the counters being written started (Unix seconds): in OpenMetrics, each counter
+    /// sample is followed by its `_created` sample, so Prometheus' created-timestamp handling
+    /// knows a new series' first value counts from zero. Nil writes none.
+    var createdSeconds: Double?
 
     init(format: ExpositionFormat, reservingCapacity capacity: Int) {
         self.format = format
@@ -45,10 +49,29 @@ struct ExpositionWriter {
         bytes.append(UInt8(ascii: " "))
         appendNumber(value)
         bytes.append(UInt8(ascii: "\n"))
+        if let createdSeconds, family.kind == .counter, format == .openMetrics {
+            sample(name: family.name + "_created", labels.map { (key: $0.key, value: $0.value) }, createdSeconds)
+        }
     }
 
     mutating func sample(_ family: MetricFamily, _ labels: [(key: String, value: String)], _ value: Double) {
         bytes.append(contentsOf: family.sampleName)
+        for (index, label) in labels.enumerated() {
+            bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            appendLabel(label.key, label.value)
+        }
+        if !labels.isEmpty { bytes.append(UInt8(ascii: "}")) }
+        bytes.append(UInt8(ascii: " "))
+        appendNumber(value)
+        bytes.append(UInt8(ascii: "\n"))
+        if let createdSeconds, family.kind == .counter, format == .openMetrics {
+            sample(name: family.name + "_created", labels, createdSeconds)
+        }
+    }
+
+    /// A sample named in full (`…_bucket`, `…_sum`, `…_count`, `…_created`).
+    mutating func sample(name: String, _ labels: [(key: String, value: String)], _ value: Double) {
+        append(name)
         for (index, label) in labels.enumerated() {
             bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
             appendLabel(label.key, label.value)
@@ -127,4 +150,10 @@ struct ExpositionWriter {
     }
 
     private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// A histogram bound as its `le` label: `0.005`, `1.0` (OpenMetrics wants the canonical
+    /// float form, which Prometheus' text format reads as well).
+    static func boundText(_ bound: Double) -> String {
+        bound == bound.rounded() ? String(Int64(bound)) + ".0" : String(bound)
+    }
 }

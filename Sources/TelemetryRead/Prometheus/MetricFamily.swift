@@ -5,7 +5,7 @@
 /// the unit is appended unless the name already holds it (`s` → `seconds`, `USD` and `tokens`
 /// kept, `1` or empty adds nothing), and a monotonic sum gets `_total`.
 struct MetricFamily: Sendable {
-    enum Kind: String, Sendable { case counter, gauge }
+    enum Kind: String, Sendable { case counter, gauge, histogram }
 
     /// The family name: without `_total` (OpenMetrics names families so).
     let name: String
@@ -93,10 +93,53 @@ struct MetricFamily: Sendable {
         name: "claude_telemetry_budget_forecast_usd", kind: .gauge, unit: nil,
         help: "Spent so far plus the average daily cost of the last 7 days times the days left in the period.")
 
+    // The parked area, from its index (so they survive restarts).
+    static let parkedRequests = MetricFamily(
+        name: "claude_telemetry_parked_requests", kind: .gauge, unit: nil,
+        help: "Requests waiting in the parked area to be claimed (see claude-telemetry unclaimed).")
+    static let parkedSources = MetricFamily(
+        name: "claude_telemetry_parked_installations", kind: .gauge, unit: nil,
+        help: "Installations and unknown user ids with requests waiting in the parked area (see claude-telemetry unclaimed).")
+    static let unknownUserRequests = MetricFamily(
+        name: "claude_telemetry_unknown_user_requests", kind: .counter, unit: nil,
+        help: "Requests that named a well-formed user id no user has, parked since the data directory was created.")
+
+    // The service's own health, summed over every responder process's counter file; named as
+    // the Collector's receiver counters are (accepted / refused).
+    static let requests = MetricFamily(
+        name: "claude_telemetry_requests", kind: .counter, unit: nil,
+        help: "Requests answered, by route and HTTP status.")
+    static let refused = MetricFamily(
+        name: "claude_telemetry_refused_requests", kind: .counter, unit: nil,
+        help: "Data requests (POST) refused, by reason (unauthorized, too_large, timeout, memory_budget, storage_busy, parking_full, ...); 0 until it happens.")
+    static let rejectedPoints = MetricFamily(
+        name: "claude_telemetry_rejected_points", kind: .counter, unit: nil,
+        help: "Metric data points rejected inside partial successes (answered 200 with rejectedDataPoints).")
+    static let rejectedRecords = MetricFamily(
+        name: "claude_telemetry_rejected_records", kind: .counter, unit: nil,
+        help: "Log records rejected inside partial successes (answered 200 with rejectedLogRecords).")
+    static let rejectedSpans = MetricFamily(
+        name: "claude_telemetry_rejected_spans", kind: .counter, unit: nil,
+        help: "Spans rejected inside partial successes (answered 200 with rejectedSpans).")
+    static let requestsParked = MetricFamily(
+        name: "claude_telemetry_requests_parked", kind: .counter, unit: nil,
+        help: "Requests kept in the parked area, by source (installation: named no user; unknown_user: named an unknown id).")
+    static let requestsClaimed = MetricFamily(
+        name: "claude_telemetry_requests_claimed", kind: .counter, unit: nil,
+        help: "Parked requests added to a user by claude-telemetry user claim.")
+    static let requestDuration = MetricFamily(
+        name: "claude_telemetry_request_duration_seconds", kind: .histogram, unit: "seconds",
+        help: "Time from a request's parameters to its answer, in seconds.")
+    static let unreadableCounterFiles = MetricFamily(
+        name: "claude_telemetry_unreadable_slot_files", kind: .gauge, unit: nil,
+        help: "Slot files under service-counters/ left out of this scrape because they are torn or damaged.")
+
     /// Every family, in the order written.
     static let all: [MetricFamily] = [
         sessions, tokens, cost, lines, commits, pullRequests, editDecisions, activeTime,
         apiRequests, apiErrors, toolCalls, toolFailures, toolDecisions, events, lastReceived, userInfo, users, unreadable,
-        budget, budgetSpent, budgetForecast,
+        budget, budgetSpent, budgetForecast, parkedRequests, parkedSources, unknownUserRequests,
+        requests, refused, rejectedPoints, rejectedRecords, rejectedSpans, requestsParked, requestsClaimed,
+        requestDuration, unreadableCounterFiles,
     ]
 }

@@ -11,16 +11,26 @@ public enum PrometheusExposition {
     /// Claude Code's `type` values of `claude_code.token.usage`, in the order written.
     static let tokenTypes = ["input", "output", "cacheRead", "cacheCreation"]
 
-    /// `budgets`: where every budget stands today (``BudgetStatus/evaluate(_:members:today:)``).
-    public static func render(_ stored: StoredUsers, format: ExpositionFormat, budgets: [BudgetStatus] = []) -> [UInt8] {
+    /// `budgets`: where every budget stands today (``BudgetStatus/evaluate(_:members:today:)``);
+    /// `service`: the parked area and the service's own counters, when known.
+    public static func render(
+        _ stored: StoredUsers, format: ExpositionFormat, budgets: [BudgetStatus] = [], service: ServiceFigures? = nil
+    ) -> [UInt8] {
         var writer = ExpositionWriter(format: format, reservingCapacity: 4096 + stored.users.count * 4096)
         let active = stored.users.compactMap { user in user.view.map { (user.record.id, $0) } }
+        // A user's counters start at zero when the user is created: their OpenMetrics `_created`.
+        var created: [String: Double] = [:]
+        for user in stored.users { created[user.record.id] = UTCTime.seconds(user.record.createdAt) }
 
         writer.header(.sessions)
-        for (id, view) in active { writer.sample(.sessions, ["user_id": id], Double(view.totals.totalSessions)) }
+        for (id, view) in active {
+            writer.createdSeconds = created[id]
+            writer.sample(.sessions, ["user_id": id], Double(view.totals.totalSessions))
+        }
 
         writer.header(.tokens)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for model in view.models {
                 let values = [model.inputTokens, model.outputTokens, model.cacheReadTokens, model.cacheCreationTokens]
                 for (type, value) in zip(tokenTypes, values) {
@@ -31,23 +41,32 @@ public enum PrometheusExposition {
 
         writer.header(.cost)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for model in view.models { writer.sample(.cost, ["user_id": id, "model": model.name], model.costUsd) }
         }
 
         writer.header(.lines)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             writer.sample(.lines, ["user_id": id, "type": "added"], Double(view.totals.totalLinesAdded))
             writer.sample(.lines, ["user_id": id, "type": "removed"], Double(view.totals.totalLinesRemoved))
         }
 
         writer.header(.commits)
-        for (id, view) in active { writer.sample(.commits, ["user_id": id], Double(view.totals.aiAssistedCommits)) }
+        for (id, view) in active {
+            writer.createdSeconds = created[id]
+            writer.sample(.commits, ["user_id": id], Double(view.totals.aiAssistedCommits))
+        }
 
         writer.header(.pullRequests)
-        for (id, view) in active { writer.sample(.pullRequests, ["user_id": id], Double(view.totals.prsCreated)) }
+        for (id, view) in active {
+            writer.createdSeconds = created[id]
+            writer.sample(.pullRequests, ["user_id": id], Double(view.totals.prsCreated))
+        }
 
         writer.header(.editDecisions)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for tool in view.tools where editTools.contains(tool.name) {
                 writer.sample(
                     .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
@@ -58,11 +77,13 @@ public enum PrometheusExposition {
 
         writer.header(.activeTime)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             writer.sample(.activeTime, ["user_id": id], view.totals.raw[.activeSeconds])
         }
 
         writer.header(.apiRequests)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for model in view.models {
                 writer.sample(.apiRequests, ["user_id": id, "model": model.name], Double(model.apiRequests))
             }
@@ -70,16 +91,19 @@ public enum PrometheusExposition {
 
         writer.header(.apiErrors)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for model in view.models { writer.sample(.apiErrors, ["user_id": id, "model": model.name], Double(model.apiErrors)) }
         }
 
         writer.header(.toolCalls)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for tool in view.tools { writer.sample(.toolCalls, ["user_id": id, "tool_name": tool.name], Double(tool.calls)) }
         }
 
         writer.header(.toolFailures)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for tool in view.tools {
                 writer.sample(.toolFailures, ["user_id": id, "tool_name": tool.name], Double(tool.failures))
             }
@@ -87,6 +111,7 @@ public enum PrometheusExposition {
 
         writer.header(.toolDecisions)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for tool in view.tools {
                 writer.sample(
                     .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
@@ -97,16 +122,19 @@ public enum PrometheusExposition {
 
         writer.header(.events)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             for event in view.events { writer.sample(.events, ["user_id": id, "event_name": event.name], Double(event.count)) }
         }
 
         writer.header(.lastReceived)
         for (id, view) in active {
+            writer.createdSeconds = created[id]
             if let text = view.updatedAt, let seconds = UTCTime.seconds(text) {
                 writer.sample(.lastReceived, ["user_id": id], seconds)
             }
         }
 
+        writer.createdSeconds = nil
         writer.header(.userInfo)
         for user in stored.users {
             writer.sample(.userInfo, infoLabels(user), 1)
@@ -125,6 +153,7 @@ public enum PrometheusExposition {
             for status in budgets { writer.sample(family, budgetLabels(status), BudgetStatus.rounded(status[keyPath: value])) }
         }
 
+        if let service { ServiceExposition.write(service, to: &writer) }
         writer.end()
         return writer.bytes
     }

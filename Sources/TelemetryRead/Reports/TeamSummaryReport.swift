@@ -46,6 +46,8 @@ public struct TeamSummaryReport: Sendable {
     public var groupKeys: [String] = []
     /// The `--timezone` the days were cut in (for a reader's label).
     public var timeZone = "UTC"
+    /// The parked area (requests waiting to be claimed), for the page's banner; nil when unknown.
+    public var parked: AttributionSummary?
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
@@ -143,6 +145,16 @@ public struct TeamSummaryReport: Sendable {
         }
         w.endObject()
         w.key("outcomes"); Outcomes(rangeTotals).write(to: &w)
+        if let parked {
+            w.key("parked")
+            w.beginObject()
+            w.key("command"); w.string(AttributionSummary.unclaimedCommand)
+            w.key("installations"); w.integer(Int64(parked.parkedInstallations))
+            w.key("requests"); w.integer(Int64(parked.parkedRequests))
+            w.key("unknownUserIds"); w.integer(Int64(parked.unknownUserIds))
+            w.key("unknownUserRequests"); w.integer(Int64(parked.unknownUserRequests))
+            w.endObject()
+        }
         if let period {
             w.key("period"); w.string(period.rawValue)
             w.key("periods")

@@ -15,6 +15,8 @@ public struct ErrorAnswer: Equatable, Sendable {
     public let rpcCode: Int32
     /// The `WWW-Authenticate` challenge of a 401 that asks for credentials.
     public let challenge: String?
+    /// The refusal's reason as the service's own metrics label it (`too_large`, `storage_busy`, …).
+    public private(set) var reason: String
 
     public init(
         status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32,
@@ -25,6 +27,7 @@ public struct ErrorAnswer: Equatable, Sendable {
         self.retryAfterSeconds = retryAfterSeconds
         self.rpcCode = rpcCode
         self.challenge = challenge
+        reason = Self.reason(status: status)
     }
 
     /// The longest `Retry-After` worth sending: Claude Code waits exactly that long between its
@@ -132,6 +135,7 @@ public struct ErrorAnswer: Equatable, Sendable {
         default:
             self.init(status: .internalServerError, message: "internal error: \(error)", rpcCode: RPCCode.internalError)
         }
+        reason = Self.reason(of: error) ?? reason
     }
 }
 

@@ -27,6 +27,8 @@ struct HealthDocument: Encodable {
     let metrics: [Catalog.Entry]?
     let events: [Catalog.Entry]?
     let spans: [Catalog.Entry]?
+    /// What waits in the parked area now (read on every health request).
+    var parked: ParkedNotice?
 
     init(signal: Signal, maxBodyBytes: Int) {
         self.signal = signal.rawValue

@@ -17,7 +17,8 @@ extension ReadService {
         let budgets = BudgetStatus.evaluate(
             try BudgetStore(directory: configuration.dataDirectory).list(),
             members: PrometheusExposition.budgetMembers(stored), today: today)
-        let body = PrometheusExposition.render(stored, format: format, budgets: budgets)
+        let body = PrometheusExposition.render(
+            stored, format: format, budgets: budgets, service: ServiceFigures.read(configuration.dataDirectory))
         return HTTPResponse(
             status: .ok,
             headers: [("Content-Type", format.contentType), ("Cache-Control", "no-store")]

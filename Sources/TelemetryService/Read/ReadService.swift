@@ -106,11 +106,14 @@ public struct ReadService: Sendable {
         let wholeRange = try query.namesRange()
         let today = CalendarDay(now, in: configuration.limits.dayZone)
         let budgets = csv ? [] : try BudgetStore(directory: configuration.dataDirectory).list()
+        // The page's banner: requests waiting in the parked area (part of the ETag's variant).
+        let parked = csv ? nil : try? AttributionSummary.read(configuration.dataDirectory)
         let variant =
             "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
             + " period=\(period?.rawValue ?? "") named=\(wholeRange) today=\(today)"
             + " budgets=\(BudgetStatus.fingerprint(budgets))"
             + " keys=\(keys.joined(separator: ","))"
+            + " parked=\(parked.map { "\($0.parkedInstallations),\($0.parkedRequests),\($0.unknownUserRequests)" } ?? "")"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
         let entries = try cache.current(reader: reader)
@@ -130,6 +133,7 @@ public struct ReadService: Sendable {
             generatedAt: now)
         report.groupKeys = keys
         report.timeZone = configuration.limits.dayZone.identifier
+        report.parked = parked
         report.budgets = BudgetStatus.evaluate(
             budgets, members: report.members.map { BudgetStatus.Member($0.digest, attributes: $0.attributes) }, today: today)
         let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
@@ -155,6 +159,7 @@ public struct ReadService: Sendable {
     ) -> HTTPResponse {
         let answer = ErrorAnswer(for: error)
         summary.error = answer.message
+        summary.refusal = answer.reason
         var headers = [("Content-Type", Self.jsonType), ("Cache-Control", "no-store")]
         if let seconds = answer.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
         if let challenge = answer.challenge { headers.append(("WWW-Authenticate", challenge)) }

@@ -4,7 +4,8 @@ extension ReceiverService {
     /// content type is known, so the `google.rpc.Status` is JSON.
     public func refuseConnection(_ refusal: TransportRefusal) -> (HTTPResponse, RequestSummary) {
         let answer = ErrorAnswer(for: refusal)
-        let summary = RequestSummary(method: "-", route: "connection", status: answer.status.code, error: answer.message)
+        var summary = RequestSummary(method: "-", route: "connection", status: answer.status.code, error: answer.message)
+        summary.refusal = answer.reason
         return (OTLPAnswers.failure(answer, format: nil), summary)
     }
 }

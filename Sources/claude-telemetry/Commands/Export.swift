@@ -71,7 +71,8 @@ struct Export: AdminCommand {
                 try BudgetStore(directory: settings.dataDirectory).list(),
                 members: PrometheusExposition.budgetMembers(stored), today: CalendarDay(.now(), in: settings.limits.dayZone))
             bytes = PrometheusExposition.render(
-                stored, format: format == .prometheus ? .prometheus : .openMetrics, budgets: budgets)
+                stored, format: format == .prometheus ? .prometheus : .openMetrics, budgets: budgets,
+                service: ServiceFigures.read(settings.dataDirectory))
         }
         guard let output, output != "-" else {
             Console.write(bytes)

@@ -52,6 +52,14 @@ struct UserClaim: AdminCommand {
             return
         }
         let report = try attribution.claim(source, for: user, move: move)
+        if report.requests > 0 {
+            // claude_telemetry_requests_claimed_total: counted in a slot of the service's counters.
+            do {
+                try ServiceCounterSlot.add(settings.dataDirectory, ServiceCounterKey(.claimed), UInt64(report.requests))
+            } catch {
+                Console.error("the claim is done; it could not be counted in the service's counters: \(error)")
+            }
+        }
         if let from = report.movedFrom {
             print("Moved \(source.kind) \(source) from user \(from) to user \(user) (what \(from) has counted stays there)")
         }
