@@ -18,6 +18,22 @@ public struct TeamSummaryReport: Sendable {
     public struct TeamDay: Sendable, Equatable {
         public var figures = SummaryFigures()
         public var activeUsers = 0
+        /// The users' figures per model that day.
+        public var models: [String: SummaryModel] = [:]
+        /// What the models do not cover: days stored before models were kept per day, and
+        /// amounts reported without a model (see ``DayView/unknownModel``).
+        public var unknownModel: SummaryModel?
+
+        mutating func add(_ day: UserDigest.Day) {
+            figures.add(day.figures)
+            activeUsers += 1
+            for model in day.models { models[model.name, default: SummaryModel()].add(model.figures) }
+            if let unknown = day.unknownModel {
+                var sum = unknownModel ?? SummaryModel()
+                sum.add(unknown)
+                unknownModel = sum
+            }
+        }
     }
 
     public let generatedAt: Timestamp
@@ -72,8 +88,7 @@ public struct TeamSummaryReport: Sendable {
             var userRange = SummaryFigures()
             for day in digest.days(in: range) {
                 userRange.add(day.figures)
-                days[day.day, default: TeamDay()].figures.add(day.figures)
-                days[day.day]!.activeUsers += 1
+                days[day.day, default: TeamDay()].add(day)
             }
             for model in digest.models { models[model.name, default: SummaryModel()].add(model.figures) }
             for tool in digest.tools { tools[tool.name, default: SummaryTool()].add(tool.figures) }
@@ -142,6 +157,7 @@ public struct TeamSummaryReport: Sendable {
             models[name]!.write(to: &w, raw: false)
         }
         w.endObject()
+        w.key("modelsByDay"); writeModelsByDay(dayKeys, to: &w)
         w.key("outcomes"); Outcomes(rangeTotals).write(to: &w)
         if let period {
             w.key("period"); w.string(period.rawValue)
@@ -195,5 +211,30 @@ public struct TeamSummaryReport: Sendable {
         w.endObject()
         w.newline()
         return w.bytes
+    }
+
+    /// `modelsByDay`: per day of the range with data, the team's figures per model (`models`),
+    /// and under `unknownModel` what no model accounts for (days stored before models were kept
+    /// per day), present only when not zero. A day's models and unknown part add up to the day.
+    private func writeModelsByDay(_ dayKeys: [String], to w: inout JSONWriter) {
+        w.beginObject()
+        for day in dayKeys {
+            let teamDay = days[day]!
+            w.key(day)
+            w.beginObject()
+            w.key("models")
+            w.beginObject()
+            for name in teamDay.models.keys.sorted() {
+                w.key(name)
+                teamDay.models[name]!.write(to: &w, raw: false)
+            }
+            w.endObject()
+            if let unknown = teamDay.unknownModel {
+                w.key("unknownModel")
+                unknown.write(to: &w, raw: false)
+            }
+            w.endObject()
+        }
+        w.endObject()
     }
 }

@@ -3,6 +3,9 @@
 public struct AggregationLimits: Sendable, Equatable {
     /// Distinct model names kept; further names are folded into ``overflowName``.
     public var models: Int = 200
+    /// Distinct models kept per day under `dayModels` (a day sees few); further models of that
+    /// day are folded into ``overflowName``.
+    public var dayModels: Int = 12
     /// Distinct tool names kept; further names are folded into ``overflowName``.
     public var tools: Int = 200
     /// Distinct `query_source` values kept; further values are folded into ``overflowName``.
