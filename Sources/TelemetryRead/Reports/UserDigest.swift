@@ -65,10 +65,14 @@ public struct UserDigest: Sendable {
         createdAt = record.createdAt
         updatedAt = document?.updatedAt
         totals = SummaryFigures(view.totals, keepingRaw: keepingRaw)
+        let rawDayModels = document?.dayModels ?? [:]
         days = view.days.map {
-            Day(
-                day: $0.day, figures: SummaryFigures($0.totals, keepingRaw: keepingRaw),
-                models: $0.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: nil)) },
+            let day = $0.day
+            return Day(
+                day: day, figures: SummaryFigures($0.totals, keepingRaw: keepingRaw),
+                models: $0.models.map { model in
+                    Model(name: model.name, figures: SummaryModel(model, raw: keepingRaw ? rawDayModels[day]?[model.name] : nil))
+                },
                 unknownModel: $0.unknownModel.map { SummaryModel($0, raw: nil) })
         }
         models = view.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: keepingRaw ? rawModels[$0.name] : nil)) }
