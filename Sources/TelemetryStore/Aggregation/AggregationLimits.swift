@@ -12,7 +12,7 @@ public struct AggregationLimits: Sendable, Equatable {
     public var querySources: Int = 200
     /// Distinct event names counted under `events`; further names are folded into ``overflowName``.
     public var eventNames: Int = 100
-    /// UTC days kept under `days`; the oldest day is dropped first (totals keep everything).
+    /// Days (cut in ``dayZone``) kept under `days`; the oldest day is dropped first (totals keep everything).
     public var days: Int = Settings.retentionDays.defaultInteger
     /// Series whose last cumulative value (and recent delta point times) are remembered;
     /// the series seen least recently is forgotten first. A forgotten cumulative series seen
