@@ -18,6 +18,8 @@ function palette() {
   return {
     text: read('--muted'), grid: read('--grid'),
     series: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => read(`--series-${n}`)),
+    rest: read('--series-rest'),
+    unknown: read('--series-unknown'),
     cost: read('--cost'),
   };
 }
@@ -115,14 +117,16 @@ export function modelMixChart(label, names, costs) {
   }));
 }
 
-/** Cost per bucket as stacked bars, one dataset per series ({name, values}). */
+/** Cost per bucket as stacked bars, one dataset per series ({name, values, kind}); a series of
+ *  kind 'rest' (the others of a top 8) or 'unknown' (no model known) has a colour of its own. */
 export function stackedCostChart(label, buckets, series) {
   return frame(label, (colors) => ({
     type: 'bar',
     data: {
       labels: buckets,
       datasets: series.map((s, i) => ({
-        label: inert(s.name), data: s.values, stack: 'cost', backgroundColor: colors.series[i % colors.series.length],
+        label: inert(s.name), data: s.values, stack: 'cost',
+        backgroundColor: s.kind === 'rest' ? colors.rest : s.kind === 'unknown' ? colors.unknown : colors.series[i % colors.series.length],
       })),
     },
     options: {

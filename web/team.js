@@ -168,11 +168,11 @@ function bucketOf(day, keys, period) {
   return found;
 }
 
-/** Cost per bucket of each of `series` ([label, [cost per day…]]): the days' costs added up. */
+/** Cost per bucket of each of `series` ([label, [cost per day…], kind?]): the days' costs added up. */
 function costSeries(summary, span, series) {
   const keys = span.period === 'day' ? daysBetween(summary.range.from, summary.range.to) : Object.keys(summary.periods ?? {}).sort();
   const index = Object.fromEntries(keys.map((k, i) => [k, i]));
-  return series.map(([name, byDays]) => {
+  return series.map(([name, byDays, kind]) => {
     const values = keys.map(() => 0);
     for (const byDay of byDays) {
       for (const [day, cost] of Object.entries(byDay ?? {})) {
@@ -180,7 +180,7 @@ function costSeries(summary, span, series) {
         if (at !== undefined) values[at] += cost;
       }
     }
-    return { name, values };
+    return { name, values, kind: kind ?? null };
   });
 }
 
@@ -217,7 +217,7 @@ function personSplit(summary, span) {
   const rest = users.slice(8);
   const series = costSeries(summary, span, [
     ...top.map((u) => [u.name, [u.costByDay]]),
-    ...(rest.length ? [[`${rest.length} others`, rest.map((u) => u.costByDay)]] : []),
+    ...(rest.length ? [[`${rest.length} others`, rest.map((u) => u.costByDay), 'rest']] : []),
   ]);
   return [series, `person (top 8${rest.length ? ' and others' : ''})`, 'Person', null];
 }
@@ -237,8 +237,8 @@ function modelSplit(summary, span) {
   const hasUnknown = total(unknown) > 0;
   const series = costSeries(summary, span, [
     ...top.map((name) => [name, [byModel[name]]]),
-    ...(rest.length ? [[`${rest.length} other models`, rest.map((name) => byModel[name])]] : []),
-    ...(hasUnknown ? [['unknown model', [unknown]]] : []),
+    ...(rest.length ? [[`${rest.length} other models`, rest.map((name) => byModel[name]), 'rest']] : []),
+    ...(hasUnknown ? [['unknown model', [unknown], 'unknown']] : []),
   ]);
   const note = hasUnknown
     ? 'unknown model: cost of days stored before cost was kept per model and day (or reported without a model); it is not spread over models.'
@@ -281,7 +281,7 @@ function seriesTable(name, head, labels, series, caption, groups = null) {
         groups ? el('th', { scope: 'col', class: 'num', text: 'Members' }) : null,
         el('th', { scope: 'col', class: 'num', text: 'Total' }),
         labels.map((l) => el('th', { scope: 'col', class: 'num minor', text: l })))),
-      el('tbody', {}, series.map((s, i) => el('tr', { dataset: { series: s.name } },
+      el('tbody', {}, series.map((s, i) => el('tr', { dataset: s.kind ? { series: s.name, kind: s.kind } : { series: s.name } },
         el('th', { scope: 'row', text: s.name }),
         groups ? el('td', { class: 'num', dataset: { key: 'members' }, text: count(groups[i].members.length) }) : null,
         el('td', { class: 'num', dataset: { key: 'total' }, title: usdExact(s.values.reduce((a, b) => a + b, 0)), text: usd(s.values.reduce((a, b) => a + b, 0)) }),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import curl, started_stack
+from conftest import REPO, curl, started_stack
 from test_dashboard import (artifacts, browser, console_problems, dashboard_url, open_view,  # noqa: F401
                             shoot, table_rows, usd)
 from test_dashboard_periods import open_team
@@ -175,9 +176,25 @@ def test_page_switches_the_split_between_person_and_model(zoned, team, browser, 
         "return Object.fromEntries([...document.querySelectorAll('table[data-table=split] tbody tr')]"
         ".map(r => [r.dataset.series, r.children[at].textContent]));")
     assert column[HAIKU] == "$0.75" and column["unknown model"] == "$3.00" and column[SONNET] == "$0.00"
+    # The rest and the unknown part have colours of their own, never a model's.
+    kinds = browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('table[data-table=split] tbody tr')]"
+        ".filter(r => r.dataset.kind).map(r => [r.dataset.series, r.dataset.kind]))")
+    assert kinds == {"2 other models": "rest", "unknown model": "unknown"}
+    colours = browser.execute_script(
+        "const c = Chart.getChart(document.querySelector('section[data-split] canvas'));"
+        "return c.data.datasets.map(d => [d.label, d.backgroundColor]);")
+    style = browser.execute_script(
+        "const s = getComputedStyle(document.documentElement);"
+        "return [1,2,3,4,5,6,7,8].map(n => s.getPropertyValue('--series-' + n).trim())"
+        ".concat([s.getPropertyValue('--series-rest').trim(), s.getPropertyValue('--series-unknown').trim()]);")
+    assert [c for _, c in colours] == style
     note = browser.find_element(By.CSS_SELECTOR, '[data-note="unknown-model"]').text
     assert note.startswith("unknown model: cost of days stored before cost was kept per model and day")
-    shoot(browser, artifacts, "team-split-by-model")
+    browser.execute_script("document.querySelector('#split-title').scrollIntoView()")
+    picture = shoot(browser, artifacts, "team-split-by-model")
+    if os.environ.get("E2E_UPDATE_DOCS") == "1":
+        shutil.copy(picture, REPO / "docs" / "dashboard-team-by-model.png")
 
     # The switch survives a change of bucket size, and a reload shows the same view.
     browser.find_element(By.CSS_SELECTOR, '.periods a[data-period="week"]').click()
