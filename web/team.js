@@ -110,9 +110,12 @@ function drawTeam(root, summary, span, { group, split }, rerender) {
   const csvStatus = el('span', { class: 'note', role: 'status' });
   const csv = el('button', { type: 'button', class: 'link-button', dataset: { action: 'csv' }, text: 'Download CSV' });
   csv.addEventListener('click', () => downloadCsv(csvStatus, spanQuery(span)));
+  // Users: everyone all time; under it, those with data in the range, with the trend against
+  // those with data in the previous range of the same length.
   const userCard = {
-    key: 'users', label: 'Users', noTrend: true, show: () => count(users.length), exact: () => count(users.length), value: () => users.length,
+    key: 'users', label: 'Users', show: (f) => count(f.users), exact: (f) => `${count(f.users)} users`, value: (f) => f.users,
   };
+  const withUsers = (f, n) => ({ ...f, users: n });
   // Average per session: cost over sessions started (claude_code.session.count), in the card's span.
   const perSession = (f) => (f.totalSessions > 0 ? f.totalTokenCostUsd / f.totalSessions : '');
   const sessionCard = {
@@ -133,7 +136,8 @@ function drawTeam(root, summary, span, { group, split }, rerender) {
     spanControls({ team: true, group, split }, span),
     el('section', { 'aria-labelledby': 'totals-title' },
       el('h3', { id: 'totals-title', text: 'Team, all time' }),
-      cards(summary.totals, summary.rangeTotals, label, [userCard, sessionCard], summary.previousRangeTotals),
+      cards(withUsers(summary.totals, users.length), withUsers(summary.rangeTotals, summary.activeUsers?.range ?? 0), label,
+        [userCard, sessionCard], withUsers(summary.previousRangeTotals, summary.activeUsers?.previousRange ?? 0)),
       el('p', { class: 'note', text: `▲/▼: ${label} against the ${summary.previousRange.from} – ${summary.previousRange.to} period of the same length.` }),
       costNote()),
     budgetSection(summary.budgets, whose, 'budgets-title'),

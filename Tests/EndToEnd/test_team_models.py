@@ -154,6 +154,11 @@ def split_rows(driver) -> list[tuple[str, str]]:
 def test_page_switches_the_split_between_person_and_model(zoned, team, browser, artifacts):
     _, token = team
     open_team(browser, zoned, "#team&range=30", token, 'table[data-table="split"]')
+    # The Users card: everyone, those with data in the range, and the trend against the range before.
+    users_card = browser.find_element(By.CSS_SELECTOR, '.card[data-figure="users"]')
+    assert users_card.find_element(By.CSS_SELECTOR, "dd.figure").text == "4"
+    assert users_card.find_element(By.CSS_SELECTOR, "dd.sub").text == "last 30 days: 4"
+    assert users_card.find_element(By.CSS_SELECTOR, "dd.trend").text == "▲ new"
     assert browser.find_element(By.CSS_SELECTOR, '.split-switch a[aria-current="true"]').get_attribute("data-split") == "person"
     assert [name for name, _ in split_rows(browser)] == ["Ann", "Old", "Ben", "Cat"]
     assert dict(split_rows(browser)) == {"Ann": "$6.50", "Old": "$3.00", "Ben": "$2.00", "Cat": "$0.28"}

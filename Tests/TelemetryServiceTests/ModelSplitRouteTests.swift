@@ -75,6 +75,11 @@ struct ModelSplitRouteTests {
                 + [Self.model(entry["unknownModel"])["costUsd"] ?? 0]
             #expect(parts.reduce(0, +) == (days[day]?["totalTokenCostUsd"] as? Double), "\(day)")
         }
+        // Users with data in the range and in the one before it (the Users card's trend).
+        #expect(body["activeUsers"] as? [String: Int] == ["previousRange": 0, "range": 3])
+        let short = try json(
+            sandbox.get("\(base)/team/summary", query: "from=2026-11-23&to=2026-11-24", headers: ["Authorization": "Bearer \(token)"]))
+        #expect(short["activeUsers"] as? [String: Int] == ["previousRange": 1, "range": 3])
         // The user summary's days carry the models as aggregate.json does.
         let ada = try #require((body["users"] as? [[String: Any]])?.first { $0["name"] as? String == "Ada" }?["userId"] as? String)
         let personal = try json(sandbox.get("\(base)/users/\(ada)/summary", query: "from=2026-11-20&to=2026-11-24"))

@@ -55,6 +55,9 @@ public struct TeamSummaryReport: Sendable {
     public let periodActiveUsers: [Int]
     /// The team's figures over the range of the same length just before `range`.
     public let previousRangeTotals: SummaryFigures
+    /// How many users have data in `range`, and in the range just before it (for the trend).
+    public let rangeActiveUsers: Int
+    public let previousRangeActiveUsers: Int
     /// Every budget where it stands today (set after the report is built, by the caller that
     /// read the budgets).
     public var budgets: [BudgetStatus] = []
@@ -77,6 +80,7 @@ public struct TeamSummaryReport: Sendable {
         var periodTotals = [SummaryFigures](repeating: SummaryFigures(), count: buckets.count)
         var periodActiveUsers = [Int](repeating: 0, count: buckets.count)
         var previousRangeTotals = SummaryFigures()
+        var rangeActiveUsers = 0, previousRangeActiveUsers = 0
         let previous = range.previous
         var members: [Member] = []
         members.reserveCapacity(digests.count)
@@ -86,6 +90,8 @@ public struct TeamSummaryReport: Sendable {
         var tools: [String: SummaryTool] = [:]
         for digest in digests.sorted(by: { $0.userId < $1.userId }) {
             var userRange = SummaryFigures()
+            if !digest.days(in: range).isEmpty { rangeActiveUsers += 1 }
+            if !digest.days(in: previous).isEmpty { previousRangeActiveUsers += 1 }
             for day in digest.days(in: range) {
                 userRange.add(day.figures)
                 days[day.day, default: TeamDay()].add(day)
@@ -113,6 +119,8 @@ public struct TeamSummaryReport: Sendable {
         self.periodTotals = periodTotals
         self.periodActiveUsers = periodActiveUsers
         self.previousRangeTotals = previousRangeTotals
+        self.rangeActiveUsers = rangeActiveUsers
+        self.previousRangeActiveUsers = previousRangeActiveUsers
         self.members = members
         self.totals = totals
         self.rangeTotals = rangeTotals
@@ -126,6 +134,11 @@ public struct TeamSummaryReport: Sendable {
         var w = JSONWriter(capacity: 4096 + members.count * 1400 + days.count * 600)
         let dayKeys = days.keys.sorted()
         w.beginObject()
+        w.key("activeUsers")
+        w.beginObject()
+        w.key("previousRange"); w.integer(Int64(previousRangeActiveUsers))
+        w.key("range"); w.integer(Int64(rangeActiveUsers))
+        w.endObject()
         w.key("budgets"); BudgetStatus.write(budgets, to: &w)
         w.key("cacheEfficiency")
         CacheEfficiency.write(
