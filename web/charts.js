@@ -108,11 +108,11 @@ export function teamDailyChart(label, days, figures) {
   }));
 }
 
-/** Share of cost per model (doughnut). */
+/** Share of cost per model (doughnut): at most 9 parts, the ninth (the others) in the rest's colour. */
 export function modelMixChart(label, names, costs) {
   return frame(label, (colors) => ({
     type: 'doughnut',
-    data: { labels: names.map(inert), datasets: [{ data: costs, backgroundColor: names.map((_, i) => colors.series[i % colors.series.length]) }] },
+    data: { labels: names.map(inert), datasets: [{ data: costs, backgroundColor: names.map((_, i) => (i < colors.series.length ? colors.series[i] : colors.rest)) }] },
     options: { ...common, interaction: undefined, plugins: { legend: { position: 'bottom' } } },
   }));
 }

@@ -126,7 +126,11 @@ function drawTeam(root, summary, span, { group, split }, rerender) {
   };
   const names = Object.fromEntries(users.map((u) => [u.userId, u.name]));
   const whose = (b) => (b.scope === 'team' ? 'Team' : b.scope === 'group' ? `${b.groupKey} = ${b.groupValue}` : (names[b.userId] ?? b.userId));
-  const modelCents = centsAddingUp(models.map(([, m]) => m.costUsd ?? 0));
+  // The donut: the 8 models that cost most, then the others as one part (9 colours would repeat).
+  const mix = models.length > 9
+    ? [...models.slice(0, 8), [`${models.length - 8} other models`, { costUsd: models.slice(8).reduce((sum, [, m]) => sum + (m.costUsd ?? 0), 0) }]]
+    : models;
+  const modelCents = centsAddingUp(mix.map(([, m]) => m.costUsd ?? 0));
   const modelTotal = modelCents.reduce((sum, c) => sum + c, 0);
   replace(root,
     el('h2', { id: 'view-title', text: 'Team' }),
@@ -155,7 +159,7 @@ function drawTeam(root, summary, span, { group, split }, rerender) {
     el('section', { 'aria-labelledby': 'models-title' },
       el('h3', { id: 'models-title', text: 'Model mix (all time)' }),
       models.length ? el('figure', { class: 'model-mix' },
-        modelMixChart('Cost share per model', models.map(([name], i) => `${name}: ${centsText(modelCents[i])} (${percent(modelCents[i], modelTotal)})`), models.map(([, m]) => m.costUsd ?? 0)),
+        modelMixChart('Cost share per model', mix.map(([name], i) => `${name}: ${centsText(modelCents[i])} (${percent(modelCents[i], modelTotal)})`), mix.map(([, m]) => m.costUsd ?? 0)),
         el('figcaption', { text: `Cost share per model, all time: ${centsText(modelTotal)} in total; the parts are rounded to cents that add up to it.` })) : null,
       modelTable(summary.models, 'Team tokens, cost and requests per model', summary.cacheEfficiency?.models)),
     el('section', { 'aria-labelledby': 'tools-title' },

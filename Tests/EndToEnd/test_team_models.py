@@ -201,6 +201,15 @@ def test_page_switches_the_split_between_person_and_model(zoned, team, browser, 
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
         shutil.copy(picture, REPO / "docs" / "dashboard-team-by-model.png")
 
+    # The model donut: the 8 models that cost most, the other two as one part in the rest's colour.
+    donut = browser.execute_script(
+        "const c = Chart.getChart(document.querySelector('.model-mix canvas'));"
+        "return [c.data.labels, c.data.datasets[0].backgroundColor];")
+    assert donut[0] == [
+        f"{SONNET}: $6.25 (53%)", f"{OPUS}: $4.00 (34%)", f"{HAIKU}: $1.25 (11%)", "model-1: $0.07 (0.6%)", "model-2: $0.06 (0.5%)",
+        "model-3: $0.05 (0.4%)", "model-4: $0.04 (0.3%)", "model-5: $0.03 (0.3%)", "2 other models: $0.03 (0.3%)"]
+    assert donut[1] == style[:8] + [style[8]]
+
     # The switch survives a change of bucket size, and a reload shows the same view.
     browser.find_element(By.CSS_SELECTOR, '.periods a[data-period="week"]').click()
     WebDriverWait(browser, 15).until(lambda d: d.current_url.endswith("#team&split=model&range=30&period=week"))
