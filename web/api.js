@@ -29,13 +29,6 @@ export function spanQuery(span) {
   return span.period && span.period !== 'day' ? { ...range, period: span.period } : range;
 }
 
-/** The inclusive UTC day range of the last `days` days, ending today. */
-export function lastDays(days, now = new Date()) {
-  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const from = new Date(to.getTime() - (days - 1) * 86400000);
-  return { from: isoDay(from), to: isoDay(to) };
-}
-
 /** Every YYYY-MM-DD from `from` to `to`, inclusive. */
 export function daysBetween(from, to) {
   const out = [];

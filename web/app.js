@@ -15,6 +15,7 @@ function parseHash() {
     team: params.has('team'),
     user: params.get('user'),
     group: params.get('group') || null,
+    split: params.get('split') === 'model' ? 'model' : 'person',
     span: parseSpan(params),
   };
 }
@@ -23,8 +24,9 @@ let firstRoute = true;
 
 async function route() {
   // Replacing the view drops the focused element: remember where the reader was.
-  const fromRange = Boolean(document.activeElement?.closest?.('.ranges, .periods'));
+  const fromRange = Boolean(document.activeElement?.closest?.('.ranges, .periods, .split-switch'));
   const fromPeriod = document.activeElement?.dataset?.period ?? null;
+  const fromSplit = document.activeElement?.dataset?.split ?? null;
   const initial = firstRoute;
   firstRoute = false;
   generation += 1;
@@ -39,21 +41,22 @@ async function route() {
     else link.removeAttribute('aria-current');
   }
   if (view.team) {
-    await renderTeam(root, view.span, view.group, isCurrent, route);
+    await renderTeam(root, view.span, { group: view.group, split: view.split }, isCurrent, route);
   } else if (view.user !== null) {
     if (isUserId(view.user)) await renderPersonal(root, view.user.toLowerCase(), view.span, isCurrent);
     else replace(root, el('div', { class: 'error', role: 'alert' }, el('p', { text: 'This link has no valid user id: it should end in #user= and 36 characters such as 123e4567-e89b-12d3-a456-426614174000.' })));
   } else {
     replace(root, home());
   }
-  if (!initial && isCurrent()) restoreFocus(fromRange, fromPeriod);
+  if (!initial && isCurrent()) restoreFocus(fromRange, fromPeriod, fromSplit);
 }
 
 /** After an in-page navigation, focus the range link just chosen, or the new view's title,
  *  so keyboard and screen-reader users continue from there (a form keeps its own focus). */
-function restoreFocus(fromRange, fromPeriod) {
+function restoreFocus(fromRange, fromPeriod, fromSplit) {
   if (document.activeElement && document.activeElement !== document.body) return;
-  const chosen = fromPeriod ? root.querySelector('.periods a[aria-current="true"]') : root.querySelector('.ranges a[aria-current="true"]');
+  const chosen = fromSplit ? root.querySelector('.split-switch a[aria-current="true"]')
+    : fromPeriod ? root.querySelector('.periods a[aria-current="true"]') : root.querySelector('.ranges a[aria-current="true"]');
   const target = (fromRange && chosen) || root.querySelector('#view-title');
   if (!target) return;
   if (!target.matches('a[href], button, input')) target.setAttribute('tabindex', '-1');

@@ -18,6 +18,8 @@ function palette() {
   return {
     text: read('--muted'), grid: read('--grid'),
     series: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => read(`--series-${n}`)),
+    rest: read('--series-rest'),
+    unknown: read('--series-unknown'),
     cost: read('--cost'),
   };
 }
@@ -106,23 +108,25 @@ export function teamDailyChart(label, days, figures) {
   }));
 }
 
-/** Share of cost per model (doughnut). */
+/** Share of cost per model (doughnut): at most 9 parts, the ninth (the others) in the rest's colour. */
 export function modelMixChart(label, names, costs) {
   return frame(label, (colors) => ({
     type: 'doughnut',
-    data: { labels: names.map(inert), datasets: [{ data: costs, backgroundColor: names.map((_, i) => colors.series[i % colors.series.length]) }] },
+    data: { labels: names.map(inert), datasets: [{ data: costs, backgroundColor: names.map((_, i) => (i < colors.series.length ? colors.series[i] : colors.rest)) }] },
     options: { ...common, interaction: undefined, plugins: { legend: { position: 'bottom' } } },
   }));
 }
 
-/** Cost per bucket as stacked bars, one dataset per series ({name, values}). */
+/** Cost per bucket as stacked bars, one dataset per series ({name, values, kind}); a series of
+ *  kind 'rest' (the others of a top 8) or 'unknown' (no model known) has a colour of its own. */
 export function stackedCostChart(label, buckets, series) {
   return frame(label, (colors) => ({
     type: 'bar',
     data: {
       labels: buckets,
       datasets: series.map((s, i) => ({
-        label: inert(s.name), data: s.values, stack: 'cost', backgroundColor: colors.series[i % colors.series.length],
+        label: inert(s.name), data: s.values, stack: 'cost',
+        backgroundColor: s.kind === 'rest' ? colors.rest : s.kind === 'unknown' ? colors.unknown : colors.series[i % colors.series.length],
       })),
     },
     options: {

@@ -19,13 +19,15 @@ export function parseSpan(params) {
   return { range: RANGES.includes(range) ? range : DEFAULT_RANGE, from: null, to: null, period };
 }
 
-/** The hash for a view: {user} or {team: true, group?}, with a span (or just a number of days). */
+/** The hash for a view: {user} or {team: true, group?, split?}, with a span (or just a number of days).
+ *  `split`: how the team's cost per bucket is split, 'person' (the default, left out) or 'model'. */
 export function viewHash(view, span) {
   const s = typeof span === 'number' ? { range: span, period: 'day' } : span;
   const params = new URLSearchParams();
   if (view.user) params.set('user', view.user);
   const parts = [view.team ? 'team' : params.toString()];
   if (view.team && view.group) parts.push(`group=${encodeURIComponent(view.group)}`);
+  if (view.team && view.split === 'model') parts.push('split=model');
   if (s.from && s.to) parts.push(`from=${s.from}`, `to=${s.to}`);
   else parts.push(`range=${s.range ?? DEFAULT_RANGE}`);
   if (s.period && s.period !== 'day') parts.push(`period=${s.period}`);

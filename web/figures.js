@@ -72,7 +72,7 @@ export function trend(card, current, previous) {
  *  `previousTotals` is given, the trend against the previous range of the same length. */
 export function cards(totals, rangeTotals, rangeLabel, extra = [], previousTotals = null) {
   return el('dl', { class: 'cards' }, [...extra, ...CARDS].map((card) => {
-    const change = previousTotals && !card.noTrend ? trend(card, rangeTotals, previousTotals) : null;
+    const change = previousTotals ? trend(card, rangeTotals, previousTotals) : null;
     return el('div', { class: 'card', dataset: { figure: card.key } },
       el('dt', { text: card.label }),
       el('dd', { class: 'figure', title: card.exact(totals), dataset: { value: card.value(totals) } }, card.show(totals)),

@@ -78,7 +78,7 @@ export function utcTimestamp(iso) {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** "Dec 4" for a YYYY-MM-DD day (UTC). */
+/** "Dec 4" for a YYYY-MM-DD day key (a calendar date, read without any zone shift). */
 export function shortDay(day) {
   const date = new Date(`${day}T00:00:00Z`);
   return date.toLocaleDateString(LOCALE, { month: 'short', day: 'numeric', timeZone: 'UTC' });

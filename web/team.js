@@ -32,8 +32,9 @@ function storeToken(token) {
 
 let pageToken = null;
 
-/** `span`: the view's range and bucket size; `group`: a --team-attributes key to group by (or null). */
-export async function renderTeam(root, span, group, isCurrent, rerender) {
+/** `span`: the view's range and bucket size; `group`: a --team-attributes key to group by (or
+ *  null); `split`: the team's cost per bucket split by 'person' or by 'model'. */
+export async function renderTeam(root, span, { group, split }, isCurrent, rerender) {
   const token = storedToken() ?? pageToken;
   if (!token) {
     replace(root, tokenForm(rerender));
@@ -54,7 +55,7 @@ export async function renderTeam(root, span, group, isCurrent, rerender) {
     }
     return;
   }
-  if (isCurrent()) drawTeam(root, summary, span, group, rerender);
+  if (isCurrent()) drawTeam(root, summary, span, { group, split }, rerender);
 }
 
 /** Requests waiting in the parked area (they count for nobody until claimed), or nothing. */
@@ -109,7 +110,7 @@ function tokenForm(rerender, problem) {
 
 const BUCKET_WORDS = { day: 'per day', week: 'per week', month: 'per month' };
 
-function drawTeam(root, summary, span, group, rerender) {
+function drawTeam(root, summary, span, { group, split }, rerender) {
   const label = spanLabel(span);
   const users = summary.users ?? [];
   const active = users.filter((u) => u.updatedAt);
@@ -126,9 +127,12 @@ function drawTeam(root, summary, span, group, rerender) {
   const csvStatus = el('span', { class: 'note', role: 'status' });
   const csv = el('button', { type: 'button', class: 'link-button', dataset: { action: 'csv' }, text: 'Download CSV' });
   csv.addEventListener('click', () => downloadCsv(csvStatus, spanQuery(span)));
+  // Users: everyone all time; under it, those with data in the range, with the trend against
+  // those with data in the previous range of the same length.
   const userCard = {
-    key: 'users', label: 'Users', noTrend: true, show: () => count(users.length), exact: () => count(users.length), value: () => users.length,
+    key: 'users', label: 'Users', show: (f) => count(f.users), exact: (f) => `${count(f.users)} users`, value: (f) => f.users,
   };
+  const withUsers = (f, n) => ({ ...f, users: n });
   // Average per session: cost over sessions started (claude_code.session.count), in the card's span.
   const perSession = (f) => (f.totalSessions > 0 ? f.totalTokenCostUsd / f.totalSessions : '');
   const sessionCard = {
@@ -139,7 +143,11 @@ function drawTeam(root, summary, span, group, rerender) {
   };
   const names = Object.fromEntries(users.map((u) => [u.userId, u.name]));
   const whose = (b) => (b.scope === 'team' ? 'Team' : b.scope === 'group' ? `${b.groupKey} = ${b.groupValue}` : (names[b.userId] ?? b.userId));
-  const modelCents = centsAddingUp(models.map(([, m]) => m.costUsd ?? 0));
+  // The donut: the 8 models that cost most, then the others as one part (9 colours would repeat).
+  const mix = models.length > 9
+    ? [...models.slice(0, 8), [`${models.length - 8} other models`, { costUsd: models.slice(8).reduce((sum, [, m]) => sum + (m.costUsd ?? 0), 0) }]]
+    : models;
+  const modelCents = centsAddingUp(mix.map(([, m]) => m.costUsd ?? 0));
   const modelTotal = modelCents.reduce((sum, c) => sum + c, 0);
   replace(root,
     el('h2', { id: 'view-title', text: 'Team' }),
@@ -147,10 +155,11 @@ function drawTeam(root, summary, span, group, rerender) {
       el('time', { datetime: summary.generatedAt, title: utcTimestamp(summary.generatedAt) }, relativeTime(summary.generatedAt)),
       '. ', csv, ` (one row per user${span.period !== 'day' ? ` and ${span.period}` : ''}, ${label}) · `, forget, ' ', csvStatus),
     parkedBanner(summary.parked),
-    spanControls({ team: true, group }, span),
+    spanControls({ team: true, group, split }, span),
     el('section', { 'aria-labelledby': 'totals-title' },
       el('h3', { id: 'totals-title', text: 'Team, all time' }),
-      cards(summary.totals, summary.rangeTotals, label, [userCard, sessionCard], summary.previousRangeTotals),
+      cards(withUsers(summary.totals, users.length), withUsers(summary.rangeTotals, summary.activeUsers?.range ?? 0), label,
+        [userCard, sessionCard], withUsers(summary.previousRangeTotals, summary.activeUsers?.previousRange ?? 0)),
       el('p', { class: 'note', text: `▲/▼: ${label} against the ${summary.previousRange.from} – ${summary.previousRange.to} period of the same length.` }),
       costNote()),
     budgetSection(summary.budgets, whose, 'budgets-title'),
@@ -163,12 +172,12 @@ function drawTeam(root, summary, span, group, rerender) {
       el('h3', { id: 'daily-title', text: `Team cost ${BUCKET_WORDS[span.period]}, ${label} (${summary.timeZone ?? 'UTC'})` }),
       teamDailyChart(`Team cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, bucketLabels, figures),
       dailyTable(buckets, figures, `Team tokens, cost and active users ${BUCKET_WORDS[span.period]}, ${label}`, true, span.period)),
-    splitSection(summary, span, bucketLabels),
-    groupSection(summary, span, group, bucketLabels),
+    splitSection(summary, span, { group, split }, bucketLabels),
+    groupSection(summary, span, { group, split }, bucketLabels),
     el('section', { 'aria-labelledby': 'models-title' },
       el('h3', { id: 'models-title', text: 'Model mix (all time)' }),
       models.length ? el('figure', { class: 'model-mix' },
-        modelMixChart('Cost share per model', models.map(([name], i) => `${name}: ${centsText(modelCents[i])} (${percent(modelCents[i], modelTotal)})`), models.map(([, m]) => m.costUsd ?? 0)),
+        modelMixChart('Cost share per model', mix.map(([name], i) => `${name}: ${centsText(modelCents[i])} (${percent(modelCents[i], modelTotal)})`), mix.map(([, m]) => m.costUsd ?? 0)),
         el('figcaption', { text: `Cost share per model, all time: ${centsText(modelTotal)} in total; the parts are rounded to cents that add up to it.` })) : null,
       modelTable(summary.models, 'Team tokens, cost and requests per model', summary.cacheEfficiency?.models)),
     el('section', { 'aria-labelledby': 'tools-title' },
@@ -185,39 +194,87 @@ function bucketOf(day, keys, period) {
   return found;
 }
 
-/** Cost per bucket of each of `series` ([label, users]) from the users' costByDay. */
+/** Cost per bucket of each of `series` ([label, [cost per day…], kind?]): the days' costs added up. */
 function costSeries(summary, span, series) {
   const keys = span.period === 'day' ? daysBetween(summary.range.from, summary.range.to) : Object.keys(summary.periods ?? {}).sort();
   const index = Object.fromEntries(keys.map((k, i) => [k, i]));
-  return series.map(([name, members]) => {
+  return series.map(([name, byDays, kind]) => {
     const values = keys.map(() => 0);
-    for (const u of members) {
-      for (const [day, cost] of Object.entries(u.costByDay ?? {})) {
+    for (const byDay of byDays) {
+      for (const [day, cost] of Object.entries(byDay ?? {})) {
         const at = index[bucketOf(day, keys, span.period)];
         if (at !== undefined) values[at] += cost;
       }
     }
-    return { name, values };
+    return { name, values, kind: kind ?? null };
   });
 }
 
-/** Team cost per bucket split by person: the 8 who spent most in the range, then everyone else. */
-function splitSection(summary, span, labels) {
+const SPLITS = [['person', 'By person'], ['model', 'By model']];
+
+/** Team cost per bucket split by person or by model (the switch is kept in the URL): the 8 who
+ *  (or which) cost most in the range, then the rest together. By model, what no model accounts
+ *  for (days stored before cost was kept per model and day) is its own "unknown model" series,
+ *  never spread over models. */
+function splitSection(summary, span, view, labels) {
+  const split = view.split === 'model' ? 'model' : 'person';
+  const switcher = el('nav', { class: 'split-switch', 'aria-label': 'Split team cost' },
+    SPLITS.map(([key, label]) => el('a', {
+      href: viewHash({ team: true, ...view, split: key }, span),
+      'aria-current': key === split ? 'true' : null,
+      dataset: { split: key },
+    }, label)));
+  const [series, title, head, note] = split === 'model' ? modelSplit(summary, span) : personSplit(summary, span);
+  const words = BUCKET_WORDS[span.period];
+  return el('section', { 'aria-labelledby': 'split-title', dataset: { split } },
+    el('h3', { id: 'split-title', text: `Team cost ${words} by ${title}` }),
+    switcher,
+    series.length === 0 ? el('p', { class: 'note', text: `No cost in this range.` }) : [
+      stackedCostChart(`Team cost ${words} by ${head.toLowerCase()}`, labels, series),
+      seriesTable('split', head, labels, series, `Cost ${words} by ${head.toLowerCase()}`),
+      note ? el('p', { class: 'note', dataset: { note: 'unknown-model' }, text: note }) : null,
+    ]);
+}
+
+function personSplit(summary, span) {
   const users = [...(summary.users ?? [])].filter((u) => u.updatedAt)
     .sort((a, b) => b.rangeTotals.totalTokenCostUsd - a.rangeTotals.totalTokenCostUsd || a.name.localeCompare(b.name));
-  if (users.length === 0) return null;
   const top = users.slice(0, 8);
   const rest = users.slice(8);
-  const series = costSeries(summary, span, [...top.map((u) => [u.name, [u]]), ...(rest.length ? [[`${rest.length} others`, rest]] : [])]);
-  return el('section', { 'aria-labelledby': 'split-title' },
-    el('h3', { id: 'split-title', text: `Team cost ${BUCKET_WORDS[span.period]} by person (top 8${rest.length ? ' and others' : ''})` }),
-    stackedCostChart(`Team cost ${BUCKET_WORDS[span.period]} by person`, labels, series),
-    seriesTable('split', 'Person', labels, series, `Cost ${BUCKET_WORDS[span.period]} by person`));
+  const series = costSeries(summary, span, [
+    ...top.map((u) => [u.name, [u.costByDay]]),
+    ...(rest.length ? [[`${rest.length} others`, rest.map((u) => u.costByDay), 'rest']] : []),
+  ]);
+  return [series, `person (top 8${rest.length ? ' and others' : ''})`, 'Person', null];
+}
+
+function modelSplit(summary, span) {
+  const byModel = {};
+  const unknown = {};
+  for (const [day, entry] of Object.entries(summary.modelsByDay ?? {})) {
+    for (const [name, m] of Object.entries(entry.models ?? {})) (byModel[name] ??= {})[day] = m.costUsd ?? 0;
+    if (entry.unknownModel?.costUsd) unknown[day] = entry.unknownModel.costUsd;
+  }
+  const total = (byDay) => Object.values(byDay).reduce((a, b) => a + b, 0);
+  const models = Object.keys(byModel).filter((name) => total(byModel[name]) > 0)
+    .sort((a, b) => total(byModel[b]) - total(byModel[a]) || (a < b ? -1 : a > b ? 1 : 0));
+  const top = models.slice(0, 8);
+  const rest = models.slice(8);
+  const hasUnknown = total(unknown) > 0;
+  const series = costSeries(summary, span, [
+    ...top.map((name) => [name, [byModel[name]]]),
+    ...(rest.length ? [[`${rest.length} other models`, rest.map((name) => byModel[name]), 'rest']] : []),
+    ...(hasUnknown ? [['unknown model', [unknown], 'unknown']] : []),
+  ]);
+  const note = hasUnknown
+    ? 'unknown model: cost of days stored before cost was kept per model and day (or reported without a model); it is not spread over models.'
+    : null;
+  return [series, `model (top 8${rest.length ? ' and others' : ''})`, 'Model', note];
 }
 
 /** "Group by" a --team-attributes key (every configured key): cost per bucket per group, the
  *  group labelled by its key. The choice is kept in the URL. */
-function groupSection(summary, span, group, labels) {
+function groupSection(summary, span, { group, split }, labels) {
   const keys = summary.groupKeys ?? [];
   if (keys.length === 0 && !group) return null;
   const selectId = uniqueId('group');
@@ -225,14 +282,14 @@ function groupSection(summary, span, group, labels) {
     el('option', { value: '', text: 'nobody (no grouping)' }),
     keys.map((key) => el('option', { value: key, selected: key === group, text: key })));
   select.addEventListener('change', () => {
-    location.hash = viewHash({ team: true, group: select.value || null }, span);
+    location.hash = viewHash({ team: true, group: select.value || null, split }, span);
   });
   const control = el('p', { class: 'group-control' }, el('label', { for: selectId, text: 'Group users by ' }), select);
   if (!group || !summary.groups) {
     return el('section', { 'aria-labelledby': 'groups-title' }, el('h3', { id: 'groups-title', text: 'Groups' }), control);
   }
   const byId = Object.fromEntries((summary.users ?? []).map((u) => [u.userId, u]));
-  const series = costSeries(summary, span, summary.groups.map((g) => [g.value, g.members.map((id) => byId[id]).filter(Boolean)]));
+  const series = costSeries(summary, span, summary.groups.map((g) => [g.value, g.members.map((id) => byId[id]?.costByDay).filter(Boolean)]));
   return el('section', { 'aria-labelledby': 'groups-title' },
     el('h3', { id: 'groups-title', text: `Cost ${BUCKET_WORDS[span.period]} by ${group}` }),
     control,
@@ -250,7 +307,7 @@ function seriesTable(name, head, labels, series, caption, groups = null) {
         groups ? el('th', { scope: 'col', class: 'num', text: 'Members' }) : null,
         el('th', { scope: 'col', class: 'num', text: 'Total' }),
         labels.map((l) => el('th', { scope: 'col', class: 'num minor', text: l })))),
-      el('tbody', {}, series.map((s, i) => el('tr', { dataset: { series: s.name } },
+      el('tbody', {}, series.map((s, i) => el('tr', { dataset: s.kind ? { series: s.name, kind: s.kind } : { series: s.name } },
         el('th', { scope: 'row', text: s.name }),
         groups ? el('td', { class: 'num', dataset: { key: 'members' }, text: count(groups[i].members.length) }) : null,
         el('td', { class: 'num', dataset: { key: 'total' }, title: usdExact(s.values.reduce((a, b) => a + b, 0)), text: usd(s.values.reduce((a, b) => a + b, 0)) }),

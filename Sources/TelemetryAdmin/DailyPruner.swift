@@ -13,13 +13,14 @@ public struct DailyPruner: Sendable {
         self.store = store
     }
 
-    /// The oldest day kept: `retentionDays` days before `now`'s UTC day. Buckets before it are
-    /// dropped, so today and the `retentionDays` days before it stay.
-    public static func cutoffDay(retentionDays: Int, now: Timestamp) -> String {
-        let seconds = now.nanoseconds / 1_000_000_000
-        let back = UInt64(max(0, retentionDays)) * 86_400
-        guard seconds >= back else { return "0000-00-00" }
-        return Timestamp(seconds: seconds - back).day
+    /// The oldest day kept: `retentionDays` days before `now`'s day in `zone` (the deployment's
+    /// `--timezone`, in which the day buckets were cut). Buckets before it are dropped, so today
+    /// and the `retentionDays` days before it stay.
+    public static func cutoffDay(retentionDays: Int, now: Timestamp, zone: DayZone = .utc) -> String {
+        let today = zone.dayNumber(atSecond: Int64(clamping: now.seconds))
+        let cutoff = today - Int64(max(0, retentionDays))
+        guard cutoff >= 0 else { return "0000-00-00" }
+        return CivilDate(days: cutoff).text
     }
 
     /// The days of `document` that pruning would drop, oldest first. Keys that are not
@@ -32,14 +33,17 @@ public struct DailyPruner: Sendable {
     /// dropped. With `dryRun`, reads without locking and changes nothing. Returns the days
     /// dropped (or that would be); a user without an aggregate yields none.
     public func prune(_ user: UserID, retentionDays: Int, now: Timestamp = .now(), dryRun: Bool = false) throws -> [String] {
-        let cutoff = Self.cutoffDay(retentionDays: retentionDays, now: now)
+        let cutoff = Self.cutoffDay(retentionDays: retentionDays, now: now, zone: store.limits.dayZone)
         // Reading first means a user without data gets no lock file created for nothing.
         guard let current = try store.read(user) else { return [] }
         if dryRun { return Self.expiredDays(in: current, cutoff: cutoff) }
         if Self.expiredDays(in: current, cutoff: cutoff).isEmpty { return [] }
         return try store.update(user) { document in
             let expired = Self.expiredDays(in: document, cutoff: cutoff)
-            for day in expired { document.days.removeValue(forKey: day) }
+            for day in expired {
+                document.days.removeValue(forKey: day)
+                document.dayModels.removeValue(forKey: day)
+            }
             return (expired, !expired.isEmpty)
         }
     }

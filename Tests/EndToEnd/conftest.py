@@ -234,15 +234,15 @@ class Stack:
         return path.read_text(errors="replace") if path.exists() else ""
 
     # Users, through the admin tool only.
-    def admin(self, *args: str) -> subprocess.CompletedProcess:
+    def admin(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """Runs the admin tool on this data directory (given as CLAUDE_TELEMETRY_DATA_DIR, which
-        every subcommand reads wherever its --data-dir flag would go)."""
+        every subcommand reads wherever its --data-dir flag would go), with `env` added."""
         return subprocess.run(
             [str(self.tools.admin), *args],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=30,
-            env=clean_env({"CLAUDE_TELEMETRY_DATA_DIR": str(self.data)}),
+            env=clean_env({"CLAUDE_TELEMETRY_DATA_DIR": str(self.data), **(env or {})}),
         )
 
     def add_user_record(self, name: str = "e2e") -> dict:

@@ -49,7 +49,14 @@ struct MetricsAggregationTests {
         let published = try Published(aggregate(metrics: [try Fixtures.metrics("metrics-delta.pb")]))
         #expect(published.keys("days") == [Scenario.day])
         try expectMetricsDeltaTotals(published, path: ["days", Scenario.day])
-        #expect(published.object("days", Scenario.day)?.count == published.object("totals")?.count)
+        // The same keys as the totals, and the day's models, which are the models of this one day.
+        #expect(published.keys("days", Scenario.day) == published.keys("totals").union(["models"]))
+        #expect(published.keys("days", Scenario.day, "models") == published.keys("models"))
+        for model in published.keys("models") {
+            for field in ["inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests"] {
+                #expect(published.number("days", Scenario.day, "models", model, field) == published.number("models", model, field))
+            }
+        }
     }
 
     @Test("metrics-delta: models with their tokens and cost")

@@ -26,19 +26,51 @@ import Testing
         #expect(actor["api_key_name"] as? String == "Alice \"A\" \\ ops")
         let core = try #require(record["core_metrics"] as? [String: Any])
         #expect((core["lines_of_code"] as? [String: Any])?["added"] as? Int == 42)
+        // One entry per model of the day, each with that model's own tokens and cost.
         let models = try #require(record["model_breakdown"] as? [[String: Any]])
-        #expect(models.count == 1)
-        #expect(models[0]["model"] as? String == UsageReport.allModels)  // two models used: no per-day split
-        let tokens = try #require(models[0]["tokens"] as? [String: Any])
-        #expect(tokens["input"] as? Int == 1200)
-        #expect(tokens["output"] as? Int == 300)
-        #expect(tokens["cache_read"] as? Int == 5000)
-        #expect((models[0]["estimated_cost"] as? [String: Any])?["amount"] as? Double == 25)
+        #expect(models.map { $0["model"] as? String } == ["claude-haiku-4-5", "claude-sonnet-4-5"])
+        let haiku = try #require(models[0]["tokens"] as? [String: Int])
+        #expect(haiku == ["input": 0, "output": 0, "cache_read": 5000, "cache_creation": 0])
+        #expect((models[0]["estimated_cost"] as? [String: Any])?["amount"] as? Double == 0)
+        let sonnet = try #require(models[1]["tokens"] as? [String: Int])
+        #expect(sonnet == ["input": 1200, "output": 300, "cache_read": 0, "cache_creation": 0])
+        #expect((models[1]["estimated_cost"] as? [String: Any])?["amount"] as? Double == 25)
         let tools = try #require(record["tool_actions"] as? [String: [String: Int]])
         #expect(tools["edit_tool"] == ["accepted": 3, "rejected": 0])
         #expect(tools["write_tool"] == ["accepted": 0, "rejected": 0])
         #expect(record["subscription_type"] is NSNull)
         _ = alice
+    }
+
+    @Test func aDayStoredBeforeModelsWereKeptPerDayIsOneEntry() throws {
+        let (team, _, _) = try PrometheusExpositionTests.team()
+        defer { team.remove() }
+        // The same user as read from a document whose days have no models.
+        let users = try StoredUsers.load(team.directory).users.map { user -> StoredUser in
+            guard user.view != nil else { return user }
+            var document = try #require(try AggregateStore(directory: team.directory).read(try UserID(validating: user.record.id)))
+            document.dayModels = [:]
+            return StoredUser(record: user.record, view: AggregateView(document), attributes: user.attributes)
+        }
+        let bytes = UsageReport.render(StoredUsers(users: users, unreadable: []), query: UsageReportQuery(day: TeamFixture.day))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let models = try #require(((report["data"] as? [[String: Any]])?.first)?["model_breakdown"] as? [[String: Any]])
+        // Two models used: the whole day under "(all models)", never split by guessing.
+        #expect(models.map { $0["model"] as? String } == [UsageReport.allModels])
+        #expect(models[0]["tokens"] as? [String: Int] == ["input": 1200, "output": 300, "cache_read": 5000, "cache_creation": 0])
+        #expect((models[0]["estimated_cost"] as? [String: Any])?["amount"] as? Double == 25)
+    }
+
+    @Test func dateIsTheDaysMidnightInTheZone() throws {
+        let pacific = try #require(DayZone(identifier: "America/Los_Angeles"))
+        let kolkata = try #require(DayZone(identifier: "Asia/Kolkata"))
+        #expect(UsageReport.midnight(of: "2026-11-24", in: .utc) == "2026-11-24T00:00:00Z")
+        #expect(UsageReport.midnight(of: "2026-11-24", in: pacific) == "2026-11-24T00:00:00-08:00")
+        #expect(UsageReport.midnight(of: "2026-07-01", in: pacific) == "2026-07-01T00:00:00-07:00")
+        // The day daylight saving starts (at 02:00) still began at -08:00.
+        #expect(UsageReport.midnight(of: "2026-03-08", in: pacific) == "2026-03-08T00:00:00-08:00")
+        #expect(UsageReport.midnight(of: "2026-11-01", in: pacific) == "2026-11-01T00:00:00-07:00")
+        #expect(UsageReport.midnight(of: "2026-11-24", in: kolkata) == "2026-11-24T00:00:00+05:30")
     }
 
     @Test func pagesWalkEveryUserOnceWithOpaqueCursors() throws {

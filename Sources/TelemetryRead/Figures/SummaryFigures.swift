@@ -103,8 +103,11 @@ public struct SummaryFigures: Equatable, Sendable {
     }
 
     /// Writes the figures as a JSON object, keys sorted; `raw` only when asked for.
-    /// `activeUsers` (a team day) sorts before every figure.
-    public func write(to w: inout JSONWriter, raw includeRaw: Bool, activeUsers: Int? = nil) {
+    /// `activeUsers` (a team day) sorts before every figure; `models` (a user's day, as
+    /// `aggregate.json` has them) is written when not empty.
+    public func write(
+        to w: inout JSONWriter, raw includeRaw: Bool, activeUsers: Int? = nil, models: [UserDigest.Model] = []
+    ) {
         w.beginObject()
         if let activeUsers { w.key("activeUsers"); w.integer(Int64(activeUsers)) }
         w.key("agentsViewStarts"); w.integer(agentsViewStarts)
@@ -114,6 +117,15 @@ public struct SummaryFigures: Equatable, Sendable {
         w.key("editDecisions"); w.integer(editDecisions)
         w.key("editsAccepted"); w.integer(editsAccepted)
         w.key("editsRejected"); w.integer(editsRejected)
+        if !models.isEmpty {
+            w.key("models")
+            w.beginObject()
+            for model in models {
+                w.key(model.name)
+                model.figures.write(to: &w, raw: includeRaw)
+            }
+            w.endObject()
+        }
         w.key("prsCreated"); w.integer(prsCreated)
         if includeRaw { w.key("raw"); (raw ?? Figures()).write(to: &w) }
         w.key("totalCacheCreationTokens"); w.integer(totalCacheCreationTokens)

@@ -5,7 +5,7 @@ import Foundation
 public enum CSVExport {
     /// What one row stands for.
     public enum Grouping: String, CaseIterable, Sendable {
-        /// One row per UTC day bucket, oldest first.
+        /// One row per day bucket (cut in `--timezone`), oldest first.
         case day
         /// One row per model, sorted by name.
         case model

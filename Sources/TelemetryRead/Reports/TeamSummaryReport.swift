@@ -18,6 +18,22 @@ public struct TeamSummaryReport: Sendable {
     public struct TeamDay: Sendable, Equatable {
         public var figures = SummaryFigures()
         public var activeUsers = 0
+        /// The users' figures per model that day.
+        public var models: [String: SummaryModel] = [:]
+        /// What the models do not cover: days stored before models were kept per day, and
+        /// amounts reported without a model (see ``DayView/unknownModel``).
+        public var unknownModel: SummaryModel?
+
+        mutating func add(_ day: UserDigest.Day) {
+            figures.add(day.figures)
+            activeUsers += 1
+            for model in day.models { models[model.name, default: SummaryModel()].add(model.figures) }
+            if let unknown = day.unknownModel {
+                var sum = unknownModel ?? SummaryModel()
+                sum.add(unknown)
+                unknownModel = sum
+            }
+        }
     }
 
     public let generatedAt: Timestamp
@@ -39,6 +55,9 @@ public struct TeamSummaryReport: Sendable {
     public let periodActiveUsers: [Int]
     /// The team's figures over the range of the same length just before `range`.
     public let previousRangeTotals: SummaryFigures
+    /// How many users have data in `range`, and in the range just before it (for the trend).
+    public let rangeActiveUsers: Int
+    public let previousRangeActiveUsers: Int
     /// Every budget where it stands today (set after the report is built, by the caller that
     /// read the budgets).
     public var budgets: [BudgetStatus] = []
@@ -63,6 +82,7 @@ public struct TeamSummaryReport: Sendable {
         var periodTotals = [SummaryFigures](repeating: SummaryFigures(), count: buckets.count)
         var periodActiveUsers = [Int](repeating: 0, count: buckets.count)
         var previousRangeTotals = SummaryFigures()
+        var rangeActiveUsers = 0, previousRangeActiveUsers = 0
         let previous = range.previous
         var members: [Member] = []
         members.reserveCapacity(digests.count)
@@ -72,10 +92,11 @@ public struct TeamSummaryReport: Sendable {
         var tools: [String: SummaryTool] = [:]
         for digest in digests.sorted(by: { $0.userId < $1.userId }) {
             var userRange = SummaryFigures()
+            if !digest.days(in: range).isEmpty { rangeActiveUsers += 1 }
+            if !digest.days(in: previous).isEmpty { previousRangeActiveUsers += 1 }
             for day in digest.days(in: range) {
                 userRange.add(day.figures)
-                days[day.day, default: TeamDay()].figures.add(day.figures)
-                days[day.day]!.activeUsers += 1
+                days[day.day, default: TeamDay()].add(day)
             }
             for model in digest.models { models[model.name, default: SummaryModel()].add(model.figures) }
             for tool in digest.tools { tools[tool.name, default: SummaryTool()].add(tool.figures) }
@@ -100,6 +121,8 @@ public struct TeamSummaryReport: Sendable {
         self.periodTotals = periodTotals
         self.periodActiveUsers = periodActiveUsers
         self.previousRangeTotals = previousRangeTotals
+        self.rangeActiveUsers = rangeActiveUsers
+        self.previousRangeActiveUsers = previousRangeActiveUsers
         self.members = members
         self.totals = totals
         self.rangeTotals = rangeTotals
@@ -113,6 +136,11 @@ public struct TeamSummaryReport: Sendable {
         var w = JSONWriter(capacity: 4096 + members.count * 1400 + days.count * 600)
         let dayKeys = days.keys.sorted()
         w.beginObject()
+        w.key("activeUsers")
+        w.beginObject()
+        w.key("previousRange"); w.integer(Int64(previousRangeActiveUsers))
+        w.key("range"); w.integer(Int64(rangeActiveUsers))
+        w.endObject()
         w.key("budgets"); BudgetStatus.write(budgets, to: &w)
         w.key("cacheEfficiency")
         CacheEfficiency.write(
@@ -144,6 +172,7 @@ public struct TeamSummaryReport: Sendable {
             models[name]!.write(to: &w, raw: false)
         }
         w.endObject()
+        w.key("modelsByDay"); writeModelsByDay(dayKeys, to: &w)
         w.key("outcomes"); Outcomes(rangeTotals).write(to: &w)
         if let parked {
             w.key("parked")
@@ -207,5 +236,30 @@ public struct TeamSummaryReport: Sendable {
         w.endObject()
         w.newline()
         return w.bytes
+    }
+
+    /// `modelsByDay`: per day of the range with data, the team's figures per model (`models`),
+    /// and under `unknownModel` what no model accounts for (days stored before models were kept
+    /// per day), present only when not zero. A day's models and unknown part add up to the day.
+    private func writeModelsByDay(_ dayKeys: [String], to w: inout JSONWriter) {
+        w.beginObject()
+        for day in dayKeys {
+            let teamDay = days[day]!
+            w.key(day)
+            w.beginObject()
+            w.key("models")
+            w.beginObject()
+            for name in teamDay.models.keys.sorted() {
+                w.key(name)
+                teamDay.models[name]!.write(to: &w, raw: false)
+            }
+            w.endObject()
+            if let unknown = teamDay.unknownModel {
+                w.key("unknownModel")
+                unknown.write(to: &w, raw: false)
+            }
+            w.endObject()
+        }
+        w.endObject()
     }
 }

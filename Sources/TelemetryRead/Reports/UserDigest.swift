@@ -7,6 +7,10 @@ public struct UserDigest: Sendable {
     public struct Day: Sendable, Equatable {
         public let day: String
         public let figures: SummaryFigures
+        /// The day's figures per model, sorted by name (without raw).
+        public var models: [Model] = []
+        /// What ``models`` do not cover (see ``DayView/unknownModel``); nil when they cover the day.
+        public var unknownModel: SummaryModel?
     }
 
     public struct Model: Sendable, Equatable {
@@ -61,7 +65,16 @@ public struct UserDigest: Sendable {
         createdAt = record.createdAt
         updatedAt = document?.updatedAt
         totals = SummaryFigures(view.totals, keepingRaw: keepingRaw)
-        days = view.days.map { Day(day: $0.day, figures: SummaryFigures($0.totals, keepingRaw: keepingRaw)) }
+        let rawDayModels = document?.dayModels ?? [:]
+        days = view.days.map {
+            let day = $0.day
+            return Day(
+                day: day, figures: SummaryFigures($0.totals, keepingRaw: keepingRaw),
+                models: $0.models.map { model in
+                    Model(name: model.name, figures: SummaryModel(model, raw: keepingRaw ? rawDayModels[day]?[model.name] : nil))
+                },
+                unknownModel: $0.unknownModel.map { SummaryModel($0, raw: nil) })
+        }
         models = view.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: keepingRaw ? rawModels[$0.name] : nil)) }
         tools = view.tools.map { Tool(name: $0.name, figures: SummaryTool($0, raw: keepingRaw ? rawTools[$0.name] : nil)) }
         events = view.events

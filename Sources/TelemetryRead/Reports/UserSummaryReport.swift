@@ -40,7 +40,7 @@ public struct UserSummaryReport: Sendable {
         w.beginObject()
         for day in inRange {
             w.key(day.day)
-            day.figures.write(to: &w, raw: includeRaw)
+            day.figures.write(to: &w, raw: includeRaw, models: day.models)
         }
         w.endObject()
         w.key("events")

@@ -1,8 +1,9 @@
 import TelemetryStore
 
 /// The Claude Code usage report in the shape of Anthropic's Claude Code Analytics Admin API
-/// (`GET /v1/organizations/usage_report/claude_code`): one record per user per UTC day, so a
-/// script written for the official report reads ours unchanged.
+/// (`GET /v1/organizations/usage_report/claude_code`): one record per user per day, so a
+/// script written for the official report reads ours unchanged. Days are the stored day buckets,
+/// cut in the deployment's `--timezone`; each record's `date` is that day's midnight in the zone.
 ///
 /// What the aggregates cannot fill is filled as documented in the README ("Usage report"):
 /// the actor is a `user_actor` when the team attribute `user.email` is kept, else an
@@ -10,8 +11,8 @@ import TelemetryStore
 /// `organization_id` and `terminal_type` come from the team attributes `organization.id` and
 /// `terminal.type` when kept, else `"unknown"`;
 /// `subscription_type` is null, and `customer_type` is `"api"` (the cost is Claude Code's
-/// list-price estimate). Day buckets keep no per-model or per-tool split: see ``modelName`` and
-/// ``toolKey``.
+/// list-price estimate). Day buckets keep a per-model split (``DayView/models``) but no per-tool
+/// one: see ``modelBreakdown`` and ``toolKey``.
 public enum UsageReport {
     /// The official report's keys for the edit tools.
     static let toolKeys: [(tool: String, key: String)] = [
@@ -22,7 +23,7 @@ public enum UsageReport {
     public static let unknown = "unknown"
 
     /// One page of the report as compact JSON with sorted keys.
-    public static func render(_ stored: StoredUsers, query: UsageReportQuery) -> [UInt8] {
+    public static func render(_ stored: StoredUsers, query: UsageReportQuery, zone: DayZone = .utc) -> [UInt8] {
         let candidates = stored.users.filter { user in
             guard let view = user.view, view.days.contains(where: { $0.day == query.day }) else { return false }
             return query.after.map { user.record.id > $0 } ?? true
@@ -33,7 +34,7 @@ public enum UsageReport {
         json.raw("{\"data\":[")
         for (index, user) in page.enumerated() {
             if index > 0 { json.raw(",") }
-            record(user, day: query.day, into: &json)
+            record(user, day: query.day, zone: zone, into: &json)
         }
         json.raw("],\"has_more\":")
         json.raw(hasMore ? "true" : "false")
@@ -47,7 +48,7 @@ public enum UsageReport {
         return json.bytes
     }
 
-    static func record(_ user: StoredUser, day: String, into json: inout ReportJSON) {
+    static func record(_ user: StoredUser, day: String, zone: DayZone, into json: inout ReportJSON) {
         guard let view = user.view, let bucket = view.days.first(where: { $0.day == day }) else { return }
         let t = bucket.totals
         if let email = user.attributes["user.email"], !email.isEmpty {
@@ -70,21 +71,22 @@ public enum UsageReport {
         json.raw(",\"pull_requests_by_claude_code\":")
         json.raw(String(t.prsCreated))
         json.raw("},\"customer_type\":\"api\",\"date\":")
-        json.string(day + "T00:00:00Z")
+        json.string(midnight(of: day, in: zone))
         json.raw(",\"model_breakdown\":[")
-        if t.allTokens != 0 || t.totalTokenCostUsd != 0 {
+        for (index, part) in modelBreakdown(bucket, view).enumerated() {
+            if index > 0 { json.raw(",") }
             json.raw("{\"estimated_cost\":{\"amount\":")
-            json.raw(CSVExport.decimal(t.totalTokenCostUsd * 100))
+            json.raw(CSVExport.decimal(part.costUsd * 100))
             json.raw(",\"currency\":\"USD\"},\"model\":")
-            json.string(modelName(view))
+            json.string(part.name)
             json.raw(",\"tokens\":{\"cache_creation\":")
-            json.raw(String(t.totalCacheCreationTokens))
+            json.raw(String(part.cacheCreationTokens))
             json.raw(",\"cache_read\":")
-            json.raw(String(t.totalCacheReadTokens))
+            json.raw(String(part.cacheReadTokens))
             json.raw(",\"input\":")
-            json.raw(String(t.totalInputTokens))
+            json.raw(String(part.inputTokens))
             json.raw(",\"output\":")
-            json.raw(String(t.totalOutputTokens))
+            json.raw(String(part.outputTokens))
             json.raw("}}")
         }
         json.raw("],\"organization_id\":")
@@ -106,10 +108,32 @@ public enum UsageReport {
         json.raw("}}")
     }
 
-    /// Day buckets are not split by model: a user who has used one model gets its name, others
-    /// get ``allModels`` with the whole day's tokens and cost (their sum stays exact).
-    static func modelName(_ view: AggregateView) -> String {
-        view.models.count == 1 ? view.models[0].name : allModels
+    /// One entry per model the day holds, with that model's tokens and cost, and one for what no
+    /// model covers (``DayView/unknownModel``, named ``ModelView/unknownName``). A day stored
+    /// before models were kept per day has one entry with the whole day: named after the user's
+    /// model when they have used only one, else ``allModels``. The entries add up to the day.
+    static func modelBreakdown(_ day: DayView, _ view: AggregateView) -> [ModelView] {
+        let used = day.models.filter { $0.allTokens != 0 || $0.costUsd != 0 }
+        if day.models.isEmpty {
+            guard let whole = day.unknownModel, whole.allTokens != 0 || whole.costUsd != 0 else { return [] }
+            let name = view.models.count == 1 ? view.models[0].name : allModels
+            return [whole.renamed(name)]
+        }
+        guard let rest = day.unknownModel, rest.allTokens != 0 || rest.costUsd != 0 else { return used }
+        return used + [rest]
+    }
+
+    /// `date`: the day's midnight in `zone`, RFC 3339 (`…T00:00:00Z` in UTC, else with the
+    /// zone's offset at that midnight, e.g. `2026-11-23T00:00:00-08:00`).
+    public static func midnight(of day: String, in zone: DayZone) -> String {
+        guard zone != .utc, let date = CivilDate(day) else { return day + "T00:00:00Z" }
+        let local = date.days * 86_400
+        // The offset in force at the local midnight: found from the offset a day-half earlier,
+        // then checked at the instant it gives (daylight saving changes at night).
+        let offset = zone.offset(atSecond: local - zone.offset(atSecond: local - 43_200))
+        let sign = offset < 0 ? "-" : "+"
+        let minutes = Int(abs(offset) / 60)
+        return day + "T00:00:00" + sign + CivilDate.pad(minutes / 60, 2) + ":" + CivilDate.pad(minutes % 60, 2)
     }
 
     /// Day buckets are not split by tool: the day's edit decisions go to the one edit tool the

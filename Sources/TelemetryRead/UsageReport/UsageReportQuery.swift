@@ -9,7 +9,7 @@ public struct UsageReportQueryError: Error, Sendable, Equatable {
 }
 
 /// `starting_at`, `limit` and `page` of `…/team/usage_report/claude_code`, with the official
-/// Claude Code Analytics API's rules: one UTC day per request, 20 records per page by default,
+/// Claude Code Analytics API's rules: one day (of the deployment's `--timezone`) per request, 20 records per page by default,
 /// at most 1000, and an opaque cursor from the previous answer's `next_page`.
 public struct UsageReportQuery: Sendable, Equatable {
     public static let defaultLimit = 20
@@ -27,12 +27,15 @@ public struct UsageReportQuery: Sendable, Equatable {
     }
 
     /// Reads the decoded query parameters (name → value; a repeated name is refused by the caller).
-    public init(parameters: [String: String]) throws(UsageReportQueryError) {
+    /// `zone`: the deployment's `--timezone`, which the messages name.
+    public init(parameters: [String: String], zone: DayZone = .utc) throws(UsageReportQueryError) {
         guard let day = parameters["starting_at"] else {
-            throw UsageReportQueryError(message: "starting_at is required: the UTC day to report, as YYYY-MM-DD")
+            throw UsageReportQueryError(
+                message: "starting_at is required: the day to report, as YYYY-MM-DD (days are cut in \(zone), the service's --timezone)")
         }
         guard UTCTime.date(day) != nil else {
-            throw UsageReportQueryError(message: "starting_at must be a UTC date as YYYY-MM-DD, got '\(Self.quoted(day))'")
+            throw UsageReportQueryError(
+                message: "starting_at must be a day (in \(zone), the service's --timezone) as YYYY-MM-DD, got '\(Self.quoted(day))'")
         }
         var limit = Self.defaultLimit
         if let text = parameters["limit"] {

@@ -31,7 +31,11 @@ public struct AggregateView: Sendable, Equatable {
         sources = selection.names
         totals = TotalsView(PublishedTotals(document.totals, selection))
         days = document.days.keys.filter { daysFrom == nil || $0 >= daysFrom! }.sorted().map { day in
-            DayView(day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)))
+            DayView(
+                day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)),
+                models: (document.dayModels[day] ?? [:]).keys.sorted().map { name in
+                    ModelView(name: name, PublishedModel(document.dayModels[day]![name]!, selection))
+                })
         }
         models = document.models.keys.sorted().map { name in
             ModelView(name: name, PublishedModel(document.models[name]!, selection))
@@ -155,10 +159,45 @@ public struct TotalsView: Sendable, Equatable {
     }
 }
 
-/// One UTC day bucket (`YYYY-MM-DD`).
+/// One day bucket (`YYYY-MM-DD`, cut in `--timezone`).
 public struct DayView: Sendable, Equatable {
     public let day: String
     public let totals: TotalsView
+    /// The day's figures per model, sorted by name (the day's `models`); empty for days stored
+    /// before they were kept. What the models do not cover is ``unknownModel``.
+    public let models: [ModelView]
+
+    /// The part of the day's tokens, cost, requests and errors that no model of ``models``
+    /// accounts for (the whole day for a day stored before they were kept; amounts reported
+    /// without a model); nil when the models cover the day. Never split by guessing.
+    public var unknownModel: ModelView? {
+        var covered = (input: Int64(0), output: Int64(0), cacheRead: Int64(0), cacheCreation: Int64(0),
+                       cost: 0.0, requests: Int64(0), errors: Int64(0))
+        for model in models {
+            covered.input = saturatingSum([covered.input, model.inputTokens])
+            covered.output = saturatingSum([covered.output, model.outputTokens])
+            covered.cacheRead = saturatingSum([covered.cacheRead, model.cacheReadTokens])
+            covered.cacheCreation = saturatingSum([covered.cacheCreation, model.cacheCreationTokens])
+            covered.cost += model.costUsd
+            covered.requests = saturatingSum([covered.requests, model.apiRequests])
+            covered.errors = saturatingSum([covered.errors, model.apiErrors])
+        }
+        // The day's cost and its models' are sums of the same amounts in another order: a
+        // difference below a billionth of the day's cost is that rounding, not an amount.
+        let cost = totals.totalTokenCostUsd - covered.cost
+        let rest = ModelView(
+            name: ModelView.unknownName,
+            inputTokens: max(0, totals.totalInputTokens - covered.input),
+            outputTokens: max(0, totals.totalOutputTokens - covered.output),
+            cacheReadTokens: max(0, totals.totalCacheReadTokens - covered.cacheRead),
+            cacheCreationTokens: max(0, totals.totalCacheCreationTokens - covered.cacheCreation),
+            costUsd: cost > 1e-9 * max(1, abs(totals.totalTokenCostUsd)) ? cost : 0,
+            apiRequests: max(0, totals.apiRequests - covered.requests),
+            apiErrors: max(0, totals.apiErrors - covered.errors))
+        let nothing =
+            rest.allTokens == 0 && rest.costUsd == 0 && rest.apiRequests == 0 && rest.apiErrors == 0
+        return nothing ? nil : rest
+    }
 }
 
 /// The published figures of one model (the keys of `models.*`).
@@ -171,6 +210,23 @@ public struct ModelView: Sendable, Equatable {
     public let costUsd: Double
     public let apiRequests: Int64
     public let apiErrors: Int64
+
+    /// The name ``DayView/unknownModel`` carries (the API keeps it apart from model names).
+    public static let unknownName = "unknown model"
+
+    init(
+        name: String, inputTokens: Int64, outputTokens: Int64, cacheReadTokens: Int64, cacheCreationTokens: Int64,
+        costUsd: Double, apiRequests: Int64, apiErrors: Int64
+    ) {
+        self.name = name
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cacheReadTokens = cacheReadTokens
+        self.cacheCreationTokens = cacheCreationTokens
+        self.costUsd = costUsd
+        self.apiRequests = apiRequests
+        self.apiErrors = apiErrors
+    }
 
     init(name: String, _ published: PublishedModel) {
         self.name = name
@@ -185,6 +241,13 @@ public struct ModelView: Sendable, Equatable {
 
     /// Input, output, cache-read and cache-creation tokens together.
     public var allTokens: Int64 { saturatingSum([inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens]) }
+
+    /// The same figures under another name.
+    func renamed(_ name: String) -> ModelView {
+        ModelView(
+            name: name, inputTokens: inputTokens, outputTokens: outputTokens, cacheReadTokens: cacheReadTokens,
+            cacheCreationTokens: cacheCreationTokens, costUsd: costUsd, apiRequests: apiRequests, apiErrors: apiErrors)
+    }
 }
 
 /// The published figures of one tool (the keys of `tools.*`).

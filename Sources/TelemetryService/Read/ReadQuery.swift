@@ -36,6 +36,22 @@ struct ReadQuery {
         }
     }
 
+    /// `by=user|model` of the team CSV: true for one row per model. Only the CSV takes it, and
+    /// not with `group` (rows are either groups or models).
+    func csvByModel(csv: Bool, group: String?) throws(ReadQueryError) -> Bool {
+        guard let value = try single("by") else { return false }
+        guard csv else { throw .invalidParameter(name: "by", value: value, expected: "nothing here (by= is for team/summary.csv)") }
+        switch value {
+        case "user": return false
+        case "model":
+            guard group == nil else {
+                throw .invalidParameter(name: "by", value: value, expected: "user when group= is given (rows are groups or models)")
+            }
+            return true
+        default: throw .invalidParameter(name: "by", value: value, expected: "user or model")
+        }
+    }
+
     /// `group`, which must be one of the configured team attributes.
     func group(configured: [String]) throws(ReadQueryError) -> String? {
         guard let key = try single("group") else { return nil }

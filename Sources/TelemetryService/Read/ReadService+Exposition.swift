@@ -36,11 +36,11 @@ extension ReadService {
             }
             parameters[name] = values.first
         }
-        let query = try UsageReportQuery(parameters: parameters)
+        let query = try UsageReportQuery(parameters: parameters, zone: configuration.limits.dayZone)
         let stored = try StoredUsers.load(configuration.dataDirectory, limits: configuration.limits)
         return HTTPResponse(
             status: .ok,
             headers: [("Content-Type", Self.jsonType), ("Cache-Control", "private, no-cache")]
-                + Self.noSniff, body: UsageReport.render(stored, query: query))
+                + Self.noSniff, body: UsageReport.render(stored, query: query, zone: configuration.limits.dayZone))
     }
 }

@@ -104,13 +104,14 @@ public struct ReadService: Sendable {
         let group = try query.group(configured: keys)
         let period = try query.period()
         let wholeRange = try query.namesRange()
+        let byModel = try query.csvByModel(csv: csv, group: group)
         let today = CalendarDay(now, in: configuration.limits.dayZone)
         let budgets = csv ? [] : try BudgetStore(directory: configuration.dataDirectory).list()
         // The page's banner: requests waiting in the parked area (part of the ETag's variant).
         let parked = csv ? nil : try? AttributionSummary.read(configuration.dataDirectory)
         let variant =
             "\(csv ? "team-csv" : "team-summary") \(range.fromKey) \(range.toKey) group=\(group ?? "")"
-            + " period=\(period?.rawValue ?? "") named=\(wholeRange) today=\(today)"
+            + " period=\(period?.rawValue ?? "") named=\(wholeRange) by-model=\(byModel) today=\(today)"
             + " budgets=\(BudgetStatus.fingerprint(budgets))"
             + " keys=\(keys.joined(separator: ","))"
             + " parked=\(parked.map { "\($0.parkedInstallations),\($0.parkedRequests),\($0.unknownUserRequests)" } ?? "")"
@@ -143,7 +144,11 @@ public struct ReadService: Sendable {
                 headers: [
                     ("Content-Type", Self.csvType),
                     ("Content-Disposition", "attachment; filename=\"team-summary.csv\""),
-                ] + headers, body: Array(TeamCSV.csv(report, wholeRange: wholeRange).utf8))
+                ] + headers,
+                body: Array(
+                    (byModel
+                        ? TeamModelCSV.csv(report, wholeRange: wholeRange)
+                        : TeamCSV.csv(report, wholeRange: wholeRange)).utf8))
         }
         return HTTPResponse(status: .ok, headers: [("Content-Type", Self.jsonType)] + headers, body: report.json)
     }

@@ -3,7 +3,7 @@ import TelemetryDecoding
 /// Reads and writes `aggregate.json`, with a hand-written writer and pull parser: the file is
 /// rewritten on every update, so its coding is on the hot path.
 ///
-/// Layout (compact, keys sorted): `days`, `events`, `latency`, `latencyBucketsMs`, `models`,
+/// Layout (compact, keys sorted): `days` (each day with its `models`, once it has any), `events`, `latency`, `latencyBucketsMs`, `models`,
 /// `querySources`, `received`, `schemaVersion`, `sessions` (only once a point or record named
 /// a `session.id`), `sources` (which source each doubly-reported
 /// figure is published from), `state` (the receiver's bookkeeping; dashboards ignore it),
@@ -26,7 +26,7 @@ public enum AggregateCoding {
         w.beginObject()
         for day in document.days.keys.sorted() {
             w.key(day)
-            write(PublishedTotals(document.days[day]!, selection), to: &w)
+            write(PublishedTotals(document.days[day]!, selection), models: document.dayModels[day], selection, to: &w)
         }
         w.endObject()
 
@@ -131,7 +131,7 @@ public enum AggregateCoding {
                 case "totals":
                     document.totals = try readBucket(&scanner, at: "totals")
                 case "days":
-                    document.days = try readBuckets(&scanner, at: "days")
+                    (document.days, document.dayModels) = try readDays(&scanner, at: "days")
                 case "models":
                     document.models = try readBuckets(&scanner, at: "models")
                 case "tools":
@@ -176,7 +176,12 @@ public enum AggregateCoding {
 
     // MARK: Writing
 
-    private static func write(_ p: PublishedTotals, to w: inout JSONWriter) {
+    /// A bucket of totals; a day's also holds `models` (its ``AggregateDocument/dayModels``),
+    /// in the shape of the top-level `models`, when it has any.
+    private static func write(
+        _ p: PublishedTotals, models: [String: Figures]? = nil, _ selection: SourceSelection? = nil,
+        to w: inout JSONWriter
+    ) {
         w.beginObject()
         w.key("agentsViewStarts"); w.integer(p.agentsViewStarts)
         w.key("aiAssistedCommits"); w.integer(p.aiAssistedCommits)
@@ -185,6 +190,7 @@ public enum AggregateCoding {
         w.key("editDecisions"); w.integer(p.editDecisions)
         w.key("editsAccepted"); w.integer(p.editsAccepted)
         w.key("editsRejected"); w.integer(p.editsRejected)
+        if let models, let selection, !models.isEmpty { writeDayModels(models, selection, to: &w) }
         w.key("prsCreated"); w.integer(p.prsCreated)
         w.key("raw"); p.raw.write(to: &w)
         w.key("totalCacheCreationTokens"); w.integer(p.totalCacheCreationTokens)
@@ -294,7 +300,32 @@ public enum AggregateCoding {
         w.endObject()
     }
 
+    /// `models` of a day entry: per model, published figures with their `raw`.
+    static func writeDayModels(_ models: [String: Figures], _ selection: SourceSelection, to w: inout JSONWriter) {
+        w.key("models")
+        w.beginObject()
+        for name in models.keys.sorted() {
+            w.key(name)
+            write(PublishedModel(models[name]!, selection), to: &w)
+        }
+        w.endObject()
+    }
+
     // MARK: Reading
+
+    /// `days`: each day's bucket, and the day's `models` where it has them (days written before
+    /// they were kept have none).
+    static func readDays(_ scanner: inout JSONScanner, at path: String) throws -> ([String: Figures], [String: [String: Figures]]) {
+        var days: [String: Figures] = [:]
+        var dayModels: [String: [String: Figures]] = [:]
+        try scanner.beginObject()
+        while let day = try scanner.nextKey() {
+            let (figures, models) = try readBucket(&scanner, at: path + "." + day, withModels: true)
+            days[day] = figures
+            if let models, !models.isEmpty { dayModels[day] = models }
+        }
+        return (days, dayModels)
+    }
 
     static func readSessions(_ scanner: inout JSONScanner) throws -> [String: SessionRecord] {
         var sessions: [String: SessionRecord] = [:]
@@ -331,18 +362,30 @@ public enum AggregateCoding {
         return buckets
     }
 
-    /// A published bucket: only `raw` is read, the rest is derived from it.
-    /// A bucket's keys: only `raw` is read (the published figures are derived from it).
-    private static let bucketKeys = JSONFieldTable([("raw", 0)])
+    /// A bucket's keys: only `raw` is read (the published figures are derived from it), and a
+    /// day's `models`.
+    private static let bucketKeys = JSONFieldTable([("raw", 0), ("models", 1)])
     /// Every figure's name under `raw`, numbered by the figure.
     private static let figureNames = JSONFieldTable(names: Figure.allCases.map { ($0.name, $0.rawValue) })
 
-    /// Reads a bucket's `raw` figures; keys are matched in place, without making Strings of them
-    /// (a year of days holds some 13 000 keys).
+    /// Reads a bucket's `raw` figures (the rest is derived from them); keys are matched in
+    /// place, without making Strings of them (a year of days holds some 13 000 keys).
     static func readBucket(_ scanner: inout JSONScanner, at path: String) throws -> Figures {
+        try readBucket(&scanner, at: path, withModels: false).figures
+    }
+
+    /// A published bucket, and with `withModels` its `models` (a day's), if present.
+    static func readBucket(
+        _ scanner: inout JSONScanner, at path: String, withModels: Bool
+    ) throws -> (figures: Figures, models: [String: Figures]?) {
         var figures: Figures?
+        var models: [String: Figures]?
         try scanner.beginObject()
         while case let key = try scanner.nextKey(in: bucketKeys), key != .end {
+            if withModels && key == .number(1) {
+                models = try readBuckets(&scanner, at: path + ".models")
+                continue
+            }
             guard key == .number(0) else {
                 try scanner.skipValue()
                 continue
@@ -358,7 +401,7 @@ public enum AggregateCoding {
             figures = raw
         }
         guard let figures else { throw AggregateCodingError(reason: "missing key 'raw' at \(path)") }
-        return figures
+        return (figures, models)
     }
 
     static func readReceived(_ scanner: inout JSONScanner) throws -> ReceiveCounters {

@@ -17,17 +17,21 @@ extension AggregateDocument {
 
     mutating func add(_ figure: Figure, _ amount: Double, to target: Target, limits: AggregationLimits) {
         guard amount != 0 else { return }
+        let modelKey = target.model.map { Self.boundedKey($0, in: models, limit: limits.models, nameBytes: limits.nameBytes) }
         if target.countsInTotals {
             totals[figure] += amount
-            if let day = dayKey(target.day, limits: limits) { days[day, default: Figures()][figure] += amount }
+            if let day = dayKey(target.day, limits: limits) {
+                days[day, default: Figures()][figure] += amount
+                if let modelKey {
+                    let key = Self.boundedKey(modelKey, in: dayModels[day] ?? [:], limit: limits.dayModels, nameBytes: limits.nameBytes)
+                    dayModels[day, default: [:]][key, default: Figures()][figure] += amount
+                }
+            }
             if let session = target.session {
                 addToSession(session, figure, amount, seconds: target.seconds, model: target.model, limits: limits)
             }
         }
-        if let model = target.model {
-            let key = Self.boundedKey(model, in: models, limit: limits.models, nameBytes: limits.nameBytes)
-            models[key, default: Figures()][figure] += amount
-        }
+        if let modelKey { models[modelKey, default: Figures()][figure] += amount }
         if let tool = target.tool {
             let key = Self.boundedKey(tool, in: tools, limit: limits.tools, nameBytes: limits.nameBytes)
             tools[key, default: Figures()][figure] += amount
@@ -49,6 +53,7 @@ extension AggregateDocument {
         if days[day] != nil || days.count < limits.days { return day }
         guard let oldest = days.keys.min(), oldest < day else { return nil }
         days.removeValue(forKey: oldest)
+        dayModels.removeValue(forKey: oldest)
         return day
     }
 

@@ -11,6 +11,10 @@ public struct AggregateDocument: Equatable, Sendable {
     public var updatedAt: String?
     public var totals = Figures()
     public var days: [String: Figures] = [:]
+    /// Per day, the figures of each model used that day (cost and tokens by model and day), at
+    /// most ``AggregationLimits/dayModels`` models a day. Its days are always days of `days`;
+    /// days stored before the split was kept have none. Coded inside each day entry.
+    public var dayModels: [String: [String: Figures]] = [:]
     public var models: [String: Figures] = [:]
     public var tools: [String: Figures] = [:]
     /// Tokens, cost and API requests per `query_source` (main conversation, subagents, …).

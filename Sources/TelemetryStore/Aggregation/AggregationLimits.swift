@@ -3,13 +3,16 @@
 public struct AggregationLimits: Sendable, Equatable {
     /// Distinct model names kept; further names are folded into ``overflowName``.
     public var models: Int = 200
+    /// Distinct models kept per day under `dayModels` (a day sees few); further models of that
+    /// day are folded into ``overflowName``.
+    public var dayModels: Int = 12
     /// Distinct tool names kept; further names are folded into ``overflowName``.
     public var tools: Int = 200
     /// Distinct `query_source` values kept; further values are folded into ``overflowName``.
     public var querySources: Int = 200
     /// Distinct event names counted under `events`; further names are folded into ``overflowName``.
     public var eventNames: Int = 100
-    /// UTC days kept under `days`; the oldest day is dropped first (totals keep everything).
+    /// Days (cut in ``dayZone``) kept under `days`; the oldest day is dropped first (totals keep everything).
     public var days: Int = Self.defaultDays
     /// The default of `days` (and of `--retention-days`).
     public static let defaultDays = 400

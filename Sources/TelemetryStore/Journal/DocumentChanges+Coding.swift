@@ -8,6 +8,15 @@ extension DocumentChanges {
         var w = JSONWriter(capacity: 1024)
         w.beginObject()
         if let attributes { AggregateCoding.writeAttributes(attributes, to: &w) }
+        if !dayModels.changed.isEmpty {
+            w.key("dayModels")
+            w.beginObject()
+            for day in dayModels.changed.keys.sorted() {
+                w.key(day)
+                Self.writeBuckets(dayModels.changed[day]!, to: &w)
+            }
+            w.endObject()
+        }
         Self.writeBuckets("days", days.changed, to: &w)
         if !events.changed.isEmpty {
             w.key("events")
@@ -56,6 +65,10 @@ extension DocumentChanges {
     private static func writeBuckets(_ name: String, _ buckets: [String: Figures], to w: inout JSONWriter) {
         guard !buckets.isEmpty else { return }
         w.key(name)
+        writeBuckets(buckets, to: &w)
+    }
+
+    private static func writeBuckets(_ buckets: [String: Figures], to w: inout JSONWriter) {
         w.beginObject()
         for key in buckets.keys.sorted() {
             w.key(key)
@@ -73,7 +86,7 @@ extension DocumentChanges {
 
     private func writeRemoved(to w: inout JSONWriter) {
         let lists: [(String, [String])] = [
-            ("days", days.removed), ("events", events.removed), ("latency", latency.removed),
+            ("dayModels", dayModels.removed), ("days", days.removed), ("events", events.removed), ("latency", latency.removed),
             ("models", models.removed), ("querySources", querySources.removed), ("sessions", sessions.removed),
             ("toolDurations", toolDurations.removed), ("tools", tools.removed),
         ]
@@ -149,6 +162,11 @@ extension DocumentChanges {
                 switch key {
                 case "attributes": attributes = try AggregateCoding.readAttributes(&scanner)
                 case "days": days.changed = try AggregateCoding.readBuckets(&scanner, at: "days")
+                case "dayModels":
+                    try scanner.beginObject()
+                    while let day = try scanner.nextKey() {
+                        dayModels.changed[day] = try AggregateCoding.readBuckets(&scanner, at: "dayModels." + day)
+                    }
                 case "models": models.changed = try AggregateCoding.readBuckets(&scanner, at: "models")
                 case "tools": tools.changed = try AggregateCoding.readBuckets(&scanner, at: "tools")
                 case "querySources": querySources.changed = try AggregateCoding.readBuckets(&scanner, at: "querySources")
@@ -190,6 +208,7 @@ extension DocumentChanges {
             while try scanner.nextElement() { keys.append(try scanner.string()) }
             switch name {
             case "days": days.removed = keys
+            case "dayModels": dayModels.removed = keys
             case "events": events.removed = keys
             case "latency": latency.removed = keys
             case "models": models.removed = keys

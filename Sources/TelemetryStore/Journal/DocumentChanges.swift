@@ -48,6 +48,8 @@ struct DocumentChanges: Equatable, Sendable {
     var updatedAt: String?
     var totals: Figures?
     var days = MapChanges<Figures>()
+    /// Per day, the day's whole model map (at most ``AggregationLimits/dayModels`` entries).
+    var dayModels = MapChanges<[String: Figures]>()
     var models = MapChanges<Figures>()
     var tools = MapChanges<Figures>()
     var querySources = MapChanges<Figures>()
@@ -76,6 +78,7 @@ struct DocumentChanges: Equatable, Sendable {
         if before.updatedAt != after.updatedAt { updatedAt = after.updatedAt }
         if before.totals != after.totals { totals = after.totals }
         days = MapChanges(from: before.days, to: after.days)
+        dayModels = MapChanges(from: before.dayModels, to: after.dayModels)
         models = MapChanges(from: before.models, to: after.models)
         tools = MapChanges(from: before.tools, to: after.tools)
         querySources = MapChanges(from: before.querySources, to: after.querySources)
@@ -123,6 +126,7 @@ struct DocumentChanges: Equatable, Sendable {
         if let updatedAt { document.updatedAt = updatedAt }
         if let totals { document.totals = totals }
         days.apply(to: &document.days)
+        dayModels.apply(to: &document.dayModels)
         models.apply(to: &document.models)
         tools.apply(to: &document.tools)
         querySources.apply(to: &document.querySources)

@@ -7,7 +7,8 @@ import TelemetryStore
 struct Prune: AdminCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drop day buckets older than the retention period (totals are kept).",
-        discussion: "Keeps today (UTC) and the N days before it; older buckets are dropped under each user's lock.")
+        discussion:
+            "Keeps today and the N days before it, today taken in the deployment's time zone (the one its days were cut in); older buckets are dropped under each user's lock.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var locking: LockingOptions
@@ -15,15 +16,22 @@ struct Prune: AdminCommand {
     @Option(
         name: .customLong(Settings.retentionDays.flag),
         help: StoreOptions.help(
-            "Keep today (UTC) and this many days before it.", Settings.retentionDays,
+            "Keep today and this many days before it.", Settings.retentionDays,
             valueName: "days"))
     var retentionDays: String?
+
+    @Option(
+        name: .customLong(Settings.timeZone.flag),
+        help: StoreOptions.help(
+            "The zone the service cuts days in (its --timezone): today is taken there.", Settings.timeZone,
+            valueName: "zone"))
+    var timeZone: String?
 
     @Flag(help: "Only report what would be dropped.")
     var dryRun = false
 
     func execute() throws {
-        let settings = try store.settings(locking: locking, retentionDays: retentionDays)
+        let settings = try store.settings(locking: locking, retentionDays: retentionDays, timeZone: timeZone)
         let retention = settings.limits.days
         let users = UserStore(directory: settings.dataDirectory, configuration: settings.store)
         let pruner = DailyPruner(
@@ -32,8 +40,10 @@ struct Prune: AdminCommand {
                 limits: settings.limits))
         if !dryRun { OwnerCheck.warnIfForeign(settings.dataDirectory) }
         let now = Timestamp.now()
-        let cutoff = DailyPruner.cutoffDay(retentionDays: retention, now: now)
-        print("Keeping days from \(cutoff) (retention \(Format.count(retention, "day")))\(dryRun ? ", dry run" : ""):")
+        let zone = settings.limits.dayZone
+        let cutoff = DailyPruner.cutoffDay(retentionDays: retention, now: now, zone: zone)
+        print(
+            "Keeping days from \(cutoff) (retention \(Format.count(retention, "day")), today \(CivilDate(days: zone.dayNumber(atSecond: Int64(clamping: now.seconds))).text) in \(zone))\(dryRun ? ", dry run" : ""):")
 
         var firstFailure: (any Error)?
         var table = TextTable([.left("ID"), .left("NAME"), .right(dryRun ? "WOULD DROP" : "DROPPED"), .left("DAYS")])

@@ -13,13 +13,14 @@ struct StoreOptions: ParsableArguments {
     var dataDir: String?
 
     /// The resolved settings. `locking` carries the flags of commands that write; `retentionDays`
-    /// is the prune command's own flag. Unless `mayCreate`, the data directory must exist: a
-    /// mistyped path should fail loudly, not look like a directory without users.
-    func settings(locking: LockingOptions? = nil, retentionDays: String? = nil, mayCreate: Bool = false) throws
-        -> RuntimeSettings
-    {
+    /// and `timeZone` are the prune command's own flags. Unless `mayCreate`, the data directory
+    /// must exist: a mistyped path should fail loudly, not look like a directory without users.
+    func settings(
+        locking: LockingOptions? = nil, retentionDays: String? = nil, timeZone: String? = nil, mayCreate: Bool = false
+    ) throws -> RuntimeSettings {
         var flags: [String: String] = [:]
         flags[Settings.dataDir.flag] = dataDir
+        flags[Settings.timeZone.flag] = timeZone
         flags[Settings.durability.flag] = locking?.durability
         flags[Settings.lockTimeout.flag] = locking?.lockTimeoutMilliseconds
         flags[Settings.retentionDays.flag] = retentionDays

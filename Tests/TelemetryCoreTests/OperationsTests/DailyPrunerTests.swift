@@ -22,6 +22,42 @@ extension OperationsTests {
             #expect(DailyPruner.cutoffDay(retentionDays: 36_500, now: Timestamp(seconds: 86_400)) == "0000-00-00")
         }
 
+        @Test func cutoffIsTakenInTheDeploymentsZone() throws {
+            // 2026-11-25T03:00Z is still the evening of 2026-11-24 in Los Angeles, already the
+            // afternoon of the 25th in Auckland.
+            let late = Timestamp(seconds: 1_795_514_400 + 17 * 3600)
+            let pacific = try #require(DayZone(identifier: "America/Los_Angeles"))
+            let auckland = try #require(DayZone(identifier: "Pacific/Auckland"))
+            #expect(DailyPruner.cutoffDay(retentionDays: 0, now: late) == "2026-11-25")
+            #expect(DailyPruner.cutoffDay(retentionDays: 0, now: late, zone: pacific) == "2026-11-24")
+            #expect(DailyPruner.cutoffDay(retentionDays: 1, now: late, zone: pacific) == "2026-11-23")
+            #expect(DailyPruner.cutoffDay(retentionDays: 1, now: late, zone: auckland) == "2026-11-24")
+
+            // The pruner takes the zone of its store's limits: the day before today in Los
+            // Angeles is kept there, dropped in UTC.
+            try OpsSupport.withDataDirectory { directory in
+                let user = try OpsSupport.addUser(directory)
+                try OpsSupport.storeDays(["2026-11-23", "2026-11-24"], user: user, in: directory, updatedAt: "2026-11-24T10:00:00.000Z")
+                var limits = AggregationLimits()
+                limits.dayZone = pacific
+                let inPacific = DailyPruner(
+                    store: AggregateStore(directory: directory, configuration: OpsSupport.configuration, limits: limits))
+                #expect(try inPacific.prune(user, retentionDays: 1, now: late, dryRun: true).isEmpty)
+                #expect(try pruner(directory).prune(user, retentionDays: 1, now: late, dryRun: true) == ["2026-11-23"])
+
+                // A dropped day's models go with it.
+                let store = AggregateStore(directory: directory, configuration: OpsSupport.configuration)
+                try store.update(user) { document in
+                    var figures = Figures()
+                    figures[.costFromEvents] = 1
+                    document.dayModels = ["2026-11-23": ["m": figures], "2026-11-24": ["m": figures]]
+                    return ((), true)
+                }
+                #expect(try pruner(directory).prune(user, retentionDays: 1, now: late) == ["2026-11-23"])
+                #expect(try #require(try store.read(user)).dayModels.keys.sorted() == ["2026-11-24"])
+            }
+        }
+
         @Test func dropsOnlyOldDaysAndKeepsTotals() throws {
             try OpsSupport.withDataDirectory { directory in
                 let user = try OpsSupport.addUser(directory)
