@@ -235,7 +235,13 @@ def assert_document_matches(stack, user: str, sessions: list[Session], model: st
     expected_days = expected.days_figures()
     assert sorted(document["days"]) == sorted(expected_days)
     for day, figures in expected_days.items():
-        assert_same_figures(without_raw(document["days"][day]), figures, f"days.{day}")
+        stored_day = without_raw(document["days"][day])
+        stored_models = stored_day.pop("models", {})
+        assert_same_figures(stored_day, figures, f"days.{day}")
+        # Each day's models: that day's tokens, cost, requests and errors of each model.
+        assert sorted(stored_models) == sorted(expected.day_models.get(day, {})), day
+        for name, model_figures in expected.day_models.get(day, {}).items():
+            assert_same_figures(without_raw(stored_models[name]), model_figures, f"days.{day}.models.{name}")
     assert sorted(document["models"]) == sorted(expected.models)
     for name, figures in expected.models.items():
         assert_same_figures(without_raw(document["models"][name]), figures, f"models.{name}")

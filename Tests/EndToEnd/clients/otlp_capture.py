@@ -353,6 +353,8 @@ class ExpectedFigures:
     totals: dict[str, float] = field(default_factory=_empty_totals)
     days: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_totals))
     models: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_model))
+    # Per day, the same per model (`days.DAY.models`); a model enters a day with its first amount.
+    day_models: dict[str, dict[str, dict[str, float]]] = field(default_factory=lambda: defaultdict(dict))
     tools: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_tool))
     query_sources: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(_empty_model))
     events: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -389,6 +391,12 @@ class ExpectedFigures:
         self.totals[key] += amount
         self.days[day][key] += amount
 
+    def _model(self, day: str, model: str, key: str, amount: float) -> None:
+        """An amount of a model: in its whole-history figures and in that day's."""
+        self.models[model][key] += amount
+        if amount != 0:
+            self.day_models[day].setdefault(model, _empty_model())[key] += amount
+
     def _add_point(self, point: Point) -> None:
         value = self._delta(point)
         day = day_of(point.time)
@@ -401,12 +409,12 @@ class ExpectedFigures:
             suffix = TOKEN_FIELDS[attrs["type"]]
             self._both(day, "total" + suffix, int(value))
             model_key = suffix[0].lower() + suffix[1:]
-            self.models[attrs["model"]][model_key] += int(value)
+            self._model(day, attrs["model"], model_key, int(value))
             if "query_source" in attrs:
                 self.query_sources[attrs["query_source"]][model_key] += int(value)
         elif name == "claude_code.cost.usage":
             self._both(day, "totalTokenCostUsd", value)
-            self.models[attrs["model"]]["costUsd"] += value
+            self._model(day, attrs["model"], "costUsd", value)
             if "query_source" in attrs:
                 self.query_sources[attrs["query_source"]]["costUsd"] += value
         elif name == "claude_code.lines_of_code.count":
@@ -433,12 +441,12 @@ class ExpectedFigures:
         attrs = record.attributes
         if record.name == "api_request":
             self._both(day, "apiRequests", 1)
-            self.models[attrs["model"]]["apiRequests"] += 1
+            self._model(day, attrs["model"], "apiRequests", 1)
             if "query_source" in attrs:
                 self.query_sources[attrs["query_source"]]["apiRequests"] += 1
         elif record.name == "api_error":
             self._both(day, "apiErrors", 1)
-            self.models[attrs["model"]]["apiErrors"] += 1
+            self._model(day, attrs["model"], "apiErrors", 1)
             if "query_source" in attrs:
                 self.query_sources[attrs["query_source"]]["apiErrors"] += 1
         elif record.name == "tool_result":
