@@ -49,7 +49,7 @@ def test_rules_pass_promtool_check_and_unit_tests():
     ensure_prometheus()
     checked = subprocess.run(["promtool", "check", "rules", str(RULES)], capture_output=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert b"SUCCESS: 4 rules found" in checked.stdout
+    assert b"SUCCESS: 6 rules found" in checked.stdout  # 4 budget rules, 2 receiver alerts
     tested = subprocess.run(["promtool", "test", "rules", str(RULE_TESTS)], capture_output=True, timeout=120,
                             cwd=RULE_TESTS.parent)
     assert tested.returncode == 0, tested.stdout + tested.stderr
