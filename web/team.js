@@ -252,7 +252,10 @@ function modelSplit(summary, span) {
   const byModel = {};
   const unknown = {};
   for (const [day, entry] of Object.entries(summary.modelsByDay ?? {})) {
-    for (const [name, m] of Object.entries(entry.models ?? {})) (byModel[name] ??= {})[day] = m.costUsd ?? 0;
+    for (const [name, m] of Object.entries(entry.models ?? {})) {
+      byModel[name] = byModel[name] ?? {};
+      byModel[name][day] = m.costUsd ?? 0;
+    }
     if (entry.unknownModel?.costUsd) unknown[day] = entry.unknownModel.costUsd;
   }
   const total = (byDay) => Object.values(byDay).reduce((a, b) => a + b, 0);

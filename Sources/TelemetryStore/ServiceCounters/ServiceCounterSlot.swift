@@ -45,7 +45,7 @@ public final class ServiceCounterSlot: Sendable {
             let lockPath = name + ".lock"
             let descriptor: FileDescriptor
             do {
-                descriptor = try FileDescriptor.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW)
+                descriptor = try FileDescriptor.open(lockPath, O_RDONLY | O_CREAT | O_NOFOLLOW)
             } catch {
                 throw error.storage("open", lockPath)
             }
