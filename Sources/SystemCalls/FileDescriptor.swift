@@ -46,7 +46,9 @@ package struct FileDescriptor {
         var done = 0
         while done < count {
             let got = try retryingOnInterrupt {
-                buffer.withUnsafeMutableBytes { raw in pread(rawValue, raw.baseAddress! + done, count - done, off_t(offset + done)) }
+                buffer.withUnsafeMutableBytes { raw in
+                    pread(rawValue, raw.baseAddress! + done, count - done, off_t(offset + done))
+                }
             }
             if got == 0 { break }
             done += got

@@ -127,7 +127,8 @@ public struct DataDirectoryVerifier: Sendable {
                         report.problems.append(
                             .init(
                                 path: directory.aggregatePath(user),
-                                reason: "published figures in \(stale.joined(separator: ", ")) do not follow from the raw figures "
+                                reason:
+                                    "published figures in \(stale.joined(separator: ", ")) do not follow from the raw figures "
                                     + "(changed outside the receiver?); dashboards read the stored ones, the next update replaces them"
                             ))
                     }

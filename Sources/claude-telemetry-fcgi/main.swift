@@ -200,7 +200,8 @@ for number in 1...settings.threads {
 // requests. A second signal while waiting exits at once.
 var stopSignal: CInt?
 // Meanwhile, fold the journals of users who stopped writing (see JournalSweep).
-let sweep = JournalSweep(store: AggregateStore(directory: settings.dataDirectory, configuration: settings.store, limits: settings.limits))
+let sweep = JournalSweep(
+    store: AggregateStore(directory: settings.dataDirectory, configuration: settings.store, limits: settings.limits))
 var nextSweep = Timestamp.now().seconds + 30
 // The counters reach their file every few seconds, and at the end.
 var nextFlush = Timestamp.now().seconds + 5

@@ -14,7 +14,9 @@ enum ScrapeBenchmark {
         let existing = arguments[1] == "scrape-dir"
         let fixtures = arguments[2]
         var userCount = existing ? 0 : (arguments.count > 3 ? Int(arguments[3]) ?? 1000 : 1000)
-        let scrapes = existing ? (arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30) : (arguments.count > 4 ? Int(arguments[4]) ?? 200 : 200)
+        let scrapes =
+            existing
+            ? (arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30) : (arguments.count > 4 ? Int(arguments[4]) ?? 200 : 200)
         let root = existing ? fixtures : NSTemporaryDirectory() + "telemetry-bench-scrape-" + UUID().uuidString.lowercased()
         defer { if !existing { try? FileManager.default.removeItem(atPath: root) } }
         let directory = DataDirectory(root)
@@ -65,7 +67,8 @@ enum ScrapeBenchmark {
             String(
                 format:
                     "scrape users=%d scrapes=%d first_ms=%.1f median_ms=%.1f p99_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f load_median_ms=%.1f bytes=%d lines=%d rss_start_kib=%d rss_after_10_kib=%d rss_end_kib=%d",
-                userCount, scrapes, first, percentile(0.5), percentile(0.99), sorted.last ?? 0, cpuMedian, loadMedian, size, lines,
+                userCount, scrapes, first, percentile(0.5), percentile(0.99), sorted.last ?? 0, cpuMedian, loadMedian, size,
+                lines,
                 rssBefore, rssAfterWarmup, rssAfter))
     }
 

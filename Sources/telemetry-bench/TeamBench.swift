@@ -161,7 +161,8 @@ enum TeamBench {
         changed.sort()
         print(
             String(
-                format: "team-dir users=%d first_ms=%.1f unchanged_p50_ms=%.1f after_one_write_p50_ms=%.1f after_one_write_max_ms=%.1f",
+                format:
+                    "team-dir users=%d first_ms=%.1f unchanged_p50_ms=%.1f after_one_write_p50_ms=%.1f after_one_write_max_ms=%.1f",
                 users.count, first, percentile(unchanged, 0.5), percentile(changed, 0.5), changed.last ?? 0))
     }
 

@@ -112,8 +112,14 @@ struct AggregateCodingTests {
             ),
             (good.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":7"), "schemaVersion 7 is not 1"),
             (good.replacingOccurrences(of: "\"sessions\":", with: "\"sessionz\":"), "unknown figure 'sessionz'"),
-            (good.replacingOccurrences(of: "\"series\":\"\(table)\"", with: "\"series\":\"\(table.dropLast(4))\""), "state.series ends inside an entry"),
-            (good.replacingOccurrences(of: "\"series\":\"\(table)\"", with: "\"series\":\"#\(table.dropFirst())\""), "state.series is not base64"),
+            (
+                good.replacingOccurrences(of: "\"series\":\"\(table)\"", with: "\"series\":\"\(table.dropLast(4))\""),
+                "state.series ends inside an entry"
+            ),
+            (
+                good.replacingOccurrences(of: "\"series\":\"\(table)\"", with: "\"series\":\"#\(table.dropFirst())\""),
+                "state.series is not base64"
+            ),
             (
                 good.replacingOccurrences(of: "\"recentRecords\":\"", with: "\"recentRecords\":\"AAAA"),
                 "state.recentRecords is not base64 of 12-byte digest entries"

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
-
 import OTLPProto
 import TelemetryReference
+import Testing
+
 @testable import TelemetryStore
 
 @Suite("Cost and tokens per model per day: bounded, coded in the day entries, carried by the journal")
@@ -40,7 +40,8 @@ struct DayModelTests {
         #expect(published.integer("days", Scenario.day, "models", Scenario.haiku, "inputTokens") == 40)
         #expect(published.number("days", Self.nextDay, "models", Scenario.sonnet, "costUsd") == 2)
         #expect(published.number("days", Self.nextDay, "totalTokenCostUsd") == 2)
-        let decoded = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser, limits: AggregationLimits())
+        let decoded = try AggregateCoding.decode(
+            AggregateCoding.encode(document), expectedUser: testUser, limits: AggregationLimits())
         #expect(decoded.dayModels == document.dayModels)
         #expect(decoded == document)
     }
@@ -91,7 +92,8 @@ struct DayModelTests {
             // What the same requests give in memory.
             var expected = AggregateDocument(user: store.user)
             for request in [
-                Self.request(Scenario.sonnet, at: 0, cost: 0.5, tokens: 100), Self.request(Scenario.haiku, at: 60, cost: 0.25, tokens: 40),
+                Self.request(Scenario.sonnet, at: 0, cost: 0.5, tokens: 100),
+                Self.request(Scenario.haiku, at: 60, cost: 0.25, tokens: 40),
                 Self.request(Scenario.sonnet, at: 86_400, cost: 2, tokens: 7),
             ] {
                 _ = LogsAggregator().apply(logsRequest([request]), to: &expected, now: fixedNow)

@@ -12,7 +12,8 @@ struct DayZoneTests {
         #expect(DayZone.utc.day(of: Self.twoAM) == "2026-11-24")
         #expect(try #require(DayZone(identifier: "America/Los_Angeles")).day(of: Self.twoAM) == "2026-11-23")
         #expect(try #require(DayZone(identifier: "Europe/Berlin")).day(of: Self.twoAM) == "2026-11-24")
-        #expect(try #require(DayZone(identifier: "Pacific/Kiritimati")).day(of: Timestamp(seconds: 1_795_514_400)) == "2026-11-25")
+        #expect(
+            try #require(DayZone(identifier: "Pacific/Kiritimati")).day(of: Timestamp(seconds: 1_795_514_400)) == "2026-11-25")
     }
 
     @Test("daylight saving: Los Angeles is UTC-7 in July and UTC-8 in November")
@@ -26,7 +27,9 @@ struct DayZoneTests {
 
     @Test("names outside the tz database, paths and abbreviations are refused")
     func refused() {
-        for name in ["", "Mars/Olympus", "../etc/passwd", "/usr/share/zoneinfo/UTC", "America//New_York", "utc", "GMT+5 ", "x\u{0}"] {
+        for name in [
+            "", "Mars/Olympus", "../etc/passwd", "/usr/share/zoneinfo/UTC", "America//New_York", "utc", "GMT+5 ", "x\u{0}",
+        ] {
             #expect(DayZone(identifier: name) == nil, "\(name)")
         }
         #expect(DayZone(identifier: "UTC") == .utc)
@@ -39,7 +42,9 @@ struct DayZoneTests {
         #expect(try RuntimeSettings(flags: base, environment: [:]).limits.dayZone == .utc)
         let fromEnvironment = try RuntimeSettings(flags: base, environment: ["CLAUDE_TELEMETRY_TIMEZONE": "Asia/Tokyo"])
         #expect(fromEnvironment.limits.dayZone.identifier == "Asia/Tokyo")
-        #expect(throws: SettingsError.self) { try RuntimeSettings(flags: base.merging(["timezone": "Mars/Olympus"]) { $1 }, environment: [:]) }
+        #expect(throws: SettingsError.self) {
+            try RuntimeSettings(flags: base.merging(["timezone": "Mars/Olympus"]) { $1 }, environment: [:])
+        }
         do {
             _ = try RuntimeSettings(flags: base.merging(["timezone": "Mars/Olympus"]) { $1 }, environment: [:])
         } catch {

@@ -19,7 +19,8 @@ struct JournalTests {
         var list: [(Signal, String, Timestamp)] = [
             (.metrics, "metrics-delta.pb", fixedNow), (.logs, "logs.pb", fixedNow), (.traces, "traces.pb", fixedNow),
             (.metrics, "metrics-cumulative-1.json", fixedNow), (.metrics, "metrics-cumulative-2.pb", fixedNow),
-            (.metrics, "metrics-kinds.json", fixedNow), (.logs, "logs.json", fixedNow), (.metrics, "metrics-cumulative-3.json", fixedNow),
+            (.metrics, "metrics-kinds.json", fixedNow), (.logs, "logs.json", fixedNow),
+            (.metrics, "metrics-cumulative-3.json", fixedNow),
         ]
         // The same batches again an hour and more later: windows prune, series are forgotten.
         list.append((.metrics, "metrics-delta.json", Timestamp(seconds: fixedNow.seconds + 7200)))
@@ -45,7 +46,8 @@ struct JournalTests {
             for request in try Self.requests() {
                 try ingest(journalled.ingestor, journalled.user, request)
                 try ingest(rewriting.ingestor, rewriting.user, request)
-                var folded = try #require(try AggregateStore(directory: journalled.directory, limits: journalled.limits).read(journalled.user))
+                var folded = try #require(
+                    try AggregateStore(directory: journalled.directory, limits: journalled.limits).read(journalled.user))
                 let expected = try #require(try AggregateStore(directory: rewriting.directory).read(rewriting.user))
                 folded.userId = expected.userId
                 folded.journalGeneration = expected.journalGeneration
@@ -55,7 +57,9 @@ struct JournalTests {
             let file = try Published(bytes: try journalled.aggregateFileBytes())
             let current = try journalled.published()
             #expect(file.integer("received", "metricRequests") == 1)
-            #expect(current.integer("received", "metricRequests") == (try rewriting.published().integer("received", "metricRequests")))
+            #expect(
+                current.integer("received", "metricRequests") == (try rewriting.published().integer("received", "metricRequests"))
+            )
             #expect(current.integer("received", "metricRequests")! > 1)
         }
     }
@@ -64,8 +68,10 @@ struct JournalTests {
     func otherProcessTail() throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root, configuration: Self.lazy)
-            let processA = AggregateStore(directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
-            let processB = AggregateStore(directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
+            let processA = AggregateStore(
+                directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
+            let processB = AggregateStore(
+                directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
             for (index, request) in try Self.requests().enumerated() {
                 let writer = index % 3 == 0 ? processB : processA
                 let (format, encoding) = Fixtures.kind(request.1)
@@ -93,7 +99,9 @@ struct JournalTests {
         }
     }
 
-    @Test("a write appends one record; aggregate.json is written on the first write and on compaction only; the journal restarts in place")
+    @Test(
+        "a write appends one record; aggregate.json is written on the first write and on compaction only; the journal restarts in place"
+    )
     func appendThenCompact() throws {
         try withTemporaryDirectory { root in
             let store = try TestStore(root: root, configuration: Self.lazy)
@@ -168,7 +176,8 @@ struct JournalTests {
             // Half of a fourth record, as a crash mid-append leaves it.
             let next = JournalFormat.frame(Array(#"{"totals":{"raw":{"sessions":1000}}}"#.utf8), seconds: fixedNow.seconds)
             try Data(whole + next.prefix(next.count - 5)).write(to: URL(fileURLWithPath: journal))
-            let aggregates = AggregateStore(directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
+            let aggregates = AggregateStore(
+                directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
             let current = try #require(try aggregates.current(store.user))
             #expect(current.tornBytes == next.count - 5)
             #expect(current.document.totals[.sessions] == 3)

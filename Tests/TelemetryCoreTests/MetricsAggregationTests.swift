@@ -54,7 +54,8 @@ struct MetricsAggregationTests {
         #expect(published.keys("days", Scenario.day, "models") == published.keys("models"))
         for model in published.keys("models") {
             for field in ["inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests"] {
-                #expect(published.number("days", Scenario.day, "models", model, field) == published.number("models", model, field))
+                #expect(
+                    published.number("days", Scenario.day, "models", model, field) == published.number("models", model, field))
             }
         }
     }

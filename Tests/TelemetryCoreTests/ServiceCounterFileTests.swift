@@ -81,7 +81,8 @@ struct ServiceCounterFileTests {
             try ServiceCounterSlot.add(directory, ServiceCounterKey(.claimed), 4)
             try ServiceCounterSlot.add(directory, ServiceCounterKey(.claimed), 1)
             #expect(ServiceCounterTotals.read(directory).counters[ServiceCounterKey(.claimed)]?.value == 5)
-            #expect(try FileSystem.contents(of: directory.serviceCountersDirectory).filter { $0.hasSuffix(".counters") }.count == 3)
+            #expect(
+                try FileSystem.contents(of: directory.serviceCountersDirectory).filter { $0.hasSuffix(".counters") }.count == 3)
             living.slot.release()
             next.slot.release()
         }

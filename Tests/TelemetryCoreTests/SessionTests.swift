@@ -1,7 +1,7 @@
-import Testing
-
 import OTLPProto
 import TelemetryReference
+import Testing
+
 @testable import TelemetryStore
 
 @Suite("Sessions: per session.id figures, first and last seen, models; the most recent kept")
@@ -31,7 +31,8 @@ struct SessionTests {
             Self.request("s1", at: 0, cost: 0.5), Self.request("s1", at: 600, cost: 0.25, model: Scenario.haiku),
             Self.request("s2", at: 300, cost: 1),
             Self.withoutSession(
-                eventRecord("api_request", [kv("model", "m"), kv("request_id", "x"), kv("cost_usd", double: 2)], time: Scenario.at(5))),
+                eventRecord(
+                    "api_request", [kv("model", "m"), kv("request_id", "x"), kv("cost_usd", double: 2)], time: Scenario.at(5))),
         ]
         let report = LogsAggregator().apply(logsRequest(records), to: &document, now: fixedNow)
         #expect(report.applied == 4)
@@ -45,7 +46,8 @@ struct SessionTests {
         #expect(document.sessions.keys.sorted() == ["s1", "s2"])
         #expect(document.totals[.costFromEvents] == 3.75)
         // The sessions round-trip through aggregate.json.
-        let decoded = try AggregateCoding.decode(AggregateCoding.encode(document), expectedUser: testUser, limits: AggregationLimits())
+        let decoded = try AggregateCoding.decode(
+            AggregateCoding.encode(document), expectedUser: testUser, limits: AggregationLimits())
         #expect(decoded.sessions == document.sessions)
     }
 
@@ -56,7 +58,9 @@ struct SessionTests {
         var document = AggregateDocument(user: testUser, limits: limits)
         let aggregator = LogsAggregator(limits: limits)
         _ = aggregator.apply(
-            logsRequest([Self.request("a", at: 100, cost: 1), Self.request("b", at: 200, cost: 1), Self.request("c", at: 300, cost: 1)]),
+            logsRequest([
+                Self.request("a", at: 100, cost: 1), Self.request("b", at: 200, cost: 1), Self.request("c", at: 300, cost: 1),
+            ]),
             to: &document, now: fixedNow)
         #expect(document.sessions.keys.sorted() == ["b", "c"])
         _ = aggregator.apply(logsRequest([Self.request("old", at: 50, cost: 1)]), to: &document, now: fixedNow)

@@ -387,7 +387,8 @@ struct TestStore {
     /// The current document's bytes: `aggregate.json` with the journal folded in, as every
     /// reader sees it (`aggregateFileBytes` is the file alone).
     func aggregateBytes() throws -> [UInt8] {
-        guard let stored = try AggregateStore(directory: directory, configuration: configuration, limits: limits).readStored(user) else {
+        guard let stored = try AggregateStore(directory: directory, configuration: configuration, limits: limits).readStored(user)
+        else {
             throw CocoaError(.fileNoSuchFile)
         }
         return stored.bytes

@@ -10,12 +10,15 @@ import Testing
     static func figures() -> ServiceFigures {
         var totals = ServiceCounterTotals()
         totals.add([
-            ServiceCounterKey(.requests, "metrics/user-path", "200"): ServiceCounterValue(value: 5, createdMilliseconds: 1_700_000_000_000),
-            ServiceCounterKey(.requests, "metrics/user-path", "413"): ServiceCounterValue(value: 1, createdMilliseconds: 1_700_000_000_500),
+            ServiceCounterKey(.requests, "metrics/user-path", "200"): ServiceCounterValue(
+                value: 5, createdMilliseconds: 1_700_000_000_000),
+            ServiceCounterKey(.requests, "metrics/user-path", "413"): ServiceCounterValue(
+                value: 1, createdMilliseconds: 1_700_000_000_500),
             ServiceCounterKey(.refused, "too_large"): ServiceCounterValue(value: 1, createdMilliseconds: 1_700_000_000_500),
             ServiceCounterKey(.durationBucket, "0"): ServiceCounterValue(value: 4, createdMilliseconds: 1_700_000_000_000),
             ServiceCounterKey(.durationBucket, "3"): ServiceCounterValue(value: 2, createdMilliseconds: 1_700_000_000_000),
-            ServiceCounterKey(.durationSumMicroseconds): ServiceCounterValue(value: 14_500, createdMilliseconds: 1_700_000_000_000),
+            ServiceCounterKey(.durationSumMicroseconds): ServiceCounterValue(
+                value: 14_500, createdMilliseconds: 1_700_000_000_000),
             ServiceCounterKey(.durationCount): ServiceCounterValue(value: 6, createdMilliseconds: 1_700_000_000_000),
         ])
         let parked = AttributionSummary(
@@ -70,7 +73,10 @@ import Testing
             text.contains(
                 "claude_telemetry_refused_requests_total{reason=\"too_large\"} 1\n"
                     + "claude_telemetry_refused_requests_created{reason=\"too_large\"} 1700000000.5\n"))
-        #expect(text.contains("# TYPE claude_telemetry_request_duration_seconds histogram\n# UNIT claude_telemetry_request_duration_seconds seconds\n"))
+        #expect(
+            text.contains(
+                "# TYPE claude_telemetry_request_duration_seconds histogram\n# UNIT claude_telemetry_request_duration_seconds seconds\n"
+            ))
         #expect(text.contains("claude_telemetry_request_duration_seconds_created 1700000000\n"))
         // A counter that never counted has no start: no `_created`.
         #expect(text.contains("claude_telemetry_rejected_points_total 0\n# HELP"))
@@ -85,7 +91,10 @@ import Testing
         let created = try #require(UTCTime.seconds(record.createdAt))
         let text = String(decoding: PrometheusExposition.render(stored, format: .openMetrics), as: UTF8.self)
         let a = alice.rawValue
-        #expect(text.contains("claude_code_session_count_total{user_id=\"\(a)\"} 0\nclaude_code_session_count_created{user_id=\"\(a)\"} \(ExpositionWriterProbe.number(created))\n"))
+        #expect(
+            text.contains(
+                "claude_code_session_count_total{user_id=\"\(a)\"} 0\nclaude_code_session_count_created{user_id=\"\(a)\"} \(ExpositionWriterProbe.number(created))\n"
+            ))
         let plain = String(decoding: PrometheusExposition.render(stored, format: .prometheus), as: UTF8.self)
         #expect(!plain.contains("_created"))
         // Gauges have none.

@@ -48,7 +48,8 @@ import Testing
         // The same user as read from a document whose days have no models.
         let users = try StoredUsers.load(team.directory).users.map { user -> StoredUser in
             guard user.view != nil else { return user }
-            var document = try #require(try AggregateStore(directory: team.directory).read(try UserID(validating: user.record.id)))
+            var document = try #require(
+                try AggregateStore(directory: team.directory).read(try UserID(validating: user.record.id)))
             document.dayModels = [:]
             return StoredUser(record: user.record, view: AggregateView(document), attributes: user.attributes)
         }

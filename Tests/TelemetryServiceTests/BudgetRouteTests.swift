@@ -105,8 +105,10 @@ struct BudgetRouteTests {
         let lines = Set(text.split(separator: "\n").map(String.init))
         #expect(lines.contains("claude_telemetry_budget_usd{scope=\"team\",period=\"month\"} 100"))
         #expect(lines.contains("claude_telemetry_budget_spent_usd{scope=\"team\",period=\"month\"} 36"))
-        #expect(lines.contains(
-            "claude_telemetry_budget_spent_usd{scope=\"group\",period=\"month\",group_key=\"department\",group_value=\"ops\"} 31"))
+        #expect(
+            lines.contains(
+                "claude_telemetry_budget_spent_usd{scope=\"group\",period=\"month\",group_key=\"department\",group_value=\"ops\"} 31"
+            ))
         #expect(lines.contains("claude_telemetry_budget_usd{scope=\"user\",period=\"week\",user_id=\"\(f.a)\"} 20"))
         #expect(lines.contains("claude_telemetry_budget_forecast_usd{scope=\"user\",period=\"month\",user_id=\"\(f.a)\"} 49"))
         #expect(lines.contains("# TYPE claude_telemetry_budget_spent_usd gauge"))

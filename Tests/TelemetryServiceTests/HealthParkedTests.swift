@@ -41,7 +41,8 @@ struct HealthParkedTests {
         _ = try UserStore(directory: DataDirectory(sandbox.root)).add(
             name: "typo", id: try UserID(validating: unknown))
         let attribution = InstallationAttribution(
-            ingestor: TelemetryIngestor(directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false)))
+            ingestor: TelemetryIngestor(directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false))
+        )
         _ = try attribution.claim(try #require(ParkedSource(unknown)), for: try UserID(validating: unknown))
         #expect(try parked(sandbox)["requests"] as? Int == 0)
     }

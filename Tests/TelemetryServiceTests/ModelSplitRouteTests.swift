@@ -52,7 +52,8 @@ struct ModelSplitRouteTests {
     func modelsByDay() throws {
         let (sandbox, token) = try Self.team()
         let body = try json(
-            sandbox.get("\(base)/team/summary", query: "from=2026-11-20&to=2026-11-24", headers: ["Authorization": "Bearer \(token)"]))
+            sandbox.get(
+                "\(base)/team/summary", query: "from=2026-11-20&to=2026-11-24", headers: ["Authorization": "Bearer \(token)"]))
         let byDay = try #require(body["modelsByDay"] as? [String: [String: Any]])
         #expect(byDay.keys.sorted() == ["2026-11-22", "2026-11-23", "2026-11-24"])
         let day24 = try #require(byDay["2026-11-24"])
@@ -71,17 +72,20 @@ struct ModelSplitRouteTests {
         // Each day's parts add up to the day.
         let days = try #require(body["days"] as? [String: [String: Any]])
         for (day, entry) in byDay {
-            let parts = ((entry["models"] as? [String: Any]) ?? [:]).values.map { Self.model($0)["costUsd"]! }
+            let parts =
+                ((entry["models"] as? [String: Any]) ?? [:]).values.map { Self.model($0)["costUsd"]! }
                 + [Self.model(entry["unknownModel"])["costUsd"] ?? 0]
             #expect(parts.reduce(0, +) == (days[day]?["totalTokenCostUsd"] as? Double), "\(day)")
         }
         // Users with data in the range and in the one before it (the Users card's trend).
         #expect(body["activeUsers"] as? [String: Int] == ["previousRange": 0, "range": 3])
         let short = try json(
-            sandbox.get("\(base)/team/summary", query: "from=2026-11-23&to=2026-11-24", headers: ["Authorization": "Bearer \(token)"]))
+            sandbox.get(
+                "\(base)/team/summary", query: "from=2026-11-23&to=2026-11-24", headers: ["Authorization": "Bearer \(token)"]))
         #expect(short["activeUsers"] as? [String: Int] == ["previousRange": 1, "range": 3])
         // The user summary's days carry the models as aggregate.json does.
-        let ada = try #require((body["users"] as? [[String: Any]])?.first { $0["name"] as? String == "Ada" }?["userId"] as? String)
+        let ada = try #require(
+            (body["users"] as? [[String: Any]])?.first { $0["name"] as? String == "Ada" }?["userId"] as? String)
         let personal = try json(sandbox.get("\(base)/users/\(ada)/summary", query: "from=2026-11-20&to=2026-11-24"))
         let adaDay = try #require((personal["days"] as? [String: [String: Any]])?["2026-11-24"])
         #expect(Self.model((adaDay["models"] as? [String: Any])?[Self.haiku]) == Self.figures(cost: 0.5, input: 100))
@@ -91,7 +95,8 @@ struct ModelSplitRouteTests {
     func csvByModel() throws {
         let (sandbox, token) = try Self.team()
         let auth = ["Authorization": "Bearer \(token)"]
-        let weeks = sandbox.get("\(base)/team/summary.csv", query: "from=2026-11-20&to=2026-11-24&period=week&by=model", headers: auth)
+        let weeks = sandbox.get(
+            "\(base)/team/summary.csv", query: "from=2026-11-20&to=2026-11-24&period=week&by=model", headers: auth)
         #expect(weeks.status == .ok)
         #expect(
             String(decoding: weeks.body, as: UTF8.self) == """
@@ -152,7 +157,8 @@ struct ModelSplitRouteTests {
         #expect(missing.status == .badRequest)
         #expect(
             try readStatus(missing).message
-                == "starting_at is required: the day to report, as YYYY-MM-DD (days are cut in America/Los_Angeles, the service's --timezone)")
+                == "starting_at is required: the day to report, as YYYY-MM-DD (days are cut in America/Los_Angeles, the service's --timezone)"
+        )
     }
 }
 
@@ -165,11 +171,14 @@ extension ReadSandbox {
             let nanos = UInt64(try #require(Self.seconds(of: day)) + 36_060) * 1_000_000_000
             let attributes = #"{"key":"model","value":{"stringValue":"\#(model)"}}"#
             points.append(
-                #"{"asDouble":\#(input),"startTimeUnixNano":"\#(nanos - 60_000_000_000)","timeUnixNano":"\#(nanos)","attributes":[{"key":"type","value":{"stringValue":"input"}},\#(attributes)]}"#)
+                #"{"asDouble":\#(input),"startTimeUnixNano":"\#(nanos - 60_000_000_000)","timeUnixNano":"\#(nanos)","attributes":[{"key":"type","value":{"stringValue":"input"}},\#(attributes)]}"#
+            )
             costs.append(
-                #"{"asDouble":\#(cost),"startTimeUnixNano":"\#(nanos - 60_000_000_000)","timeUnixNano":"\#(nanos)","attributes":[\#(attributes)]}"#)
+                #"{"asDouble":\#(cost),"startTimeUnixNano":"\#(nanos - 60_000_000_000)","timeUnixNano":"\#(nanos)","attributes":[\#(attributes)]}"#
+            )
         }
-        let body = #"{"resourceMetrics":[{"resource":{},"scopeMetrics":[{"metrics":["#
+        let body =
+            #"{"resourceMetrics":[{"resource":{},"scopeMetrics":[{"metrics":["#
             + #"{"name":"claude_code.token.usage","unit":"tokens","sum":{"aggregationTemporality":1,"isMonotonic":true,"dataPoints":["#
             + points.joined(separator: ",") + "]}},"
             + #"{"name":"claude_code.cost.usage","unit":"USD","sum":{"aggregationTemporality":1,"isMonotonic":true,"dataPoints":["#

@@ -38,7 +38,9 @@ struct ServiceCountersTests {
         #expect(statuses == [200, 413, 415, 200])
         let counted = counters.snapshot
         let created = UInt64(1_795_514_401_000)
-        #expect(counted[ServiceCounterKey(.requests, "metrics/user-path", "200")] == ServiceCounterValue(value: 1, createdMilliseconds: created))
+        #expect(
+            counted[ServiceCounterKey(.requests, "metrics/user-path", "200")]
+                == ServiceCounterValue(value: 1, createdMilliseconds: created))
         #expect(counted[ServiceCounterKey(.requests, "metrics/user-path", "413")]?.value == 1)
         #expect(counted[ServiceCounterKey(.requests, "metrics/user-path", "415")]?.value == 1)
         #expect(counted[ServiceCounterKey(.requests, "health/metrics", "200")]?.value == 1)
@@ -103,7 +105,9 @@ struct ServiceCountersTests {
     @Test("every reason a refusal can have is among those exposed from the start")
     func reasonsAreKnown() {
         for code in [400, 401, 403, 404, 405, 408, 411, 413, 415, 431, 500, 503] {
-            #expect(ServiceCounterKey.refusalReasons.contains(ErrorAnswer.reason(status: HTTPStatus(code: code, reason: ""))), "\(code)")
+            #expect(
+                ServiceCounterKey.refusalReasons.contains(ErrorAnswer.reason(status: HTTPStatus(code: code, reason: ""))),
+                "\(code)")
         }
         for error: any Error in [
             StorageError.lockTimeout(path: "/x", waitedMilliseconds: 5), StorageError.corrupt(path: "/x", reason: "bad"),

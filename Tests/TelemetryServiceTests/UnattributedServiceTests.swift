@@ -260,7 +260,8 @@ struct UnattributedServiceTests {
         let (answer, summary) = post(service, "\(base)/users/\(typo)/v1/metrics", body, contentType: "application/x-protobuf")
         #expect(answer.status == .ok)
         #expect(summary.attribution == "parked-unknown-user")
-        let header = post(service, "\(base)/v1/metrics", body, contentType: "application/x-protobuf", headers: ["X-User-Id": typo])
+        let header = post(
+            service, "\(base)/v1/metrics", body, contentType: "application/x-protobuf", headers: ["X-User-Id": typo])
         #expect(header.0.status == .ok)
         let attribution = InstallationAttribution(ingestor: TelemetryIngestor(directory: DataDirectory(sandbox.root)))
         #expect(try attribution.unclaimed().map(\.installation) == [typo])
@@ -270,7 +271,9 @@ struct UnattributedServiceTests {
         // Under refuse, an unknown id is refused as before.
         let refusing = self.service(sandbox, policy: .refuse)
         let other = "0badc0de-0000-4000-8000-0000000000bb"
-        #expect(post(refusing, "\(base)/users/\(other)/v1/metrics", body, contentType: "application/x-protobuf").0.status == .unauthorized)
+        #expect(
+            post(refusing, "\(base)/users/\(other)/v1/metrics", body, contentType: "application/x-protobuf").0.status
+                == .unauthorized)
     }
 
     @Test("a request whose user.email matches a user is parked, not applied, unless the operator trusts client emails")
@@ -284,7 +287,8 @@ struct UnattributedServiceTests {
         let trusting = ReceiverService(
             configuration: ServiceConfiguration(
                 dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), trustClientEmail: true))
-        let second: [UInt8] = try claudeMetrics(input: 1, time: 1_795_514_470_000_000_000, email: "victim@example.com").serializedBytes()
+        let second: [UInt8] = try claudeMetrics(input: 1, time: 1_795_514_470_000_000_000, email: "victim@example.com")
+            .serializedBytes()
         #expect(post(trusting, base, second, contentType: "application/x-protobuf").1.attribution == "bound-by-email")
     }
 

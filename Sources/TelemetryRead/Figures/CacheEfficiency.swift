@@ -6,7 +6,8 @@ import TelemetryStore
 /// were counted. How much of the prompt was served from the cache, the cheapest way to send it.
 enum CacheEfficiency {
     static func share(_ f: SummaryFigures) -> Double? {
-        Outcomes.cacheReadShare(input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
+        Outcomes.cacheReadShare(
+            input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
     }
 
     static func share(_ m: SummaryModel) -> Double? {

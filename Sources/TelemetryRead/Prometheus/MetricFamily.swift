@@ -111,7 +111,9 @@ struct MetricFamily: Sendable {
         help: "Requests answered, by route and HTTP status.")
     static let refused = MetricFamily(
         name: "claude_telemetry_refused_requests", kind: .counter, unit: nil,
-        help: "Data requests (POST) refused, by reason (unauthorized, too_large, timeout, memory_budget, storage_busy, parking_full, ...); 0 until it happens.")
+        help:
+            "Data requests (POST) refused, by reason (unauthorized, too_large, timeout, memory_budget, storage_busy, parking_full, ...); 0 until it happens."
+    )
     static let rejectedPoints = MetricFamily(
         name: "claude_telemetry_rejected_points", kind: .counter, unit: nil,
         help: "Metric data points rejected inside partial successes (answered 200 with rejectedDataPoints).")

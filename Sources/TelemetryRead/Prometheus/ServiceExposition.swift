@@ -18,7 +18,9 @@ enum ServiceExposition {
         let counters = totals.counters
         let keys = counters.keys.sorted()
 
-        func family(_ metric: MetricFamily, _ kind: ServiceCounterFamily, labels: (ServiceCounterKey) -> [(key: String, value: String)]) {
+        func family(
+            _ metric: MetricFamily, _ kind: ServiceCounterFamily, labels: (ServiceCounterKey) -> [(key: String, value: String)]
+        ) {
             writer.header(metric)
             let unlabelled = ServiceCounterKey(kind)
             if labels(unlabelled).isEmpty && counters[unlabelled] == nil {

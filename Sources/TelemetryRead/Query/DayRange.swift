@@ -38,7 +38,8 @@ public struct DayRange: Equatable, Sendable {
             guard daysText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let count = Int64(daysText),
                 (1...maximumDays).contains(count)
             else {
-                throw .invalidParameter(name: "days", value: daysText, expected: "a whole number of days from 1 to \(maximumDays)")
+                throw .invalidParameter(
+                    name: "days", value: daysText, expected: "a whole number of days from 1 to \(maximumDays)")
             }
             length = count
         }

@@ -22,7 +22,8 @@ public enum ReadQueryError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unknownUser(let user):
             return "unknown user \(user): the id in the URL must be one created with `claude-telemetry user add`"
         case .invalidDate(let parameter, let value):
-            return "parameter '\(parameter)' is '\(UserID.preview(value))'; expected a date YYYY-MM-DD (a day of the service's --timezone), e.g. 2026-11-24"
+            return
+                "parameter '\(parameter)' is '\(UserID.preview(value))'; expected a date YYYY-MM-DD (a day of the service's --timezone), e.g. 2026-11-24"
         case .fromAfterTo(let from, let to):
             return "parameter 'from' (\(from)) is after 'to' (\(to)); the range is inclusive and must not be reversed"
         case .rangeTooLong(let days, let maximum):

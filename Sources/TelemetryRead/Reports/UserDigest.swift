@@ -80,11 +80,14 @@ public struct UserDigest: Sendable {
         events = view.events
         sources = view.sources
         received = view.received
-        sessions = !keepingSessions ? [] : view.sessions.map {
-            Session(
-                id: $0.id, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen, models: $0.models,
-                figures: SummaryFigures($0.totals, keepingRaw: false))
-        }
+        sessions =
+            !keepingSessions
+            ? []
+            : view.sessions.map {
+                Session(
+                    id: $0.id, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen, models: $0.models,
+                    figures: SummaryFigures($0.totals, keepingRaw: false))
+            }
     }
 
     public init(

@@ -31,11 +31,14 @@ public struct UsageReportQuery: Sendable, Equatable {
     public init(parameters: [String: String], zone: DayZone = .utc) throws(UsageReportQueryError) {
         guard let day = parameters["starting_at"] else {
             throw UsageReportQueryError(
-                message: "starting_at is required: the day to report, as YYYY-MM-DD (days are cut in \(zone), the service's --timezone)")
+                message:
+                    "starting_at is required: the day to report, as YYYY-MM-DD (days are cut in \(zone), the service's --timezone)"
+            )
         }
         guard UTCTime.date(day) != nil else {
             throw UsageReportQueryError(
-                message: "starting_at must be a day (in \(zone), the service's --timezone) as YYYY-MM-DD, got '\(Self.quoted(day))'")
+                message:
+                    "starting_at must be a day (in \(zone), the service's --timezone) as YYYY-MM-DD, got '\(Self.quoted(day))'")
         }
         var limit = Self.defaultLimit
         if let text = parameters["limit"] {

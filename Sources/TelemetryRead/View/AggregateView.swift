@@ -171,8 +171,10 @@ public struct DayView: Sendable, Equatable {
     /// accounts for (the whole day for a day stored before they were kept; amounts reported
     /// without a model); nil when the models cover the day. Never split by guessing.
     public var unknownModel: ModelView? {
-        var covered = (input: Int64(0), output: Int64(0), cacheRead: Int64(0), cacheCreation: Int64(0),
-                       cost: 0.0, requests: Int64(0), errors: Int64(0))
+        var covered = (
+            input: Int64(0), output: Int64(0), cacheRead: Int64(0), cacheCreation: Int64(0),
+            cost: 0.0, requests: Int64(0), errors: Int64(0)
+        )
         for model in models {
             covered.input = saturatingSum([covered.input, model.inputTokens])
             covered.output = saturatingSum([covered.output, model.outputTokens])

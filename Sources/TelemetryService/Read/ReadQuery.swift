@@ -40,12 +40,15 @@ struct ReadQuery {
     /// not with `group` (rows are either groups or models).
     func csvByModel(csv: Bool, group: String?) throws(ReadQueryError) -> Bool {
         guard let value = try single("by") else { return false }
-        guard csv else { throw .invalidParameter(name: "by", value: value, expected: "nothing here (by= is for team/summary.csv)") }
+        guard csv else {
+            throw .invalidParameter(name: "by", value: value, expected: "nothing here (by= is for team/summary.csv)")
+        }
         switch value {
         case "user": return false
         case "model":
             guard group == nil else {
-                throw .invalidParameter(name: "by", value: value, expected: "user when group= is given (rows are groups or models)")
+                throw .invalidParameter(
+                    name: "by", value: value, expected: "user when group= is given (rows are groups or models)")
             }
             return true
         default: throw .invalidParameter(name: "by", value: value, expected: "user or model")

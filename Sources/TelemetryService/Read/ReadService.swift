@@ -79,7 +79,8 @@ public struct ReadService: Sendable {
         let budgets = try BudgetStore(directory: configuration.dataDirectory).list().filter { $0.scope == .user(user) }
         var hasher = SHA256()
         hasher.update(data: files.contentDigest)
-        hasher.update(data: Array("user-summary \(range.fromKey) \(range.toKey) raw=\(raw) period=\(period?.rawValue ?? "")".utf8))
+        hasher.update(
+            data: Array("user-summary \(range.fromKey) \(range.toKey) raw=\(raw) period=\(period?.rawValue ?? "")".utf8))
         hasher.update(data: Array(" today=\(today) budgets=\(BudgetStatus.fingerprint(budgets))".utf8))
         let tag = EntityTag(digest: hasher.finalize())
         let headers = [("ETag", tag.value), ("Cache-Control", "no-cache")]

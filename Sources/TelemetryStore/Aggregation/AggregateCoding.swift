@@ -315,7 +315,8 @@ public enum AggregateCoding {
 
     /// `days`: each day's bucket, and the day's `models` where it has them (days written before
     /// they were kept have none).
-    static func readDays(_ scanner: inout JSONScanner, at path: String) throws -> ([String: Figures], [String: [String: Figures]]) {
+    static func readDays(_ scanner: inout JSONScanner, at path: String) throws -> ([String: Figures], [String: [String: Figures]])
+    {
         var days: [String: Figures] = [:]
         var dayModels: [String: [String: Figures]] = [:]
         try scanner.beginObject()
@@ -445,7 +446,8 @@ public enum AggregateCoding {
                 try scanner.beginObject()
                 while let source = try scanner.nextKey() {
                     guard ParkedSource(source)?.rawValue == source else {
-                        throw AggregateCodingError(reason: "state.parkedApplied key '\(UserID.preview(source))' is not a parked source")
+                        throw AggregateCodingError(
+                            reason: "state.parkedApplied key '\(UserID.preview(source))' is not a parked source")
                     }
                     document.parkedApplied.record(source, try scanner.unsigned())
                 }

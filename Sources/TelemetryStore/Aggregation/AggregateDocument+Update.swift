@@ -23,7 +23,8 @@ extension AggregateDocument {
             if let day = dayKey(target.day, limits: limits) {
                 days[day, default: Figures()][figure] += amount
                 if let modelKey {
-                    let key = Self.boundedKey(modelKey, in: dayModels[day] ?? [:], limit: limits.dayModels, nameBytes: limits.nameBytes)
+                    let key = Self.boundedKey(
+                        modelKey, in: dayModels[day] ?? [:], limit: limits.dayModels, nameBytes: limits.nameBytes)
                     dayModels[day, default: [:]][key, default: Figures()][figure] += amount
                 }
             }

@@ -114,7 +114,8 @@ extension InstallationAttribution {
     public func preview(_ source: ParkedSource, for user: UserID? = nil) throws -> ClaimPreview {
         var preview = ClaimPreview()
         guard let entry = try ParkedIndex.read(directory).installations[source.rawValue] else { return preview }
-        let marks = try user.flatMap { user throws(StorageError) in try ingestor.store.read(user)?.parkedApplied } ?? ParkedMarks()
+        let marks =
+            try user.flatMap { user throws(StorageError) in try ingestor.store.read(user)?.parkedApplied } ?? ParkedMarks()
         var document = AggregateDocument(user: user ?? UserID.random(), limits: ingestor.metrics.limits)
         let path = directory.parkedLogPath(source)
         for record in try ParkedLog.read(path, from: 0, upTo: entry.length) {

@@ -1,5 +1,5 @@
-import TelemetryDecoding
 import SystemCalls
+import TelemetryDecoding
 
 /// Requests that carry no user in their URL or headers — what the real Claude Code sends when
 /// configured with `…/claude?user=UUID` or `…/metrics?user=UUID`, since it drops the query —

@@ -120,7 +120,9 @@ extension DocumentChanges {
             }
             w.endObject()
         }
-        for (name, change) in [("recentRecords", recentRecords), ("recentRequests", recentRequests), ("recentSpans", recentSpans)] {
+        for (name, change) in [
+            ("recentRecords", recentRecords), ("recentRequests", recentRequests), ("recentSpans", recentSpans),
+        ] {
             guard let change else { continue }
             w.key(name)
             w.beginObject()

@@ -143,7 +143,9 @@ struct DocumentChanges: Equatable, Sendable {
         for key in seriesRemoved { document.series.removeValue(forKey: key) }
         for (key, state) in series { document.series[key] = state }
         do {
-            if let recentRecords { try document.recentRecords.replay(appended: recentRecords.appended, count: recentRecords.count) }
+            if let recentRecords {
+                try document.recentRecords.replay(appended: recentRecords.appended, count: recentRecords.count)
+            }
             if let recentRequests {
                 try document.recentRequests.replay(appended: recentRequests.appended, count: recentRequests.count)
             }

@@ -82,7 +82,9 @@ enum JournalFormat {
             let end = position + recordHeaderSize + length
             guard crc(bytes[position..<end], skipping: 4..<8) == stored else { break }
             records.append(
-                Record(seconds: load(UInt64.self, bytes, at: position + 8), payload: Array(bytes[(position + recordHeaderSize)..<end])))
+                Record(
+                    seconds: load(UInt64.self, bytes, at: position + 8),
+                    payload: Array(bytes[(position + recordHeaderSize)..<end])))
             position = end
         }
         return Scan(generation: generation, records: records, end: position, tornBytes: bytes.count - position)

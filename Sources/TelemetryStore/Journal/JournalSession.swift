@@ -20,7 +20,8 @@ struct JournalSession {
         let snapshot = try JournalFiles.identity(store.directory.aggregatePath(user))
         let fd = try JournalFiles.openForWriting(journalPath)
         do {
-            (entry, needsStart) = try Self.current(store: store, user: user, key: key, fd: fd, snapshot: snapshot, path: journalPath)
+            (entry, needsStart) = try Self.current(
+                store: store, user: user, key: key, fd: fd, snapshot: snapshot, path: journalPath)
         } catch let error as StorageError {
             fd?.close()
             throw error
@@ -117,7 +118,8 @@ struct JournalSession {
         }
     }
 
-    static func fold(_ records: [JournalFormat.Record], into entry: inout DocumentCache.Entry, path: String) throws(StorageError) {
+    static func fold(_ records: [JournalFormat.Record], into entry: inout DocumentCache.Entry, path: String) throws(StorageError)
+    {
         for record in records {
             do {
                 try DocumentChanges(decoding: record.payload).apply(to: &entry.document)

@@ -53,8 +53,12 @@ public struct DayZone: Sendable, Equatable, CustomStringConvertible {
     /// True when `name` is a plain relative path naming a regular file of the tz database.
     static func isDatabaseName(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 64, !name.hasPrefix("/"),
-            !name.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789/_-+".unicodeScalars.contains($0)) })
+            !name.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
+                $0.isEmpty || $0 == "." || $0 == ".."
+            }),
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789/_-+".unicodeScalars.contains($0))
+            })
         else { return false }
         let directory = ProcessInfo.processInfo.environment["TZDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/zoneinfo"
         var isDirectory: ObjCBool = false

@@ -34,6 +34,7 @@ struct BudgetSet: AdminCommand {
         }
         let replaced = try BudgetStore(directory: settings.dataDirectory, configuration: settings.store).set(budget)
         let limits = budget.limits.map { "\($0.period.rawValue) \(Format.fixed($0.usd, places: 2)) USD" }
-        print("\(replaced ? "Replaced" : "Set") the budget of \(Format.safe(scope.description)): \(limits.joined(separator: ", "))")
+        print(
+            "\(replaced ? "Replaced" : "Set") the budget of \(Format.safe(scope.description)): \(limits.joined(separator: ", "))")
     }
 }

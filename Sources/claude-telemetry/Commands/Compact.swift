@@ -12,7 +12,9 @@ struct Compact: AdminCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var locking: LockingOptions
 
-    @Argument(help: ArgumentHelp("The user to compact. Omit it and pass --all for every user.", valueName: "uuid"), transform: parseUserID)
+    @Argument(
+        help: ArgumentHelp("The user to compact. Omit it and pass --all for every user.", valueName: "uuid"),
+        transform: parseUserID)
     var user: UserID?
 
     @Flag(help: "Compact every user.")
@@ -43,7 +45,8 @@ struct Compact: AdminCommand {
                 firstFailure = firstFailure ?? error
             }
         }
-        print("\(Format.count(compacted, "user")) compacted, \(Format.count(targets.count - compacted, "user")) already up to date")
+        print(
+            "\(Format.count(compacted, "user")) compacted, \(Format.count(targets.count - compacted, "user")) already up to date")
         if let firstFailure { throw AdminFailure.exitCode(for: firstFailure) }
     }
 }

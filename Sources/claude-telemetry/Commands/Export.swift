@@ -34,7 +34,9 @@ struct Export: AdminCommand {
     @Argument(help: ArgumentHelp("The user's id (CSV only).", valueName: "uuid"), transform: parseUserID)
     var user: UserID?
 
-    @Option(help: ArgumentHelp("One row per day (as the service cut them, in its --timezone), or one per model (CSV only).", valueName: "day|model"))
+    @Option(
+        help: ArgumentHelp(
+            "One row per day (as the service cut them, in its --timezone), or one per model (CSV only).", valueName: "day|model"))
     var by: Grouping?
 
     @Option(

@@ -8,7 +8,8 @@ struct Prune: AdminCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drop day buckets older than the retention period (totals are kept).",
         discussion:
-            "Keeps today and the N days before it, today taken in the deployment's time zone (the one its days were cut in); older buckets are dropped under each user's lock.")
+            "Keeps today and the N days before it, today taken in the deployment's time zone (the one its days were cut in); older buckets are dropped under each user's lock."
+    )
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var locking: LockingOptions
@@ -43,7 +44,8 @@ struct Prune: AdminCommand {
         let zone = settings.limits.dayZone
         let cutoff = DailyPruner.cutoffDay(retentionDays: retention, now: now, zone: zone)
         print(
-            "Keeping days from \(cutoff) (retention \(Format.count(retention, "day")), today \(CivilDate(days: zone.dayNumber(atSecond: Int64(clamping: now.seconds))).text) in \(zone))\(dryRun ? ", dry run" : ""):")
+            "Keeping days from \(cutoff) (retention \(Format.count(retention, "day")), today \(CivilDate(days: zone.dayNumber(atSecond: Int64(clamping: now.seconds))).text) in \(zone))\(dryRun ? ", dry run" : ""):"
+        )
 
         var firstFailure: (any Error)?
         var table = TextTable([.left("ID"), .left("NAME"), .right(dryRun ? "WOULD DROP" : "DROPPED"), .left("DAYS")])

@@ -14,7 +14,9 @@ struct UnclaimedDiscard: AdminCommand {
     @Argument(help: ArgumentHelp("The installation id or unknown user id (see `claude-telemetry unclaimed`).", valueName: "id"))
     var id: String?
 
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Discard requests received more than DAYS days ago.", valueName: "days"))
+    @Option(
+        name: .customLong("older-than"),
+        help: ArgumentHelp("Discard requests received more than DAYS days ago.", valueName: "days"))
     var olderThan: Int?
 
     @Flag(help: "Discard everything parked.")
@@ -34,7 +36,8 @@ struct UnclaimedDiscard: AdminCommand {
         if let olderThan, olderThan < 0 { throw ValidationError("--older-than must be 0 or more days") }
         if let id, ParkedSource(id) == nil {
             throw ValidationError(
-                "'\(UserID.preview(id))' is neither an installation id (64 hex digits) nor a user id (see `claude-telemetry unclaimed`)")
+                "'\(UserID.preview(id))' is neither an installation id (64 hex digits) nor a user id (see `claude-telemetry unclaimed`)"
+            )
         }
     }
 

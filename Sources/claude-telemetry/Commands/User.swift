@@ -6,6 +6,7 @@ struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create, list and remove users; claim installations for them; move users between data directories.",
         subcommands: [
-            UserAdd.self, UserList.self, UserEnv.self, UserRemove.self, UserClaim.self, UserUnbind.self, UserExport.self, UserImport.self,
+            UserAdd.self, UserList.self, UserEnv.self, UserRemove.self, UserClaim.self, UserUnbind.self, UserExport.self,
+            UserImport.self,
         ])
 }

@@ -24,9 +24,12 @@ struct UserRemove: AdminCommand {
         let settings = try store.settings(locking: locking)
         let users = UserStore(directory: settings.dataDirectory, configuration: settings.store)
         guard let record = try users.record(user) else { throw AdminError.unknownUser(user) }
-        let attribution = InstallationAttribution(ingestor: TelemetryIngestor(directory: settings.dataDirectory, configuration: settings.store))
+        let attribution = InstallationAttribution(
+            ingestor: TelemetryIngestor(directory: settings.dataDirectory, configuration: settings.store))
         let bound = try attribution.bindings(of: user)
-        let summary = try UserSummary.all(in: settings.dataDirectory, limits: settings.limits).first { $0.record.id == user.rawValue }
+        let summary = try UserSummary.all(in: settings.dataDirectory, limits: settings.limits).first {
+            $0.record.id == user.rawValue
+        }
         let what =
             "user \(user) (\(Format.safe(record.name))): its record, its aggregate ("
             + (summary?.totalTokens.map { "\($0) tokens in all" } ?? "no data received") + ", last update "

@@ -14,7 +14,8 @@ struct UserUnbind: AdminCommand {
     @Argument(help: ArgumentHelp("The user's id.", valueName: "uuid"), transform: parseUserID)
     var user: UserID
 
-    @Argument(help: ArgumentHelp("The installation id or unknown user id.", valueName: "installation-id"), transform: parseParkedSource)
+    @Argument(
+        help: ArgumentHelp("The installation id or unknown user id.", valueName: "installation-id"), transform: parseParkedSource)
     var source: ParkedSource
 
     func execute() throws {

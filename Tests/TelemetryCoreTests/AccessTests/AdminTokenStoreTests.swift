@@ -83,7 +83,8 @@ struct AdminTokenStoreTests {
         try withTemporaryDirectory { root in
             let tokens = store(root)
             let user = UserID.random().rawValue
-            let record = AdminTokenRecord(name: "forged", sha256: Hexadecimal.string(AdminTokenStore.digest(of: user)), createdAt: "x")
+            let record = AdminTokenRecord(
+                name: "forged", sha256: Hexadecimal.string(AdminTokenStore.digest(of: user)), createdAt: "x")
             let data = try JSONEncoder().encode(["tokens": [record]])
             try data.write(to: URL(fileURLWithPath: tokens.path))
             #expect(throws: ReadAuthorizationError.refused) { try tokens.authorize(authorizationHeader: "Bearer \(user)") }

@@ -109,7 +109,9 @@ struct InstallationAttributionTests {
         try withTemporaryDirectory { root in
             let area = try AttributionStore(root: root)
             let a = try Self.source(Installation.a)
-            for index in 0..<7 { try area.receive(Installation.tokens(Installation.a, Double(1 << index), sequence: UInt64(index + 1))) }
+            for index in 0..<7 {
+                try area.receive(Installation.tokens(Installation.a, Double(1 << index), sequence: UInt64(index + 1)))
+            }
             var chunk = InstallationAttribution.ClaimChunk()
             chunk.maxRecords = 2
             let report = try area.attribution.claim(a, for: area.user, chunk: chunk)
@@ -150,7 +152,8 @@ struct InstallationAttributionTests {
             let b = try Self.source(Installation.b)
             for sequence in 1...302 {
                 #expect(
-                    try area.receive(Installation.tokens(Installation.b, 999_000, sequence: UInt64(sequence), email: "DEV@example.com"))
+                    try area.receive(
+                        Installation.tokens(Installation.b, 999_000, sequence: UInt64(sequence), email: "DEV@example.com"))
                         == .parked(b))
             }
             #expect(try area.store.ingestor.store.read(dev) == nil)

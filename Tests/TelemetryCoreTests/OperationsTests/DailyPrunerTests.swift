@@ -37,7 +37,8 @@ extension OperationsTests {
             // Angeles is kept there, dropped in UTC.
             try OpsSupport.withDataDirectory { directory in
                 let user = try OpsSupport.addUser(directory)
-                try OpsSupport.storeDays(["2026-11-23", "2026-11-24"], user: user, in: directory, updatedAt: "2026-11-24T10:00:00.000Z")
+                try OpsSupport.storeDays(
+                    ["2026-11-23", "2026-11-24"], user: user, in: directory, updatedAt: "2026-11-24T10:00:00.000Z")
                 var limits = AggregationLimits()
                 limits.dayZone = pacific
                 let inPacific = DailyPruner(
