@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second of the README's two commands: runs every test on a fresh Debian machine.
 #   1. installs what is missing (libfcgi-dev, nginx, spawn-fcgi, curl, python3-venv, ...),
-#   2. unit tests of the core and the request handling (swift test, Swift Testing),
+#   2. the Swift sources as .swift-format wants them (swift format lint --strict), then unit tests
+#      of the core and the request handling (swift test, Swift Testing),
 #   3. a release build, the deployment suite (Tests/Deployment) and the end-to-end suite: real
 #      nginx + spawn-fcgi on 127.0.0.1 driven by the real OpenTelemetry Python SDK and the real
 #      Claude Code CLI, the dashboard in headless Chromium, a real Prometheus (Tests/EndToEnd).
@@ -14,6 +15,10 @@ ensure_service_packages
 ensure_packages python3:python3 gzip:gzip flock:util-linux nm:binutils
 # python3-venv has no command of its own: check that venv can bootstrap pip.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || install_packages python3-venv
+
+echo "== formatting (swift format lint --strict)"
+# Fix with: swift format format -i -r Sources Tests Package.swift
+swift format lint --strict -r Sources Tests Package.swift
 
 echo "== unit tests (swift test)"
 swift build --build-tests
