@@ -119,34 +119,33 @@ def history_tables():
             rows.append("| %d | %s | %s | %s | %s | %s | %s |" % (
                 population, label, fmt_rate(rps) if rps is not None else note, fmt_rate(ceiling),
                 fmt_ratio(rps, ceiling), verdict(ok), "{:,}".format(written.get("median_bytes", 0))))
-    scrapes = []
-    for population in (100, 1000):
-        for kind, label in (("old", "400 days"), ("new", "new")):
-            try:
-                text = open(path("history-scrape-%s-u%d.txt" % (kind, population))).read()
-            except OSError:
-                continue
-            fields = dict(item.split("=", 1) for item in text.split() if "=" in item)
-            scrapes.append("| %d | %s | %s ms | %s ms | %s ms |" % (
-                population, label, fields.get("first_ms", "—"), fields.get("median_ms", "—"), fields.get("cpu_median_ms", "—")))
+    def reader_rows(name, row):
+        """One row per population and history from the `key=value` lines of telemetry-bench."""
+        out = []
+        for population in (100, 1000):
+            for kind, label in (("old", "400 days"), ("new", "new")):
+                try:
+                    text = open(path("history-%s-%s-u%d.txt" % (name, kind, population))).read()
+                except OSError:
+                    continue
+                fields = dict(item.split("=", 1) for item in text.split() if "=" in item)
+                out.append("| %d | %s | %s" % (population, label, row(fields)))
+        return out
+
+    scrapes = reader_rows("scrape", lambda f: "%s ms | %s ms | %s ms |" % (
+        f.get("first_ms", "—"), f.get("median_ms", "—"), f.get("cpu_median_ms", "—")))
     if scrapes:
         lines += ["Prometheus scrape over the same users (`telemetry-bench scrape-dir`; later scrapes reuse the views "
                   "of unchanged users):", "", "| users | history | first scrape | later scrapes (median) | CPU (median) |",
                   "|---|---|---|---|---|"] + scrapes + [""]
-    teams = []
-    for population in (100, 1000):
-        for kind, label in (("old", "400 days"), ("new", "new")):
-            try:
-                text = open(path("history-team-%s-u%d.txt" % (kind, population))).read()
-            except OSError:
-                continue
-            fields = dict(item.split("=", 1) for item in text.split() if "=" in item)
-            first = float(fields.get("first_ms", "nan"))
-            changed = float(fields.get("after_one_write_p50_ms", "nan"))
-            unchanged = float(fields.get("unchanged_p50_ms", "nan"))
-            teams.append("| %d | %s | %.1f ms %s | %.1f ms %s | %.1f ms %s |" % (
-                population, label, first, verdict(first <= 1000), changed, verdict(changed <= 150),
-                unchanged, verdict(unchanged <= 150)))
+
+    def team_row(f):
+        first, changed, unchanged = (float(f.get(key, "nan")) for key in
+                                     ("first_ms", "after_one_write_p50_ms", "unchanged_p50_ms"))
+        return "%.1f ms %s | %.1f ms %s | %.1f ms %s |" % (
+            first, verdict(first <= 1000), changed, verdict(changed <= 150), unchanged, verdict(unchanged <= 150))
+
+    teams = reader_rows("team", team_row)
     if teams:
         lines += ["Team summary over the same users (`telemetry-bench team-dir`): the first after a start, the "
                   "first after one user's write (median of 10), and with nothing changed (median):", "",
