@@ -59,6 +59,19 @@ export async function renderTeam(root, span, { group, split }, isCurrent, rerend
 }
 
 /** Requests waiting in the parked area (they count for nobody until claimed), or nothing. */
+/** Users the server could not read (a damaged file): named, so an administrator runs verify. */
+export function unreadableBanner(users) {
+  if (!users || users.length === 0) return null;
+  return el('div', { class: 'unreadable-banner', role: 'alert', dataset: { unreadable: String(users.length) } },
+    el('p', {},
+      `${count(users.length)} user${users.length === 1 ? '' : 's'} could not be read and ${users.length === 1 ? 'is' : 'are'} `
+        + 'left out of these figures: ',
+      el('code', { text: users.join(', ') }),
+      '. An administrator finds the damaged file with ',
+      el('code', { text: 'claude-telemetry verify' }),
+      '.'));
+}
+
 export function parkedBanner(parked) {
   if (!parked || !(parked.requests > 0)) return null;
   const unknown = parked.unknownUserRequests > 0
@@ -154,6 +167,7 @@ function drawTeam(root, summary, span, { group, split }, rerender) {
     el('p', { class: 'received' }, `${count(users.length)} users, generated `,
       el('time', { datetime: summary.generatedAt, title: utcTimestamp(summary.generatedAt) }, relativeTime(summary.generatedAt)),
       '. ', csv, ` (one row per user${span.period !== 'day' ? ` and ${span.period}` : ''}, ${label}) · `, forget, ' ', csvStatus),
+    unreadableBanner(summary.unreadableUsers),
     parkedBanner(summary.parked),
     spanControls({ team: true, group, split }, span),
     el('section', { 'aria-labelledby': 'totals-title' },

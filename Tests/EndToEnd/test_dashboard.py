@@ -667,3 +667,33 @@ def test_team_view_says_what_waits_to_be_claimed(dash, people, admin_token, brow
     assert dash.admin("user", "add", "--id", unknown, "--name", "Typo fixed").returncode == 0
     team_view()
     assert browser.find_elements(By.CSS_SELECTOR, ".parked-banner") == []
+
+
+def test_team_view_names_users_whose_files_cannot_be_read(dash, people, admin_token, browser, artifacts):
+    """Issue #18's one rule for damaged files: the team view still answers, leaves the user out and
+    names them with the command that finds the file; mended, the banner goes."""
+    def team_view():
+        open_view(browser, dashboard_url(dash, "#team"), ".token-form input[type=password], table[data-table='leaderboard']")
+        if browser.find_elements(By.CSS_SELECTOR, ".token-form input[type=password]"):
+            enter_token(browser, admin_token)
+        WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'table[data-table="leaderboard"]'))
+
+    team_view()
+    assert browser.find_elements(By.CSS_SELECTOR, ".unreadable-banner") == []
+    grace = people["grace"]
+    dash.admin("compact", grace)
+    stored = dash.aggregate_path(grace).read_bytes()
+    try:
+        dash.aggregate_path(grace).write_bytes(b'{"days":')
+        team_view()
+        banner = text(browser, ".unreadable-banner")
+        shoot(browser, artifacts, "team-unreadable")
+        assert banner == (f"1 user could not be read and is left out of these figures: {grace}. "
+                          "An administrator finds the damaged file with claude-telemetry verify."), banner
+        ranked = set(table_rows(browser, "leaderboard"))
+        assert ADA_NAME in ranked and GRACE_NAME not in ranked, ranked
+        assert console_problems(browser) == []
+    finally:
+        dash.aggregate_path(grace).write_bytes(stored)
+    team_view()
+    assert browser.find_elements(By.CSS_SELECTOR, ".unreadable-banner") == []

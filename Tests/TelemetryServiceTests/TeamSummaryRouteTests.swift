@@ -222,6 +222,37 @@ struct TeamSummaryRouteTests {
         #expect(grouped == expected)
     }
 
+    @Test("a user whose aggregate.json is damaged: the team answers 200 naming them, their own summary 503")
+    func unreadableUserIsNamed() throws {
+        let sandbox = try ReadSandbox()
+        let token = try sandbox.addToken("grafana")
+        let a = try sandbox.addUser("Ada"), b = try sandbox.addUser("Bob")
+        try sandbox.send(a, input: 100, model: "m1", day: "2026-11-24", cost: 0.5)
+        try sandbox.send(b, input: 7, model: "m1", day: "2026-11-24")
+        let before = sandbox.get(path, headers: ["Authorization": "Bearer \(token)"])
+        #expect(try json(before)["unreadableUsers"] as? [String] == [])
+        try Data("{\"days\":".utf8).write(to: URL(fileURLWithPath: sandbox.directory.aggregatePath(b)))
+
+        let team = sandbox.get(path, headers: ["Authorization": "Bearer \(token)"])
+        #expect(team.status == .ok)
+        #expect(team.header("ETag") != before.header("ETag"))
+        let body = try json(team)
+        #expect(body["unreadableUsers"] as? [String] == [b.rawValue])
+        let users = try #require(body["users"] as? [[String: Any]])
+        #expect(users.map { $0["userId"] as? String } == [a.rawValue])
+        #expect((body["totals"] as? [String: Any])?["totalInputTokens"] as? Int == 100)
+        #expect(sandbox.get(path + ".csv", headers: ["Authorization": "Bearer \(token)"]).status == .ok)
+        #expect(sandbox.get("\(ReadSandbox.base)/users/\(b.rawValue)/summary").status == .serviceUnavailable)
+        #expect(sandbox.get("\(ReadSandbox.base)/users/\(a.rawValue)/summary").status == .ok)
+
+        // Mended: counted again, named no more.
+        try Data(AggregateCoding.encode(AggregateDocument(user: b))).write(
+            to: URL(fileURLWithPath: sandbox.directory.aggregatePath(b)))
+        let mended = try json(sandbox.get(path, headers: ["Authorization": "Bearer \(token)"]))
+        #expect(mended["unreadableUsers"] as? [String] == [])
+        #expect((mended["users"] as? [[String: Any]])?.count == 2)
+    }
+
     @Test("a corrupt tokens.json: 503, not a 403")
     func corruptTokens() throws {
         let sandbox = try ReadSandbox()

@@ -67,6 +67,8 @@ public struct TeamSummaryReport: Sendable {
     public var timeZone = "UTC"
     /// The parked area (requests waiting to be claimed), for the page's banner; nil when unknown.
     public var parked: AttributionSummary?
+    /// Users left out because their files could not be read (see ``TeamDigestCache/Listing``).
+    public var unreadableUsers: [String] = []
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
@@ -203,6 +205,10 @@ public struct TeamSummaryReport: Sendable {
         }
         w.endObject()
         w.key("totals"); totals.write(to: &w, raw: false)
+        w.key("unreadableUsers")
+        w.beginArray()
+        for user in unreadableUsers { w.string(user) }
+        w.endArray()
         w.key("users")
         w.beginArray()
         for member in members {

@@ -24,29 +24,32 @@ public final class TeamDigestCache: Sendable {
 
     public init() {}
 
+    /// Every user's entry, and the users whose files could not be read.
+    public struct Listing: Sendable {
+        /// Sorted by id.
+        public let entries: [Entry]
+        /// Users left out because one of their files could not be read or decoded (a damaged
+        /// `aggregate.json`, journal or `user.json`, a planted link, a read error): the team is
+        /// still answered, naming them; their own summary answers 503 and `verify` names the file.
+        public let unreadable: [UserID]
+    }
+
     /// The current entry of every user, sorted by id: cached when both files are unchanged,
-    /// otherwise read, decoded and cached anew. A user removed meanwhile is left out.
-    public func current(reader: StoredUserReader) throws(StorageError) -> [Entry] {
+    /// otherwise read, decoded and cached anew. A user removed meanwhile is left out; a user
+    /// whose files cannot be read is listed apart. Only a listing of the users that fails (the
+    /// data directory itself in trouble) throws.
+    public func current(reader: StoredUserReader) throws(StorageError) -> Listing {
         let users = try reader.users()
         var result: [Entry] = []
+        var unreadable: [UserID] = []
         result.reserveCapacity(users.count)
         for user in users {
-            guard let identities = try reader.identities(of: user) else { continue }
-            let cached = entries.withLock { $0[user] }
-            if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate,
-                cached.journal == identities.journal
-            {
-                result.append(cached)
-                continue
+            do throws(StorageError) {
+                if let entry = try entry(of: user, reader: reader) { result.append(entry) }
+            } catch {
+                unreadable.append(user)
+                entries.withLock { _ = $0.removeValue(forKey: user) }
             }
-            guard let snapshot = try reader.snapshot(of: user) else { continue }
-            let entry = Entry(
-                user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
-                journal: snapshot.journalIdentity,
-                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false, keepingSessions: false),
-                attributes: snapshot.document?.attributes ?? [:])
-            entries.withLock { $0[user] = entry }
-            result.append(entry)
         }
         let listed = Set(users)
         entries.withLock { cache in
@@ -54,7 +57,27 @@ public final class TeamDigestCache: Sendable {
                 cache = cache.filter { listed.contains($0.key) }
             }
         }
-        return result
+        return Listing(entries: result, unreadable: unreadable)
+    }
+
+    /// One user's entry, from the cache when the files are unchanged; nil when the user was
+    /// removed meanwhile.
+    private func entry(of user: UserID, reader: StoredUserReader) throws(StorageError) -> Entry? {
+            guard let identities = try reader.identities(of: user) else { return nil }
+            let cached = entries.withLock { $0[user] }
+            if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate,
+                cached.journal == identities.journal
+            {
+                return cached
+            }
+            guard let snapshot = try reader.snapshot(of: user) else { return nil }
+            let entry = Entry(
+                user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
+                journal: snapshot.journalIdentity,
+                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false, keepingSessions: false),
+                attributes: snapshot.document?.attributes ?? [:])
+            entries.withLock { $0[user] = entry }
+            return entry
     }
 
     /// Number of users cached (for tests).

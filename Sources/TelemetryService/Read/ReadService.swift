@@ -118,8 +118,9 @@ public struct ReadService: Sendable {
             + " parked=\(parked.map { "\($0.parkedInstallations),\($0.parkedRequests),\($0.unknownUserRequests)" } ?? "")"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
-        let entries = try cache.current(reader: reader)
-        var tag = TeamTag(variant: variant)
+        let listing = try cache.current(reader: reader)
+        let entries = listing.entries
+        var tag = TeamTag(variant: variant + " unreadable=\(listing.unreadable.map(\.rawValue).joined(separator: ","))")
         for entry in entries { tag.add(entry.user, record: entry.record, aggregate: entry.aggregate, journal: entry.journal) }
         let etag = tag.finish()
         if etag.isMatched(byIfNoneMatch: request.header("if-none-match")) {
@@ -136,6 +137,7 @@ public struct ReadService: Sendable {
         report.groupKeys = keys
         report.timeZone = configuration.limits.dayZone.identifier
         report.parked = parked
+        report.unreadableUsers = listing.unreadable.map(\.rawValue)
         report.budgets = BudgetStatus.evaluate(
             budgets, members: report.members.map { BudgetStatus.Member($0.digest, attributes: $0.attributes) }, today: today)
         let headers = [("ETag", etag.value), cacheControl] + Self.noSniff
