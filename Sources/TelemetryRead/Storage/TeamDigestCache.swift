@@ -63,21 +63,21 @@ public final class TeamDigestCache: Sendable {
     /// One user's entry, from the cache when the files are unchanged; nil when the user was
     /// removed meanwhile.
     private func entry(of user: UserID, reader: StoredUserReader) throws(StorageError) -> Entry? {
-            guard let identities = try reader.identities(of: user) else { return nil }
-            let cached = entries.withLock { $0[user] }
-            if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate,
-                cached.journal == identities.journal
-            {
-                return cached
-            }
-            guard let snapshot = try reader.snapshot(of: user) else { return nil }
-            let entry = Entry(
-                user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
-                journal: snapshot.journalIdentity,
-                digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false, keepingSessions: false),
-                attributes: snapshot.document?.attributes ?? [:])
-            entries.withLock { $0[user] = entry }
-            return entry
+        guard let identities = try reader.identities(of: user) else { return nil }
+        let cached = entries.withLock { $0[user] }
+        if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate,
+            cached.journal == identities.journal
+        {
+            return cached
+        }
+        guard let snapshot = try reader.snapshot(of: user) else { return nil }
+        let entry = Entry(
+            user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
+            journal: snapshot.journalIdentity,
+            digest: UserDigest(snapshot, limits: reader.limits, keepingRaw: false, keepingSessions: false),
+            attributes: snapshot.document?.attributes ?? [:])
+        entries.withLock { $0[user] = entry }
+        return entry
     }
 
     /// Number of users cached (for tests).
