@@ -94,43 +94,6 @@ extension JSONScanner {
         }
     }
 
-    /// The index of the first `"` from `index` on, and whether every byte before it is ASCII;
-    /// nil when a backslash or a control character comes first, or the bytes end. Eight bytes
-    /// at a time: a byte `b` matches when `b == 0x22`, `b == 0x5C` or `b < 0x20`.
-    @inline(__always)
-    private static func plainStringEnd(_ raw: UnsafeRawBufferPointer, from index: Int) -> (end: Int, ascii: Bool)? {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var index = index
-        var high: UInt64 = 0
-        while index + 8 <= raw.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // Zero bytes of `quote`/`backslash`, and bytes below 0x20, get their high bit set;
-            // the lowest marked byte is exact (borrows only run upwards).
-            let marks = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
-            if marks != 0 {
-                let found = index + marks.trailingZeroBitCount / 8
-                let before = found - index
-                if before > 0 { high |= word & (highs >> UInt64(64 - 8 * before)) }
-                index = found
-                break
-            }
-            high |= word
-            index += 8
-        }
-        var ascii = high & highs == 0
-        while index < raw.count {
-            let byte = raw[index]
-            if byte == UInt8(ascii: "\"") { return (index, ascii) }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-            if byte >= 0x80 { ascii = false }
-            index += 1
-        }
-        return nil
-    }
-
     /// A string value, read as ``string()`` reads it, faster for plain ones.
     mutating func protobufString() throws(Failure) -> String {
         let start = try nextNonWhitespace()

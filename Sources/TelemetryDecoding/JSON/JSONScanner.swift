@@ -55,14 +55,8 @@ package struct JSONScanner {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let start = position + 1
-        var index = start
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
-            bytes[index] >= 0x20, bytes[index] < 0x80
-        {
-            index += 1
-        }
         let result: Result
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+        if let index = plainASCIIStringEnd(from: start) {
             lastKeyRange = start..<index
             result = bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<index])) }
             position = index + 1
@@ -88,18 +82,58 @@ package struct JSONScanner {
     mutating func skipString() throws(Failure) {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string") }
-        var index = position + 1
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
-            bytes[index] >= 0x20, bytes[index] < 0x80
-        {
-            index += 1
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+        if let index = plainASCIIStringEnd(from: position + 1) {
             position = index + 1
             return
         }
         // Escapes, control characters or non-ASCII bytes: the full check.
         _ = try string()
+    }
+
+    /// The index of the closing `"` of a string whose content starts at `index` and is plain
+    /// ASCII (no escape, no control character): such a string needs no decoding or UTF-8 check.
+    /// nil for any other string, which ``string()`` reads.
+    @inline(__always)
+    private func plainASCIIStringEnd(from index: Int) -> Int? {
+        guard let (end, ascii) = bytes.withUnsafeBytes({ Self.plainStringEnd($0, from: index) }), ascii else { return nil }
+        return end
+    }
+
+    /// The index of the first `"` from `index` on, and whether every byte before it is ASCII;
+    /// nil when a backslash or a control character comes first, or the bytes end. Eight bytes
+    /// at a time: a byte `b` matches when `b == 0x22`, `b == 0x5C` or `b < 0x20`.
+    @inline(__always)
+    static func plainStringEnd(_ raw: UnsafeRawBufferPointer, from index: Int) -> (end: Int, ascii: Bool)? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = index
+        var high: UInt64 = 0
+        while index + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // Zero bytes of `quote`/`backslash`, and bytes below 0x20, get their high bit set;
+            // the lowest marked byte is exact (borrows only run upwards).
+            let marks = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+            if marks != 0 {
+                let found = index + marks.trailingZeroBitCount / 8
+                let before = found - index
+                if before > 0 { high |= word & (highs >> UInt64(64 - 8 * before)) }
+                index = found
+                break
+            }
+            high |= word
+            index += 8
+        }
+        var ascii = high & highs == 0
+        while index < raw.count {
+            let byte = raw[index]
+            if byte == UInt8(ascii: "\"") { return (index, ascii) }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            if byte >= 0x80 { ascii = false }
+            index += 1
+        }
+        return nil
     }
 
     /// True when another array element follows (consuming `]` at the end).
