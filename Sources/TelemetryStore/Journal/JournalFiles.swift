@@ -17,26 +17,7 @@ enum JournalFiles {
 
     /// Opens the journal for appending under the user's lock; nil when there is none yet.
     static func openForWriting(_ path: String) throws(StorageError) -> FileDescriptor? {
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK)
-        } catch {
-            if error == .noSuchFile { return nil }
-            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
-            throw error.storage("open", path)
-        }
-        do {
-            if let kind = FileNode.irregularKind(try fd.status()) {
-                fd.close()
-                throw StorageError.notRegularFile(path: path, kind: kind)
-            }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            fd.close()
-            throw (error as? Errno ?? Errno(rawValue: EIO)).storage("stat", path)
-        }
-        return fd
+        try FileSystem.openRegularFile(path, O_RDWR, opening: "open", checking: "stat")?.0
     }
 
     /// A regular file's bytes and the identity of exactly the file they came from; nil when

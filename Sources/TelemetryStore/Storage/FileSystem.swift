@@ -67,26 +67,41 @@ package enum FileSystem {
     /// The same, with the identity of exactly the file the bytes came from (`fstat` of the open
     /// descriptor), so a concurrent replacement cannot pair old bytes with a new identity.
     static func readRegularFileWithIdentity(_ path: String) throws(StorageError) -> StoredFile? {
+        guard let (fd, info) = try openRegularFile(path, O_RDONLY, opening: "read", checking: "read") else { return nil }
+        defer { fd.close() }
+        do {
+            return StoredFile(bytes: try fd.readAll(sizeHint: Int(info.st_size)), identity: FileIdentity(info))
+        } catch {
+            throw error.storage("read", path)
+        }
+    }
+
+    /// Opens a file the store owns with `flags`, never following a symbolic link nor blocking on
+    /// a named pipe, and refuses anything but a regular file; nil when it does not exist. Errors
+    /// name `opening` or `checking` as the operation that failed.
+    static func openRegularFile(_ path: String, _ flags: Int32, opening: String, checking: String) throws(StorageError)
+        -> (FileDescriptor, stat)?
+    {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+            fd = try FileDescriptor.open(path, flags | O_NOFOLLOW | O_NONBLOCK)
         } catch {
             if error == .noSuchFile { return nil }
             if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
-            throw error.storage("read", path)
+            throw error.storage(opening, path)
         }
-        defer { fd.close() }
+        let info: stat
         do {
-            let info = try fd.status()
-            if let kind = FileNode.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
-            return StoredFile(bytes: try fd.readAll(sizeHint: Int(info.st_size)), identity: FileIdentity(info))
-        } catch let error as StorageError {
-            throw error
-        } catch let error as Errno {
-            throw error.storage("read", path)
+            info = try fd.status()
         } catch {
-            throw .system(operation: "read", path: path, errno: Errno(rawValue: EIO))
+            fd.close()
+            throw error.storage(checking, path)
         }
+        if let kind = FileNode.irregularKind(info) {
+            fd.close()
+            throw .notRegularFile(path: path, kind: kind)
+        }
+        return (fd, info)
     }
 
     package static func readFile(_ path: String) throws(Errno) -> [UInt8] {
