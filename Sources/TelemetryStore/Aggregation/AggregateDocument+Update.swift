@@ -104,10 +104,13 @@ extension AggregateDocument {
     /// replay window, cumulative series after ``AggregationLimits/cumulativeSeriesSeconds``.
     mutating func forgetIdleSeries(now: Timestamp, limits: AggregationLimits) {
         let nowSeconds = now.seconds
-        series = series.filter { _, state in
-            let idle = nowSeconds &- min(nowSeconds, state.seen)
+        // Removes only the idle ones: filtering would copy every series on every update.
+        var idle: [UInt64] = []
+        for (key, state) in series {
+            let idleSeconds = nowSeconds &- min(nowSeconds, state.seen)
             let cumulative = state.value != 0 || state.count != 0
-            return idle <= (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds)
+            if idleSeconds > (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds) { idle.append(key) }
         }
+        for key in idle { series.removeValue(forKey: key) }
     }
 }
