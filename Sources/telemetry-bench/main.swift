@@ -18,6 +18,8 @@ import TelemetryStore
 ///     telemetry-bench team-dir DATA_DIR [REQUESTS] the team summary over an existing data
 ///                                                   directory: first, unchanged, after one write
 ///     telemetry-bench load FILE USER [readers]      decode and encode one stored aggregate.json
+///     telemetry-bench write FILE USER [WRITES]      one write to a user whose aggregate.json is
+///                                                   FILE against one to a new user, in process
 ///     telemetry-bench scrape FIXTURE_DIR [USERS [SCRAPES]]
 ///                                                   one Prometheus scrape over USERS users; RSS
 ///                                                   over SCRAPES scrapes
@@ -174,6 +176,24 @@ case "load":
     measure("encode", bytes: current.count, iterations: 50) {
         _ = AggregateCoding.encode(document)
     }
+    // The binary copy written next to it at each fold, made for a file of that identity.
+    let copyPath = NSTemporaryDirectory() + "/telemetry-bench-\(getpid()).json"
+    try Data(current).write(to: URL(fileURLWithPath: copyPath))
+    defer { try? FileManager.default.removeItem(atPath: copyPath) }
+    guard let identity = try FileIdentity.of(copyPath) else { fatalError("cannot stat \(copyPath)") }
+    let copy = BinaryCopy.encode(document, of: identity)
+    precondition(BinaryCopy.decode(copy, of: identity, user: user, limits: AggregationLimits()) == document)
+    measure("binary copy: encode", bytes: copy.count, iterations: 50) {
+        _ = BinaryCopy.encode(document, of: identity)
+    }
+    measure("binary copy: decode", bytes: copy.count, iterations: 50) {
+        _ = BinaryCopy.decode(copy, of: identity, user: user, limits: AggregationLimits())
+    }
+    measure("binary copy: decode, readers' way", bytes: copy.count, iterations: 50) {
+        _ = BinaryCopy.decode(copy, of: identity, user: user, limits: AggregationLimits(), skippingState: true)
+    }
+case "write":
+    try WriteBench.run(arguments)
 case "team":
     try TeamBench.run(arguments)
 case "team-dir":
