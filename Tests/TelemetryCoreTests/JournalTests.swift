@@ -251,6 +251,49 @@ struct JournalTests {
         }
     }
 
+    @Test("a journal of JSON records (as written before the binary records) is read the same, and the next write appends to it")
+    func upgradeFromJSONRecords() throws {
+        try withTemporaryDirectory { root in
+            let store = try TestStore(root: root, configuration: Self.lazy)
+            let journal = store.directory.journalPath(store.user)
+            for request in try Self.requests() { try ingest(store.ingestor, store.user, request) }
+            let expected = try #require(
+                try AggregateStore(
+                    directory: store.directory, configuration: Self.lazy, limits: store.limits, cache: DocumentCache()
+                ).read(store.user))
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: journal)))
+            let scan = JournalFormat.scan(bytes)
+            #expect(scan.records.count > 3)
+            // Every record is binary now, and says exactly what its JSON form says.
+            var rewritten = Array(bytes[0..<JournalFormat.headerSize])
+            for record in scan.records {
+                #expect(record.payload.first == DocumentChanges.binaryVersion)
+                let changes = try DocumentChanges(decoding: record.payload)
+                let json = changes.encodedJSON()
+                #expect(json.first == UInt8(ascii: "{"))
+                #expect(try DocumentChanges(decoding: json) == changes)
+                rewritten += JournalFormat.frame(json, seconds: record.seconds)
+            }
+            try Data(rewritten).write(to: URL(fileURLWithPath: journal))
+            DocumentCache.shared.removeAll()
+            let read = try #require(
+                try AggregateStore(
+                    directory: store.directory, configuration: Self.lazy, limits: store.limits, cache: DocumentCache()
+                ).read(store.user))
+            #expect(read == expected)
+            // A writer with a cold cache folds the JSON records and appends a binary one after them.
+            try store.ingest(smallDeltaBatch(sequence: 1, input: 5))
+            let after = JournalFormat.scan([UInt8](try Data(contentsOf: URL(fileURLWithPath: journal))))
+            #expect(after.records.count == scan.records.count + 1)
+            #expect(after.records.last?.payload.first == DocumentChanges.binaryVersion)
+            let final = try #require(
+                try AggregateStore(
+                    directory: store.directory, configuration: Self.lazy, limits: store.limits, cache: DocumentCache()
+                ).read(store.user))
+            #expect(final.totals[.inputTokensFromTokenMetric] == expected.totals[.inputTokensFromTokenMetric] + 5)
+        }
+    }
+
     @Test("a record's size follows the request, not the user's history")
     func recordSizeIsIndependentOfHistory() throws {
         try withTemporaryDirectory { root in

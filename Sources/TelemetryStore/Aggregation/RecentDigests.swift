@@ -64,6 +64,11 @@ struct RecentDigests: Sendable {
 
     /// Appends the base64 form of the newest `last` entries, oldest first.
     func encode(last: Int, appendingTo output: inout [UInt8]) {
+        packed(last: last).withUnsafeBufferPointer { Base64.encode($0, appendingTo: &output) }
+    }
+
+    /// The newest `last` entries as 12-byte entries, oldest first (the binary copy stores them so).
+    func packed(last: Int) -> [UInt8] {
         let taken = min(last, count)
         let first = digests.count - taken
         var packed = [UInt8](repeating: 0, count: taken * 12)
@@ -73,14 +78,15 @@ struct RecentDigests: Sendable {
                 raw.storeBytes(of: seconds[first + index].littleEndian, toByteOffset: index * 12 + 8, as: UInt32.self)
             }
         }
-        packed.withUnsafeBufferPointer { Base64.encode($0, appendingTo: &output) }
+        return packed
     }
 
     /// Replays one journalled update: the update removed entries from the front and appended
-    /// `appended` (base64 entries, oldest first), leaving `count` entries. Entries only ever leave
-    /// from the front, so the front is cut first and the new entries go in after.
-    mutating func replay(appended encoded: String, count expected: Int) throws(RecentDigestsError) {
-        let added = try RecentDigests(encoded: encoded, capacity: capacity)
+    /// `appended` (12-byte entries, oldest first), leaving `count` entries. Entries only ever
+    /// leave from the front, so the front is cut first and the new entries go in after.
+    mutating func replay(appended packed: [UInt8], count expected: Int) throws(RecentDigestsError) {
+        guard packed.count % 12 == 0 else { throw RecentDigestsError() }
+        let added = packed.withUnsafeBytes { RecentDigests(packed: $0, capacity: capacity) }
         guard expected >= added.count, expected <= count + added.count else { throw RecentDigestsError() }
         let removed = count + added.count - expected
         if removed > 0 { removeOldest(removed) }
@@ -97,19 +103,22 @@ struct RecentDigests: Sendable {
     }
 
     init(encoded: String, capacity: Int) throws(RecentDigestsError) {
-        self.init(capacity: capacity)
         var text = encoded
         guard let packed = text.withUTF8({ Base64.decode($0) }), packed.count % 12 == 0 else { throw RecentDigestsError() }
-        let entries = packed.count / 12
+        self = packed.withUnsafeBytes { RecentDigests(packed: $0, capacity: capacity) }
+    }
+
+    /// Entries as ``packed(last:)`` lays them out (whole 12-byte entries: callers check).
+    init(packed raw: UnsafeRawBufferPointer, capacity: Int) {
+        self.init(capacity: capacity)
+        let entries = raw.count / 12
         digests.reserveCapacity(entries)
         seconds.reserveCapacity(entries)
         members.reserveCapacity(min(entries, self.capacity) + 1)
-        packed.withUnsafeBytes { raw in
-            for index in 0..<entries {
-                let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
-                let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
-                insert(digest, at: UInt64(received))
-            }
+        for index in 0..<entries {
+            let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
+            let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
+            insert(digest, at: UInt64(received))
         }
     }
 }

@@ -1,10 +1,11 @@
 import TelemetryDecoding
 
-/// A journal record's payload: compact JSON in the vocabulary of `aggregate.json`, holding only
-/// what changed. Buckets are written as `{"raw": {…}}` (the published figures are derived when
+/// A journal record's payload as journals held it before the binary form
+/// (``encoded()``): compact JSON in the vocabulary of `aggregate.json`, holding only what
+/// changed. Still read; written only by the tests that check it is. Buckets are written as `{"raw": {…}}` (the published figures are derived when
 /// the document is written), and `removed` lists the keys that left each map.
 extension DocumentChanges {
-    func encoded() -> [UInt8] {
+    func encodedJSON() -> [UInt8] {
         var w = JSONWriter(capacity: 1024)
         w.beginObject()
         if let attributes { AggregateCoding.writeAttributes(attributes, to: &w) }
@@ -127,7 +128,9 @@ extension DocumentChanges {
             w.key(name)
             w.beginObject()
             w.key("appended")
-            w.string(change.appended)
+            var text = [UInt8]()
+            change.appended.withUnsafeBufferPointer { Base64.encode($0, appendingTo: &text) }
+            w.string(String(decoding: text, as: UTF8.self))
             w.key("count")
             w.integer(Int64(change.count))
             w.endObject()
@@ -154,8 +157,8 @@ extension DocumentChanges {
         w.endObject()
     }
 
-    /// Parses a payload written by ``encoded()``.
-    init(decoding bytes: [UInt8]) throws(JournalError) {
+    /// Parses a payload written by ``encodedJSON()``.
+    init(decodingJSON bytes: [UInt8]) throws(JournalError) {
         self.init()
         var scanner = JSONScanner(bytes)
         do {
@@ -274,7 +277,11 @@ extension DocumentChanges {
             }
         }
         guard let appended, let count else { throw JournalError(reason: "a replay-window change lacks 'appended' or 'count'") }
-        return DigestChanges(appended: appended, count: count)
+        var text = appended
+        guard let packed = text.withUTF8({ Base64.decode($0) }), packed.count % 12 == 0 else {
+            throw JournalError(reason: "a replay-window change is not base64 of 12-byte digest entries")
+        }
+        return DigestChanges(appended: packed, count: count)
     }
 }
 

@@ -38,10 +38,10 @@ struct DocumentChanges: Equatable, Sendable {
         }
     }
 
-    /// What an update did to one replay window: appended these entries (base64, as in
-    /// `state`), leaving `count` live ones.
+    /// What an update did to one replay window: appended these entries (12-byte entries, as
+    /// ``RecentDigests/packed(last:)`` lays them out), leaving `count` live ones.
     struct DigestChanges: Equatable, Sendable {
-        var appended: String
+        var appended: [UInt8]
         var count: Int
     }
 
@@ -111,9 +111,7 @@ struct DocumentChanges: Equatable, Sendable {
     private static func digestChanges(_ before: RecentDigests, _ after: RecentDigests) -> DigestChanges? {
         let appended = min(after.inserted - before.inserted, after.count)
         if appended == 0 && before.count == after.count { return nil }
-        var text = [UInt8]()
-        after.encode(last: appended, appendingTo: &text)
-        return DigestChanges(appended: String(decoding: text, as: UTF8.self), count: after.count)
+        return DigestChanges(appended: after.packed(last: appended), count: after.count)
     }
 
     var isEmpty: Bool { self == DocumentChanges() }
