@@ -160,7 +160,7 @@ def clone(data: str, source: str, users_file: str, count: int, out_users: str) -
     users = [line.strip() for line in open(users_file) if line.strip() and line.strip() != source][:count]
     for user in users:
         directory = os.path.join(data, "users", user)
-        for name in ("journal",):
+        for name in ("journal", "aggregate.bin"):
             try:
                 os.unlink(os.path.join(directory, name))
             except FileNotFoundError:

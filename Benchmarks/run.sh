@@ -364,6 +364,11 @@ history_step() {
     cp -a "$WORK/data" "$WORK/data-old"
     python3 "$HERE/history.py" clone "$WORK/data-old" "${grown[4]}" "$WORK/users-all.txt" "$population" \
       "$WORK/users-old-$population.txt" >&2
+    # Users grown by this version have the binary copy of aggregate.json that every fold writes;
+    # clones (like data directories of earlier versions) gain it from `compact --all`.
+    local copy_start=$SECONDS
+    CLAUDE_TELEMETRY_DATA_DIR="$WORK/data-old" "$BIN/claude-telemetry" compact --all >/dev/null
+    say "history: compact --all gave $population cloned users their binary copy in $((SECONDS - copy_start)) s"
     for kind in old new; do
       local data="$WORK/data-old" baseline
       if [[ $kind == new ]]; then fresh_data "$WORK/data-new"; data="$WORK/data-new"; fi

@@ -48,7 +48,7 @@ public struct DataDirectoryVerifier: Sendable {
         self.limits = limits
     }
 
-    static let expectedNames: Set<String> = ["user.json", "aggregate.json", "journal", ".lock"]
+    static let expectedNames: Set<String> = ["user.json", "aggregate.json", "aggregate.bin", "journal", ".lock"]
 
     public func verify() -> VerificationReport {
         // Sorted here: a `defer` that sorted the local copy would run after `return` had copied it.

@@ -10,16 +10,17 @@ public struct UserFiles: Sendable {
     /// nil until the user has sent data.
     public let aggregate: CurrentAggregate?
 
-    /// SHA-256 over the record, the stored `aggregate.json` and the journal's identity and
-    /// record count: changes whenever their content does.
+    /// SHA-256 over the record, the identities of the stored `aggregate.json` and the journal,
+    /// and the journal's record count: changes whenever their content does (a new
+    /// `aggregate.json` is a new file).
     public var contentDigest: [UInt8] {
         let separator: [UInt8] = [0]
         var hasher = SHA256()
         hasher.update(data: record.bytes)
         hasher.update(data: separator)
-        hasher.update(data: aggregate?.snapshot?.bytes ?? [])
-        hasher.update(data: separator)
-        var values: [UInt64] = aggregate?.journal?.fields ?? []
+        let snapshotFields = aggregate?.snapshotIdentity?.fields ?? []
+        var values: [UInt64] = [UInt64(snapshotFields.count)] + snapshotFields
+        values.append(contentsOf: aggregate?.journal?.fields ?? [])
         values.append(UInt64(aggregate?.journalRecords ?? 0))
         var fields: [UInt8] = []
         for value in values {
@@ -34,7 +35,7 @@ public struct UserFiles: Sendable {
         let decodedRecord = try UserRecord(decoding: record.bytes, path: directory.recordPath(user))
         return UserSnapshot(
             user: user, record: decodedRecord, document: aggregate?.document, recordIdentity: record.identity,
-            aggregateIdentity: aggregate?.snapshot?.identity, journalIdentity: aggregate?.journal)
+            aggregateIdentity: aggregate?.snapshotIdentity, journalIdentity: aggregate?.journal)
     }
 }
 
@@ -71,7 +72,8 @@ public struct StoredUserReader: Sendable {
         guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
         let store = AggregateStore(directory: directory, limits: limits)
         return UserFiles(
-            user: user, directory: directory, record: record, aggregate: try store.current(user, skippingState: true))
+            user: user, directory: directory, record: record,
+            aggregate: try store.current(user, skippingState: true, preferringCopy: true))
     }
 
     /// The user's data, decoded; nil when the user does not exist.

@@ -101,6 +101,15 @@ public struct Figures: Equatable, Sendable {
 
     public init() { values = Array(repeating: 0, count: Figure.allCases.count) }
 
+    /// A bucket from one value per ``Figure``, in declaration order (the binary copy's form).
+    init?(values: [Double]) {
+        guard values.count == Figure.allCases.count else { return nil }
+        self.values = values
+    }
+
+    /// One value per ``Figure``, in declaration order.
+    var allValues: [Double] { values }
+
     public subscript(figure: Figure) -> Double {
         get { values[figure.index] }
         set { values[figure.index] = newValue }

@@ -13,6 +13,11 @@ enum SeriesTable {
     static let fixedBytes = 7 * 8 + 1
 
     static func encode(_ series: [UInt64: SeriesState], appendingTo output: inout [UInt8]) {
+        packed(series).withUnsafeBufferPointer { Base64.encode($0, appendingTo: &output) }
+    }
+
+    /// The entries unencoded (the binary copy stores them so).
+    static func packed(_ series: [UInt64: SeriesState]) -> [UInt8] {
         var packed: [UInt8] = []
         packed.reserveCapacity(series.count * (fixedBytes + 8))
         func append(_ value: UInt64) {
@@ -31,7 +36,7 @@ enum SeriesTable {
             packed.append(UInt8(recent.count))
             for digest in recent { append(digest) }
         }
-        packed.withUnsafeBufferPointer { Base64.encode($0, appendingTo: &output) }
+        return packed
     }
 
     /// Refuses a table that is not whole entries in increasing id order, and readings outside
@@ -41,11 +46,19 @@ enum SeriesTable {
         guard let packed = text.withUTF8({ Base64.decode($0) }) else {
             throw AggregateCodingError(reason: "state.series is not base64")
         }
-        var series: [UInt64: SeriesState] = [:]
+        let result = packed.withUnsafeBytes { bytes in
+            Result { () throws(AggregateCodingError) in try decode(packed: bytes) }
+        }
+        return try result.get()
+    }
+
+    static func decode(packed bytes: UnsafeRawBufferPointer) throws(AggregateCodingError) -> [UInt64: SeriesState] {
+        // Most series keep one recent digest.
+        var series = [UInt64: SeriesState](minimumCapacity: bytes.count / (fixedBytes + 8))
         var offset = 0
         var previous: UInt64?
         let plausible = 0...MetricsAggregator.largestPlausibleValue
-        let failure: AggregateCodingError? = packed.withUnsafeBytes { bytes -> AggregateCodingError? in
+        let failure: AggregateCodingError? = { () -> AggregateCodingError? in
             func next() -> UInt64 {
                 defer { offset += 8 }
                 return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
@@ -80,7 +93,7 @@ enum SeriesTable {
                 series[id] = state
             }
             return nil
-        }
+        }()
         if let failure { throw failure }
         return series
     }

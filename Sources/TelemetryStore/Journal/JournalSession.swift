@@ -85,12 +85,26 @@ struct JournalSession {
         let journalPath = store.directory.journalPath(user)
         var document = AggregateDocument(user: user, limits: store.limits)
         var snapshotBytes = 0
-        if snapshot != nil, let bytes = try FileSystem.readRegularFile(aggregatePath) {
+        if let snapshot,
+            let copy = BinaryCopy.read(
+                store.directory.binaryCopyPath(user), of: snapshot, user: user, limits: store.limits, skippingState: false)
+        {
+            snapshotBytes = Int(snapshot.size)
+            document = copy
+        } else if snapshot != nil, let bytes = try FileSystem.readRegularFile(aggregatePath) {
             snapshotBytes = bytes.count
             do {
                 document = try AggregateCoding.decode(bytes, expectedUser: user, limits: store.limits)
             } catch {
                 throw StorageError.corrupt(path: aggregatePath, reason: error.reason)
+            }
+            // A large document without its copy (written by an earlier version, imported, or
+            // the copy lost) gains one now, so that the next load is fast.
+            let minimumBytes = store.configuration.compaction.binaryCopyBytes
+            if let snapshot, bytes.count >= minimumBytes {
+                BinaryCopy.write(
+                    document, jsonBytes: bytes.count, minimumBytes: minimumBytes, of: snapshot,
+                    path: store.directory.binaryCopyPath(user), user: user, limits: store.limits)
             }
         }
         var entry = DocumentCache.Entry(
@@ -232,6 +246,9 @@ struct JournalSession {
         let durable = store.configuration.durable
         try AtomicFile.replace(aggregatePath, with: bytes, durable: durable)
         guard let snapshot = try JournalFiles.identity(aggregatePath) else { return }
+        BinaryCopy.write(
+            document, jsonBytes: bytes.count, minimumBytes: store.configuration.compaction.binaryCopyBytes, of: snapshot,
+            path: store.directory.binaryCopyPath(user), user: user, limits: store.limits)
         var restarted = DocumentCache.Entry(
             document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: 0, journalInode: 0,
             journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)

@@ -16,7 +16,10 @@ public struct StoredAggregate: Sendable {
 /// records of its generation folded in, and the identities of exactly the files it came from.
 public struct CurrentAggregate: Sendable {
     public let document: AggregateDocument
-    /// The stored `aggregate.json` (nil while the user's data is only in the journal).
+    /// The identity of the stored `aggregate.json` (nil while the user's data is only in the
+    /// journal).
+    public let snapshotIdentity: FileIdentity?
+    /// Its bytes, when they were read (not when its binary copy was).
     public let snapshot: StoredFile?
     public let journal: FileIdentity?
     /// Records folded in from the journal.
@@ -29,39 +32,55 @@ public struct CurrentAggregate: Sendable {
 extension AggregateStore {
     /// Reads the current aggregate without a lock; nil when the user has no data yet.
     ///
-    /// `aggregate.json` is read first, then the journal. When `aggregate.json` changed meanwhile,
-    /// or the journal is of a newer generation, a compaction happened in between and the read
-    /// starts again; a journal of an older generation is folded into the document already.
-    public func current(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> CurrentAggregate? {
+    /// `aggregate.json` is read first (or, with `preferringCopy`, its binary copy when there is
+    /// one of exactly that file: ``BinaryCopy``), then the journal. When `aggregate.json` changed
+    /// meanwhile, or the journal is of a newer generation, a compaction happened in between and
+    /// the read starts again; a journal of an older generation is folded into the document already.
+    public func current(
+        _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false
+    ) throws(StorageError) -> CurrentAggregate? {
         let aggregatePath = directory.aggregatePath(user)
         let journalPath = directory.journalPath(user)
         for _ in 0..<16 {
-            let snapshot = try JournalFiles.read(aggregatePath)
+            var document = AggregateDocument(user: user, limits: limits)
+            var snapshot: StoredFile?
+            var identity = preferringCopy ? try JournalFiles.identity(aggregatePath) : nil
+            if let copyOf = identity,
+                let copy = BinaryCopy.read(
+                    directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState)
+            {
+                document = copy
+            } else {
+                snapshot = try JournalFiles.read(aggregatePath)
+                identity = snapshot?.identity
+                if let snapshot {
+                    do {
+                        document = try AggregateCoding.decode(
+                            snapshot.bytes, expectedUser: user, limits: limits, skippingState: skippingState)
+                    } catch {
+                        throw .corrupt(path: aggregatePath, reason: error.reason)
+                    }
+                }
+            }
             let journal = try JournalFiles.read(journalPath)
             // A fold replaces `aggregate.json`, then restarts the journal in place: a journal read
             // while that happened may lack records the snapshot read before it does not hold.
-            if try JournalFiles.identity(aggregatePath) != snapshot?.identity { continue }
-            var document = AggregateDocument(user: user, limits: limits)
-            if let snapshot {
-                do {
-                    document = try AggregateCoding.decode(
-                        snapshot.bytes, expectedUser: user, limits: limits, skippingState: skippingState)
-                } catch {
-                    throw .corrupt(path: aggregatePath, reason: error.reason)
-                }
-            }
+            if try JournalFiles.identity(aggregatePath) != identity { continue }
             guard let journal else {
-                guard snapshot != nil else { return nil }
-                return CurrentAggregate(document: document, snapshot: snapshot, journal: nil, journalRecords: 0, tornBytes: 0)
+                guard identity != nil else { return nil }
+                return CurrentAggregate(
+                    document: document, snapshotIdentity: identity, snapshot: snapshot, journal: nil, journalRecords: 0,
+                    tornBytes: 0)
             }
             let scan = JournalFormat.scan(journal.bytes)
             guard let generation = scan.generation, generation >= document.journalGeneration else {
-                guard snapshot != nil else { return nil }
+                guard identity != nil else { return nil }
                 return CurrentAggregate(
-                    document: document, snapshot: snapshot, journal: journal.identity, journalRecords: 0, tornBytes: 0)
+                    document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
+                    journalRecords: 0, tornBytes: 0)
             }
             if generation > document.journalGeneration { continue }
-            if snapshot == nil && scan.records.isEmpty { return nil }
+            if identity == nil && scan.records.isEmpty { return nil }
             for record in scan.records {
                 do {
                     try DocumentChanges(decoding: record.payload).apply(to: &document, includingState: !skippingState)
@@ -70,8 +89,8 @@ extension AggregateStore {
                 }
             }
             return CurrentAggregate(
-                document: document, snapshot: snapshot, journal: journal.identity, journalRecords: scan.records.count,
-                tornBytes: scan.tornBytes)
+                document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
+                journalRecords: scan.records.count, tornBytes: scan.tornBytes)
         }
         throw .lockTimeout(path: journalPath, waitedMilliseconds: 0)
     }

@@ -12,11 +12,15 @@ public struct CompactionPolicy: Sendable, Equatable {
     public var minimumBytes: Int
     /// A journal whose oldest record is this old is folded (on the next write, or by the sweep).
     public var seconds: UInt64
+    /// A fold that writes an `aggregate.json` at least this large also writes its binary copy
+    /// (``BinaryCopy``); smaller documents load as fast from the JSON.
+    public var binaryCopyBytes: Int
 
-    public init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300) {
+    public init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300, binaryCopyBytes: Int = 64 << 10) {
         self.records = max(1, records)
         self.minimumBytes = max(0, minimumBytes)
         self.seconds = seconds
+        self.binaryCopyBytes = max(0, binaryCopyBytes)
     }
 
     func isDue(records count: Int, journalBytes: Int, documentBytes: Int, oldestRecordSeconds: UInt64?, now: UInt64) -> Bool {

@@ -3,6 +3,7 @@
 ///     <root>/users/<uuid>/user.json        the user record (its existence is the user's)
 ///     <root>/users/<uuid>/aggregate.json   the aggregate document, replaced atomically
 ///     <root>/users/<uuid>/journal          changes since aggregate.json, appended (see AggregateStore)
+///     <root>/users/<uuid>/aggregate.bin    a binary copy of a large aggregate.json, to load fast
 ///     <root>/users/<uuid>/.lock            the flock that serialises writers
 ///
 /// Paths are only ever built from a validated ``UserID``, so nothing can point outside `root`.
@@ -22,6 +23,8 @@ public struct DataDirectory: Sendable, Equatable {
     public func aggregatePath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.json" }
     public func lockPath(_ user: UserID) -> String { userDirectory(user) + "/.lock" }
     public func journalPath(_ user: UserID) -> String { userDirectory(user) + "/journal" }
+    /// A binary copy of `aggregate.json`, for loading it fast (see ``BinaryCopy``).
+    public func binaryCopyPath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.bin" }
 
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -1,0 +1,46 @@
+import SystemCalls
+
+extension BinaryCopy {
+    /// Writes the copy of the document just stored as `aggregate.json` (of `identity`,
+    /// `jsonBytes` long) when it is at least `minimumBytes` long. Best effort: a copy that
+    /// cannot be written only leaves readers the JSON.
+    static func write(
+        _ document: AggregateDocument, jsonBytes: Int, minimumBytes: Int, of identity: FileIdentity, path: String,
+        user: UserID, limits: AggregationLimits
+    ) {
+        guard jsonBytes >= minimumBytes else {
+            // A copy of an earlier, larger document is never used (it names another file); it
+            // goes so that it takes no room.
+            try? FileSystem.removeFile(path)
+            return
+        }
+        let bytes = encode(document, of: identity)
+        guard decode(bytes, of: identity, user: user, limits: limits) == document else {
+            try? FileSystem.removeFile(path)
+            return
+        }
+        try? AtomicFile.replace(path, with: bytes, durable: false)
+    }
+
+    /// The document of `aggregate.json` of `identity`, from its copy at `path`; nil when there
+    /// is no copy of exactly that file, or it is damaged. Readers that skip the receiver's
+    /// bookkeeping read only the front.
+    static func read(
+        _ path: String, of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool
+    ) -> AggregateDocument? {
+        guard let opened = try? FileSystem.openRegularFile(path, O_RDONLY, opening: "read", checking: "read")
+        else { return nil }
+        let fd = opened.0
+        defer { fd.close() }
+        guard let header = try? fd.read(at: 0, count: headerSize), let layout = layout(header, of: identity),
+            Int(opened.1.st_size) == headerSize + layout.frontLength + layout.stateLength,
+            let front = try? fd.read(at: headerSize, count: layout.frontLength)
+        else { return nil }
+        var state: [UInt8]?
+        if !skippingState {
+            guard let bytes = try? fd.read(at: headerSize + layout.frontLength, count: layout.stateLength) else { return nil }
+            state = bytes
+        }
+        return decode(front: front, state: state, layout: layout, user: user, limits: limits)
+    }
+}

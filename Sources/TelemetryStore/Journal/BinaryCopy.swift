@@ -1,0 +1,188 @@
+import CZlib
+
+/// `aggregate.bin`: the document of one `aggregate.json`, in a binary form that loads about ten
+/// times faster than the JSON (no numbers to parse, no keys to match, no base64). It is what a
+/// writer whose cache misses and a reader of a user with a long history load instead of the
+/// JSON, so that their cost does not follow the length of the history text.
+///
+/// It is a copy and never the record: `aggregate.json` stays complete and authoritative. A copy
+/// names the exact `aggregate.json` it was made from (device, inode, size, modification and
+/// status-change times) and is used only while that file is still there unchanged; anything
+/// else — a newer `aggregate.json` (a crash between the two renames, an import, an older
+/// version's write), a torn or damaged copy (CRC-32), no copy — and the JSON is read instead.
+/// So it is written without `fsync`, and only when it decodes to exactly the document
+/// (checked when written). Small documents have none (``CompactionPolicy/binaryCopyBytes``):
+/// their JSON loads as fast.
+///
+///     header:  "CTB1"  u32 0  identity (5 × u64)  u64 front length  u64 state length
+///              u32 CRC-32 of the front  u32 CRC-32 of the state                  (little-endian)
+///     front:   everything the read endpoints use
+///     state:   the receiver's bookkeeping (series, replay windows, parked marks)
+package enum BinaryCopy {
+    static let headerSize = 72
+    private static let magic: [UInt8] = Array("CTB1".utf8)
+
+    package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
+        var front = BinaryCopyOutput(capacity: 64 << 10)
+        writeFront(document, to: &front)
+        var state = BinaryCopyOutput(capacity: 16 << 10)
+        writeState(document, to: &state)
+        var header = BinaryCopyOutput(capacity: headerSize + front.bytes.count + state.bytes.count)
+        header.bytes.append(contentsOf: magic + [0, 0, 0, 0])
+        for field in identity.fields { header.u64(field) }
+        header.u64(UInt64(front.bytes.count))
+        header.u64(UInt64(state.bytes.count))
+        withUnsafeBytes(of: (crc(front.bytes).littleEndian, crc(state.bytes).littleEndian)) {
+            header.bytes.append(contentsOf: $0)
+        }
+        header.bytes.append(contentsOf: front.bytes)
+        header.bytes.append(contentsOf: state.bytes)
+        return header.bytes
+    }
+
+    /// The lengths a copy's header gives, when it is a copy of `identity`.
+    struct Layout {
+        let frontLength: Int
+        let stateLength: Int
+        let frontCRC: UInt32
+        let stateCRC: UInt32
+    }
+
+    static func layout(_ header: [UInt8], of identity: FileIdentity) -> Layout? {
+        guard header.count >= headerSize, Array(header[0..<8]) == magic + [0, 0, 0, 0] else { return nil }
+        return header.withUnsafeBytes { raw -> Layout? in
+            func load<T: FixedWidthInteger>(_: T.Type, _ offset: Int) -> T {
+                T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
+            }
+            for (index, field) in identity.fields.enumerated() where load(UInt64.self, 8 + index * 8) != field {
+                return nil
+            }
+            let front = load(UInt64.self, 48)
+            let state = load(UInt64.self, 56)
+            guard front < 1 << 32, state < 1 << 32 else { return nil }
+            return Layout(
+                frontLength: Int(front), stateLength: Int(state), frontCRC: load(UInt32.self, 64),
+                stateCRC: load(UInt32.self, 68))
+        }
+    }
+
+    /// The document in `bytes` (the front, then the state unless `skippingState`, as
+    /// ``layout(_:of:)`` describes), or nil when it is damaged or another user's.
+    static func decode(
+        front: [UInt8], state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits
+    ) -> AggregateDocument? {
+        guard front.count == layout.frontLength, crc(front) == layout.frontCRC else { return nil }
+        var document = AggregateDocument(user: user, limits: limits)
+        do throws(BinaryCopyDamage) {
+            try front.withUnsafeBytes { raw in
+                Result { () throws(BinaryCopyDamage) in
+                    var input = BinaryCopyInput(raw, from: 0)
+                    try readFront(&input, into: &document)
+                }
+            }.get()
+            guard document.userId == user.rawValue else { return nil }
+            guard let state else { return document }
+            guard state.count == layout.stateLength, crc(state) == layout.stateCRC else { return nil }
+            try state.withUnsafeBytes { raw in
+                Result { () throws(BinaryCopyDamage) in
+                    var input = BinaryCopyInput(raw, from: 0)
+                    try readState(&input, into: &document, limits: limits)
+                }
+            }.get()
+        } catch {
+            return nil
+        }
+        return document
+    }
+
+    /// Decodes a whole copy held in memory (without the state when `skippingState`).
+    package static func decode(
+        _ bytes: [UInt8], of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool = false
+    ) -> AggregateDocument? {
+        guard let layout = layout(bytes, of: identity),
+            bytes.count == headerSize + layout.frontLength + layout.stateLength
+        else { return nil }
+        let frontEnd = headerSize + layout.frontLength
+        return decode(
+            front: Array(bytes[headerSize..<frontEnd]), state: skippingState ? nil : Array(bytes[frontEnd...]),
+            layout: layout, user: user, limits: limits)
+    }
+
+    private static func crc(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { UInt32(truncatingIfNeeded: crc32(0, $0.baseAddress, uInt($0.count))) }
+    }
+
+    // MARK: Front
+
+    private static func writeFront(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
+        o.string(d.userId)
+        o.count(d.updatedAt == nil ? 0 : 1)
+        if let updatedAt = d.updatedAt { o.string(updatedAt) }
+        o.u64(d.journalGeneration)
+        o.figures(d.totals)
+        o.map(d.days) { $0.figures($1) }
+        o.map(d.dayModels) { $0.map($1) { $0.figures($1) } }
+        o.map(d.models) { $0.figures($1) }
+        o.map(d.tools) { $0.figures($1) }
+        o.map(d.querySources) { $0.figures($1) }
+        o.map(d.traces.models) { $0.latency($1) }
+        o.map(d.traces.tools) { $0.durations($1) }
+        o.map(d.events) { $0.integer($1) }
+        o.received(d.received)
+        o.map(d.attributes) { $0.string($1) }
+        o.map(d.sessions) { $0.session($1) }
+        o.strings(d.metricsSeen)
+    }
+
+    private static func readFront(_ i: inout BinaryCopyInput, into d: inout AggregateDocument) throws(BinaryCopyDamage) {
+        d.userId = try i.string()
+        d.updatedAt = try i.count() == 0 ? nil : try i.string()
+        d.journalGeneration = try i.u64()
+        d.totals = try i.figures()
+        d.days = try i.map { try $0.figures() }
+        d.dayModels = try i.map { try $0.map { try $0.figures() } }
+        d.models = try i.map { try $0.figures() }
+        d.tools = try i.map { try $0.figures() }
+        d.querySources = try i.map { try $0.figures() }
+        d.traces.models = try i.map { try $0.latency() }
+        d.traces.tools = try i.map { try $0.durations() }
+        d.events = try i.map { try $0.integer() }
+        d.received = try i.received()
+        d.attributes = try i.map { try $0.string() }
+        d.sessions = try i.map { try $0.session() }
+        d.metricsSeen = try i.stringSet()
+        guard i.isAtEnd else { throw BinaryCopyDamage() }
+    }
+
+    // MARK: State
+
+    private static func writeState(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
+        o.u64(d.seriesClock)
+        o.map(d.parkedApplied.highest) { $0.u64($1) }
+        o.blob(SeriesTable.packed(d.series))
+        o.blob(d.recentRecords.packed(last: d.recentRecords.count))
+        o.blob(d.recentRequests.packed(last: d.recentRequests.count))
+        o.blob(d.traces.recentSpans.packed(last: d.traces.recentSpans.count))
+    }
+
+    private static func readState(
+        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, limits: AggregationLimits
+    ) throws(BinaryCopyDamage) {
+        d.seriesClock = try i.u64()
+        d.parkedApplied = try i.parkedMarks()
+        do {
+            d.series = try SeriesTable.decode(packed: try i.slice())
+        } catch {
+            throw BinaryCopyDamage()
+        }
+        d.recentRecords = try digests(try i.slice(), capacity: limits.recentRecords)
+        d.recentRequests = try digests(try i.slice(), capacity: limits.recentRequests)
+        d.traces.recentSpans = try digests(try i.slice(), capacity: limits.recentRecords)
+        guard i.isAtEnd else { throw BinaryCopyDamage() }
+    }
+
+    private static func digests(_ packed: UnsafeRawBufferPointer, capacity: Int) throws(BinaryCopyDamage) -> RecentDigests {
+        guard packed.count % 12 == 0 else { throw BinaryCopyDamage() }
+        return RecentDigests(packed: packed, capacity: capacity)
+    }
+}
