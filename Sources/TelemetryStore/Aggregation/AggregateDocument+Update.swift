@@ -90,12 +90,14 @@ extension AggregateDocument {
         updated.touched = seriesClock
         updated.seen = now.seconds
         series[key] = updated
+        seriesLog.touched.append(key)
         if series.count > limits.series {
             // Evict an eighth at once, so a flood of new series costs one sort per many points
             // rather than a full scan per point.
             let excess = series.count - (limits.series - limits.series / 8)
             for (id, _) in series.sorted(by: { $0.value.touched < $1.value.touched }).prefix(excess) {
                 series.removeValue(forKey: id)
+                seriesLog.removed.append(id)
             }
         }
     }
@@ -112,5 +114,6 @@ extension AggregateDocument {
             if idleSeconds > (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds) { idle.append(key) }
         }
         for key in idle { series.removeValue(forKey: key) }
+        seriesLog.removed += idle
     }
 }

@@ -37,6 +37,8 @@ public struct AggregateDocument: Equatable, Sendable {
     var recentRequests: RecentDigests
     /// Increases with every series update; orders series for eviction.
     var seriesClock: UInt64 = 0
+    /// What the update in progress did to `series` (not part of the value, never stored).
+    var seriesLog = SeriesLog()
     /// Which journal generation follows this document on disk (see ``AggregateStore``): the
     /// journal's records apply to the stored document only when their generations match.
     package var journalGeneration: UInt64 = 0

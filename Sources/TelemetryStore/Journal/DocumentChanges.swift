@@ -93,16 +93,13 @@ struct DocumentChanges: Equatable, Sendable {
 
         if before.seriesClock != after.seriesClock { seriesClock = after.seriesClock }
         // Every series an update writes goes through `touchSeries`, which stamps it with the
-        // next clock value; forgetting and evicting only remove entries.
-        var added = 0
-        for (key, state) in after.series where state.touched > before.seriesClock {
-            series[key] = state
-            if before.series[key] == nil { added += 1 }
+        // next clock value and logs it; forgetting and evicting log what they remove. The log
+        // may also hold earlier updates' entries: the clock tells them apart, and removing a
+        // key that is absent changes nothing.
+        for key in after.seriesLog.touched {
+            if let state = after.series[key], state.touched > before.seriesClock { series[key] = state }
         }
-        if before.series.count + added != after.series.count {
-            for key in before.series.keys where after.series[key] == nil { seriesRemoved.append(key) }
-            seriesRemoved.sort()
-        }
+        seriesRemoved = Set(after.seriesLog.removed).filter { after.series[$0] == nil }.sorted()
         recentRecords = Self.digestChanges(before.recentRecords, after.recentRecords)
         recentRequests = Self.digestChanges(before.recentRequests, after.recentRequests)
         recentSpans = Self.digestChanges(before.traces.recentSpans, after.traces.recentSpans)

@@ -189,10 +189,33 @@ struct JournalSession {
         return fd
     }
 
+    /// The document for an update to change. The session's own copy lends it its series
+    /// table, the largest part that every update changes, so that the update changes it in
+    /// place instead of copying it; what the journal record needs of it comes from the
+    /// document's ``SeriesLog``.
+    mutating func lendDocument() -> AggregateDocument {
+        var document = entry.document
+        document.seriesLog = SeriesLog()
+        entry.document.series = [:]
+        return document
+    }
+
+    /// Ends an update that wrote nothing: the lent series come back when the update left them
+    /// as they were (no series touched or removed); otherwise the document is not cached, and
+    /// the next update reads it from the files.
+    mutating func keep(unchanged document: AggregateDocument) {
+        guard document.seriesClock == entry.document.seriesClock, document.seriesLog.removed.isEmpty else { return }
+        entry.document.series = document.series
+        keep()
+    }
+
     /// Journals the change from the session's document to `updated`, then compacts when due.
     mutating func append(_ updated: AggregateDocument, now: Timestamp) throws(StorageError) {
+        var updated = updated
         let changes = DocumentChanges(from: entry.document, to: updated)
+        updated.seriesLog = SeriesLog()
         if changes.isEmpty {
+            entry.document = updated
             keep()
             return
         }
