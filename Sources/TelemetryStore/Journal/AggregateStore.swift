@@ -38,8 +38,9 @@ public struct AggregateStore: Sendable {
 
     /// The current document (journal folded in), or nil when the user has none yet. Takes no
     /// lock. `skippingState`: leave out the receiver's bookkeeping (readers never need it).
+    /// Loads `aggregate.json`'s binary copy when there is one of exactly that file.
     public func read(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> AggregateDocument? {
-        try current(user, skippingState: skippingState)?.document
+        try current(user, skippingState: skippingState, preferringCopy: true)?.document
     }
 
     /// Runs `body` on the user's current document under the user's lock. `body` returns its
@@ -51,12 +52,12 @@ public struct AggregateStore: Sendable {
         let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
         var session = try JournalSession(store: self, user: user)
         defer { session.close() }
-        var document = session.entry.document
+        var document = session.lendDocument()
         let (result, write) = try body(&document)
         if write {
             try session.append(document, now: .now())
         } else {
-            session.keep()
+            session.keep(unchanged: document)
         }
         _ = consume lock
         return result
