@@ -36,7 +36,7 @@ public struct Outcomes: Equatable, Sendable {
     /// CSV cells in ``columns`` order; an undefined ratio is an empty cell.
     var cells: [String] {
         [costPerCommitUsd, costPerPullRequestUsd, costPer100LinesAddedUsd, editAcceptance, cacheReadShare].map {
-            $0.map(CSVExport.decimal) ?? ""
+            $0.map(DecimalText.plain) ?? ""
         }
     }
 

@@ -28,7 +28,7 @@ public enum CSVExport {
                 let t = day.totals
                 return [
                     text(day.day), String(t.totalInputTokens), String(t.totalOutputTokens), String(t.totalCacheReadTokens),
-                    String(t.totalCacheCreationTokens), decimal(t.totalTokenCostUsd), decimal(t.totalMinutes),
+                    String(t.totalCacheCreationTokens), DecimalText.plain(t.totalTokenCostUsd), DecimalText.plain(t.totalMinutes),
                     String(t.totalLinesAdded), String(t.totalLinesRemoved), String(t.aiAssistedCommits),
                     String(t.prsCreated), String(t.totalToolCalls), String(t.apiRequests), String(t.apiErrors),
                 ]
@@ -38,7 +38,7 @@ public enum CSVExport {
             let rows = view.models.map { m -> [String] in
                 [
                     text(m.name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
-                    String(m.cacheCreationTokens), decimal(m.costUsd), String(m.apiRequests), String(m.apiErrors),
+                    String(m.cacheCreationTokens), DecimalText.plain(m.costUsd), String(m.apiRequests), String(m.apiErrors),
                 ]
             }
             return render(header: modelHeader, rows: rows)
@@ -76,14 +76,5 @@ public enum CSVExport {
             return value
         }
         return "'" + value
-    }
-
-    /// A decimal without exponent, at most six places (micro-dollars for cost), trailing zeros cut.
-    public static func decimal(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        var text = String(format: "%.6f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
     }
 }

@@ -68,7 +68,7 @@ public enum TeamCSV {
         figures.fields.map { field in
             switch field.value {
             case .count(let count): String(count)
-            case .amount(let amount): CSVExport.decimal(amount)
+            case .amount(let amount): DecimalText.plain(amount)
             }
         }
     }

@@ -15,7 +15,7 @@ public enum TeamModelCSV {
             rows.append(
                 [
                     CSVExport.text(name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
-                    String(m.cacheCreationTokens), CSVExport.decimal(m.costUsd), String(m.apiRequests), String(m.apiErrors),
+                    String(m.cacheCreationTokens), DecimalText.plain(m.costUsd), String(m.apiRequests), String(m.apiErrors),
                 ] + span)
         }
         if report.period == nil && !wholeRange {

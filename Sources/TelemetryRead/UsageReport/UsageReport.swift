@@ -76,7 +76,7 @@ public enum UsageReport {
         for (index, part) in modelBreakdown(bucket, view).enumerated() {
             if index > 0 { json.raw(",") }
             json.raw("{\"estimated_cost\":{\"amount\":")
-            json.raw(CSVExport.decimal(part.costUsd * 100))
+            json.raw(DecimalText.plain(part.costUsd * 100))
             json.raw(",\"currency\":\"USD\"},\"model\":")
             json.string(part.name)
             json.raw(",\"tokens\":{\"cache_creation\":")

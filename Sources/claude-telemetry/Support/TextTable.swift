@@ -79,7 +79,7 @@ enum Format {
     static func number(_ value: PublishedNumber) -> String {
         switch value {
         case .count(let count): String(count)
-        case .amount(let amount): CSVExport.decimal(amount)
+        case .amount(let amount): DecimalText.plain(amount)
         }
     }
 

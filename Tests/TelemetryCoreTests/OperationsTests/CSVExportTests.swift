@@ -38,13 +38,13 @@ extension OperationsTests {
         }
 
         @Test func decimalsHaveNoExponentAndNoNoise() {
-            #expect(CSVExport.decimal(0) == "0")
-            #expect(CSVExport.decimal(-0.0) == "0")
-            #expect(CSVExport.decimal(2) == "2")
-            #expect(CSVExport.decimal(0.0123 + 0.0004) == "0.0127")
-            #expect(CSVExport.decimal(0.00001) == "0.00001")
-            #expect(CSVExport.decimal(1.0 / 3.0) == "0.333333")
-            #expect(CSVExport.decimal(.nan) == "0")
+            #expect(DecimalText.plain(0) == "0")
+            #expect(DecimalText.plain(-0.0) == "0")
+            #expect(DecimalText.plain(2) == "2")
+            #expect(DecimalText.plain(0.0123 + 0.0004) == "0.0127")
+            #expect(DecimalText.plain(0.00001) == "0.00001")
+            #expect(DecimalText.plain(1.0 / 3.0) == "0.333333")
+            #expect(DecimalText.plain(.nan) == "0")
         }
 
         @Test func dayExportOfTheFixtures() throws {
