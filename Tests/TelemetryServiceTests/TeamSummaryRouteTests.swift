@@ -253,6 +253,28 @@ struct TeamSummaryRouteTests {
         #expect((mended["users"] as? [[String: Any]])?.count == 2)
     }
 
+    @Test("a team of 40 (read on several threads): every user once, in id order, exact totals, an unreadable user named")
+    func largeTeamReadInParallel() throws {
+        let sandbox = try ReadSandbox()
+        let token = try sandbox.addToken("grafana")
+        var users: [UserID] = []
+        for index in 0..<40 {
+            let user = try sandbox.addUser("User \(index)")
+            try sandbox.send(user, input: Double(index + 1), model: "m1", day: "2026-11-24")
+            users.append(user)
+        }
+        let damaged = users[17]
+        try Data("{\"days\":".utf8).write(to: URL(fileURLWithPath: sandbox.directory.aggregatePath(damaged)))
+        for _ in 0..<2 {
+            let body = try json(sandbox.get(path, headers: ["Authorization": "Bearer \(token)"]))
+            #expect(body["unreadableUsers"] as? [String] == [damaged.rawValue])
+            let listed = try #require(body["users"] as? [[String: Any]]).compactMap { $0["userId"] as? String }
+            #expect(listed == users.map(\.rawValue).filter { $0 != damaged.rawValue }.sorted())
+            // 1 + 2 + … + 40, less the damaged user's 18.
+            #expect((body["totals"] as? [String: Any])?["totalInputTokens"] as? Int == 820 - 18)
+        }
+    }
+
     @Test("a corrupt tokens.json: 503, not a 403")
     func corruptTokens() throws {
         let sandbox = try ReadSandbox()

@@ -57,7 +57,8 @@ public struct UserDigest: Sendable {
         user: UserID, record: UserRecord, document: AggregateDocument?,
         limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true
     ) {
-        let view = AggregateView(document ?? AggregateDocument(user: user, limits: limits))
+        let view = AggregateView(
+            document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions)
         let rawModels = document?.models ?? [:]
         let rawTools = document?.tools ?? [:]
         userId = user.rawValue

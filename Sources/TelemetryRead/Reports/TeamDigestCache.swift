@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Synchronization
 import TelemetryStore
 
@@ -40,13 +42,24 @@ public final class TeamDigestCache: Sendable {
     /// data directory itself in trouble) throws.
     public func current(reader: StoredUserReader) throws(StorageError) -> Listing {
         let users = try reader.users()
+        // Users are read on as many threads as there are cores: after a start every user is read
+        // and digested once, which for a team of year-old users takes seconds on one core.
+        let outcomes = Mutex<[Result<Entry?, StorageError>?]>(Array(repeating: nil, count: users.count))
+        let lanes = users.count < 32 ? 1 : max(1, min(Self.cores, 8))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: users.count, by: lanes) {
+                let outcome = Result { () throws(StorageError) in try entry(of: users[index], reader: reader) }
+                outcomes.withLock { $0[index] = outcome }
+            }
+        }
         var result: [Entry] = []
         var unreadable: [UserID] = []
         result.reserveCapacity(users.count)
-        for user in users {
-            do throws(StorageError) {
-                if let entry = try entry(of: user, reader: reader) { result.append(entry) }
-            } catch {
+        for (user, outcome) in zip(users, outcomes.withLock { $0 }) {
+            switch outcome {
+            case .success(let entry?): result.append(entry)
+            case .success(nil), nil: break
+            case .failure:
                 unreadable.append(user)
                 entries.withLock { _ = $0.removeValue(forKey: user) }
             }
@@ -79,6 +92,9 @@ public final class TeamDigestCache: Sendable {
         entries.withLock { $0[user] = entry }
         return entry
     }
+
+    /// Cores this process may run on.
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     /// Number of users cached (for tests).
     public var count: Int { entries.withLock { $0.count } }

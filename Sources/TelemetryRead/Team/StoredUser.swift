@@ -63,7 +63,7 @@ public struct StoredUsers: Sendable {
                 }
                 let document = try store.read(id, skippingState: true)
                 let user = StoredUser(
-                    record: record, view: document.map { AggregateView($0, daysFrom: daysFrom) },
+                    record: record, view: document.map { AggregateView($0, daysFrom: daysFrom, includingSessions: false) },
                     attributes: document?.attributes ?? [:])
                 if let cache, let identities {
                     cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)

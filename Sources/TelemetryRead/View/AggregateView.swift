@@ -24,7 +24,8 @@ public struct AggregateView: Sendable, Equatable {
     public let sessions: [SessionView]
 
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
-    public init(_ document: AggregateDocument, daysFrom: String? = nil) {
+    /// `includingSessions`: false leaves `sessions` empty (views that never show them).
+    public init(_ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true) {
         let selection = document.sourceSelection
         userId = document.userId
         updatedAt = document.updatedAt
@@ -45,6 +46,10 @@ public struct AggregateView: Sendable, Equatable {
         }
         events = document.events.keys.sorted().map { EventCount(name: $0, count: document.events[$0]!) }
         received = document.received
+        guard includingSessions else {
+            sessions = []
+            return
+        }
         sessions = document.sessions.map { id, record in
             SessionView(
                 id: id, firstSeen: record.firstSeen, lastSeen: record.lastSeen, models: record.models,
