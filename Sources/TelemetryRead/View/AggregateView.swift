@@ -136,7 +136,8 @@ public struct TotalsView: Sendable, Equatable {
     /// Input, output, cache-read and cache-creation tokens together (not a published field:
     /// a convenience for listings).
     public var allTokens: Int64 {
-        saturatingSum([totalInputTokens, totalOutputTokens, totalCacheReadTokens, totalCacheCreationTokens])
+        saturatingSum(
+            saturatingSum(saturatingSum(totalInputTokens, totalOutputTokens), totalCacheReadTokens), totalCacheCreationTokens)
     }
 
     /// Every published field, named as in `aggregate.json`, in a reading order.
@@ -181,13 +182,13 @@ public struct DayView: Sendable, Equatable {
             cost: 0.0, requests: Int64(0), errors: Int64(0)
         )
         for model in models {
-            covered.input = saturatingSum([covered.input, model.inputTokens])
-            covered.output = saturatingSum([covered.output, model.outputTokens])
-            covered.cacheRead = saturatingSum([covered.cacheRead, model.cacheReadTokens])
-            covered.cacheCreation = saturatingSum([covered.cacheCreation, model.cacheCreationTokens])
+            covered.input = saturatingSum(covered.input, model.inputTokens)
+            covered.output = saturatingSum(covered.output, model.outputTokens)
+            covered.cacheRead = saturatingSum(covered.cacheRead, model.cacheReadTokens)
+            covered.cacheCreation = saturatingSum(covered.cacheCreation, model.cacheCreationTokens)
             covered.cost += model.costUsd
-            covered.requests = saturatingSum([covered.requests, model.apiRequests])
-            covered.errors = saturatingSum([covered.errors, model.apiErrors])
+            covered.requests = saturatingSum(covered.requests, model.apiRequests)
+            covered.errors = saturatingSum(covered.errors, model.apiErrors)
         }
         // The day's cost and its models' are sums of the same amounts in another order: a
         // difference below a billionth of the day's cost is that rounding, not an amount.
@@ -247,7 +248,9 @@ public struct ModelView: Sendable, Equatable {
     }
 
     /// Input, output, cache-read and cache-creation tokens together.
-    public var allTokens: Int64 { saturatingSum([inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens]) }
+    public var allTokens: Int64 {
+        saturatingSum(saturatingSum(saturatingSum(inputTokens, outputTokens), cacheReadTokens), cacheCreationTokens)
+    }
 
     /// The same figures under another name.
     func renamed(_ name: String) -> ModelView {
@@ -280,10 +283,9 @@ public struct EventCount: Sendable, Equatable {
     public let count: Int
 }
 
-/// Published counts are clamped to the Int64 range; their sum is clamped the same way.
-func saturatingSum(_ values: [Int64]) -> Int64 {
-    values.reduce(Int64(0)) { sum, value in
-        let (result, overflow) = sum.addingReportingOverflow(value)
-        return overflow ? (value > 0 ? .max : .min) : result
-    }
+/// Published counts are clamped to the Int64 range; their sum `a + b` is clamped the same way
+/// (two operands, no array: it runs per model of every day).
+func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+    let (result, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : result
 }

@@ -19,9 +19,10 @@ package struct PublishedTotals {
     package var totalToolCalls: Int64 = 0
     package var apiRequests: Int64 = 0
     package var apiErrors: Int64 = 0
-    package var raw = Figures()
+    package var raw: Figures
 
     package init(_ f: Figures, _ s: SourceSelection) {
+        raw = f
         totalSessions = count(f[.sessions])
         agentsViewStarts = count(f[.agentsViewStarts])
         totalInputTokens = count(s.inputTokens(f))
@@ -40,7 +41,6 @@ package struct PublishedTotals {
         totalToolCalls = count(s.toolCalls(f))
         apiRequests = count(s.apiRequests(f))
         apiErrors = count(f[.apiErrors])
-        raw = f
     }
 
 }
@@ -54,9 +54,10 @@ package struct PublishedModel {
     package var costUsd: Double = 0
     package var apiRequests: Int64 = 0
     package var apiErrors: Int64 = 0
-    package var raw = Figures()
+    package var raw: Figures
 
     package init(_ f: Figures, _ s: SourceSelection) {
+        raw = f
         inputTokens = count(s.inputTokens(f))
         outputTokens = count(s.outputTokens(f))
         cacheReadTokens = count(s.cacheReadTokens(f))
@@ -64,7 +65,6 @@ package struct PublishedModel {
         costUsd = s.cost(f)
         apiRequests = count(s.apiRequests(f))
         apiErrors = count(f[.apiErrors])
-        raw = f
     }
 
 }
@@ -75,14 +75,14 @@ package struct PublishedTool {
     package var failures: Int64 = 0
     package var accepts: Int64 = 0
     package var rejects: Int64 = 0
-    package var raw = Figures()
+    package var raw: Figures
 
     package init(_ f: Figures, tool: String, _ s: SourceSelection) {
+        raw = f
         calls = count(s.toolCalls(f))
         failures = count(f[.toolFailures])
         accepts = count(s.toolAccepts(f, tool: tool))
         rejects = count(s.toolRejects(f, tool: tool))
-        raw = f
     }
 
 }

@@ -96,9 +96,9 @@ extension OperationsTests {
         }
 
         @Test func allTokensSaturates() {
-            #expect(saturatingSum([.max, 1]) == .max)
-            #expect(saturatingSum([.min, -1]) == .min)
-            #expect(saturatingSum([1, 2, 3]) == 6)
+            #expect(saturatingSum(.max, 1) == .max)
+            #expect(saturatingSum(.min, -1) == .min)
+            #expect(saturatingSum(saturatingSum(1, 2), 3) == 6)
         }
 
         @Test func readStoredReturnsTheBytesAsStored() throws {
