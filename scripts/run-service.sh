@@ -71,9 +71,19 @@ fi
 # What waits in the parked area (requests that named no user, or an unknown user id), from the
 # health document of the service just started.
 parked=$(python3 - "$base/api/v1/integrations/claude/metrics" "$tool" <<'PY' || echo "unknown (the health document could not be read)"
-import json, sys, urllib.request
-with urllib.request.urlopen(sys.argv[1], timeout=10) as answer:
-    parked = json.load(answer).get("parked") or {}
+import json, sys, time, urllib.error, urllib.request
+# Right after a restart nginx may answer 503 + Retry-After while the responders change hands:
+# asked again after the time it names, as any client is, for up to 15 s.
+deadline = time.monotonic() + 15
+while True:
+    try:
+        with urllib.request.urlopen(sys.argv[1], timeout=10) as answer:
+            parked = json.load(answer).get("parked") or {}
+        break
+    except urllib.error.HTTPError as refusal:
+        if refusal.code != 503 or time.monotonic() > deadline:
+            raise
+        time.sleep(min(5.0, float(refusal.headers.get("Retry-After") or 1)))
 if parked.get("error"):
     print(parked["error"])
 elif parked.get("requests", 0) > 0:
