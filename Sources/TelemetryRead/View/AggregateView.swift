@@ -31,11 +31,14 @@ public struct AggregateView: Sendable, Equatable {
         updatedAt = document.updatedAt
         sources = selection.names
         totals = TotalsView(PublishedTotals(document.totals, selection))
-        days = document.days.keys.filter { daysFrom == nil || $0 >= daysFrom! }.sorted().map { day in
+        // Entries sorted as they are, not keys looked up again: this runs for every day of every
+        // user when a team summary is first asked for.
+        let keptDays = daysFrom.map { from in document.days.filter { $0.key >= from } } ?? document.days
+        days = keptDays.sorted { $0.key < $1.key }.map { day, figures in
             DayView(
-                day: day, totals: TotalsView(PublishedTotals(document.days[day]!, selection)),
-                models: (document.dayModels[day] ?? [:]).keys.sorted().map { name in
-                    ModelView(name: name, PublishedModel(document.dayModels[day]![name]!, selection))
+                day: day, totals: TotalsView(PublishedTotals(figures, selection)),
+                models: (document.dayModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
+                    ModelView(name: name, PublishedModel(figures, selection))
                 })
         }
         models = document.models.keys.sorted().map { name in
