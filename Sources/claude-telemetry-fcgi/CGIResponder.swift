@@ -22,7 +22,7 @@ struct CGIResponder {
         ) { buffer in
             try readStandardInput(into: buffer, until: deadline)
         }
-        let (response, line) = exchange.respond(parameters: environment, body: body)
+        let (response, summary) = exchange.respond(parameters: environment, body: body)
         exchange.flushCounters()
         var deliveryError: (any Error)?
         do {
@@ -30,7 +30,7 @@ struct CGIResponder {
         } catch {
             deliveryError = error
         }
-        exchange.log(line, deliveryError: deliveryError)
+        exchange.log(summary, deliveryError: deliveryError)
         return deliveryError == nil
     }
 

@@ -11,19 +11,19 @@ struct Exchange: Sendable {
     /// This process's own counters; nil when they could not be set up (the service still serves).
     let counters: ServiceCounters?
 
-    /// The response to `parameters` with the body as read, and the request's log line.
+    /// The response to `parameters` with the body as read, and what the request's log entry says.
     /// A body that is not complete is answered by the service with its status (413, 400, 411,
     /// 408, 503) unless the request was wrong before its body mattered.
-    func respond(parameters: [String: String], body: RequestBody, memory: MemoryReservation? = nil) -> (HTTPResponse, String) {
+    func respond(parameters: [String: String], body: RequestBody, memory: MemoryReservation? = nil) -> (
+        HTTPResponse, RequestSummary
+    ) {
         var request = HTTPRequest(cgi: parameters, body: body)
         request.memory = memory
         let (response, summary) = service.handle(request)
         counters?.record(summary)
-        return (response, summary.line)
+        return (response, summary)
     }
 
-    /// Logs the request's line at info; a response that could not be delivered (the web
-    /// server went away) is worth a warning.
     /// Writes the counters to their file now (periodically, and when the process stops).
     func flushCounters() {
         guard let counters else { return }
@@ -34,11 +34,17 @@ struct Exchange: Sendable {
         }
     }
 
-    func log(_ line: String, deliveryError: (any Error)? = nil) {
+    /// Logs the request's summary as metadata (``RequestLogHandler`` writes it as the request
+    /// log's `key=value` fields) at info; a response that could not be delivered (the web
+    /// server went away) is worth a warning.
+    func log(_ summary: RequestSummary, deliveryError: (any Error)? = nil) {
+        var metadata = summary.metadata
         if let deliveryError {
-            logger.warning("\(line) delivered=false reason=\"\(deliveryError)\"")
+            metadata["delivered"] = "false"
+            metadata["reason"] = "\(deliveryError)"
+            logger.warning("", metadata: metadata)
         } else {
-            logger.info("\(line)")
+            logger.info("", metadata: metadata)
         }
     }
 }

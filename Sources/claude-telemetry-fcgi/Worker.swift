@@ -69,7 +69,7 @@ final class Worker: Sendable {
     /// its next body as soon as it has the answer finds the budget free again.
     private func serve(_ request: FastCGIRequest, reader: BodyReader) {
         let parameters = request.parameters
-        let (response, line) = admitAndRespond(request, reader: reader, parameters: parameters)
+        let (response, summary) = admitAndRespond(request, reader: reader, parameters: parameters)
         var deliveryError: (any Error)?
         do {
             try request.write(response.cgiHeaderBlock)
@@ -78,12 +78,12 @@ final class Worker: Sendable {
             deliveryError = error
         }
         request.finish()
-        exchange.log(line, deliveryError: deliveryError)
+        exchange.log(summary, deliveryError: deliveryError)
     }
 
     /// The answer to one request; the body lives only inside this call, as does its reservation.
     private func admitAndRespond(_ request: FastCGIRequest, reader: BodyReader, parameters: [String: String])
-        -> (HTTPResponse, String)
+        -> (HTTPResponse, RequestSummary)
     {
         let method = parameters["REQUEST_METHOD"]
         // A body without a valid length reserves nothing: it is refused before being read
@@ -141,6 +141,6 @@ final class Worker: Sendable {
         } catch {
             deliveryError = error
         }
-        exchange.log(summary.line, deliveryError: deliveryError)
+        exchange.log(summary, deliveryError: deliveryError)
     }
 }

@@ -45,11 +45,7 @@ let logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
 // `stat` per line) whenever TZ is unset; naming the same file lets it load the zone once.
 // Set before any thread starts, as `setenv` requires.
 if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = logLevel
-    return handler
-}
+LoggingSystem.bootstrap { label in RequestLogHandler(label: label, level: logLevel) }
 let logger = Logger(label: program)
 
 // The data directory must be usable before the first request arrives.

@@ -1,3 +1,5 @@
+import Logging
+
 /// What the request log says about one request: never attribute values, never prompts.
 public struct RequestSummary: Sendable, Equatable {
     public var method: String
@@ -40,8 +42,26 @@ public struct RequestSummary: Sendable, Equatable {
         return pairs
     }
 
-    public var line: String {
-        fields.map { key, value in
+    /// The fields as swift-log metadata: what the responder logs for each request, rendered by
+    /// ``render(_:)`` in the order of ``fieldOrder``.
+    public var metadata: Logger.Metadata {
+        Logger.Metadata(uniqueKeysWithValues: fields.map { ($0, .string($1)) })
+    }
+
+    /// The order of the fields in a log line; other keys follow, sorted.
+    public static let fieldOrder = [
+        "method", "route", "user", "status", "applied", "rejected", "duplicates", "ms", "attribution", "agent", "error",
+    ]
+
+    public var line: String { Self.render(metadata) }
+
+    /// `key=value` pairs, the fields in ``fieldOrder`` and other keys after them in sorted
+    /// order; a value with a space or a quote is quoted (its quotes made apostrophes).
+    public static func render(_ metadata: Logger.Metadata) -> String {
+        let known = fieldOrder.filter { metadata[$0] != nil }
+        let others = metadata.keys.filter { !fieldOrder.contains($0) }.sorted()
+        return (known + others).map { key in
+            let value = "\(metadata[key]!)"
             // Byte tests: `contains(String)` would go through Foundation's `NSString`.
             let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\"") }
             return needsQuotes ? "\(key)=\"\(value.replacingQuotes)\"" : "\(key)=\(value)"
