@@ -58,43 +58,38 @@ enum SeriesTable {
         var offset = 0
         var previous: UInt64?
         let plausible = 0...MetricsAggregator.largestPlausibleValue
-        let failure: AggregateCodingError? = { () -> AggregateCodingError? in
-            func next() -> UInt64 {
-                defer { offset += 8 }
-                return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        func next() -> UInt64 {
+            defer { offset += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        while offset < bytes.count {
+            guard bytes.count - offset >= fixedBytes else {
+                throw AggregateCodingError(reason: "state.series ends inside an entry")
             }
-            while offset < bytes.count {
-                guard bytes.count - offset >= fixedBytes else {
-                    return AggregateCodingError(reason: "state.series ends inside an entry")
-                }
-                let id = next()
-                if let previous, id <= previous {
-                    return AggregateCodingError(reason: "state.series ids are not in increasing order")
-                }
-                previous = id
-                var state = SeriesState()
-                state.start = next()
-                state.time = next()
-                state.value = Double(bitPattern: next())
-                state.count = Double(bitPattern: next())
-                state.touched = next()
-                state.seen = next()
-                let recent = Int(bytes[offset])
-                offset += 1
-                guard bytes.count - offset >= recent * 8 else {
-                    return AggregateCodingError(reason: "state.series ends inside an entry")
-                }
-                state.recent.reserveCapacity(recent)
-                for _ in 0..<recent { state.recent.append(next()) }
-                guard plausible.contains(state.value), plausible.contains(state.count) else {
-                    return AggregateCodingError(
-                        reason: "state.series.\(AggregateCoding.seriesName(id)): value or count out of range")
-                }
-                series[id] = state
+            let id = next()
+            if let previous, id <= previous {
+                throw AggregateCodingError(reason: "state.series ids are not in increasing order")
             }
-            return nil
-        }()
-        if let failure { throw failure }
+            previous = id
+            var state = SeriesState()
+            state.start = next()
+            state.time = next()
+            state.value = Double(bitPattern: next())
+            state.count = Double(bitPattern: next())
+            state.touched = next()
+            state.seen = next()
+            let recent = Int(bytes[offset])
+            offset += 1
+            guard bytes.count - offset >= recent * 8 else {
+                throw AggregateCodingError(reason: "state.series ends inside an entry")
+            }
+            state.recent.reserveCapacity(recent)
+            for _ in 0..<recent { state.recent.append(next()) }
+            guard plausible.contains(state.value), plausible.contains(state.count) else {
+                throw AggregateCodingError(reason: "state.series.\(AggregateCoding.seriesName(id)): value or count out of range")
+            }
+            series[id] = state
+        }
         return series
     }
 }
