@@ -42,30 +42,30 @@ extension AggregateStore {
         let aggregatePath = directory.aggregatePath(user)
         let journalPath = directory.journalPath(user)
         for _ in 0..<16 {
-            var document = AggregateDocument(user: user, limits: limits)
-            var snapshot: StoredFile?
             var identity = preferringCopy ? try JournalFiles.identity(aggregatePath) : nil
-            if let copyOf = identity,
-                let copy = BinaryCopy.read(
+            let copy = identity.flatMap { copyOf in
+                BinaryCopy.read(
                     directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState)
-            {
-                document = copy
-            } else {
+            }
+            var snapshot: StoredFile?
+            if copy == nil {
                 snapshot = try JournalFiles.read(aggregatePath)
                 identity = snapshot?.identity
-                if let snapshot {
-                    do {
-                        document = try AggregateCoding.decode(
-                            snapshot.bytes, expectedUser: user, limits: limits, skippingState: skippingState)
-                    } catch {
-                        throw .corrupt(path: aggregatePath, reason: error.reason)
-                    }
-                }
             }
             let journal = try JournalFiles.read(journalPath)
             // A fold replaces `aggregate.json`, then restarts the journal in place: a journal read
             // while that happened may lack records the snapshot read before it does not hold.
+            // (The JSON is decoded only once the pair is known to fit.)
             if try JournalFiles.identity(aggregatePath) != identity { continue }
+            var document = copy ?? AggregateDocument(user: user, limits: limits)
+            if let snapshot {
+                do {
+                    document = try AggregateCoding.decode(
+                        snapshot.bytes, expectedUser: user, limits: limits, skippingState: skippingState)
+                } catch {
+                    throw .corrupt(path: aggregatePath, reason: error.reason)
+                }
+            }
             guard let journal else {
                 guard identity != nil else { return nil }
                 return CurrentAggregate(
