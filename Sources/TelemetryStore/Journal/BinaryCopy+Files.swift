@@ -44,3 +44,13 @@ extension BinaryCopy {
         return decode(front: front, state: state, layout: layout, user: user, limits: limits)
     }
 }
+
+extension AggregateStore {
+    /// Writes (or, below the policy's size, removes) the binary copy of the user's
+    /// `aggregate.json` of `identity`, `jsonBytes` long, that holds `document`.
+    func writeBinaryCopy(_ document: AggregateDocument, jsonBytes: Int, of identity: FileIdentity, user: UserID) {
+        BinaryCopy.write(
+            document, jsonBytes: jsonBytes, minimumBytes: configuration.compaction.binaryCopyBytes, of: identity,
+            path: directory.binaryCopyPath(user), user: user, limits: limits)
+    }
+}

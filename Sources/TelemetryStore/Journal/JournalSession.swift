@@ -91,7 +91,7 @@ struct JournalSession {
         {
             snapshotBytes = Int(snapshot.size)
             document = copy
-        } else if snapshot != nil, let bytes = try FileSystem.readRegularFile(aggregatePath) {
+        } else if let snapshot, let bytes = try FileSystem.readRegularFile(aggregatePath) {
             snapshotBytes = bytes.count
             do {
                 document = try AggregateCoding.decode(bytes, expectedUser: user, limits: store.limits)
@@ -100,11 +100,8 @@ struct JournalSession {
             }
             // A large document without its copy (written by an earlier version, imported, or
             // the copy lost) gains one now, so that the next load is fast.
-            let minimumBytes = store.configuration.compaction.binaryCopyBytes
-            if let snapshot, bytes.count >= minimumBytes {
-                BinaryCopy.write(
-                    document, jsonBytes: bytes.count, minimumBytes: minimumBytes, of: snapshot,
-                    path: store.directory.binaryCopyPath(user), user: user, limits: store.limits)
+            if bytes.count >= store.configuration.compaction.binaryCopyBytes {
+                store.writeBinaryCopy(document, jsonBytes: bytes.count, of: snapshot, user: user)
             }
         }
         var entry = DocumentCache.Entry(
@@ -269,9 +266,7 @@ struct JournalSession {
         let durable = store.configuration.durable
         try AtomicFile.replace(aggregatePath, with: bytes, durable: durable)
         guard let snapshot = try JournalFiles.identity(aggregatePath) else { return }
-        BinaryCopy.write(
-            document, jsonBytes: bytes.count, minimumBytes: store.configuration.compaction.binaryCopyBytes, of: snapshot,
-            path: store.directory.binaryCopyPath(user), user: user, limits: store.limits)
+        store.writeBinaryCopy(document, jsonBytes: bytes.count, of: snapshot, user: user)
         var restarted = DocumentCache.Entry(
             document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: 0, journalInode: 0,
             journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
