@@ -51,17 +51,9 @@ extension InstallationAttribution {
     /// Parked-area figures for `claude-telemetry stats`, `user list`, `verify` and `show`.
     public func summary() throws(StorageError) -> AttributionSummary {
         try convertLegacyParkedArea()
-        let index = try ParkedIndex.read(directory)
-        let unknown = index.installations.values.filter {
-            if case .namedUser = $0.source { return true } else { return false }
-        }
-        return AttributionSummary(
-            parkedInstallations: index.installations.count,
-            parkedRequests: index.installations.values.reduce(0) { $0 + $1.requests },
-            parkedBytes: index.totalBytes, unattributedRequestsParked: Int(index.parkedEver),
-            boundInstallations: try bindingNames().count, unknownUserIds: unknown.count,
-            unknownUserRequests: unknown.reduce(0) { $0 + $1.requests },
-            unknownUserRequestsParked: Int(index.unknownUserParkedEver))
+        var summary = try AttributionSummary.read(directory)
+        summary.boundInstallations = try bindingNames().count
+        return summary
     }
 
     private func bindingNames() throws(StorageError) -> [String] {
