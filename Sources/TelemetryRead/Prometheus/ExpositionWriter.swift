@@ -56,14 +56,7 @@ struct ExpositionWriter {
 
     mutating func sample(_ family: MetricFamily, _ labels: [(key: String, value: String)], _ value: Double) {
         bytes.append(contentsOf: family.sampleName)
-        for (index, label) in labels.enumerated() {
-            bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            appendLabel(label.key, label.value)
-        }
-        if !labels.isEmpty { bytes.append(UInt8(ascii: "}")) }
-        bytes.append(UInt8(ascii: " "))
-        appendNumber(value)
-        bytes.append(UInt8(ascii: "\n"))
+        appendLabelsAndValue(labels, value)
         if let createdSeconds, family.kind == .counter, format == .openMetrics {
             sample(name: family.name + "_created", labels, createdSeconds)
         }
@@ -72,6 +65,11 @@ struct ExpositionWriter {
     /// A sample named in full (`…_bucket`, `…_sum`, `…_count`, `…_created`).
     mutating func sample(name: String, _ labels: [(key: String, value: String)], _ value: Double) {
         append(name)
+        appendLabelsAndValue(labels, value)
+    }
+
+    /// What follows a sample's name: `{key="value",…} value` and the line's end.
+    private mutating func appendLabelsAndValue(_ labels: [(key: String, value: String)], _ value: Double) {
         for (index, label) in labels.enumerated() {
             bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
             appendLabel(label.key, label.value)
