@@ -167,16 +167,16 @@ public final class ConnectionAcceptor: Sendable {
             var wait: UInt64 = 200_000_000
             if !listening && acceptPausedUntil > now { wait = min(wait, acceptPausedUntil - now) }
             for item in pending {
-                let events = item.recheckAt == 0 ? Int16(POLLIN) : SystemCall.pollReadHangUp
+                let events = item.recheckAt == 0 ? Int16(POLLIN) : Socket.readHangUpEvent
                 entries.append(pollfd(fd: item.descriptor, events: events, revents: 0))
                 wait = min(wait, item.deadline > now ? item.deadline - now : 0)
                 if item.recheckAt != 0 { wait = min(wait, item.recheckAt > now ? item.recheckAt - now : 0) }
             }
-            let result = entries.withUnsafeMutableBufferPointer { buffer in
-                poll(buffer.baseAddress, nfds_t(buffer.count), CInt(clamping: (wait + 999_999) / 1_000_000))
-            }
-            if result < 0 && errno != EINTR {
-                fail("poll over the pending connections failed: \(SystemCallError(call: "poll", errno: errno))")
+            let result: Int
+            do {
+                result = try Poll.wait(&entries, timeoutMilliseconds: CInt(clamping: (wait + 999_999) / 1_000_000))
+            } catch {
+                fail("poll over the pending connections failed: \(error)")
                 return
             }
             now = ConnectionDeadlines.now()
@@ -186,7 +186,7 @@ public final class ConnectionAcceptor: Sendable {
             kept.reserveCapacity(pending.count)
             for (index, var item) in pending.enumerated() {
                 let revents = result > 0 ? entries[index + 2].revents : 0
-                let hungUp = revents & (SystemCall.pollReadHangUp | Int16(POLLHUP | POLLERR | POLLNVAL)) != 0
+                let hungUp = revents & (Socket.readHangUpEvent | Int16(POLLHUP | POLLERR | POLLNVAL)) != 0
                 let due = (item.recheckAt == 0 && revents != 0) || (item.recheckAt != 0 && now >= item.recheckAt) || hungUp
                 if due {
                     switch verdict(item, scratch: scratch, hungUp: hungUp) {
@@ -240,7 +240,7 @@ public final class ConnectionAcceptor: Sendable {
                 for _ in 0..<64 where pending.count < maxPending || evictSilent(from: &pending) {
                     let descriptor: CInt?
                     do {
-                        descriptor = try SystemCall.acceptConnection(listeningSocket.descriptor)
+                        descriptor = try Self.accept(listeningSocket.descriptor)
                     } catch {
                         if Self.isFatal(error) {
                             fail("the listening socket is unusable, stopping: \(error)")
@@ -252,7 +252,6 @@ public final class ConnectionAcceptor: Sendable {
                         break
                     }
                     guard let descriptor else { break }
-                    _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
                     admit(Pending(descriptor: descriptor, deadline: now + timeout, kept: false), into: &pending, scratch: scratch)
                 }
             }
@@ -298,10 +297,10 @@ public final class ConnectionAcceptor: Sendable {
     /// Peeks at the connection's start and says what it amounts to.
     private func verdict(_ item: Pending, scratch: UnsafeMutableRawBufferPointer, hungUp: Bool) -> Verdict {
         let peeked: Int
-        switch SystemCall.peek(item.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<parameterBlockLimit])) {
+        switch Socket.peek(item.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<parameterBlockLimit])) {
         case .bytes(let count): peeked = count
         case .endOfFile: return .closed(nil)
-        case .failed(let error): return .closed("reading the request failed: \(error)")
+        case .failed(let error): return .closed("reading the request failed: \(FastCGIError.system(error))")
         }
         switch ParameterBlockScan.scan(UnsafeRawBufferPointer(rebasing: scratch[..<peeked]), limit: parameterBlockLimit) {
         case .complete:
@@ -321,6 +320,30 @@ public final class ConnectionAcceptor: Sendable {
     }
 
     /// Errors that mean the listening socket itself is gone or was never one.
+    /// Accepts a connection (nil when there is none to take), as libfcgi's own accept does: a
+    /// TCP connection must come from an address in `FCGI_WEB_SERVER_ADDRS` when that is set.
+    static func accept(_ listening: CInt) throws(FastCGIError) -> CInt? {
+        let accepted: Socket.Accepted?
+        do {
+            accepted = try Socket.accept(listening)
+        } catch {
+            throw .system(error)
+        }
+        guard let accepted else { return nil }
+        if let peer = accepted.peerIPv4, let allowed = webServerAddresses, !allowed.contains(peer) {
+            close(accepted.descriptor)
+            return nil
+        }
+        return accepted.descriptor
+    }
+
+    /// `FCGI_WEB_SERVER_ADDRS`: the IPv4 addresses TCP connections may come from, when set.
+    static let webServerAddresses: Set<String>? = {
+        guard let value = getenv("FCGI_WEB_SERVER_ADDRS") else { return nil }
+        let list = String(cString: value).split(separator: ",").map { String($0).filter { $0 != " " } }
+        return list.isEmpty ? nil : Set(list)
+    }()
+
     public static func isFatal(_ error: FastCGIError) -> Bool {
         switch error {
         case .system(let failure):

@@ -103,11 +103,7 @@ public final class ConnectionDeadlines: Sendable {
     }
 
     /// Monotonic nanoseconds (`CLOCK_MONOTONIC`, served by the vDSO: no system call).
-    public static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
+    public static func now() -> UInt64 { MonotonicClock.nanoseconds() }
 }
 
 #if canImport(Darwin)

@@ -105,9 +105,9 @@ public final class FastCGIRequest {
         record(3, [0, 0, 0, 0, 0, 0, 0, 0])
         var failure: FastCGIError?
         do {
-            try SystemCall.writeAll(descriptor, records)
+            try Socket.sendAll(descriptor, records)
         } catch {
-            failure = error
+            failure = .system(error)
         }
         closeConnection(drain: true)
         if let failure { throw failure }
@@ -122,7 +122,7 @@ public final class FastCGIRequest {
         if drain {
             let end = ConnectionDeadlines.now() + timeout
             deadline.arm(descriptor, deadline: end, reading: false)
-            SystemCall.drain(descriptor, into: scratch, until: end)
+            Socket.shutdownAndDrain(descriptor, into: scratch, until: end)
         }
         deadline.disarm()
         close(descriptor)

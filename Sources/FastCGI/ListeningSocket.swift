@@ -27,21 +27,23 @@ public struct ListeningSocket: Sendable, Equatable {
     /// `bind` fails; this way "address in use" or "permission denied" is a thrown error.
     public static func open(_ address: ListenAddress, backlog: Int, mode: mode_t = 0o660) throws(FastCGIError) -> ListeningSocket
     {
-        if case .unix(let path) = address, let existing = try SystemCall.fileStatus(path) {
+        if case .unix(let path) = address,
+            let existing = try system({ () throws(SystemCallError) in try PathCalls.linkStatus(path) })
+        {
             guard existing.st_mode & S_IFMT == S_IFSOCK else {
                 throw .invalidAddress(path, reason: "a file that is not a socket is in the way")
             }
-            guard try !SystemCall.unixSocketIsLive(path) else {
+            guard try !system({ () throws(SystemCallError) in try Socket.isLiveUnixSocket(path) }) else {
                 throw .invalidAddress(path, reason: "another process is listening on this socket")
             }
-            try SystemCall.removeFile(path)
+            try system { () throws(SystemCallError) in try PathCalls.remove(path) }
         }
 
         // Single-threaded here (sockets are opened before workers start), so the process-wide
         // umask can be narrowed around the bind without racing other file creation.
         let previousMask = umask(~mode & 0o777)
         do {
-            try SystemCall.checkBindable(address)
+            try checkBindable(address)
         } catch {
             umask(previousMask)
             throw error
@@ -57,7 +59,7 @@ public struct ListeningSocket: Sendable, Equatable {
                 : .library(call: "FCGX_OpenSocket(\(address))", code: descriptor)
         }
         if case .unix(let path) = address {
-            try SystemCall.changeMode(path, mode)
+            try system { () throws(SystemCallError) in try PathCalls.changeMode(path, mode) }
         }
         return ListeningSocket(descriptor: descriptor)
     }
@@ -71,16 +73,40 @@ public struct ListeningSocket: Sendable, Equatable {
     /// `accept` do not inherit it on Linux, so libfcgi's reads stay blocking. (BSD and macOS
     /// do pass it on, which would break libfcgi; this responder runs on Linux.)
     public func setNonBlocking() throws(FastCGIError) {
-        let flags = try SystemCall.statusFlags(descriptor)
-        if flags & O_NONBLOCK == 0 {
-            try SystemCall.setStatusFlags(descriptor, flags | O_NONBLOCK)
-        }
+        try Self.system { () throws(SystemCallError) in try Socket.setNonBlocking(descriptor) }
     }
 
     /// Removes the socket file of a Unix socket this process opened, when it stops.
     public static func removeSocketFile(of address: ListenAddress) throws(FastCGIError) {
         if case .unix(let path) = address {
-            try SystemCall.removeFile(path)
+            try system { () throws(SystemCallError) in try PathCalls.remove(path) }
+        }
+    }
+
+    /// Binds a throwaway socket to `address` and releases it again. libfcgi's
+    /// `FCGX_OpenSocket` prints `bind/listen: ...` and calls `exit()` when binding fails, so
+    /// the usual failures (port taken, directory not writable) are found here first and
+    /// reported like every other error.
+    private static func checkBindable(_ address: ListenAddress) throws(FastCGIError) {
+        switch address {
+        case .unix(let path):
+            try system { () throws(SystemCallError) in try Socket.probeBind(unixPath: path) }
+        case .tcp(let host, let port):
+            guard let ipv4 = Socket.ipv4Address(host) else {
+                throw .invalidAddress(address.description, reason: "not an IPv4 address")
+            }
+            try system { () throws(SystemCallError) in
+                try Socket.probeBind(ipv4: ipv4, port: UInt16(port), naming: address.description)
+            }
+        }
+    }
+
+    /// Runs a system-call layer function, reporting its failure as this module's error.
+    private static func system<T>(_ body: () throws(SystemCallError) -> T) throws(FastCGIError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .system(error)
         }
     }
 }

@@ -1,5 +1,6 @@
 // The C library's calls under names no Swift member shadows: inside `FileDescriptor`, `open`,
-// `close`, `read` and `write` name its own methods, and `FileSystem.rename` its own function.
+// `close`, `read` and `write` name its own methods, `Socket.accept` and `StandardStreams.read`
+// their own, and `FileSystem.rename` its own function.
 // Calling them through these keeps module qualifiers (`Glibc.`, `Darwin.`) out of every other file.
 
 @inline(__always)
@@ -20,3 +21,10 @@ func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int)
 
 @inline(__always)
 package func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
+
+@inline(__always)
+func systemAccept(_ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: UnsafeMutablePointer<socklen_t>?)
+    -> Int32
+{
+    accept(socket, address, length)
+}

@@ -26,7 +26,7 @@ struct CGIResponder {
         exchange.flushCounters()
         var deliveryError: (any Error)?
         do {
-            try Self.writeStandardOutput(response.cgiHeaderBlock + response.body)
+            try StandardStreams.writeAllToOutput(response.cgiHeaderBlock + response.body)
         } catch {
             deliveryError = error
         }
@@ -34,33 +34,12 @@ struct CGIResponder {
         return deliveryError == nil
     }
 
-    /// `read(0)` once input is there, retried on `EINTR`; throws ``TransportRefusal/timedOut(milliseconds:)``
+    /// Reads what stdin has once input is there; throws ``TransportRefusal/timedOut(milliseconds:)``
     /// when none arrives before `deadline` (monotonic nanoseconds).
     func readStandardInput(into buffer: UnsafeMutableRawBufferPointer, until deadline: UInt64) throws -> Int {
-        while true {
-            let now = ConnectionDeadlines.now()
-            guard now < deadline else { throw TransportRefusal.timedOut(milliseconds: timeoutMilliseconds) }
-            var entry = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&entry, 1, CInt(clamping: (deadline - now) / 1_000_000 + 1))
-            if ready < 0 {
-                let number = errno
-                if number == EINTR { continue }
-                throw SystemCallError(call: "poll(stdin)", errno: number)
-            }
-            if ready == 0 { continue }
-            return try retryingOnInterrupt("read(stdin)") { read(STDIN_FILENO, buffer.baseAddress, buffer.count) }
+        guard let count = try StandardStreams.read(into: buffer, until: deadline) else {
+            throw TransportRefusal.timedOut(milliseconds: timeoutMilliseconds)
         }
-    }
-
-    /// Writes all of `bytes` to fd 1, across partial writes and `EINTR`.
-    static func writeStandardOutput(_ bytes: [UInt8]) throws(SystemCallError) {
-        var offset = 0
-        while offset < bytes.count {
-            offset += try retryingOnInterrupt("write(stdout)") {
-                bytes.withUnsafeBytes { buffer in
-                    write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                }
-            }
-        }
+        return count
     }
 }

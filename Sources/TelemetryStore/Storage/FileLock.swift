@@ -152,16 +152,10 @@ struct LockWait {
 
     init(timeoutMilliseconds: Int) {
         self.timeoutMilliseconds = timeoutMilliseconds
-        deadlineNanoseconds = Self.monotonicNanoseconds() &+ UInt64(max(0, timeoutMilliseconds)) &* 1_000_000
+        deadlineNanoseconds = MonotonicClock.nanoseconds() &+ UInt64(max(0, timeoutMilliseconds)) &* 1_000_000
     }
 
-    private static func monotonicNanoseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
-    }
-
-    private var expired: Bool { Self.monotonicNanoseconds() >= deadlineNanoseconds }
+    private var expired: Bool { MonotonicClock.nanoseconds() >= deadlineNanoseconds }
 
     /// Counts a short pause against the deadline before the lock is tried again from the start.
     mutating func pauseBeforeRetry(path: String) throws(StorageError) {
