@@ -40,10 +40,7 @@ public struct DailyPruner: Sendable {
         if Self.expiredDays(in: current, cutoff: cutoff).isEmpty { return [] }
         return try store.update(user) { document in
             let expired = Self.expiredDays(in: document, cutoff: cutoff)
-            for day in expired {
-                document.days.removeValue(forKey: day)
-                document.dayModels.removeValue(forKey: day)
-            }
+            for day in expired { document.removeDay(day) }
             return (expired, !expired.isEmpty)
         }
     }

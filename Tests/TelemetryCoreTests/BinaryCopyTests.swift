@@ -151,7 +151,7 @@ struct BinaryCopyTests {
             let aggregates = AggregateStore(
                 directory: store.directory, configuration: defaults, limits: store.limits, cache: DocumentCache())
             _ = try aggregates.update(store.user) { document in
-                document.events["marker"] = 1
+                document.countEvent("marker", limits: store.limits)
                 return (document, true)
             }
             #expect(try store.aggregateFileBytes().count < defaults.compaction.binaryCopyBytes)

@@ -1,8 +1,8 @@
 import Foundation
-import TelemetryStore
 import Testing
 
 @testable import TelemetryRead
+@testable import TelemetryStore
 
 @Suite struct UsageReportTests {
     @Test func recordHasTheOfficialShapeAndTheDaysFigures() throws {

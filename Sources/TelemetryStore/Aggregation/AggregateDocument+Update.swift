@@ -22,30 +22,46 @@ extension AggregateDocument {
             totals[figure] += amount
             if let day = dayKey(target.day, limits: limits) {
                 days[day, default: Figures()][figure] += amount
+                updateLog.days.insert(day)
                 if let modelKey {
                     let key = Self.boundedKey(
                         modelKey, in: dayModels[day] ?? [:], limit: limits.dayModels, nameBytes: limits.nameBytes)
                     dayModels[day, default: [:]][key, default: Figures()][figure] += amount
+                    updateLog.dayModels.insert(day)
                 }
             }
             if let session = target.session {
                 addToSession(session, figure, amount, seconds: target.seconds, model: target.model, limits: limits)
             }
         }
-        if let modelKey { models[modelKey, default: Figures()][figure] += amount }
+        if let modelKey {
+            models[modelKey, default: Figures()][figure] += amount
+            updateLog.models.insert(modelKey)
+        }
         if let tool = target.tool {
             let key = Self.boundedKey(tool, in: tools, limit: limits.tools, nameBytes: limits.nameBytes)
             tools[key, default: Figures()][figure] += amount
+            updateLog.tools.insert(key)
         }
         if let querySource = target.querySource {
             let key = Self.boundedKey(querySource, in: querySources, limit: limits.querySources, nameBytes: limits.nameBytes)
             querySources[key, default: Figures()][figure] += amount
+            updateLog.querySources.insert(key)
         }
     }
 
     mutating func countEvent(_ name: String, limits: AggregationLimits) {
         let key = Self.boundedKey(name, in: events, limit: limits.eventNames, nameBytes: limits.nameBytes)
         events[key, default: 0] += 1
+        updateLog.events.insert(key)
+    }
+
+    /// Removes a day and its models (the retention pruner's expired days).
+    public mutating func removeDay(_ day: String) {
+        days.removeValue(forKey: day)
+        dayModels.removeValue(forKey: day)
+        updateLog.days.insert(day)
+        updateLog.dayModels.insert(day)
     }
 
     /// The day bucket to use, dropping the oldest day when the map is full. A day older than
@@ -53,8 +69,7 @@ extension AggregateDocument {
     private mutating func dayKey(_ day: String, limits: AggregationLimits) -> String? {
         if days[day] != nil || days.count < limits.days { return day }
         guard let oldest = days.keys.min(), oldest < day else { return nil }
-        days.removeValue(forKey: oldest)
-        dayModels.removeValue(forKey: oldest)
+        removeDay(oldest)
         return day
     }
 
@@ -90,14 +105,14 @@ extension AggregateDocument {
         updated.touched = seriesClock
         updated.seen = now.seconds
         series[key] = updated
-        seriesLog.touched.append(key)
+        updateLog.touchedSeries.append(key)
         if series.count > limits.series {
             // Evict an eighth at once, so a flood of new series costs one sort per many points
             // rather than a full scan per point.
             let excess = series.count - (limits.series - limits.series / 8)
             for (id, _) in series.sorted(by: { $0.value.touched < $1.value.touched }).prefix(excess) {
                 series.removeValue(forKey: id)
-                seriesLog.removed.append(id)
+                updateLog.removedSeries.append(id)
             }
         }
     }
@@ -114,6 +129,6 @@ extension AggregateDocument {
             if idleSeconds > (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds) { idle.append(key) }
         }
         for key in idle { series.removeValue(forKey: key) }
-        seriesLog.removed += idle
+        updateLog.removedSeries += idle
     }
 }

@@ -10,24 +10,24 @@ public struct AggregateDocument: Equatable, Sendable {
     /// ISO 8601 time of the last change.
     public var updatedAt: String?
     public var totals = Figures()
-    public var days: [String: Figures] = [:]
+    public internal(set) var days: [String: Figures] = [:]
     /// Per day, the figures of each model used that day (cost and tokens by model and day), at
     /// most ``AggregationLimits/dayModels`` models a day. Its days are always days of `days`;
     /// days stored before the split was kept have none. Coded inside each day entry.
-    public var dayModels: [String: [String: Figures]] = [:]
-    public var models: [String: Figures] = [:]
-    public var tools: [String: Figures] = [:]
+    public internal(set) var dayModels: [String: [String: Figures]] = [:]
+    public internal(set) var models: [String: Figures] = [:]
+    public internal(set) var tools: [String: Figures] = [:]
     /// Tokens, cost and API requests per `query_source` (main conversation, subagents, …).
-    public var querySources: [String: Figures] = [:]
+    public internal(set) var querySources: [String: Figures] = [:]
     /// Latency and durations from trace spans.
-    public var traces: TraceFigures
+    public internal(set) var traces: TraceFigures
     /// Log events counted by name (without the `claude_code.` prefix).
-    public var events: [String: Int] = [:]
+    public internal(set) var events: [String: Int] = [:]
     public var received = ReceiveCounters()
     /// The last value seen of each configured team attribute (`--team-attributes`).
     public var attributes: [String: String] = [:]
     /// The last ``AggregationLimits/sessions`` sessions by `session.id`, with their figures.
-    public var sessions: [String: SessionRecord] = [:]
+    public internal(set) var sessions: [String: SessionRecord] = [:]
     /// Names of the aggregated metrics this user has sent at least one valid point of.
     public var metricsSeen: Set<String> = []
 
@@ -37,8 +37,8 @@ public struct AggregateDocument: Equatable, Sendable {
     var recentRequests: RecentDigests
     /// Increases with every series update; orders series for eviction.
     var seriesClock: UInt64 = 0
-    /// What the update in progress did to `series` (not part of the value, never stored).
-    var seriesLog = SeriesLog()
+    /// What the update in progress wrote and removed (not part of the value, never stored).
+    var updateLog = UpdateLog()
     /// Which journal generation follows this document on disk (see ``AggregateStore``): the
     /// journal's records apply to the stored document only when their generations match.
     package var journalGeneration: UInt64 = 0

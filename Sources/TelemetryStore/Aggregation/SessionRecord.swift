@@ -27,6 +27,7 @@ extension AggregateDocument {
                 oldest.value.lastSeen <= seconds
             else { return }
             sessions.removeValue(forKey: oldest.key)
+            updateLog.sessions.insert(oldest.key)
         }
         var record = sessions[key] ?? SessionRecord()
         record.figures[figure] += amount
@@ -39,5 +40,6 @@ extension AggregateDocument {
             record.models.sort()
         }
         sessions[key] = record
+        updateLog.sessions.insert(key)
     }
 }

@@ -63,11 +63,13 @@ public struct TracesAggregator: Sendable {
                 if let ttft { latency.ttftMs.record(ttft) }
                 if Self.failed(span, attributes) { latency.failures += 1 }
                 document.traces.models[key] = latency
+                document.updateLog.latency.insert(key)
             } else {
                 let key = AggregateDocument.boundedKey(
                     attributes.string("tool_name", "tool") ?? "unknown", in: document.traces.tools,
                     limit: limits.tools, nameBytes: limits.nameBytes)
                 document.traces.tools[key, default: DurationStats()].record(duration)
+                document.updateLog.toolDurations.insert(key)
             }
         } catch {
             report.reject("\(span.name): \(error.message)")

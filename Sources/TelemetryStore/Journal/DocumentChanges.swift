@@ -30,6 +30,14 @@ struct DocumentChanges: Equatable, Sendable {
             }
         }
 
+        /// The entries `keys` name as they are in `after`: their values, or removed.
+        init(keys: Set<String>, in after: [String: Value]) {
+            for key in keys {
+                if let value = after[key] { changed[key] = value } else { removed.append(key) }
+            }
+            removed.sort()
+        }
+
         var isEmpty: Bool { changed.isEmpty && removed.isEmpty }
 
         func apply(to map: inout [String: Value]) {
@@ -72,6 +80,58 @@ struct DocumentChanges: Equatable, Sendable {
 
     init() {}
 
+    /// What an update's record needs of the document it started from besides the update's own
+    /// log: the few single values it compares, and where the replay windows stood. Taken when a
+    /// document is lent to an update, it holds no map, so the update changes every map in place.
+    struct Baseline {
+        var updatedAt: String?
+        var totals: Figures
+        var received: ReceiveCounters
+        var attributes: [String: String]
+        var metricsSeen: Set<String>
+        var parkedApplied: ParkedMarks
+        var seriesClock: UInt64
+        var windows: [(inserted: Int, count: Int)]
+
+        init(_ document: AggregateDocument) {
+            updatedAt = document.updatedAt
+            totals = document.totals
+            received = document.received
+            attributes = document.attributes
+            metricsSeen = document.metricsSeen
+            parkedApplied = document.parkedApplied
+            seriesClock = document.seriesClock
+            windows = [document.recentRecords, document.recentRequests, document.traces.recentSpans].map {
+                ($0.inserted, $0.count)
+            }
+        }
+    }
+
+    /// The changes one update made, from its ``UpdateLog`` and the ``Baseline`` taken before it:
+    /// the size of the request's effect, whatever the length of the history.
+    init(from before: Baseline, to after: AggregateDocument) {
+        let log = after.updateLog
+        if before.updatedAt != after.updatedAt { updatedAt = after.updatedAt }
+        if before.totals != after.totals { totals = after.totals }
+        days = MapChanges(keys: log.days, in: after.days)
+        dayModels = MapChanges(keys: log.dayModels, in: after.dayModels)
+        models = MapChanges(keys: log.models, in: after.models)
+        tools = MapChanges(keys: log.tools, in: after.tools)
+        querySources = MapChanges(keys: log.querySources, in: after.querySources)
+        events = MapChanges(keys: log.events, in: after.events)
+        sessions = MapChanges(keys: log.sessions, in: after.sessions)
+        latency = MapChanges(keys: log.latency, in: after.traces.models)
+        toolDurations = MapChanges(keys: log.toolDurations, in: after.traces.tools)
+        if before.received != after.received { received = after.received }
+        if before.attributes != after.attributes { attributes = after.attributes }
+        if before.metricsSeen != after.metricsSeen { metricsSeen = after.metricsSeen }
+        if before.parkedApplied != after.parkedApplied { parkedApplied = after.parkedApplied }
+        setSeries(from: before.seriesClock, to: after)
+        recentRecords = Self.digestChanges(before.windows[0], after.recentRecords)
+        recentRequests = Self.digestChanges(before.windows[1], after.recentRequests)
+        recentSpans = Self.digestChanges(before.windows[2], after.traces.recentSpans)
+    }
+
     /// The changes that turn `before` into `after`, where `after` is `before` with one update
     /// applied (the digest windows rely on that: they name the entries appended since).
     init(from before: AggregateDocument, to after: AggregateDocument) {
@@ -91,21 +151,27 @@ struct DocumentChanges: Equatable, Sendable {
         if before.metricsSeen != after.metricsSeen { metricsSeen = after.metricsSeen }
         if before.parkedApplied != after.parkedApplied { parkedApplied = after.parkedApplied }
 
-        if before.seriesClock != after.seriesClock { seriesClock = after.seriesClock }
-        // Every series an update writes goes through `touchSeries`, which stamps it with the
-        // next clock value and logs it; forgetting and evicting log what they remove. The log
-        // may also hold earlier updates' entries: the clock tells them apart, and removing a
-        // key that is absent changes nothing.
-        for key in after.seriesLog.touched {
-            if let state = after.series[key], state.touched > before.seriesClock { series[key] = state }
-        }
-        seriesRemoved = Set(after.seriesLog.removed).filter { after.series[$0] == nil }.sorted()
-        recentRecords = Self.digestChanges(before.recentRecords, after.recentRecords)
-        recentRequests = Self.digestChanges(before.recentRequests, after.recentRequests)
-        recentSpans = Self.digestChanges(before.traces.recentSpans, after.traces.recentSpans)
+        setSeries(from: before.seriesClock, to: after)
+        recentRecords = Self.digestChanges((before.recentRecords.inserted, before.recentRecords.count), after.recentRecords)
+        recentRequests = Self.digestChanges(
+            (before.recentRequests.inserted, before.recentRequests.count), after.recentRequests)
+        recentSpans = Self.digestChanges(
+            (before.traces.recentSpans.inserted, before.traces.recentSpans.count), after.traces.recentSpans)
     }
 
-    private static func digestChanges(_ before: RecentDigests, _ after: RecentDigests) -> DigestChanges? {
+    /// The series the update wrote and removed. Every series an update writes goes through
+    /// `touchSeries`, which stamps it with the next clock value and logs it; forgetting and
+    /// evicting log what they remove. The log may also hold earlier updates' entries: the
+    /// clock tells them apart, and removing a key that is absent changes nothing.
+    private mutating func setSeries(from clock: UInt64, to after: AggregateDocument) {
+        if clock != after.seriesClock { seriesClock = after.seriesClock }
+        for key in after.updateLog.touchedSeries {
+            if let state = after.series[key], state.touched > clock { series[key] = state }
+        }
+        seriesRemoved = Set(after.updateLog.removedSeries).filter { after.series[$0] == nil }.sorted()
+    }
+
+    private static func digestChanges(_ before: (inserted: Int, count: Int), _ after: RecentDigests) -> DigestChanges? {
         let appended = min(after.inserted - before.inserted, after.count)
         if appended == 0 && before.count == after.count { return nil }
         return DigestChanges(appended: after.packed(last: appended), count: after.count)

@@ -13,6 +13,12 @@ struct JournalSession {
     /// afresh before the first record is appended.
     private var needsStart = false
     var entry: DocumentCache.Entry
+    /// Where the document lent to the update in progress started (see ``lendDocument()``).
+    private var baseline: DocumentChanges.Baseline?
+    #if DEBUG
+        /// The lent document as it was, to check each record against the whole comparison.
+        private var lentFrom: AggregateDocument?
+    #endif
 
     init(store: AggregateStore, user: UserID) throws(StorageError) {
         let key = DocumentCache.Key(root: store.directory.root, user: user.rawValue)
@@ -186,33 +192,48 @@ struct JournalSession {
         return fd
     }
 
-    /// The document for an update to change. The session's own copy lends it its series
-    /// table, the largest part that every update changes, so that the update changes it in
-    /// place instead of copying it; what the journal record needs of it comes from the
-    /// document's ``SeriesLog``.
+    /// The document for an update to change, lent whole: the session keeps no copy, so the
+    /// update changes its maps (400 days, 3 774 series) in place instead of copying each one it
+    /// writes. The journal record is made from the document's ``UpdateLog`` and a
+    /// ``DocumentChanges/Baseline`` of the few single values it compares.
     mutating func lendDocument() -> AggregateDocument {
         var document = entry.document
-        document.seriesLog = SeriesLog()
-        entry.document.series = [:]
+        entry.document = AggregateDocument(user: user, limits: store.limits)
+        document.updateLog = UpdateLog()
+        baseline = DocumentChanges.Baseline(document)
+        #if DEBUG
+            lentFrom = document
+        #endif
         return document
     }
 
-    /// Ends an update that wrote nothing: the lent series come back when the update left them
-    /// as they were (no series touched or removed); otherwise the document is not cached, and
-    /// the next update reads it from the files.
+    /// Ends an update that wrote nothing: the document comes back when the update left it as it
+    /// was; otherwise it is not cached, and the next update reads it from the files.
     mutating func keep(unchanged document: AggregateDocument) {
-        guard document.seriesClock == entry.document.seriesClock, document.seriesLog.removed.isEmpty else { return }
-        entry.document.series = document.series
+        guard let baseline, DocumentChanges(from: baseline, to: document).isEmpty else { return }
+        entry.document = document
+        entry.document.updateLog = UpdateLog()
         keep()
     }
 
-    /// Journals the change from the session's document to `updated`, then compacts when due.
+    /// Journals what the update of the lent document did (`updated` is that document after
+    /// it), then compacts when due.
     mutating func append(_ updated: AggregateDocument, now: Timestamp) throws(StorageError) {
+        guard let baseline else { preconditionFailure("append without a lent document") }
         var updated = updated
-        let changes = DocumentChanges(from: entry.document, to: updated)
-        updated.seriesLog = SeriesLog()
+        let changes = DocumentChanges(from: baseline, to: updated)
+        #if DEBUG
+            if var replayed = lentFrom {
+                try? changes.apply(to: &replayed)
+                precondition(
+                    replayed == updated && changes.isEmpty == DocumentChanges(from: lentFrom!, to: updated).isEmpty,
+                    "the update's log misses a change (a map written without going through its logging method)")
+            }
+        #endif
+        updated.updateLog = UpdateLog()
+        // Set first: a failed append throws, and the session is then never cached.
+        entry.document = updated
         if changes.isEmpty {
-            entry.document = updated
             keep()
             return
         }
@@ -220,7 +241,6 @@ struct JournalSession {
         // will ever be), so the file exists as soon as there is anything to read; the journal
         // is created by the next write.
         if entry.snapshot == nil && !hasJournalRecords {
-            entry.document = updated
             try compact()
             return
         }
@@ -234,7 +254,6 @@ struct JournalSession {
             try? fd.truncate(to: entry.journalEnd)
             throw error.storage("append to", journalPath)
         }
-        entry.document = updated
         entry.journalEnd += frame.count
         entry.journalRecords += 1
         if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = now.seconds }

@@ -52,6 +52,7 @@ extension OperationsTests {
                     var figures = Figures()
                     figures[.costFromEvents] = 1
                     document.dayModels = ["2026-11-23": ["m": figures], "2026-11-24": ["m": figures]]
+                    document.updateLog.dayModels = ["2026-11-23", "2026-11-24"]
                     return ((), true)
                 }
                 #expect(try pruner(directory).prune(user, retentionDays: 1, now: late) == ["2026-11-23"])

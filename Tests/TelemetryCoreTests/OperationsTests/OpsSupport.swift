@@ -73,6 +73,7 @@ enum OpsSupport {
                 figures[.sessions] = 1
                 figures[.inputTokensFromEvents] = 100
                 document.days[day] = figures
+                document.updateLog.days.insert(day)
                 document.totals[.sessions] += 1
                 document.totals[.inputTokensFromEvents] += 100
             }
