@@ -52,14 +52,23 @@ final class DocumentCache: Sendable {
 
     func put(_ entry: Entry, for key: Key) {
         guard entry.weight <= capacityBytes / 4 else { return }
-        state.withLock { state in
-            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.weight }
+        // The entries that leave are returned and dropped here, after the lock is released:
+        // freeing a year-old user's document takes about as long as a write, and the other
+        // threads would wait meanwhile.
+        _ = state.withLock { state in
+            var evicted: [Entry] = []
+            if let old = state.entries.removeValue(forKey: key) {
+                state.bytes -= old.weight
+                evicted.append(old)
+            }
             while state.bytes + entry.weight > capacityBytes, let victim = state.entries.first {
                 state.entries.removeValue(forKey: victim.key)
                 state.bytes -= victim.value.weight
+                evicted.append(victim.value)
             }
             state.entries[key] = entry
             state.bytes += entry.weight
+            return evicted
         }
     }
 
