@@ -3,11 +3,16 @@ import PackageDescription
 
 /// One language mode and one set of upcoming features for every target: `any` spelled out
 /// for existentials, and a member visible only where its module is imported.
-let swiftSettings: [SwiftSetting] = [
+let generatedCodeSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// Hand-written targets also import privately unless an import says otherwise (`package
+/// import` where a module's types appear in this package's own declarations); nothing is
+/// `public`, since the package ships executables only (after Hummingbird).
+let swiftSettings: [SwiftSetting] = generatedCodeSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
 
 let package = Package(
     name: "claude-telemetry",
@@ -52,7 +57,7 @@ let package = Package(
         .target(
             name: "OTLPProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            swiftSettings: swiftSettings
+            swiftSettings: generatedCodeSettings
         ),
 
         // 1. Bytes to batches: content encodings, the inflater, the protobuf and OTLP/JSON

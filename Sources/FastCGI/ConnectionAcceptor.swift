@@ -15,13 +15,13 @@ import SystemCalls
 /// While a partial block sits in a socket, `poll` would report it readable at once (the bytes
 /// are only peeked, left for libfcgi), so such a connection is polled for hang-up only and
 /// peeked again after a short pause that doubles up to 20 ms.
-public final class ConnectionAcceptor: Sendable {
-    public let listeningSocket: ListeningSocket
-    public let timeoutMilliseconds: Int
-    public let parameterBlockLimit: Int
+package final class ConnectionAcceptor: Sendable {
+    package let listeningSocket: ListeningSocket
+    package let timeoutMilliseconds: Int
+    package let parameterBlockLimit: Int
     /// At most this many connections wait for their parameters; beyond it the one waiting
     /// longest without having sent a byte is closed to make room.
-    public let maxPending: Int
+    package let maxPending: Int
 
     private let ready = Mutex(ReadyQueue())
     private let readySignal = DispatchSemaphore(value: 0)
@@ -53,7 +53,7 @@ public final class ConnectionAcceptor: Sendable {
 
     /// `log` receives connections closed without a request (for the log); `fail` a failure of
     /// the listening socket itself, after which nothing more is accepted.
-    public init(
+    package init(
         listeningSocket: ListeningSocket, timeoutMilliseconds: Int,
         parameterBlockLimit: Int = FastCGIRequest.defaultParameterBlockLimit,
         maxPending: Int = ConnectionAcceptor.defaultMaxPending(),
@@ -77,7 +77,7 @@ public final class ConnectionAcceptor: Sendable {
 
     /// Half the descriptors the process may open (the rest are for the workers' files), at
     /// least 16.
-    public static func defaultMaxPending() -> Int {
+    package static func defaultMaxPending() -> Int {
         var limit = rlimit()
         guard getrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 512 }
         return max(16, Int(min(limit.rlim_cur, 1 << 20)) / 2)
@@ -85,7 +85,7 @@ public final class ConnectionAcceptor: Sendable {
 
     /// The next ready connection, waiting for one; nil once the accepting thread has stopped
     /// and every ready connection was taken.
-    public func next() -> ReadyConnection? {
+    package func next() -> ReadyConnection? {
         while true {
             let (connection, finished) = ready.withLock { queue in (queue.pop(), queue.finished) }
             if let connection { return connection }
@@ -96,7 +96,7 @@ public final class ConnectionAcceptor: Sendable {
 
     /// A worker hands back a connection the web server keeps open, to wait here for its next
     /// request (at most the timeout).
-    public func keep(_ descriptor: CInt) {
+    package func keep(_ descriptor: CInt) {
         returned.withLock { $0.append(descriptor) }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
@@ -137,7 +137,7 @@ public final class ConnectionAcceptor: Sendable {
     /// thread of its own: ``start(until:)``). On stop, connections whose parameters have all
     /// arrived are still handed on; the others are closed; the listening socket stays open
     /// (shared with sibling processes, or held by systemd or the master for the next responder).
-    public func run(until shouldStop: () -> Bool) {
+    package func run(until shouldStop: () -> Bool) {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(parameterBlockLimit, 4096), alignment: 16)
         defer { scratch.deallocate() }
         let timeout = UInt64(timeoutMilliseconds) * 1_000_000
@@ -344,7 +344,7 @@ public final class ConnectionAcceptor: Sendable {
         return list.isEmpty ? nil : Set(list)
     }()
 
-    public static func isFatal(_ error: FastCGIError) -> Bool {
+    package static func isFatal(_ error: FastCGIError) -> Bool {
         switch error {
         case .system(let failure):
             let number = failure.errno.rawValue
@@ -355,7 +355,7 @@ public final class ConnectionAcceptor: Sendable {
     }
 
     /// Starts ``run(until:)`` on a thread of its own; `shouldStop` is called from that thread.
-    public func start(until shouldStop: @escaping @Sendable () -> Bool) throws(FastCGIError) {
+    package func start(until shouldStop: @escaping @Sendable () -> Bool) throws(FastCGIError) {
         let box = Unmanaged.passRetained(AcceptorThreadArgument(acceptor: self, shouldStop: shouldStop)).toOpaque()
         #if canImport(Darwin)
             var thread: pthread_t?

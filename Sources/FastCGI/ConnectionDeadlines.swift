@@ -9,9 +9,9 @@ import SystemCalls
 /// and shuts the overdue socket down, which makes the blocked `read` return end-of-file and
 /// the worker answer and move on. Arming and disarming are an uncontended lock each: no system
 /// call and no thread on the request path.
-public final class ConnectionDeadlines: Sendable {
+package final class ConnectionDeadlines: Sendable {
     /// One worker's connection: its descriptor and deadline while armed.
-    public final class Slot: Sendable {
+    package final class Slot: Sendable {
         struct State {
             var descriptor: CInt = -1
             var deadline: UInt64 = 0
@@ -23,7 +23,7 @@ public final class ConnectionDeadlines: Sendable {
 
         /// Watches `descriptor` until ``disarm()``: at `deadline` (``ConnectionDeadlines/now()``
         /// nanoseconds) it is shut down for reading, or for both directions when `reading` is false.
-        public func arm(_ descriptor: CInt, deadline: UInt64, reading: Bool) {
+        package func arm(_ descriptor: CInt, deadline: UInt64, reading: Bool) {
             state.withLock {
                 $0.descriptor = descriptor
                 $0.deadline = deadline
@@ -35,7 +35,7 @@ public final class ConnectionDeadlines: Sendable {
         /// Stops watching. Once this returns the watcher never touches the descriptor again,
         /// so it may be closed (and its number reused). Returns whether the deadline fired.
         @discardableResult
-        public func disarm() -> Bool {
+        package func disarm() -> Bool {
             state.withLock {
                 $0.descriptor = -1
                 return $0.fired
@@ -43,7 +43,7 @@ public final class ConnectionDeadlines: Sendable {
         }
 
         /// Whether the deadline fired since the last ``arm(_:deadline:reading:)``.
-        public var fired: Bool { state.withLock { $0.fired } }
+        package var fired: Bool { state.withLock { $0.fired } }
 
         /// Called by the watcher: shuts the socket down when overdue. Under the lock, so the
         /// worker cannot close the descriptor in between.
@@ -59,21 +59,21 @@ public final class ConnectionDeadlines: Sendable {
 
     private let slots = Mutex<[Slot]>([])
     /// How often the watcher looks; a deadline is met within this much.
-    public let tickMilliseconds: Int
+    package let tickMilliseconds: Int
 
-    public init(tickMilliseconds: Int) {
+    package init(tickMilliseconds: Int) {
         self.tickMilliseconds = max(1, tickMilliseconds)
     }
 
     /// A slot for one worker, watched from now on.
-    public func makeSlot() -> Slot {
+    package func makeSlot() -> Slot {
         let slot = Slot()
         slots.withLock { $0.append(slot) }
         return slot
     }
 
     /// Starts the watcher thread; it runs until the process exits.
-    public func start() throws(FastCGIError) {
+    package func start() throws(FastCGIError) {
         let argument = Unmanaged.passRetained(self).toOpaque()
         #if canImport(Darwin)
             var thread: pthread_t?
@@ -103,7 +103,7 @@ public final class ConnectionDeadlines: Sendable {
     }
 
     /// Monotonic nanoseconds (`CLOCK_MONOTONIC`, served by the vDSO: no system call).
-    public static func now() -> UInt64 { MonotonicClock.nanoseconds() }
+    package static func now() -> UInt64 { MonotonicClock.nanoseconds() }
 }
 
 #if canImport(Darwin)

@@ -1,8 +1,8 @@
-import SystemCalls
+package import SystemCalls
 
 /// What went wrong at the libfcgi or socket boundary, with the call that failed, so the
 /// responder can tell a broken listening socket (fatal) from a client that went away.
-public enum FastCGIError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum FastCGIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A system call failed.
     case system(SystemCallError)
     /// A libfcgi function failed with a negative result that is not an `errno`
@@ -17,12 +17,12 @@ public enum FastCGIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The `errno` behind the failure, when there is one.
-    public var errno: CInt? {
+    package var errno: CInt? {
         if case .system(let failure) = self { return failure.errno.rawValue }
         return nil
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .system(let failure):
             return failure.description

@@ -9,37 +9,37 @@ import SystemCalls
 /// block has arrived and passed ``ParameterBlockScan`` (bounded in size and in time).
 /// From then until it is closed, ``ConnectionDeadlines`` bounds the time libfcgi's blocking reads
 /// and writes may take; the connection is closed here too, with a bounded wait for the peer.
-public final class FastCGIRequest {
+package final class FastCGIRequest {
     /// What ``take(_:)`` came to.
-    public enum TakeResult: Sendable {
+    package enum TakeResult: Sendable {
         /// libfcgi read the request's parameters: read its body, write, then ``finish()``.
         case accepted
         /// libfcgi could not read the request; the connection is closed. For the log.
         case closed(String)
     }
 
-    public let acceptor: ConnectionAcceptor
+    package let acceptor: ConnectionAcceptor
     private let raw: UnsafeMutablePointer<FCGX_Request>
     private let deadline: ConnectionDeadlines.Slot
     /// ``timeoutMilliseconds`` in nanoseconds.
     private let timeout: UInt64
-    public let timeoutMilliseconds: Int
+    package let timeoutMilliseconds: Int
     /// The largest parameter block accepted, record framing included.
-    public let parameterBlockLimit: Int
+    package let parameterBlockLimit: Int
 
     /// 48 KiB: far above what nginx sends (its request headers are at most 4 x 8 KiB by
     /// default), and below the 53 KB a Unix-socket peer may queue before the kernel makes it
     /// wait for the reader (a quarter of the default 208 KiB send buffer). A larger bound could
     /// not be checked by peeking: the peer would wait for this process to read, and this process
     /// for the rest of the block.
-    public static let defaultParameterBlockLimit = 49_152
+    package static let defaultParameterBlockLimit = 49_152
     /// Scratch space for draining on close.
     private let scratch: UnsafeMutableRawBufferPointer
 
     /// `FCGX_InitRequest` with `FCGI_FAIL_ACCEPT_ON_INTR`. Call ``FastCGILibrary/initialize()``
     /// first. `timeoutMilliseconds` bounds how long a connection may take to deliver its request
     /// (parameters and body), to take its answer, and to stay idle between kept requests.
-    public init(acceptor: ConnectionAcceptor, deadlines: ConnectionDeadlines) throws(FastCGIError) {
+    package init(acceptor: ConnectionAcceptor, deadlines: ConnectionDeadlines) throws(FastCGIError) {
         self.acceptor = acceptor
         timeoutMilliseconds = acceptor.timeoutMilliseconds
         timeout = UInt64(timeoutMilliseconds) * 1_000_000
@@ -66,7 +66,7 @@ public final class FastCGIRequest {
 
     /// Hands a ready connection (its parameter block is all in the socket) to libfcgi, which
     /// reads the parameters without waiting. The connection's deadline covers the body from here.
-    public func take(_ connection: ReadyConnection) -> TakeResult {
+    package func take(_ connection: ReadyConnection) -> TakeResult {
         raw.pointee.ipcFd = connection.descriptor
         // libfcgi must not close the descriptor before reading (it would for a connection not "kept").
         raw.pointee.keepConnection = 1
@@ -83,7 +83,7 @@ public final class FastCGIRequest {
     /// Answers a connection the acceptor refused at its parameter block: `bytes` (the CGI
     /// header block and body) as the request's `FCGI_STDOUT`, then `FCGI_END_REQUEST`, written
     /// directly since libfcgi never saw the request; then closes the connection.
-    public func answerRefused(_ connection: ReadyConnection, requestID: UInt16, with bytes: [UInt8]) throws(FastCGIError) {
+    package func answerRefused(_ connection: ReadyConnection, requestID: UInt16, with bytes: [UInt8]) throws(FastCGIError) {
         let descriptor = connection.descriptor
         raw.pointee.ipcFd = descriptor
         deadline.arm(descriptor, deadline: ConnectionDeadlines.now() + timeout, reading: false)
@@ -132,17 +132,17 @@ public final class FastCGIRequest {
 
     /// True when the connection's deadline passed while its request was read or answered
     /// (the socket was shut down, so the read or write failed).
-    public var timedOut: Bool { deadline.fired }
+    package var timedOut: Bool { deadline.fired }
 
     /// The body has been read (or will not be): the read deadline no longer applies.
-    public func endReading() {
+    package func endReading() {
         deadline.disarm()
     }
 
     /// Every parameter of the accepted request (the CGI meta-variables and `HTTP_*` headers
     /// the web server sent, plus libfcgi's `FCGI_ROLE`). A name sent more than once has its
     /// values joined with ", ", in order.
-    public var parameters: [String: String] {
+    package var parameters: [String: String] {
         var result: [String: String] = [:]
         guard var cursor = raw.pointee.envp else { return result }
         // Split on the bytes: Character-wise `firstIndex(of:)` cost more than the rest of a
@@ -168,7 +168,7 @@ public final class FastCGIRequest {
     }
 
     /// One parameter, by `FCGX_GetParam`.
-    public func parameter(_ name: String) -> String? {
+    package func parameter(_ name: String) -> String? {
         guard let envp = raw.pointee.envp, let value = FCGX_GetParam(name, envp) else { return nil }
         return String(cString: value)
     }
@@ -176,7 +176,7 @@ public final class FastCGIRequest {
     /// Reads up to `buffer.count` bytes of the request body (`FCGX_GetStr`). Blocks until that
     /// many bytes arrived or the body ended; returns 0 once it has ended. Throws when the
     /// connection failed, so a cut-off body is never mistaken for a complete one.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FastCGIError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(FastCGIError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let count = FCGX_GetStr(base.assumingMemoryBound(to: CChar.self), CInt(clamping: buffer.count), raw.pointee.in)
         let error = FCGX_GetError(raw.pointee.in)
@@ -187,7 +187,7 @@ public final class FastCGIRequest {
     }
 
     /// Writes response bytes (`FCGX_PutStr`): the CGI header block first, then the body.
-    public func write(_ bytes: [UInt8]) throws(FastCGIError) {
+    package func write(_ bytes: [UInt8]) throws(FastCGIError) {
         var offset = 0
         while offset < bytes.count {
             let chunk = min(bytes.count - offset, 1 << 30)
@@ -208,7 +208,7 @@ public final class FastCGIRequest {
     /// timeout), then closes the connection unless the web server asked to keep it and the body
     /// was read to its end; a kept connection goes back to the acceptor to wait for its next
     /// request (at most the timeout), so it holds no worker meanwhile.
-    public func finish() {
+    package func finish() {
         let descriptor = raw.pointee.ipcFd
         guard descriptor >= 0 else {
             FCGX_Finish_r(raw)

@@ -4,7 +4,7 @@ import SystemCalls
 /// `FCGX_OpenSocket` guesses TCP from any `:` followed by a number, resolves host names with
 /// DNS, and binds `:PORT` on every interface. A FastCGI socket must never face the network
 /// (whoever can connect can set any CGI parameter), so `:PORT` means 127.0.0.1 here.
-public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
+package enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
     /// A Unix domain socket at this path.
     case unix(path: String)
     /// TCP on an IPv4 address given as digits (`127.0.0.1`), never a name.
@@ -14,7 +14,7 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
     static let maximumPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
     /// Parses `/path/to/socket`, `:PORT`, `localhost:PORT` or `IPV4:PORT`.
-    public init(parsing text: String) throws(FastCGIError) {
+    package init(parsing text: String) throws(FastCGIError) {
         if text.hasPrefix("/") || text.hasPrefix(".") {
             let bytes = text.utf8.count
             guard bytes <= Self.maximumPathBytes else {
@@ -61,5 +61,5 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { libfcgiPath }
+    package var description: String { libfcgiPath }
 }

@@ -1,18 +1,18 @@
 import CFastCGI
-import SystemCalls
+package import SystemCalls
 
 /// The socket FastCGI connections arrive on: inherited as fd 0 from spawn-fcgi (possibly
 /// shared with sibling processes under `spawn-fcgi -F N`), or opened by `--socket`.
 ///
 /// It is only a descriptor number; every worker thread's ``FastCGIRequest`` accepts on it.
 /// Nothing here ever calls `shutdown()` on it, since that would stop the siblings too.
-public struct ListeningSocket: Sendable, Equatable {
-    public let descriptor: CInt
+package struct ListeningSocket: Sendable, Equatable {
+    package let descriptor: CInt
 
     /// `FCGI_LISTENSOCK_FILENO`: where spawn-fcgi puts the socket.
-    public static let inherited = ListeningSocket(descriptor: 0)
+    package static let inherited = ListeningSocket(descriptor: 0)
 
-    public init(descriptor: CInt) {
+    package init(descriptor: CInt) {
         self.descriptor = descriptor
     }
 
@@ -25,7 +25,7 @@ public struct ListeningSocket: Sendable, Equatable {
     ///
     /// The address is test-bound first, because `FCGX_OpenSocket` calls `exit()` itself when
     /// `bind` fails; this way "address in use" or "permission denied" is a thrown error.
-    public static func open(_ address: ListenAddress, backlog: Int, mode: mode_t = 0o660) throws(FastCGIError) -> ListeningSocket
+    package static func open(_ address: ListenAddress, backlog: Int, mode: mode_t = 0o660) throws(FastCGIError) -> ListeningSocket
     {
         if case .unix(let path) = address,
             let existing = try system({ () throws(SystemCallError) in try PathCalls.linkStatus(path) })
@@ -72,12 +72,12 @@ public struct ListeningSocket: Sendable, Equatable {
     /// see it too; they are copies of this responder and expect it. Sockets returned by
     /// `accept` do not inherit it on Linux, so libfcgi's reads stay blocking. (BSD and macOS
     /// do pass it on, which would break libfcgi; this responder runs on Linux.)
-    public func setNonBlocking() throws(FastCGIError) {
+    package func setNonBlocking() throws(FastCGIError) {
         try Self.system { () throws(SystemCallError) in try Socket.setNonBlocking(descriptor) }
     }
 
     /// Removes the socket file of a Unix socket this process opened, when it stops.
-    public static func removeSocketFile(of address: ListenAddress) throws(FastCGIError) {
+    package static func removeSocketFile(of address: ListenAddress) throws(FastCGIError) {
         if case .unix(let path) = address {
             try system { () throws(SystemCallError) in try PathCalls.remove(path) }
         }

@@ -6,9 +6,9 @@
 /// allocated whole), silently skips records of other request ids, and `malloc`s whatever a
 /// name-value pair declares. Handing it a connection only once this scan says `complete`
 /// means libfcgi's parameter reads never wait and never allocate more than the block holds.
-public struct ParameterBlockScan: Equatable, Sendable {
+package struct ParameterBlockScan: Equatable, Sendable {
     /// What the peeked bytes amount to.
-    public enum Verdict: Equatable, Sendable {
+    package enum Verdict: Equatable, Sendable {
         /// The block is complete and sound: `length` bytes from the connection's first byte
         /// through the empty `FCGI_PARAMS` record.
         case complete(requestID: UInt16, length: Int)
@@ -26,7 +26,7 @@ public struct ParameterBlockScan: Equatable, Sendable {
 
     /// Scans `bytes`, the connection's data from its first byte, with the block bounded by
     /// `limit` bytes (record headers and padding included).
-    public static func scan(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Verdict {
+    package static func scan(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Verdict {
         var position = 0
         var requestID: UInt16?
         var parameterContent: [Range<Int>] = []
@@ -127,7 +127,7 @@ public struct ParameterBlockScan: Equatable, Sendable {
 }
 
 /// Why a FastCGI connection was refused before libfcgi saw it.
-public enum ConnectionRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ConnectionRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     /// The parameter block (CGI variables and headers) is larger than the bound.
     case parametersTooLarge(limit: Int)
     /// A record of another request id arrived on the connection (multiplexing), which
@@ -136,7 +136,7 @@ public enum ConnectionRefusal: Error, Equatable, Sendable, CustomStringConvertib
     /// Not the FastCGI protocol as a responder expects it.
     case malformed(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .parametersTooLarge(let limit):
             return "the FastCGI parameter block (request headers and CGI variables) exceeds \(limit) bytes"

@@ -1,4 +1,4 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// Drops old daily buckets from users' aggregates. The aggregator already bounds how many day
 /// buckets a document keeps (``AggregationLimits/days``), but only by count and only when a
@@ -6,17 +6,17 @@ import TelemetryStore
 ///
 /// Totals, models and tools are untouched, and so is `updatedAt` (it tells when the user last
 /// sent data, which pruning does not change).
-public struct DailyPruner: Sendable {
-    public let store: AggregateStore
+package struct DailyPruner: Sendable {
+    package let store: AggregateStore
 
-    public init(store: AggregateStore) {
+    package init(store: AggregateStore) {
         self.store = store
     }
 
     /// The oldest day kept: `retentionDays` days before `now`'s day in `zone` (the deployment's
     /// `--timezone`, in which the day buckets were cut). Buckets before it are dropped, so today
     /// and the `retentionDays` days before it stay.
-    public static func cutoffDay(retentionDays: Int, now: Timestamp, zone: DayZone = .utc) -> String {
+    package static func cutoffDay(retentionDays: Int, now: Timestamp, zone: DayZone = .utc) -> String {
         let today = zone.dayNumber(atSecond: Int64(clamping: now.seconds))
         let cutoff = today - Int64(max(0, retentionDays))
         guard cutoff >= 0 else { return "0000-00-00" }
@@ -25,14 +25,14 @@ public struct DailyPruner: Sendable {
 
     /// The days of `document` that pruning would drop, oldest first. Keys that are not
     /// `YYYY-MM-DD` are never dropped (pruning only removes what it understands).
-    public static func expiredDays(in document: AggregateDocument, cutoff: String) -> [String] {
+    package static func expiredDays(in document: AggregateDocument, cutoff: String) -> [String] {
         document.days.keys.filter { isDayKey($0) && $0 < cutoff }.sorted()
     }
 
     /// Drops `user`'s expired days under the user's lock, writing only when something was
     /// dropped. With `dryRun`, reads without locking and changes nothing. Returns the days
     /// dropped (or that would be); a user without an aggregate yields none.
-    public func prune(_ user: UserID, retentionDays: Int, now: Timestamp = .now(), dryRun: Bool = false) throws -> [String] {
+    package func prune(_ user: UserID, retentionDays: Int, now: Timestamp = .now(), dryRun: Bool = false) throws -> [String] {
         let cutoff = Self.cutoffDay(retentionDays: retentionDays, now: now, zone: store.limits.dayZone)
         // Reading first means a user without data gets no lock file created for nothing.
         guard let current = try store.read(user) else { return [] }

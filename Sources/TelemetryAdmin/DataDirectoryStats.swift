@@ -1,39 +1,39 @@
 import SystemCalls
-import TelemetryStore
+package import TelemetryStore
 
 /// Size and activity of a data directory at a glance, for capacity planning and for noticing
 /// a receiver that stopped receiving (the newest update is old).
-public struct DataDirectoryStats: Sendable, Equatable, Codable {
+package struct DataDirectoryStats: Sendable, Equatable, Codable {
     /// A user and one of its values.
-    public struct UserFact<Value: Sendable & Equatable & Codable>: Sendable, Equatable, Codable {
-        public let user: String
-        public let value: Value
+    package struct UserFact<Value: Sendable & Equatable & Codable>: Sendable, Equatable, Codable {
+        package let user: String
+        package let value: Value
     }
 
     /// Directories under `users/` named by a user id and holding a `user.json`.
-    public var users = 0
+    package var users = 0
     /// Users with an `aggregate.json`.
-    public var aggregates = 0
+    package var aggregates = 0
     /// Regular files anywhere under the data directory (symbolic links are not followed).
-    public var files = 0
+    package var files = 0
     /// Their total size.
-    public var totalBytes: Int64 = 0
+    package var totalBytes: Int64 = 0
     /// The largest `aggregate.json` and its size in bytes.
-    public var largestAggregate: UserFact<Int64>?
+    package var largestAggregate: UserFact<Int64>?
     /// The user whose aggregate changed least recently, and when.
-    public var oldestUpdate: UserFact<String>?
+    package var oldestUpdate: UserFact<String>?
     /// The user whose aggregate changed most recently, and when.
-    public var newestUpdate: UserFact<String>?
+    package var newestUpdate: UserFact<String>?
     /// Aggregates that could not be decoded (see `claude-telemetry verify`).
-    public var unreadableAggregates = 0
+    package var unreadableAggregates = 0
     /// Requests that named no user: parked now, parked in all, installations bound.
-    public var unattributed: AttributionSummary?
+    package var unattributed: AttributionSummary?
 
-    public init() {}
+    package init() {}
 
     /// Walks the data directory. Only listing the users directory can fail; unreadable
     /// aggregates are counted, not thrown.
-    public static func collect(directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) throws(StorageError)
+    package static func collect(directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) throws(StorageError)
         -> DataDirectoryStats
     {
         var stats = DataDirectoryStats()

@@ -1,28 +1,28 @@
 import Foundation
 import SystemCalls
-import TelemetryStore
+package import TelemetryStore
 
 /// One thing wrong in a data directory, with the path it concerns.
-public struct VerificationProblem: Sendable, Equatable, Codable {
-    public let path: String
-    public let reason: String
+package struct VerificationProblem: Sendable, Equatable, Codable {
+    package let path: String
+    package let reason: String
 
-    public init(path: String, reason: String) {
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 }
 
 /// What a verification found.
-public struct VerificationReport: Sendable, Equatable {
+package struct VerificationReport: Sendable, Equatable {
     /// User directories whose `user.json` was read successfully.
-    public var usersChecked = 0
+    package var usersChecked = 0
     /// `aggregate.json` files that decoded successfully.
-    public var aggregatesChecked = 0
+    package var aggregatesChecked = 0
     /// Sorted by path.
-    public var problems: [VerificationProblem] = []
+    package var problems: [VerificationProblem] = []
 
-    public var isClean: Bool { problems.isEmpty }
+    package var isClean: Bool { problems.isEmpty }
 }
 
 /// Checks a data directory without changing it, so an operator can find what the responder
@@ -34,12 +34,12 @@ public struct VerificationReport: Sendable, Equatable {
 /// temporary file is left from an interrupted write; nothing else is there besides `.lock`.
 /// A user whose `.lock` already exists is checked while holding it, so a write in progress is
 /// not mistaken for a leftover; no lock file is ever created.
-public struct DataDirectoryVerifier: Sendable {
-    public let directory: DataDirectory
-    public let configuration: StoreConfiguration
-    public let limits: AggregationLimits
+package struct DataDirectoryVerifier: Sendable {
+    package let directory: DataDirectory
+    package let configuration: StoreConfiguration
+    package let limits: AggregationLimits
 
-    public init(
+    package init(
         directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
         limits: AggregationLimits = AggregationLimits()
     ) {
@@ -50,7 +50,7 @@ public struct DataDirectoryVerifier: Sendable {
 
     static let expectedNames: Set<String> = ["user.json", "aggregate.json", "aggregate.bin", "journal", ".lock"]
 
-    public func verify() -> VerificationReport {
+    package func verify() -> VerificationReport {
         // Sorted here: a `defer` that sorted the local copy would run after `return` had copied it.
         var report = verifyInDirectoryOrder()
         report.problems.sort { ($0.path, $0.reason) < ($1.path, $1.reason) }

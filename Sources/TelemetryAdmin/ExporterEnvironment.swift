@@ -1,4 +1,4 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The environment a user puts in a shell profile so Claude Code exports to this receiver.
 ///
@@ -8,28 +8,28 @@ import TelemetryStore
 /// `OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid>`. Neither uses a query: Claude Code's exporter
 /// sends only the URL's path, so a `?user=` never arrives (such requests are attributed through
 /// the data's installation id, or parked until `claude-telemetry user claim`).
-public struct ExporterEnvironment: Sendable, Equatable {
-    public struct Variable: Sendable, Equatable {
-        public let name: String
-        public let value: String
+package struct ExporterEnvironment: Sendable, Equatable {
+    package struct Variable: Sendable, Equatable {
+        package let name: String
+        package let value: String
 
         /// `export NAME=value`, the value quoted for POSIX shells when needed (e.g. for `?`).
-        public var exportLine: String { "export \(name)=\(ExporterEnvironment.shellQuoted(value))" }
+        package var exportLine: String { "export \(name)=\(ExporterEnvironment.shellQuoted(value))" }
     }
 
     /// The path under which the receiver serves everything (the responder's route prefix).
-    public static let pathPrefix = "/api/v1/integrations/claude"
+    package static let pathPrefix = "/api/v1/integrations/claude"
     /// Where the receiver is reached when nothing else is configured.
-    public static let defaultBaseURL = "http://127.0.0.1:8080"
+    package static let defaultBaseURL = "http://127.0.0.1:8080"
     /// The environment variable with the receiver's public base URL.
-    public static let baseURLEnvironment = "CLAUDE_TELEMETRY_PUBLIC_URL"
+    package static let baseURLEnvironment = "CLAUDE_TELEMETRY_PUBLIC_URL"
 
-    public let recommended: [Variable]
-    public let headerForm: [Variable]
+    package let recommended: [Variable]
+    package let headerForm: [Variable]
 
     /// `baseURL` is the receiver's public origin (optionally with a path), without the route
     /// prefix; trailing slashes are ignored.
-    public init(baseURL: String, user: UserID) throws(ExporterEnvironmentError) {
+    package init(baseURL: String, user: UserID) throws(ExporterEnvironmentError) {
         let base = try Self.normalizedBaseURL(baseURL) + Self.pathPrefix
         let common = [
             Variable(name: "CLAUDE_CODE_ENABLE_TELEMETRY", value: "1"),
@@ -47,7 +47,7 @@ public struct ExporterEnvironment: Sendable, Equatable {
 
     /// Checks that `text` is an `http`/`https` URL with a host and no query, fragment, spaces or
     /// control characters, and drops trailing slashes.
-    public static func normalizedBaseURL(_ text: String) throws(ExporterEnvironmentError) -> String {
+    package static func normalizedBaseURL(_ text: String) throws(ExporterEnvironmentError) -> String {
         var url = text
         while url.hasSuffix("/") { url.removeLast() }
         let lower = url.lowercased()
@@ -73,7 +73,7 @@ public struct ExporterEnvironment: Sendable, Equatable {
 
     /// A value as a POSIX shell word: unchanged when it holds only safe characters, otherwise
     /// in single quotes (a single quote inside becomes `'\''`).
-    public static func shellQuoted(_ value: String) -> String {
+    package static func shellQuoted(_ value: String) -> String {
         let safe = value.unicodeScalars.allSatisfy { scalar in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9": true
@@ -86,10 +86,10 @@ public struct ExporterEnvironment: Sendable, Equatable {
     }
 }
 
-public enum ExporterEnvironmentError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ExporterEnvironmentError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(String, String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalid(let url, let problem):
             return "base URL '\(UserID.preview(url))' \(problem) (e.g. https://telemetry.example.com)"

@@ -3,7 +3,7 @@ import TelemetryStore
 extension StorageError {
     /// True when the data directory could not be created or written (rather than read):
     /// the admin tool exits with 73 (EX_CANTCREAT) for these and 74 (EX_IOERR) otherwise.
-    public var isWriteFailure: Bool {
+    package var isWriteFailure: Bool {
         guard case .system(let operation, _, _) = self else { return false }
         return Self.writeOperations.contains(operation)
     }

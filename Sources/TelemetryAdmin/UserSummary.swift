@@ -1,20 +1,20 @@
 import TelemetryRead
-import TelemetryStore
+package import TelemetryStore
 
 /// One line of a user listing: the record plus what its aggregate says about activity.
-public struct UserSummary: Sendable, Equatable {
-    public let record: UserRecord
+package struct UserSummary: Sendable, Equatable {
+    package let record: UserRecord
     /// When the user's aggregate last changed; nil when it has none (or it is unreadable).
-    public let updatedAt: String?
+    package let updatedAt: String?
     /// Published input + output + cache tokens; nil when there is no readable aggregate.
-    public let totalTokens: Int64?
+    package let totalTokens: Int64?
     /// Why the aggregate could not be read, when it could not.
-    public let problem: String?
+    package let problem: String?
 
     /// Every user with a record, sorted by id. A corrupt `user.json` fails the listing (as in
     /// ``UserStore/list()``); a corrupt aggregate only marks its user, so one bad file does
     /// not hide everyone else.
-    public static func all(in directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) throws(StorageError)
+    package static func all(in directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) throws(StorageError)
         -> [UserSummary]
     {
         let store = AggregateStore(directory: directory, limits: limits)

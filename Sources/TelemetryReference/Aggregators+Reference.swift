@@ -1,13 +1,13 @@
-import OTLPProto
+package import OTLPProto
 import TelemetryDecoding
-import TelemetryStore
+package import TelemetryStore
 
 // Tests and the benchmark build requests field by field with the swift-protobuf message
 // types; these apply them through the batch the production path reads.
 
 extension MetricsAggregator {
     /// Applies a request built with the swift-protobuf message types.
-    public func apply(
+    package func apply(
         _ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest,
         to document: inout AggregateDocument, now: Timestamp
     ) -> ApplyReport {
@@ -17,7 +17,7 @@ extension MetricsAggregator {
 
 extension LogsAggregator {
     /// Applies a request built with the swift-protobuf message types.
-    public func apply(
+    package func apply(
         _ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest,
         to document: inout AggregateDocument, now: Timestamp
     ) -> ApplyReport {

@@ -1,4 +1,4 @@
-import OTLPProto
+package import OTLPProto
 import TelemetryDecoding
 
 // Conversions from the swift-protobuf messages (used for OTLP/JSON, and by tests that build
@@ -26,7 +26,7 @@ extension OTLPAttribute {
 }
 
 extension MetricsBatch {
-    public init(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest) {
+    package init(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest) {
         self.init()
         resourceMetrics = request.resourceMetrics.map { resourceMetrics in
             ResourceMetrics(
@@ -101,7 +101,7 @@ extension MetricsBatch.Metric {
 }
 
 extension LogsBatch {
-    public init(_ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest) {
+    package init(_ request: Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest) {
         self.init()
         resourceLogs = request.resourceLogs.map { resourceLogs in
             ResourceLogs(

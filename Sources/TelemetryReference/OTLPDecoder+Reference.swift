@@ -1,19 +1,19 @@
-import OTLPProto
+package import OTLPProto
 import SwiftProtobuf
-import TelemetryDecoding
+package import TelemetryDecoding
 
 // The swift-protobuf decoding path, kept as the reference the hand-written decoders
 // (``OTLPDecoder/decodeMetricsBatch(_:format:encoding:)`` and its siblings) are compared
 // against by tests, fuzzing and the benchmark. No production binary links it.
 
 extension OTLPDecoder {
-    public func decodeMetrics(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity) throws(PayloadError)
+    package func decodeMetrics(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity) throws(PayloadError)
         -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
     {
         try decode(try inflate(body, encoding: encoding), format: format, signal: .metrics)
     }
 
-    public func decodeLogs(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity) throws(PayloadError)
+    package func decodeLogs(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity) throws(PayloadError)
         -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
     {
         try decode(try inflate(body, encoding: encoding), format: format, signal: .logs)

@@ -1,10 +1,10 @@
 import TelemetryDecoding
-import TelemetryStore
+package import TelemetryStore
 
 /// Handles one HTTP request end to end, independent of how it arrived (FastCGI, CGI, tests).
 /// Safe to share between threads: it holds only immutable configuration.
-public struct ReceiverService: Sendable {
-    public let configuration: ServiceConfiguration
+package struct ReceiverService: Sendable {
+    package let configuration: ServiceConfiguration
     private let router = Router()
     private let ingestor: TelemetryIngestor
     private let unaddressed: UnaddressedRequests
@@ -12,7 +12,7 @@ public struct ReceiverService: Sendable {
     /// The health answers: fixed while the process runs, but for the parked area's figures.
     private let health: HealthAnswers
 
-    public init(configuration: ServiceConfiguration) {
+    package init(configuration: ServiceConfiguration) {
         self.configuration = configuration
         ingestor = TelemetryIngestor(
             directory: configuration.dataDirectory, configuration: configuration.store, limits: configuration.limits,
@@ -25,10 +25,10 @@ public struct ReceiverService: Sendable {
         health = HealthAnswers(maxBodyBytes: configuration.maxBodyBytes, directory: configuration.dataDirectory)
     }
 
-    public static let allowedMethods = ["GET", "HEAD", "POST"]
+    package static let allowedMethods = ["GET", "HEAD", "POST"]
 
     /// Answers `request`. Every failure is turned into its status here; nothing throws out.
-    public func handle(_ request: HTTPRequest, now: Timestamp = .now()) -> (HTTPResponse, RequestSummary) {
+    package func handle(_ request: HTTPRequest, now: Timestamp = .now()) -> (HTTPResponse, RequestSummary) {
         let started = Timestamp.now()
         var summary = RequestSummary(method: request.method, route: "not-found", user: nil, status: 0)
         var response = respond(to: request, now: now, summary: &summary)

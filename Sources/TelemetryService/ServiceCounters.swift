@@ -1,12 +1,12 @@
 import Synchronization
-import TelemetryStore
+package import TelemetryStore
 
 /// This process's own counters (requests by route and status, refusals by reason, rejected
 /// points and records, parked requests, request durations), kept in memory under a lock —
 /// a request adds to a few dictionary entries, no file is touched — and written to the
 /// process's slot file by ``flush()`` every few seconds and when the process stops. The
 /// Prometheus route adds every process's file up (``ServiceCounterTotals``).
-public final class ServiceCounters: Sendable {
+package final class ServiceCounters: Sendable {
     private struct State {
         var counters: [ServiceCounterKey: ServiceCounterValue]
         var changed = false
@@ -21,14 +21,14 @@ public final class ServiceCounters: Sendable {
         }
     }
 
-    public let slot: ServiceCounterSlot
+    package let slot: ServiceCounterSlot
     private let state: Mutex<State>
     /// Serialises writers of the slot file (the periodic flush and the last one).
     private let writing = Mutex(())
 
     /// Takes a slot in `directory` and carries on from its counts. `damaged`: the slot's file
     /// was torn or not this format, and its counts start again from zero.
-    public static func open(_ directory: DataDirectory) throws(StorageError) -> (counters: ServiceCounters, damaged: Bool) {
+    package static func open(_ directory: DataDirectory) throws(StorageError) -> (counters: ServiceCounters, damaged: Bool) {
         let (slot, counters, damaged) = try ServiceCounterSlot.claim(directory)
         return (ServiceCounters(slot: slot, counters: counters), damaged)
     }
@@ -39,7 +39,7 @@ public final class ServiceCounters: Sendable {
     }
 
     /// Counts one answered request.
-    public func record(_ summary: RequestSummary, now: Timestamp = .now()) {
+    package func record(_ summary: RequestSummary, now: Timestamp = .now()) {
         let milliseconds = now.nanoseconds / 1_000_000
         let status = String(summary.status)
         let bucket = String(ServiceCounterKey.durationBucket(microseconds: summary.durationMicroseconds))
@@ -66,18 +66,18 @@ public final class ServiceCounters: Sendable {
     }
 
     /// Adds `amount` to one counter (the admin tool's claims).
-    public func add(_ key: ServiceCounterKey, _ amount: UInt64, now: Timestamp = .now()) {
+    package func add(_ key: ServiceCounterKey, _ amount: UInt64, now: Timestamp = .now()) {
         let milliseconds = now.nanoseconds / 1_000_000
         state.withLock { $0.add(key, amount, nowMilliseconds: milliseconds) }
     }
 
     /// The counts now.
-    public var snapshot: [ServiceCounterKey: ServiceCounterValue] {
+    package var snapshot: [ServiceCounterKey: ServiceCounterValue] {
         state.withLock { $0.counters }
     }
 
     /// Writes the counts to the slot's file if they changed since the last write.
-    public func flush() throws(StorageError) {
+    package func flush() throws(StorageError) {
         let failure = writing.withLock { _ -> StorageError? in
             let counters: [ServiceCounterKey: ServiceCounterValue]? = state.withLock { state in
                 guard state.changed else { return nil }

@@ -3,7 +3,7 @@
 /// as it inflates. ``claim(plainBytes:)`` is called with the decompressed size about to be
 /// held (first with the size the stream's trailer announces, then at each chunk beyond it);
 /// false stops inflating with ``PayloadError/overMemoryBudget(plainBytes:)``.
-public protocol InflationCharge {
+package protocol InflationCharge {
     func claim(plainBytes: Int) -> Bool
 }
 

@@ -1,6 +1,6 @@
 extension OTLPDecoder {
     /// Decodes a body whose signal is known.
-    public func decode(_ signal: Signal, _ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding) throws(PayloadError)
+    package func decode(_ signal: Signal, _ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding) throws(PayloadError)
         -> DecodedExport
     {
         switch signal {

@@ -1,7 +1,7 @@
 extension OTLPDecoder {
     /// Decodes a trace export into the batch aggregation reads, with the hand-written decoders
     /// (there are no generated trace messages): ``ProtobufBatchDecoder`` or ``JSONBatchDecoder``.
-    public func decodeTracesBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
+    package func decodeTracesBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
         throws(PayloadError) -> TracesBatch
     {
         let plain = try inflate(body, encoding: encoding)

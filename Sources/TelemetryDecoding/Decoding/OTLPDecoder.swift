@@ -5,24 +5,24 @@
 /// integers as strings or numbers, enums as integers, unknown fields ignored. The `.proto`
 /// definitions leave out `traceId`/`spanId` and exemplars, so their hex JSON form is skipped
 /// instead of being misread as base64. Nesting is bounded by ``messageDepthLimit``.
-public struct OTLPDecoder: Sendable {
+package struct OTLPDecoder: Sendable {
     /// Largest body accepted, before and after decompression.
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// Deepest message nesting accepted (each `AnyValue` array / kvlist level costs two or three).
-    public var messageDepthLimit: Int
+    package var messageDepthLimit: Int
 
     /// 20 MiB. The settings table (`Settings.maxBodyBytes` in the store, which decoding does not
     /// depend on) takes its default from here, so the number is written once.
-    public static let defaultMaxBodyBytes = 20_971_520
+    package static let defaultMaxBodyBytes = 20_971_520
 
-    public init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, messageDepthLimit: Int = 64) {
+    package init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, messageDepthLimit: Int = 64) {
         self.maxBodyBytes = maxBodyBytes
         self.messageDepthLimit = messageDepthLimit
     }
 
     /// Decompresses (bounded) and returns the plain body; `charge` is asked before the
     /// decompressed body grows (``InflationCharge``).
-    public func inflate(
+    package func inflate(
         _ body: [UInt8], encoding: ContentEncoding, charge: (any InflationCharge)? = nil
     ) throws(PayloadError) -> [UInt8] {
         guard body.count <= maxBodyBytes else { throw .tooLarge(limit: maxBodyBytes, decompressed: false) }
@@ -31,7 +31,7 @@ public struct OTLPDecoder: Sendable {
 
     /// Decodes a metrics export into the batch aggregation reads, with the hand-written decoders
     /// (no intermediate messages): ``ProtobufBatchDecoder`` or ``JSONBatchDecoder``.
-    public func decodeMetricsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
+    package func decodeMetricsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
         throws(PayloadError) -> MetricsBatch
     {
         let plain = try inflate(body, encoding: encoding)
@@ -53,7 +53,7 @@ public struct OTLPDecoder: Sendable {
     }
 
     /// Decodes a logs export into the batch aggregation reads (see ``decodeMetricsBatch``).
-    public func decodeLogsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
+    package func decodeLogsBatch(_ body: [UInt8], format: PayloadFormat, encoding: ContentEncoding = .identity)
         throws(PayloadError) -> LogsBatch
     {
         let plain = try inflate(body, encoding: encoding)

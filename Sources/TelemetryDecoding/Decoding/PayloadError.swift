@@ -1,5 +1,5 @@
 /// Why a request body could not be read. Nothing has been stored when one of these is thrown.
-public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `Content-Type` is missing or not one of ``PayloadFormat``.
     case unsupportedContentType(String?)
     /// `Content-Encoding` is not one of ``ContentEncoding``.
@@ -16,7 +16,7 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// bodies in flight hold the rest): retry shortly.
     case overMemoryBudget(plainBytes: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unsupportedContentType(let value):
             let supported = "application/x-protobuf (http/protobuf) or application/json (http/json)"

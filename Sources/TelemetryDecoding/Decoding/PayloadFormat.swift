@@ -1,14 +1,14 @@
 /// The two OTLP/HTTP body encodings, chosen by `Content-Type`.
-public enum PayloadFormat: String, Sendable, Equatable, CaseIterable {
+package enum PayloadFormat: String, Sendable, Equatable, CaseIterable {
     case protobuf = "application/x-protobuf"
     case json = "application/json"
 
     /// The media type to answer with (OTLP answers in the request's encoding).
-    public var mediaType: String { rawValue }
+    package var mediaType: String { rawValue }
 
     /// Parses a `Content-Type` header value, ignoring parameters (`; charset=utf-8`) and case.
     /// Returns nil for anything else (the caller answers 415).
-    public init?(contentType: String?) {
+    package init?(contentType: String?) {
         guard let contentType else { return nil }
         let essence = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         switch essence.trimmingSpaces.lowercased() {

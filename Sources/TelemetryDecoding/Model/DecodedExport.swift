@@ -1,11 +1,11 @@
 /// One export request, decoded but not yet applied: what the store's attribution path reads the
 /// installation from, then hands to the ingestor unchanged (no second decoding).
-public enum DecodedExport: Sendable {
+package enum DecodedExport: Sendable {
     case metrics(MetricsBatch)
     case logs(LogsBatch)
     case traces(TracesBatch)
 
-    public var signal: Signal {
+    package var signal: Signal {
         switch self {
         case .metrics: .metrics
         case .logs: .logs
@@ -14,7 +14,7 @@ public enum DecodedExport: Sendable {
     }
 
     /// True when the request carries no resource at all (an empty export: a success).
-    public var isEmpty: Bool {
+    package var isEmpty: Bool {
         switch self {
         case .metrics(let batch): batch.resourceMetrics.isEmpty
         case .logs(let batch): batch.resourceLogs.isEmpty

@@ -1,5 +1,5 @@
 /// An OTLP `AnyValue`: what an attribute or a log body holds.
-public enum OTLPValue: Equatable, Sendable {
+package enum OTLPValue: Equatable, Sendable {
     case none
     case string(String)
     case bool(Bool)
@@ -11,26 +11,26 @@ public enum OTLPValue: Equatable, Sendable {
 }
 
 /// An OTLP `KeyValue`.
-public struct OTLPAttribute: Equatable, Sendable {
-    public var key: String
-    public var value: OTLPValue
+package struct OTLPAttribute: Equatable, Sendable {
+    package var key: String
+    package var value: OTLPValue
 
-    public init(key: String, value: OTLPValue) {
+    package init(key: String, value: OTLPValue) {
         self.key = key
         self.value = value
     }
 }
 
 /// The identifying parts of a resource and of an instrumentation scope.
-public struct OTLPResource: Equatable, Sendable {
-    public var attributes: [OTLPAttribute] = []
-    public init(attributes: [OTLPAttribute] = []) { self.attributes = attributes }
+package struct OTLPResource: Equatable, Sendable {
+    package var attributes: [OTLPAttribute] = []
+    package init(attributes: [OTLPAttribute] = []) { self.attributes = attributes }
 }
 
-public struct OTLPScope: Equatable, Sendable {
-    public var name = ""
-    public var version = ""
-    public init(name: String = "", version: String = "") {
+package struct OTLPScope: Equatable, Sendable {
+    package var name = ""
+    package var version = ""
+    package init(name: String = "", version: String = "") {
         self.name = name
         self.version = version
     }

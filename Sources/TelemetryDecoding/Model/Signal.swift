@@ -1,5 +1,5 @@
 /// The OTLP signals this receiver accepts.
-public enum Signal: String, Sendable, Equatable, CaseIterable {
+package enum Signal: String, Sendable, Equatable, CaseIterable {
     case metrics
     case logs
     /// Claude Code's enhanced telemetry beta: spans, folded into latency figures.

@@ -1,4 +1,4 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// Where one limit of a budget stands in its current period: what was spent, the share of the
 /// limit, and a forecast for the period's end.
@@ -7,24 +7,24 @@ import TelemetryStore
 /// The rate is the average cost per day over the last ``rateDays`` days up to and including
 /// today (days without data count as 0), so a quiet weekend lowers it and one expensive day
 /// weighs a seventh. A day budget's forecast is therefore its spend so far.
-public struct BudgetStatus: Equatable, Sendable {
-    public static let rateDays: Int64 = 7
+package struct BudgetStatus: Equatable, Sendable {
+    package static let rateDays: Int64 = 7
 
-    public let scope: BudgetScope
-    public let period: Budget.Period
+    package let scope: BudgetScope
+    package let period: Budget.Period
     /// The current period's first and last day (in `--timezone`).
-    public let from: CalendarDay
-    public let to: CalendarDay
-    public let limitUsd: Double
-    public let spentUsd: Double
-    public let dailyRateUsd: Double
-    public let forecastUsd: Double
+    package let from: CalendarDay
+    package let to: CalendarDay
+    package let limitUsd: Double
+    package let spentUsd: Double
+    package let dailyRateUsd: Double
+    package let forecastUsd: Double
 
     /// Spent / limit (1 = the whole budget).
-    public var share: Double { spentUsd / limitUsd }
+    package var share: Double { spentUsd / limitUsd }
 
     /// Every limit of `budget` on `window.today`, given the scope's cost per day of the window.
-    public static func evaluate(_ budget: Budget, costs: [Double], window: BudgetWindow) -> [BudgetStatus] {
+    package static func evaluate(_ budget: Budget, costs: [Double], window: BudgetWindow) -> [BudgetStatus] {
         let today = window.today
         let rate = window.sum(costs, from: today.adding(days: -(rateDays - 1)), to: today) / Double(rateDays)
         return budget.limits.map { limit in
@@ -44,19 +44,19 @@ public struct BudgetStatus: Equatable, Sendable {
     }
 
     /// One member of the team as budgets see it: id, team attributes and cost per day.
-    public struct Member {
-        public let userId: String
-        public let attributes: [String: String]
-        public let days: [(day: String, cost: Double)]
+    package struct Member {
+        package let userId: String
+        package let attributes: [String: String]
+        package let days: [(day: String, cost: Double)]
 
-        public init(userId: String, attributes: [String: String], days: [(day: String, cost: Double)]) {
+        package init(userId: String, attributes: [String: String], days: [(day: String, cost: Double)]) {
             self.userId = userId
             self.attributes = attributes
             self.days = days
         }
 
         /// A user of the read side: the cost of each stored day.
-        public init(_ digest: UserDigest, attributes: [String: String] = [:]) {
+        package init(_ digest: UserDigest, attributes: [String: String] = [:]) {
             self.init(
                 userId: digest.userId, attributes: attributes,
                 days: digest.days.map { ($0.day, $0.figures.totalTokenCostUsd) })
@@ -64,7 +64,7 @@ public struct BudgetStatus: Equatable, Sendable {
     }
 
     /// A text that changes whenever a budget's scope or limits change (for ETags).
-    public static func fingerprint(_ budgets: [Budget]) -> String {
+    package static func fingerprint(_ budgets: [Budget]) -> String {
         budgets.map { budget in
             budget.scope.description + ":" + budget.limits.map { "\($0.period.rawValue)=\($0.usd)" }.joined(separator: ",")
         }.joined(separator: ";")
@@ -72,7 +72,7 @@ public struct BudgetStatus: Equatable, Sendable {
 
     /// Every limit of every budget in `budgets`, each over the members of its scope, in the
     /// budgets' order. A user budget for a user not among `members` counts 0 spent.
-    public static func evaluate(_ budgets: [Budget], members: [Member], today: CalendarDay) -> [BudgetStatus] {
+    package static func evaluate(_ budgets: [Budget], members: [Member], today: CalendarDay) -> [BudgetStatus] {
         guard !budgets.isEmpty else { return [] }
         let window = BudgetWindow(today: today)
         var perUser: [String: [Double]] = [:]
@@ -103,11 +103,11 @@ public struct BudgetStatus: Equatable, Sendable {
 
     /// `value` rounded to six decimal places (a micro-dollar; a share to a ten-thousandth of a
     /// percent), so a reader sees the same number the CSV and the scrape show.
-    public static func rounded(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
+    package static func rounded(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
 
     /// As a JSON object, keys sorted: the scope's fields, then the period and its figures, each
     /// rounded to six decimal places.
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("dailyRateUsd"); w.number(Self.rounded(dailyRateUsd))
         w.key("forecastUsd"); w.number(Self.rounded(forecastUsd))

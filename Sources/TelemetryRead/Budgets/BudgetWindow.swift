@@ -3,14 +3,14 @@ import TelemetryStore
 /// The days a budget evaluation on `today` needs: the current day, week and month, and the
 /// rate window (the ``BudgetStatus/rateDays`` days up to today). Costs are kept per day of the
 /// window in an array, so summing a scope's members costs one addition per member and day.
-public struct BudgetWindow: Sendable {
-    public let today: CalendarDay
-    public let first: CalendarDay
-    public let last: CalendarDay
+package struct BudgetWindow: Sendable {
+    package let today: CalendarDay
+    package let first: CalendarDay
+    package let last: CalendarDay
     private let firstKey: String
     private let lastKey: String
 
-    public init(today: CalendarDay) {
+    package init(today: CalendarDay) {
         self.today = today
         let monthStart = Period.month.start(of: today), weekStart = Period.week.start(of: today)
         first = min(monthStart, weekStart, today.adding(days: -(BudgetStatus.rateDays - 1)))
@@ -20,10 +20,10 @@ public struct BudgetWindow: Sendable {
         lastKey = last.description
     }
 
-    public var count: Int { Int(last.ordinal - first.ordinal + 1) }
+    package var count: Int { Int(last.ordinal - first.ordinal + 1) }
 
     /// Adds the cost of each day of `days` that lies in the window to `costs` (``count`` long).
-    public func add(_ days: some Sequence<(day: String, cost: Double)>, to costs: inout [Double]) {
+    package func add(_ days: some Sequence<(day: String, cost: Double)>, to costs: inout [Double]) {
         for (key, cost) in days where key >= firstKey && key <= lastKey {
             guard let day = CalendarDay(key) else { continue }
             costs[Int(day.ordinal - first.ordinal)] += cost

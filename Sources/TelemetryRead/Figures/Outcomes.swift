@@ -4,20 +4,20 @@ import TelemetryStore
 /// 100 lines added, the share of edit decisions accepted, and the cache-read share of the
 /// input-side tokens (`cacheRead / (input + cacheRead + cacheCreation)`). Each is nil when its
 /// denominator is 0, so "no commits" never reads as "free commits".
-public struct Outcomes: Equatable, Sendable {
-    public let costPerCommitUsd: Double?
-    public let costPerPullRequestUsd: Double?
-    public let costPer100LinesAddedUsd: Double?
+package struct Outcomes: Equatable, Sendable {
+    package let costPerCommitUsd: Double?
+    package let costPerPullRequestUsd: Double?
+    package let costPer100LinesAddedUsd: Double?
     /// Accepted / (accepted + rejected) edit decisions, 0…1.
-    public let editAcceptance: Double?
+    package let editAcceptance: Double?
     /// 0…1.
-    public let cacheReadShare: Double?
+    package let cacheReadShare: Double?
 
-    public static let columns = [
+    package static let columns = [
         "costPerCommitUsd", "costPerPullRequestUsd", "costPer100LinesAddedUsd", "editAcceptance", "cacheReadShare",
     ]
 
-    public init(_ f: SummaryFigures) {
+    package init(_ f: SummaryFigures) {
         let cost = f.totalTokenCostUsd
         costPerCommitUsd = f.aiAssistedCommits > 0 ? cost / Double(f.aiAssistedCommits) : nil
         costPerPullRequestUsd = f.prsCreated > 0 ? cost / Double(f.prsCreated) : nil
@@ -28,7 +28,7 @@ public struct Outcomes: Equatable, Sendable {
             input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
     }
 
-    public static func cacheReadShare(input: Int64, cacheRead: Int64, cacheCreation: Int64) -> Double? {
+    package static func cacheReadShare(input: Int64, cacheRead: Int64, cacheCreation: Int64) -> Double? {
         let inputSide = Double(input) + Double(cacheRead) + Double(cacheCreation)
         return inputSide > 0 ? Double(cacheRead) / inputSide : nil
     }

@@ -1,35 +1,35 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The published figures of a bucket (the keys of `totals` in `aggregate.json`), in a form that
 /// adds up: a user's range is the sum of its days, a team's totals the sum of its users'.
 /// Sums are of the published numbers, so every total a reader sees equals the sum of the
 /// figures it can see beside it.
-public struct SummaryFigures: Equatable, Sendable {
-    public var totalSessions: Int64 = 0
-    public var agentsViewStarts: Int64 = 0
-    public var totalInputTokens: Int64 = 0
-    public var totalOutputTokens: Int64 = 0
-    public var totalCacheReadTokens: Int64 = 0
-    public var totalCacheCreationTokens: Int64 = 0
-    public var totalTokenCostUsd: Double = 0
-    public var totalLinesAdded: Int64 = 0
-    public var totalLinesRemoved: Int64 = 0
-    public var totalMinutes: Double = 0
-    public var aiAssistedCommits: Int64 = 0
-    public var prsCreated: Int64 = 0
-    public var editDecisions: Int64 = 0
-    public var editsAccepted: Int64 = 0
-    public var editsRejected: Int64 = 0
-    public var totalToolCalls: Int64 = 0
-    public var apiRequests: Int64 = 0
-    public var apiErrors: Int64 = 0
+package struct SummaryFigures: Equatable, Sendable {
+    package var totalSessions: Int64 = 0
+    package var agentsViewStarts: Int64 = 0
+    package var totalInputTokens: Int64 = 0
+    package var totalOutputTokens: Int64 = 0
+    package var totalCacheReadTokens: Int64 = 0
+    package var totalCacheCreationTokens: Int64 = 0
+    package var totalTokenCostUsd: Double = 0
+    package var totalLinesAdded: Int64 = 0
+    package var totalLinesRemoved: Int64 = 0
+    package var totalMinutes: Double = 0
+    package var aiAssistedCommits: Int64 = 0
+    package var prsCreated: Int64 = 0
+    package var editDecisions: Int64 = 0
+    package var editsAccepted: Int64 = 0
+    package var editsRejected: Int64 = 0
+    package var totalToolCalls: Int64 = 0
+    package var apiRequests: Int64 = 0
+    package var apiErrors: Int64 = 0
     /// The per-source raw figures behind these (summed likewise); written only on request.
     /// nil when not kept (team answers never show it): saves a heap array per bucket.
-    public var raw: Figures?
+    package var raw: Figures?
 
-    public init() {}
+    package init() {}
 
-    public init(_ view: TotalsView, keepingRaw: Bool = true) {
+    package init(_ view: TotalsView, keepingRaw: Bool = true) {
         totalSessions = view.totalSessions
         agentsViewStarts = view.agentsViewStarts
         totalInputTokens = view.totalInputTokens
@@ -51,7 +51,7 @@ public struct SummaryFigures: Equatable, Sendable {
         raw = keepingRaw ? view.raw : nil
     }
 
-    public mutating func add(_ other: SummaryFigures) {
+    package mutating func add(_ other: SummaryFigures) {
         totalSessions = totalSessions.saturatingAdd(other.totalSessions)
         agentsViewStarts = agentsViewStarts.saturatingAdd(other.agentsViewStarts)
         totalInputTokens = totalInputTokens.saturatingAdd(other.totalInputTokens)
@@ -79,7 +79,7 @@ public struct SummaryFigures: Equatable, Sendable {
 
     /// Every figure, named as in `aggregate.json`, in the order of the contract's figure list
     /// (CSV columns follow it).
-    public var fields: [SummaryField] {
+    package var fields: [SummaryField] {
         [
             SummaryField(name: "totalSessions", value: .count(totalSessions)),
             SummaryField(name: "agentsViewStarts", value: .count(agentsViewStarts)),
@@ -105,7 +105,7 @@ public struct SummaryFigures: Equatable, Sendable {
     /// Writes the figures as a JSON object, keys sorted; `raw` only when asked for.
     /// `activeUsers` (a team day) sorts before every figure; `models` (a user's day, as
     /// `aggregate.json` has them) is written when not empty.
-    public func write(
+    package func write(
         to w: inout JSONWriter, raw includeRaw: Bool, activeUsers: Int? = nil, models: [UserDigest.Model] = []
     ) {
         w.beginObject()
@@ -151,7 +151,7 @@ extension Int64 {
 }
 
 /// One named figure (a CSV column, a JSON key).
-public struct SummaryField: Sendable, Equatable {
-    public let name: String
-    public let value: PublishedNumber
+package struct SummaryField: Sendable, Equatable {
+    package let name: String
+    package let value: PublishedNumber
 }

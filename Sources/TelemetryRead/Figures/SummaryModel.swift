@@ -1,21 +1,21 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The published figures of one model (the keys of `models.*` in `aggregate.json`; all time),
 /// summable over the users of a team.
-public struct SummaryModel: Equatable, Sendable {
-    public var inputTokens: Int64 = 0
-    public var outputTokens: Int64 = 0
-    public var cacheReadTokens: Int64 = 0
-    public var cacheCreationTokens: Int64 = 0
-    public var costUsd: Double = 0
-    public var apiRequests: Int64 = 0
-    public var apiErrors: Int64 = 0
+package struct SummaryModel: Equatable, Sendable {
+    package var inputTokens: Int64 = 0
+    package var outputTokens: Int64 = 0
+    package var cacheReadTokens: Int64 = 0
+    package var cacheCreationTokens: Int64 = 0
+    package var costUsd: Double = 0
+    package var apiRequests: Int64 = 0
+    package var apiErrors: Int64 = 0
     /// nil when not kept (team answers never show it): saves a heap array per bucket.
-    public var raw: Figures?
+    package var raw: Figures?
 
-    public init() {}
+    package init() {}
 
-    public init(_ view: ModelView, raw: Figures?) {
+    package init(_ view: ModelView, raw: Figures?) {
         inputTokens = view.inputTokens
         outputTokens = view.outputTokens
         cacheReadTokens = view.cacheReadTokens
@@ -26,7 +26,7 @@ public struct SummaryModel: Equatable, Sendable {
         self.raw = raw
     }
 
-    public mutating func add(_ other: SummaryModel) {
+    package mutating func add(_ other: SummaryModel) {
         inputTokens = inputTokens.saturatingAdd(other.inputTokens)
         outputTokens = outputTokens.saturatingAdd(other.outputTokens)
         cacheReadTokens = cacheReadTokens.saturatingAdd(other.cacheReadTokens)
@@ -41,7 +41,7 @@ public struct SummaryModel: Equatable, Sendable {
         }
     }
 
-    public func write(to w: inout JSONWriter, raw includeRaw: Bool) {
+    package func write(to w: inout JSONWriter, raw includeRaw: Bool) {
         w.beginObject()
         w.key("apiErrors"); w.integer(apiErrors)
         w.key("apiRequests"); w.integer(apiRequests)

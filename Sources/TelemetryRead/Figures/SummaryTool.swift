@@ -1,18 +1,18 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The published figures of one tool (the keys of `tools.*` in `aggregate.json`), summable over
 /// the users of a team.
-public struct SummaryTool: Equatable, Sendable {
-    public var calls: Int64 = 0
-    public var failures: Int64 = 0
-    public var accepts: Int64 = 0
-    public var rejects: Int64 = 0
+package struct SummaryTool: Equatable, Sendable {
+    package var calls: Int64 = 0
+    package var failures: Int64 = 0
+    package var accepts: Int64 = 0
+    package var rejects: Int64 = 0
     /// nil when not kept (team answers never show it): saves a heap array per bucket.
-    public var raw: Figures?
+    package var raw: Figures?
 
-    public init() {}
+    package init() {}
 
-    public init(_ view: ToolView, raw: Figures?) {
+    package init(_ view: ToolView, raw: Figures?) {
         calls = view.calls
         failures = view.failures
         accepts = view.accepts
@@ -20,7 +20,7 @@ public struct SummaryTool: Equatable, Sendable {
         self.raw = raw
     }
 
-    public mutating func add(_ other: SummaryTool) {
+    package mutating func add(_ other: SummaryTool) {
         calls = calls.saturatingAdd(other.calls)
         failures = failures.saturatingAdd(other.failures)
         accepts = accepts.saturatingAdd(other.accepts)
@@ -32,7 +32,7 @@ public struct SummaryTool: Equatable, Sendable {
         }
     }
 
-    public func write(to w: inout JSONWriter, raw includeRaw: Bool) {
+    package func write(to w: inout JSONWriter, raw includeRaw: Bool) {
         w.beginObject()
         w.key("accepts"); w.integer(accepts)
         w.key("calls"); w.integer(calls)

@@ -1,59 +1,59 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// Everything the read endpoints show of one user, taken from the record and the aggregate
 /// through the same published-figure code that writes `aggregate.json`, so no endpoint can show
 /// a number the file does not. The receiver's bookkeeping (`state`) is not part of it.
-public struct UserDigest: Sendable {
-    public struct Day: Sendable, Equatable {
-        public let day: String
-        public let figures: SummaryFigures
+package struct UserDigest: Sendable {
+    package struct Day: Sendable, Equatable {
+        package let day: String
+        package let figures: SummaryFigures
         /// The day's figures per model, sorted by name (without raw).
-        public var models: [Model] = []
+        package var models: [Model] = []
         /// What ``models`` do not cover (see ``DayView/unknownModel``); nil when they cover the day.
-        public var unknownModel: SummaryModel?
+        package var unknownModel: SummaryModel?
     }
 
-    public struct Model: Sendable, Equatable {
-        public let name: String
-        public let figures: SummaryModel
+    package struct Model: Sendable, Equatable {
+        package let name: String
+        package let figures: SummaryModel
     }
 
-    public struct Tool: Sendable, Equatable {
-        public let name: String
-        public let figures: SummaryTool
+    package struct Tool: Sendable, Equatable {
+        package let name: String
+        package let figures: SummaryTool
     }
 
-    public let userId: String
-    public let name: String
-    public let createdAt: String
+    package let userId: String
+    package let name: String
+    package let createdAt: String
     /// When data last changed the aggregate; nil when nothing was received yet.
-    public let updatedAt: String?
-    public let totals: SummaryFigures
+    package let updatedAt: String?
+    package let totals: SummaryFigures
     /// Oldest first.
-    public let days: [Day]
+    package let days: [Day]
     /// Sorted by name.
-    public let models: [Model]
+    package let models: [Model]
     /// Sorted by name.
-    public let tools: [Tool]
+    package let tools: [Tool]
     /// Sorted by name.
-    public let events: [EventCount]
-    public let sources: [String: String]
-    public let received: ReceiveCounters
+    package let events: [EventCount]
+    package let sources: [String: String]
+    package let received: ReceiveCounters
     /// The kept sessions, the most recently active first (figures without raw).
-    public let sessions: [Session]
+    package let sessions: [Session]
 
-    public struct Session: Sendable, Equatable {
-        public let id: String
-        public let firstSeen: UInt64
-        public let lastSeen: UInt64
-        public let models: [String]
-        public let figures: SummaryFigures
+    package struct Session: Sendable, Equatable {
+        package let id: String
+        package let firstSeen: UInt64
+        package let lastSeen: UInt64
+        package let models: [String]
+        package let figures: SummaryFigures
     }
 
     /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
     /// `keepingSessions`: keep the sessions (only a user's own summary shows them; the team
     /// cache leaves them out, up to 100 per user).
-    public init(
+    package init(
         user: UserID, record: UserRecord, document: AggregateDocument?,
         limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true
     ) {
@@ -91,7 +91,7 @@ public struct UserDigest: Sendable {
             }
     }
 
-    public init(
+    package init(
         _ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true,
         keepingSessions: Bool = true
     ) {
@@ -101,7 +101,7 @@ public struct UserDigest: Sendable {
     }
 
     /// The days that lie in `range`, oldest first.
-    public func days(in range: DayRange) -> ArraySlice<Day> {
+    package func days(in range: DayRange) -> ArraySlice<Day> {
         // Days are sorted: find the first in range, then take while in range.
         var low = 0, high = days.count
         while low < high {
@@ -114,7 +114,7 @@ public struct UserDigest: Sendable {
     }
 
     /// The sum of the days in `range`.
-    public func totals(in range: DayRange) -> SummaryFigures {
+    package func totals(in range: DayRange) -> SummaryFigures {
         var sum = SummaryFigures()
         for day in days(in: range) { sum.add(day.figures) }
         return sum

@@ -1,11 +1,11 @@
 /// The two text formats a Prometheus scrape can ask for.
-public enum ExpositionFormat: String, Sendable, CaseIterable {
+package enum ExpositionFormat: String, Sendable, CaseIterable {
     /// Prometheus text format 0.0.4 (what node_exporter's textfile collector reads).
     case prometheus
     /// OpenMetrics 1.0.0 text: counters typed without `_total`, a closing `# EOF`.
     case openMetrics
 
-    public var contentType: String {
+    package var contentType: String {
         switch self {
         case .prometheus: "text/plain; version=0.0.4; charset=utf-8"
         case .openMetrics: "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -15,7 +15,7 @@ public enum ExpositionFormat: String, Sendable, CaseIterable {
     /// OpenMetrics when the `Accept` header lists `application/openmetrics-text` with a
     /// non-zero quality, otherwise the Prometheus text format (which every scraper reads).
     /// Prometheus sends `application/openmetrics-text;version=1.0.0,…;q=0.5,text/plain;…` by default.
-    public static func negotiate(accept: String?) -> ExpositionFormat {
+    package static func negotiate(accept: String?) -> ExpositionFormat {
         guard let accept else { return .prometheus }
         for range in accept.split(separator: ",") {
             let parts = range.split(separator: ";").map { $0.trimmingSpaces.lowercased() }

@@ -7,13 +7,13 @@ import TelemetryStore
 /// Values are the published figures of `aggregate.json` (never reset, so ideal counters):
 /// summed over `model` the token and cost series equal `totals`, summed over `tool_name` the
 /// edit decisions equal `editsAccepted` / `editsRejected`.
-public enum PrometheusExposition {
+package enum PrometheusExposition {
     /// Claude Code's `type` values of `claude_code.token.usage`, in the order written.
     static let tokenTypes = ["input", "output", "cacheRead", "cacheCreation"]
 
     /// `budgets`: where every budget stands today (``BudgetStatus/evaluate(_:members:today:)``);
     /// `service`: the parked area and the service's own counters, when known.
-    public static func render(
+    package static func render(
         _ stored: StoredUsers, format: ExpositionFormat, budgets: [BudgetStatus] = [], service: ServiceFigures? = nil
     ) -> [UInt8] {
         var writer = ExpositionWriter(format: format, reservingCapacity: 4096 + stored.users.count * 4096)
@@ -171,7 +171,7 @@ public enum PrometheusExposition {
     }
 
     /// All members of a scrape as budgets see them.
-    public static func budgetMembers(_ stored: StoredUsers) -> [BudgetStatus.Member] {
+    package static func budgetMembers(_ stored: StoredUsers) -> [BudgetStatus.Member] {
         stored.users.map { user in
             BudgetStatus.Member(
                 userId: user.record.id, attributes: user.attributes,

@@ -1,32 +1,32 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// A calendar day (cut in the deployment's `--timezone`), as `aggregate.json` names its day buckets (`YYYY-MM-DD`). Parsing is
 /// strict (real dates only, four-digit years) so that a query naming a day either means
 /// exactly one bucket key or is refused.
-public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01.
-    public let ordinal: Int64
+    package let ordinal: Int64
 
-    public init(ordinal: Int64) { self.ordinal = ordinal }
+    package init(ordinal: Int64) { self.ordinal = ordinal }
 
     /// The UTC day of `timestamp`.
-    public init(_ timestamp: Timestamp) { ordinal = Int64(timestamp.seconds / 86_400) }
+    package init(_ timestamp: Timestamp) { ordinal = Int64(timestamp.seconds / 86_400) }
 
     /// The day of `timestamp` in `zone` (`--timezone`): what "today" is for a read.
-    public init(_ timestamp: Timestamp, in zone: DayZone) {
+    package init(_ timestamp: Timestamp, in zone: DayZone) {
         ordinal = zone.dayNumber(atSecond: Int64(clamping: timestamp.seconds))
     }
 
     /// Parses `YYYY-MM-DD`; nil for anything else, including dates that do not exist and
     /// years before 1970.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         guard let date = CivilDate(text), date.year >= 1970 else { return nil }
         ordinal = date.days
     }
 
-    public var description: String { CivilDate(days: ordinal).text }
+    package var description: String { CivilDate(days: ordinal).text }
 
-    public func adding(days: Int64) -> CalendarDay { CalendarDay(ordinal: ordinal + days) }
+    package func adding(days: Int64) -> CalendarDay { CalendarDay(ordinal: ordinal + days) }
 
-    public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.ordinal < rhs.ordinal }
+    package static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.ordinal < rhs.ordinal }
 }

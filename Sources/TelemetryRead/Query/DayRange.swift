@@ -1,20 +1,20 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The inclusive span of days (cut in `--timezone`) a summary covers (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
 /// Without parameters it is the last 30 days up to today, the window people look at most.
-public struct DayRange: Equatable, Sendable {
-    public let from: CalendarDay
-    public let to: CalendarDay
+package struct DayRange: Equatable, Sendable {
+    package let from: CalendarDay
+    package let to: CalendarDay
     /// Bucket keys compared as text: `YYYY-MM-DD` sorts like the days it names.
-    public let fromKey: String
-    public let toKey: String
+    package let fromKey: String
+    package let toKey: String
 
     /// Days covered when the query names no start.
-    public static let defaultDays: Int64 = 30
+    package static let defaultDays: Int64 = 30
     /// The longest range a query may ask for (as many days as a document keeps by default).
-    public static let maximumDays: Int64 = 400
+    package static let maximumDays: Int64 = 400
 
-    public init(from: CalendarDay, to: CalendarDay) {
+    package init(from: CalendarDay, to: CalendarDay) {
         self.from = from
         self.to = to
         fromKey = from.description
@@ -25,7 +25,7 @@ public struct DayRange: Equatable, Sendable {
     /// defaults to today and `from` to `days` - 1 (29 by default) days before `to`, so a page
     /// asking for "the last 7 days" gets them in the server's time zone. Throws naming the
     /// parameter to fix.
-    public static func resolve(
+    package static func resolve(
         from fromText: String?, to toText: String?, days daysText: String? = nil, today: CalendarDay
     ) throws(ReadQueryError) -> DayRange {
         var to = today
@@ -56,18 +56,18 @@ public struct DayRange: Equatable, Sendable {
 
     /// The range of the same length that ends the day before this one starts: what a trend
     /// compares against.
-    public var previous: DayRange {
+    package var previous: DayRange {
         let length = to.ordinal - from.ordinal + 1
         return DayRange(from: from.adding(days: -length), to: from.adding(days: -1))
     }
 
     /// The range of one period bucket.
-    public init(_ bucket: Period.Bucket) { self.init(from: bucket.from, to: bucket.to) }
+    package init(_ bucket: Period.Bucket) { self.init(from: bucket.from, to: bucket.to) }
 
     /// True when the bucket key `day` lies in the range.
-    public func contains(_ day: String) -> Bool { day >= fromKey && day <= toKey }
+    package func contains(_ day: String) -> Bool { day >= fromKey && day <= toKey }
 
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("from"); w.string(fromKey)
         w.key("to"); w.string(toKey)

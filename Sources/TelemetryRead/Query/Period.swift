@@ -3,21 +3,21 @@ import TelemetryStore
 /// The size of the buckets a summary or the CSV is cut into (`?period=day|week|month`). Weeks
 /// start on Monday; months are calendar months. Days are the stored day buckets, which were
 /// cut in the deployment's `--timezone`, so weeks and months follow that zone too.
-public enum Period: String, CaseIterable, Sendable {
+package enum Period: String, CaseIterable, Sendable {
     case day, week, month
 
     /// One bucket: its label and the inclusive days it covers inside the range asked for.
-    public struct Bucket: Equatable, Sendable {
+    package struct Bucket: Equatable, Sendable {
         /// `YYYY-MM-DD` of the bucket's first calendar day (a Monday for weeks), `YYYY-MM` for months.
-        public let label: String
-        public let from: CalendarDay
-        public let to: CalendarDay
+        package let label: String
+        package let from: CalendarDay
+        package let to: CalendarDay
 
-        public func contains(_ day: String) -> Bool { day >= from.description && day <= to.description }
+        package func contains(_ day: String) -> Bool { day >= from.description && day <= to.description }
     }
 
     /// The first day of the period holding `day`.
-    public func start(of day: CalendarDay) -> CalendarDay {
+    package func start(of day: CalendarDay) -> CalendarDay {
         switch self {
         case .day:
             return day
@@ -32,7 +32,7 @@ public enum Period: String, CaseIterable, Sendable {
     }
 
     /// The last day of the period starting at `start`.
-    public func end(ofPeriodStartingAt start: CalendarDay) -> CalendarDay {
+    package func end(ofPeriodStartingAt start: CalendarDay) -> CalendarDay {
         switch self {
         case .day: return start
         case .week: return start.adding(days: 6)
@@ -42,12 +42,12 @@ public enum Period: String, CaseIterable, Sendable {
         }
     }
 
-    public func label(ofPeriodStartingAt start: CalendarDay) -> String {
+    package func label(ofPeriodStartingAt start: CalendarDay) -> String {
         self == .month ? String(start.description.prefix(7)) : start.description
     }
 
     /// The periods that meet `range`, oldest first, each cut to the range.
-    public func buckets(in range: DayRange) -> [Bucket] {
+    package func buckets(in range: DayRange) -> [Bucket] {
         var buckets: [Bucket] = []
         var start = self.start(of: range.from)
         while start <= range.to {
@@ -60,7 +60,7 @@ public enum Period: String, CaseIterable, Sendable {
     }
 
     /// `?period=`: absent is nil; anything but day, week or month is refused.
-    public static func parse(_ text: String?) throws(ReadQueryError) -> Period? {
+    package static func parse(_ text: String?) throws(ReadQueryError) -> Period? {
         guard let text else { return nil }
         guard let period = Period(rawValue: text) else {
             throw .invalidParameter(name: "period", value: text, expected: "day, week or month")

@@ -1,8 +1,8 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// Why a read request cannot be answered as asked. Each says which part of the request to fix;
 /// values are quoted only as bounded, printable previews.
-public enum ReadQueryError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ReadQueryError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The user segment of the path is not a canonical user id (400).
     case invalidUser(UserIDError)
     /// A well-formed id that names no user (404).
@@ -15,7 +15,7 @@ public enum ReadQueryError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A parameter with a value it cannot take (`raw=maybe`).
     case invalidParameter(name: String, value: String, expected: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidUser(let error):
             return error.description

@@ -2,26 +2,26 @@ import Foundation
 
 /// Exports a user's published figures as CSV (RFC 4180 quoting, `\n` line ends, header row),
 /// for spreadsheets and scripts that should not have to read `aggregate.json`.
-public enum CSVExport {
+package enum CSVExport {
     /// What one row stands for.
-    public enum Grouping: String, CaseIterable, Sendable {
+    package enum Grouping: String, CaseIterable, Sendable {
         /// One row per day bucket (cut in `--timezone`), oldest first.
         case day
         /// One row per model, sorted by name.
         case model
     }
 
-    public static let dayHeader = [
+    package static let dayHeader = [
         "date", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "minutes",
         "linesAdded", "linesRemoved", "commits", "pullRequests", "toolCalls", "apiRequests", "apiErrors",
     ]
 
-    public static let modelHeader = [
+    package static let modelHeader = [
         "model", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests",
         "apiErrors",
     ]
 
-    public static func csv(_ view: AggregateView, by grouping: Grouping) -> String {
+    package static func csv(_ view: AggregateView, by grouping: Grouping) -> String {
         switch grouping {
         case .day:
             let rows = view.days.map { day -> [String] in
@@ -54,7 +54,7 @@ public enum CSVExport {
     /// One field, quoted when it holds a comma, a quote, a line break or edge spaces
     /// (quotes inside are doubled). NUL and ESC never reach the output (a terminal or a
     /// C-string reader would act on them): each becomes U+FFFD.
-    public static func field(_ raw: String) -> String {
+    package static func field(_ raw: String) -> String {
         var value = raw
         if value.unicodeScalars.contains(where: { $0.value == 0 || $0.value == 0x1B }) {
             value = String(
@@ -71,7 +71,7 @@ public enum CSVExport {
     /// A text cell. Model names come from whoever holds a user's URL, so a leading `=`, `+`,
     /// `-`, `@`, tab, CR or LF (which spreadsheets run as a formula), or a leading space or
     /// no-break space (which some trim before looking for one), gets a `'` in front.
-    public static func text(_ value: String) -> String {
+    package static func text(_ value: String) -> String {
         guard let first = value.unicodeScalars.first, "=+-@\t\r\n \u{00A0}".unicodeScalars.contains(first) else {
             return value
         }

@@ -6,14 +6,14 @@
 /// Which days a row covers is in its `period`, `from` and `to` cells: `all` (every stored day,
 /// `from`/`to` empty) when the request names no `from`, `to`, `days` or `period`; `range` for the days
 /// `from`..`to`; else the bucket's label with the bucket's days inside the range.
-public enum TeamCSV {
+package enum TeamCSV {
     /// Column names of the figures, in the contract's order.
-    public static let figureColumns = SummaryFigures().fields.map(\.name)
+    package static let figureColumns = SummaryFigures().fields.map(\.name)
     /// The span of a row, then the outcome ratios (empty when undefined, e.g. no commits).
-    public static let spanColumns = ["period", "from", "to"]
-    public static let userHeader =
+    package static let spanColumns = ["period", "from", "to"]
+    package static let userHeader =
         ["userId", "name", "createdAt", "updatedAt"] + figureColumns + spanColumns + Outcomes.columns
-    public static let groupHeader = ["group", "value", "members"] + figureColumns + spanColumns + Outcomes.columns
+    package static let groupHeader = ["group", "value", "members"] + figureColumns + spanColumns + Outcomes.columns
 
     /// The figures one row shows and the span they cover.
     struct Span {
@@ -23,7 +23,7 @@ public enum TeamCSV {
     }
 
     /// `wholeRange`: the request named `from`, `to` or `days`, so rows cover the range, not all time.
-    public static func csv(_ report: TeamSummaryReport, wholeRange: Bool) -> String {
+    package static func csv(_ report: TeamSummaryReport, wholeRange: Bool) -> String {
         let spans: [Span]
         if report.period != nil {
             spans = report.buckets.map { Span(label: $0.label, from: $0.from.description, to: $0.to.description) }

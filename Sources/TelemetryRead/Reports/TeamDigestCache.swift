@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
-import TelemetryStore
+package import TelemetryStore
 
 /// Users' digests kept between team requests, each keyed by the identity of the two files it was
 /// built from. A team summary then costs two `stat`s per user whose files did not change, rather
@@ -11,36 +11,36 @@ import TelemetryStore
 /// means the digest is current. Entries exist only for users of the last listing (removed users
 /// are dropped), and hold no raw figures, so memory is bounded by the number of users and their
 /// days, whatever the number of requests.
-public final class TeamDigestCache: Sendable {
-    public struct Entry: Sendable {
-        public let user: UserID
-        public let record: FileIdentity
-        public let aggregate: FileIdentity?
-        public let journal: FileIdentity?
-        public let digest: UserDigest
+package final class TeamDigestCache: Sendable {
+    package struct Entry: Sendable {
+        package let user: UserID
+        package let record: FileIdentity
+        package let aggregate: FileIdentity?
+        package let journal: FileIdentity?
+        package let digest: UserDigest
         /// Every stored team attribute (callers show the configured ones).
-        public let attributes: [String: String]
+        package let attributes: [String: String]
     }
 
     private let entries = Mutex<[UserID: Entry]>([:])
 
-    public init() {}
+    package init() {}
 
     /// Every user's entry, and the users whose files could not be read.
-    public struct Listing: Sendable {
+    package struct Listing: Sendable {
         /// Sorted by id.
-        public let entries: [Entry]
+        package let entries: [Entry]
         /// Users left out because one of their files could not be read or decoded (a damaged
         /// `aggregate.json`, journal or `user.json`, a planted link, a read error): the team is
         /// still answered, naming them; their own summary answers 503 and `verify` names the file.
-        public let unreadable: [UserID]
+        package let unreadable: [UserID]
     }
 
     /// The current entry of every user, sorted by id: cached when both files are unchanged,
     /// otherwise read, decoded and cached anew. A user removed meanwhile is left out; a user
     /// whose files cannot be read is listed apart. Only a listing of the users that fails (the
     /// data directory itself in trouble) throws.
-    public func current(reader: StoredUserReader) throws(StorageError) -> Listing {
+    package func current(reader: StoredUserReader) throws(StorageError) -> Listing {
         let users = try reader.users()
         // Users are read on as many threads as there are cores: after a start every user is read
         // and digested once, which for a team of year-old users takes seconds on one core.
@@ -97,5 +97,5 @@ public final class TeamDigestCache: Sendable {
     private static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     /// Number of users cached (for tests).
-    public var count: Int { entries.withLock { $0.count } }
+    package var count: Int { entries.withLock { $0.count } }
 }

@@ -2,16 +2,16 @@ import TelemetryStore
 
 /// The users who share one value of a team attribute (`?group=department`), with their figures
 /// added up. Users without the attribute form the group ``noneValue``.
-public struct TeamGroup: Sendable, Equatable {
+package struct TeamGroup: Sendable, Equatable {
     /// The value of the group of users who never sent the attribute.
-    public static let noneValue = "(none)"
+    package static let noneValue = "(none)"
 
-    public let key: String
-    public let value: String
+    package let key: String
+    package let value: String
     /// User ids, sorted.
-    public let members: [String]
-    public let totals: SummaryFigures
-    public let rangeTotals: SummaryFigures
+    package let members: [String]
+    package let totals: SummaryFigures
+    package let rangeTotals: SummaryFigures
 
     /// One group per distinct value, sorted by value, with "(none)" last.
     static func groups(of members: [TeamSummaryReport.Member], by key: String) -> [TeamGroup] {

@@ -4,12 +4,12 @@
 /// (days stored before models were kept per day, amounts reported without a model): stored
 /// model names are never empty, so it cannot be mistaken for one. A span's rows add up to the
 /// team's figures of that span.
-public enum TeamModelCSV {
-    public static let header =
+package enum TeamModelCSV {
+    package static let header =
         ["model", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests", "apiErrors"]
         + TeamCSV.spanColumns
 
-    public static func csv(_ report: TeamSummaryReport, wholeRange: Bool) -> String {
+    package static func csv(_ report: TeamSummaryReport, wholeRange: Bool) -> String {
         var rows: [[String]] = []
         func append(_ name: String, _ m: SummaryModel, _ span: [String]) {
             rows.append(
@@ -39,7 +39,7 @@ public enum TeamModelCSV {
 extension TeamSummaryReport {
     /// The team's figures per model over the days of `span` (inside the report's range), and
     /// what no model accounts for (nil when the models cover those days).
-    public func models(in span: Period.Bucket) -> (models: [String: SummaryModel], unknown: SummaryModel?) {
+    package func models(in span: Period.Bucket) -> (models: [String: SummaryModel], unknown: SummaryModel?) {
         var models: [String: SummaryModel] = [:]
         var unknown: SummaryModel?
         // In day order, so the same data always gives the same sums.

@@ -1,28 +1,28 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The body of `GET …/team/summary`: every user's totals, and the team's totals, days, models
 /// and tools, each the sum of the users' published figures (so every team number equals the
 /// sum of the user rows beside it). Compact JSON, keys sorted, users sorted by id.
-public struct TeamSummaryReport: Sendable {
+package struct TeamSummaryReport: Sendable {
     /// One user's row: the digest plus the range totals, computed once.
-    public struct Member: Sendable {
-        public let digest: UserDigest
-        public let rangeTotals: SummaryFigures
+    package struct Member: Sendable {
+        package let digest: UserDigest
+        package let rangeTotals: SummaryFigures
         /// The user's last value of each configured team attribute.
-        public let attributes: [String: String]
+        package let attributes: [String: String]
         /// The user's figures per bucket of ``TeamSummaryReport/buckets`` (empty without `?period=`).
-        public let periodTotals: [SummaryFigures]
+        package let periodTotals: [SummaryFigures]
     }
 
     /// One team day: the users' figures added up, and how many users had data that day.
-    public struct TeamDay: Sendable, Equatable {
-        public var figures = SummaryFigures()
-        public var activeUsers = 0
+    package struct TeamDay: Sendable, Equatable {
+        package var figures = SummaryFigures()
+        package var activeUsers = 0
         /// The users' figures per model that day.
-        public var models: [String: SummaryModel] = [:]
+        package var models: [String: SummaryModel] = [:]
         /// What the models do not cover: days stored before models were kept per day, and
         /// amounts reported without a model (see ``DayView/unknownModel``).
-        public var unknownModel: SummaryModel?
+        package var unknownModel: SummaryModel?
 
         mutating func add(_ day: UserDigest.Day) {
             figures.add(day.figures)
@@ -36,43 +36,43 @@ public struct TeamSummaryReport: Sendable {
         }
     }
 
-    public let generatedAt: Timestamp
-    public let range: DayRange
+    package let generatedAt: Timestamp
+    package let range: DayRange
     /// Sorted by user id.
-    public let members: [Member]
-    public let totals: SummaryFigures
-    public let rangeTotals: SummaryFigures
-    public let days: [String: TeamDay]
-    public let models: [String: SummaryModel]
-    public let tools: [String: SummaryTool]
+    package let members: [Member]
+    package let totals: SummaryFigures
+    package let rangeTotals: SummaryFigures
+    package let days: [String: TeamDay]
+    package let models: [String: SummaryModel]
+    package let tools: [String: SummaryTool]
     /// Present only when the request asked for `?group=`.
-    public let groups: [TeamGroup]?
+    package let groups: [TeamGroup]?
     /// `?period=`, and the range cut into its buckets (empty without it).
-    public let period: Period?
-    public let buckets: [Period.Bucket]
+    package let period: Period?
+    package let buckets: [Period.Bucket]
     /// The team's figures per bucket, and how many users had data in each.
-    public let periodTotals: [SummaryFigures]
-    public let periodActiveUsers: [Int]
+    package let periodTotals: [SummaryFigures]
+    package let periodActiveUsers: [Int]
     /// The team's figures over the range of the same length just before `range`.
-    public let previousRangeTotals: SummaryFigures
+    package let previousRangeTotals: SummaryFigures
     /// How many users have data in `range`, and in the range just before it (for the trend).
-    public let rangeActiveUsers: Int
-    public let previousRangeActiveUsers: Int
+    package let rangeActiveUsers: Int
+    package let previousRangeActiveUsers: Int
     /// Every budget where it stands today (set after the report is built, by the caller that
     /// read the budgets).
-    public var budgets: [BudgetStatus] = []
+    package var budgets: [BudgetStatus] = []
     /// The configured `--team-attributes` keys, which `?group=` accepts (the page offers them).
-    public var groupKeys: [String] = []
+    package var groupKeys: [String] = []
     /// The `--timezone` the days were cut in (for a reader's label).
-    public var timeZone = "UTC"
+    package var timeZone = "UTC"
     /// The parked area (requests waiting to be claimed), for the page's banner; nil when unknown.
-    public var parked: AttributionSummary?
+    package var parked: AttributionSummary?
     /// Users left out because their files could not be read (see ``TeamDigestCache/Listing``).
-    public var unreadableUsers: [String] = []
+    package var unreadableUsers: [String] = []
 
     /// `digests` in any order; `attributes` of each user, by id; `groupKey` when the request
     /// groups users.
-    public init(
+    package init(
         digests: [UserDigest], attributes: [String: [String: String]] = [:], range: DayRange,
         groupKey: String? = nil, period: Period? = nil, generatedAt: Timestamp
     ) {
@@ -134,7 +134,7 @@ public struct TeamSummaryReport: Sendable {
         groups = groupKey.map { TeamGroup.groups(of: members, by: $0) }
     }
 
-    public var json: [UInt8] {
+    package var json: [UInt8] {
         var w = JSONWriter(capacity: 4096 + members.count * 1400 + days.count * 600)
         let dayKeys = days.keys.sorted()
         w.beginObject()

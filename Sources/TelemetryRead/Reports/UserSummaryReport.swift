@@ -3,18 +3,18 @@ import TelemetryStore
 /// The body of `GET …/users/UUID/summary`: one user's figures, all-time and over a range of
 /// days, with the per-day, per-model, per-tool and per-event breakdowns. Compact JSON, keys
 /// sorted; never the receiver's `state`, and `raw` only when asked for.
-public struct UserSummaryReport: Sendable {
-    public let digest: UserDigest
-    public let range: DayRange
-    public let includeRaw: Bool
+package struct UserSummaryReport: Sendable {
+    package let digest: UserDigest
+    package let range: DayRange
+    package let includeRaw: Bool
     /// `?period=`: the range cut into buckets of this size under `periods`.
-    public let period: Period?
+    package let period: Period?
     /// The user's own budgets (scope user) where they stand today.
-    public let budgets: [BudgetStatus]
+    package let budgets: [BudgetStatus]
     /// The `--timezone` the days were cut in (for a reader's label).
-    public var timeZone = "UTC"
+    package var timeZone = "UTC"
 
-    public init(
+    package init(
         digest: UserDigest, range: DayRange, includeRaw: Bool = false, period: Period? = nil, budgets: [BudgetStatus] = []
     ) {
         self.digest = digest
@@ -24,7 +24,7 @@ public struct UserSummaryReport: Sendable {
         self.budgets = budgets
     }
 
-    public var json: [UInt8] {
+    package var json: [UInt8] {
         let d = digest
         let inRange = d.days(in: range)
         var w = JSONWriter(capacity: 1024 + inRange.count * 600 + (d.models.count + d.tools.count) * 200)

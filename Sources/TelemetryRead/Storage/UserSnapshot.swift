@@ -1,19 +1,19 @@
 import Crypto
-import TelemetryStore
+package import TelemetryStore
 
 /// One user's stored data as read at one moment: the record, and the aggregate with its journal
 /// folded in (without the receiver's bookkeeping).
-public struct UserFiles: Sendable {
-    public let user: UserID
-    public let directory: DataDirectory
-    public let record: StoredFile
+package struct UserFiles: Sendable {
+    package let user: UserID
+    package let directory: DataDirectory
+    package let record: StoredFile
     /// nil until the user has sent data.
-    public let aggregate: CurrentAggregate?
+    package let aggregate: CurrentAggregate?
 
     /// SHA-256 over the record, the identities of the stored `aggregate.json` and the journal,
     /// and the journal's record count: changes whenever their content does (a new
     /// `aggregate.json` is a new file).
-    public var contentDigest: [UInt8] {
+    package var contentDigest: [UInt8] {
         let separator: [UInt8] = [0]
         var hasher = SHA256()
         hasher.update(data: record.bytes)
@@ -31,7 +31,7 @@ public struct UserFiles: Sendable {
     }
 
     /// Decodes the record. One that cannot be decoded throws ``StorageError/corrupt(path:reason:)``.
-    public func decoded(limits: AggregationLimits) throws(StorageError) -> UserSnapshot {
+    package func decoded(limits: AggregationLimits) throws(StorageError) -> UserSnapshot {
         let decodedRecord = try UserRecord(decoding: record.bytes, path: directory.recordPath(user))
         return UserSnapshot(
             user: user, record: decodedRecord, document: aggregate?.document, recordIdentity: record.identity,
@@ -40,35 +40,35 @@ public struct UserFiles: Sendable {
 }
 
 /// One user's stored data, decoded, with the identity of exactly the files it came from.
-public struct UserSnapshot: Sendable {
-    public let user: UserID
-    public let record: UserRecord
+package struct UserSnapshot: Sendable {
+    package let user: UserID
+    package let record: UserRecord
     /// nil until the user has sent data.
-    public let document: AggregateDocument?
-    public let recordIdentity: FileIdentity
-    public let aggregateIdentity: FileIdentity?
-    public let journalIdentity: FileIdentity?
+    package let document: AggregateDocument?
+    package let recordIdentity: FileIdentity
+    package let aggregateIdentity: FileIdentity?
+    package let journalIdentity: FileIdentity?
 }
 
 /// Reads users' stored files for the read endpoints, without any lock (`aggregate.json` is
 /// replaced atomically and the journal only ever grows by whole checksummed records, so each
 /// read sees one complete version).
-public struct StoredUserReader: Sendable {
-    public let directory: DataDirectory
-    public let limits: AggregationLimits
+package struct StoredUserReader: Sendable {
+    package let directory: DataDirectory
+    package let limits: AggregationLimits
 
-    public init(directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) {
+    package init(directory: DataDirectory, limits: AggregationLimits = AggregationLimits()) {
         self.directory = directory
         self.limits = limits
     }
 
     /// Every user with a record, sorted by id.
-    public func users() throws(StorageError) -> [UserID] {
+    package func users() throws(StorageError) -> [UserID] {
         try UserStore(directory: directory).knownUsers()
     }
 
     /// The user's files; nil when the user does not exist (never created, or removed meanwhile).
-    public func files(of user: UserID) throws(StorageError) -> UserFiles? {
+    package func files(of user: UserID) throws(StorageError) -> UserFiles? {
         guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
         let store = AggregateStore(directory: directory, limits: limits)
         return UserFiles(
@@ -77,13 +77,13 @@ public struct StoredUserReader: Sendable {
     }
 
     /// The user's data, decoded; nil when the user does not exist.
-    public func snapshot(of user: UserID) throws(StorageError) -> UserSnapshot? {
+    package func snapshot(of user: UserID) throws(StorageError) -> UserSnapshot? {
         try files(of: user)?.decoded(limits: limits)
     }
 
     /// The identities of the user's files now, without reading them; nil when the user does not
     /// exist.
-    public func identities(of user: UserID) throws(StorageError)
+    package func identities(of user: UserID) throws(StorageError)
         -> (record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?)?
     {
         guard let record = try FileIdentity.of(directory.recordPath(user)) else { return nil }

@@ -1,15 +1,15 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// One user as the team-wide read views see them: the record and, when the user has sent
 /// anything, the published view of the aggregate.
-public struct StoredUser: Sendable {
-    public let record: UserRecord
+package struct StoredUser: Sendable {
+    package let record: UserRecord
     /// Nil when the user has no aggregate yet (nothing received).
-    public let view: AggregateView?
+    package let view: AggregateView?
     /// The team attributes kept for the user (`--team-attributes`), last value seen per key.
-    public let attributes: [String: String]
+    package let attributes: [String: String]
 
-    public init(record: UserRecord, view: AggregateView?, attributes: [String: String] = [:]) {
+    package init(record: UserRecord, view: AggregateView?, attributes: [String: String] = [:]) {
         self.record = record
         self.view = view
         self.attributes = attributes
@@ -20,13 +20,13 @@ public struct StoredUser: Sendable {
 ///
 /// A corrupt `aggregate.json` must not hide the rest of the team from a scrape, so such a user
 /// is listed in `unreadable` (by id) and left out; the per-user routes report it as 503.
-public struct StoredUsers: Sendable {
+package struct StoredUsers: Sendable {
     /// Sorted by user id.
-    public let users: [StoredUser]
+    package let users: [StoredUser]
     /// Ids of users whose aggregate could not be read or decoded.
-    public let unreadable: [String]
+    package let unreadable: [String]
 
-    public init(users: [StoredUser], unreadable: [String]) {
+    package init(users: [StoredUser], unreadable: [String]) {
         self.users = users
         self.unreadable = unreadable
     }
@@ -34,7 +34,7 @@ public struct StoredUsers: Sendable {
     /// Reads every user record and aggregate (with its journal). Takes no lock. With a `cache`,
     /// a user whose files are unchanged since the last call is not read again; `daysFrom` keeps
     /// only the day buckets from that day on in the views (a scrape needs only recent ones).
-    public static func load(
+    package static func load(
         _ directory: DataDirectory, limits: AggregationLimits = AggregationLimits(), cache: StoredUserCache? = nil,
         daysFrom: String? = nil
     ) throws(StorageError) -> StoredUsers {

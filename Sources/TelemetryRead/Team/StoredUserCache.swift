@@ -6,7 +6,7 @@ import TelemetryStore
 /// write changes the journal's size or replaces a file, so an unchanged identity means an
 /// unchanged view, and a warm scrape costs three `stat`s per user instead of reading and
 /// decoding every user's history. Entries exist only for the users of the last listing.
-public final class StoredUserCache: Sendable {
+package final class StoredUserCache: Sendable {
     struct Entry: Sendable {
         let record: FileIdentity
         let aggregate: FileIdentity?
@@ -16,7 +16,7 @@ public final class StoredUserCache: Sendable {
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    public init() {}
+    package init() {}
 
     func cached(_ id: String, record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?) -> StoredUser? {
         entries.withLock { entries in
@@ -38,5 +38,5 @@ public final class StoredUserCache: Sendable {
     }
 
     /// Number of users cached (for tests).
-    public var count: Int { entries.withLock { $0.count } }
+    package var count: Int { entries.withLock { $0.count } }
 }

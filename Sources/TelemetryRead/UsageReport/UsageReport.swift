@@ -1,4 +1,4 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The Claude Code usage report in the shape of Anthropic's Claude Code Analytics Admin API
 /// (`GET /v1/organizations/usage_report/claude_code`): one record per user per day, so a
@@ -13,17 +13,17 @@ import TelemetryStore
 /// `subscription_type` is null, and `customer_type` is `"api"` (the cost is Claude Code's
 /// list-price estimate). Day buckets keep a per-model split (``DayView/models``) but no per-tool
 /// one: see ``modelBreakdown`` and ``toolKey``.
-public enum UsageReport {
+package enum UsageReport {
     /// The official report's keys for the edit tools.
     static let toolKeys: [(tool: String, key: String)] = [
         ("Edit", "edit_tool"), ("MultiEdit", "multi_edit_tool"), ("NotebookEdit", "notebook_edit_tool"), ("Write", "write_tool"),
     ]
     /// Model name of a day's breakdown when the user has used several models.
-    public static let allModels = "(all models)"
-    public static let unknown = "unknown"
+    package static let allModels = "(all models)"
+    package static let unknown = "unknown"
 
     /// One page of the report as compact JSON with sorted keys.
-    public static func render(_ stored: StoredUsers, query: UsageReportQuery, zone: DayZone = .utc) -> [UInt8] {
+    package static func render(_ stored: StoredUsers, query: UsageReportQuery, zone: DayZone = .utc) -> [UInt8] {
         let candidates = stored.users.filter { user in
             guard let view = user.view, view.days.contains(where: { $0.day == query.day }) else { return false }
             return query.after.map { user.record.id > $0 } ?? true
@@ -125,7 +125,7 @@ public enum UsageReport {
 
     /// `date`: the day's midnight in `zone`, RFC 3339 (`…T00:00:00Z` in UTC, else with the
     /// zone's offset at that midnight, e.g. `2026-11-23T00:00:00-08:00`).
-    public static func midnight(of day: String, in zone: DayZone) -> String {
+    package static func midnight(of day: String, in zone: DayZone) -> String {
         guard zone != .utc, let date = CivilDate(day) else { return day + "T00:00:00Z" }
         let local = date.days * 86_400
         // The offset in force at the local midnight: found from the offset a day-half earlier,

@@ -1,26 +1,26 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// A query parameter of the usage report that cannot be served; the message names it and
 /// says what to send instead (answered 400).
-public struct UsageReportQueryError: Error, Sendable, Equatable {
-    public let message: String
+package struct UsageReportQueryError: Error, Sendable, Equatable {
+    package let message: String
 
-    public init(message: String) { self.message = message }
+    package init(message: String) { self.message = message }
 }
 
 /// `starting_at`, `limit` and `page` of `…/team/usage_report/claude_code`, with the official
 /// Claude Code Analytics API's rules: one day (of the deployment's `--timezone`) per request, 20 records per page by default,
 /// at most 1000, and an opaque cursor from the previous answer's `next_page`.
-public struct UsageReportQuery: Sendable, Equatable {
-    public static let defaultLimit = 20
-    public static let maximumLimit = 1000
+package struct UsageReportQuery: Sendable, Equatable {
+    package static let defaultLimit = 20
+    package static let maximumLimit = 1000
 
-    public let day: String
-    public let limit: Int
+    package let day: String
+    package let limit: Int
     /// Records continue after this user id (from the page cursor).
-    public let after: String?
+    package let after: String?
 
-    public init(day: String, limit: Int = UsageReportQuery.defaultLimit, after: String? = nil) {
+    package init(day: String, limit: Int = UsageReportQuery.defaultLimit, after: String? = nil) {
         self.day = day
         self.limit = limit
         self.after = after
@@ -28,7 +28,7 @@ public struct UsageReportQuery: Sendable, Equatable {
 
     /// Reads the decoded query parameters (name → value; a repeated name is refused by the caller).
     /// `zone`: the deployment's `--timezone`, which the messages name.
-    public init(parameters: [String: String], zone: DayZone = .utc) throws(UsageReportQueryError) {
+    package init(parameters: [String: String], zone: DayZone = .utc) throws(UsageReportQueryError) {
         guard let day = parameters["starting_at"] else {
             throw UsageReportQueryError(
                 message:

@@ -1,31 +1,31 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// A user's aggregate as a dashboard sees it, for the admin tool.
 ///
 /// Every number comes from the same published-figure code that writes `aggregate.json`
 /// (``AggregateCoding`` via `PublishedTotals` / `PublishedModel` / `PublishedTool` and the
 /// document's ``SourceSelection``), so the tool can never show a figure the file would not.
-public struct AggregateView: Sendable, Equatable {
-    public let userId: String
-    public let updatedAt: String?
+package struct AggregateView: Sendable, Equatable {
+    package let userId: String
+    package let updatedAt: String?
     /// Which source each doubly-reported figure is published from (as `sources` in the file).
-    public let sources: [String: String]
-    public let totals: TotalsView
+    package let sources: [String: String]
+    package let totals: TotalsView
     /// Day buckets, oldest first.
-    public let days: [DayView]
+    package let days: [DayView]
     /// Models, sorted by name.
-    public let models: [ModelView]
+    package let models: [ModelView]
     /// Tools, sorted by name.
-    public let tools: [ToolView]
+    package let tools: [ToolView]
     /// Log events counted by name, sorted by name.
-    public let events: [EventCount]
-    public let received: ReceiveCounters
+    package let events: [EventCount]
+    package let received: ReceiveCounters
     /// The kept sessions, the most recently active first.
-    public let sessions: [SessionView]
+    package let sessions: [SessionView]
 
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
     /// `includingSessions`: false leaves `sessions` empty (views that never show them).
-    public init(_ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true) {
+    package init(_ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true) {
         let selection = document.sourceSelection
         userId = document.userId
         updatedAt = document.updatedAt
@@ -63,20 +63,20 @@ public struct AggregateView: Sendable, Equatable {
 
 /// One session (`session.id`) as published: first and last seen (seconds since the epoch),
 /// the models it used and its figures.
-public struct SessionView: Sendable, Equatable {
-    public let id: String
-    public let firstSeen: UInt64
-    public let lastSeen: UInt64
-    public let models: [String]
-    public let totals: TotalsView
+package struct SessionView: Sendable, Equatable {
+    package let id: String
+    package let firstSeen: UInt64
+    package let lastSeen: UInt64
+    package let models: [String]
+    package let totals: TotalsView
 }
 
 /// One published number: counts are integers, cost and minutes are decimals.
-public enum PublishedNumber: Sendable, Equatable {
+package enum PublishedNumber: Sendable, Equatable {
     case count(Int64)
     case amount(Double)
 
-    public var doubleValue: Double {
+    package var doubleValue: Double {
         switch self {
         case .count(let value): Double(value)
         case .amount(let value): value
@@ -85,34 +85,34 @@ public enum PublishedNumber: Sendable, Equatable {
 }
 
 /// A named published number, so a caller can list "every published field" without naming them.
-public struct PublishedField: Sendable, Equatable {
-    public let name: String
-    public let value: PublishedNumber
+package struct PublishedField: Sendable, Equatable {
+    package let name: String
+    package let value: PublishedNumber
 }
 
 /// The published figures of the totals or of one day (the keys of `totals` / `days.*`).
-public struct TotalsView: Sendable, Equatable {
-    public let totalSessions: Int64
+package struct TotalsView: Sendable, Equatable {
+    package let totalSessions: Int64
     /// Starts of the `claude agents` UI process (not sessions).
-    public let agentsViewStarts: Int64
-    public let totalInputTokens: Int64
-    public let totalOutputTokens: Int64
-    public let totalCacheReadTokens: Int64
-    public let totalCacheCreationTokens: Int64
-    public let totalTokenCostUsd: Double
-    public let totalLinesAdded: Int64
-    public let totalLinesRemoved: Int64
-    public let totalMinutes: Double
-    public let aiAssistedCommits: Int64
-    public let prsCreated: Int64
-    public let editDecisions: Int64
-    public let editsAccepted: Int64
-    public let editsRejected: Int64
-    public let totalToolCalls: Int64
-    public let apiRequests: Int64
-    public let apiErrors: Int64
+    package let agentsViewStarts: Int64
+    package let totalInputTokens: Int64
+    package let totalOutputTokens: Int64
+    package let totalCacheReadTokens: Int64
+    package let totalCacheCreationTokens: Int64
+    package let totalTokenCostUsd: Double
+    package let totalLinesAdded: Int64
+    package let totalLinesRemoved: Int64
+    package let totalMinutes: Double
+    package let aiAssistedCommits: Int64
+    package let prsCreated: Int64
+    package let editDecisions: Int64
+    package let editsAccepted: Int64
+    package let editsRejected: Int64
+    package let totalToolCalls: Int64
+    package let apiRequests: Int64
+    package let apiErrors: Int64
     /// The per-source raw figures the published ones were derived from.
-    public let raw: Figures
+    package let raw: Figures
 
     init(_ published: PublishedTotals) {
         totalSessions = published.totalSessions
@@ -138,13 +138,13 @@ public struct TotalsView: Sendable, Equatable {
 
     /// Input, output, cache-read and cache-creation tokens together (not a published field:
     /// a convenience for listings).
-    public var allTokens: Int64 {
+    package var allTokens: Int64 {
         saturatingSum(
             saturatingSum(saturatingSum(totalInputTokens, totalOutputTokens), totalCacheReadTokens), totalCacheCreationTokens)
     }
 
     /// Every published field, named as in `aggregate.json`, in a reading order.
-    public var fields: [PublishedField] {
+    package var fields: [PublishedField] {
         [
             PublishedField(name: "totalSessions", value: .count(totalSessions)),
             PublishedField(name: "agentsViewStarts", value: .count(agentsViewStarts)),
@@ -169,17 +169,17 @@ public struct TotalsView: Sendable, Equatable {
 }
 
 /// One day bucket (`YYYY-MM-DD`, cut in `--timezone`).
-public struct DayView: Sendable, Equatable {
-    public let day: String
-    public let totals: TotalsView
+package struct DayView: Sendable, Equatable {
+    package let day: String
+    package let totals: TotalsView
     /// The day's figures per model, sorted by name (the day's `models`); empty for days stored
     /// before they were kept. What the models do not cover is ``unknownModel``.
-    public let models: [ModelView]
+    package let models: [ModelView]
 
     /// The part of the day's tokens, cost, requests and errors that no model of ``models``
     /// accounts for (the whole day for a day stored before they were kept; amounts reported
     /// without a model); nil when the models cover the day. Never split by guessing.
-    public var unknownModel: ModelView? {
+    package var unknownModel: ModelView? {
         var covered = (
             input: Int64(0), output: Int64(0), cacheRead: Int64(0), cacheCreation: Int64(0),
             cost: 0.0, requests: Int64(0), errors: Int64(0)
@@ -212,18 +212,18 @@ public struct DayView: Sendable, Equatable {
 }
 
 /// The published figures of one model (the keys of `models.*`).
-public struct ModelView: Sendable, Equatable {
-    public let name: String
-    public let inputTokens: Int64
-    public let outputTokens: Int64
-    public let cacheReadTokens: Int64
-    public let cacheCreationTokens: Int64
-    public let costUsd: Double
-    public let apiRequests: Int64
-    public let apiErrors: Int64
+package struct ModelView: Sendable, Equatable {
+    package let name: String
+    package let inputTokens: Int64
+    package let outputTokens: Int64
+    package let cacheReadTokens: Int64
+    package let cacheCreationTokens: Int64
+    package let costUsd: Double
+    package let apiRequests: Int64
+    package let apiErrors: Int64
 
     /// The name ``DayView/unknownModel`` carries (the API keeps it apart from model names).
-    public static let unknownName = "unknown model"
+    package static let unknownName = "unknown model"
 
     init(
         name: String, inputTokens: Int64, outputTokens: Int64, cacheReadTokens: Int64, cacheCreationTokens: Int64,
@@ -251,7 +251,7 @@ public struct ModelView: Sendable, Equatable {
     }
 
     /// Input, output, cache-read and cache-creation tokens together.
-    public var allTokens: Int64 {
+    package var allTokens: Int64 {
         saturatingSum(saturatingSum(saturatingSum(inputTokens, outputTokens), cacheReadTokens), cacheCreationTokens)
     }
 
@@ -264,12 +264,12 @@ public struct ModelView: Sendable, Equatable {
 }
 
 /// The published figures of one tool (the keys of `tools.*`).
-public struct ToolView: Sendable, Equatable {
-    public let name: String
-    public let calls: Int64
-    public let failures: Int64
-    public let accepts: Int64
-    public let rejects: Int64
+package struct ToolView: Sendable, Equatable {
+    package let name: String
+    package let calls: Int64
+    package let failures: Int64
+    package let accepts: Int64
+    package let rejects: Int64
 
     init(name: String, _ published: PublishedTool) {
         self.name = name
@@ -281,9 +281,9 @@ public struct ToolView: Sendable, Equatable {
 }
 
 /// How many log events of one name were counted.
-public struct EventCount: Sendable, Equatable {
-    public let name: String
-    public let count: Int
+package struct EventCount: Sendable, Equatable {
+    package let name: String
+    package let count: Int
 }
 
 /// Published counts are clamped to the Int64 range; their sum `a + b` is clamped the same way

@@ -7,18 +7,18 @@ import TelemetryStore
 ///
 /// OTLP clients retry only 429, 502, 503 and 504: storage trouble is answered 503 so the
 /// batch is sent again later, and everything the client must fix is a 4xx, which it drops.
-public struct ErrorAnswer: Equatable, Sendable {
-    public let status: HTTPStatus
-    public let message: String
-    public let retryAfterSeconds: Int?
+package struct ErrorAnswer: Equatable, Sendable {
+    package let status: HTTPStatus
+    package let message: String
+    package let retryAfterSeconds: Int?
     /// google.rpc.Code carried in the Status body.
-    public let rpcCode: Int32
+    package let rpcCode: Int32
     /// The `WWW-Authenticate` challenge of a 401 that asks for credentials.
-    public let challenge: String?
+    package let challenge: String?
     /// The refusal's reason as the service's own metrics label it (`too_large`, `storage_busy`, …).
-    public private(set) var reason: String
+    package private(set) var reason: String
 
-    public init(
+    package init(
         status: HTTPStatus, message: String, retryAfterSeconds: Int? = nil, rpcCode: Int32,
         challenge: String? = nil
     ) {
@@ -34,9 +34,9 @@ public struct ErrorAnswer: Equatable, Sendable {
     /// attempts, all within about 8 s, and drops a batch at once when told to wait 10 s or more.
     /// Storage trouble that lasts longer (a full disk, a corrupt file) loses the batch either way;
     /// a short wait at least lets a fix made meanwhile save it.
-    public static let longestRetryAfterSeconds = 5
+    package static let longestRetryAfterSeconds = 5
 
-    public init(for error: any Error) {
+    package init(for error: any Error) {
         switch error {
         case let failure as UserResolver.Failure:
             switch failure {
@@ -140,11 +140,11 @@ public struct ErrorAnswer: Equatable, Sendable {
 }
 
 /// Failures of routing, before any user or body is looked at.
-public enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
+package enum RouteFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     case methodNotAllowed(String, allowed: [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let path):
             return "no endpoint at \(UserID.preview(path)); POST OTLP data to \(Router.prefix)/users/<uuid>/v1/metrics, "

@@ -1,20 +1,20 @@
 import TelemetryDecoding
-import TelemetryStore
+package import TelemetryStore
 
 /// Everything the request handler needs to know, shared by the FastCGI and CGI front ends.
-public struct ServiceConfiguration: Sendable {
-    public var dataDirectory: DataDirectory
-    public var store: StoreConfiguration
-    public var limits: AggregationLimits
+package struct ServiceConfiguration: Sendable {
+    package var dataDirectory: DataDirectory
+    package var store: StoreConfiguration
+    package var limits: AggregationLimits
     /// Largest request body, before and after decompression.
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// What happens to requests with no user in URL or headers from an unbound installation.
-    public var unattributed: UnattributedPolicy
-    public var parking: ParkingLimits
+    package var unattributed: UnattributedPolicy
+    package var parking: ParkingLimits
     /// `--trust-client-email`: a request's `user.email` may bind its installation (never under refuse).
-    public var trustClientEmail: Bool
+    package var trustClientEmail: Bool
 
-    public init(
+    package init(
         dataDirectory: DataDirectory, store: StoreConfiguration = StoreConfiguration(),
         limits: AggregationLimits = AggregationLimits(), maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes,
         unattributed: UnattributedPolicy = .park, parking: ParkingLimits = ParkingLimits(),

@@ -1,22 +1,22 @@
 /// A request as a FastCGI or CGI front end describes it: CGI meta-variables plus the body.
-public struct HTTPRequest: Sendable {
-    public var method: String
+package struct HTTPRequest: Sendable {
+    package var method: String
     /// The path part of `REQUEST_URI`, undecoded.
-    public var path: String
+    package var path: String
     /// The query part of `REQUEST_URI` (after `?`), undecoded; empty when absent.
-    public var query: String
+    package var query: String
     /// Request headers by lowercased name (`content-type`, `x-user-id`, ...).
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The body as the transport read it, or why it could not.
-    public var body: RequestBody
+    package var body: RequestBody
     /// The client's address as the web server saw it (`REMOTE_ADDR`); nil when not given.
     /// Only used to bound one client's share of the parked area.
-    public var remoteAddress: String?
+    package var remoteAddress: String?
     /// The request's share of the process's memory budget, which a compressed body must grow
     /// before it inflates; nil where nothing is shared (CGI, tests): inflating is then unbudgeted.
-    public var memory: MemoryReservation?
+    package var memory: MemoryReservation?
 
-    public init(
+    package init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
         body: RequestBody
     ) {
@@ -28,7 +28,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A request whose body is in hand whole.
-    public init(
+    package init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
         body: [UInt8] = []
     ) {
@@ -38,7 +38,7 @@ public struct HTTPRequest: Sendable {
     /// Builds a request from CGI meta-variables (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_TYPE`,
     /// `HTTP_*`, ...). Without `REQUEST_URI` (some CGI servers), `SCRIPT_NAME` + `PATH_INFO` and
     /// `QUERY_STRING` are used.
-    public init(cgi parameters: [String: String], body: RequestBody) {
+    package init(cgi parameters: [String: String], body: RequestBody) {
         var headers: [String: String] = [:]
         for (name, value) in parameters where name.hasPrefix("HTTP_") {
             headers[String(name.dropFirst(5)).replacingUnderscores.lowercased()] = value
@@ -67,11 +67,11 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A request from CGI meta-variables whose body is in hand whole.
-    public init(cgi parameters: [String: String], body: [UInt8]) {
+    package init(cgi parameters: [String: String], body: [UInt8]) {
         self.init(cgi: parameters, body: .complete(body))
     }
 
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    package func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
 extension String {

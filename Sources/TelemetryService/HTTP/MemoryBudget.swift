@@ -12,25 +12,25 @@ import Synchronization
 /// by about 40 MiB (twice its size) above the 22 MiB of an idle responder; the third share is
 /// room for JSON and decompressed bodies. One request is always admitted when nothing else is in flight, so a budget smaller
 /// than the largest body slows large bodies down to one at a time but never refuses them all.
-public final class MemoryBudget: Sendable {
-    public static let chargeFactor = 3
+package final class MemoryBudget: Sendable {
+    package static let chargeFactor = 3
 
-    public let limit: Int
+    package let limit: Int
     private let inFlight = Atomic<Int>(0)
 
-    public init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 
     /// What a body of `declaredLength` bytes is charged.
-    public static func charge(forBodyOf declaredLength: Int) -> Int {
+    package static func charge(forBodyOf declaredLength: Int) -> Int {
         declaredLength.multipliedReportingOverflow(by: chargeFactor).overflow ? Int.max : declaredLength * chargeFactor
     }
 
     /// Reserves the charge for a body of `declaredLength` bytes. Returns the reservation to
     /// hand back to ``release(_:)`` once the request is answered, or nil when the budget has
     /// no room (nothing was reserved).
-    public func reserve(bodyOf declaredLength: Int) -> Int? {
+    package func reserve(bodyOf declaredLength: Int) -> Int? {
         let charge = Self.charge(forBodyOf: declaredLength)
         if charge == 0 { return 0 }
         var current = inFlight.load(ordering: .relaxed)
@@ -46,7 +46,7 @@ public final class MemoryBudget: Sendable {
 
     /// Adds `extra` bytes to a reservation of `held` bytes: granted when they fit, or when that
     /// reservation is all that is in flight (the one request always admitted may also grow).
-    public func extend(holding held: Int, by extra: Int) -> Bool {
+    package func extend(holding held: Int, by extra: Int) -> Bool {
         if extra <= 0 { return true }
         var current = inFlight.load(ordering: .relaxed)
         while true {
@@ -60,13 +60,13 @@ public final class MemoryBudget: Sendable {
     }
 
     /// Hands back a reservation from ``reserve(bodyOf:)``.
-    public func release(_ charge: Int) {
+    package func release(_ charge: Int) {
         if charge != 0 { inFlight.subtract(charge, ordering: .acquiringAndReleasing) }
     }
 
     /// The bytes reserved now.
-    public var reserved: Int { inFlight.load(ordering: .relaxed) }
+    package var reserved: Int { inFlight.load(ordering: .relaxed) }
 
     /// How long a refused client should wait: bodies in flight take well under a second each.
-    public static let retryAfterSeconds = 1
+    package static let retryAfterSeconds = 1
 }

@@ -4,8 +4,8 @@ import TelemetryDecoding
 /// One request's share of the ``MemoryBudget``: its body's charge, reserved before the body is
 /// read, grown while a compressed body inflates, and handed back whole by ``release()`` once
 /// the request is answered. The service sees it through ``HTTPRequest/memory``.
-public final class MemoryReservation: Sendable, InflationCharge {
-    public let budget: MemoryBudget
+package final class MemoryReservation: Sendable, InflationCharge {
+    package let budget: MemoryBudget
     /// Bytes held in the budget now.
     private let held = Atomic<Int>(0)
     /// The decompressed bytes already paid for.
@@ -13,13 +13,13 @@ public final class MemoryReservation: Sendable, InflationCharge {
     /// The most this reservation ever held, for the caller's clean-up decision.
     private let peak = Atomic<Int>(0)
 
-    public init(budget: MemoryBudget) {
+    package init(budget: MemoryBudget) {
         self.budget = budget
     }
 
     /// Reserves the charge for a body of `declaredLength` bytes (``MemoryBudget/reserve(bodyOf:)``);
     /// false when the budget has no room.
-    public func reserveBody(of declaredLength: Int) -> Bool {
+    package func reserveBody(of declaredLength: Int) -> Bool {
         guard let charge = budget.reserve(bodyOf: declaredLength) else { return false }
         add(charge)
         return true
@@ -27,7 +27,7 @@ public final class MemoryReservation: Sendable, InflationCharge {
 
     /// ``InflationCharge``: `plainBytes` of decompressed body cost ``MemoryBudget/chargeFactor``
     /// times that (the plain body, its decoded batch, growth), on top of the compressed body.
-    public func claim(plainBytes: Int) -> Bool {
+    package func claim(plainBytes: Int) -> Bool {
         let already = plainGranted.load(ordering: .relaxed)
         guard plainBytes > already else { return true }
         let extra = MemoryBudget.charge(forBodyOf: plainBytes - already)
@@ -38,13 +38,13 @@ public final class MemoryReservation: Sendable, InflationCharge {
     }
 
     /// Bytes held now.
-    public var bytes: Int { held.load(ordering: .relaxed) }
+    package var bytes: Int { held.load(ordering: .relaxed) }
 
     /// The most held at once since this reservation was made.
-    public var peakBytes: Int { peak.load(ordering: .relaxed) }
+    package var peakBytes: Int { peak.load(ordering: .relaxed) }
 
     /// Hands everything back.
-    public func release() {
+    package func release() {
         let charge = held.exchange(0, ordering: .acquiringAndReleasing)
         plainGranted.store(0, ordering: .relaxed)
         budget.release(charge)

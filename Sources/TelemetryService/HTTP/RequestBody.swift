@@ -4,7 +4,7 @@ import TelemetryStore
 /// What the transport made of a request's body. The FastCGI and CGI readers produce it and the
 /// service takes it as is, so a body cut short, over the limit or refused keeps one form from
 /// the socket to the ingestor. Its description gives sizes and reasons only, never content.
-public enum RequestBody: Sendable, Equatable, CustomStringConvertible {
+package enum RequestBody: Sendable, Equatable, CustomStringConvertible {
     /// All of it (or no body, for a method that has none).
     case complete([UInt8])
     /// More than `limit` bytes were declared or arrived; the rest was left unread.
@@ -15,7 +15,7 @@ public enum RequestBody: Sendable, Equatable, CustomStringConvertible {
     /// memory budget); the rest was left unread.
     case refused(TransportRefusal)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .complete(let bytes): return "read \(bytes.count) bytes"
         case .tooLarge: return "over the limit"

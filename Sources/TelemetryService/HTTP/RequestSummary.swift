@@ -1,27 +1,27 @@
-import Logging
+package import Logging
 
 /// What the request log says about one request: never attribute values, never prompts.
-public struct RequestSummary: Sendable, Equatable {
-    public var method: String
+package struct RequestSummary: Sendable, Equatable {
+    package var method: String
     /// The route's name (`metrics/user-path`, `logs/documented`, `health/metrics`, `not-found`, ...).
-    public var route: String
-    public var user: String?
-    public var status: Int
-    public var applied = 0
-    public var rejected = 0
-    public var duplicates = 0
-    public var durationMicroseconds = 0
+    package var route: String
+    package var user: String?
+    package var status: Int
+    package var applied = 0
+    package var rejected = 0
+    package var duplicates = 0
+    package var durationMicroseconds = 0
     /// The error message, for failures.
-    public var error: String?
+    package var error: String?
     /// Why the request was refused (``ErrorAnswer/reason``), for failures: the label of
     /// `claude_telemetry_refused_requests_total`. Not logged (the message says it).
-    public var refusal: String?
+    package var refusal: String?
     /// For requests with no user in URL or headers: what attribution did (`bound`,
     /// `bound-by-email`, `parked`, `refused`) and the client's User-Agent, sanitised.
-    public var attribution: String?
-    public var userAgent: String?
+    package var attribution: String?
+    package var userAgent: String?
 
-    public init(method: String, route: String, user: String? = nil, status: Int, error: String? = nil) {
+    package init(method: String, route: String, user: String? = nil, status: Int, error: String? = nil) {
         self.method = method
         self.route = route
         self.user = user
@@ -30,7 +30,7 @@ public struct RequestSummary: Sendable, Equatable {
     }
 
     /// `key=value` pairs for the log line, in a fixed order.
-    public var fields: [(String, String)] {
+    package var fields: [(String, String)] {
         var pairs: [(String, String)] = [
             ("method", method), ("route", route), ("user", user ?? "-"), ("status", String(status)),
             ("applied", String(applied)), ("rejected", String(rejected)), ("duplicates", String(duplicates)),
@@ -44,20 +44,20 @@ public struct RequestSummary: Sendable, Equatable {
 
     /// The fields as swift-log metadata: what the responder logs for each request, rendered by
     /// ``render(_:)`` in the order of ``fieldOrder``.
-    public var metadata: Logger.Metadata {
+    package var metadata: Logger.Metadata {
         Logger.Metadata(uniqueKeysWithValues: fields.map { ($0, .string($1)) })
     }
 
     /// The order of the fields in a log line; other keys follow, sorted.
-    public static let fieldOrder = [
+    package static let fieldOrder = [
         "method", "route", "user", "status", "applied", "rejected", "duplicates", "ms", "attribution", "agent", "error",
     ]
 
-    public var line: String { Self.render(metadata) }
+    package var line: String { Self.render(metadata) }
 
     /// `key=value` pairs, the fields in ``fieldOrder`` and other keys after them in sorted
     /// order; a value with a space or a quote is quoted (its quotes made apostrophes).
-    public static func render(_ metadata: Logger.Metadata) -> String {
+    package static func render(_ metadata: Logger.Metadata) -> String {
         let known = fieldOrder.filter { metadata[$0] != nil }
         let others = metadata.keys.filter { !fieldOrder.contains($0) }.sorted()
         return (known + others).map { key in
@@ -68,7 +68,7 @@ public struct RequestSummary: Sendable, Equatable {
         }.joined(separator: " ")
     }
 
-    public static func == (lhs: RequestSummary, rhs: RequestSummary) -> Bool { lhs.line == rhs.line }
+    package static func == (lhs: RequestSummary, rhs: RequestSummary) -> Bool { lhs.line == rhs.line }
 }
 
 private func format3(_ value: Double) -> String {

@@ -1,6 +1,6 @@
 /// Why the transport (FastCGI or CGI front end) refused a request before or while reading its
 /// body. Mapped to its status in ``ErrorAnswer`` like every other error.
-public enum TransportRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+package enum TransportRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     /// A POST under FastCGI without `CONTENT_LENGTH`: the body's end cannot be checked.
     case lengthRequired
     /// More body bytes arrived than `CONTENT_LENGTH` declared.
@@ -14,7 +14,7 @@ public enum TransportRefusal: Error, Equatable, Sendable, CustomStringConvertibl
     /// The FastCGI connection broke the protocol (multiplexed records, wrong role, ...).
     case protocolViolation(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .lengthRequired:
             return "a POST body needs a Content-Length (the web server passes it as CONTENT_LENGTH); "

@@ -1,15 +1,15 @@
 import Crypto
 import TelemetryDecoding
 import TelemetryRead
-import TelemetryStore
+package import TelemetryStore
 
 /// Answers the read endpoints (``ReadRoute``): summaries built from the stored documents, with
 /// ETags so a dashboard that polls costs a `stat` or a hash rather than a rebuild. A user's own
 /// summary is opened by the user's id in the path (the id is the user's credential, as on the
 /// write path); team-wide answers need an admin read token (``AdminTokenStore``).
 /// Safe to share between threads: it holds only immutable configuration.
-public struct ReadService: Sendable {
-    public let configuration: ServiceConfiguration
+package struct ReadService: Sendable {
+    package let configuration: ServiceConfiguration
     let reader: StoredUserReader
     let tokens: AdminTokenStore
     /// Users' digests between team requests, keyed by their files' identities.
@@ -17,18 +17,18 @@ public struct ReadService: Sendable {
     /// Users' published views between Prometheus scrapes, keyed likewise.
     let viewCache = StoredUserCache()
 
-    public static let allowedMethods = ["GET", "HEAD"]
+    package static let allowedMethods = ["GET", "HEAD"]
     static let jsonType = "application/json; charset=utf-8"
     static let csvType = "text/csv; charset=utf-8"
 
-    public init(configuration: ServiceConfiguration) {
+    package init(configuration: ServiceConfiguration) {
         self.configuration = configuration
         reader = StoredUserReader(directory: configuration.dataDirectory, limits: configuration.limits)
         tokens = AdminTokenStore(directory: configuration.dataDirectory, configuration: configuration.store)
     }
 
     /// Answers `request` for `route`; every failure becomes its status through ``ErrorAnswer``.
-    public func respond(
+    package func respond(
         _ route: ReadRoute, to request: HTTPRequest, now: Timestamp,
         summary: inout RequestSummary
     ) -> HTTPResponse {

@@ -1,6 +1,6 @@
 /// The read endpoints (GET and HEAD), by path under the prefix. New read endpoints are a case
 /// here and a line in ``init(segments:)``; ``ReadService`` answers them.
-public enum ReadRoute: Equatable, Sendable {
+package enum ReadRoute: Equatable, Sendable {
     /// `…/users/<id>/summary`: one user's figures; the id is the raw path segment, validated later.
     case userSummary(user: String)
     /// `…/team/summary`: every user's figures (admin read token).
@@ -31,7 +31,7 @@ public enum ReadRoute: Equatable, Sendable {
     }
 
     /// The route's name in the request log.
-    public var logName: String {
+    package var logName: String {
         switch self {
         case .userSummary: "read/user-summary"
         case .teamSummary: "read/team-summary"

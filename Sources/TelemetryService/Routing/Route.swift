@@ -1,7 +1,7 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// Where a request goes, once its URL has been understood.
-public enum Route: Equatable, Sendable {
+package enum Route: Equatable, Sendable {
     /// An export endpoint. `pathUser` is the raw user segment of `/users/<id>/…`, if any;
     /// `queryUser` the raw `user` query value (already freed of an appended `/v1/<signal>`).
     case signal(Signal, form: URLForm, pathUser: String?, queryUser: String?)
@@ -12,7 +12,7 @@ public enum Route: Equatable, Sendable {
     case notFound
 
     /// The URL forms real exporters produce (names used in the request log).
-    public enum URLForm: String, Sendable {
+    package enum URLForm: String, Sendable {
         /// `…/metrics?user=U`, the documented endpoints.
         case documented
         /// `…?user=U/v1/metrics`: an SDK appended the signal path to a URL ending in a query.

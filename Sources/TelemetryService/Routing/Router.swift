@@ -2,12 +2,12 @@ import TelemetryDecoding
 
 /// Maps a request path and query onto a ``Route``. Everything lives under one prefix, which
 /// may be preceded by a mount point (e.g. a CGI script path).
-public struct Router: Sendable {
-    public static let prefix = "/api/v1/integrations/claude"
+package struct Router: Sendable {
+    package static let prefix = "/api/v1/integrations/claude"
 
-    public init() {}
+    package init() {}
 
-    public func route(path: String, query: String) -> Route {
+    package func route(path: String, query: String) -> Route {
         guard let rest = Self.remainder(after: Self.prefix, in: path) else { return .notFound }
         let queryUser = Self.queryValue("user", in: query)
         var segments = rest.split(separator: "/", omittingEmptySubsequences: true).map(String.init)

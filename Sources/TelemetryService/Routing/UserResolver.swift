@@ -1,17 +1,17 @@
 import TelemetryDecoding
-import TelemetryStore
+package import TelemetryStore
 
 /// Finds the user a request is for: in the path, the `user` query parameter, an `X-User-Id`
 /// header or `Authorization: Bearer <id>`. Several places may carry it; they must agree.
-public enum UserResolver {
-    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+package enum UserResolver {
+    package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case missing
         case conflicting([String])
         /// A header carries a list (two headers, joined by the web server or by libfcgi's front end).
         case severalUsers(String)
         case invalid(UserIDError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missing:
                 return "no user id: put it in the path (…/claude/users/<uuid>/v1/metrics) or send the header X-User-Id: <uuid>"
@@ -25,7 +25,7 @@ public enum UserResolver {
         }
     }
 
-    public static func resolve(pathUser: String?, queryUser: String?, request: HTTPRequest) throws(Failure) -> UserID {
+    package static func resolve(pathUser: String?, queryUser: String?, request: HTTPRequest) throws(Failure) -> UserID {
         var candidates: [(place: String, value: String)] = []
         if let pathUser { candidates.append(("the path", pathUser)) }
         if let queryUser { candidates.append(("the user query parameter", queryUser)) }

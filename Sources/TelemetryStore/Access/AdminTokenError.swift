@@ -1,10 +1,10 @@
 /// Refusals of the token commands (the store's own I/O fails with ``StorageError``).
-public enum AdminTokenError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum AdminTokenError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidName(String)
     case duplicateName(String)
     case unknownName(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidName(let reason):
             return "invalid token name: \(reason)"

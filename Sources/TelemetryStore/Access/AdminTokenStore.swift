@@ -10,27 +10,27 @@ import TelemetryDecoding
 /// A user's UUID is that user's credential, for writing and for reading their own summary;
 /// it must never open everyone's data. Tokens therefore start with `ctt_`, which no UUID does,
 /// and a bearer value that is a UUID is refused before any comparison.
-public struct AdminTokenStore: Sendable {
-    public let directory: DataDirectory
-    public let configuration: StoreConfiguration
+package struct AdminTokenStore: Sendable {
+    package let directory: DataDirectory
+    package let configuration: StoreConfiguration
 
     /// Every token starts with this, so it can never be taken for a user id (or the reverse).
-    public static let prefix = "ctt_"
+    package static let prefix = "ctt_"
     /// Random bytes per token: 256 bits.
-    public static let randomBytes = 32
+    package static let randomBytes = 32
     /// Longest name, in UTF-8 bytes.
-    public static let maxNameBytes = 64
+    package static let maxNameBytes = 64
 
-    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) {
+    package init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) {
         self.directory = directory
         self.configuration = configuration
     }
 
-    public var path: String { directory.root + "/tokens.json" }
+    package var path: String { directory.root + "/tokens.json" }
     var lockPath: String { directory.root + "/.tokens.lock" }
 
     /// Creates a token named `name`. The token itself is returned once and never stored.
-    public func add(name: String, now: Timestamp = .now()) throws -> (token: String, record: AdminTokenRecord) {
+    package func add(name: String, now: Timestamp = .now()) throws -> (token: String, record: AdminTokenRecord) {
         try Self.validate(name: name)
         do {
             try FileSystem.makeDirectory(directory.root)
@@ -49,7 +49,7 @@ public struct AdminTokenStore: Sendable {
     }
 
     /// Every token's record, sorted by name. No file means no tokens.
-    public func list() throws(StorageError) -> [AdminTokenRecord] {
+    package func list() throws(StorageError) -> [AdminTokenRecord] {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
@@ -67,7 +67,7 @@ public struct AdminTokenStore: Sendable {
     }
 
     /// Revokes the token named `name`; throws ``AdminTokenError/unknownName(_:)`` when there is none.
-    public func remove(name: String) throws {
+    package func remove(name: String) throws {
         guard FileSystem.exists(path) else { throw AdminTokenError.unknownName(name) }
         let lock = try FileLock(path: lockPath, timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
         var records = try list()
@@ -81,7 +81,7 @@ public struct AdminTokenStore: Sendable {
     /// may be logged; the token never is). Every stored hash is compared, each in full, so the
     /// time taken does not depend on where or whether a match is.
     @discardableResult
-    public func authorize(authorizationHeader: String?) throws(ReadAuthorizationError) -> AdminTokenRecord {
+    package func authorize(authorizationHeader: String?) throws(ReadAuthorizationError) -> AdminTokenRecord {
         guard let header = authorizationHeader, let credentials = Self.bearerCredentials(header) else { throw .missing }
         if (try? UserID(validating: credentials)) != nil { throw .refused }
         let records: [AdminTokenRecord]
@@ -101,7 +101,7 @@ public struct AdminTokenStore: Sendable {
 
     /// `error` for a value refused as a user id, unless the value is an admin read token:
     /// then a message without it, as error messages reach the request log.
-    public static func redacted(_ value: String, _ error: UserIDError) -> UserIDError {
+    package static func redacted(_ value: String, _ error: UserIDError) -> UserIDError {
         value.hasPrefix(prefix) ? .malformed(prefix + "… (an admin read token, which is never a user id)") : error
     }
 

@@ -1,6 +1,6 @@
 /// Why a request for team-wide data was refused. The messages never repeat what was sent:
 /// a mistyped token is still most of a token, and error messages reach the request log.
-public enum ReadAuthorizationError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ReadAuthorizationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No `Authorization: Bearer …` header (answered 401 with `WWW-Authenticate: Bearer`).
     case missing
     /// A bearer value that is no current admin read token: unknown, revoked, or a user id (403).
@@ -8,7 +8,7 @@ public enum ReadAuthorizationError: Error, Equatable, Sendable, CustomStringConv
     /// The token file could not be read (answered 503, like every storage failure).
     case unavailable(StorageError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing:
             return "this endpoint needs an admin read token: send Authorization: Bearer <token> "

@@ -9,8 +9,8 @@ import TelemetryDecoding
 /// figure is published from), `state` (the receiver's bookkeeping; dashboards ignore it),
 /// `toolDurations`, `tools`, `totals`, `updatedAt`, `userId`.
 /// Published numbers are derived from each bucket's `raw` figures, which alone are read back.
-public enum AggregateCoding {
-    public static func encode(_ document: AggregateDocument) -> [UInt8] {
+package enum AggregateCoding {
+    package static func encode(_ document: AggregateDocument) -> [UInt8] {
         let selection = document.sourceSelection
         // A recent record, request or span is 12 bytes, 16 base64 characters.
         var w = JSONWriter(
@@ -104,7 +104,7 @@ public enum AggregateCoding {
     /// Readers that never write the document back (the read endpoints) pass `skippingState`:
     /// of the receiver's bookkeeping only `metricsSeen` (which decides the published sources)
     /// is read; the rest is only checked to be valid JSON.
-    public static func decode(
+    package static func decode(
         _ bytes: [UInt8], expectedUser: UserID, limits: AggregationLimits,
         skippingState: Bool = false
     ) throws(AggregateCodingError) -> AggregateDocument {
@@ -567,8 +567,8 @@ public enum AggregateCoding {
     }
 }
 
-public struct AggregateCodingError: Error, Sendable {
-    public let reason: String
+package struct AggregateCodingError: Error, Sendable {
+    package let reason: String
 }
 
 extension Figures {

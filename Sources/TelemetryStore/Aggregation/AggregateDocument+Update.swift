@@ -57,7 +57,7 @@ extension AggregateDocument {
     }
 
     /// Removes a day and its models (the retention pruner's expired days).
-    public mutating func removeDay(_ day: String) {
+    package mutating func removeDay(_ day: String) {
         days.removeValue(forKey: day)
         dayModels.removeValue(forKey: day)
         updateLog.days.insert(day)

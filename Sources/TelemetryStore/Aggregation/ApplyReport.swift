@@ -1,21 +1,21 @@
 /// What one export request did to a user's aggregate. The responder turns `rejected` and
 /// `errorMessage` into an OTLP partial success.
-public struct ApplyReport: Equatable, Sendable {
+package struct ApplyReport: Equatable, Sendable {
     /// Points or records that changed figures.
-    public var applied = 0
+    package var applied = 0
     /// Points or records that could not be used (NaN, negative counter delta, bad attribute).
-    public var rejected = 0
+    package var rejected = 0
     /// Points or records already applied before (a retried batch); counted once, not again.
-    public var duplicates = 0
+    package var duplicates = 0
     /// Points of metrics this receiver does not aggregate, and points flagged as having no
     /// recorded value: accepted, not stored.
-    public var ignored = 0
+    package var ignored = 0
     /// Distinct rejection reasons, the first few only.
-    public private(set) var reasons: [String] = []
+    package private(set) var reasons: [String] = []
     /// True when a distinct reason did not fit in ``reasons``.
-    public private(set) var reasonsOmitted = false
+    package private(set) var reasonsOmitted = false
 
-    public init() {}
+    package init() {}
 
     static let reasonLimit = 5
 
@@ -30,10 +30,10 @@ public struct ApplyReport: Equatable, Sendable {
     }
 
     /// True when the document must be written back.
-    public var changedDocument: Bool { applied > 0 || rejected > 0 }
+    package var changedDocument: Bool { applied > 0 || rejected > 0 }
 
     /// The OTLP `partialSuccess.errorMessage`, or nil when nothing was rejected.
-    public func errorMessage(unit: String) -> String? {
+    package func errorMessage(unit: String) -> String? {
         guard rejected > 0 else { return nil }
         let more = reasonsOmitted ? "; …" : ""
         return "\(rejected) \(unit) rejected: " + reasons.joined(separator: "; ") + more

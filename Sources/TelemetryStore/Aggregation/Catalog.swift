@@ -2,14 +2,14 @@ import TelemetryDecoding
 
 /// What each supported metric and event feeds in `aggregate.json`: published by the health
 /// check so a user can see what will be counted, and documented in the README.
-public enum Catalog {
-    public struct Entry: Sendable, Codable, Equatable {
-        public let name: String
-        public let feeds: [String]
-        public let note: String?
+package enum Catalog {
+    package struct Entry: Sendable, Codable, Equatable {
+        package let name: String
+        package let feeds: [String]
+        package let note: String?
     }
 
-    public static let metrics: [Entry] = [
+    package static let metrics: [Entry] = [
         Entry(
             name: MetricName.sessionCount, feeds: ["totalSessions", "agentsViewStarts"],
             note: "start_type = agents_view (the claude agents UI) counts under agentsViewStarts, not as a session"),
@@ -44,7 +44,7 @@ public enum Catalog {
             note: "histogram count; preferred API request source"),
     ]
 
-    public static let events: [Entry] = [
+    package static let events: [Entry] = [
         Entry(
             name: EventName.apiRequest,
             feeds: [
@@ -64,7 +64,7 @@ public enum Catalog {
         Entry(name: "*", feeds: ["events.<name>"], note: "every other event is accepted and counted by name"),
     ]
 
-    public static let spans: [Entry] = [
+    package static let spans: [Entry] = [
         Entry(
             name: "claude_code.llm_request", feeds: ["latency.*"],
             note: "per model: duration_ms and ttft_ms distributions, failures (success = false); token counts are never read"),

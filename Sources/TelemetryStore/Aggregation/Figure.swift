@@ -4,7 +4,7 @@
 /// tool calls by metric and by `tool_result`, ...) are kept once per source, so the published
 /// figure can take exactly one source (see ``SourceSelection``) and the choice stays auditable.
 /// The raw value names are what the `raw` objects of `aggregate.json` contain.
-public enum Figure: Int, CaseIterable, Sendable {
+package enum Figure: Int, CaseIterable, Sendable {
     case sessions
     /// `claude_code.session.count` points with `start_type` = `agents_view`: the `claude agents`
     /// UI process starting, not a conversation.
@@ -44,7 +44,7 @@ public enum Figure: Int, CaseIterable, Sendable {
 
     /// The name written under `raw` in `aggregate.json`: the quantity, and for quantities that
     /// several sources report, `@` and the source.
-    public var name: String {
+    package var name: String {
         switch self {
         case .sessions: "sessions"
         case .agentsViewStarts: "agentsViewStarts"
@@ -79,7 +79,7 @@ public enum Figure: Int, CaseIterable, Sendable {
     }
 
     /// The figure with this stored name, if any.
-    public init?(name: String) {
+    package init?(name: String) {
         guard let figure = Self.byName[name] else { return nil }
         self = figure
     }
@@ -96,10 +96,10 @@ public enum Figure: Int, CaseIterable, Sendable {
 /// A bucket's raw figures: one `Double` per ``Figure``, all starting at zero.
 /// Metric values are doubles on the wire, so sums are kept as doubles and rounded only when
 /// published (integers below 2^53 are exact).
-public struct Figures: Equatable, Sendable {
+package struct Figures: Equatable, Sendable {
     private var values: [Double]
 
-    public init() { values = Array(repeating: 0, count: Figure.allCases.count) }
+    package init() { values = Array(repeating: 0, count: Figure.allCases.count) }
 
     /// A bucket from one value per ``Figure``, in declaration order (the binary copy's form).
     init?(values: [Double]) {
@@ -110,12 +110,12 @@ public struct Figures: Equatable, Sendable {
     /// One value per ``Figure``, in declaration order.
     var allValues: [Double] { values }
 
-    public subscript(figure: Figure) -> Double {
+    package subscript(figure: Figure) -> Double {
         get { values[figure.index] }
         set { values[figure.index] = newValue }
     }
 
-    public var isZero: Bool { values.allSatisfy { $0 == 0 } }
+    package var isZero: Bool { values.allSatisfy { $0 == 0 } }
 
     /// Adds every figure of `other` into this bucket.
     package mutating func add(_ other: Figures) {

@@ -1,17 +1,17 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 typealias LogRecord = LogsBatch.Record
 
 /// Folds an OTLP logs export (Claude Code events) into a user's aggregate. Every record is
 /// counted by event name; the known events also feed figures. Prompt text is never read.
-public struct LogsAggregator: Sendable {
-    public var limits: AggregationLimits
+package struct LogsAggregator: Sendable {
+    package var limits: AggregationLimits
 
-    public init(limits: AggregationLimits = AggregationLimits()) {
+    package init(limits: AggregationLimits = AggregationLimits()) {
         self.limits = limits
     }
 
-    public func apply(_ request: LogsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+    package func apply(_ request: LogsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
         var report = ApplyReport()
         for resourceLogs in request.resourceLogs {
             var resourceHash = StableHash()

@@ -1,23 +1,23 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 typealias NumberDataPoint = MetricsBatch.NumberPoint
 
 /// Folds an OTLP metrics export into a user's aggregate with Claude Code's semantics:
 /// delta points are added, cumulative points become deltas per series (resets detected),
 /// replayed points are recognised, and unusable points are rejected and counted.
-public struct MetricsAggregator: Sendable {
-    public var limits: AggregationLimits
+package struct MetricsAggregator: Sendable {
+    package var limits: AggregationLimits
 
     /// A single point or attribute above this is refused as implausible (it could only be an
     /// error or an attack, and would make sums lose their integer precision).
     static let largestPlausibleValue = 1e15
 
-    public init(limits: AggregationLimits = AggregationLimits()) {
+    package init(limits: AggregationLimits = AggregationLimits()) {
         self.limits = limits
     }
 
     /// Applies every usable point of `request` to `document`; `now` stands in for a zero timestamp.
-    public func apply(_ request: MetricsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+    package func apply(_ request: MetricsBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
         var report = ApplyReport()
         for resourceMetrics in request.resourceMetrics {
             var resourceHash = StableHash()

@@ -6,22 +6,22 @@
 ///
 /// Bounded: a mark matters only while its source's log still exists (sequences are never
 /// reused), so beyond ``capacity`` the lowest marks, the oldest claims, are forgotten.
-public struct ParkedMarks: Equatable, Sendable {
-    public static let capacity = 64
+package struct ParkedMarks: Equatable, Sendable {
+    package static let capacity = 64
 
-    public private(set) var highest: [String: UInt64] = [:]
+    package private(set) var highest: [String: UInt64] = [:]
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { highest.isEmpty }
+    package var isEmpty: Bool { highest.isEmpty }
 
     /// True when `sequence` of `source` (or a later one) was applied.
-    public func covers(_ source: String, _ sequence: UInt64) -> Bool {
+    package func covers(_ source: String, _ sequence: UInt64) -> Bool {
         guard let mark = highest[source] else { return false }
         return sequence <= mark
     }
 
-    public mutating func record(_ source: String, _ sequence: UInt64) {
+    package mutating func record(_ source: String, _ sequence: UInt64) {
         highest[source] = max(highest[source] ?? 0, sequence)
         while highest.count > Self.capacity, let lowest = highest.min(by: { $0.value < $1.value }) {
             highest[lowest.key] = nil

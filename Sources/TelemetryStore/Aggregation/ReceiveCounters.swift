@@ -1,22 +1,22 @@
 /// How much a user has sent, whatever became of it: applied, rejected (unusable values) or
 /// recognised as a replay. Published under `received` so rejections are never silent.
-public struct ReceiveCounters: Codable, Equatable, Sendable {
-    public var metricRequests: Int = 0
-    public var logRequests: Int = 0
-    public var dataPointsApplied: Int = 0
-    public var dataPointsRejected: Int = 0
-    public var dataPointsDuplicate: Int = 0
-    public var logRecordsApplied: Int = 0
-    public var logRecordsRejected: Int = 0
-    public var logRecordsDuplicate: Int = 0
-    public var traceRequests: Int = 0
-    public var spansApplied: Int = 0
-    public var spansRejected: Int = 0
-    public var spansDuplicate: Int = 0
+package struct ReceiveCounters: Codable, Equatable, Sendable {
+    package var metricRequests: Int = 0
+    package var logRequests: Int = 0
+    package var dataPointsApplied: Int = 0
+    package var dataPointsRejected: Int = 0
+    package var dataPointsDuplicate: Int = 0
+    package var logRecordsApplied: Int = 0
+    package var logRecordsRejected: Int = 0
+    package var logRecordsDuplicate: Int = 0
+    package var traceRequests: Int = 0
+    package var spansApplied: Int = 0
+    package var spansRejected: Int = 0
+    package var spansDuplicate: Int = 0
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metricRequests = try c.decodeIfPresent(Int.self, forKey: .metricRequests) ?? 0
         logRequests = try c.decodeIfPresent(Int.self, forKey: .logRequests) ?? 0

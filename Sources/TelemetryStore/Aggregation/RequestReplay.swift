@@ -1,4 +1,4 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// Recognises a whole export request sent again, before any of it is applied.
 ///
@@ -16,10 +16,10 @@ import TelemetryDecoding
 /// the same bytes, and may compress them again differently (a gzip header carries a time).
 /// Two requests with the same decompressed body hold the same records and points, which the
 /// per-item rules would also count once, so the shortcut never drops new data.
-public struct RequestIdentity: Equatable, Sendable {
+package struct RequestIdentity: Equatable, Sendable {
     let digest: UInt64
 
-    public init(signal: Signal, format: PayloadFormat, plainBody: [UInt8]) {
+    package init(signal: Signal, format: PayloadFormat, plainBody: [UInt8]) {
         // The signal and the format are part of what was sent: the same bytes as another kind of
         // request are another request.
         var seed = StableHash()

@@ -2,14 +2,14 @@
 /// totals, through the document's source selection), when it was first and last seen (the
 /// data's own times, in seconds since the epoch) and the models it used. A document keeps the
 /// ``AggregationLimits/sessions`` sessions seen most recently.
-public struct SessionRecord: Equatable, Sendable {
-    public var figures = Figures()
-    public var firstSeen: UInt64 = 0
-    public var lastSeen: UInt64 = 0
+package struct SessionRecord: Equatable, Sendable {
+    package var figures = Figures()
+    package var firstSeen: UInt64 = 0
+    package var lastSeen: UInt64 = 0
     /// Sorted, at most ``AggregationLimits/sessionModels``.
-    public var models: [String] = []
+    package var models: [String] = []
 
-    public init() {}
+    package init() {}
 }
 
 extension AggregateDocument {

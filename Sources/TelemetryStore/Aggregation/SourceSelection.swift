@@ -4,19 +4,19 @@
 /// was applied at least once); otherwise the event-derived figure is published. The choice is
 /// per user and per figure family, so it is deterministic and the same for totals, every day,
 /// every model and every tool. Both sources' raw sub-totals stay in the document.
-public struct SourceSelection: Equatable, Sendable {
-    public enum TokenSource: String, Sendable {
+package struct SourceSelection: Equatable, Sendable {
+    package enum TokenSource: String, Sendable {
         case tokenMetric = "claude_code.token.usage", genAIMetric = "gen_ai.client.token.usage", events = "api_request"
     }
-    public enum Source: Sendable, Equatable { case metric, events }
+    package enum Source: Sendable, Equatable { case metric, events }
 
-    public let tokens: TokenSource
-    public let cost: Source
-    public let apiRequests: Source
-    public let toolCalls: Source
-    public let editDecisions: Source
+    package let tokens: TokenSource
+    package let cost: Source
+    package let apiRequests: Source
+    package let toolCalls: Source
+    package let editDecisions: Source
 
-    public init(metricsSeen: Set<String>) {
+    package init(metricsSeen: Set<String>) {
         if metricsSeen.contains(MetricName.tokenUsage) {
             tokens = .tokenMetric
         } else if metricsSeen.contains(MetricName.genAITokenUsage) {
@@ -31,7 +31,7 @@ public struct SourceSelection: Equatable, Sendable {
     }
 
     /// Names of the chosen sources, as published under `sources` in `aggregate.json`.
-    public var names: [String: String] {
+    package var names: [String: String] {
         [
             "tokens": tokens.rawValue,
             "cost": cost == .metric ? MetricName.costUsage : EventName.apiRequest,

@@ -2,22 +2,22 @@
 /// latency per model from `claude_code.llm_request` spans and durations per tool from
 /// `claude_code.tool` spans. Spans' token counts are never read: the metrics and events already
 /// carry them, and adding them again would count every token twice.
-public struct TraceFigures: Equatable, Sendable {
+package struct TraceFigures: Equatable, Sendable {
     /// One model's API requests as seen by `claude_code.llm_request` spans.
-    public struct RequestLatency: Equatable, Sendable {
+    package struct RequestLatency: Equatable, Sendable {
         /// Every request (its count is the number of spans).
-        public var durationMs = DurationStats()
+        package var durationMs = DurationStats()
         /// Time to first token, for the requests that report one.
-        public var ttftMs = DurationStats()
+        package var ttftMs = DurationStats()
         /// Requests whose span says `success` = false (or, without that attribute, status ERROR).
-        public var failures = 0
-        public init() {}
+        package var failures = 0
+        package init() {}
     }
 
     /// Per model name, bounded like `models`.
-    public var models: [String: RequestLatency] = [:]
+    package var models: [String: RequestLatency] = [:]
     /// Per tool name, bounded like `tools`.
-    public var tools: [String: DurationStats] = [:]
+    package var tools: [String: DurationStats] = [:]
     /// Digests of recently applied spans, for replay detection (same window as log records).
     var recentSpans: RecentDigests
 

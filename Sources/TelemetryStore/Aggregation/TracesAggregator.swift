@@ -1,20 +1,20 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// Folds an OTLP trace export into a user's aggregate: `claude_code.llm_request` spans into
 /// per-model latency, `claude_code.tool` spans into per-tool durations. Other spans
 /// (`claude_code.interaction`, `claude_code.tool.execution`, …) are accepted and ignored.
 /// A span seen before (same trace and span id) counts once.
-public struct TracesAggregator: Sendable {
-    public var limits: AggregationLimits
+package struct TracesAggregator: Sendable {
+    package var limits: AggregationLimits
 
     static let llmRequestSpan = "claude_code.llm_request"
     static let toolSpan = "claude_code.tool"
 
-    public init(limits: AggregationLimits = AggregationLimits()) {
+    package init(limits: AggregationLimits = AggregationLimits()) {
         self.limits = limits
     }
 
-    public func apply(_ request: TracesBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
+    package func apply(_ request: TracesBatch, to document: inout AggregateDocument, now: Timestamp) -> ApplyReport {
         var report = ApplyReport()
         for resourceSpans in request.resourceSpans {
             var resourceHash = StableHash()

@@ -1,6 +1,6 @@
 /// Why a request with no user in its URL or headers could not be attributed or kept, and the
 /// failures of claiming. Mapped to HTTP statuses in TelemetryService's `ErrorAnswer`.
-public enum AttributionError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum AttributionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The points carry several different `user.id`s: one request, one installation.
     case severalInstallations(Int)
     /// Nothing in the data says which installation sent it (no 64-hex `user.id`), so it can be
@@ -19,12 +19,12 @@ public enum AttributionError: Error, Equatable, Sendable, CustomStringConvertibl
     case nothingParked(ParkedSource)
 
     /// The forms that carry the user with the real Claude Code (its exporter drops the query).
-    public static let workingForms =
+    package static let workingForms =
         "set OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude/users/<uuid>, "
         + "or OTEL_EXPORTER_OTLP_ENDPOINT=<base>/api/v1/integrations/claude with OTEL_EXPORTER_OTLP_HEADERS=x-user-id=<uuid> "
         + "(Claude Code drops a URL's query, so ?user= never arrives)"
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .severalInstallations(let count):
             return "the data points carry \(count) different user.id values; send each installation's data in its own request"

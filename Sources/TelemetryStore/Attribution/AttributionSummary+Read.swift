@@ -2,7 +2,7 @@ extension AttributionSummary {
     /// The parked area's figures from its index alone, without converting an old layout or
     /// taking a lock: what the health documents, the team summary and the Prometheus route
     /// show on every request. All zero when nothing was ever parked.
-    public static func read(_ directory: DataDirectory) throws(StorageError) -> AttributionSummary {
+    package static func read(_ directory: DataDirectory) throws(StorageError) -> AttributionSummary {
         let index = try ParkedIndex.read(directory)
         let unknown = index.installations.values.filter {
             if case .namedUser = $0.source { return true } else { return false }
@@ -17,5 +17,5 @@ extension AttributionSummary {
     }
 
     /// Where to look: the one command that lists and claims parked data.
-    public static let unclaimedCommand = "claude-telemetry unclaimed"
+    package static let unclaimedCommand = "claude-telemetry unclaimed"
 }

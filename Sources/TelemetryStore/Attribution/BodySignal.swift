@@ -1,4 +1,4 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// Which OTLP export a body is, told from the body alone: Claude Code configured with the
 /// seed's `…/claude?user=UUID` drops the query and posts metrics and logs alike to `…/claude`.
@@ -8,14 +8,14 @@ import TelemetryDecoding
 ///   differs. A `Metric` starts with field 1 = name (length-delimited) and holds its data in a
 ///   length-delimited field 5, 7, 9, 10 or 11; a `LogRecord` starts with field 1 = time (fixed64);
 ///   a `Span` has fixed64 start and end times in fields 7 and 8 (and field 1 = trace id, bytes).
-public enum BodySignal: String, Sendable, Equatable, CaseIterable {
+package enum BodySignal: String, Sendable, Equatable, CaseIterable {
     case metrics
     case logs
     case traces
 
     /// The detected kind of a decompressed body; nil when it holds no data at all (an empty
     /// export request, which is a success whatever it was meant to be).
-    public static func detect(_ plain: [UInt8], format: PayloadFormat) throws(BodySignalError) -> BodySignal? {
+    package static func detect(_ plain: [UInt8], format: PayloadFormat) throws(BodySignalError) -> BodySignal? {
         switch format {
         case .json: return try detectJSON(plain)
         case .protobuf: return try detectProtobuf(plain)
@@ -127,12 +127,12 @@ public enum BodySignal: String, Sendable, Equatable, CaseIterable {
     }
 }
 
-public enum BodySignalError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum BodySignalError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
     /// The body mixes the shapes of two signals.
     case ambiguous
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformed(let reason):
             return "body is not an OTLP export request: \(reason)"

@@ -16,7 +16,7 @@ extension DataDirectory {
     /// ``FileLock`` also locks the directory holding the lock file.
     package static let parkingStripes = 64
 
-    public var attributionDirectory: String { root + "/attribution" }
+    package var attributionDirectory: String { root + "/attribution" }
     package var attributionLockPath: String { attributionDirectory + "/.lock" }
     package var stripesDirectory: String { attributionDirectory + "/locks" }
     package func stripeDirectory(_ stripe: Int) -> String {

@@ -2,7 +2,7 @@ import TelemetryDecoding
 
 extension DecodedExport {
     /// The installation and session the request names, for attribution.
-    public func identity() throws(AttributionError) -> ExportIdentity {
+    package func identity() throws(AttributionError) -> ExportIdentity {
         switch self {
         case .metrics(let batch): try ExportIdentity(batch)
         case .logs(let batch): try ExportIdentity(batch)

@@ -1,23 +1,23 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// Who sent an export with no user in its URL or headers, as far as the data itself says:
 /// Claude Code's `user.id` (the installation) and `user.email` on every point and record, and
 /// the resource facts that let a person recognise their machine in `claude-telemetry unclaimed`.
-public struct ExportIdentity: Equatable, Sendable {
+package struct ExportIdentity: Equatable, Sendable {
     /// The one installation id the points carry; nil when none carries a valid one.
-    public var installation: InstallationID?
+    package var installation: InstallationID?
     /// The first non-empty `user.email` (OAuth users only).
-    public var email: String?
-    public var facts = MachineFacts()
+    package var email: String?
+    package var facts = MachineFacts()
 
-    public init(installation: InstallationID? = nil, email: String? = nil, facts: MachineFacts = MachineFacts()) {
+    package init(installation: InstallationID? = nil, email: String? = nil, facts: MachineFacts = MachineFacts()) {
         self.installation = installation
         self.email = email
         self.facts = facts
     }
 
     /// Reads the identity of a metrics export. Throws when points name several installations.
-    public init(_ batch: MetricsBatch) throws(AttributionError) {
+    package init(_ batch: MetricsBatch) throws(AttributionError) {
         var reader = IdentityReader()
         for resource in batch.resourceMetrics {
             reader.resource(resource.resource.attributes)
@@ -36,7 +36,7 @@ public struct ExportIdentity: Equatable, Sendable {
     }
 
     /// Reads the identity of a logs export. Throws when records name several installations.
-    public init(_ batch: LogsBatch) throws(AttributionError) {
+    package init(_ batch: LogsBatch) throws(AttributionError) {
         var reader = IdentityReader()
         for resource in batch.resourceLogs {
             reader.resource(resource.resource.attributes)
@@ -49,7 +49,7 @@ public struct ExportIdentity: Equatable, Sendable {
 
     /// Reads the identity of a trace export (Claude Code's spans carry the same standard
     /// attributes as its points and records). Throws when spans name several installations.
-    public init(_ batch: TracesBatch) throws(AttributionError) {
+    package init(_ batch: TracesBatch) throws(AttributionError) {
         var reader = IdentityReader()
         for resource in batch.resourceSpans {
             reader.resource(resource.resource.attributes)
@@ -62,13 +62,13 @@ public struct ExportIdentity: Equatable, Sendable {
 }
 
 /// What identifies a machine to its owner. Short, printable excerpts only (see ``clean``).
-public struct MachineFacts: Codable, Equatable, Sendable {
-    public var serviceVersion: String?
-    public var osType: String?
-    public var hostArch: String?
-    public var terminalType: String?
+package struct MachineFacts: Codable, Equatable, Sendable {
+    package var serviceVersion: String?
+    package var osType: String?
+    package var hostArch: String?
+    package var terminalType: String?
 
-    public init(serviceVersion: String? = nil, osType: String? = nil, hostArch: String? = nil, terminalType: String? = nil) {
+    package init(serviceVersion: String? = nil, osType: String? = nil, hostArch: String? = nil, terminalType: String? = nil) {
         self.serviceVersion = serviceVersion
         self.osType = osType
         self.hostArch = hostArch

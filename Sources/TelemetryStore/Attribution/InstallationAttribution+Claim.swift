@@ -3,26 +3,26 @@ import TelemetryDecoding
 
 extension InstallationAttribution {
     /// What one claim folded into the user's document.
-    public struct ClaimReport: Equatable, Sendable {
+    package struct ClaimReport: Equatable, Sendable {
         /// Parked requests read, including those an interrupted earlier claim already applied.
-        public var requests = 0
+        package var requests = 0
         /// Of those, the ones the user's document marks as applied already (``ParkedMarks``).
-        public var alreadyCounted = 0
-        public var applied = 0
-        public var rejected = 0
-        public var duplicates = 0
+        package var alreadyCounted = 0
+        package var applied = 0
+        package var rejected = 0
+        package var duplicates = 0
         /// With `--move`: the user the source was bound to before.
-        public var movedFrom: UserID?
-        public init() {}
+        package var movedFrom: UserID?
+        package init() {}
     }
 
     /// How much of a claim runs under the source's stripe at a time: requests of sources
     /// sharing the stripe wait at most this long (a few hundred milliseconds), never the
     /// whole claim.
-    public struct ClaimChunk: Sendable {
-        public var maxRecords = 64
-        public var maxMilliseconds: UInt64 = 250
-        public init() {}
+    package struct ClaimChunk: Sendable {
+        package var maxRecords = 64
+        package var maxMilliseconds: UInt64 = 250
+        package init() {}
     }
 
     /// Folds every request parked for `source` into `user`'s document, in arrival order,
@@ -32,7 +32,7 @@ extension InstallationAttribution {
     /// everything is in. A source bound to another user needs `move` (then only the binding
     /// moves; what the other user already has stays there). Binding a source with nothing
     /// parked is allowed (it then attributes the first request).
-    public func claim(
+    package func claim(
         _ source: ParkedSource, for user: UserID, move: Bool = false, now: Timestamp = .now(),
         chunk: ClaimChunk = ClaimChunk()
     ) throws -> ClaimReport {
@@ -72,7 +72,7 @@ extension InstallationAttribution {
         }
     }
 
-    public func claim(_ installation: InstallationID, for user: UserID, now: Timestamp = .now()) throws -> ClaimReport {
+    package func claim(_ installation: InstallationID, for user: UserID, now: Timestamp = .now()) throws -> ClaimReport {
         try claim(.installation(installation), for: user, now: now)
     }
 
@@ -111,7 +111,7 @@ extension InstallationAttribution {
     /// What a claim of `source` would add (`user claim --dry-run`, `unclaimed`): its parked
     /// requests folded into an empty document. With `user`, the requests that user's document
     /// marks as applied already are left out and counted apart. Changes nothing.
-    public func preview(_ source: ParkedSource, for user: UserID? = nil) throws -> ClaimPreview {
+    package func preview(_ source: ParkedSource, for user: UserID? = nil) throws -> ClaimPreview {
         var preview = ClaimPreview()
         guard let entry = try ParkedIndex.read(directory).installations[source.rawValue] else { return preview }
         let marks =
@@ -145,7 +145,7 @@ extension InstallationAttribution {
     /// Stops attributing `source` to `user`: its later requests are parked again. Data already
     /// counted stays with the user. Throws ``AttributionError/notBound(_:_:)`` when the source
     /// is not bound to `user`.
-    public func unbind(_ source: ParkedSource, from user: UserID) throws {
+    package func unbind(_ source: ParkedSource, from user: UserID) throws {
         let stripe = try lockStripe(source)
         defer { _ = stripe.path }
         let binding = try InstallationBinding.read(directory, source)
@@ -163,19 +163,19 @@ extension InstallationAttribution {
 }
 
 /// The figures a claim would add to a user (`user claim --dry-run`, `unclaimed`).
-public struct ClaimPreview: Codable, Equatable, Sendable {
-    public var requests = 0
-    public var alreadyCounted = 0
-    public var sessions = 0
-    public var inputTokens = 0
-    public var outputTokens = 0
-    public var cacheReadTokens = 0
-    public var cacheCreationTokens = 0
-    public var costUsd = 0.0
+package struct ClaimPreview: Codable, Equatable, Sendable {
+    package var requests = 0
+    package var alreadyCounted = 0
+    package var sessions = 0
+    package var inputTokens = 0
+    package var outputTokens = 0
+    package var cacheReadTokens = 0
+    package var cacheCreationTokens = 0
+    package var costUsd = 0.0
 
-    public init() {}
+    package init() {}
 
-    public var tokens: Int { inputTokens + outputTokens + cacheReadTokens + cacheCreationTokens }
+    package var tokens: Int { inputTokens + outputTokens + cacheReadTokens + cacheCreationTokens }
 }
 
 extension InstallationAttribution.ClaimReport {

@@ -2,7 +2,7 @@ import SystemCalls
 
 extension InstallationAttribution {
     /// Every source with parked data, oldest first seen first.
-    public func unclaimed() throws(StorageError) -> [ParkedInstallation] {
+    package func unclaimed() throws(StorageError) -> [ParkedInstallation] {
         try convertLegacyParkedArea()
         return try ParkedIndex.read(directory).installations.values.sorted {
             ($0.firstSeen, $0.installation) < ($1.firstSeen, $1.installation)
@@ -10,7 +10,7 @@ extension InstallationAttribution {
     }
 
     /// Every binding, by source.
-    public func bindings() throws(StorageError) -> [InstallationBinding] {
+    package func bindings() throws(StorageError) -> [InstallationBinding] {
         var result: [InstallationBinding] = []
         for name in try bindingNames() {
             guard let source = ParkedSource(name), source.rawValue == name,
@@ -22,13 +22,13 @@ extension InstallationAttribution {
     }
 
     /// The bindings to `user`.
-    public func bindings(of user: UserID) throws(StorageError) -> [InstallationBinding] {
+    package func bindings(of user: UserID) throws(StorageError) -> [InstallationBinding] {
         try bindings().filter { $0.user == user.rawValue }
     }
 
     /// Drops every binding to `user` (when the user is removed). Returns how many.
     @discardableResult
-    public func removeBindings(of user: UserID) throws(StorageError) -> Int {
+    package func removeBindings(of user: UserID) throws(StorageError) -> Int {
         guard FileSystem.isDirectory(directory.bindingsDirectory) else { return 0 }
         try prepare()
         var removed = 0
@@ -49,7 +49,7 @@ extension InstallationAttribution {
     }
 
     /// Parked-area figures for `claude-telemetry stats`, `user list`, `verify` and `show`.
-    public func summary() throws(StorageError) -> AttributionSummary {
+    package func summary() throws(StorageError) -> AttributionSummary {
         try convertLegacyParkedArea()
         var summary = try AttributionSummary.read(directory)
         summary.boundInstallations = try bindingNames().count

@@ -157,7 +157,7 @@ extension InstallationAttribution {
     }
 
     /// What `claude-telemetry unclaimed discard` removes.
-    public enum DiscardSelection: Equatable, Sendable {
+    package enum DiscardSelection: Equatable, Sendable {
         case source(ParkedSource)
         /// Requests received more than this many days ago.
         case olderThan(days: Int)
@@ -165,16 +165,16 @@ extension InstallationAttribution {
     }
 
     /// One source's part of a discard.
-    public struct Discarded: Equatable, Sendable, Codable {
-        public var installation: String
-        public var requests: Int
-        public var bytes: Int
+    package struct Discarded: Equatable, Sendable, Codable {
+        package var installation: String
+        package var requests: Int
+        package var bytes: Int
     }
 
     /// Deletes parked data (or, with `dryRun`, only says what it would delete). Each source is
     /// handled under its stripe and the index lock, so a request being parked or a claim in
     /// progress is never cut in half.
-    public func discard(_ selection: DiscardSelection, dryRun: Bool, now: Timestamp = .now()) throws -> [Discarded] {
+    package func discard(_ selection: DiscardSelection, dryRun: Bool, now: Timestamp = .now()) throws -> [Discarded] {
         try convertLegacyParkedArea()
         let entries = try ParkedIndex.read(directory).installations
         let cutoff: UInt64

@@ -1,5 +1,5 @@
 import SystemCalls
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// Requests that carry no user in their URL or headers — what the real Claude Code sends when
 /// configured with `…/claude?user=UUID` or `…/metrics?user=UUID`, since it drops the query —
@@ -19,16 +19,16 @@ import TelemetryDecoding
 /// small writes. A request whose source is bound is applied while the stripe is held whenever
 /// it had to take it, so a claim's parked requests are always applied before any later one
 /// (cumulative series depend on arrival order).
-public struct InstallationAttribution: Sendable {
-    public let directory: DataDirectory
-    public let configuration: StoreConfiguration
-    public let limits: ParkingLimits
-    public let ingestor: TelemetryIngestor
+package struct InstallationAttribution: Sendable {
+    package let directory: DataDirectory
+    package let configuration: StoreConfiguration
+    package let limits: ParkingLimits
+    package let ingestor: TelemetryIngestor
     /// `--trust-client-email`: a request whose `user.email` equals a user's email binds its
     /// installation to that user. Never under `--unattributed refuse`.
-    public let trustClientEmail: Bool
+    package let trustClientEmail: Bool
 
-    public init(ingestor: TelemetryIngestor, limits: ParkingLimits = ParkingLimits(), trustClientEmail: Bool = false) {
+    package init(ingestor: TelemetryIngestor, limits: ParkingLimits = ParkingLimits(), trustClientEmail: Bool = false) {
         self.ingestor = ingestor
         directory = ingestor.store.directory
         configuration = ingestor.store.configuration
@@ -37,7 +37,7 @@ public struct InstallationAttribution: Sendable {
     }
 
     /// How a request without a (known) user ended.
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         /// Applied to `user`: its source was bound (`newlyBoundByEmail` when this request's
         /// `user.email` created the binding, under `--trust-client-email`).
         case attributed(UserID, ApplyReport, newlyBoundByEmail: Bool)
@@ -52,7 +52,7 @@ public struct InstallationAttribution: Sendable {
     /// replay window when it is applied; `address` is the client's (`REMOTE_ADDR`), whose share
     /// of the parked area is bounded. Throws ``AttributionError``, ``StorageError`` or the
     /// ingest errors.
-    public func receive(
+    package func receive(
         _ export: DecodedExport, request: RequestIdentity, original: ParkedRequest,
         policy: UnattributedPolicy, address: String? = nil, now: Timestamp = .now()
     ) throws -> Outcome {
@@ -69,7 +69,7 @@ public struct InstallationAttribution: Sendable {
     /// Keeps a request that named `user`, a well-formed id no user has (a typo in a
     /// configuration), like one that named no user: parked under that id until `user claim`
     /// or `user add --id` recovers it. Under `--unattributed refuse` it is refused as unknown.
-    public func receive(
+    package func receive(
         forUnknownUser user: UserID, _ export: DecodedExport, request: RequestIdentity, original: ParkedRequest,
         policy: UnattributedPolicy, address: String? = nil, now: Timestamp = .now()
     ) throws -> Outcome {
@@ -113,14 +113,14 @@ public struct InstallationAttribution: Sendable {
     }
 
     /// The user a source is bound to, when that user still exists.
-    public func boundUser(_ source: ParkedSource) throws(StorageError) -> UserID? {
+    package func boundUser(_ source: ParkedSource) throws(StorageError) -> UserID? {
         guard let binding = try InstallationBinding.read(directory, source),
             let user = try? UserID(validating: binding.user), ingestor.users.exists(user)
         else { return nil }
         return user
     }
 
-    public func boundUser(_ installation: InstallationID) throws(StorageError) -> UserID? {
+    package func boundUser(_ installation: InstallationID) throws(StorageError) -> UserID? {
         try boundUser(.installation(installation))
     }
 
@@ -186,7 +186,7 @@ public struct InstallationAttribution: Sendable {
 
     /// The user whose record holds `email` (compared without regard to case), if any.
     /// Emails are unique among users (`user add` refuses a second one).
-    public func userCreated(withEmail email: String) throws(StorageError) -> UserID? {
+    package func userCreated(withEmail email: String) throws(StorageError) -> UserID? {
         let wanted = email.lowercased()
         for record in try ingestor.users.list() where record.email?.lowercased() == wanted {
             return try? UserID(validating: record.id)
@@ -203,20 +203,20 @@ public struct InstallationAttribution: Sendable {
 }
 
 /// The parked area at a glance (`claude-telemetry stats`, `user list`, `verify`, `show`).
-public struct AttributionSummary: Codable, Equatable, Sendable {
-    public var parkedInstallations: Int
-    public var parkedRequests: Int
-    public var parkedBytes: Int
+package struct AttributionSummary: Codable, Equatable, Sendable {
+    package var parkedInstallations: Int
+    package var parkedRequests: Int
+    package var parkedBytes: Int
     /// Requests parked since the data directory was created (claimed, discarded, expired included).
-    public var unattributedRequestsParked: Int
-    public var boundInstallations: Int
+    package var unattributedRequestsParked: Int
+    package var boundInstallations: Int
     /// Of those parked now: the ones that named a well-formed user id no user has.
-    public var unknownUserIds: Int
-    public var unknownUserRequests: Int
+    package var unknownUserIds: Int
+    package var unknownUserRequests: Int
     /// Requests that named an unknown user id, parked since the data directory was created.
-    public var unknownUserRequestsParked: Int
+    package var unknownUserRequestsParked: Int
 
-    public init(
+    package init(
         parkedInstallations: Int, parkedRequests: Int, parkedBytes: Int, unattributedRequestsParked: Int,
         boundInstallations: Int, unknownUserIds: Int = 0, unknownUserRequests: Int = 0, unknownUserRequestsParked: Int = 0
     ) {
@@ -231,7 +231,7 @@ public struct AttributionSummary: Codable, Equatable, Sendable {
     }
 
     /// One line for the operator, with the command that shows the rest; nil when nothing waits.
-    public var waitingLine: String? {
+    package var waitingLine: String? {
         guard parkedRequests > 0 else { return nil }
         return "\(parkedRequests) parked request\(parkedRequests == 1 ? "" : "s") from "
             + "\(parkedInstallations) unclaimed source\(parkedInstallations == 1 ? "" : "s") wait to be claimed "

@@ -5,8 +5,8 @@ import SystemCalls
 /// removed only by operator commands (`user claim`, `user claim --move`, `user unbind`), or
 /// by a `user.email` match when the operator chose `--trust-client-email`. Written under the
 /// source's stripe lock, read without one (it is replaced atomically).
-public struct InstallationBinding: Codable, Equatable, Sendable {
-    public enum Origin: String, Codable, Sendable {
+package struct InstallationBinding: Codable, Equatable, Sendable {
+    package enum Origin: String, Codable, Sendable {
         /// `claude-telemetry user claim`.
         case claim
         /// `--trust-client-email`: the data's `user.email` equals the email the user was created with.
@@ -14,10 +14,10 @@ public struct InstallationBinding: Codable, Equatable, Sendable {
     }
 
     /// The source's raw value (installation id or unknown user id).
-    public var installation: String
-    public var user: String
-    public var boundAt: String
-    public var origin: Origin
+    package var installation: String
+    package var user: String
+    package var boundAt: String
+    package var origin: Origin
 
     package static func read(_ directory: DataDirectory, _ source: ParkedSource) throws(StorageError)
         -> InstallationBinding?

@@ -2,26 +2,26 @@ import Foundation
 import SystemCalls
 
 /// What `claude-telemetry unclaimed` lists about one source with parked data.
-public struct ParkedInstallation: Codable, Equatable, Sendable {
+package struct ParkedInstallation: Codable, Equatable, Sendable {
     /// The source's raw value: an installation id, or an unknown user id (see ``ParkedSource``).
-    public var installation: String
-    public var firstSeen: String
-    public var lastSeen: String
+    package var installation: String
+    package var firstSeen: String
+    package var lastSeen: String
     /// Requests parked now, and the bytes their log takes on disk (blocks allocated).
-    public var requests: Int
-    public var bytes: Int
-    public var email: String?
-    public var facts: MachineFacts
+    package var requests: Int
+    package var bytes: Int
+    package var email: String?
+    package var facts: MachineFacts
     /// Bookkeeping: the log's length in bytes up to its last answered request, the receive
     /// time of its oldest request, and the client address that first sent it (for shares).
-    public var length: Int
-    public var oldestReceivedNanoseconds: UInt64
+    package var length: Int
+    package var oldestReceivedNanoseconds: UInt64
     /// Changes whenever the log is rewritten (expiry, discard), so a claim reading it in
     /// chunks knows its offset no longer holds.
-    public var generation: UInt64
-    public var address: String
+    package var generation: UInt64
+    package var address: String
 
-    public var source: ParkedSource? { ParkedSource(installation) }
+    package var source: ParkedSource? { ParkedSource(installation) }
 }
 
 /// What one client address (`REMOTE_ADDR`) parked in the current window of ``ParkingLimits``.

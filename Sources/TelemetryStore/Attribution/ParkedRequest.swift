@@ -1,27 +1,27 @@
 import Foundation
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// One parked request (a record's payload in its source's ``ParkedLog``): a one-line JSON header (what is needed to replay it through
 /// the normal ingest path) followed by the body exactly as it was received, still compressed.
-public struct ParkedRequest: Equatable, Sendable {
-    public struct Header: Codable, Equatable, Sendable {
-        public var version = 1
-        public var signal: String
-        public var contentType: String
-        public var contentEncoding: String
-        public var receivedAtNanoseconds: UInt64
+package struct ParkedRequest: Equatable, Sendable {
+    package struct Header: Codable, Equatable, Sendable {
+        package var version = 1
+        package var signal: String
+        package var contentType: String
+        package var contentEncoding: String
+        package var receivedAtNanoseconds: UInt64
         /// Sanitised, for the operator's benefit only.
-        public var userAgent: String?
+        package var userAgent: String?
     }
 
-    public var signal: Signal
-    public var format: PayloadFormat
-    public var encoding: ContentEncoding
-    public var receivedAt: Timestamp
-    public var userAgent: String?
-    public var body: [UInt8]
+    package var signal: Signal
+    package var format: PayloadFormat
+    package var encoding: ContentEncoding
+    package var receivedAt: Timestamp
+    package var userAgent: String?
+    package var body: [UInt8]
 
-    public init(
+    package init(
         signal: Signal, format: PayloadFormat, encoding: ContentEncoding, receivedAt: Timestamp,
         userAgent: String?, body: [UInt8]
     ) {

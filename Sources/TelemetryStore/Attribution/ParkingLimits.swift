@@ -3,26 +3,26 @@
 /// send is bounded, and no single client address can take more than its share: beyond a
 /// bound a new request is answered 503 with a `Retry-After` Claude Code honours
 /// (``retryAfterSeconds``), and parked data older than ``maxAgeSeconds`` is deleted.
-public struct ParkingLimits: Sendable, Equatable {
+package struct ParkingLimits: Sendable, Equatable {
     /// Sources (installations, unknown user ids) with parked data at once.
-    public var maxInstallations = 100
+    package var maxInstallations = 100
     /// Parked bytes (on disk) per source.
-    public var maxBytesPerInstallation = 64 * 1024 * 1024
+    package var maxBytesPerInstallation = 64 * 1024 * 1024
     /// Parked bytes (on disk) in all.
-    public var maxTotalBytes = 1024 * 1024 * 1024
+    package var maxTotalBytes = 1024 * 1024 * 1024
     /// Age after which a parked request is deleted unclaimed.
-    public var maxAgeSeconds: UInt64 = 30 * 86_400
+    package var maxAgeSeconds: UInt64 = 30 * 86_400
     /// The window over which one client address's share is counted.
-    public var shareWindowSeconds: UInt64 = 3600
+    package var shareWindowSeconds: UInt64 = 3600
     /// New sources one client address may start parking per window.
-    public var maxNewInstallationsPerAddress = 10
+    package var maxNewInstallationsPerAddress = 10
     /// Bytes (on disk) one client address may park per window.
-    public var maxBytesPerAddress = 64 * 1024 * 1024
+    package var maxBytesPerAddress = 64 * 1024 * 1024
     /// Client addresses whose shares are remembered at once (the index stays bounded).
-    public var maxAddresses = 4096
+    package var maxAddresses = 4096
     /// What an exporter is told to wait before retrying when a bound is reached: Claude Code
     /// drops a 503 whose `Retry-After` is 10 s or more, and retries for about 8 s.
-    public var retryAfterSeconds = 5
+    package var retryAfterSeconds = 5
 
-    public init() {}
+    package init() {}
 }

@@ -1,10 +1,10 @@
 /// Refusals of the budget commands (the store's own I/O fails with ``StorageError``).
-public enum BudgetError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum BudgetError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidScope(String)
     case invalidAmount(flag: String, value: String)
     case unknown(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidScope(let message):
             return message

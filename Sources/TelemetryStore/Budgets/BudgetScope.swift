@@ -1,12 +1,12 @@
 /// Whose spending a budget limits: one user, the users sharing one value of a team attribute
 /// (`--team-attributes`), or everyone in the data directory.
-public enum BudgetScope: Hashable, Sendable, CustomStringConvertible {
+package enum BudgetScope: Hashable, Sendable, CustomStringConvertible {
     case user(UserID)
     case group(key: String, value: String)
     case team
 
     /// `user`, `group` or `team` (the `scope` label and JSON field).
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .user: "user"
         case .group: "group"
@@ -15,7 +15,7 @@ public enum BudgetScope: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// How the scope is named on the command line: `--user UUID`, `--group KEY=VALUE`, `--team`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .user(let user): "--user \(user)"
         case .group(let key, let value): "--group \(key)=\(value)"
@@ -25,7 +25,7 @@ public enum BudgetScope: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `--group KEY=VALUE`: a key of at most 128 bytes and a value of at most 128 bytes,
     /// neither with control characters, the key without spaces.
-    public static func group(_ text: String) throws(BudgetError) -> BudgetScope {
+    package static func group(_ text: String) throws(BudgetError) -> BudgetScope {
         guard let equals = text.firstIndex(of: "=") else {
             throw .invalidScope("--group '\(UserID.preview(text))' needs KEY=VALUE, e.g. --group department=platform")
         }

@@ -5,24 +5,24 @@ import SystemCalls
 /// sets and removes them; the responder reads the file on every summary, scrape and team
 /// request, so a change shows at once. At most one budget per scope: setting one again
 /// replaces it.
-public struct BudgetStore: Sendable {
-    public let directory: DataDirectory
-    public let configuration: StoreConfiguration
+package struct BudgetStore: Sendable {
+    package let directory: DataDirectory
+    package let configuration: StoreConfiguration
 
     /// At most this many budgets, so the file and the work per scrape stay small.
-    public static let maximumCount = 1000
+    package static let maximumCount = 1000
 
-    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) {
+    package init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) {
         self.directory = directory
         self.configuration = configuration
     }
 
-    public var path: String { directory.root + "/budgets.json" }
+    package var path: String { directory.root + "/budgets.json" }
     var lockPath: String { directory.root + "/.budgets.lock" }
 
     /// Sets (or replaces) the budget of `budget.scope`. Returns true when one was replaced.
     @discardableResult
-    public func set(_ budget: Budget) throws -> Bool {
+    package func set(_ budget: Budget) throws -> Bool {
         do {
             try FileSystem.makeDirectory(directory.root)
         } catch {
@@ -42,7 +42,7 @@ public struct BudgetStore: Sendable {
     }
 
     /// Removes the budget of `scope`; throws ``BudgetError/unknown(_:)`` when there is none.
-    public func remove(_ scope: BudgetScope) throws {
+    package func remove(_ scope: BudgetScope) throws {
         guard FileSystem.exists(path) else { throw BudgetError.unknown(scope.description) }
         let lock = try FileLock(path: lockPath, timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
         var budgets = try list()
@@ -53,7 +53,7 @@ public struct BudgetStore: Sendable {
     }
 
     /// Every budget: team first, then groups by key and value, then users by id. No file, none.
-    public func list() throws(StorageError) -> [Budget] {
+    package func list() throws(StorageError) -> [Budget] {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)

@@ -1,22 +1,22 @@
 /// Settings resolved and checked, ready for use by the responder and the admin tool.
-public struct RuntimeSettings: Sendable, Equatable {
-    public var dataDirectory: DataDirectory
-    public var threads: Int
-    public var maxBodyBytes: Int
-    public var store: StoreConfiguration
-    public var limits: AggregationLimits
-    public var logLevel: String
+package struct RuntimeSettings: Sendable, Equatable {
+    package var dataDirectory: DataDirectory
+    package var threads: Int
+    package var maxBodyBytes: Int
+    package var store: StoreConfiguration
+    package var limits: AggregationLimits
+    package var logLevel: String
     /// How long a FastCGI connection may take to deliver its request or take its answer.
-    public var requestTimeoutMilliseconds: Int
+    package var requestTimeoutMilliseconds: Int
     /// Bytes the request bodies in flight may hold per process (see `MemoryBudget`).
-    public var memoryBudgetBytes: Int
-    public var unattributed: UnattributedPolicy
+    package var memoryBudgetBytes: Int
+    package var unattributed: UnattributedPolicy
     /// `--trust-client-email yes`: a `user.email` match binds an installation (never under refuse).
-    public var trustClientEmail: Bool
+    package var trustClientEmail: Bool
 
     /// Resolves every setting from `flags` (flag name without dashes → value), then the
     /// environment, then defaults. Throws ``SettingsError`` naming the offending setting.
-    public init(flags: [String: String], environment: [String: String]) throws(SettingsError) {
+    package init(flags: [String: String], environment: [String: String]) throws(SettingsError) {
         func value(_ setting: Setting) -> String? {
             Settings.value(setting, flag: flags[setting.flag], environment: environment)
         }
@@ -69,11 +69,11 @@ public struct RuntimeSettings: Sendable, Equatable {
     }
 }
 
-public enum SettingsError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum SettingsError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing(Setting)
     case invalid(Setting, String, expected: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let setting):
             return "--\(setting.flag) (or \(setting.environment)) is required: \(setting.summary)"

@@ -5,15 +5,15 @@ import Foundation
 /// line and link `user add` / `user env` print), and a pointer to that data directory in a
 /// well-known place (``pointerPaths``), used when neither `--data-dir` nor
 /// `CLAUDE_TELEMETRY_DATA_DIR` is given.
-public struct ServiceRecord: Codable, Sendable, Equatable {
+package struct ServiceRecord: Codable, Sendable, Equatable {
     /// The origin clients reach the service at (`http://127.0.0.1:8280`); nil when not configured.
-    public var publicURL: String?
+    package var publicURL: String?
     /// The data directory, absolute.
-    public var dataDirectory: String
-    public var version: String
-    public var startedAt: String
+    package var dataDirectory: String
+    package var version: String
+    package var startedAt: String
 
-    public init(publicURL: String?, dataDirectory: String, version: String = ServiceVersion.current, startedAt: String) {
+    package init(publicURL: String?, dataDirectory: String, version: String = ServiceVersion.current, startedAt: String) {
         self.publicURL = publicURL
         self.dataDirectory = dataDirectory
         self.version = version
@@ -21,12 +21,12 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
     }
 
     /// `<data>/service.json`.
-    public static func path(in directory: DataDirectory) -> String { directory.root + "/service.json" }
+    package static func path(in directory: DataDirectory) -> String { directory.root + "/service.json" }
 
     /// Where a running service leaves a copy of its record, in the order the admin tool looks:
     /// the system-wide runtime directory (a service run as root), the user's own (one run by
     /// that user), and the systemd units' data directory.
-    public static var pointerPaths: [String] {
+    package static var pointerPaths: [String] {
         [
             "/run/claude-telemetry/service.json", "/tmp/claude-telemetry-\(getuid())/service.json",
             "/var/lib/claude-telemetry/service.json",
@@ -36,7 +36,7 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
     /// Writes the record into the data directory and, for a service with a public URL (one an
     /// operator deployed, not a test or a one-off responder), the pointer where this process
     /// may; returns what could not be written (for a log line), empty when all was.
-    public func write() -> [String] {
+    package func write() -> [String] {
         var problems: [String] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -67,7 +67,7 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
     }
 
     /// Reads a record; nil when there is none or it is not one.
-    public static func read(_ path: String) -> ServiceRecord? {
+    package static func read(_ path: String) -> ServiceRecord? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? JSONDecoder().decode(ServiceRecord.self, from: data)
     }
@@ -75,7 +75,7 @@ public struct ServiceRecord: Codable, Sendable, Equatable {
     /// The record a running service left in a well-known place, and where it was found: the
     /// first pointer in a directory owned by this user or root, naming a data directory that
     /// exists.
-    public static func discover() -> (record: ServiceRecord, path: String)? {
+    package static func discover() -> (record: ServiceRecord, path: String)? {
         for pointer in pointerPaths {
             var status = stat()
             let directory = (pointer as NSString).deletingLastPathComponent

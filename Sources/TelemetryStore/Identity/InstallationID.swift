@@ -3,13 +3,13 @@
 ///
 /// It names a directory and a file under the data directory, so it is validated byte by byte
 /// before any path is built (like ``UserID``).
-public struct InstallationID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let rawValue: String
+package struct InstallationID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package let rawValue: String
 
-    public static let length = 64
+    package static let length = 64
 
     /// Accepts exactly 64 hex digits; upper case is folded to lower case (the id is a hash).
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == Self.length else { return nil }
         var lowered: [UInt8] = []
@@ -27,7 +27,7 @@ public struct InstallationID: Hashable, Sendable, Comparable, CustomStringConver
         rawValue = String(decoding: lowered, as: UTF8.self)
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static func < (lhs: InstallationID, rhs: InstallationID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: InstallationID, rhs: InstallationID) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -6,12 +6,12 @@
 /// Its raw value names a file under the data directory; both forms are validated byte by
 /// byte first (``InstallationID``, ``UserID``), and they cannot be mistaken for each other
 /// (64 hex digits against 36 characters with dashes).
-public enum ParkedSource: Hashable, Sendable, Comparable, CustomStringConvertible {
+package enum ParkedSource: Hashable, Sendable, Comparable, CustomStringConvertible {
     case installation(InstallationID)
     case namedUser(UserID)
 
     /// Accepts an installation id or a canonical user id; nil for anything else.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         if let installation = InstallationID(text) {
             self = .installation(installation)
         } else if let user = try? UserID(validating: text) {
@@ -21,7 +21,7 @@ public enum ParkedSource: Hashable, Sendable, Comparable, CustomStringConvertibl
         }
     }
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .installation(let installation): installation.rawValue
         case .namedUser(let user): user.rawValue
@@ -29,14 +29,14 @@ public enum ParkedSource: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     /// `installation` or `unknown user id`, as `unclaimed` prints it.
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .installation: "installation"
         case .namedUser: "unknown user id"
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static func < (lhs: ParkedSource, rhs: ParkedSource) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: ParkedSource, rhs: ParkedSource) -> Bool { lhs.rawValue < rhs.rawValue }
 }

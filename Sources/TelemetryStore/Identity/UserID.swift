@@ -4,11 +4,11 @@ import TelemetryDecoding
 ///
 /// It names a directory on disk, so it is validated byte by byte before any path is built:
 /// nothing but lowercase hex digits and four dashes in fixed places can get through.
-public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let rawValue: String
+package struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package let rawValue: String
 
     /// Accepts only the canonical lowercase form; anything else throws ``UserIDError``.
-    public init(validating text: some StringProtocol) throws(UserIDError) {
+    package init(validating text: some StringProtocol) throws(UserIDError) {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { throw .empty }
         guard bytes.count == 36 else { throw .malformed(Self.preview(text)) }
@@ -31,7 +31,7 @@ public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// A new random (version 4) identifier.
-    public static func random() -> UserID {
+    package static func random() -> UserID {
         var generator = SystemRandomNumberGenerator()
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
@@ -48,23 +48,23 @@ public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
         return try! UserID(validating: text)
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static func < (lhs: UserID, rhs: UserID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: UserID, rhs: UserID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// A bounded, printable excerpt of rejected input, for error messages.
-    public static func preview(_ text: some StringProtocol) -> String {
+    package static func preview(_ text: some StringProtocol) -> String {
         UntrustedText.preview(text)
     }
 }
 
 /// Why a user id was refused.
-public enum UserIDError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum UserIDError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case notLowercase(String)
     case malformed(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .empty:
             return "the user id is empty; expected a UUID such as 123e4567-e89b-42d3-a456-426614174000"

@@ -4,17 +4,17 @@ import SystemCalls
 /// is due, but a user who sends nothing more would otherwise keep `aggregate.json` behind for
 /// good. The responder runs a sweep now and then; it reads 32 bytes per journal and compacts only
 /// those whose oldest record is older than ``CompactionPolicy/seconds``.
-public struct JournalSweep: Sendable {
-    public let store: AggregateStore
+package struct JournalSweep: Sendable {
+    package let store: AggregateStore
 
-    public init(store: AggregateStore) {
+    package init(store: AggregateStore) {
         self.store = store
     }
 
     /// Compacts every due journal; returns how many were folded. A user whose lock is busy or
     /// whose files are in trouble is left for the next sweep (the writers report such trouble).
     @discardableResult
-    public func run(now: Timestamp = .now()) -> Int {
+    package func run(now: Timestamp = .now()) -> Int {
         guard let users = try? UserStore(directory: store.directory).knownUsers() else { return 0 }
         var folded = 0
         for user in users where isDue(user, now: now) {

@@ -1,17 +1,17 @@
-import TelemetryDecoding
+package import TelemetryDecoding
 
 /// The core's entry point for one export request: check the user, decode the body, and fold
 /// it into the user's aggregate. Decoding happens before any file is touched, so a bad body
 /// changes nothing on disk.
-public struct TelemetryIngestor: Sendable {
-    public let users: UserStore
-    public let store: AggregateStore
-    public let decoder: OTLPDecoder
-    public let metrics: MetricsAggregator
-    public let logs: LogsAggregator
-    public let traces: TracesAggregator
+package struct TelemetryIngestor: Sendable {
+    package let users: UserStore
+    package let store: AggregateStore
+    package let decoder: OTLPDecoder
+    package let metrics: MetricsAggregator
+    package let logs: LogsAggregator
+    package let traces: TracesAggregator
 
-    public init(
+    package init(
         directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
         limits: AggregationLimits = AggregationLimits(), decoder: OTLPDecoder = OTLPDecoder()
     ) {
@@ -24,7 +24,7 @@ public struct TelemetryIngestor: Sendable {
     }
 
     /// Applies one export request. Throws ``IngestError``, ``PayloadError`` or ``StorageError``.
-    public func ingest(
+    package func ingest(
         _ signal: Signal, body: [UInt8], format: PayloadFormat, encoding: ContentEncoding,
         user: UserID, now: Timestamp = .now()
     ) throws -> ApplyReport {
@@ -36,7 +36,7 @@ public struct TelemetryIngestor: Sendable {
 
     /// Applies an already decoded export to `user` under the user's lock, once: `request`
     /// identifies the whole request for the replay window (see ``RequestIdentity``).
-    public func apply(
+    package func apply(
         _ export: DecodedExport, request: RequestIdentity, user: UserID,
         now: Timestamp = .now()
     ) throws -> ApplyReport {
@@ -48,7 +48,7 @@ public struct TelemetryIngestor: Sendable {
     /// ``ParkedMarks`` say it was applied already (then nil, and nothing is written). The mark
     /// is written in the same document write as the figures, so a claim is exactly once
     /// however it is interrupted and re-run.
-    public func applyParked(
+    package func applyParked(
         _ export: DecodedExport, request: RequestIdentity, user: UserID, source: String, sequence: UInt64,
         now: Timestamp = .now()
     ) throws -> ApplyReport? {
@@ -96,10 +96,10 @@ extension TelemetryIngestor {
 }
 
 /// Request-level refusals that are not about the body or the disk.
-public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownUser(UserID)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownUser(let user):
             return "unknown user \(user): create it with `claude-telemetry user add --name NAME`"

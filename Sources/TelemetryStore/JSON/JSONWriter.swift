@@ -1,39 +1,39 @@
 /// A minimal, fast JSON writer into one byte buffer. It writes exactly what it is told
 /// (callers order keys themselves), escapes strings per RFC 8259, and writes numbers in
 /// their shortest round-trip form. Used for `aggregate.json`, which is rewritten on every update.
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// Whether the next member or element needs a comma before it, per open container.
     private var needsComma: [Bool] = []
 
-    public init(capacity: Int = 4096) {
+    package init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func beginObject() {
+    package mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
 
-    public mutating func endObject() {
+    package mutating func endObject() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
 
-    public mutating func beginArray() {
+    package mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
 
-    public mutating func endArray() {
+    package mutating func endArray() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
 
     /// Writes `"key":`; the value written next belongs to it.
-    public mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         separate()
         appendString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -43,7 +43,7 @@ public struct JSONWriter {
     /// True between a key and its value: the value gets no comma of its own.
     private var afterKey = false
 
-    public mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         separate()
         appendString(value)
     }
@@ -76,18 +76,18 @@ public struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    public mutating func integer(_ value: Int64) {
+    package mutating func integer(_ value: Int64) {
         separate()
         appendInteger(value)
     }
 
-    public mutating func unsigned(_ value: UInt64) {
+    package mutating func unsigned(_ value: UInt64) {
         separate()
         appendUnsigned(value)
     }
 
     /// A finite double, shortest form that reads back to the same value.
-    public mutating func number(_ value: Double) {
+    package mutating func number(_ value: Double) {
         separate()
         if value == value.rounded(), abs(value) < 9.0e15 {
             appendInteger(Int64(value))
@@ -96,12 +96,12 @@ public struct JSONWriter {
         }
     }
 
-    public mutating func null() {
+    package mutating func null() {
         separate()
         bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
     }
 
-    public mutating func newline() {
+    package mutating func newline() {
         bytes.append(0x0A)
     }
 

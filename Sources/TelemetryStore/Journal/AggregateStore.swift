@@ -12,13 +12,13 @@ import SystemCalls
 /// Readers take no lock: they read `aggregate.json`, then the journal, and fold its whole
 /// records when the generations match. A torn tail (a crash mid-append) is never read as data,
 /// and the next writer cuts it.
-public struct AggregateStore: Sendable {
-    public let directory: DataDirectory
-    public let configuration: StoreConfiguration
-    public let limits: AggregationLimits
+package struct AggregateStore: Sendable {
+    package let directory: DataDirectory
+    package let configuration: StoreConfiguration
+    package let limits: AggregationLimits
     let cache: DocumentCache
 
-    public init(
+    package init(
         directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration(),
         limits: AggregationLimits = AggregationLimits()
     ) {
@@ -39,14 +39,14 @@ public struct AggregateStore: Sendable {
     /// The current document (journal folded in), or nil when the user has none yet. Takes no
     /// lock. `skippingState`: leave out the receiver's bookkeeping (readers never need it).
     /// Loads `aggregate.json`'s binary copy when there is one of exactly that file.
-    public func read(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> AggregateDocument? {
+    package func read(_ user: UserID, skippingState: Bool = false) throws(StorageError) -> AggregateDocument? {
         try current(user, skippingState: skippingState, preferringCopy: true)?.document
     }
 
     /// Runs `body` on the user's current document under the user's lock. `body` returns its
     /// result and whether the document changed; a change is journalled (durably, when
     /// configured) before the lock is released.
-    public func update<Result>(
+    package func update<Result>(
         _ user: UserID, _ body: (inout AggregateDocument) throws -> (Result, write: Bool)
     ) throws -> Result {
         let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
@@ -66,7 +66,7 @@ public struct AggregateStore: Sendable {
     /// Folds the user's journal into `aggregate.json` now. False when there was nothing to fold
     /// (or the user has no data).
     @discardableResult
-    public func compact(_ user: UserID) throws(StorageError) -> Bool {
+    package func compact(_ user: UserID) throws(StorageError) -> Bool {
         let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
         var session = try JournalSession(store: self, user: user)
         defer { session.close() }

@@ -1,10 +1,10 @@
 /// `aggregate.json` exactly as it would be stored now, together with what it decodes to.
-public struct StoredAggregate: Sendable {
+package struct StoredAggregate: Sendable {
     /// The document's bytes: the stored file's when the journal holds no record beyond it,
     /// otherwise the current document encoded the same way (what `claude-telemetry compact`
     /// would write).
-    public let bytes: [UInt8]
-    public let document: AggregateDocument
+    package let bytes: [UInt8]
+    package let document: AggregateDocument
 
     package init(bytes: [UInt8], document: AggregateDocument) {
         self.bytes = bytes
@@ -14,19 +14,19 @@ public struct StoredAggregate: Sendable {
 
 /// A user's current aggregate as read without a lock: `aggregate.json` with the journal's
 /// records of its generation folded in, and the identities of exactly the files it came from.
-public struct CurrentAggregate: Sendable {
-    public let document: AggregateDocument
+package struct CurrentAggregate: Sendable {
+    package let document: AggregateDocument
     /// The identity of the stored `aggregate.json` (nil while the user's data is only in the
     /// journal).
-    public let snapshotIdentity: FileIdentity?
+    package let snapshotIdentity: FileIdentity?
     /// Its bytes, when they were read (not when its binary copy was).
-    public let snapshot: StoredFile?
-    public let journal: FileIdentity?
+    package let snapshot: StoredFile?
+    package let journal: FileIdentity?
     /// Records folded in from the journal.
-    public let journalRecords: Int
+    package let journalRecords: Int
     /// Bytes after the last whole record: a write in progress, or a crash's torn tail that the
     /// next writer cuts. Never read as data.
-    public let tornBytes: Int
+    package let tornBytes: Int
 }
 
 extension AggregateStore {
@@ -36,7 +36,7 @@ extension AggregateStore {
     /// one of exactly that file: ``BinaryCopy``), then the journal. When `aggregate.json` changed
     /// meanwhile, or the journal is of a newer generation, a compaction happened in between and
     /// the read starts again; a journal of an older generation is folded into the document already.
-    public func current(
+    package func current(
         _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false
     ) throws(StorageError) -> CurrentAggregate? {
         let aggregatePath = directory.aggregatePath(user)
@@ -97,7 +97,7 @@ extension AggregateStore {
 
     /// The document and its bytes as `aggregate.json` would hold them now; nil when the user has
     /// no data yet. Takes no lock.
-    public func readStored(_ user: UserID) throws(StorageError) -> StoredAggregate? {
+    package func readStored(_ user: UserID) throws(StorageError) -> StoredAggregate? {
         guard let current = try current(user) else { return nil }
         if let snapshot = current.snapshot, current.journalRecords == 0 {
             return StoredAggregate(bytes: snapshot.bytes, document: current.document)

@@ -4,14 +4,14 @@
 ///     "CTSC"  version:u32  count:u32  reserved:u32
 ///     count × ( family:u8  firstLength:u8  secondLength:u8  0:u8  value:u64  created:u64  first  second )
 ///     checksum:u64   (FNV-1a 64 of every byte before it)
-public enum ServiceCounterFile {
+package enum ServiceCounterFile {
     static let magic: [UInt8] = Array("CTSC".utf8)
     static let version: UInt32 = 1
     /// More entries than any real file holds (routes × statuses, reasons, buckets): a count
     /// above it is damage.
     static let maxEntries = 100_000
 
-    public static func encode(_ counters: [ServiceCounterKey: ServiceCounterValue]) -> [UInt8] {
+    package static func encode(_ counters: [ServiceCounterKey: ServiceCounterValue]) -> [UInt8] {
         var bytes = magic
         bytes.reserveCapacity(32 + counters.count * 64)
         append(version, to: &bytes)
@@ -31,7 +31,7 @@ public enum ServiceCounterFile {
     }
 
     /// The counters, or nil when the bytes are not a whole file of this format.
-    public static func decode(_ bytes: [UInt8]) -> [ServiceCounterKey: ServiceCounterValue]? {
+    package static func decode(_ bytes: [UInt8]) -> [ServiceCounterKey: ServiceCounterValue]? {
         guard bytes.count >= 24, Array(bytes[0..<4]) == magic, read32(bytes, 4) == version else { return nil }
         let body = bytes[..<(bytes.count - 8)]
         guard checksum(body) == read64(bytes, bytes.count - 8) else { return nil }

@@ -3,7 +3,7 @@ import SystemCalls
 extension DataDirectory {
     /// The service's own counters: `slot-NNNN.counters`, each written by the one process that
     /// holds the flock of its `slot-NNNN.lock`.
-    public var serviceCountersDirectory: String { root + "/service-counters" }
+    package var serviceCountersDirectory: String { root + "/service-counters" }
 }
 
 /// One process's counter file, held for the process's life by an exclusive flock on its lock
@@ -15,13 +15,13 @@ extension DataDirectory {
 ///
 /// Sendable: both stored properties are immutable values; the descriptor is only closed by
 /// ``release()``, which its one owner calls last.
-public final class ServiceCounterSlot: Sendable {
-    public let number: Int
-    public let countersPath: String
+package final class ServiceCounterSlot: Sendable {
+    package let number: Int
+    package let countersPath: String
     private let lockDescriptor: Int32
 
     /// More processes than any deployment runs at once on one data directory.
-    public static let maxSlots = 1024
+    package static let maxSlots = 1024
 
     private init(number: Int, countersPath: String, lockDescriptor: Int32) {
         self.number = number
@@ -31,7 +31,7 @@ public final class ServiceCounterSlot: Sendable {
 
     /// Takes a free slot and returns it with the counts its file holds (empty for a new
     /// slot; also empty, with `damaged` true, when the file was torn or not this format).
-    public static func claim(_ directory: DataDirectory) throws(StorageError) -> (
+    package static func claim(_ directory: DataDirectory) throws(StorageError) -> (
         slot: ServiceCounterSlot, counters: [ServiceCounterKey: ServiceCounterValue], damaged: Bool
     ) {
         let folder = directory.serviceCountersDirectory
@@ -71,7 +71,7 @@ public final class ServiceCounterSlot: Sendable {
     /// Replaces the slot's file with `counters`: written to `….counters.next`, then renamed over
     /// it (no fsync). Only the slot's holder writes either name, so the next file is simply
     /// truncated; one left by a killed process is overwritten by the slot's next holder.
-    public func write(_ counters: [ServiceCounterKey: ServiceCounterValue]) throws(StorageError) {
+    package func write(_ counters: [ServiceCounterKey: ServiceCounterValue]) throws(StorageError) {
         let next = countersPath + ".next"
         let descriptor: FileDescriptor
         do {
@@ -95,7 +95,7 @@ public final class ServiceCounterSlot: Sendable {
 
     /// Adds `amount` to one counter from a short-lived process (the admin tool): takes a free
     /// slot, adds, writes, lets it go.
-    public static func add(
+    package static func add(
         _ directory: DataDirectory, _ key: ServiceCounterKey, _ amount: UInt64, now: Timestamp = .now()
     ) throws(StorageError) {
         let (slot, loaded, _) = try claim(directory)
@@ -109,21 +109,21 @@ public final class ServiceCounterSlot: Sendable {
     }
 
     /// Lets another process take the slot (a process that exits releases it anyway).
-    public func release() {
+    package func release() {
         _ = close(lockDescriptor)
     }
 }
 
 /// Every process's counters added up, as a scrape shows them.
-public struct ServiceCounterTotals: Sendable, Equatable {
-    public var counters: [ServiceCounterKey: ServiceCounterValue] = [:]
+package struct ServiceCounterTotals: Sendable, Equatable {
+    package var counters: [ServiceCounterKey: ServiceCounterValue] = [:]
     /// Files left out because they are torn, short or not this format.
-    public var unreadableFiles = 0
+    package var unreadableFiles = 0
 
-    public init() {}
+    package init() {}
 
     /// Sums every slot's file: values added, the earliest start kept.
-    public static func read(_ directory: DataDirectory) -> ServiceCounterTotals {
+    package static func read(_ directory: DataDirectory) -> ServiceCounterTotals {
         var totals = ServiceCounterTotals()
         let folder = directory.serviceCountersDirectory
         guard let names = try? FileSystem.contents(of: folder) else { return totals }
@@ -138,7 +138,7 @@ public struct ServiceCounterTotals: Sendable, Equatable {
         return totals
     }
 
-    public mutating func add(_ other: [ServiceCounterKey: ServiceCounterValue]) {
+    package mutating func add(_ other: [ServiceCounterKey: ServiceCounterValue]) {
         for (key, entry) in other {
             if var existing = counters[key] {
                 existing.value &+= entry.value

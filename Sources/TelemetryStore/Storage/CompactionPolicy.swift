@@ -5,18 +5,18 @@
 /// The byte bound grows with the document: a journal is folded once it holds about as many
 /// bytes as `aggregate.json` itself, so the rewrite costs each write at most about its own
 /// record's size again, and a reader never reads more than twice the document.
-public struct CompactionPolicy: Sendable, Equatable {
+package struct CompactionPolicy: Sendable, Equatable {
     /// Records after which the journal is folded, whatever their size.
-    public var records: Int
+    package var records: Int
     /// The journal is folded once it is larger than this and than `aggregate.json`.
-    public var minimumBytes: Int
+    package var minimumBytes: Int
     /// A journal whose oldest record is this old is folded (on the next write, or by the sweep).
-    public var seconds: UInt64
+    package var seconds: UInt64
     /// A fold that writes an `aggregate.json` at least this large also writes its binary copy
     /// (``BinaryCopy``); smaller documents load as fast from the JSON.
-    public var binaryCopyBytes: Int
+    package var binaryCopyBytes: Int
 
-    public init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300, binaryCopyBytes: Int = 64 << 10) {
+    package init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300, binaryCopyBytes: Int = 64 << 10) {
         self.records = max(1, records)
         self.minimumBytes = max(0, minimumBytes)
         self.seconds = seconds

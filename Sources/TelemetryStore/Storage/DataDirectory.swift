@@ -7,24 +7,24 @@
 ///     <root>/users/<uuid>/.lock            the flock that serialises writers
 ///
 /// Paths are only ever built from a validated ``UserID``, so nothing can point outside `root`.
-public struct DataDirectory: Sendable, Equatable {
-    public let root: String
+package struct DataDirectory: Sendable, Equatable {
+    package let root: String
 
-    public init(_ root: String) {
+    package init(_ root: String) {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed
     }
 
-    public var usersDirectory: String { root + "/users" }
+    package var usersDirectory: String { root + "/users" }
 
-    public func userDirectory(_ user: UserID) -> String { usersDirectory + "/" + user.rawValue }
-    public func recordPath(_ user: UserID) -> String { userDirectory(user) + "/user.json" }
-    public func aggregatePath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.json" }
-    public func lockPath(_ user: UserID) -> String { userDirectory(user) + "/.lock" }
-    public func journalPath(_ user: UserID) -> String { userDirectory(user) + "/journal" }
+    package func userDirectory(_ user: UserID) -> String { usersDirectory + "/" + user.rawValue }
+    package func recordPath(_ user: UserID) -> String { userDirectory(user) + "/user.json" }
+    package func aggregatePath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.json" }
+    package func lockPath(_ user: UserID) -> String { userDirectory(user) + "/.lock" }
+    package func journalPath(_ user: UserID) -> String { userDirectory(user) + "/journal" }
     /// A binary copy of `aggregate.json`, for loading it fast (see ``BinaryCopy``).
-    public func binaryCopyPath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.bin" }
+    package func binaryCopyPath(_ user: UserID) -> String { userDirectory(user) + "/aggregate.bin" }
 
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -1,4 +1,4 @@
-import SystemCalls
+package import SystemCalls
 
 /// The few path-level POSIX calls storage needs, each throwing ``Errno``.
 package enum FileSystem {

@@ -1,8 +1,8 @@
-import SystemCalls
+package import SystemCalls
 
 /// A failure of the data directory. Every case leaves what was stored unchanged; the
 /// responder answers all of them with a retryable 503.
-public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A system call failed (no space, permission, read-only file system, I/O error, ...).
     case system(operation: String, path: String, errno: Errno)
     /// Another writer held the user's lock for longer than the configured wait.
@@ -15,7 +15,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// operator removes it.
     case notRegularFile(path: String, kind: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .system(let operation, let path, let errno):
             return "\(operation) \(path): \(errno)"
@@ -29,7 +29,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// True when the failure is the disk filling up (useful for operators' messages).
-    public var isOutOfSpace: Bool {
+    package var isOutOfSpace: Bool {
         if case .system(_, _, let errno) = self { return errno == .noSpace || errno == .quotaExceeded }
         return false
     }

@@ -1,21 +1,21 @@
 /// How the store trades speed for safety.
-public struct StoreConfiguration: Sendable, Equatable {
+package struct StoreConfiguration: Sendable, Equatable {
     /// With `true` (the default) every update is flushed with `fsync` of the new file and of
     /// its directory before it is acknowledged, so an acknowledged batch survives power loss.
     /// With `false` a crash of the process still leaves the old or the new document (rename is
     /// atomic), but a power loss may lose the last seconds of updates.
-    public var durable: Bool
+    package var durable: Bool
     /// How long an update waits for another writer's lock before giving up with
     /// ``StorageError/lockTimeout(path:waitedMilliseconds:)``.
-    public var lockTimeoutMilliseconds: Int
+    package var lockTimeoutMilliseconds: Int
     /// When the journal is folded into `aggregate.json` (see ``AggregateStore``).
-    public var compaction: CompactionPolicy
+    package var compaction: CompactionPolicy
 
     /// The defaults, which the settings table (`--durability`, `--lock-timeout-ms`) shows.
-    public static let defaultDurable = true
-    public static let defaultLockTimeoutMilliseconds = 5000
+    package static let defaultDurable = true
+    package static let defaultLockTimeoutMilliseconds = 5000
 
-    public init(
+    package init(
         durable: Bool = defaultDurable,
         lockTimeoutMilliseconds: Int = defaultLockTimeoutMilliseconds,
         compaction: CompactionPolicy = CompactionPolicy()

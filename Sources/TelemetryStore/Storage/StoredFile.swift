@@ -3,13 +3,13 @@ import SystemCalls
 /// Which file a path names at one instant: every update replaces a stored file with a new one
 /// (a new inode, a new change time), so an unchanged identity means unchanged content, which
 /// is what read endpoints build their ETags from without reading anything.
-public struct FileIdentity: Hashable, Sendable {
-    public let device: UInt64
-    public let inode: UInt64
-    public let size: Int64
+package struct FileIdentity: Hashable, Sendable {
+    package let device: UInt64
+    package let inode: UInt64
+    package let size: Int64
     /// Modification and status-change times, in nanoseconds since the epoch.
-    public let modifiedNanoseconds: Int64
-    public let changedNanoseconds: Int64
+    package let modifiedNanoseconds: Int64
+    package let changedNanoseconds: Int64
 
     init(_ info: stat) {
         device = UInt64(info.st_dev)
@@ -20,7 +20,7 @@ public struct FileIdentity: Hashable, Sendable {
     }
 
     /// The identity of the file at `path` now; nil when there is none.
-    public static func of(_ path: String) throws(StorageError) -> FileIdentity? {
+    package static func of(_ path: String) throws(StorageError) -> FileIdentity? {
         do {
             return FileIdentity(try FileSystem.status(path))
         } catch {
@@ -30,7 +30,7 @@ public struct FileIdentity: Hashable, Sendable {
     }
 
     /// The fields in a fixed order, for hashing into an ETag.
-    public var fields: [UInt64] {
+    package var fields: [UInt64] {
         [
             device, inode, UInt64(bitPattern: size), UInt64(bitPattern: modifiedNanoseconds),
             UInt64(bitPattern: changedNanoseconds),
@@ -41,12 +41,12 @@ public struct FileIdentity: Hashable, Sendable {
 /// A stored file's bytes together with the identity of exactly the file they were read from
 /// (`fstat` of the open descriptor), so a concurrent replacement cannot pair old bytes with a
 /// new identity.
-public struct StoredFile: Sendable {
-    public let bytes: [UInt8]
-    public let identity: FileIdentity
+package struct StoredFile: Sendable {
+    package let bytes: [UInt8]
+    package let identity: FileIdentity
 
     /// Reads `path` without a lock; nil when there is no such file.
-    public static func read(_ path: String) throws(StorageError) -> StoredFile? {
+    package static func read(_ path: String) throws(StorageError) -> StoredFile? {
         let fd: FileDescriptor
         do {
             fd = try FileDescriptor.open(path, O_RDONLY)

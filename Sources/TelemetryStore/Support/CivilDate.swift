@@ -2,13 +2,13 @@
 /// by plain arithmetic (Howard Hinnant's `days_from_civil` / `civil_from_days`): no calendars,
 /// no locale, exact for every day the service can meet. The one place the write side's day
 /// buckets and the read side's day ranges and times agree on what a day is called.
-public struct CivilDate: Hashable, Sendable {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+package struct CivilDate: Hashable, Sendable {
+    package let year: Int
+    package let month: Int
+    package let day: Int
 
     /// The date of day number `days` (days since 1970-01-01, negative before).
-    public init(days: Int64) {
+    package init(days: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -22,7 +22,7 @@ public struct CivilDate: Hashable, Sendable {
     }
 
     /// Parses `YYYY-MM-DD` strictly: four-digit year, real dates only; nil for anything else.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]), let day = Self.number(bytes[8..<10]),
@@ -34,7 +34,7 @@ public struct CivilDate: Hashable, Sendable {
     }
 
     /// Days since 1970-01-01.
-    public var days: Int64 {
+    package var days: Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -45,9 +45,9 @@ public struct CivilDate: Hashable, Sendable {
     }
 
     /// `YYYY-MM-DD`.
-    public var text: String { Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) }
+    package var text: String { Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) }
 
-    public static func daysIn(month: Int, year: Int) -> Int {
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -56,13 +56,13 @@ public struct CivilDate: Hashable, Sendable {
     }
 
     /// `value` in decimal, zero-padded to `width` digits.
-    public static func pad(_ value: Int, _ width: Int) -> String {
+    package static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// Up to nine ASCII digits as a number; nil for anything else.
-    public static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+    package static func number(_ digits: ArraySlice<UInt8>) -> Int? {
         guard !digits.isEmpty, digits.count <= 9 else { return nil }
         var value = 0
         for byte in digits {

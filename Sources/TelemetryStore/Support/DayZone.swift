@@ -4,11 +4,11 @@ import Foundation
 /// bucket, "today" of a read, and the periods of a budget. UTC is plain arithmetic; any other
 /// zone is an IANA name that must exist in the system's tz database (`/usr/share/zoneinfo`, or
 /// `TZDIR`), whose offsets (daylight saving included) Foundation's `TimeZone` gives.
-public struct DayZone: Sendable, Equatable, CustomStringConvertible {
-    public static let utc = DayZone(utcNamed: "UTC")
+package struct DayZone: Sendable, Equatable, CustomStringConvertible {
+    package static let utc = DayZone(utcNamed: "UTC")
 
     /// The name as configured, e.g. `America/Los_Angeles`.
-    public let identifier: String
+    package let identifier: String
     /// nil for UTC, whose offset is always 0.
     private let zone: TimeZone?
 
@@ -20,7 +20,7 @@ public struct DayZone: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The zone named `identifier`; nil when the name is not a zone of the tz database.
-    public init?(identifier: String) {
+    package init?(identifier: String) {
         if identifier == "UTC" || identifier == "Etc/UTC" {
             self.init(utcNamed: identifier)
             return
@@ -29,24 +29,24 @@ public struct DayZone: Sendable, Equatable, CustomStringConvertible {
         self.init(identifier: identifier, zone: zone)
     }
 
-    public var description: String { identifier }
+    package var description: String { identifier }
 
-    public static func == (lhs: DayZone, rhs: DayZone) -> Bool { lhs.identifier == rhs.identifier }
+    package static func == (lhs: DayZone, rhs: DayZone) -> Bool { lhs.identifier == rhs.identifier }
 
     /// Seconds to add to UTC to get the local time at `seconds` since the epoch.
-    public func offset(atSecond seconds: Int64) -> Int64 {
+    package func offset(atSecond seconds: Int64) -> Int64 {
         guard let zone else { return 0 }
         return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
     }
 
     /// The local day number (days since 1970-01-01) of the instant `seconds` since the epoch.
-    public func dayNumber(atSecond seconds: Int64) -> Int64 {
+    package func dayNumber(atSecond seconds: Int64) -> Int64 {
         let local = seconds + offset(atSecond: seconds)
         return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
     }
 
     /// The local calendar day of `timestamp`, `YYYY-MM-DD`.
-    public func day(of timestamp: Timestamp) -> String {
+    package func day(of timestamp: Timestamp) -> String {
         CivilDate(days: dayNumber(atSecond: Int64(clamping: timestamp.seconds))).text
     }
 

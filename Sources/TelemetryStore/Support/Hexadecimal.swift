@@ -1,7 +1,7 @@
 /// Bytes as lowercase hexadecimal digits: how SHA-256 digests are written where people and
 /// files see them (`tokens.json`, ETags).
-public enum Hexadecimal {
-    public static func string(_ bytes: some Sequence<UInt8>) -> String {
+package enum Hexadecimal {
+    package static func string(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.underestimatedCount * 2)

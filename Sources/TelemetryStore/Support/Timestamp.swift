@@ -2,28 +2,28 @@ import SystemCalls
 
 /// A point in time as OTLP carries it: nanoseconds since the Unix epoch, UTC.
 /// Formatting is plain arithmetic (no calendars, no locale), so it is fast and exact.
-public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let nanoseconds: UInt64
+package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let nanoseconds: UInt64
 
-    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
-    public init(seconds: UInt64) { self.nanoseconds = seconds &* 1_000_000_000 }
+    package init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+    package init(seconds: UInt64) { self.nanoseconds = seconds &* 1_000_000_000 }
 
-    public static func now() -> Timestamp {
+    package static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(nanoseconds: UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec))
     }
 
     /// Whole seconds since the epoch.
-    public var seconds: UInt64 { nanoseconds / 1_000_000_000 }
+    package var seconds: UInt64 { nanoseconds / 1_000_000_000 }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     /// The UTC calendar day, `YYYY-MM-DD`.
-    public var day: String { CivilDate(days: Int64(nanoseconds / 1_000_000_000) / 86_400).text }
+    package var day: String { CivilDate(days: Int64(nanoseconds / 1_000_000_000) / 86_400).text }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-    public var iso8601: String {
+    package var iso8601: String {
         let seconds = Int64(nanoseconds / 1_000_000_000)
         let secondOfDay = Int(seconds % 86_400)
         let millis = Int((nanoseconds / 1_000_000) % 1000)
@@ -31,5 +31,5 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             + CivilDate.pad(secondOfDay % 60, 2) + "." + CivilDate.pad(millis, 3) + "Z"
     }
 
-    public var description: String { iso8601 }
+    package var description: String { iso8601 }
 }

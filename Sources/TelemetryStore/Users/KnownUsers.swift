@@ -4,7 +4,7 @@ extension UserStore {
     /// The ids of every user directory that holds a `user.json`, sorted, without parsing any
     /// record: operations that go over all users (prune, stats) keep going past one corrupt
     /// record, which ``list()`` would throw on.
-    public func knownUsers() throws(StorageError) -> [UserID] {
+    package func knownUsers() throws(StorageError) -> [UserID] {
         let names: [String]
         do {
             names = try FileSystem.contents(of: directory.usersDirectory)

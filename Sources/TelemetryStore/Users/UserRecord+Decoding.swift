@@ -3,7 +3,7 @@ import Foundation
 extension UserRecord {
     /// Decodes `user.json` bytes read from `path`; anything else is reported as corrupt, so the
     /// operator is pointed at `claude-telemetry verify` (the same rule as ``UserStore/record(_:)``).
-    public init(decoding bytes: [UInt8], path: String) throws(StorageError) {
+    package init(decoding bytes: [UInt8], path: String) throws(StorageError) {
         do {
             self = try JSONDecoder().decode(UserRecord.self, from: Data(bytes))
         } catch {

@@ -1,13 +1,13 @@
 /// What the admin tool stores about a user. Its file's existence is what makes the user known.
-public struct UserRecord: Codable, Equatable, Sendable {
-    public var id: String
-    public var name: String
-    public var createdAt: String
+package struct UserRecord: Codable, Equatable, Sendable {
+    package var id: String
+    package var name: String
+    package var createdAt: String
     /// The email the user was created with: the first request whose Claude Code `user.email`
     /// equals it binds that installation to this user (see ``InstallationAttribution``).
-    public var email: String?
+    package var email: String?
 
-    public init(id: UserID, name: String, createdAt: String, email: String? = nil) {
+    package init(id: UserID, name: String, createdAt: String, email: String? = nil) {
         self.id = id.rawValue
         self.name = name
         self.createdAt = createdAt

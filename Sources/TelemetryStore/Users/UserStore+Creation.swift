@@ -2,7 +2,7 @@ import Foundation
 import SystemCalls
 
 /// Why `claude-telemetry user add` refused to create a user.
-public enum UserCreationError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum UserCreationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Emails are unique (compared without regard to case): parked data is suggested to the
     /// user whose email it carries, which must be one user.
     case emailTaken(String, by: UserID)
@@ -11,7 +11,7 @@ public enum UserCreationError: Error, Equatable, Sendable, CustomStringConvertib
     case idTaken(UserID)
     case storage(StorageError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .emailTaken(let email, let user):
             return "user \(user) already has the email \(UserID.preview(email)); two users may not share an email"
@@ -35,7 +35,7 @@ extension UserStore {
     /// Creates a user after checking that no user has its email (any case) or, unless
     /// `allowDuplicateName`, its name. `id` creates the user with that id (to recover what a
     /// client configured with it sent before it existed); otherwise a random one.
-    public func create(
+    package func create(
         name: String, email: String? = nil, id: UserID? = nil, allowDuplicateName: Bool = false,
         now: Timestamp = .now()
     ) throws(UserCreationError) -> UserRecord {

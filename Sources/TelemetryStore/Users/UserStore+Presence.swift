@@ -8,7 +8,7 @@ extension UserStore {
     /// anything else is storage trouble, which the exporter retries.
     ///
     /// Costs one `access` call for a known user, as ``exists(_:)`` does.
-    public func isKnown(_ user: UserID) throws(StorageError) -> Bool {
+    package func isKnown(_ user: UserID) throws(StorageError) -> Bool {
         let record = directory.recordPath(user)
         if access(record, F_OK) == 0 { return true }
         let error = Errno.current

@@ -2,22 +2,22 @@ import Foundation
 import SystemCalls
 
 /// Creates, lists, looks up and removes users in a data directory.
-public struct UserStore: Sendable {
-    public let directory: DataDirectory
-    public let configuration: StoreConfiguration
+package struct UserStore: Sendable {
+    package let directory: DataDirectory
+    package let configuration: StoreConfiguration
 
-    public init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) {
+    package init(directory: DataDirectory, configuration: StoreConfiguration = StoreConfiguration()) {
         self.directory = directory
         self.configuration = configuration
     }
 
     /// True when the user's record exists. Cheap: one `access` call, no parsing.
-    public func exists(_ user: UserID) -> Bool {
+    package func exists(_ user: UserID) -> Bool {
         FileSystem.exists(directory.recordPath(user))
     }
 
     /// Creates the data directory layout if missing (the root itself must be creatable).
-    public func prepare() throws(StorageError) {
+    package func prepare() throws(StorageError) {
         do {
             try FileSystem.makeDirectory(directory.root)
         } catch {
@@ -32,7 +32,7 @@ public struct UserStore: Sendable {
 
     /// Adds a user with a new random id (or `id`), without the uniqueness checks of
     /// ``create(name:email:id:allowDuplicateName:now:)``, which is what `user add` uses.
-    public func add(name: String, email: String? = nil, id: UserID? = nil, now: Timestamp = .now()) throws(StorageError)
+    package func add(name: String, email: String? = nil, id: UserID? = nil, now: Timestamp = .now()) throws(StorageError)
         -> UserRecord
     {
         try prepare()
@@ -54,7 +54,7 @@ public struct UserStore: Sendable {
     }
 
     /// Reads one user's record.
-    public func record(_ user: UserID) throws(StorageError) -> UserRecord? {
+    package func record(_ user: UserID) throws(StorageError) -> UserRecord? {
         let path = directory.recordPath(user)
         let bytes: [UInt8]
         do {
@@ -71,7 +71,7 @@ public struct UserStore: Sendable {
     }
 
     /// Every user with a record, sorted by id. Directories that are not user ids are skipped.
-    public func list() throws(StorageError) -> [UserRecord] {
+    package func list() throws(StorageError) -> [UserRecord] {
         let names: [String]
         do {
             names = try FileSystem.contents(of: directory.usersDirectory)
@@ -90,7 +90,7 @@ public struct UserStore: Sendable {
     /// Removes a user and all its data. Takes the user's lock first so no writer is mid-update.
     /// Returns false when the user did not exist.
     @discardableResult
-    public func remove(_ user: UserID) throws(StorageError) -> Bool {
+    package func remove(_ user: UserID) throws(StorageError) -> Bool {
         let userDirectory = directory.userDirectory(user)
         guard FileSystem.isDirectory(userDirectory) else { return false }
         let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)

@@ -1,24 +1,24 @@
-import Foundation
+package import Foundation
 
 /// A user moved between data directories (shards): the record and the aggregate's exact bytes,
 /// so the new host continues the same totals, replay windows and series state.
-public struct UserTransfer: Codable, Equatable, Sendable {
-    public static let formatName = "claude-telemetry-user/1"
+package struct UserTransfer: Codable, Equatable, Sendable {
+    package static let formatName = "claude-telemetry-user/1"
 
-    public var format: String
-    public var record: UserRecord
+    package var format: String
+    package var record: UserRecord
     /// `aggregate.json` byte for byte (base64 in the file); nil when the user has sent nothing.
-    public var aggregate: Data?
+    package var aggregate: Data?
 
     /// The file `user export` writes: pretty JSON, keys sorted.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
     }
 
     /// Reads and checks a transfer file: known format, valid id, an aggregate that decodes for that id.
-    public static func decode(_ bytes: [UInt8], limits: AggregationLimits) throws(UserTransferError) -> UserTransfer {
+    package static func decode(_ bytes: [UInt8], limits: AggregationLimits) throws(UserTransferError) -> UserTransfer {
         let transfer: UserTransfer
         do {
             transfer = try JSONDecoder().decode(UserTransfer.self, from: Data(bytes))
@@ -43,12 +43,12 @@ public struct UserTransfer: Codable, Equatable, Sendable {
 }
 
 /// Why a user could not be exported or imported.
-public enum UserTransferError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum UserTransferError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
     case alreadyExists(String)
     case storage(StorageError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformed(let reason): "cannot import: \(reason)"
         case .alreadyExists(let id): "user \(id) already exists in this data directory; remove it first to replace it"
@@ -59,7 +59,7 @@ public enum UserTransferError: Error, Equatable, Sendable, CustomStringConvertib
 
 extension UserStore {
     /// The user's record and stored aggregate, for `user export`. Nil when the user is unknown.
-    public func export(_ user: UserID, limits: AggregationLimits) throws(StorageError) -> UserTransfer? {
+    package func export(_ user: UserID, limits: AggregationLimits) throws(StorageError) -> UserTransfer? {
         guard let record = try record(user) else { return nil }
         let stored = try AggregateStore(directory: directory, configuration: configuration, limits: limits).readStored(user)
         return UserTransfer(format: UserTransfer.formatName, record: record, aggregate: stored.map { Data($0.bytes) })
@@ -67,7 +67,7 @@ extension UserStore {
 
     /// Creates the user from an export, under its lock: the aggregate is written first and the
     /// record last, so the responder accepts the user only once its totals are in place.
-    public func importUser(_ transfer: UserTransfer) throws(UserTransferError) {
+    package func importUser(_ transfer: UserTransfer) throws(UserTransferError) {
         guard let user = try? UserID(validating: transfer.record.id) else {
             throw .malformed("the record's id is not a canonical lowercase UUID")
         }
