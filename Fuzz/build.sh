@@ -83,7 +83,8 @@ for target in "${TARGETS[@]}"; do
     [[ -f "$main" ]] || { echo "no such target: $target ($main)" >&2; exit 2; }
     mapfile -t target_sources < <(find "$ROOT/Fuzz/Targets/$target" -name '*.swift' | sort)
     echo "== fuzz-$target"
-    "$SWIFTC" "${COMMON[@]}" -module-name "Fuzz_$target" "${target_sources[@]}" "$ROOT/Fuzz/Targets/Common.swift" \
+    # The project's declarations are `package`: the fuzzers are of the same package.
+    "$SWIFTC" "${COMMON[@]}" -module-name "Fuzz_$target" -package-name claude_telemetry "${target_sources[@]}" "$ROOT/Fuzz/Targets/Common.swift" \
         -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lOTLPProto -lSwiftProtobuf -lz \
         -o "$BIN/fuzz-$target"
 done
