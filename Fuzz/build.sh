@@ -66,16 +66,21 @@ mapfile -t otlp_sources < <(find "$SRC/Sources/OTLPProto" -name '*.swift' | sort
 sources_of() { find "$SRC/Sources/$1" -name '*.swift' | sort; }
 mapfile -t system_sources < <(sources_of SystemCalls)
 mapfile -t decoding_sources < <(sources_of TelemetryDecoding)
-mapfile -t store_sources < <(sources_of TelemetryStore)
+# Without the files that import swift-crypto (the admin tokens' SHA-256): nothing the fuzzers
+# reach uses them, and building swift-crypto's BoringSSL by hand is not worth it.
+mapfile -t store_sources < <(sources_of TelemetryStore | xargs grep -L '^import Crypto$')
 mapfile -t reference_sources < <(sources_of TelemetryReference)
 
 # swift-protobuf's own package settings: ExistentialAny.
 build_module SwiftProtobuf SwiftProtobuf "-enable-upcoming-feature ExistentialAny" "${protobuf_sources[@]}"
 build_module OTLPProto OTLPProto "" "${otlp_sources[@]}"
-build_module SystemCalls claude_telemetry "" "${system_sources[@]}"
-build_module TelemetryDecoding claude_telemetry "" "${decoding_sources[@]}"
-build_module TelemetryStore claude_telemetry "" "${store_sources[@]}"
-build_module TelemetryReference claude_telemetry "" "${reference_sources[@]}"
+# The project's own settings (Package.swift's swiftSettings): its imports are internal by default.
+PROJECT="-enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility"
+PROJECT+=" -enable-upcoming-feature InternalImportsByDefault"
+build_module SystemCalls claude_telemetry "$PROJECT" "${system_sources[@]}"
+build_module TelemetryDecoding claude_telemetry "$PROJECT" "${decoding_sources[@]}"
+build_module TelemetryStore claude_telemetry "$PROJECT" "${store_sources[@]}"
+build_module TelemetryReference claude_telemetry "$PROJECT" "${reference_sources[@]}"
 
 # 2. One fuzzer executable per target.
 for target in "${TARGETS[@]}"; do
@@ -86,6 +91,7 @@ for target in "${TARGETS[@]}"; do
     # The project's declarations are `package`: the fuzzers are of the same package.
     "$SWIFTC" "${COMMON[@]}" -module-name "Fuzz_$target" -package-name claude_telemetry "${target_sources[@]}" "$ROOT/Fuzz/Targets/Common.swift" \
         -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lOTLPProto -lSwiftProtobuf -lz \
+        -lFoundation -lswiftSynchronization \
         -o "$BIN/fuzz-$target"
 done
 echo "== built: ${TARGETS[*]/#/$BIN/fuzz-}"
