@@ -53,16 +53,7 @@ package enum Socket {
     package static func probeBind(unixPath path: String) throws(SystemCallError) {
         let probe = try stream(AF_UNIX)
         defer { close(probe) }
-        var address = unixAddress(path)
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if result != 0 {
-            let number = errno
-            throw SystemCallError(call: "bind(\(path))", errno: number)
-        }
+        try bindAddress(probe, unixAddress(path), naming: path)
         unlink(path)
     }
 
@@ -83,15 +74,7 @@ package enum Socket {
         socketAddress.sin_family = sa_family_t(AF_INET)
         socketAddress.sin_port = in_port_t(port.bigEndian)
         socketAddress.sin_addr = address
-        let result = withUnsafePointer(to: &socketAddress) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        if result != 0 {
-            let number = errno
-            throw SystemCallError(call: "bind(\(name))", errno: number)
-        }
+        try bindAddress(probe, socketAddress, naming: name)
     }
 
     /// `accept` on a non-blocking listening socket; the connection is close-on-exec, and a TCP
@@ -187,6 +170,21 @@ package enum Socket {
             throw SystemCallError(call: "socket", errno: number)
         }
         return probe
+    }
+
+    /// `bind` to a `sockaddr_un` or `sockaddr_in`, its failure named after `name`.
+    @inline(never)
+    private static func bindAddress<Address>(_ socket: CInt, _ address: Address, naming name: String) throws(SystemCallError) {
+        var address = address
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<Address>.size))
+            }
+        }
+        if result != 0 {
+            let number = errno
+            throw SystemCallError(call: "bind(\(name))", errno: number)
+        }
     }
 
     private static func unixAddress(_ path: String) -> sockaddr_un {
