@@ -126,9 +126,10 @@ struct DayModelTests {
         _ = LogsAggregator(limits: limits).apply(
             logsRequest([Self.request(Scenario.sonnet, at: 0, cost: 0.5)]), to: &before, now: fixedNow)
         var after = before
+        after.updateLog = UpdateLog()
         _ = LogsAggregator(limits: limits).apply(
             logsRequest([Self.request(Scenario.haiku, at: 86_400, cost: 1)]), to: &after, now: fixedNow)
-        let changes = DocumentChanges(from: before, to: after)
+        let changes = DocumentChanges(from: DocumentChanges.Baseline(before), to: after)
         #expect(changes.dayModels.removed == [Scenario.day])
         #expect(changes.dayModels.changed.keys.sorted() == [Self.nextDay])
         let decoded = try DocumentChanges(decoding: changes.encoded())

@@ -13,23 +13,6 @@ struct DocumentChanges: Equatable, Sendable {
 
         init() {}
 
-        init(from before: [String: Value], to after: [String: Value]) {
-            var added = 0
-            for (key, value) in after {
-                guard let old = before[key] else {
-                    changed[key] = value
-                    added += 1
-                    continue
-                }
-                if old != value { changed[key] = value }
-            }
-            // Keys left only when the map did not grow by exactly the keys it gained.
-            if before.count + added != after.count {
-                for key in before.keys where after[key] == nil { removed.append(key) }
-                removed.sort()
-            }
-        }
-
         /// The entries `keys` name as they are in `after`: their values, or removed.
         init(keys: Set<String>, in after: [String: Value]) {
             for key in keys {
@@ -130,33 +113,6 @@ struct DocumentChanges: Equatable, Sendable {
         recentRecords = Self.digestChanges(before.windows[0], after.recentRecords)
         recentRequests = Self.digestChanges(before.windows[1], after.recentRequests)
         recentSpans = Self.digestChanges(before.windows[2], after.traces.recentSpans)
-    }
-
-    /// The changes that turn `before` into `after`, where `after` is `before` with one update
-    /// applied (the digest windows rely on that: they name the entries appended since).
-    init(from before: AggregateDocument, to after: AggregateDocument) {
-        if before.updatedAt != after.updatedAt { updatedAt = after.updatedAt }
-        if before.totals != after.totals { totals = after.totals }
-        days = MapChanges(from: before.days, to: after.days)
-        dayModels = MapChanges(from: before.dayModels, to: after.dayModels)
-        models = MapChanges(from: before.models, to: after.models)
-        tools = MapChanges(from: before.tools, to: after.tools)
-        querySources = MapChanges(from: before.querySources, to: after.querySources)
-        events = MapChanges(from: before.events, to: after.events)
-        sessions = MapChanges(from: before.sessions, to: after.sessions)
-        latency = MapChanges(from: before.traces.models, to: after.traces.models)
-        toolDurations = MapChanges(from: before.traces.tools, to: after.traces.tools)
-        if before.received != after.received { received = after.received }
-        if before.attributes != after.attributes { attributes = after.attributes }
-        if before.metricsSeen != after.metricsSeen { metricsSeen = after.metricsSeen }
-        if before.parkedApplied != after.parkedApplied { parkedApplied = after.parkedApplied }
-
-        setSeries(from: before.seriesClock, to: after)
-        recentRecords = Self.digestChanges((before.recentRecords.inserted, before.recentRecords.count), after.recentRecords)
-        recentRequests = Self.digestChanges(
-            (before.recentRequests.inserted, before.recentRequests.count), after.recentRequests)
-        recentSpans = Self.digestChanges(
-            (before.traces.recentSpans.inserted, before.traces.recentSpans.count), after.traces.recentSpans)
     }
 
     /// The series the update wrote and removed. Every series an update writes goes through
