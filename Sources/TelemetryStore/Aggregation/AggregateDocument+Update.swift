@@ -56,7 +56,8 @@ extension AggregateDocument {
         updateLog.events.insert(key)
     }
 
-    /// Removes a day and its models (the retention pruner's expired days).
+    /// Removes a day and its models (the oldest day when the map is full, the retention
+    /// pruner's expired days).
     package mutating func removeDay(_ day: String) {
         days.removeValue(forKey: day)
         dayModels.removeValue(forKey: day)

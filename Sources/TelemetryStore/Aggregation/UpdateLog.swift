@@ -8,7 +8,7 @@
 /// equal whatever their logs hold, and the log is never stored. ``AggregateStore/update(_:_:)``
 /// empties it before each update. Every change an update makes to a map goes through the
 /// document's own methods, which log it (the maps cannot be set from outside this module);
-/// debug builds check each record against the whole comparison.
+/// debug builds replay each record onto the document it was made from and require the result.
 struct UpdateLog: Equatable, Sendable {
     var touchedSeries: [UInt64] = []
     var removedSeries: [UInt64] = []
@@ -23,11 +23,4 @@ struct UpdateLog: Equatable, Sendable {
     var toolDurations: Set<String> = []
 
     static func == (_: UpdateLog, _: UpdateLog) -> Bool { true }
-
-    /// Whether the update wrote or removed no map entry and no series.
-    var isEmpty: Bool {
-        touchedSeries.isEmpty && removedSeries.isEmpty && days.isEmpty && dayModels.isEmpty && models.isEmpty
-            && tools.isEmpty && querySources.isEmpty && events.isEmpty && sessions.isEmpty && latency.isEmpty
-            && toolDurations.isEmpty
-    }
 }

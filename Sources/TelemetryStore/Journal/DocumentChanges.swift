@@ -74,7 +74,10 @@ struct DocumentChanges: Equatable, Sendable {
         var metricsSeen: Set<String>
         var parkedApplied: ParkedMarks
         var seriesClock: UInt64
-        var windows: [(inserted: Int, count: Int)]
+        /// Where each replay window stood: entries inserted so far, entries live.
+        var records: (inserted: Int, count: Int)
+        var requests: (inserted: Int, count: Int)
+        var spans: (inserted: Int, count: Int)
 
         init(_ document: AggregateDocument) {
             updatedAt = document.updatedAt
@@ -84,9 +87,9 @@ struct DocumentChanges: Equatable, Sendable {
             metricsSeen = document.metricsSeen
             parkedApplied = document.parkedApplied
             seriesClock = document.seriesClock
-            windows = [document.recentRecords, document.recentRequests, document.traces.recentSpans].map {
-                ($0.inserted, $0.count)
-            }
+            records = (document.recentRecords.inserted, document.recentRecords.count)
+            requests = (document.recentRequests.inserted, document.recentRequests.count)
+            spans = (document.traces.recentSpans.inserted, document.traces.recentSpans.count)
         }
     }
 
@@ -109,22 +112,18 @@ struct DocumentChanges: Equatable, Sendable {
         if before.attributes != after.attributes { attributes = after.attributes }
         if before.metricsSeen != after.metricsSeen { metricsSeen = after.metricsSeen }
         if before.parkedApplied != after.parkedApplied { parkedApplied = after.parkedApplied }
-        setSeries(from: before.seriesClock, to: after)
-        recentRecords = Self.digestChanges(before.windows[0], after.recentRecords)
-        recentRequests = Self.digestChanges(before.windows[1], after.recentRequests)
-        recentSpans = Self.digestChanges(before.windows[2], after.traces.recentSpans)
-    }
-
-    /// The series the update wrote and removed. Every series an update writes goes through
-    /// `touchSeries`, which stamps it with the next clock value and logs it; forgetting and
-    /// evicting log what they remove. The log may also hold earlier updates' entries: the
-    /// clock tells them apart, and removing a key that is absent changes nothing.
-    private mutating func setSeries(from clock: UInt64, to after: AggregateDocument) {
-        if clock != after.seriesClock { seriesClock = after.seriesClock }
-        for key in after.updateLog.touchedSeries {
-            if let state = after.series[key], state.touched > clock { series[key] = state }
+        // Every series an update writes goes through `touchSeries`, which stamps it with the
+        // next clock value and logs it; forgetting and evicting log what they remove. The log
+        // may also hold earlier updates' entries: the clock tells them apart, and removing a
+        // key that is absent changes nothing.
+        if before.seriesClock != after.seriesClock { seriesClock = after.seriesClock }
+        for key in log.touchedSeries {
+            if let state = after.series[key], state.touched > before.seriesClock { series[key] = state }
         }
-        seriesRemoved = Set(after.updateLog.removedSeries).filter { after.series[$0] == nil }.sorted()
+        seriesRemoved = Set(log.removedSeries).filter { after.series[$0] == nil }.sorted()
+        recentRecords = Self.digestChanges(before.records, after.recentRecords)
+        recentRequests = Self.digestChanges(before.requests, after.recentRequests)
+        recentSpans = Self.digestChanges(before.spans, after.traces.recentSpans)
     }
 
     private static func digestChanges(_ before: (inserted: Int, count: Int), _ after: RecentDigests) -> DigestChanges? {

@@ -16,7 +16,7 @@ struct JournalSession {
     /// Where the document lent to the update in progress started (see ``lendDocument()``).
     private var baseline: DocumentChanges.Baseline?
     #if DEBUG
-        /// The lent document as it was, to check each record against the whole comparison.
+        /// The lent document as it was, to replay each record onto and compare with the result.
         private var lentFrom: AggregateDocument?
     #endif
 
