@@ -323,14 +323,10 @@ package final class ConnectionAcceptor: Sendable {
     /// Accepts a connection (nil when there is none to take), as libfcgi's own accept does: a
     /// TCP connection must come from an address in `FCGI_WEB_SERVER_ADDRS` when that is set.
     static func accept(_ listening: CInt) throws(FastCGIError) -> CInt? {
-        let accepted: Socket.Accepted?
-        do {
-            accepted = try Socket.accept(listening)
-        } catch {
-            throw .system(error)
-        }
-        guard let accepted else { return nil }
-        if let peer = accepted.peerIPv4, let allowed = webServerAddresses, !allowed.contains(peer) {
+        guard let accepted = try FastCGIError.calling({ () throws(SystemCallError) in try Socket.accept(listening) })
+        else { return nil }
+        // The peer's address is written out only when there is a list to look it up in.
+        if let allowed = webServerAddresses, let peer = accepted.peerIPv4, !allowed.contains(Socket.text(of: peer)) {
             close(accepted.descriptor)
             return nil
         }

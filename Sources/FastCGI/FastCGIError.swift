@@ -16,6 +16,15 @@ package enum FastCGIError: Error, Equatable, Sendable, CustomStringConvertible {
         .system(SystemCallError(call: call, errno: errno))
     }
 
+    /// Runs a call of the system layer, reporting its failure as this module's error.
+    static func calling<T>(_ body: () throws(SystemCallError) -> T) throws(FastCGIError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .system(error)
+        }
+    }
+
     /// The `errno` behind the failure, when there is one.
     package var errno: CInt? {
         if case .system(let failure) = self { return failure.errno.rawValue }

@@ -28,15 +28,15 @@ package struct ListeningSocket: Sendable, Equatable {
     package static func open(_ address: ListenAddress, backlog: Int, mode: mode_t = 0o660) throws(FastCGIError) -> ListeningSocket
     {
         if case .unix(let path) = address,
-            let existing = try system({ () throws(SystemCallError) in try PathCalls.linkStatus(path) })
+            let existing = try FastCGIError.calling({ () throws(SystemCallError) in try PathCalls.linkStatus(path) })
         {
             guard existing.st_mode & S_IFMT == S_IFSOCK else {
                 throw .invalidAddress(path, reason: "a file that is not a socket is in the way")
             }
-            guard try !system({ () throws(SystemCallError) in try Socket.isLiveUnixSocket(path) }) else {
+            guard try !FastCGIError.calling({ () throws(SystemCallError) in try Socket.isLiveUnixSocket(path) }) else {
                 throw .invalidAddress(path, reason: "another process is listening on this socket")
             }
-            try system { () throws(SystemCallError) in try PathCalls.remove(path) }
+            try FastCGIError.calling { () throws(SystemCallError) in try PathCalls.remove(path) }
         }
 
         // Single-threaded here (sockets are opened before workers start), so the process-wide
@@ -59,7 +59,7 @@ package struct ListeningSocket: Sendable, Equatable {
                 : .library(call: "FCGX_OpenSocket(\(address))", code: descriptor)
         }
         if case .unix(let path) = address {
-            try system { () throws(SystemCallError) in try PathCalls.changeMode(path, mode) }
+            try FastCGIError.calling { () throws(SystemCallError) in try PathCalls.changeMode(path, mode) }
         }
         return ListeningSocket(descriptor: descriptor)
     }
@@ -73,13 +73,13 @@ package struct ListeningSocket: Sendable, Equatable {
     /// `accept` do not inherit it on Linux, so libfcgi's reads stay blocking. (BSD and macOS
     /// do pass it on, which would break libfcgi; this responder runs on Linux.)
     package func setNonBlocking() throws(FastCGIError) {
-        try Self.system { () throws(SystemCallError) in try Socket.setNonBlocking(descriptor) }
+        try FastCGIError.calling { () throws(SystemCallError) in try Socket.setNonBlocking(descriptor) }
     }
 
     /// Removes the socket file of a Unix socket this process opened, when it stops.
     package static func removeSocketFile(of address: ListenAddress) throws(FastCGIError) {
         if case .unix(let path) = address {
-            try system { () throws(SystemCallError) in try PathCalls.remove(path) }
+            try FastCGIError.calling { () throws(SystemCallError) in try PathCalls.remove(path) }
         }
     }
 
@@ -90,23 +90,14 @@ package struct ListeningSocket: Sendable, Equatable {
     private static func checkBindable(_ address: ListenAddress) throws(FastCGIError) {
         switch address {
         case .unix(let path):
-            try system { () throws(SystemCallError) in try Socket.probeBind(unixPath: path) }
+            try FastCGIError.calling { () throws(SystemCallError) in try Socket.probeBind(unixPath: path) }
         case .tcp(let host, let port):
             guard let ipv4 = Socket.ipv4Address(host) else {
                 throw .invalidAddress(address.description, reason: "not an IPv4 address")
             }
-            try system { () throws(SystemCallError) in
+            try FastCGIError.calling { () throws(SystemCallError) in
                 try Socket.probeBind(ipv4: ipv4, port: UInt16(port), naming: address.description)
             }
-        }
-    }
-
-    /// Runs a system-call layer function, reporting its failure as this module's error.
-    private static func system<T>(_ body: () throws(SystemCallError) -> T) throws(FastCGIError) -> T {
-        do {
-            return try body()
-        } catch {
-            throw .system(error)
         }
     }
 }

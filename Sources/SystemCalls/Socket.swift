@@ -6,10 +6,10 @@ package enum Socket {
     /// `POLLRDHUP` (Linux, `_GNU_SOURCE` only, so not imported): the peer shut down its sending side.
     package static let readHangUpEvent: Int16 = 0x2000
 
-    /// A connection `accept` returned, with the peer's IPv4 address as text for TCP connections.
+    /// A connection `accept` returned, with the peer's IPv4 address for TCP connections.
     package struct Accepted {
         package let descriptor: CInt
-        package let peerIPv4: String?
+        package let peerIPv4: in_addr?
     }
 
     /// What a non-blocking peek found.
@@ -100,13 +100,18 @@ package enum Socket {
         guard CInt(address.ss_family) == AF_INET else { return Accepted(descriptor: descriptor, peerIPv4: nil) }
         var on: CInt = 1
         setsockopt(descriptor, CInt(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<CInt>.size))
-        var peer = withUnsafePointer(to: &address) { pointer in
+        let peer = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
         }
+        return Accepted(descriptor: descriptor, peerIPv4: peer)
+    }
+
+    /// An IPv4 address in dotted digits (`inet_ntop`).
+    package static func text(of address: in_addr) -> String {
+        var address = address
         var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
-        inet_ntop(AF_INET, &peer, &text, socklen_t(text.count))
-        let peerText = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return Accepted(descriptor: descriptor, peerIPv4: peerText)
+        inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// `recv(MSG_PEEK | MSG_DONTWAIT)`: the bytes waiting, left in the socket.
