@@ -59,7 +59,7 @@ package struct BudgetStatus: Equatable, Sendable {
         package init(_ digest: UserDigest, attributes: [String: String] = [:]) {
             self.init(
                 userId: digest.userId, attributes: attributes,
-                days: digest.days.map { ($0.day, $0.figures.totalTokenCostUsd) })
+                days: digest.days.map { ($0.day, $0.figures.amount(.totalTokenCostUsd)) })
         }
     }
 

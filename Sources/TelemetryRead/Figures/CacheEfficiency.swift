@@ -5,9 +5,10 @@ import TelemetryStore
 /// (`range`), per day in the range and per model (all time). null where no input-side tokens
 /// were counted. How much of the prompt was served from the cache, the cheapest way to send it.
 enum CacheEfficiency {
-    static func share(_ f: SummaryFigures) -> Double? {
+    static func share(_ f: PublishedTotals) -> Double? {
         Outcomes.cacheReadShare(
-            input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
+            input: f.count(.totalInputTokens), cacheRead: f.count(.totalCacheReadTokens),
+            cacheCreation: f.count(.totalCacheCreationTokens))
     }
 
     static func share(_ m: SummaryModel) -> Double? {
@@ -15,7 +16,7 @@ enum CacheEfficiency {
     }
 
     static func write(
-        totals: SummaryFigures, range: SummaryFigures, days: some Sequence<(day: String, figures: SummaryFigures)>,
+        totals: PublishedTotals, range: PublishedTotals, days: some Sequence<(day: String, figures: PublishedTotals)>,
         models: some Sequence<(name: String, figures: SummaryModel)>, to w: inout JSONWriter
     ) {
         func value(_ share: Double?) { if let share { w.number(share) } else { w.null() } }

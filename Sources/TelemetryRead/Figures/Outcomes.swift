@@ -1,4 +1,4 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// What the cost bought, from one set of figures: cost per commit, per pull request and per
 /// 100 lines added, the share of edit decisions accepted, and the cache-read share of the
@@ -17,15 +17,16 @@ package struct Outcomes: Equatable, Sendable {
         "costPerCommitUsd", "costPerPullRequestUsd", "costPer100LinesAddedUsd", "editAcceptance", "cacheReadShare",
     ]
 
-    package init(_ f: SummaryFigures) {
-        let cost = f.totalTokenCostUsd
-        costPerCommitUsd = f.aiAssistedCommits > 0 ? cost / Double(f.aiAssistedCommits) : nil
-        costPerPullRequestUsd = f.prsCreated > 0 ? cost / Double(f.prsCreated) : nil
-        costPer100LinesAddedUsd = f.totalLinesAdded > 0 ? cost * 100 / Double(f.totalLinesAdded) : nil
-        let decisions = Double(f.editsAccepted) + Double(f.editsRejected)
-        editAcceptance = decisions > 0 ? Double(f.editsAccepted) / decisions : nil
+    package init(_ f: PublishedTotals) {
+        let cost = f.amount(.totalTokenCostUsd)
+        costPerCommitUsd = f.count(.aiAssistedCommits) > 0 ? cost / Double(f.count(.aiAssistedCommits)) : nil
+        costPerPullRequestUsd = f.count(.prsCreated) > 0 ? cost / Double(f.count(.prsCreated)) : nil
+        costPer100LinesAddedUsd = f.count(.totalLinesAdded) > 0 ? cost * 100 / Double(f.count(.totalLinesAdded)) : nil
+        let decisions = Double(f.count(.editsAccepted)) + Double(f.count(.editsRejected))
+        editAcceptance = decisions > 0 ? Double(f.count(.editsAccepted)) / decisions : nil
         cacheReadShare = Self.cacheReadShare(
-            input: f.totalInputTokens, cacheRead: f.totalCacheReadTokens, cacheCreation: f.totalCacheCreationTokens)
+            input: f.count(.totalInputTokens), cacheRead: f.count(.totalCacheReadTokens),
+            cacheCreation: f.count(.totalCacheCreationTokens))
     }
 
     package static func cacheReadShare(input: Int64, cacheRead: Int64, cacheCreation: Int64) -> Double? {

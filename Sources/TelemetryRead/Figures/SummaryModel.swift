@@ -27,13 +27,13 @@ package struct SummaryModel: Equatable, Sendable {
     }
 
     package mutating func add(_ other: SummaryModel) {
-        inputTokens = inputTokens.saturatingAdd(other.inputTokens)
-        outputTokens = outputTokens.saturatingAdd(other.outputTokens)
-        cacheReadTokens = cacheReadTokens.saturatingAdd(other.cacheReadTokens)
-        cacheCreationTokens = cacheCreationTokens.saturatingAdd(other.cacheCreationTokens)
+        inputTokens = saturatingSum(inputTokens, other.inputTokens)
+        outputTokens = saturatingSum(outputTokens, other.outputTokens)
+        cacheReadTokens = saturatingSum(cacheReadTokens, other.cacheReadTokens)
+        cacheCreationTokens = saturatingSum(cacheCreationTokens, other.cacheCreationTokens)
         costUsd += other.costUsd
-        apiRequests = apiRequests.saturatingAdd(other.apiRequests)
-        apiErrors = apiErrors.saturatingAdd(other.apiErrors)
+        apiRequests = saturatingSum(apiRequests, other.apiRequests)
+        apiErrors = saturatingSum(apiErrors, other.apiErrors)
         if let otherRaw = other.raw {
             var sum = raw ?? Figures()
             sum.add(otherRaw)

@@ -21,10 +21,10 @@ package struct SummaryTool: Equatable, Sendable {
     }
 
     package mutating func add(_ other: SummaryTool) {
-        calls = calls.saturatingAdd(other.calls)
-        failures = failures.saturatingAdd(other.failures)
-        accepts = accepts.saturatingAdd(other.accepts)
-        rejects = rejects.saturatingAdd(other.rejects)
+        calls = saturatingSum(calls, other.calls)
+        failures = saturatingSum(failures, other.failures)
+        accepts = saturatingSum(accepts, other.accepts)
+        rejects = saturatingSum(rejects, other.rejects)
         if let otherRaw = other.raw {
             var sum = raw ?? Figures()
             sum.add(otherRaw)

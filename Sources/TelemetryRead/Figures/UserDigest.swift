@@ -6,7 +6,7 @@ package import TelemetryStore
 package struct UserDigest: Sendable {
     package struct Day: Sendable, Equatable {
         package let day: String
-        package let figures: SummaryFigures
+        package let figures: PublishedTotals
         /// The day's figures per model, sorted by name (without raw).
         package var models: [Model] = []
         /// What ``models`` do not cover (see ``DayView/unknownModel``); nil when they cover the day.
@@ -28,7 +28,7 @@ package struct UserDigest: Sendable {
     package let createdAt: String
     /// When data last changed the aggregate; nil when nothing was received yet.
     package let updatedAt: String?
-    package let totals: SummaryFigures
+    package let totals: PublishedTotals
     /// Oldest first.
     package let days: [Day]
     /// Sorted by name.
@@ -47,7 +47,7 @@ package struct UserDigest: Sendable {
         package let firstSeen: UInt64
         package let lastSeen: UInt64
         package let models: [String]
-        package let figures: SummaryFigures
+        package let figures: PublishedTotals
     }
 
     /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
@@ -58,19 +58,20 @@ package struct UserDigest: Sendable {
         limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true
     ) {
         let view = AggregateView(
-            document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions)
+            document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions,
+            keepingRaw: keepingRaw)
         let rawModels = document?.models ?? [:]
         let rawTools = document?.tools ?? [:]
         userId = user.rawValue
         name = record.name
         createdAt = record.createdAt
         updatedAt = document?.updatedAt
-        totals = SummaryFigures(view.totals, keepingRaw: keepingRaw)
+        totals = view.totals
         let rawDayModels = document?.dayModels ?? [:]
         days = view.days.map {
             let day = $0.day
             return Day(
-                day: day, figures: SummaryFigures($0.totals, keepingRaw: keepingRaw),
+                day: day, figures: $0.totals,
                 models: $0.models.map { model in
                     Model(name: model.name, figures: SummaryModel(model, raw: keepingRaw ? rawDayModels[day]?[model.name] : nil))
                 },
@@ -87,7 +88,7 @@ package struct UserDigest: Sendable {
             : view.sessions.map {
                 Session(
                     id: $0.id, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen, models: $0.models,
-                    figures: SummaryFigures($0.totals, keepingRaw: false))
+                    figures: $0.totals.withoutRaw)
             }
     }
 
@@ -114,8 +115,8 @@ package struct UserDigest: Sendable {
     }
 
     /// The sum of the days in `range`.
-    package func totals(in range: DayRange) -> SummaryFigures {
-        var sum = SummaryFigures()
+    package func totals(in range: DayRange) -> PublishedTotals {
+        var sum = PublishedTotals()
         for day in days(in: range) { sum.add(day.figures) }
         return sum
     }

@@ -25,7 +25,7 @@ package enum PrometheusExposition {
         writer.header(.sessions)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            writer.sample(.sessions, ["user_id": id], Double(view.totals.totalSessions))
+            writer.sample(.sessions, ["user_id": id], Double(view.totals.count(.totalSessions)))
         }
 
         writer.header(.tokens)
@@ -48,20 +48,20 @@ package enum PrometheusExposition {
         writer.header(.lines)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            writer.sample(.lines, ["user_id": id, "type": "added"], Double(view.totals.totalLinesAdded))
-            writer.sample(.lines, ["user_id": id, "type": "removed"], Double(view.totals.totalLinesRemoved))
+            writer.sample(.lines, ["user_id": id, "type": "added"], Double(view.totals.count(.totalLinesAdded)))
+            writer.sample(.lines, ["user_id": id, "type": "removed"], Double(view.totals.count(.totalLinesRemoved)))
         }
 
         writer.header(.commits)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            writer.sample(.commits, ["user_id": id], Double(view.totals.aiAssistedCommits))
+            writer.sample(.commits, ["user_id": id], Double(view.totals.count(.aiAssistedCommits)))
         }
 
         writer.header(.pullRequests)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            writer.sample(.pullRequests, ["user_id": id], Double(view.totals.prsCreated))
+            writer.sample(.pullRequests, ["user_id": id], Double(view.totals.count(.prsCreated)))
         }
 
         writer.header(.editDecisions)
@@ -78,7 +78,7 @@ package enum PrometheusExposition {
         writer.header(.activeTime)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            writer.sample(.activeTime, ["user_id": id], view.totals.raw[.activeSeconds])
+            writer.sample(.activeTime, ["user_id": id], view.totals.raw?[.activeSeconds] ?? 0)
         }
 
         writer.header(.apiRequests)
@@ -175,7 +175,7 @@ package enum PrometheusExposition {
         stored.users.map { user in
             BudgetStatus.Member(
                 userId: user.record.id, attributes: user.attributes,
-                days: user.view?.days.map { ($0.day, $0.totals.totalTokenCostUsd) } ?? [])
+                days: user.view?.days.map { ($0.day, $0.totals.amount(.totalTokenCostUsd)) } ?? [])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TelemetryStore
 
 /// Exports a user's published figures as CSV (RFC 4180 quoting, `\n` line ends, header row),
 /// for spreadsheets and scripts that should not have to read `aggregate.json`.
@@ -11,10 +12,8 @@ package enum CSVExport {
         case model
     }
 
-    package static let dayHeader = [
-        "date", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "minutes",
-        "linesAdded", "linesRemoved", "commits", "pullRequests", "toolCalls", "apiRequests", "apiErrors",
-    ]
+    /// `date`, then the figures ``PublishedFigure/dayColumns`` names.
+    package static let dayHeader = ["date"] + PublishedFigure.dayColumns.map { $0.dayColumn! }
 
     package static let modelHeader = [
         "model", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests",
@@ -25,13 +24,13 @@ package enum CSVExport {
         switch grouping {
         case .day:
             let rows = view.days.map { day -> [String] in
-                let t = day.totals
-                return [
-                    text(day.day), String(t.totalInputTokens), String(t.totalOutputTokens), String(t.totalCacheReadTokens),
-                    String(t.totalCacheCreationTokens), DecimalText.plain(t.totalTokenCostUsd), DecimalText.plain(t.totalMinutes),
-                    String(t.totalLinesAdded), String(t.totalLinesRemoved), String(t.aiAssistedCommits),
-                    String(t.prsCreated), String(t.totalToolCalls), String(t.apiRequests), String(t.apiErrors),
-                ]
+                [text(day.day)]
+                    + PublishedFigure.dayColumns.map { figure in
+                        switch day.totals[figure] {
+                        case .count(let value): String(value)
+                        case .amount(let value): DecimalText.plain(value)
+                        }
+                    }
             }
             return render(header: dayHeader, rows: rows)
         case .model:

@@ -4,7 +4,7 @@ import TelemetryStore
 /// inside the range and the sum of its days' figures (every bucket is present, empty or not).
 enum PeriodTotals {
     static func write(
-        _ buckets: [(bucket: Period.Bucket, figures: SummaryFigures)], raw: Bool, activeUsers: [Int]? = nil,
+        _ buckets: [(bucket: Period.Bucket, figures: PublishedTotals)], raw: Bool, activeUsers: [Int]? = nil,
         to w: inout JSONWriter
     ) {
         w.beginObject()

@@ -24,23 +24,24 @@ enum SessionList {
     }
 
     static func writeAverages(_ sessions: [UserDigest.Session], to w: inout JSONWriter) {
-        var sum = SummaryFigures()
+        var sum = PublishedTotals()
         for session in sessions { sum.add(session.figures) }
         let count = Double(sessions.count)
         func average(_ value: Double) { if count > 0 { w.number(BudgetStatus.rounded(value / count)) } else { w.null() } }
         w.beginObject()
-        w.key("aiAssistedCommits"); average(Double(sum.aiAssistedCommits))
-        w.key("apiErrors"); average(Double(sum.apiErrors))
-        w.key("prsCreated"); average(Double(sum.prsCreated))
+        w.key("aiAssistedCommits"); average(Double(sum.count(.aiAssistedCommits)))
+        w.key("apiErrors"); average(Double(sum.count(.apiErrors)))
+        w.key("prsCreated"); average(Double(sum.count(.prsCreated)))
         w.key("sessions"); w.integer(Int64(sessions.count))
         w.key("tokens")
         average(
-            Double(sum.totalInputTokens) + Double(sum.totalOutputTokens) + Double(sum.totalCacheReadTokens)
-                + Double(sum.totalCacheCreationTokens))
-        w.key("totalLinesAdded"); average(Double(sum.totalLinesAdded))
-        w.key("totalLinesRemoved"); average(Double(sum.totalLinesRemoved))
-        w.key("totalMinutes"); average(sum.totalMinutes)
-        w.key("totalTokenCostUsd"); average(sum.totalTokenCostUsd)
+            Double(sum.count(.totalInputTokens)) + Double(sum.count(.totalOutputTokens))
+                + Double(sum.count(.totalCacheReadTokens))
+                + Double(sum.count(.totalCacheCreationTokens)))
+        w.key("totalLinesAdded"); average(Double(sum.count(.totalLinesAdded)))
+        w.key("totalLinesRemoved"); average(Double(sum.count(.totalLinesRemoved)))
+        w.key("totalMinutes"); average(sum.amount(.totalMinutes))
+        w.key("totalTokenCostUsd"); average(sum.amount(.totalTokenCostUsd))
         w.endObject()
     }
 }

@@ -1,3 +1,5 @@
+package import TelemetryStore
+
 /// The team summary as CSV for spreadsheets: one row per user, or one row per group when the
 /// report was grouped; with `?period=` one such row per bucket. RFC 4180 quoting, `\n` line
 /// ends, a header row. Names come from whoever created or holds a user, so text cells are
@@ -8,7 +10,7 @@
 /// `from`..`to`; else the bucket's label with the bucket's days inside the range.
 package enum TeamCSV {
     /// Column names of the figures, in the contract's order.
-    package static let figureColumns = SummaryFigures().fields.map(\.name)
+    package static let figureColumns = PublishedFigure.allCases.map(\.key)
     /// The span of a row, then the outcome ratios (empty when undefined, e.g. no commits).
     package static let spanColumns = ["period", "from", "to"]
     package static let userHeader =
@@ -32,7 +34,7 @@ package enum TeamCSV {
         } else {
             spans = [Span(label: "all", from: "", to: "")]
         }
-        func figures(_ member: TeamSummaryReport.Member, _ index: Int) -> SummaryFigures {
+        func figures(_ member: TeamSummaryReport.Member, _ index: Int) -> PublishedTotals {
             if report.period != nil { return member.periodTotals[index] }
             return wholeRange ? member.rangeTotals : member.digest.totals
         }
@@ -41,7 +43,7 @@ package enum TeamCSV {
             let byId = Dictionary(uniqueKeysWithValues: report.members.map { ($0.digest.userId, $0) })
             for group in groups {
                 for (index, span) in spans.enumerated() {
-                    var sum = SummaryFigures()
+                    var sum = PublishedTotals()
                     for id in group.members { if let member = byId[id] { sum.add(figures(member, index)) } }
                     rows.append(
                         [CSVExport.text(group.key), CSVExport.text(group.value), String(group.members.count)]
@@ -64,7 +66,7 @@ package enum TeamCSV {
         return render(header: userHeader, rows: rows)
     }
 
-    static func cells(_ figures: SummaryFigures) -> [String] {
+    static func cells(_ figures: PublishedTotals) -> [String] {
         figures.fields.map { field in
             switch field.value {
             case .count(let count): String(count)

@@ -1,4 +1,4 @@
-import TelemetryStore
+package import TelemetryStore
 
 /// The users who share one value of a team attribute (`?group=department`), with their figures
 /// added up. Users without the attribute form the group ``noneValue``.
@@ -10,20 +10,20 @@ package struct TeamGroup: Sendable, Equatable {
     package let value: String
     /// User ids, sorted.
     package let members: [String]
-    package let totals: SummaryFigures
-    package let rangeTotals: SummaryFigures
+    package let totals: PublishedTotals
+    package let rangeTotals: PublishedTotals
 
     /// One group per distinct value, sorted by value, with "(none)" last.
     static func groups(of members: [TeamSummaryReport.Member], by key: String) -> [TeamGroup] {
-        var byValue: [String: (members: [String], totals: SummaryFigures, range: SummaryFigures)] = [:]
-        var none: (members: [String], totals: SummaryFigures, range: SummaryFigures)?
+        var byValue: [String: (members: [String], totals: PublishedTotals, range: PublishedTotals)] = [:]
+        var none: (members: [String], totals: PublishedTotals, range: PublishedTotals)?
         for member in members {
             if let value = member.attributes[key], value != noneValue {
-                byValue[value, default: ([], SummaryFigures(), SummaryFigures())].members.append(member.digest.userId)
+                byValue[value, default: ([], PublishedTotals(), PublishedTotals())].members.append(member.digest.userId)
                 byValue[value]!.totals.add(member.digest.totals)
                 byValue[value]!.range.add(member.rangeTotals)
             } else {
-                if none == nil { none = ([], SummaryFigures(), SummaryFigures()) }
+                if none == nil { none = ([], PublishedTotals(), PublishedTotals()) }
                 none!.members.append(member.digest.userId)
                 none!.totals.add(member.digest.totals)
                 none!.range.add(member.rangeTotals)

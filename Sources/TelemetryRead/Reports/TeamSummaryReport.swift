@@ -7,16 +7,16 @@ package struct TeamSummaryReport: Sendable {
     /// One user's row: the digest plus the range totals, computed once.
     package struct Member: Sendable {
         package let digest: UserDigest
-        package let rangeTotals: SummaryFigures
+        package let rangeTotals: PublishedTotals
         /// The user's last value of each configured team attribute.
         package let attributes: [String: String]
         /// The user's figures per bucket of ``TeamSummaryReport/buckets`` (empty without `?period=`).
-        package let periodTotals: [SummaryFigures]
+        package let periodTotals: [PublishedTotals]
     }
 
     /// One team day: the users' figures added up, and how many users had data that day.
     package struct TeamDay: Sendable, Equatable {
-        package var figures = SummaryFigures()
+        package var figures = PublishedTotals()
         package var activeUsers = 0
         /// The users' figures per model that day.
         package var models: [String: SummaryModel] = [:]
@@ -40,8 +40,8 @@ package struct TeamSummaryReport: Sendable {
     package let range: DayRange
     /// Sorted by user id.
     package let members: [Member]
-    package let totals: SummaryFigures
-    package let rangeTotals: SummaryFigures
+    package let totals: PublishedTotals
+    package let rangeTotals: PublishedTotals
     package let days: [String: TeamDay]
     package let models: [String: SummaryModel]
     package let tools: [String: SummaryTool]
@@ -51,10 +51,10 @@ package struct TeamSummaryReport: Sendable {
     package let period: Period?
     package let buckets: [Period.Bucket]
     /// The team's figures per bucket, and how many users had data in each.
-    package let periodTotals: [SummaryFigures]
+    package let periodTotals: [PublishedTotals]
     package let periodActiveUsers: [Int]
     /// The team's figures over the range of the same length just before `range`.
-    package let previousRangeTotals: SummaryFigures
+    package let previousRangeTotals: PublishedTotals
     /// How many users have data in `range`, and in the range just before it (for the trend).
     package let rangeActiveUsers: Int
     package let previousRangeActiveUsers: Int
@@ -81,19 +81,19 @@ package struct TeamSummaryReport: Sendable {
         self.period = period
         let buckets = period?.buckets(in: range) ?? []
         self.buckets = buckets
-        var periodTotals = [SummaryFigures](repeating: SummaryFigures(), count: buckets.count)
+        var periodTotals = [PublishedTotals](repeating: PublishedTotals(), count: buckets.count)
         var periodActiveUsers = [Int](repeating: 0, count: buckets.count)
-        var previousRangeTotals = SummaryFigures()
+        var previousRangeTotals = PublishedTotals()
         var rangeActiveUsers = 0, previousRangeActiveUsers = 0
         let previous = range.previous
         var members: [Member] = []
         members.reserveCapacity(digests.count)
-        var totals = SummaryFigures(), rangeTotals = SummaryFigures()
+        var totals = PublishedTotals(), rangeTotals = PublishedTotals()
         var days: [String: TeamDay] = [:]
         var models: [String: SummaryModel] = [:]
         var tools: [String: SummaryTool] = [:]
         for digest in digests.sorted(by: { $0.userId < $1.userId }) {
-            var userRange = SummaryFigures()
+            var userRange = PublishedTotals()
             if !digest.days(in: range).isEmpty { rangeActiveUsers += 1 }
             if !digest.days(in: previous).isEmpty { previousRangeActiveUsers += 1 }
             for day in digest.days(in: range) {
@@ -105,11 +105,11 @@ package struct TeamSummaryReport: Sendable {
             totals.add(digest.totals)
             rangeTotals.add(userRange)
             previousRangeTotals.add(digest.totals(in: previous))
-            var userPeriods: [SummaryFigures] = []
+            var userPeriods: [PublishedTotals] = []
             userPeriods.reserveCapacity(buckets.count)
             for (index, bucket) in buckets.enumerated() {
                 let days = digest.days(in: DayRange(bucket))
-                var sum = SummaryFigures()
+                var sum = PublishedTotals()
                 for day in days { sum.add(day.figures) }
                 userPeriods.append(sum)
                 periodTotals[index].add(sum)
@@ -225,7 +225,7 @@ package struct TeamSummaryReport: Sendable {
             w.beginObject()
             for day in d.days(in: range) {
                 w.key(day.day)
-                w.number(day.figures.totalTokenCostUsd)
+                w.number(day.figures.amount(.totalTokenCostUsd))
             }
             w.endObject()
             w.key("createdAt"); w.string(d.createdAt)

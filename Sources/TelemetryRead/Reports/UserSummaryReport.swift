@@ -40,7 +40,18 @@ package struct UserSummaryReport: Sendable {
         w.beginObject()
         for day in inRange {
             w.key(day.day)
-            day.figures.write(to: &w, raw: includeRaw, models: day.models)
+            day.figures.write(
+                to: &w, raw: includeRaw,
+                models: day.models.isEmpty
+                    ? nil
+                    : { w in
+                        w.beginObject()
+                        for model in day.models {
+                            w.key(model.name)
+                            model.figures.write(to: &w, raw: includeRaw)
+                        }
+                        w.endObject()
+                    })
         }
         w.endObject()
         w.key("events")

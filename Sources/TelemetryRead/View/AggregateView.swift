@@ -10,7 +10,7 @@ package struct AggregateView: Sendable, Equatable {
     package let updatedAt: String?
     /// Which source each doubly-reported figure is published from (as `sources` in the file).
     package let sources: [String: String]
-    package let totals: TotalsView
+    package let totals: PublishedTotals
     /// Day buckets, oldest first.
     package let days: [DayView]
     /// Models, sorted by name.
@@ -25,18 +25,21 @@ package struct AggregateView: Sendable, Equatable {
 
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
     /// `includingSessions`: false leaves `sessions` empty (views that never show them).
-    package init(_ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true) {
+    /// `keepingRaw`: false leaves the totals' raw figures out (views that never show them).
+    package init(
+        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, keepingRaw: Bool = true
+    ) {
         let selection = document.sourceSelection
         userId = document.userId
         updatedAt = document.updatedAt
         sources = selection.names
-        totals = TotalsView(PublishedTotals(document.totals, selection))
+        totals = PublishedTotals(document.totals, selection, keepingRaw: keepingRaw)
         // Entries sorted as they are, not keys looked up again: this runs for every day of every
         // user when a team summary is first asked for.
         let keptDays = daysFrom.map { from in document.days.filter { $0.key >= from } } ?? document.days
         days = keptDays.sorted { $0.key < $1.key }.map { day, figures in
             DayView(
-                day: day, totals: TotalsView(PublishedTotals(figures, selection)),
+                day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
                 models: (document.dayModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
                     ModelView(name: name, PublishedModel(figures, selection))
                 })
@@ -56,7 +59,7 @@ package struct AggregateView: Sendable, Equatable {
         sessions = document.sessions.map { id, record in
             SessionView(
                 id: id, firstSeen: record.firstSeen, lastSeen: record.lastSeen, models: record.models,
-                totals: TotalsView(PublishedTotals(record.figures, selection)))
+                totals: PublishedTotals(record.figures, selection, keepingRaw: keepingRaw))
         }.sorted { ($0.lastSeen, $1.id) > ($1.lastSeen, $0.id) }
     }
 }
@@ -68,110 +71,13 @@ package struct SessionView: Sendable, Equatable {
     package let firstSeen: UInt64
     package let lastSeen: UInt64
     package let models: [String]
-    package let totals: TotalsView
-}
-
-/// One published number: counts are integers, cost and minutes are decimals.
-package enum PublishedNumber: Sendable, Equatable {
-    case count(Int64)
-    case amount(Double)
-
-    package var doubleValue: Double {
-        switch self {
-        case .count(let value): Double(value)
-        case .amount(let value): value
-        }
-    }
-}
-
-/// A named published number, so a caller can list "every published field" without naming them.
-package struct PublishedField: Sendable, Equatable {
-    package let name: String
-    package let value: PublishedNumber
-}
-
-/// The published figures of the totals or of one day (the keys of `totals` / `days.*`).
-package struct TotalsView: Sendable, Equatable {
-    package let totalSessions: Int64
-    /// Starts of the `claude agents` UI process (not sessions).
-    package let agentsViewStarts: Int64
-    package let totalInputTokens: Int64
-    package let totalOutputTokens: Int64
-    package let totalCacheReadTokens: Int64
-    package let totalCacheCreationTokens: Int64
-    package let totalTokenCostUsd: Double
-    package let totalLinesAdded: Int64
-    package let totalLinesRemoved: Int64
-    package let totalMinutes: Double
-    package let aiAssistedCommits: Int64
-    package let prsCreated: Int64
-    package let editDecisions: Int64
-    package let editsAccepted: Int64
-    package let editsRejected: Int64
-    package let totalToolCalls: Int64
-    package let apiRequests: Int64
-    package let apiErrors: Int64
-    /// The per-source raw figures the published ones were derived from.
-    package let raw: Figures
-
-    init(_ published: PublishedTotals) {
-        totalSessions = published.totalSessions
-        agentsViewStarts = published.agentsViewStarts
-        totalInputTokens = published.totalInputTokens
-        totalOutputTokens = published.totalOutputTokens
-        totalCacheReadTokens = published.totalCacheReadTokens
-        totalCacheCreationTokens = published.totalCacheCreationTokens
-        totalTokenCostUsd = published.totalTokenCostUsd
-        totalLinesAdded = published.totalLinesAdded
-        totalLinesRemoved = published.totalLinesRemoved
-        totalMinutes = published.totalMinutes
-        aiAssistedCommits = published.aiAssistedCommits
-        prsCreated = published.prsCreated
-        editDecisions = published.editDecisions
-        editsAccepted = published.editsAccepted
-        editsRejected = published.editsRejected
-        totalToolCalls = published.totalToolCalls
-        apiRequests = published.apiRequests
-        apiErrors = published.apiErrors
-        raw = published.raw
-    }
-
-    /// Input, output, cache-read and cache-creation tokens together (not a published field:
-    /// a convenience for listings).
-    package var allTokens: Int64 {
-        saturatingSum(
-            saturatingSum(saturatingSum(totalInputTokens, totalOutputTokens), totalCacheReadTokens), totalCacheCreationTokens)
-    }
-
-    /// Every published field, named as in `aggregate.json`, in a reading order.
-    package var fields: [PublishedField] {
-        [
-            PublishedField(name: "totalSessions", value: .count(totalSessions)),
-            PublishedField(name: "agentsViewStarts", value: .count(agentsViewStarts)),
-            PublishedField(name: "totalInputTokens", value: .count(totalInputTokens)),
-            PublishedField(name: "totalOutputTokens", value: .count(totalOutputTokens)),
-            PublishedField(name: "totalCacheReadTokens", value: .count(totalCacheReadTokens)),
-            PublishedField(name: "totalCacheCreationTokens", value: .count(totalCacheCreationTokens)),
-            PublishedField(name: "totalTokenCostUsd", value: .amount(totalTokenCostUsd)),
-            PublishedField(name: "totalLinesAdded", value: .count(totalLinesAdded)),
-            PublishedField(name: "totalLinesRemoved", value: .count(totalLinesRemoved)),
-            PublishedField(name: "totalMinutes", value: .amount(totalMinutes)),
-            PublishedField(name: "aiAssistedCommits", value: .count(aiAssistedCommits)),
-            PublishedField(name: "prsCreated", value: .count(prsCreated)),
-            PublishedField(name: "editDecisions", value: .count(editDecisions)),
-            PublishedField(name: "editsAccepted", value: .count(editsAccepted)),
-            PublishedField(name: "editsRejected", value: .count(editsRejected)),
-            PublishedField(name: "totalToolCalls", value: .count(totalToolCalls)),
-            PublishedField(name: "apiRequests", value: .count(apiRequests)),
-            PublishedField(name: "apiErrors", value: .count(apiErrors)),
-        ]
-    }
+    package let totals: PublishedTotals
 }
 
 /// One day bucket (`YYYY-MM-DD`, cut in `--timezone`).
 package struct DayView: Sendable, Equatable {
     package let day: String
-    package let totals: TotalsView
+    package let totals: PublishedTotals
     /// The day's figures per model, sorted by name (the day's `models`); empty for days stored
     /// before they were kept. What the models do not cover is ``unknownModel``.
     package let models: [ModelView]
@@ -195,16 +101,16 @@ package struct DayView: Sendable, Equatable {
         }
         // The day's cost and its models' are sums of the same amounts in another order: a
         // difference below a billionth of the day's cost is that rounding, not an amount.
-        let cost = totals.totalTokenCostUsd - covered.cost
+        let cost = totals.amount(.totalTokenCostUsd) - covered.cost
         let rest = ModelView(
             name: ModelView.unknownName,
-            inputTokens: max(0, totals.totalInputTokens - covered.input),
-            outputTokens: max(0, totals.totalOutputTokens - covered.output),
-            cacheReadTokens: max(0, totals.totalCacheReadTokens - covered.cacheRead),
-            cacheCreationTokens: max(0, totals.totalCacheCreationTokens - covered.cacheCreation),
-            costUsd: cost > 1e-9 * max(1, abs(totals.totalTokenCostUsd)) ? cost : 0,
-            apiRequests: max(0, totals.apiRequests - covered.requests),
-            apiErrors: max(0, totals.apiErrors - covered.errors))
+            inputTokens: max(0, totals.count(.totalInputTokens) - covered.input),
+            outputTokens: max(0, totals.count(.totalOutputTokens) - covered.output),
+            cacheReadTokens: max(0, totals.count(.totalCacheReadTokens) - covered.cacheRead),
+            cacheCreationTokens: max(0, totals.count(.totalCacheCreationTokens) - covered.cacheCreation),
+            costUsd: cost > 1e-9 * max(1, abs(totals.amount(.totalTokenCostUsd))) ? cost : 0,
+            apiRequests: max(0, totals.count(.apiRequests) - covered.requests),
+            apiErrors: max(0, totals.count(.apiErrors) - covered.errors))
         let nothing =
             rest.allTokens == 0 && rest.costUsd == 0 && rest.apiRequests == 0 && rest.apiErrors == 0
         return nothing ? nil : rest
@@ -284,11 +190,4 @@ package struct ToolView: Sendable, Equatable {
 package struct EventCount: Sendable, Equatable {
     package let name: String
     package let count: Int
-}
-
-/// Published counts are clamped to the Int64 range; their sum `a + b` is clamped the same way
-/// (two operands, no array: it runs per model of every day).
-func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
-    let (result, overflow) = a.addingReportingOverflow(b)
-    return overflow ? (b > 0 ? .max : .min) : result
 }

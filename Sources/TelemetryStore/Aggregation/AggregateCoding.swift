@@ -182,28 +182,8 @@ package enum AggregateCoding {
         _ p: PublishedTotals, models: [String: Figures]? = nil, _ selection: SourceSelection? = nil,
         to w: inout JSONWriter
     ) {
-        w.beginObject()
-        w.key("agentsViewStarts"); w.integer(p.agentsViewStarts)
-        w.key("aiAssistedCommits"); w.integer(p.aiAssistedCommits)
-        w.key("apiErrors"); w.integer(p.apiErrors)
-        w.key("apiRequests"); w.integer(p.apiRequests)
-        w.key("editDecisions"); w.integer(p.editDecisions)
-        w.key("editsAccepted"); w.integer(p.editsAccepted)
-        w.key("editsRejected"); w.integer(p.editsRejected)
-        if let models, let selection, !models.isEmpty { writeDayModels(models, selection, to: &w) }
-        w.key("prsCreated"); w.integer(p.prsCreated)
-        w.key("raw"); p.raw.write(to: &w)
-        w.key("totalCacheCreationTokens"); w.integer(p.totalCacheCreationTokens)
-        w.key("totalCacheReadTokens"); w.integer(p.totalCacheReadTokens)
-        w.key("totalInputTokens"); w.integer(p.totalInputTokens)
-        w.key("totalLinesAdded"); w.integer(p.totalLinesAdded)
-        w.key("totalLinesRemoved"); w.integer(p.totalLinesRemoved)
-        w.key("totalMinutes"); w.number(p.totalMinutes)
-        w.key("totalOutputTokens"); w.integer(p.totalOutputTokens)
-        w.key("totalSessions"); w.integer(p.totalSessions)
-        w.key("totalTokenCostUsd"); w.number(p.totalTokenCostUsd)
-        w.key("totalToolCalls"); w.integer(p.totalToolCalls)
-        w.endObject()
+        guard let models, let selection, !models.isEmpty else { return p.write(to: &w, raw: true) }
+        p.write(to: &w, raw: true) { w in writeDayModelsValue(models, selection, to: &w) }
     }
 
     private static func write(_ p: PublishedModel, to w: inout JSONWriter) {
@@ -301,8 +281,8 @@ package enum AggregateCoding {
     }
 
     /// `models` of a day entry: per model, published figures with their `raw`.
-    static func writeDayModels(_ models: [String: Figures], _ selection: SourceSelection, to w: inout JSONWriter) {
-        w.key("models")
+    /// The value of a day's `models` key.
+    static func writeDayModelsValue(_ models: [String: Figures], _ selection: SourceSelection, to w: inout JSONWriter) {
         w.beginObject()
         for name in models.keys.sorted() {
             w.key(name)

@@ -133,12 +133,12 @@ extension InstallationAttribution {
             }
         }
         let totals = PublishedTotals(document.totals, document.sourceSelection)
-        preview.sessions = Int(totals.totalSessions)
-        preview.inputTokens = Int(totals.totalInputTokens)
-        preview.outputTokens = Int(totals.totalOutputTokens)
-        preview.cacheReadTokens = Int(totals.totalCacheReadTokens)
-        preview.cacheCreationTokens = Int(totals.totalCacheCreationTokens)
-        preview.costUsd = totals.totalTokenCostUsd
+        preview.sessions = Int(totals.count(.totalSessions))
+        preview.inputTokens = Int(totals.count(.totalInputTokens))
+        preview.outputTokens = Int(totals.count(.totalOutputTokens))
+        preview.cacheReadTokens = Int(totals.count(.totalCacheReadTokens))
+        preview.cacheCreationTokens = Int(totals.count(.totalCacheCreationTokens))
+        preview.costUsd = totals.amount(.totalTokenCostUsd)
         return preview
     }
 

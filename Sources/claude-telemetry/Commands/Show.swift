@@ -39,18 +39,6 @@ struct Show: AdminCommand {
         ParkedNotice.printIfWaiting(settings.dataDirectory)
     }
 
-    /// The labels people read on the dashboard (web/figures.js), by `aggregate.json` key; `--json`
-    /// keeps the keys.
-    static let labels: [String: String] = [
-        "totalSessions": "Sessions", "agentsViewStarts": "Agents view starts", "totalInputTokens": "Input tokens",
-        "totalOutputTokens": "Output tokens", "totalCacheReadTokens": "Cache-read tokens",
-        "totalCacheCreationTokens": "Cache-creation tokens", "totalTokenCostUsd": "Cost (USD, Claude Code's estimate)",
-        "totalLinesAdded": "Lines added", "totalLinesRemoved": "Lines removed", "totalMinutes": "Active time",
-        "aiAssistedCommits": "Commits", "prsCreated": "Pull requests", "editDecisions": "Edit decisions",
-        "editsAccepted": "Edits accepted", "editsRejected": "Edits rejected", "totalToolCalls": "Tool calls",
-        "apiRequests": "API requests", "apiErrors": "API errors",
-    ]
-
     func render(record: UserRecord, view: AggregateView, hasData: Bool) -> String {
         var sections: [String] = []
 
@@ -61,10 +49,11 @@ struct Show: AdminCommand {
         sections.append(header.render(header: false))
 
         var totals = TextTable([.left("Totals"), .right("")], indent: "")
-        for field in view.totals.fields {
+        for figure in PublishedFigure.allCases {
             let value =
-                field.name == "totalMinutes" ? Format.duration(minutes: view.totals.totalMinutes) : Format.number(field.value)
-            totals.append(["  " + (Self.labels[field.name] ?? field.name), value])
+                figure.unit == .minutes
+                ? Format.duration(minutes: view.totals.amount(figure)) : Format.number(view.totals[figure])
+            totals.append(["  " + figure.label, value])
         }
         sections.append(totals.render())
 
@@ -81,8 +70,9 @@ struct Show: AdminCommand {
         for day in recent {
             let t = day.totals
             dayTable.append([
-                day.day, String(t.allTokens), Format.usd(t.totalTokenCostUsd), Format.duration(minutes: t.totalMinutes),
-                String(t.totalLinesAdded), String(t.totalLinesRemoved),
+                day.day, String(t.allTokens), Format.usd(t.amount(.totalTokenCostUsd)),
+                Format.duration(minutes: t.amount(.totalMinutes)),
+                String(t.count(.totalLinesAdded)), String(t.count(.totalLinesRemoved)),
             ])
         }
         sections.append(

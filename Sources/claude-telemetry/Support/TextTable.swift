@@ -1,5 +1,6 @@
 import Foundation
 import TelemetryRead
+import TelemetryStore
 
 /// Plain aligned columns for terminal output: text left, numbers right, two spaces between.
 struct TextTable {

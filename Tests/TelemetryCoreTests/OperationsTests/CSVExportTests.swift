@@ -60,7 +60,7 @@ extension OperationsTests {
                 let t = view.days[0].totals
                 #expect(
                     lines[1]
-                        == "\(OpsSupport.fixtureDay),1700,350,12000,800,0.0127,2,42,7,2,1,\(t.totalToolCalls),\(t.apiRequests),\(t.apiErrors)"
+                        == "\(OpsSupport.fixtureDay),1700,350,12000,800,0.0127,2,42,7,2,1,\(t.count(.totalToolCalls)),\(t.count(.apiRequests)),\(t.count(.apiErrors))"
                 )
                 #expect(lines[2] == "")
             }

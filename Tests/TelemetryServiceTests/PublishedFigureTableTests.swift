@@ -1,0 +1,128 @@
+import Foundation
+import TelemetryRead
+import TelemetryStore
+import Testing
+
+@testable import TelemetryService
+
+/// Every row of ``PublishedFigure`` reaches every output that publishes the totals: a figure
+/// added to the table but left out of an output, or an output that drops one, fails here.
+@Suite("The figure table: each published figure in every output")
+struct PublishedFigureTableTests {
+    /// The real client's fixtures (metrics and logs of one session), sent as one user.
+    static func fixture(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../TelemetryCoreTests/Fixtures/\(name)")
+        return [UInt8](try Data(contentsOf: url))
+    }
+
+    func seeded() throws -> (ReadSandbox, UserID, [String: String]) {
+        let sandbox = try ReadSandbox()
+        let auth = ["Authorization": "Bearer \(try sandbox.addToken("grafana"))"]
+        let user = try sandbox.addUser("Ada")
+        for (signal, file) in [("metrics", "metrics-delta.pb"), ("logs", "logs.pb")] {
+            let answer = sandbox.get(
+                "\(ReadSandbox.base)/users/\(user)/v1/\(signal)", method: "POST", body: try Self.fixture(file),
+                headers: ["Content-Type": "application/x-protobuf"])
+            #expect(answer.status == .ok)
+        }
+        return (sandbox, user, auth)
+    }
+
+    @Test("the table has one row per published key, each key once")
+    func tableIsWhole() {
+        let keys = PublishedFigure.allCases.map(\.key)
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.count == PublishedTotals.slotCount)
+        #expect(Set(PublishedFigure.dayColumns).count == PublishedFigure.dayColumns.count)
+        #expect(Set(PublishedFigure.dayColumns) == Set(PublishedFigure.allCases.filter { $0.dayColumn != nil }))
+    }
+
+    @Test("aggregate.json, the user's summary and the team summary carry every figure, with one value")
+    func jsonOutputs() throws {
+        let (sandbox, user, auth) = try seeded()
+        let stored = try sandbox.aggregate(user)
+        let storedTotals = try #require(stored["totals"] as? [String: Any])
+        let summary = try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))
+        let team = try json(sandbox.get("\(ReadSandbox.base)/team/summary", headers: auth))
+        let userTotals = try #require(summary["totals"] as? [String: Any])
+        let teamTotals = try #require(team["totals"] as? [String: Any])
+        let member = try #require((team["users"] as? [[String: Any]])?.first?["totals"] as? [String: Any])
+        let storedDays = try #require(stored["days"] as? [String: [String: Any]])
+        #expect(!storedDays.isEmpty)
+        for figure in PublishedFigure.allCases {
+            let value = try #require(storedTotals[figure.key] as? NSNumber, "\(figure.key) missing in aggregate.json")
+            for (name, object) in [("summary", userTotals), ("team", teamTotals), ("team member", member)] {
+                #expect((object[figure.key] as? NSNumber) == value, "\(figure.key) in \(name)")
+            }
+            for (day, figures) in storedDays { #expect(figures[figure.key] is NSNumber, "\(figure.key) on \(day)") }
+        }
+        // Every published key is a figure of the table (raw and a day's models aside).
+        #expect(Set(storedTotals.keys).subtracting(["raw"]) == Set(PublishedFigure.allCases.map(\.key)))
+    }
+
+    @Test("the team CSV has a column per figure in table order; the day CSV (`export --csv`) the table's day columns")
+    func csvOutputs() throws {
+        let (sandbox, user, auth) = try seeded()
+        let teamCSV = String(decoding: sandbox.get("\(ReadSandbox.base)/team/summary.csv", headers: auth).body, as: UTF8.self)
+        let header = teamCSV.split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
+        let keys = PublishedFigure.allCases.map(\.key)
+        let start = try #require(header.firstIndex(of: keys[0]))
+        #expect(Array(header[start..<start + keys.count]) == keys)
+        let document = try #require(try AggregateStore(directory: sandbox.directory).read(user))
+        let dayCSV = CSVExport.csv(AggregateView(document), by: .day)
+        #expect(dayCSV.hasPrefix((["date"] + PublishedFigure.dayColumns.map { $0.dayColumn! }).joined(separator: ",") + "\n"))
+    }
+
+    @Test("each figure the Prometheus export carries adds up to the user's figure")
+    func prometheus() throws {
+        let (sandbox, user, auth) = try seeded()
+        let totals = try #require(try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))["totals"] as? [String: Any])
+        let text = String(decoding: sandbox.get("\(ReadSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
+        var samples: [(name: String, labels: [String: String], value: Double)] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            let series = line[..<space]
+            let name = String(series.prefix { $0 != "{" })
+            var labels: [String: String] = [:]
+            for match in series.matches(of: /(\w+)="([^"]*)"/) { labels[String(match.1)] = String(match.2) }
+            samples.append((name, labels, value))
+        }
+        var exported = 0
+        for figure in PublishedFigure.allCases {
+            guard let mapping = figure.prometheus else { continue }
+            let matching = samples.filter { sample in
+                sample.name == mapping.family && sample.labels["user_id"] == user.rawValue
+                    && mapping.labels.allSatisfy { sample.labels[$0.key] == $0.value }
+            }
+            #expect(!matching.isEmpty, "\(figure.key): no \(mapping.family) sample")
+            let sum = matching.reduce(0) { $0 + $1.value } * mapping.scale
+            let published = try #require(totals[figure.key] as? NSNumber).doubleValue
+            #expect(abs(sum - published) <= 1e-9 * max(1, abs(published)), "\(figure.key): \(sum) ≠ \(published)")
+            exported += 1
+        }
+        #expect(exported == 16)
+    }
+
+    @Test("the dashboard's cards name the figures the table gives a card, with its label")
+    func dashboardCards() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../web/figures.js")
+        let source = try String(contentsOf: url, encoding: .utf8)
+        var cards: [(key: String, label: String)] = []
+        for match in source.matches(of: /(?:TOKENS|COUNT)\('(\w+)', '([^']*)'\)|key: '(\w+)', label: '([^']*)'/) {
+            if let key = match.1, let label = match.2 {
+                cards.append((String(key), String(label)))
+            } else if let key = match.3, let label = match.4 {
+                cards.append((String(key), String(label)))
+            }
+        }
+        let byKey = Dictionary(cards.map { ($0.key, $0.label) }, uniquingKeysWith: { first, _ in first })
+        for figure in PublishedFigure.allCases {
+            if let card = figure.card {
+                #expect(byKey[figure.key] == card, "\(figure.key)")
+            } else {
+                #expect(byKey[figure.key] == nil, "\(figure.key) has a card the table does not name")
+            }
+        }
+    }
+}
