@@ -333,11 +333,12 @@ package final class ConnectionAcceptor: Sendable {
         return accepted.descriptor
     }
 
-    /// `FCGI_WEB_SERVER_ADDRS`: the IPv4 addresses TCP connections may come from, when set.
+    /// `FCGI_WEB_SERVER_ADDRS`: the IPv4 addresses TCP connections may come from, when set and
+    /// not empty. A value with no address in it (`","`) lets no one in, as libfcgi reads it: a
+    /// mistyped list must not switch the check off.
     static let webServerAddresses: Set<String>? = {
-        guard let value = getenv("FCGI_WEB_SERVER_ADDRS") else { return nil }
-        let list = String(cString: value).split(separator: ",").map { String($0).filter { $0 != " " } }
-        return list.isEmpty ? nil : Set(list)
+        guard let value = getenv("FCGI_WEB_SERVER_ADDRS"), value.pointee != 0 else { return nil }
+        return Set(String(cString: value).split(separator: ",").map { String($0).filter { $0 != " " } })
     }()
 
     package static func isFatal(_ error: FastCGIError) -> Bool {
