@@ -33,7 +33,18 @@ struct PublishedFigureTableTests {
     func tableIsWhole() {
         let keys = PublishedFigure.allCases.map(\.key)
         #expect(Set(keys).count == keys.count)
-        #expect(keys.count == PublishedTotals.slotCount)
+        // Each figure has a lane of its own in PublishedTotals' storage.
+        let counts = PublishedFigure.allCases.filter { $0.unit == .count }.map(\.slot)
+        let amounts = PublishedFigure.allCases.filter { $0.unit != .count }.map(\.slot)
+        #expect(Set(counts).count == counts.count && counts.allSatisfy { (0..<PublishedTotals.lanes.counts).contains($0) })
+        #expect(Set(amounts).count == amounts.count && amounts.allSatisfy { (0..<PublishedTotals.lanes.amounts).contains($0) })
+        var each = PublishedTotals()
+        for (index, figure) in PublishedFigure.allCases.enumerated() {
+            each[figure] = figure.unit == .count ? .count(Int64(index + 1)) : .amount(Double(index) + 0.5)
+        }
+        for (index, figure) in PublishedFigure.allCases.enumerated() {
+            #expect(each.amount(figure) == (figure.unit == .count ? Double(index + 1) : Double(index) + 0.5))
+        }
         #expect(Set(PublishedFigure.dayColumns).count == PublishedFigure.dayColumns.count)
         #expect(Set(PublishedFigure.dayColumns) == Set(PublishedFigure.allCases.filter { $0.dayColumn != nil }))
     }

@@ -57,9 +57,14 @@ package struct BudgetStatus: Equatable, Sendable {
 
         /// A user of the read side: the cost of each stored day.
         package init(_ digest: UserDigest, attributes: [String: String] = [:]) {
-            self.init(
-                userId: digest.userId, attributes: attributes,
-                days: digest.days.map { ($0.day, $0.figures.amount(.totalTokenCostUsd)) })
+            // Fields read in place through the array, not each day copied whole (a team summary
+            // does this for every day of every user).
+            var days: [(day: String, cost: Double)] = []
+            days.reserveCapacity(digest.days.count)
+            for index in digest.days.indices {
+                days.append((digest.days[index].day, digest.days[index].figures.amount(.totalTokenCostUsd)))
+            }
+            self.init(userId: digest.userId, attributes: attributes, days: days)
         }
     }
 

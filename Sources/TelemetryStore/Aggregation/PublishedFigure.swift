@@ -60,11 +60,36 @@ package enum PublishedFigure: Int, CaseIterable, Sendable {
         }
     }
 
-    package var unit: Unit {
+    @inlinable package var unit: Unit {
         switch self {
         case .totalTokenCostUsd: .usd
         case .totalMinutes: .minutes
         default: .count
+        }
+    }
+
+    /// Where ``PublishedTotals`` keeps the figure: its place among the counts, or among the
+    /// amounts (the table's order within each).
+    @inlinable package var slot: Int {
+        switch self {
+        case .totalSessions: 0
+        case .agentsViewStarts: 1
+        case .totalInputTokens: 2
+        case .totalOutputTokens: 3
+        case .totalCacheReadTokens: 4
+        case .totalCacheCreationTokens: 5
+        case .totalTokenCostUsd: 0
+        case .totalLinesAdded: 6
+        case .totalLinesRemoved: 7
+        case .totalMinutes: 1
+        case .aiAssistedCommits: 8
+        case .prsCreated: 9
+        case .editsAccepted: 10
+        case .editsRejected: 11
+        case .editDecisions: 12
+        case .totalToolCalls: 13
+        case .apiRequests: 14
+        case .apiErrors: 15
         }
     }
 
@@ -184,6 +209,10 @@ package enum PublishedFigure: Int, CaseIterable, Sendable {
         }
     }
 
+    /// Every figure in table order, built once (`allCases` builds a new array on every call, and
+    /// sums run for every day of every user).
+    package static let table: [PublishedFigure] = allCases
+
     /// The table sorted by key: the order JSON objects are written in.
     static let byKey: [PublishedFigure] = allCases.sorted { $0.key < $1.key }
 }
@@ -193,7 +222,7 @@ package enum PublishedNumber: Sendable, Equatable {
     case count(Int64)
     case amount(Double)
 
-    package var doubleValue: Double {
+    @inlinable package var doubleValue: Double {
         switch self {
         case .count(let value): Double(value)
         case .amount(let value): value
