@@ -142,8 +142,12 @@ def test_one_responder_refuses_one_loopback_source_and_serves_another(start):
     responder = start("127.0.0.2")
     assert_closed_unanswered(responder, "127.0.0.1")
     assert_health_answer(health(responder, "127.0.0.2"))
+    # The served request's log line is written after its answer: wait for it, so that the next
+    # check counts only what the refused connection adds.
+    assert wait_until(lambda: responder.log().count("method=GET") == 1, 10), responder.log()
     assert_closed_unanswered(responder, "127.0.0.1")
     assert_health_answer(health(responder, "127.0.0.2"))
+    assert wait_until(lambda: responder.log().count("method=GET") == 2, 10), responder.log()
 
 
 def test_a_unix_socket_ignores_the_list(start):
