@@ -45,6 +45,18 @@ struct PublishedFigureTableTests {
         for (index, figure) in PublishedFigure.allCases.enumerated() {
             #expect(each.amount(figure) == (figure.unit == .count ? Double(index + 1) : Double(index) + 0.5))
         }
+        // A sum adds every slot: each figure doubles, none moves into another's place.
+        var twice = each
+        twice.add(each)
+        for (index, figure) in PublishedFigure.allCases.enumerated() {
+            #expect(twice.amount(figure) == 2 * (figure.unit == .count ? Double(index + 1) : Double(index) + 0.5), "\(figure)")
+        }
+        // A value of the other kind is stored by the figure's unit, in the figure's own slot.
+        var crossed = PublishedTotals()
+        crossed[.totalTokenCostUsd] = .count(3)
+        crossed[.totalSessions] = .amount(2.4)
+        #expect(crossed[.totalTokenCostUsd] == .amount(3) && crossed[.totalSessions] == .count(2))
+        #expect(PublishedFigure.allCases.filter { crossed.amount($0) != 0 }.count == 2)
         #expect(Set(PublishedFigure.dayColumns).count == PublishedFigure.dayColumns.count)
         #expect(Set(PublishedFigure.dayColumns) == Set(PublishedFigure.allCases.filter { $0.dayColumn != nil }))
     }
@@ -82,7 +94,12 @@ struct PublishedFigureTableTests {
         #expect(Array(header[start..<start + keys.count]) == keys)
         let document = try #require(try AggregateStore(directory: sandbox.directory).read(user))
         let dayCSV = CSVExport.csv(AggregateView(document), by: .day)
-        #expect(dayCSV.hasPrefix((["date"] + PublishedFigure.dayColumns.map { $0.dayColumn! }).joined(separator: ",") + "\n"))
+        // The contract's header, spelled out: the table's day columns must produce exactly it.
+        let dayHeader =
+            "date,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,minutes,"
+            + "linesAdded,linesRemoved,commits,pullRequests,toolCalls,apiRequests,apiErrors\n"
+        #expect(dayCSV.hasPrefix(dayHeader))
+        #expect(dayCSV.split(separator: "\n").count == 2)
     }
 
     @Test("each figure the Prometheus export carries adds up to the user's figure")

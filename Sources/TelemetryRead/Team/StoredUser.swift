@@ -63,7 +63,12 @@ package struct StoredUsers: Sendable {
                 }
                 let document = try store.read(id, skippingState: true)
                 let user = StoredUser(
-                    record: record, view: document.map { AggregateView($0, daysFrom: daysFrom, includingSessions: false) },
+                    record: record,
+                    view: document.map {
+                        // Raw figures kept: the Prometheus export publishes active time from the
+                        // raw seconds, not from the rounded minutes.
+                        AggregateView($0, daysFrom: daysFrom, includingSessions: false, keepingRaw: true)
+                    },
                     attributes: document?.attributes ?? [:])
                 if let cache, let identities {
                     cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)

@@ -64,7 +64,10 @@ package enum PublishedFigure: Int, CaseIterable, Sendable {
         switch self {
         case .totalTokenCostUsd: .usd
         case .totalMinutes: .minutes
-        default: .count
+        case .totalSessions, .agentsViewStarts, .totalInputTokens, .totalOutputTokens, .totalCacheReadTokens,
+            .totalCacheCreationTokens, .totalLinesAdded, .totalLinesRemoved, .aiAssistedCommits, .prsCreated,
+            .editsAccepted, .editsRejected, .editDecisions, .totalToolCalls, .apiRequests, .apiErrors:
+            .count
         }
     }
 

@@ -61,10 +61,20 @@ package struct PublishedTotals: Sendable, Equatable {
         }
     }
 
-    @inlinable func amount(atSlot slot: Int) -> Double { slot == 0 ? amounts.0 : amounts.1 }
+    @inlinable func amount(atSlot slot: Int) -> Double {
+        switch slot {
+        case 0: amounts.0
+        case 1: amounts.1
+        default: preconditionFailure("no amount slot \(slot)")
+        }
+    }
 
     @inlinable mutating func setAmount(_ value: Double, atSlot slot: Int) {
-        if slot == 0 { amounts.0 = value } else { amounts.1 = value }
+        switch slot {
+        case 0: amounts.0 = value
+        case 1: amounts.1 = value
+        default: preconditionFailure("no amount slot \(slot)")
+        }
     }
 
     /// The per-source raw figures these were derived from (summed likewise); nil when not kept
@@ -80,10 +90,16 @@ package struct PublishedTotals: Sendable, Equatable {
 
     @inlinable package subscript(figure: PublishedFigure) -> PublishedNumber {
         get { figure.unit == .count ? .count(count(atSlot: figure.slot)) : .amount(amount(atSlot: figure.slot)) }
+        // Stored by the figure's unit, whatever the value's kind: a figure cannot land in a slot
+        // of the other kind, which belongs to another figure.
         set {
-            switch newValue {
-            case .count(let value): setCount(value, atSlot: figure.slot)
-            case .amount(let value): setAmount(value, atSlot: figure.slot)
+            if figure.unit == .count {
+                switch newValue {
+                case .count(let value): setCount(value, atSlot: figure.slot)
+                case .amount(let value): setCount(TelemetryStore.count(value), atSlot: figure.slot)
+                }
+            } else {
+                setAmount(newValue.doubleValue, atSlot: figure.slot)
             }
         }
     }
@@ -224,7 +240,7 @@ package struct PublishedTool {
 }
 
 /// Rounds a raw sum to the published integer, clamped to the representable range.
-func count(_ value: Double) -> Int64 {
+@usableFromInline func count(_ value: Double) -> Int64 {
     let rounded = value.rounded()
     if rounded >= 9.2e18 { return Int64.max }
     if rounded <= -9.2e18 { return Int64.min }
