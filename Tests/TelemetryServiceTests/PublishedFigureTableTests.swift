@@ -38,6 +38,18 @@ struct PublishedFigureTableTests {
         let amounts = PublishedFigure.allCases.filter { $0.unit != .count }.map(\.slot)
         #expect(Set(counts).count == counts.count && counts.allSatisfy { (0..<PublishedTotals.lanes.counts).contains($0) })
         #expect(Set(amounts).count == amounts.count && amounts.allSatisfy { (0..<PublishedTotals.lanes.amounts).contains($0) })
+        let modelCounts = PublishedFigure.allCases.filter { $0.modelKey != nil && $0.unit == .count }.compactMap(\.modelSlot)
+        let modelAmounts = PublishedFigure.allCases.filter { $0.modelKey != nil && $0.unit != .count }.compactMap(\.modelSlot)
+        #expect(modelCounts.count + modelAmounts.count == PublishedFigure.allCases.filter { $0.modelKey != nil }.count)
+        #expect(Set(modelCounts) == Set(0..<PublishedModel.lanes.counts) && modelCounts.count == PublishedModel.lanes.counts)
+        #expect(Set(modelAmounts) == Set(0..<PublishedModel.lanes.amounts) && modelAmounts.count == PublishedModel.lanes.amounts)
+        var model = PublishedModel()
+        for (index, figure) in PublishedFigure.modelFigures.enumerated() { model[figure] = .amount(Double(index + 1)) }
+        var modelTwice = model
+        modelTwice.add(model)
+        for (index, figure) in PublishedFigure.modelFigures.enumerated() {
+            #expect(modelTwice.amount(figure) == Double(2 * (index + 1)), "\(figure)")
+        }
         var each = PublishedTotals()
         for (index, figure) in PublishedFigure.allCases.enumerated() {
             each[figure] = figure.unit == .count ? .count(Int64(index + 1)) : .amount(Double(index) + 0.5)
@@ -82,6 +94,24 @@ struct PublishedFigureTableTests {
         }
         // Every published key is a figure of the table (raw and a day's models aside).
         #expect(Set(storedTotals.keys).subtracting(["raw"]) == Set(PublishedFigure.allCases.map(\.key)))
+        // Each model entry holds exactly the table's model figures, all time and per day, and the
+        // team's models the same keys.
+        let modelKeys = Set(PublishedFigure.allCases.compactMap(\.modelKey))
+        let storedModels = try #require(stored["models"] as? [String: [String: Any]])
+        #expect(!storedModels.isEmpty)
+        for (name, entry) in storedModels { #expect(Set(entry.keys).subtracting(["raw"]) == modelKeys, "\(name)") }
+        for (day, figures) in storedDays {
+            for (name, entry) in figures["models"] as? [String: [String: Any]] ?? [:] {
+                #expect(Set(entry.keys).subtracting(["raw"]) == modelKeys, "\(day) \(name)")
+            }
+        }
+        let teamModels = try #require(team["models"] as? [String: [String: Any]])
+        for (name, entry) in teamModels {
+            #expect(Set(entry.keys) == modelKeys, "team \(name)")
+            for figure in PublishedFigure.allCases where figure.modelKey != nil {
+                #expect(entry[figure.modelKey!] as? NSNumber == storedModels[name]?[figure.modelKey!] as? NSNumber)
+            }
+        }
     }
 
     @Test("the team CSV has a column per figure in table order; the day CSV (`export --csv`) the table's day columns")
@@ -92,6 +122,12 @@ struct PublishedFigureTableTests {
         let keys = PublishedFigure.allCases.map(\.key)
         let start = try #require(header.firstIndex(of: keys[0]))
         #expect(Array(header[start..<start + keys.count]) == keys)
+        let byModel = String(
+            decoding: sandbox.get("\(ReadSandbox.base)/team/summary.csv", query: "by=model", headers: auth).body, as: UTF8.self)
+        #expect(
+            byModel.hasPrefix(
+                "model,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,apiRequests,apiErrors,period,from,to\n"
+            ))
         let document = try #require(try AggregateStore(directory: sandbox.directory).read(user))
         let dayCSV = CSVExport.csv(AggregateView(document), by: .day)
         // The contract's header, spelled out: the table's day columns must produce exactly it.

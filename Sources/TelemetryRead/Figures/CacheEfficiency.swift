@@ -11,13 +11,15 @@ enum CacheEfficiency {
             cacheCreation: f.count(.totalCacheCreationTokens))
     }
 
-    static func share(_ m: SummaryModel) -> Double? {
-        Outcomes.cacheReadShare(input: m.inputTokens, cacheRead: m.cacheReadTokens, cacheCreation: m.cacheCreationTokens)
+    static func share(_ m: PublishedModel) -> Double? {
+        Outcomes.cacheReadShare(
+            input: m.count(.totalInputTokens), cacheRead: m.count(.totalCacheReadTokens),
+            cacheCreation: m.count(.totalCacheCreationTokens))
     }
 
     static func write(
         totals: PublishedTotals, range: PublishedTotals, days: some Sequence<(day: String, figures: PublishedTotals)>,
-        models: some Sequence<(name: String, figures: SummaryModel)>, to w: inout JSONWriter
+        models: some Sequence<(name: String, figures: PublishedModel)>, to w: inout JSONWriter
     ) {
         func value(_ share: Double?) { if let share { w.number(share) } else { w.null() } }
         w.beginObject()

@@ -10,13 +10,11 @@ package struct UserDigest: Sendable {
         /// The day's figures per model, sorted by name (without raw).
         package var models: [Model] = []
         /// What ``models`` do not cover (see ``DayView/unknownModel``); nil when they cover the day.
-        package var unknownModel: SummaryModel?
+        package var unknownModel: PublishedModel?
     }
 
-    package struct Model: Sendable, Equatable {
-        package let name: String
-        package let figures: SummaryModel
-    }
+    /// A model's figures under its name.
+    package typealias Model = ModelView
 
     package struct Tool: Sendable, Equatable {
         package let name: String
@@ -60,24 +58,18 @@ package struct UserDigest: Sendable {
         let view = AggregateView(
             document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions,
             keepingRaw: keepingRaw)
-        let rawModels = document?.models ?? [:]
         let rawTools = document?.tools ?? [:]
         userId = user.rawValue
         name = record.name
         createdAt = record.createdAt
         updatedAt = document?.updatedAt
         totals = view.totals
-        let rawDayModels = document?.dayModels ?? [:]
+        // The view's days and models are taken as they are (their raw figures kept or not as
+        // asked): no second array per day.
         days = view.days.map {
-            let day = $0.day
-            return Day(
-                day: day, figures: $0.totals,
-                models: $0.models.map { model in
-                    Model(name: model.name, figures: SummaryModel(model, raw: keepingRaw ? rawDayModels[day]?[model.name] : nil))
-                },
-                unknownModel: $0.unknownModel.map { SummaryModel($0, raw: nil) })
+            Day(day: $0.day, figures: $0.totals, models: $0.models, unknownModel: $0.unknownModel?.figures)
         }
-        models = view.models.map { Model(name: $0.name, figures: SummaryModel($0, raw: keepingRaw ? rawModels[$0.name] : nil)) }
+        models = view.models
         tools = view.tools.map { Tool(name: $0.name, figures: SummaryTool($0, raw: keepingRaw ? rawTools[$0.name] : nil)) }
         events = view.events
         sources = view.sources

@@ -32,7 +32,10 @@ package enum PrometheusExposition {
         for (id, view) in active {
             writer.createdSeconds = created[id]
             for model in view.models {
-                let values = [model.inputTokens, model.outputTokens, model.cacheReadTokens, model.cacheCreationTokens]
+                let values = [
+                    model.figures.count(.totalInputTokens), model.figures.count(.totalOutputTokens),
+                    model.figures.count(.totalCacheReadTokens), model.figures.count(.totalCacheCreationTokens),
+                ]
                 for (type, value) in zip(tokenTypes, values) {
                     writer.sample(.tokens, ["user_id": id, "model": model.name, "type": type], Double(value))
                 }
@@ -42,7 +45,9 @@ package enum PrometheusExposition {
         writer.header(.cost)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            for model in view.models { writer.sample(.cost, ["user_id": id, "model": model.name], model.costUsd) }
+            for model in view.models {
+                writer.sample(.cost, ["user_id": id, "model": model.name], model.figures.amount(.totalTokenCostUsd))
+            }
         }
 
         writer.header(.lines)
@@ -85,14 +90,16 @@ package enum PrometheusExposition {
         for (id, view) in active {
             writer.createdSeconds = created[id]
             for model in view.models {
-                writer.sample(.apiRequests, ["user_id": id, "model": model.name], Double(model.apiRequests))
+                writer.sample(.apiRequests, ["user_id": id, "model": model.name], Double(model.figures.count(.apiRequests)))
             }
         }
 
         writer.header(.apiErrors)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            for model in view.models { writer.sample(.apiErrors, ["user_id": id, "model": model.name], Double(model.apiErrors)) }
+            for model in view.models {
+                writer.sample(.apiErrors, ["user_id": id, "model": model.name], Double(model.figures.count(.apiErrors)))
+            }
         }
 
         writer.header(.toolCalls)

@@ -1,5 +1,5 @@
 import Foundation
-import TelemetryStore
+package import TelemetryStore
 
 /// Exports a user's published figures as CSV (RFC 4180 quoting, `\n` line ends, header row),
 /// for spreadsheets and scripts that should not have to read `aggregate.json`.
@@ -15,10 +15,18 @@ package enum CSVExport {
     /// `date`, then the figures ``PublishedFigure/dayColumns`` names.
     package static let dayHeader = ["date"] + PublishedFigure.dayColumns.map { $0.dayColumn! }
 
-    package static let modelHeader = [
-        "model", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests",
-        "apiErrors",
-    ]
+    /// `model`, then the figures the table keeps per model, in its order (the team CSV by model too).
+    package static let modelHeader = ["model"] + PublishedFigure.modelFigures.map { $0.modelKey! }
+
+    /// A model's figure cells, in ``modelHeader``'s order.
+    package static func modelCells(_ figures: PublishedModel) -> [String] {
+        PublishedFigure.modelFigures.map { figure in
+            switch figures[figure] {
+            case .count(let value): String(value)
+            case .amount(let value): DecimalText.plain(value)
+            }
+        }
+    }
 
     package static func csv(_ view: AggregateView, by grouping: Grouping) -> String {
         switch grouping {
@@ -34,12 +42,7 @@ package enum CSVExport {
             }
             return render(header: dayHeader, rows: rows)
         case .model:
-            let rows = view.models.map { m -> [String] in
-                [
-                    text(m.name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
-                    String(m.cacheCreationTokens), DecimalText.plain(m.costUsd), String(m.apiRequests), String(m.apiErrors),
-                ]
-            }
+            let rows = view.models.map { m in [text(m.name)] + modelCells(m.figures) }
             return render(header: modelHeader, rows: rows)
         }
     }

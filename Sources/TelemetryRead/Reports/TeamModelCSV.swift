@@ -1,3 +1,5 @@
+package import TelemetryStore
+
 /// The team CSV split by model (`team/summary.csv?by=model`): one row per model per span (all
 /// time, the range, or each `?period=` bucket), the team's tokens, cost, requests and errors of
 /// that model. Within a range, a row with an empty `model` holds what no model accounts for
@@ -5,18 +7,12 @@
 /// model names are never empty, so it cannot be mistaken for one. A span's rows add up to the
 /// team's figures of that span.
 package enum TeamModelCSV {
-    package static let header =
-        ["model", "inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens", "costUsd", "apiRequests", "apiErrors"]
-        + TeamCSV.spanColumns
+    package static let header = CSVExport.modelHeader + TeamCSV.spanColumns
 
     package static func csv(_ report: TeamSummaryReport, wholeRange: Bool) -> String {
         var rows: [[String]] = []
-        func append(_ name: String, _ m: SummaryModel, _ span: [String]) {
-            rows.append(
-                [
-                    CSVExport.text(name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
-                    String(m.cacheCreationTokens), DecimalText.plain(m.costUsd), String(m.apiRequests), String(m.apiErrors),
-                ] + span)
+        func append(_ name: String, _ m: PublishedModel, _ span: [String]) {
+            rows.append([CSVExport.text(name)] + CSVExport.modelCells(m) + span)
         }
         if report.period == nil && !wholeRange {
             // All time: the users' whole model maps, which were always kept.
@@ -39,15 +35,15 @@ package enum TeamModelCSV {
 extension TeamSummaryReport {
     /// The team's figures per model over the days of `span` (inside the report's range), and
     /// what no model accounts for (nil when the models cover those days).
-    package func models(in span: Period.Bucket) -> (models: [String: SummaryModel], unknown: SummaryModel?) {
-        var models: [String: SummaryModel] = [:]
-        var unknown: SummaryModel?
+    package func models(in span: Period.Bucket) -> (models: [String: PublishedModel], unknown: PublishedModel?) {
+        var models: [String: PublishedModel] = [:]
+        var unknown: PublishedModel?
         // In day order, so the same data always gives the same sums.
         for day in days.keys.sorted() where span.contains(day) {
             let teamDay = days[day]!
-            for (name, figures) in teamDay.models { models[name, default: SummaryModel()].add(figures) }
+            for (name, figures) in teamDay.models { models[name, default: PublishedModel()].add(figures) }
             if let part = teamDay.unknownModel {
-                var sum = unknown ?? SummaryModel()
+                var sum = unknown ?? PublishedModel()
                 sum.add(part)
                 unknown = sum
             }

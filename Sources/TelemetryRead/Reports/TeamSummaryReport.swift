@@ -19,17 +19,17 @@ package struct TeamSummaryReport: Sendable {
         package var figures = PublishedTotals()
         package var activeUsers = 0
         /// The users' figures per model that day.
-        package var models: [String: SummaryModel] = [:]
+        package var models: [String: PublishedModel] = [:]
         /// What the models do not cover: days stored before models were kept per day, and
         /// amounts reported without a model (see ``DayView/unknownModel``).
-        package var unknownModel: SummaryModel?
+        package var unknownModel: PublishedModel?
 
         mutating func add(_ day: UserDigest.Day) {
             figures.add(day.figures)
             activeUsers += 1
-            for model in day.models { models[model.name, default: SummaryModel()].add(model.figures) }
+            for model in day.models { models[model.name, default: PublishedModel()].add(model.figures) }
             if let unknown = day.unknownModel {
-                var sum = unknownModel ?? SummaryModel()
+                var sum = unknownModel ?? PublishedModel()
                 sum.add(unknown)
                 unknownModel = sum
             }
@@ -43,7 +43,7 @@ package struct TeamSummaryReport: Sendable {
     package let totals: PublishedTotals
     package let rangeTotals: PublishedTotals
     package let days: [String: TeamDay]
-    package let models: [String: SummaryModel]
+    package let models: [String: PublishedModel]
     package let tools: [String: SummaryTool]
     /// Present only when the request asked for `?group=`.
     package let groups: [TeamGroup]?
@@ -90,7 +90,7 @@ package struct TeamSummaryReport: Sendable {
         members.reserveCapacity(digests.count)
         var totals = PublishedTotals(), rangeTotals = PublishedTotals()
         var days: [String: TeamDay] = [:]
-        var models: [String: SummaryModel] = [:]
+        var models: [String: PublishedModel] = [:]
         var tools: [String: SummaryTool] = [:]
         for digest in digests.sorted(by: { $0.userId < $1.userId }) {
             var userRange = PublishedTotals()
@@ -100,7 +100,7 @@ package struct TeamSummaryReport: Sendable {
                 userRange.add(day.figures)
                 days[day.day, default: TeamDay()].add(day)
             }
-            for model in digest.models { models[model.name, default: SummaryModel()].add(model.figures) }
+            for model in digest.models { models[model.name, default: PublishedModel()].add(model.figures) }
             for tool in digest.tools { tools[tool.name, default: SummaryTool()].add(tool.figures) }
             totals.add(digest.totals)
             rangeTotals.add(userRange)

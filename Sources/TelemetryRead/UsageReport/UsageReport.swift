@@ -76,17 +76,17 @@ package enum UsageReport {
         for (index, part) in modelBreakdown(bucket, view).enumerated() {
             if index > 0 { json.raw(",") }
             json.raw("{\"estimated_cost\":{\"amount\":")
-            json.raw(DecimalText.plain(part.costUsd * 100))
+            json.raw(DecimalText.plain(part.figures.amount(.totalTokenCostUsd) * 100))
             json.raw(",\"currency\":\"USD\"},\"model\":")
             json.string(part.name)
             json.raw(",\"tokens\":{\"cache_creation\":")
-            json.raw(String(part.cacheCreationTokens))
+            json.raw(String(part.figures.count(.totalCacheCreationTokens)))
             json.raw(",\"cache_read\":")
-            json.raw(String(part.cacheReadTokens))
+            json.raw(String(part.figures.count(.totalCacheReadTokens)))
             json.raw(",\"input\":")
-            json.raw(String(part.inputTokens))
+            json.raw(String(part.figures.count(.totalInputTokens)))
             json.raw(",\"output\":")
-            json.raw(String(part.outputTokens))
+            json.raw(String(part.figures.count(.totalOutputTokens)))
             json.raw("}}")
         }
         json.raw("],\"organization_id\":")
@@ -113,13 +113,15 @@ package enum UsageReport {
     /// before models were kept per day has one entry with the whole day: named after the user's
     /// model when they have used only one, else ``allModels``. The entries add up to the day.
     static func modelBreakdown(_ day: DayView, _ view: AggregateView) -> [ModelView] {
-        let used = day.models.filter { $0.allTokens != 0 || $0.costUsd != 0 }
+        let used = day.models.filter { $0.figures.allTokens != 0 || $0.figures.amount(.totalTokenCostUsd) != 0 }
         if day.models.isEmpty {
-            guard let whole = day.unknownModel, whole.allTokens != 0 || whole.costUsd != 0 else { return [] }
+            guard let whole = day.unknownModel, whole.figures.allTokens != 0 || whole.figures.amount(.totalTokenCostUsd) != 0
+            else { return [] }
             let name = view.models.count == 1 ? view.models[0].name : allModels
             return [whole.renamed(name)]
         }
-        guard let rest = day.unknownModel, rest.allTokens != 0 || rest.costUsd != 0 else { return used }
+        guard let rest = day.unknownModel, rest.figures.allTokens != 0 || rest.figures.amount(.totalTokenCostUsd) != 0
+        else { return used }
         return used + [rest]
     }
 

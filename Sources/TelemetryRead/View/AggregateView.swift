@@ -41,11 +41,11 @@ package struct AggregateView: Sendable, Equatable {
             DayView(
                 day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
                 models: (document.dayModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
-                    ModelView(name: name, PublishedModel(figures, selection))
+                    ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
                 })
         }
         models = document.models.keys.sorted().map { name in
-            ModelView(name: name, PublishedModel(document.models[name]!, selection))
+            ModelView(name: name, figures: PublishedModel(document.models[name]!, selection, keepingRaw: keepingRaw))
         }
         tools = document.tools.keys.sorted().map { name in
             ToolView(name: name, PublishedTool(document.tools[name]!, tool: name, selection))
@@ -86,87 +86,39 @@ package struct DayView: Sendable, Equatable {
     /// accounts for (the whole day for a day stored before they were kept; amounts reported
     /// without a model); nil when the models cover the day. Never split by guessing.
     package var unknownModel: ModelView? {
-        var covered = (
-            input: Int64(0), output: Int64(0), cacheRead: Int64(0), cacheCreation: Int64(0),
-            cost: 0.0, requests: Int64(0), errors: Int64(0)
-        )
-        for model in models {
-            covered.input = saturatingSum(covered.input, model.inputTokens)
-            covered.output = saturatingSum(covered.output, model.outputTokens)
-            covered.cacheRead = saturatingSum(covered.cacheRead, model.cacheReadTokens)
-            covered.cacheCreation = saturatingSum(covered.cacheCreation, model.cacheCreationTokens)
-            covered.cost += model.costUsd
-            covered.requests = saturatingSum(covered.requests, model.apiRequests)
-            covered.errors = saturatingSum(covered.errors, model.apiErrors)
+        var covered = PublishedModel()
+        for model in models { covered.add(model.figures.withoutRaw) }
+        var rest = PublishedModel()
+        for figure in PublishedFigure.modelFigures {
+            switch totals[figure] {
+            case .count(let whole): rest[figure] = .count(max(0, whole - covered.count(figure)))
+            case .amount(let whole):
+                // The day's cost and its models' are sums of the same amounts in another order: a
+                // difference below a billionth of the day's cost is that rounding, not an amount.
+                let part = whole - covered.amount(figure)
+                rest[figure] = .amount(part > 1e-9 * max(1, abs(whole)) ? part : 0)
+            }
         }
-        // The day's cost and its models' are sums of the same amounts in another order: a
-        // difference below a billionth of the day's cost is that rounding, not an amount.
-        let cost = totals.amount(.totalTokenCostUsd) - covered.cost
-        let rest = ModelView(
-            name: ModelView.unknownName,
-            inputTokens: max(0, totals.count(.totalInputTokens) - covered.input),
-            outputTokens: max(0, totals.count(.totalOutputTokens) - covered.output),
-            cacheReadTokens: max(0, totals.count(.totalCacheReadTokens) - covered.cacheRead),
-            cacheCreationTokens: max(0, totals.count(.totalCacheCreationTokens) - covered.cacheCreation),
-            costUsd: cost > 1e-9 * max(1, abs(totals.amount(.totalTokenCostUsd))) ? cost : 0,
-            apiRequests: max(0, totals.count(.apiRequests) - covered.requests),
-            apiErrors: max(0, totals.count(.apiErrors) - covered.errors))
-        let nothing =
-            rest.allTokens == 0 && rest.costUsd == 0 && rest.apiRequests == 0 && rest.apiErrors == 0
-        return nothing ? nil : rest
+        let nothing = PublishedFigure.modelFigures.allSatisfy { rest.amount($0) == 0 }
+        return nothing ? nil : ModelView(name: ModelView.unknownName, figures: rest)
     }
 }
 
-/// The published figures of one model (the keys of `models.*`).
+/// One model's published figures under its name (the keys of `models.*`).
 package struct ModelView: Sendable, Equatable {
     package let name: String
-    package let inputTokens: Int64
-    package let outputTokens: Int64
-    package let cacheReadTokens: Int64
-    package let cacheCreationTokens: Int64
-    package let costUsd: Double
-    package let apiRequests: Int64
-    package let apiErrors: Int64
+    package let figures: PublishedModel
 
     /// The name ``DayView/unknownModel`` carries (the API keeps it apart from model names).
     package static let unknownName = "unknown model"
 
-    init(
-        name: String, inputTokens: Int64, outputTokens: Int64, cacheReadTokens: Int64, cacheCreationTokens: Int64,
-        costUsd: Double, apiRequests: Int64, apiErrors: Int64
-    ) {
+    package init(name: String, figures: PublishedModel) {
         self.name = name
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-        self.cacheReadTokens = cacheReadTokens
-        self.cacheCreationTokens = cacheCreationTokens
-        self.costUsd = costUsd
-        self.apiRequests = apiRequests
-        self.apiErrors = apiErrors
-    }
-
-    init(name: String, _ published: PublishedModel) {
-        self.name = name
-        inputTokens = published.inputTokens
-        outputTokens = published.outputTokens
-        cacheReadTokens = published.cacheReadTokens
-        cacheCreationTokens = published.cacheCreationTokens
-        costUsd = published.costUsd
-        apiRequests = published.apiRequests
-        apiErrors = published.apiErrors
-    }
-
-    /// Input, output, cache-read and cache-creation tokens together.
-    package var allTokens: Int64 {
-        saturatingSum(saturatingSum(saturatingSum(inputTokens, outputTokens), cacheReadTokens), cacheCreationTokens)
+        self.figures = figures
     }
 
     /// The same figures under another name.
-    func renamed(_ name: String) -> ModelView {
-        ModelView(
-            name: name, inputTokens: inputTokens, outputTokens: outputTokens, cacheReadTokens: cacheReadTokens,
-            cacheCreationTokens: cacheCreationTokens, costUsd: costUsd, apiRequests: apiRequests, apiErrors: apiErrors)
-    }
+    func renamed(_ name: String) -> ModelView { ModelView(name: name, figures: figures) }
 }
 
 /// The published figures of one tool (the keys of `tools.*`).

@@ -186,18 +186,7 @@ package enum AggregateCoding {
         p.write(to: &w, raw: true) { w in writeDayModelsValue(models, selection, to: &w) }
     }
 
-    private static func write(_ p: PublishedModel, to w: inout JSONWriter) {
-        w.beginObject()
-        w.key("apiErrors"); w.integer(p.apiErrors)
-        w.key("apiRequests"); w.integer(p.apiRequests)
-        w.key("cacheCreationTokens"); w.integer(p.cacheCreationTokens)
-        w.key("cacheReadTokens"); w.integer(p.cacheReadTokens)
-        w.key("costUsd"); w.number(p.costUsd)
-        w.key("inputTokens"); w.integer(p.inputTokens)
-        w.key("outputTokens"); w.integer(p.outputTokens)
-        w.key("raw"); p.raw.write(to: &w)
-        w.endObject()
-    }
+    private static func write(_ p: PublishedModel, to w: inout JSONWriter) { p.write(to: &w, raw: true) }
 
     private static func write(_ p: PublishedTool, to w: inout JSONWriter) {
         w.beginObject()

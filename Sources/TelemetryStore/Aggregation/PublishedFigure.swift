@@ -154,6 +154,46 @@ package enum PublishedFigure: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The key of the figure in each model's entry (`models.*`, a day's `models.*`) and the model
+    /// CSV's column, nil for figures not kept per model. A model's figure is derived as the total.
+    package var modelKey: String? {
+        switch self {
+        case .totalInputTokens: "inputTokens"
+        case .totalOutputTokens: "outputTokens"
+        case .totalCacheReadTokens: "cacheReadTokens"
+        case .totalCacheCreationTokens: "cacheCreationTokens"
+        case .totalTokenCostUsd: "costUsd"
+        case .apiRequests: "apiRequests"
+        case .apiErrors: "apiErrors"
+        case .totalSessions, .agentsViewStarts, .totalLinesAdded, .totalLinesRemoved, .totalMinutes,
+            .aiAssistedCommits, .prsCreated, .editsAccepted, .editsRejected, .editDecisions, .totalToolCalls:
+            nil
+        }
+    }
+
+    /// Where ``PublishedModel`` keeps the figure (among its counts, or its one amount); nil for
+    /// figures without a ``modelKey``.
+    @inlinable package var modelSlot: Int? {
+        switch self {
+        case .totalInputTokens: 0
+        case .totalOutputTokens: 1
+        case .totalCacheReadTokens: 2
+        case .totalCacheCreationTokens: 3
+        case .apiRequests: 4
+        case .apiErrors: 5
+        case .totalTokenCostUsd: 0
+        case .totalSessions, .agentsViewStarts, .totalLinesAdded, .totalLinesRemoved, .totalMinutes,
+            .aiAssistedCommits, .prsCreated, .editsAccepted, .editsRejected, .editDecisions, .totalToolCalls:
+            nil
+        }
+    }
+
+    /// The figures kept per model, in table order (the model CSV's columns).
+    package static let modelFigures: [PublishedFigure] = table.filter { $0.modelKey != nil }
+
+    /// The model figures sorted by their key: the order a model's JSON object is written in.
+    static let modelFiguresByKey: [PublishedFigure] = modelFigures.sorted { $0.modelKey! < $1.modelKey! }
+
     /// The per-day CSV's figure columns, in its order (minutes beside cost, as it always was).
     package static let dayColumns: [PublishedFigure] = [
         .totalInputTokens, .totalOutputTokens, .totalCacheReadTokens, .totalCacheCreationTokens, .totalTokenCostUsd,

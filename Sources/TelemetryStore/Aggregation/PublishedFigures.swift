@@ -197,28 +197,132 @@ package struct PublishedTotals: Sendable, Equatable {
     }
 }
 
-/// The published view of one model.
-package struct PublishedModel {
-    package var inputTokens: Int64 = 0
-    package var outputTokens: Int64 = 0
-    package var cacheReadTokens: Int64 = 0
-    package var cacheCreationTokens: Int64 = 0
-    package var costUsd: Double = 0
-    package var apiRequests: Int64 = 0
-    package var apiErrors: Int64 = 0
-    package var raw: Figures
+/// The published figures of one model (the keys of `models.*`): the rows of ``PublishedFigure``
+/// that have a ``PublishedFigure/modelKey``, derived as the totals are, summable over days and
+/// users like ``PublishedTotals``. Kept in its own seven slots: a team digest holds one per model
+/// of every day of every user.
+package struct PublishedModel: Sendable, Equatable {
+    @usableFromInline var counts: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
+    @usableFromInline var cost: Double = 0
+    /// The per-source raw figures; nil when not kept (team answers never show them).
+    package var raw: Figures?
 
-    package init(_ f: Figures, _ s: SourceSelection) {
-        raw = f
-        inputTokens = count(s.inputTokens(f))
-        outputTokens = count(s.outputTokens(f))
-        cacheReadTokens = count(s.cacheReadTokens(f))
-        cacheCreationTokens = count(s.cacheCreationTokens(f))
-        costUsd = s.cost(f)
-        apiRequests = count(s.apiRequests(f))
-        apiErrors = count(f[.apiErrors])
+    /// Slots for counts and for amounts.
+    package static let lanes = (counts: 6, amounts: 1)
+
+    @inlinable package init() {}
+
+    package init(_ f: Figures, _ s: SourceSelection, keepingRaw: Bool = true) {
+        for figure in PublishedFigure.modelFigures { self[figure] = figure.published(from: f, s) }
+        raw = keepingRaw ? f : nil
     }
 
+    @inlinable func count(atSlot slot: Int) -> Int64 {
+        switch slot {
+        case 0: counts.0
+        case 1: counts.1
+        case 2: counts.2
+        case 3: counts.3
+        case 4: counts.4
+        case 5: counts.5
+        default: preconditionFailure("no model count slot \(slot)")
+        }
+    }
+
+    @inlinable mutating func setCount(_ value: Int64, atSlot slot: Int) {
+        switch slot {
+        case 0: counts.0 = value
+        case 1: counts.1 = value
+        case 2: counts.2 = value
+        case 3: counts.3 = value
+        case 4: counts.4 = value
+        case 5: counts.5 = value
+        default: preconditionFailure("no model count slot \(slot)")
+        }
+    }
+
+    /// A model figure's value; a figure not kept per model reads as zero and cannot be set.
+    @inlinable package subscript(figure: PublishedFigure) -> PublishedNumber {
+        get {
+            guard let slot = figure.modelSlot else { return figure.unit == .count ? .count(0) : .amount(0) }
+            return figure.unit == .count ? .count(count(atSlot: slot)) : .amount(cost)
+        }
+        set {
+            guard let slot = figure.modelSlot else { preconditionFailure("\(figure.key) is not kept per model") }
+            if figure.unit == .count {
+                switch newValue {
+                case .count(let value): setCount(value, atSlot: slot)
+                case .amount(let value): setCount(TelemetryStore.count(value), atSlot: slot)
+                }
+            } else {
+                cost = newValue.doubleValue
+            }
+        }
+    }
+
+    @inlinable package func count(_ figure: PublishedFigure) -> Int64 {
+        switch self[figure] {
+        case .count(let value): value
+        case .amount(let value): TelemetryStore.count(value)
+        }
+    }
+
+    @inlinable package func amount(_ figure: PublishedFigure) -> Double { self[figure].doubleValue }
+
+    /// Adds `other` figure by figure (counts saturating); raw figures when `other` has them.
+    @inlinable package mutating func add(_ other: PublishedModel) {
+        counts.0 = saturatingSum(counts.0, other.counts.0)
+        counts.1 = saturatingSum(counts.1, other.counts.1)
+        counts.2 = saturatingSum(counts.2, other.counts.2)
+        counts.3 = saturatingSum(counts.3, other.counts.3)
+        counts.4 = saturatingSum(counts.4, other.counts.4)
+        counts.5 = saturatingSum(counts.5, other.counts.5)
+        cost += other.cost
+        if let otherRaw = other.raw {
+            var sum = raw ?? Figures()
+            sum.add(otherRaw)
+            raw = sum
+        }
+    }
+
+    /// The same figures without the raw ones.
+    package var withoutRaw: PublishedModel {
+        var copy = self
+        copy.raw = nil
+        return copy
+    }
+
+    /// Input, output, cache-read and cache-creation tokens together (a convenience for listings).
+    package var allTokens: Int64 {
+        saturatingSum(
+            saturatingSum(
+                saturatingSum(count(.totalInputTokens), count(.totalOutputTokens)), count(.totalCacheReadTokens)),
+            count(.totalCacheCreationTokens))
+    }
+
+    /// Writes the model's figures as a JSON object, keys sorted; `raw` only when asked for.
+    package func write(to w: inout JSONWriter, raw includeRaw: Bool) {
+        w.beginObject()
+        var rawWritten = !includeRaw
+        for figure in PublishedFigure.modelFiguresByKey {
+            let key = figure.modelKey!
+            if !rawWritten, key > "raw" {
+                w.key("raw"); (raw ?? Figures()).write(to: &w)
+                rawWritten = true
+            }
+            w.key(key)
+            switch self[figure] {
+            case .count(let value): w.integer(value)
+            case .amount(let value): w.number(value)
+            }
+        }
+        if !rawWritten { w.key("raw"); (raw ?? Figures()).write(to: &w) }
+        w.endObject()
+    }
+
+    package static func == (a: PublishedModel, b: PublishedModel) -> Bool {
+        a.raw == b.raw && PublishedFigure.modelFigures.allSatisfy { a[$0] == b[$0] }
+    }
 }
 
 /// The published view of one tool.

@@ -85,11 +85,12 @@ struct Show: AdminCommand {
                 .right("CACHE CREATION"), .right("COST USD"), .right("REQUESTS"), .right("ERRORS"),
             ],
             indent: "  ")
+        // The columns are the table's model figures, in its order.
         for m in view.models {
-            models.append([
-                Format.safe(m.name), String(m.inputTokens), String(m.outputTokens), String(m.cacheReadTokens),
-                String(m.cacheCreationTokens), Format.usd(m.costUsd), String(m.apiRequests), String(m.apiErrors),
-            ])
+            let cells = PublishedFigure.modelFigures.map { figure in
+                figure.unit == .usd ? Format.usd(m.figures.amount(figure)) : String(m.figures.count(figure))
+            }
+            models.append([Format.safe(m.name)] + cells)
         }
         sections.append("Models (tokens)" + (view.models.isEmpty ? ": none" : "\n" + models.render()))
 

@@ -52,13 +52,15 @@ extension OperationsTests {
                 }
                 for model in view.models {
                     let stored = try #require(models[model.name])
-                    #expect((stored["inputTokens"] as? NSNumber)?.int64Value == model.inputTokens)
-                    #expect((stored["outputTokens"] as? NSNumber)?.int64Value == model.outputTokens)
-                    #expect((stored["cacheReadTokens"] as? NSNumber)?.int64Value == model.cacheReadTokens)
-                    #expect((stored["cacheCreationTokens"] as? NSNumber)?.int64Value == model.cacheCreationTokens)
-                    #expect((stored["costUsd"] as? NSNumber)?.doubleValue == model.costUsd)
-                    #expect((stored["apiRequests"] as? NSNumber)?.int64Value == model.apiRequests)
-                    #expect((stored["apiErrors"] as? NSNumber)?.int64Value == model.apiErrors)
+                    #expect((stored["inputTokens"] as? NSNumber)?.int64Value == model.figures.count(.totalInputTokens))
+                    #expect((stored["outputTokens"] as? NSNumber)?.int64Value == model.figures.count(.totalOutputTokens))
+                    #expect((stored["cacheReadTokens"] as? NSNumber)?.int64Value == model.figures.count(.totalCacheReadTokens))
+                    #expect(
+                        (stored["cacheCreationTokens"] as? NSNumber)?.int64Value == model.figures.count(.totalCacheCreationTokens)
+                    )
+                    #expect((stored["costUsd"] as? NSNumber)?.doubleValue == model.figures.amount(.totalTokenCostUsd))
+                    #expect((stored["apiRequests"] as? NSNumber)?.int64Value == model.figures.count(.apiRequests))
+                    #expect((stored["apiErrors"] as? NSNumber)?.int64Value == model.figures.count(.apiErrors))
                 }
 
                 let tools = try #require(json["tools"] as? [String: [String: Any]])
