@@ -40,6 +40,7 @@ struct PublishedFigureTableTests {
         #expect(Set(amounts).count == amounts.count && amounts.allSatisfy { (0..<PublishedTotals.lanes.amounts).contains($0) })
         let modelCounts = PublishedFigure.allCases.filter { $0.modelKey != nil && $0.unit == .count }.compactMap(\.modelSlot)
         let modelAmounts = PublishedFigure.allCases.filter { $0.modelKey != nil && $0.unit != .count }.compactMap(\.modelSlot)
+        #expect(PublishedFigure.allCases.allSatisfy { ($0.modelKey == nil) == ($0.modelSlot == nil) })
         #expect(modelCounts.count + modelAmounts.count == PublishedFigure.allCases.filter { $0.modelKey != nil }.count)
         #expect(Set(modelCounts) == Set(0..<PublishedModel.lanes.counts) && modelCounts.count == PublishedModel.lanes.counts)
         #expect(Set(modelAmounts) == Set(0..<PublishedModel.lanes.amounts) && modelAmounts.count == PublishedModel.lanes.amounts)

@@ -39,27 +39,7 @@ package struct PublishedTotals: Sendable, Equatable {
         }
     }
 
-    @inlinable mutating func setCount(_ value: Int64, atSlot slot: Int) {
-        switch slot {
-        case 0: counts.0 = value
-        case 1: counts.1 = value
-        case 2: counts.2 = value
-        case 3: counts.3 = value
-        case 4: counts.4 = value
-        case 5: counts.5 = value
-        case 6: counts.6 = value
-        case 7: counts.7 = value
-        case 8: counts.8 = value
-        case 9: counts.9 = value
-        case 10: counts.10 = value
-        case 11: counts.11 = value
-        case 12: counts.12 = value
-        case 13: counts.13 = value
-        case 14: counts.14 = value
-        case 15: counts.15 = value
-        default: preconditionFailure("no count slot \(slot)")
-        }
-    }
+    @inlinable mutating func setCount(_ value: Int64, atSlot slot: Int) { store(value, atSlot: slot, of: &counts) }
 
     @inlinable func amount(atSlot slot: Int) -> Double {
         switch slot {
@@ -229,17 +209,7 @@ package struct PublishedModel: Sendable, Equatable {
         }
     }
 
-    @inlinable mutating func setCount(_ value: Int64, atSlot slot: Int) {
-        switch slot {
-        case 0: counts.0 = value
-        case 1: counts.1 = value
-        case 2: counts.2 = value
-        case 3: counts.3 = value
-        case 4: counts.4 = value
-        case 5: counts.5 = value
-        default: preconditionFailure("no model count slot \(slot)")
-        }
-    }
+    @inlinable mutating func setCount(_ value: Int64, atSlot slot: Int) { store(value, atSlot: slot, of: &counts) }
 
     /// A model figure's value; a figure not kept per model reads as zero and cannot be set.
     @inlinable package subscript(figure: PublishedFigure) -> PublishedNumber {
@@ -356,4 +326,14 @@ package struct PublishedTool {
 @inlinable package func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
     let (result, overflow) = a.addingReportingOverflow(b)
     return overflow ? (b > 0 ? .max : .min) : result
+}
+
+/// Sets one slot of a tuple of counts through its bytes: the tuple is `inout`, so nothing is
+/// copied (reads switch over the elements instead, as a borrowed value would be copied to be
+/// read as bytes).
+@inlinable func store<Slots>(_ value: Int64, atSlot slot: Int, of counts: inout Slots) {
+    withUnsafeMutableBytes(of: &counts) { bytes in
+        precondition(slot >= 0 && slot < bytes.count / 8, "no count slot \(slot)")
+        bytes.storeBytes(of: value, toByteOffset: slot * 8, as: Int64.self)
+    }
 }
