@@ -20,11 +20,14 @@ package enum CSVExport {
 
     /// A model's figure cells, in ``modelHeader``'s order.
     package static func modelCells(_ figures: PublishedModel) -> [String] {
-        PublishedFigure.modelFigures.map { figure in
-            switch figures[figure] {
-            case .count(let value): String(value)
-            case .amount(let value): DecimalText.plain(value)
-            }
+        PublishedFigure.modelFigures.map { cell(figures[$0]) }
+    }
+
+    /// A published number as a cell: a count as an integer, an amount as a plain decimal.
+    package static func cell(_ value: PublishedNumber) -> String {
+        switch value {
+        case .count(let count): String(count)
+        case .amount(let amount): DecimalText.plain(amount)
         }
     }
 
@@ -32,13 +35,7 @@ package enum CSVExport {
         switch grouping {
         case .day:
             let rows = view.days.map { day -> [String] in
-                [text(day.day)]
-                    + PublishedFigure.dayColumns.map { figure in
-                        switch day.totals[figure] {
-                        case .count(let value): String(value)
-                        case .amount(let value): DecimalText.plain(value)
-                        }
-                    }
+                [text(day.day)] + PublishedFigure.dayColumns.map { cell(day.totals[$0]) }
             }
             return render(header: dayHeader, rows: rows)
         case .model:

@@ -67,12 +67,7 @@ package enum TeamCSV {
     }
 
     static func cells(_ figures: PublishedTotals) -> [String] {
-        figures.fields.map { field in
-            switch field.value {
-            case .count(let count): String(count)
-            case .amount(let amount): DecimalText.plain(amount)
-            }
-        }
+        PublishedFigure.table.map { CSVExport.cell(figures[$0]) }
     }
 
     static func render(header: [String], rows: [[String]]) -> String {

@@ -188,9 +188,6 @@ package enum PublishedFigure: Int, CaseIterable, Sendable {
     /// The figures kept per model, in table order (the model CSV's columns).
     package static let modelFigures: [PublishedFigure] = table.filter { $0.modelKey != nil }
 
-    /// The model figures sorted by their key: the order a model's JSON object is written in.
-    static let modelFiguresByKey: [PublishedFigure] = modelFigures.sorted { $0.modelKey! < $1.modelKey! }
-
     /// The per-day CSV's figure columns, in its order (minutes beside cost, as it always was).
     package static let dayColumns: [PublishedFigure] = [
         .totalInputTokens, .totalOutputTokens, .totalCacheReadTokens, .totalCacheCreationTokens, .totalTokenCostUsd,
@@ -252,9 +249,6 @@ package enum PublishedFigure: Int, CaseIterable, Sendable {
     /// Every figure in table order, built once (`allCases` builds a new array on every call, and
     /// sums run for every day of every user).
     package static let table: [PublishedFigure] = allCases
-
-    /// The table sorted by key: the order JSON objects are written in.
-    static let byKey: [PublishedFigure] = allCases.sorted { $0.key < $1.key }
 }
 
 /// One published number: counts are integers, cost and minutes are decimals.
@@ -268,11 +262,4 @@ package enum PublishedNumber: Sendable, Equatable {
         case .amount(let value): value
         }
     }
-}
-
-/// A named published number (a JSON key, a CSV column), so a caller can list every published
-/// field without naming them.
-package struct PublishedField: Sendable, Equatable {
-    package let name: String
-    package let value: PublishedNumber
 }

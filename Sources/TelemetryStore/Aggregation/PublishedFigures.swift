@@ -1,7 +1,97 @@
+/// What ``PublishedTotals`` and ``PublishedModel`` share: values read and set by table row, raw
+/// figures kept or not, and one way to read, sum and write them.
+package protocol PublishedValues: Sendable, Equatable {
+    subscript(figure: PublishedFigure) -> PublishedNumber { get set }
+    /// The per-source raw figures; nil when not kept (team answers never show them).
+    var raw: Figures? { get set }
+    /// The rows these values hold with the key each is written under, sorted by key.
+    static var keyedFigures: [(key: String, figure: PublishedFigure)] { get }
+}
+
+extension PublishedValues {
+    /// A count figure's value (an amount's, rounded).
+    @inlinable package func count(_ figure: PublishedFigure) -> Int64 {
+        switch self[figure] {
+        case .count(let value): value
+        case .amount(let value): TelemetryStore.count(value)
+        }
+    }
+
+    /// A figure's value as a decimal (cost, minutes; counts converted).
+    @inlinable package func amount(_ figure: PublishedFigure) -> Double { self[figure].doubleValue }
+
+    /// The same figures without the raw ones.
+    @inlinable package var withoutRaw: Self {
+        var copy = self
+        copy.raw = nil
+        return copy
+    }
+
+    /// Input, output, cache-read and cache-creation tokens together (not a published field: a
+    /// convenience for listings).
+    @inlinable package var allTokens: Int64 {
+        saturatingSum(
+            saturatingSum(
+                saturatingSum(count(.totalInputTokens), count(.totalOutputTokens)), count(.totalCacheReadTokens)),
+            count(.totalCacheCreationTokens))
+    }
+
+    /// Sums `other`'s raw figures into these when it has them (the rest of a sum is each type's).
+    @inlinable mutating func addRaw(of other: Self) {
+        guard let otherRaw = other.raw else { return }
+        var sum = raw ?? Figures()
+        sum.add(otherRaw)
+        raw = sum
+    }
+
+    /// Writes the values as a JSON object, keys sorted. `raw` only when asked for; `activeUsers`
+    /// (a team day) sorts before every figure; `models` (a day's, as `aggregate.json` has them)
+    /// writes the value of the key `models` when given. Inlinable, as the sums are: a generic
+    /// body reached from another module reads every figure through the protocol.
+    @inlinable package func write(
+        to w: inout JSONWriter, raw includeRaw: Bool, activeUsers: Int? = nil,
+        models: ((inout JSONWriter) -> Void)? = nil
+    ) {
+        w.beginObject()
+        if let activeUsers { w.key("activeUsers"); w.integer(Int64(activeUsers)) }
+        var modelsWritten = models == nil, rawWritten = !includeRaw
+        for (key, figure) in Self.keyedFigures {
+            if !modelsWritten, key > "models" {
+                w.key("models"); models?(&w)
+                modelsWritten = true
+            }
+            if !rawWritten, key > "raw" {
+                w.key("raw"); (raw ?? Figures()).write(to: &w)
+                rawWritten = true
+            }
+            w.key(key)
+            w.number(self[figure])
+        }
+        // Keys after every figure's (a model's `raw`).
+        if !modelsWritten { w.key("models"); models?(&w) }
+        if !rawWritten { w.key("raw"); (raw ?? Figures()).write(to: &w) }
+        w.endObject()
+    }
+
+    @inlinable package static func == (a: Self, b: Self) -> Bool {
+        a.raw == b.raw && keyedFigures.allSatisfy { a[$0.figure] == b[$0.figure] }
+    }
+}
+
+extension JSONWriter {
+    /// A published number: a count as an integer, an amount as a decimal.
+    @inlinable package mutating func number(_ value: PublishedNumber) {
+        switch value {
+        case .count(let count): integer(count)
+        case .amount(let amount): number(amount)
+        }
+    }
+}
+
 /// The published figures of one bucket, one value per ``PublishedFigure``: derived from the
 /// bucket's raw figures, and summable — a user's range is the sum of its days, a team's totals the
 /// sum of its users' — so every total a reader sees equals the sum of the figures beside it.
-package struct PublishedTotals: Sendable, Equatable {
+package struct PublishedTotals: PublishedValues {
     /// The counts and the amounts, each figure at its ``PublishedFigure/slot``. Tuples spelled
     /// out slot by slot (not a figure list: slots are numbers, the table gives them out), so a sum
     /// is a straight run of additions inlined into the read side, which adds up every day of every
@@ -84,24 +174,6 @@ package struct PublishedTotals: Sendable, Equatable {
         }
     }
 
-    /// A count figure's value (an amount's, rounded).
-    @inlinable package func count(_ figure: PublishedFigure) -> Int64 {
-        switch self[figure] {
-        case .count(let value): value
-        case .amount(let value): TelemetryStore.count(value)
-        }
-    }
-
-    /// A figure's value as a decimal (cost, minutes; counts converted).
-    @inlinable package func amount(_ figure: PublishedFigure) -> Double { self[figure].doubleValue }
-
-    /// The same figures without the raw ones.
-    package var withoutRaw: PublishedTotals {
-        var copy = self
-        copy.raw = nil
-        return copy
-    }
-
     /// Adds `other` figure by figure (counts saturate at the Int64 range, as published counts are
     /// clamped to it); raw figures are summed when `other` has them.
     @inlinable package mutating func add(_ other: PublishedTotals) {
@@ -123,65 +195,18 @@ package struct PublishedTotals: Sendable, Equatable {
         counts.15 = saturatingSum(counts.15, other.counts.15)
         amounts.0 += other.amounts.0
         amounts.1 += other.amounts.1
-        if let otherRaw = other.raw {
-            var sum = raw ?? Figures()
-            sum.add(otherRaw)
-            raw = sum
-        }
+        addRaw(of: other)
     }
 
-    /// Input, output, cache-read and cache-creation tokens together (not a published field:
-    /// a convenience for listings).
-    package var allTokens: Int64 {
-        saturatingSum(
-            saturatingSum(
-                saturatingSum(count(.totalInputTokens), count(.totalOutputTokens)), count(.totalCacheReadTokens)),
-            count(.totalCacheCreationTokens))
-    }
-
-    /// Every figure, named as in `aggregate.json`, in the table's order (the team CSV's columns).
-    package var fields: [PublishedField] {
-        PublishedFigure.table.map { PublishedField(name: $0.key, value: self[$0]) }
-    }
-
-    /// Writes the figures as a JSON object, keys sorted. `raw` only when asked for;
-    /// `activeUsers` (a team day) sorts before every figure; `models` (a day's, as
-    /// `aggregate.json` has them) writes the value of the key `models` when given.
-    package func write(
-        to w: inout JSONWriter, raw includeRaw: Bool, activeUsers: Int? = nil,
-        models: ((inout JSONWriter) -> Void)? = nil
-    ) {
-        w.beginObject()
-        if let activeUsers { w.key("activeUsers"); w.integer(Int64(activeUsers)) }
-        var modelsWritten = models == nil, rawWritten = !includeRaw
-        for figure in PublishedFigure.byKey {
-            if !modelsWritten, figure.key > "models", let models {
-                w.key("models"); models(&w)
-                modelsWritten = true
-            }
-            if !rawWritten, figure.key > "raw" {
-                w.key("raw"); (raw ?? Figures()).write(to: &w)
-                rawWritten = true
-            }
-            w.key(figure.key)
-            switch self[figure] {
-            case .count(let value): w.integer(value)
-            case .amount(let value): w.number(value)
-            }
-        }
-        w.endObject()
-    }
-
-    package static func == (a: PublishedTotals, b: PublishedTotals) -> Bool {
-        a.raw == b.raw && PublishedFigure.table.allSatisfy { a[$0] == b[$0] }
-    }
+    /// Written under their keys in `aggregate.json` and every answer, sorted by key.
+    package static let keyedFigures = PublishedFigure.table.map { (key: $0.key, figure: $0) }.sorted { $0.key < $1.key }
 }
 
 /// The published figures of one model (the keys of `models.*`): the rows of ``PublishedFigure``
 /// that have a ``PublishedFigure/modelKey``, derived as the totals are, summable over days and
 /// users like ``PublishedTotals``. Kept in its own seven slots: a team digest holds one per model
 /// of every day of every user.
-package struct PublishedModel: Sendable, Equatable {
+package struct PublishedModel: PublishedValues {
     @usableFromInline var counts: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
     @usableFromInline var cost: Double = 0
     /// The per-source raw figures; nil when not kept (team answers never show them).
@@ -230,15 +255,6 @@ package struct PublishedModel: Sendable, Equatable {
         }
     }
 
-    @inlinable package func count(_ figure: PublishedFigure) -> Int64 {
-        switch self[figure] {
-        case .count(let value): value
-        case .amount(let value): TelemetryStore.count(value)
-        }
-    }
-
-    @inlinable package func amount(_ figure: PublishedFigure) -> Double { self[figure].doubleValue }
-
     /// Adds `other` figure by figure (counts saturating); raw figures when `other` has them.
     @inlinable package mutating func add(_ other: PublishedModel) {
         counts.0 = saturatingSum(counts.0, other.counts.0)
@@ -248,51 +264,12 @@ package struct PublishedModel: Sendable, Equatable {
         counts.4 = saturatingSum(counts.4, other.counts.4)
         counts.5 = saturatingSum(counts.5, other.counts.5)
         cost += other.cost
-        if let otherRaw = other.raw {
-            var sum = raw ?? Figures()
-            sum.add(otherRaw)
-            raw = sum
-        }
+        addRaw(of: other)
     }
 
-    /// The same figures without the raw ones.
-    package var withoutRaw: PublishedModel {
-        var copy = self
-        copy.raw = nil
-        return copy
-    }
-
-    /// Input, output, cache-read and cache-creation tokens together (a convenience for listings).
-    package var allTokens: Int64 {
-        saturatingSum(
-            saturatingSum(
-                saturatingSum(count(.totalInputTokens), count(.totalOutputTokens)), count(.totalCacheReadTokens)),
-            count(.totalCacheCreationTokens))
-    }
-
-    /// Writes the model's figures as a JSON object, keys sorted; `raw` only when asked for.
-    package func write(to w: inout JSONWriter, raw includeRaw: Bool) {
-        w.beginObject()
-        var rawWritten = !includeRaw
-        for figure in PublishedFigure.modelFiguresByKey {
-            let key = figure.modelKey!
-            if !rawWritten, key > "raw" {
-                w.key("raw"); (raw ?? Figures()).write(to: &w)
-                rawWritten = true
-            }
-            w.key(key)
-            switch self[figure] {
-            case .count(let value): w.integer(value)
-            case .amount(let value): w.number(value)
-            }
-        }
-        if !rawWritten { w.key("raw"); (raw ?? Figures()).write(to: &w) }
-        w.endObject()
-    }
-
-    package static func == (a: PublishedModel, b: PublishedModel) -> Bool {
-        a.raw == b.raw && PublishedFigure.modelFigures.allSatisfy { a[$0] == b[$0] }
-    }
+    /// Written under their model keys, sorted by key.
+    package static let keyedFigures = PublishedFigure.modelFigures.map { (key: $0.modelKey!, figure: $0) }
+        .sorted { $0.key < $1.key }
 }
 
 /// The published view of one tool.

@@ -12,7 +12,7 @@ extension OperationsTests {
             let stored = try OpsSupport.json(AggregateCoding.encode(document))
             let totals = try #require(stored["totals"] as? [String: Any])
             let published = Set(totals.keys).subtracting(["raw"])
-            let viewed = AggregateView(document).totals.fields.map(\.name)
+            let viewed = PublishedFigure.table.map(\.key)
             #expect(Set(viewed) == published)
             #expect(viewed.count == published.count)
         }
@@ -25,9 +25,9 @@ extension OperationsTests {
                 let view = AggregateView(stored.document)
 
                 let totals = try #require(json["totals"] as? [String: Any])
-                for field in view.totals.fields {
-                    let value = try #require(totals[field.name] as? NSNumber, "\(field.name)")
-                    #expect(value.doubleValue == field.value.doubleValue, "\(field.name)")
+                for figure in PublishedFigure.table {
+                    let value = try #require(totals[figure.key] as? NSNumber, "\(figure.key)")
+                    #expect(value.doubleValue == view.totals.amount(figure), "\(figure.key)")
                 }
                 #expect(view.sources == json["sources"] as? [String: String])
                 #expect(view.updatedAt == json["updatedAt"] as? String)
@@ -35,8 +35,8 @@ extension OperationsTests {
                 let days = try #require(json["days"] as? [String: [String: Any]])
                 #expect(view.days.map(\.day) == days.keys.sorted())
                 for day in view.days {
-                    for field in day.totals.fields {
-                        #expect((days[day.day]?[field.name] as? NSNumber)?.doubleValue == field.value.doubleValue)
+                    for figure in PublishedFigure.table {
+                        #expect((days[day.day]?[figure.key] as? NSNumber)?.doubleValue == day.totals.amount(figure))
                     }
                 }
 
