@@ -115,6 +115,47 @@ struct PublishedFigureTableTests {
         }
     }
 
+    @Test("every tool entry — aggregate.json, the user's summary, the team summary — holds the tool table's figures")
+    func toolOutputs() throws {
+        let (sandbox, user, auth) = try seeded()
+        let keys = ToolFigure.table.map(\.key)
+        #expect(Set(keys).count == keys.count)
+        // Each figure has a slot of its own: set each, read each back, sum doubles each.
+        var each = PublishedTool()
+        for (index, figure) in ToolFigure.table.enumerated() { each[figure] = Int64(index + 1) }
+        var twice = each
+        twice.add(each)
+        for (index, figure) in ToolFigure.table.enumerated() { #expect(twice[figure] == 2 * Int64(index + 1)) }
+        let storedTools = try #require(try sandbox.aggregate(user)["tools"] as? [String: [String: Any]])
+        let userTools = try #require(
+            try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))["tools"] as? [String: [String: Any]])
+        let teamTools = try #require(
+            try json(sandbox.get("\(ReadSandbox.base)/team/summary", headers: auth))["tools"] as? [String: [String: Any]])
+        #expect(!storedTools.isEmpty)
+        #expect(Set(storedTools.keys) == Set(userTools.keys) && Set(storedTools.keys) == Set(teamTools.keys))
+        for (name, stored) in storedTools {
+            #expect(Set(stored.keys).subtracting(["raw"]) == Set(keys), "\(name)")
+            for (output, entry) in [("summary", userTools[name] ?? [:]), ("team", teamTools[name] ?? [:])] {
+                #expect(Set(entry.keys).subtracting(["raw"]) == Set(keys), "\(name) in \(output)")
+                for key in keys { #expect(entry[key] as? NSNumber == stored[key] as? NSNumber, "\(name).\(key) in \(output)") }
+            }
+        }
+        // The Prometheus samples of each tool add up to its figures.
+        let text = String(decoding: sandbox.get("\(ReadSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
+        let samples = Self.samples(text)
+        for (name, stored) in storedTools {
+            for figure in ToolFigure.table {
+                let mapping = figure.prometheus
+                let matching = samples.filter { sample in
+                    sample.name == mapping.family && sample.labels["user_id"] == user.rawValue
+                        && sample.labels["tool_name"] == name && mapping.labels.allSatisfy { sample.labels[$0.key] == $0.value }
+                }
+                #expect(matching.count == 1, "\(name).\(figure.key): \(matching.count) samples of \(mapping.family)")
+                #expect(matching.first?.value == (stored[figure.key] as? NSNumber)?.doubleValue, "\(name).\(figure.key)")
+            }
+        }
+    }
+
     @Test("the team CSV has a column per figure in table order; the day CSV (`export --csv`) the table's day columns")
     func csvOutputs() throws {
         let (sandbox, user, auth) = try seeded()
@@ -144,15 +185,7 @@ struct PublishedFigureTableTests {
         let (sandbox, user, auth) = try seeded()
         let totals = try #require(try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))["totals"] as? [String: Any])
         let text = String(decoding: sandbox.get("\(ReadSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
-        var samples: [(name: String, labels: [String: String], value: Double)] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
-            let series = line[..<space]
-            let name = String(series.prefix { $0 != "{" })
-            var labels: [String: String] = [:]
-            for match in series.matches(of: /(\w+)="([^"]*)"/) { labels[String(match.1)] = String(match.2) }
-            samples.append((name, labels, value))
-        }
+        let samples = Self.samples(text)
         var exported = 0
         for figure in PublishedFigure.allCases {
             guard let mapping = figure.prometheus else { continue }
@@ -189,5 +222,19 @@ struct PublishedFigureTableTests {
                 #expect(byKey[figure.key] == nil, "\(figure.key) has a card the table does not name")
             }
         }
+    }
+
+    /// The samples of an exposition: family name, labels, value.
+    static func samples(_ text: String) -> [(name: String, labels: [String: String], value: Double)] {
+        var samples: [(name: String, labels: [String: String], value: Double)] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            let series = line[..<space]
+            let name = String(series.prefix { $0 != "{" })
+            var labels: [String: String] = [:]
+            for match in series.matches(of: /(\w+)="([^"]*)"/) { labels[String(match.1)] = String(match.2) }
+            samples.append((name, labels, value))
+        }
+        return samples
     }
 }

@@ -16,10 +16,8 @@ package struct UserDigest: Sendable {
     /// A model's figures under its name.
     package typealias Model = ModelView
 
-    package struct Tool: Sendable, Equatable {
-        package let name: String
-        package let figures: SummaryTool
-    }
+    /// A tool's figures under its name.
+    package typealias Tool = ToolView
 
     package let userId: String
     package let name: String
@@ -58,7 +56,6 @@ package struct UserDigest: Sendable {
         let view = AggregateView(
             document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions,
             keepingRaw: keepingRaw)
-        let rawTools = document?.tools ?? [:]
         userId = user.rawValue
         name = record.name
         createdAt = record.createdAt
@@ -70,7 +67,7 @@ package struct UserDigest: Sendable {
             Day(day: $0.day, figures: $0.totals, models: $0.models, unknownModel: $0.unknownModel?.figures)
         }
         models = view.models
-        tools = view.tools.map { Tool(name: $0.name, figures: SummaryTool($0, raw: keepingRaw ? rawTools[$0.name] : nil)) }
+        tools = view.tools
         events = view.events
         sources = view.sources
         received = view.received

@@ -74,9 +74,9 @@ package enum PrometheusExposition {
             writer.createdSeconds = created[id]
             for tool in view.tools where editTools.contains(tool.name) {
                 writer.sample(
-                    .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
+                    .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.figures[.accepts]))
                 writer.sample(
-                    .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
+                    .editDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.figures[.rejects]))
             }
         }
 
@@ -105,14 +105,16 @@ package enum PrometheusExposition {
         writer.header(.toolCalls)
         for (id, view) in active {
             writer.createdSeconds = created[id]
-            for tool in view.tools { writer.sample(.toolCalls, ["user_id": id, "tool_name": tool.name], Double(tool.calls)) }
+            for tool in view.tools {
+                writer.sample(.toolCalls, ["user_id": id, "tool_name": tool.name], Double(tool.figures[.calls]))
+            }
         }
 
         writer.header(.toolFailures)
         for (id, view) in active {
             writer.createdSeconds = created[id]
             for tool in view.tools {
-                writer.sample(.toolFailures, ["user_id": id, "tool_name": tool.name], Double(tool.failures))
+                writer.sample(.toolFailures, ["user_id": id, "tool_name": tool.name], Double(tool.figures[.failures]))
             }
         }
 
@@ -121,9 +123,9 @@ package enum PrometheusExposition {
             writer.createdSeconds = created[id]
             for tool in view.tools {
                 writer.sample(
-                    .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.accepts))
+                    .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "accept"], Double(tool.figures[.accepts]))
                 writer.sample(
-                    .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.rejects))
+                    .toolDecisions, ["user_id": id, "tool_name": tool.name, "decision": "reject"], Double(tool.figures[.rejects]))
             }
         }
 

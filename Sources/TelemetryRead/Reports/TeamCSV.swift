@@ -1,4 +1,4 @@
-package import TelemetryStore
+import TelemetryStore
 
 /// The team summary as CSV for spreadsheets: one row per user, or one row per group when the
 /// report was grouped; with `?period=` one such row per bucket. RFC 4180 quoting, `\n` line

@@ -44,7 +44,7 @@ package struct TeamSummaryReport: Sendable {
     package let rangeTotals: PublishedTotals
     package let days: [String: TeamDay]
     package let models: [String: PublishedModel]
-    package let tools: [String: SummaryTool]
+    package let tools: [String: PublishedTool]
     /// Present only when the request asked for `?group=`.
     package let groups: [TeamGroup]?
     /// `?period=`, and the range cut into its buckets (empty without it).
@@ -91,7 +91,7 @@ package struct TeamSummaryReport: Sendable {
         var totals = PublishedTotals(), rangeTotals = PublishedTotals()
         var days: [String: TeamDay] = [:]
         var models: [String: PublishedModel] = [:]
-        var tools: [String: SummaryTool] = [:]
+        var tools: [String: PublishedTool] = [:]
         for digest in digests.sorted(by: { $0.userId < $1.userId }) {
             var userRange = PublishedTotals()
             if !digest.days(in: range).isEmpty { rangeActiveUsers += 1 }
@@ -101,7 +101,7 @@ package struct TeamSummaryReport: Sendable {
                 days[day.day, default: TeamDay()].add(day)
             }
             for model in digest.models { models[model.name, default: PublishedModel()].add(model.figures) }
-            for tool in digest.tools { tools[tool.name, default: SummaryTool()].add(tool.figures) }
+            for tool in digest.tools { tools[tool.name, default: PublishedTool()].add(tool.figures) }
             totals.add(digest.totals)
             rangeTotals.add(userRange)
             previousRangeTotals.add(digest.totals(in: previous))

@@ -142,7 +142,7 @@ package enum UsageReport {
     /// user has decided on, or to `edit_tool` when there are several (sums stay exact).
     static func toolKey(_ view: AggregateView) -> String {
         let decided = view.tools.filter {
-            ($0.accepts != 0 || $0.rejects != 0) && PrometheusExposition.editTools.contains($0.name)
+            ($0.figures[.accepts] != 0 || $0.figures[.rejects] != 0) && PrometheusExposition.editTools.contains($0.name)
         }
         if decided.count == 1, let key = toolKeys.first(where: { $0.tool == decided[0].name })?.key { return key }
         return "edit_tool"

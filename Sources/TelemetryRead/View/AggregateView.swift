@@ -48,7 +48,7 @@ package struct AggregateView: Sendable, Equatable {
             ModelView(name: name, figures: PublishedModel(document.models[name]!, selection, keepingRaw: keepingRaw))
         }
         tools = document.tools.keys.sorted().map { name in
-            ToolView(name: name, PublishedTool(document.tools[name]!, tool: name, selection))
+            ToolView(name: name, figures: PublishedTool(document.tools[name]!, tool: name, selection, keepingRaw: keepingRaw))
         }
         events = document.events.keys.sorted().map { EventCount(name: $0, count: document.events[$0]!) }
         received = document.received
@@ -124,18 +124,7 @@ package struct ModelView: Sendable, Equatable {
 /// The published figures of one tool (the keys of `tools.*`).
 package struct ToolView: Sendable, Equatable {
     package let name: String
-    package let calls: Int64
-    package let failures: Int64
-    package let accepts: Int64
-    package let rejects: Int64
-
-    init(name: String, _ published: PublishedTool) {
-        self.name = name
-        calls = published.calls
-        failures = published.failures
-        accepts = published.accepts
-        rejects = published.rejects
-    }
+    package let figures: PublishedTool
 }
 
 /// How many log events of one name were counted.

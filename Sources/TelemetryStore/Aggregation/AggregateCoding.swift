@@ -188,15 +188,7 @@ package enum AggregateCoding {
 
     private static func write(_ p: PublishedModel, to w: inout JSONWriter) { p.write(to: &w, raw: true) }
 
-    private static func write(_ p: PublishedTool, to w: inout JSONWriter) {
-        w.beginObject()
-        w.key("accepts"); w.integer(p.accepts)
-        w.key("calls"); w.integer(p.calls)
-        w.key("failures"); w.integer(p.failures)
-        w.key("raw"); p.raw.write(to: &w)
-        w.key("rejects"); w.integer(p.rejects)
-        w.endObject()
-    }
+    private static func write(_ p: PublishedTool, to w: inout JSONWriter) { p.write(to: &w, raw: true) }
 
     private static func writeState(_ document: AggregateDocument, to w: inout JSONWriter) {
         w.beginObject()

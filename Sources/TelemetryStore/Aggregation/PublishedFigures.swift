@@ -272,22 +272,70 @@ package struct PublishedModel: PublishedValues {
         .sorted { $0.key < $1.key }
 }
 
-/// The published view of one tool.
-package struct PublishedTool {
-    package var calls: Int64 = 0
-    package var failures: Int64 = 0
-    package var accepts: Int64 = 0
-    package var rejects: Int64 = 0
-    package var raw: Figures
+/// The published figures of one tool (the keys of `tools.*`), one value per ``ToolFigure``,
+/// summable over the users of a team like ``PublishedTotals``.
+package struct PublishedTool: Sendable, Equatable {
+    @usableFromInline var counts: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+    /// The per-source raw figures; nil when not kept (team answers never show them).
+    package var raw: Figures?
 
-    package init(_ f: Figures, tool: String, _ s: SourceSelection) {
-        raw = f
-        calls = count(s.toolCalls(f))
-        failures = count(f[.toolFailures])
-        accepts = count(s.toolAccepts(f, tool: tool))
-        rejects = count(s.toolRejects(f, tool: tool))
+    @inlinable package init() {}
+
+    package init(_ f: Figures, tool: String, _ s: SourceSelection, keepingRaw: Bool = true) {
+        for figure in ToolFigure.table { self[figure] = figure.published(from: f, tool: tool, s) }
+        raw = keepingRaw ? f : nil
     }
 
+    @inlinable package subscript(figure: ToolFigure) -> Int64 {
+        get {
+            switch figure {
+            case .calls: counts.0
+            case .failures: counts.1
+            case .accepts: counts.2
+            case .rejects: counts.3
+            }
+        }
+        set {
+            switch figure {
+            case .calls: counts.0 = newValue
+            case .failures: counts.1 = newValue
+            case .accepts: counts.2 = newValue
+            case .rejects: counts.3 = newValue
+            }
+        }
+    }
+
+    /// Adds `other` figure by figure (counts saturating); raw figures when `other` has them.
+    @inlinable package mutating func add(_ other: PublishedTool) {
+        counts.0 = saturatingSum(counts.0, other.counts.0)
+        counts.1 = saturatingSum(counts.1, other.counts.1)
+        counts.2 = saturatingSum(counts.2, other.counts.2)
+        counts.3 = saturatingSum(counts.3, other.counts.3)
+        guard let otherRaw = other.raw else { return }
+        var sum = raw ?? Figures()
+        sum.add(otherRaw)
+        raw = sum
+    }
+
+    /// Writes the figures as a JSON object, keys sorted; `raw` only when asked for.
+    package func write(to w: inout JSONWriter, raw includeRaw: Bool) {
+        w.beginObject()
+        var rawWritten = !includeRaw
+        for figure in ToolFigure.keyed {
+            if !rawWritten, figure.key > "raw" {
+                w.key("raw"); (raw ?? Figures()).write(to: &w)
+                rawWritten = true
+            }
+            w.key(figure.key)
+            w.integer(self[figure])
+        }
+        if !rawWritten { w.key("raw"); (raw ?? Figures()).write(to: &w) }
+        w.endObject()
+    }
+
+    @inlinable package static func == (a: PublishedTool, b: PublishedTool) -> Bool {
+        a.raw == b.raw && ToolFigure.table.allSatisfy { a[$0] == b[$0] }
+    }
 }
 
 /// Rounds a raw sum to the published integer, clamped to the representable range.

@@ -94,12 +94,8 @@ struct Show: AdminCommand {
         }
         sections.append("Models (tokens)" + (view.models.isEmpty ? ": none" : "\n" + models.render()))
 
-        var tools = TextTable(
-            [.left("TOOL"), .right("CALLS"), .right("FAILURES"), .right("ACCEPTS"), .right("REJECTS")],
-            indent: "  ")
-        for t in view.tools {
-            tools.append([Format.safe(t.name), String(t.calls), String(t.failures), String(t.accepts), String(t.rejects)])
-        }
+        var tools = TextTable([.left("TOOL")] + ToolFigure.table.map { .right($0.column) }, indent: "  ")
+        for t in view.tools { tools.append([Format.safe(t.name)] + ToolFigure.table.map { String(t.figures[$0]) }) }
         sections.append("Tools" + (view.tools.isEmpty ? ": none" : "\n" + tools.render()))
 
         var events = TextTable([.left("EVENT"), .right("COUNT")], indent: "  ")

@@ -70,10 +70,9 @@ extension OperationsTests {
                 }
                 for tool in view.tools {
                     let stored = try #require(tools[tool.name])
-                    #expect((stored["calls"] as? NSNumber)?.int64Value == tool.calls)
-                    #expect((stored["failures"] as? NSNumber)?.int64Value == tool.failures)
-                    #expect((stored["accepts"] as? NSNumber)?.int64Value == tool.accepts)
-                    #expect((stored["rejects"] as? NSNumber)?.int64Value == tool.rejects)
+                    for figure in ToolFigure.table {
+                        #expect((stored[figure.key] as? NSNumber)?.int64Value == tool.figures[figure], "\(figure.key)")
+                    }
                 }
                 #expect(view.events.map(\.name) == (json["events"] as? [String: Int])?.keys.sorted())
             }
