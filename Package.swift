@@ -164,26 +164,52 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(
-            name: "TelemetryCoreTests",
+        // What every test target shares: the fixtures (made by the real OpenTelemetry Python
+        // encoders), request builders, and the sandboxes a test runs a store or the service in.
+        // A library target of the tests only: nothing the product builds depends on it.
+        .target(
+            name: "TelemetryTesting",
             dependencies: [
-                "SystemCalls", "TelemetryDecoding", "TelemetryStore", "TelemetryRead", "TelemetryAdmin",
-                "TelemetryReference", "OTLPProto", .product(name: "Crypto", package: "swift-crypto"),
+                "CZlib", "SystemCalls", "TelemetryDecoding", "TelemetryStore", "TelemetryRead", "TelemetryService",
+                "TelemetryReference", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            path: "Tests/TelemetryTesting",
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+
+        // One test target per code target.
         .testTarget(
-            name: "TelemetryServiceTests",
+            name: "TelemetryDecodingTests",
+            dependencies: ["TelemetryTesting", "TelemetryDecoding", "TelemetryStore", "TelemetryReference", "OTLPProto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelemetryStoreTests",
             dependencies: [
-                "TelemetryService", "TelemetryDecoding", "TelemetryStore", "TelemetryRead",
-                "TelemetryReference", "OTLPProto",
+                "TelemetryTesting", "SystemCalls", "TelemetryDecoding", "TelemetryStore", "TelemetryReference",
+                "OTLPProto", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TelemetryReadTests",
-            dependencies: ["TelemetryRead", "TelemetryStore", "TelemetryDecoding"],
+            dependencies: ["TelemetryTesting", "TelemetryRead", "TelemetryStore", "TelemetryDecoding"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelemetryAdminTests",
+            dependencies: [
+                "TelemetryTesting", "SystemCalls", "TelemetryAdmin", "TelemetryStore", "TelemetryDecoding", "OTLPProto",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelemetryServiceTests",
+            dependencies: [
+                "TelemetryTesting", "TelemetryService", "TelemetryDecoding", "TelemetryStore", "TelemetryRead",
+                "TelemetryReference", "OTLPProto",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -428,7 +428,7 @@ if samples:
     w("")
 
 if decode:
-    w("## Decode (telemetry-bench decode Tests/TelemetryCoreTests/Fixtures, best of the rounds)")
+    w("## Decode (telemetry-bench decode Tests/TelemetryTesting/Fixtures, best of the rounds)")
     w("")
     w("| what | µs/batch | MB/s |")
     w("|---|---:|---:|")

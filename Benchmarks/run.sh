@@ -482,7 +482,7 @@ CONFIG_HISTORY=${CONFIG[durable]} history_step
 # ------------------------------------------------------------------ 3. decode throughput
 say "decode throughput (telemetry-bench decode, best of $DECODE_ROUNDS)"
 for round in $(seq 1 "$DECODE_ROUNDS"); do
-  "$BIN/telemetry-bench" decode "$ROOT/Tests/TelemetryCoreTests/Fixtures"
+  "$BIN/telemetry-bench" decode "$ROOT/Tests/TelemetryTesting/Fixtures"
 done > "$RESULTS/decode.txt"
 cat "$RESULTS/decode.txt" >&2
 
@@ -491,7 +491,7 @@ cat "$RESULTS/decode.txt" >&2
 # whose documents have data on each of the last 30 days; then the process's RSS over
 # BENCH_TEAM_RSS_REQUESTS more team requests (10 000; --quick 1 000) over the same 1000 users.
 say "team summary (telemetry-bench team): 1000 users, then RSS over $TEAM_RSS_REQUESTS team requests"
-"$BIN/telemetry-bench" team "$ROOT/Tests/TelemetryCoreTests/Fixtures" 1000 30 1000 "$TEAM_RSS_REQUESTS" \
+"$BIN/telemetry-bench" team "$ROOT/Tests/TelemetryTesting/Fixtures" 1000 30 1000 "$TEAM_RSS_REQUESTS" \
   > "$RESULTS/team.txt"
 cat "$RESULTS/team.txt" >&2
 
@@ -548,8 +548,8 @@ SCRAPE_RSS_USERS=${BENCH_SCRAPE_RSS_USERS:-100}
 SCRAPE_RSS_ROUNDS=${BENCH_SCRAPE_RSS_ROUNDS:-$([[ $QUICK -eq 1 ]] && echo 1000 || echo 10000)}
 settle
 say "Prometheus scrape: $SCRAPE_USERS users x $SCRAPE_ROUNDS scrapes; RSS over $SCRAPE_RSS_ROUNDS scrapes of $SCRAPE_RSS_USERS users"
-"$BIN/telemetry-bench" scrape "$ROOT/Tests/TelemetryCoreTests/Fixtures" "$SCRAPE_USERS" "$SCRAPE_ROUNDS" > "$RESULTS/scrape.txt"
-"$BIN/telemetry-bench" scrape "$ROOT/Tests/TelemetryCoreTests/Fixtures" "$SCRAPE_RSS_USERS" "$SCRAPE_RSS_ROUNDS" > "$RESULTS/scrape-rss.txt"
+"$BIN/telemetry-bench" scrape "$ROOT/Tests/TelemetryTesting/Fixtures" "$SCRAPE_USERS" "$SCRAPE_ROUNDS" > "$RESULTS/scrape.txt"
+"$BIN/telemetry-bench" scrape "$ROOT/Tests/TelemetryTesting/Fixtures" "$SCRAPE_RSS_USERS" "$SCRAPE_RSS_ROUNDS" > "$RESULTS/scrape-rss.txt"
 cat "$RESULTS/scrape.txt" "$RESULTS/scrape-rss.txt" >&2
 
 # ------------------------------------------------------------------ 5. the table

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the committed seed corpora Fuzz/Corpus/<target>/ from the OTLP fixtures in
-# Tests/TelemetryCoreTests/Fixtures. Needs python3 (zlib, json) and the modules built by
+# Tests/TelemetryTesting/Fixtures. Needs python3 (zlib, json) and the modules built by
 # Fuzz/build.sh. The seeds are small on purpose; the working corpus grows under .build-fuzz/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-FIXTURES="$ROOT/Tests/TelemetryCoreTests/Fixtures"
+FIXTURES="$ROOT/Tests/TelemetryTesting/Fixtures"
 CORPUS="$ROOT/Fuzz/Corpus"
 MODULES="$ROOT/.build-fuzz/modules"
 [[ -f "$MODULES/libTelemetryReference.a" ]] || "$ROOT/Fuzz/build.sh"

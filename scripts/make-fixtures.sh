@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate the OTLP request-body fixtures in Tests/TelemetryCoreTests/Fixtures/
+# Regenerate the OTLP request-body fixtures in Tests/TelemetryTesting/Fixtures/
 # with the real OpenTelemetry Python encoders (from PyPI, pinned exactly).
 #
 #   scripts/make-fixtures.sh           # reuse the virtual environments if present
@@ -7,7 +7,7 @@
 #
 # Environment: PYTHON (default python3, 3.9 or newer), FIXTURES_VENV_DIR (default
 # .build-fixtures-venv in the repository root; matched by the .build* ignore pattern),
-# FIXTURES_OUT (default Tests/TelemetryCoreTests/Fixtures).
+# FIXTURES_OUT (default Tests/TelemetryTesting/Fixtures).
 #
 # Two virtual environments, one per encoder: the protobuf encoder comes with the
 # stable 1.45.2 line; the JSON encoder exists only as a pre-release (0.66b1). Their
@@ -17,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV_DIR="${FIXTURES_VENV_DIR:-$ROOT/.build-fixtures-venv}"
-OUT="${FIXTURES_OUT:-$ROOT/Tests/TelemetryCoreTests/Fixtures}"
+OUT="${FIXTURES_OUT:-$ROOT/Tests/TelemetryTesting/Fixtures}"
 
 # Exact pins, dependencies included, so the bytes do not drift.
 PB_PACKAGES=(

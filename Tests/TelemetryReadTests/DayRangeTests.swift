@@ -1,4 +1,5 @@
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryRead

@@ -1,5 +1,6 @@
 import Foundation
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryRead

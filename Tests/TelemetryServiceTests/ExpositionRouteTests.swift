@@ -1,4 +1,5 @@
 import Foundation
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

@@ -1,6 +1,7 @@
 import Foundation
 import SwiftProtobuf
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

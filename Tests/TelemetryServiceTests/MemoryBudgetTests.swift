@@ -1,3 +1,4 @@
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

@@ -1,6 +1,7 @@
 import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

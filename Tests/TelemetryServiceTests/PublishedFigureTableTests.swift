@@ -1,6 +1,7 @@
 import Foundation
 import TelemetryRead
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService
@@ -10,11 +11,7 @@ import Testing
 @Suite("The figure table: each published figure in every output")
 struct PublishedFigureTableTests {
     /// The real client's fixtures (metrics and logs of one session), sent as one user.
-    static func fixture(_ name: String) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../TelemetryCoreTests/Fixtures/\(name)")
-        return [UInt8](try Data(contentsOf: url))
-    }
+    static func fixture(_ name: String) throws -> [UInt8] { try Fixtures.bytes(name) }
 
     func seeded() throws -> (ReadSandbox, UserID, [String: String]) {
         let sandbox = try ReadSandbox()

@@ -3,6 +3,7 @@ import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

@@ -1,4 +1,5 @@
 import OTLPProto
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryDecoding

@@ -1,4 +1,5 @@
 import Logging
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

@@ -1,4 +1,5 @@
 import TelemetryDecoding
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

@@ -3,6 +3,7 @@ import SwiftProtobuf
 import SystemCalls
 import TelemetryDecoding
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

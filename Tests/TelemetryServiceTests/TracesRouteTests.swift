@@ -2,6 +2,7 @@ import Foundation
 import OTLPProto
 import TelemetryDecoding
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService
@@ -11,12 +12,8 @@ import Testing
 @Suite struct TracesRouteTests {
     let base = "/api/v1/integrations/claude"
 
-    /// The trace fixtures of TelemetryCoreTests (made by the real Python encoders).
-    static func fixture(_ name: String) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../TelemetryCoreTests/Fixtures/\(name)")
-        return [UInt8](try Data(contentsOf: url))
-    }
+    /// The trace fixtures of TelemetryTesting (made by the real Python encoders).
+    static func fixture(_ name: String) throws -> [UInt8] { try Fixtures.bytes(name) }
 
     func document(_ sandbox: ServiceSandbox) throws -> [String: Any] {
         let data = try #require(sandbox.aggregateBytes())

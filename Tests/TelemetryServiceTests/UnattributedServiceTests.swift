@@ -2,6 +2,7 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

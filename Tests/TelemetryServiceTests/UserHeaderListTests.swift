@@ -1,5 +1,6 @@
 import Foundation
 import TelemetryDecoding
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

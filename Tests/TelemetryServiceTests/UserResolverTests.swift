@@ -1,5 +1,6 @@
 import TelemetryDecoding
 import TelemetryStore
+import TelemetryTesting
 import Testing
 
 @testable import TelemetryService

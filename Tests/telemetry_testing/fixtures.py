@@ -1,11 +1,11 @@
-"""What the committed fixtures in Tests/TelemetryCoreTests/Fixtures contain (see its README),
+"""What the committed fixtures in Tests/TelemetryTesting/Fixtures contain (see its README),
 as the totals a user's aggregate.json must show after receiving them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[1] / "TelemetryCoreTests" / "Fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "TelemetryTesting" / "Fixtures"
 
 # metrics-delta.{pb,json,json.gz}: one session of delta counters.
 DELTA_TOTALS = {

@@ -1,4 +1,4 @@
-// Requests that continue the fixture scenario (Tests/TelemetryCoreTests/Fixtures/README.md):
+// Requests that continue the fixture scenario (Tests/TelemetryTesting/Fixtures/README.md):
 // same resource, scope and identity attributes, so their series keys are those the fixtures
 // create. The gzip target applies the minute-10 requests to every stored document that
 // decodes; Fuzz/Tools/aggregate-seeds.swift applies the minute-5 ones when it writes the

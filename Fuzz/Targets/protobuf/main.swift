@@ -6,7 +6,7 @@
 //    - both accept: the batches must be equal;
 //    - swift-protobuf accepts, the hand-written decoder refuses: a finding when the refusal is
 //      "truncated message" or "a string field is not valid UTF-8". Two refusals are tolerated,
-//      as the decoder is stricter than swift-protobuf on purpose (Tests/TelemetryCoreTests/
+//      as the decoder is stricter than swift-protobuf on purpose (Tests/TelemetryDecodingTests/
 //      FuzzRegressionTests.swift): "nesting deeper than the limit" (the two bound nesting
 //      differently) and "malformed protobuf", which covers a known field with another wire
 //      type (swift-protobuf skips it as unknown) and a varint longer than 64 bits (swift-protobuf

@@ -37,7 +37,7 @@ PREFIX = "/api/v1/integrations/claude"
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
 
-T0_NS = 1795514400 * 10**9  # 2026-11-24T10:00:00Z, as in Tests/TelemetryCoreTests/Fixtures
+T0_NS = 1795514400 * 10**9  # 2026-11-24T10:00:00Z, as in Tests/TelemetryTesting/Fixtures
 MODEL = "claude-sonnet-4-5"
 LOG_RECORDS = 2
 DELTA = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA

@@ -1,0 +1,163 @@
+import Foundation
+import TelemetryReference
+import TelemetryTesting
+import Testing
+
+@testable import TelemetryDecoding
+@testable import TelemetryStore
+
+/// `aggregate.bin`: a copy that loads fast, used only while it is a whole copy of exactly the
+/// `aggregate.json` that is there.
+@Suite("Binary copy")
+struct BinaryCopyTests {
+    /// Folds after every write and gives every document a copy.
+    static let copying = StoreConfiguration(
+        durable: false, compaction: CompactionPolicy(records: 1, binaryCopyBytes: 0))
+    /// The same folds, and never a copy.
+    static let plain = StoreConfiguration(
+        durable: false, compaction: CompactionPolicy(records: 1, binaryCopyBytes: .max))
+
+    /// Applies one fixture request through `store` (its own cache: a process of its own).
+    func apply(_ request: (Signal, String, Timestamp), through store: AggregateStore, user: UserID) throws {
+        let (format, encoding) = Fixtures.kind(request.1)
+        let plainBody = try OTLPDecoder().inflate(try Fixtures.bytes(request.1), encoding: encoding)
+        let export = try OTLPDecoder().decode(request.0, plainBody, format: format, encoding: .identity)
+        let identity = RequestIdentity(signal: request.0, format: format, plainBody: plainBody)
+        _ = try store.update(user) { document in
+            document.applyOnce(identity, now: request.2, limits: AggregationLimits()) { document in
+                let report: ApplyReport
+                switch export {
+                case .metrics(let batch): report = MetricsAggregator().apply(batch, to: &document, now: request.2)
+                case .logs(let batch): report = LogsAggregator().apply(batch, to: &document, now: request.2)
+                case .traces(let batch): report = TracesAggregator().apply(batch, to: &document, now: request.2)
+                }
+                document.attributes["team"] = "Платформа"
+                document.parkedApplied.record("00000000-0000-4000-8000-000000000001", 7)
+                return report
+            }
+        }
+    }
+
+    func copyBytes(_ store: TestStore) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: store.directory.binaryCopyPath(store.user))))
+    }
+
+    @Test("after every kind of request the copy decodes to exactly what aggregate.json decodes to, whole and the readers' way")
+    func copyEqualsTheJSON() throws {
+        try withTemporaryDirectory { root in
+            let store = try TestStore(root: root, configuration: Self.copying)
+            let writer = AggregateStore(
+                directory: store.directory, configuration: Self.copying, limits: store.limits, cache: DocumentCache())
+            for request in try JournalTests.requests() {
+                try apply(request, through: writer, user: store.user)
+                let identity = try #require(try FileIdentity.of(store.aggregatePath))
+                let json = try store.aggregateFileBytes()
+                let copy = try copyBytes(store)
+                for skippingState in [false, true] {
+                    let expected = try AggregateCoding.decode(
+                        json, expectedUser: store.user, limits: store.limits, skippingState: skippingState)
+                    let decoded = BinaryCopy.decode(
+                        copy, of: identity, user: store.user, limits: store.limits, skippingState: skippingState)
+                    #expect(decoded == expected, "\(request.1), skipping state: \(skippingState)")
+                }
+            }
+            // The document carries every section the copy stores.
+            let document = try #require(try AggregateStore(directory: store.directory).read(store.user))
+            #expect(!document.sessions.isEmpty && !document.series.isEmpty && document.recentRecords.count > 0)
+            #expect(!document.traces.models.isEmpty && document.traces.recentSpans.count > 0 && !document.dayModels.isEmpty)
+            #expect(document.attributes["team"] == "Платформа" && !document.parkedApplied.isEmpty)
+        }
+    }
+
+    @Test(
+        "a damaged copy, a copy of an earlier aggregate.json and no copy are all passed over for the JSON, with the same result")
+    func copiesThatDoNotFitAreIgnored() throws {
+        try withTemporaryDirectory { root in
+            try FileManager.default.createDirectory(atPath: root + "/a", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/b", withIntermediateDirectories: true)
+            let copied = try TestStore(root: root + "/a", configuration: Self.copying)
+            let reference = try TestStore(root: root + "/b", configuration: Self.plain)
+            let requests = try JournalTests.requests()
+            func write(_ request: (Signal, String, Timestamp)) throws {
+                // A cold cache each time: every write loads the document from the files.
+                try apply(
+                    request,
+                    through: AggregateStore(
+                        directory: copied.directory, configuration: Self.copying, limits: copied.limits,
+                        cache: DocumentCache()), user: copied.user)
+                try apply(
+                    request,
+                    through: AggregateStore(
+                        directory: reference.directory, configuration: Self.plain, limits: reference.limits,
+                        cache: DocumentCache()), user: reference.user)
+            }
+            func expectSameDocuments(_ label: String) throws {
+                let stores = [copied, reference].map { AggregateStore(directory: $0.directory, limits: $0.limits) }
+                for skippingState in [false, true] {
+                    var a = try #require(try stores[0].current(copied.user, skippingState: skippingState, preferringCopy: true))
+                        .document
+                    let b = try #require(try stores[1].current(reference.user, skippingState: skippingState)).document
+                    a.userId = b.userId
+                    #expect(a == b, "\(label), skipping state: \(skippingState)")
+                }
+            }
+            let copyPath = copied.directory.binaryCopyPath(copied.user)
+            #expect(!FileManager.default.fileExists(atPath: reference.directory.binaryCopyPath(reference.user)))
+
+            try write(requests[0])
+            try write(requests[1])
+            try expectSameDocuments("whole copy")
+            let earlier = try copyBytes(copied)
+
+            // Damaged: one flipped byte in the state section, then one in the front.
+            for offset in [earlier.count - 20, BinaryCopy.headerSize + 3] {
+                var damaged = earlier
+                damaged[offset] ^= 0x40
+                try Data(damaged).write(to: URL(fileURLWithPath: copyPath))
+                let identity = try #require(try FileIdentity.of(copied.aggregatePath))
+                #expect(
+                    BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)
+                        == nil)
+                try expectSameDocuments("damaged at \(offset)")
+                try write(requests[2 + (offset == earlier.count - 20 ? 0 : 1)])
+                try expectSameDocuments("written after damage at \(offset)")
+            }
+
+            // A copy of an earlier aggregate.json put back (a crash between the two renames).
+            try Data(earlier).write(to: URL(fileURLWithPath: copyPath))
+            let identity = try #require(try FileIdentity.of(copied.aggregatePath))
+            #expect(
+                BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false) == nil)
+            try expectSameDocuments("earlier copy")
+            try write(requests[4])
+            try expectSameDocuments("written after an earlier copy")
+
+            // No copy at all.
+            try FileManager.default.removeItem(atPath: copyPath)
+            try expectSameDocuments("no copy")
+            for request in requests[5...] { try write(request) }
+            try expectSameDocuments("every request")
+            #expect(FileManager.default.fileExists(atPath: copyPath))
+        }
+    }
+
+    @Test("documents below the policy's size have no copy, and a copy left by a larger one is removed at the next fold")
+    func smallDocumentsHaveNoCopy() throws {
+        try withTemporaryDirectory { root in
+            let store = try TestStore(root: root, configuration: Self.copying)
+            let copyPath = store.directory.binaryCopyPath(store.user)
+            try store.ingest(smallDeltaBatch(sequence: 1))
+            #expect(FileManager.default.fileExists(atPath: copyPath))
+            let defaults = StoreConfiguration(durable: false, compaction: CompactionPolicy(records: 1))
+            let aggregates = AggregateStore(
+                directory: store.directory, configuration: defaults, limits: store.limits, cache: DocumentCache())
+            _ = try aggregates.update(store.user) { document in
+                document.countEvent("marker", limits: store.limits)
+                return (document, true)
+            }
+            #expect(try store.aggregateFileBytes().count < defaults.compaction.binaryCopyBytes)
+            #expect(!FileManager.default.fileExists(atPath: copyPath))
+            #expect(try store.published().integer("events", "marker") == 1)
+        }
+    }
+}
