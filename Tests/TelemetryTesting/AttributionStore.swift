@@ -2,9 +2,8 @@ package import Foundation
 import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
+package import TelemetryStore
 import Testing
-
-@testable package import TelemetryStore
 
 /// Claude Code-shaped exports of one installation (its `user.id` on every point and record).
 package enum Installation {

@@ -2,9 +2,8 @@
 
 package import Foundation
 import OTLPProto
-
-@testable package import TelemetryDecoding
-@testable import TelemetryReference
+package import TelemetryDecoding
+import TelemetryReference
 
 package enum TestError: Error, CustomStringConvertible {
     case missing(String)

@@ -3,8 +3,7 @@
 package import OTLPProto
 package import SwiftProtobuf
 import TelemetryDecoding
-
-@testable import TelemetryStore
+import TelemetryStore
 
 package typealias MetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
 package typealias LogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest

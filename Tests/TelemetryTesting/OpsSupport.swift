@@ -3,9 +3,8 @@
 
 import Foundation
 import TelemetryDecoding
+package import TelemetryStore
 import Testing
-
-@testable package import TelemetryStore
 
 /// Groups every Operations suite, so `swift test --filter OperationsTests` runs them all.
 package enum OperationsTests {}
@@ -58,8 +57,7 @@ package enum OpsSupport {
                 var figures = Figures()
                 figures[.sessions] = 1
                 figures[.inputTokensFromEvents] = 100
-                document.days[day] = figures
-                document.updateLog.days.insert(day)
+                document.setDay(day, to: figures)
                 document.totals[.sessions] += 1
                 document.totals[.inputTokensFromEvents] += 100
             }

@@ -3,9 +3,8 @@
 import Foundation
 import OTLPProto
 import TelemetryDecoding
-
-@testable import TelemetryReference
-@testable package import TelemetryStore
+import TelemetryReference
+package import TelemetryStore
 
 package let testUser = try! UserID(validating: "123e4567-e89b-42d3-a456-426614174000")
 package let fixedNow = Timestamp(seconds: 1_795_600_000)

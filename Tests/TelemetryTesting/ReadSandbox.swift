@@ -1,10 +1,9 @@
 import Foundation
 import OTLPProto
 import SwiftProtobuf
+package import TelemetryService
 package import TelemetryStore
 import Testing
-
-@testable package import TelemetryService
 
 /// A data directory with several users for the read endpoints, removed when released.
 package final class ReadSandbox {

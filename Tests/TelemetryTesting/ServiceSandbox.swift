@@ -2,10 +2,9 @@ package import Foundation
 package import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
+package import TelemetryService
 package import TelemetryStore
 import Testing
-
-@testable package import TelemetryService
 
 /// A fresh data directory with one user, removed when the value is released.
 package final class ServiceSandbox {

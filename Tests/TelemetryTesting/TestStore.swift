@@ -4,9 +4,8 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
-
-@testable import TelemetryReference
-@testable package import TelemetryStore
+import TelemetryReference
+package import TelemetryStore
 
 /// A fresh directory from mkdtemp under /tmp; the caller removes it.
 package func makeTemporaryDirectory() throws -> String {

@@ -56,6 +56,13 @@ extension AggregateDocument {
         updateLog.events.insert(key)
     }
 
+    /// Sets a day's raw figures whole, as data brought in from elsewhere (the tests seed a
+    /// history with it); logged like every other change.
+    package mutating func setDay(_ day: String, to figures: Figures) {
+        days[day] = figures
+        updateLog.days.insert(day)
+    }
+
     /// Removes a day and its models (the oldest day when the map is full, the retention
     /// pruner's expired days).
     package mutating func removeDay(_ day: String) {
