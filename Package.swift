@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // SHA-256 (admin tokens, ETags): Crypto, BoringSSL underneath on Linux.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C boundaries: each is a module map over a system header, nothing more.
@@ -49,6 +50,7 @@ let package = Package(
         // errno error type.
         .target(
             name: "SystemCalls",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
 

@@ -1,32 +1,9 @@
-/// A POSIX error number, kept typed so callers can tell "no space" from "permission denied"
-/// without comparing raw integers.
-package struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
-    package let rawValue: Int32
+// The error number is swift-system's `Errno` (typed, `~=` to match a thrown error); what the
+// layer adds is the thread's current value and the two ways a call becomes a typed throw.
 
-    package init(rawValue: Int32) { self.rawValue = rawValue }
-
+extension Errno {
     /// The calling thread's current `errno`.
     package static var current: Errno { Errno(rawValue: errno) }
-
-    package static let noSuchFile = Errno(rawValue: ENOENT)
-    package static let fileExists = Errno(rawValue: EEXIST)
-    package static let interrupted = Errno(rawValue: EINTR)
-    package static let wouldBlock = Errno(rawValue: EWOULDBLOCK)
-    package static let noSpace = Errno(rawValue: ENOSPC)
-    package static let quotaExceeded = Errno(rawValue: EDQUOT)
-    package static let permissionDenied = Errno(rawValue: EACCES)
-    package static let notPermitted = Errno(rawValue: EPERM)
-    package static let readOnlyFileSystem = Errno(rawValue: EROFS)
-    package static let notADirectory = Errno(rawValue: ENOTDIR)
-    package static let isADirectory = Errno(rawValue: EISDIR)
-    package static let directoryNotEmpty = Errno(rawValue: ENOTEMPTY)
-    /// What `open` with `O_NOFOLLOW` reports when the path is a symbolic link.
-    package static let symbolicLinkLoop = Errno(rawValue: ELOOP)
-
-    package var description: String {
-        guard let text = strerror(rawValue) else { return "errno \(rawValue)" }
-        return String(cString: text)
-    }
 }
 
 /// Runs a system call, retrying on `EINTR`, and turns a `-1` result into a thrown ``Errno``.
@@ -37,5 +14,18 @@ package func retryingOnInterrupt<T: FixedWidthInteger>(_ call: () -> T) throws(E
         if result != -1 { return result }
         let error = Errno.current
         if error != .interrupted { throw error }
+    }
+}
+
+/// Runs swift-system calls, which throw untyped (always an ``Errno``: they retry `EINTR`
+/// themselves), as one typed throw.
+@inline(__always)
+package func typed<T>(_ body: () throws -> T) throws(Errno) -> T {
+    do {
+        return try body()
+    } catch let error as Errno {
+        throw error
+    } catch {
+        throw Errno.ioError
     }
 }

@@ -1,17 +1,21 @@
-/// A thin owner of a POSIX file descriptor: every call retries `EINTR` and throws ``Errno``.
-/// The caller closes it; nothing here is shared between threads.
-package struct FileDescriptor {
-    package let rawValue: Int32
-
-    package init(rawValue: Int32) { self.rawValue = rawValue }
-
-    package static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o640) throws(Errno) -> FileDescriptor {
-        let fd = try retryingOnInterrupt { systemOpen(path, flags | O_CLOEXEC, permissions) }
-        return FileDescriptor(rawValue: fd)
+/// swift-system's `FileDescriptor`, with what the store needs beyond it: opening by a path
+/// string (always close-on-exec, created files 0640 unless told), whole-file and positioned
+/// reads and writes that loop over short counts, `fsync`, `fdatasync` and `fstat`. Every call
+/// retries `EINTR` and throws swift-system's ``Errno`` typed — its own calls throw untyped —
+/// so the storage layer above keeps typed throws.
+extension FileDescriptor {
+    package static func open(
+        _ path: String, _ mode: AccessMode, options: OpenOptions = [],
+        permissions: FilePermissions = FilePermissions(rawValue: 0o640)
+    ) throws(Errno) -> FileDescriptor {
+        try typed {
+            try FileDescriptor.open(FilePath(path), mode, options: options.union(.closeOnExec), permissions: permissions)
+        }
     }
 
-    package func close() {
-        _ = systemClose(rawValue)
+    /// Closes the descriptor; a failure leaves nothing to act on (the descriptor is gone either way).
+    package func closeIgnoringErrors() {
+        _ = try? close()
     }
 
     /// Reads the whole file from the current offset to EOF.
@@ -20,24 +24,16 @@ package struct FileDescriptor {
         buffer.reserveCapacity(max(sizeHint, 4096))
         var chunk = [UInt8](repeating: 0, count: max(sizeHint + 1, 65536))
         while true {
-            let count = try retryingOnInterrupt {
-                chunk.withUnsafeMutableBytes { raw in systemRead(rawValue, raw.baseAddress, raw.count) }
-            }
+            let count = try typed { try chunk.withUnsafeMutableBytes { try read(into: $0) } }
             if count == 0 { return buffer }
             buffer.append(contentsOf: chunk[0..<count])
         }
     }
 
-    /// Writes every byte, looping over short writes.
-    package func writeAll(_ bytes: some Collection<UInt8>) throws(Errno) {
+    /// Writes every byte from the current offset, looping over short writes.
+    package func writeEverything(_ bytes: some Collection<UInt8>) throws(Errno) {
         let array = Array(bytes)
-        var offset = 0
-        while offset < array.count {
-            let written = try retryingOnInterrupt {
-                array.withUnsafeBytes { raw in systemWrite(rawValue, raw.baseAddress! + offset, raw.count - offset) }
-            }
-            offset += written
-        }
+        try typed { _ = try array.withUnsafeBytes { try writeAll($0) } }
     }
 
     /// Reads `count` bytes from `offset` (fewer at end of file).
@@ -45,9 +41,10 @@ package struct FileDescriptor {
         var buffer = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = try retryingOnInterrupt {
-                buffer.withUnsafeMutableBytes { raw in
-                    pread(rawValue, raw.baseAddress! + done, count - done, off_t(offset + done))
+            let got = try typed {
+                try buffer.withUnsafeMutableBytes { raw in
+                    try read(
+                        fromAbsoluteOffset: Int64(offset + done), into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]))
                 }
             }
             if got == 0 { break }
@@ -59,17 +56,11 @@ package struct FileDescriptor {
 
     /// Writes every byte at `offset`, looping over short writes.
     package func write(_ bytes: [UInt8], at offset: Int) throws(Errno) {
-        var done = 0
-        while done < bytes.count {
-            let written = try retryingOnInterrupt {
-                bytes.withUnsafeBytes { raw in pwrite(rawValue, raw.baseAddress! + done, raw.count - done, off_t(offset + done)) }
-            }
-            done += written
-        }
+        try typed { _ = try bytes.withUnsafeBytes { try writeAll(toAbsoluteOffset: Int64(offset), $0) } }
     }
 
     package func truncate(to length: Int) throws(Errno) {
-        try retryingOnInterrupt { ftruncate(rawValue, off_t(length)) }
+        try typed { try resize(to: Int64(length)) }
     }
 
     /// `fdatasync`: the data and the file's size, which is all an append changes.
@@ -81,8 +72,9 @@ package struct FileDescriptor {
         try retryingOnInterrupt { fsync(rawValue) }
     }
 
-    package func status() throws(Errno) -> stat {
-        var info = stat()
+    /// `fstat`, as the C library's `stat` (swift-system's `Stat` names it `CInterop.Stat`).
+    package func status() throws(Errno) -> CInterop.Stat {
+        var info = CInterop.Stat()
         try retryingOnInterrupt { fstat(rawValue, &info) }
         return info
     }

@@ -1,13 +1,7 @@
-// The C library's calls under names no Swift member shadows: inside `FileDescriptor`, `open`,
-// `close`, `read` and `write` name its own methods, `Socket.accept` and `StandardStreams.read`
-// their own, and `FileSystem.rename` its own function.
+// The C library's calls under names no Swift member shadows: inside `StandardStreams`, `read`
+// and `write` name its own methods, inside `Socket` `accept` its own, and `FileSystem.rename`
+// its own function.
 // Calling them through these keeps module qualifiers (`Glibc.`, `Darwin.`) out of every other file.
-
-@inline(__always)
-func systemOpen(_ path: String, _ flags: Int32, _ permissions: mode_t) -> Int32 { open(path, flags, permissions) }
-
-@inline(__always)
-func systemClose(_ descriptor: Int32) -> Int32 { close(descriptor) }
 
 @inline(__always)
 func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {

@@ -69,13 +69,13 @@ package struct DataDirectoryVerifier: Sendable {
             names = try FileSystem.contents(of: directory.usersDirectory)
         } catch {
             // A data directory without users/ simply has no users yet.
-            if error == .noSuchFile { return report }
+            if error == .noSuchFileOrDirectory { return report }
             report.problems.append(.init(path: directory.usersDirectory, reason: "cannot list: \(error)"))
             return report
         }
         for name in names.sorted() {
             let path = directory.usersDirectory + "/" + name
-            guard let user = try? UserID(validating: name) else {
+            guard let user = try? TelemetryStore.UserID(validating: name) else {
                 report.problems.append(.init(path: path, reason: "not a user id (expected a lowercase UUID)"))
                 continue
             }
@@ -88,7 +88,7 @@ package struct DataDirectoryVerifier: Sendable {
         return report
     }
 
-    private func verifyUser(_ user: UserID, into report: inout VerificationReport) {
+    private func verifyUser(_ user: TelemetryStore.UserID, into report: inout VerificationReport) {
         var lock: FileLock? = nil
         var locked = false
         if FileSystem.exists(directory.lockPath(user)) {
@@ -102,7 +102,7 @@ package struct DataDirectoryVerifier: Sendable {
         _ = consume lock
     }
 
-    private func verifyUserFiles(_ user: UserID, locked: Bool, into report: inout VerificationReport) {
+    private func verifyUserFiles(_ user: TelemetryStore.UserID, locked: Bool, into report: inout VerificationReport) {
         let userDirectory = directory.userDirectory(user)
         verifyRecord(user, into: &report)
 
@@ -160,13 +160,13 @@ package struct DataDirectoryVerifier: Sendable {
         }
     }
 
-    private func verifyRecord(_ user: UserID, into report: inout VerificationReport) {
+    private func verifyRecord(_ user: TelemetryStore.UserID, into report: inout VerificationReport) {
         let path = directory.recordPath(user)
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error == .noSuchFile {
+            if error == .noSuchFileOrDirectory {
                 report.problems.append(
                     .init(
                         path: path, reason: "missing: the directory is not a known user (left over from an interrupted removal?)")
@@ -186,7 +186,7 @@ package struct DataDirectoryVerifier: Sendable {
         guard record.id == user.rawValue else {
             report.problems.append(
                 .init(
-                    path: path, reason: "id '\(UserID.preview(record.id))' does not match its directory \(user)"))
+                    path: path, reason: "id '\(TelemetryStore.UserID.preview(record.id))' does not match its directory \(user)"))
             return
         }
         report.usersChecked += 1

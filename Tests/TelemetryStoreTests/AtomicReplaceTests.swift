@@ -114,7 +114,7 @@ struct AtomicReplaceTests {
     func replaceFailure() throws {
         try withTemporaryDirectory { root in
             let missing = root + "/no-such-directory/aggregate.json"
-            #expect(throws: StorageError.system(operation: "create", path: missing + ".tmp", errno: .noSuchFile)) {
+            #expect(throws: StorageError.system(operation: "create", path: missing + ".tmp", errno: .noSuchFileOrDirectory)) {
                 try AtomicFile.replace(missing, with: [1, 2, 3], durable: false)
             }
             // The target is a directory: the rename fails, the temporary file is removed.

@@ -163,7 +163,9 @@ struct LockTests {
     @Test("a lock file that cannot be opened is a system error")
     func unopenable() throws {
         try withTemporaryDirectory { root in
-            #expect(throws: StorageError.system(operation: "open lock", path: root + "/missing/.lock", errno: .noSuchFile)) {
+            #expect(
+                throws: StorageError.system(operation: "open lock", path: root + "/missing/.lock", errno: .noSuchFileOrDirectory)
+            ) {
                 _ = try FileLock(path: root + "/missing/.lock", timeoutMilliseconds: 0)
             }
         }

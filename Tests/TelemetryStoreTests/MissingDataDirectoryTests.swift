@@ -19,7 +19,7 @@ struct MissingDataDirectoryTests {
             #expect(
                 throws: StorageError.system(
                     operation: "find users directory", path: store.directory.usersDirectory,
-                    errno: .noSuchFile)
+                    errno: .noSuchFileOrDirectory)
             ) {
                 try store.ingest(smallDeltaBatch(sequence: 1))
             }

@@ -100,8 +100,7 @@ struct UserStoreTests {
             try Data("file".utf8).write(to: URL(fileURLWithPath: root + "/file"))
             let users = UserStore(
                 directory: DataDirectory(root + "/file/data"), configuration: StoreConfiguration(durable: false))
-            #expect(throws: StorageError.system(operation: "create directory", path: root + "/file/data", errno: .notADirectory))
-            {
+            #expect(throws: StorageError.system(operation: "create directory", path: root + "/file/data", errno: .notDirectory)) {
                 try users.add(name: "x")
             }
         }

@@ -54,7 +54,7 @@ package struct AdminTokenStore: Sendable {
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error == .noSuchFile { return [] }
+            if error == .noSuchFileOrDirectory { return [] }
             throw error.storage("read", path)
         }
         let file: TokenFile

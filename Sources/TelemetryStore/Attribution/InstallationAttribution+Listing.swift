@@ -39,7 +39,7 @@ extension InstallationAttribution {
             do {
                 try FileSystem.removeFile(path)
             } catch {
-                if error != .noSuchFile { throw error.storage("remove", path) }
+                if error != .noSuchFileOrDirectory { throw error.storage("remove", path) }
             }
             _ = consume stripe
             removed += 1
@@ -60,7 +60,7 @@ extension InstallationAttribution {
         do {
             return try FileSystem.contents(of: directory.bindingsDirectory).filter { !$0.hasSuffix(".tmp") }.sorted()
         } catch {
-            if error == .noSuchFile { return [] }
+            if error == .noSuchFileOrDirectory { return [] }
             throw error.storage("list", directory.bindingsDirectory)
         }
     }

@@ -130,7 +130,7 @@ extension InstallationAttribution {
             do {
                 try FileSystem.removeFile(path)
             } catch {
-                if error != .noSuchFile { throw error.storage("remove", path) }
+                if error != .noSuchFileOrDirectory { throw error.storage("remove", path) }
             }
             index.installations[source.rawValue] = nil
             return (0, removed, entry.bytes)

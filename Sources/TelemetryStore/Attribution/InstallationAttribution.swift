@@ -174,7 +174,7 @@ package struct InstallationAttribution: Sendable {
         do {
             try FileSystem.removeFile(path)
         } catch {
-            if error != .noSuchFile { throw error.storage("remove", path) }
+            if error != .noSuchFileOrDirectory { throw error.storage("remove", path) }
         }
         var index = try ParkedIndex.read(directory)
         if index.installations.removeValue(forKey: source.rawValue) != nil {

@@ -27,7 +27,7 @@ package struct InstallationBinding: Codable, Equatable, Sendable {
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error == .noSuchFile { return nil }
+            if error == .noSuchFileOrDirectory { return nil }
             throw error.storage("read", path)
         }
         do {

@@ -52,7 +52,7 @@ package struct ParkedIndex: Codable, Equatable, Sendable {
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error == .noSuchFile { return ParkedIndex() }
+            if error == .noSuchFileOrDirectory { return ParkedIndex() }
             throw error.storage("read", path)
         }
         do {

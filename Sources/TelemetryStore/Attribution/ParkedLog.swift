@@ -42,12 +42,12 @@ package enum ParkedLog {
         let created = !FileSystem.exists(path)
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_NOFOLLOW)
+            fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .noFollow])
         } catch {
-            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+            if error == .tooManySymbolicLinkLevels { throw .notRegularFile(path: path, kind: "symbolic link") }
             throw error.storage("open", path)
         }
-        defer { fd.close() }
+        defer { fd.closeIgnoringErrors() }
         do {
             let info = try fd.status()
             if let kind = FileNode.irregularKind(info) { throw StorageError.notRegularFile(path: path, kind: kind) }
@@ -89,13 +89,13 @@ package enum ParkedLog {
         guard offset < length else { return [] }
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW)
+            fd = try FileDescriptor.open(path, .readOnly, options: [.noFollow])
         } catch {
-            if error == .noSuchFile { return [] }
-            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+            if error == .noSuchFileOrDirectory { return [] }
+            if error == .tooManySymbolicLinkLevels { throw .notRegularFile(path: path, kind: "symbolic link") }
             throw error.storage("open", path)
         }
-        defer { fd.close() }
+        defer { fd.closeIgnoringErrors() }
         var records: [Record] = []
         var position = offset
         while position < length && records.count < maxRecords {

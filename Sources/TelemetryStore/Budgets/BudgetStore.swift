@@ -58,7 +58,7 @@ package struct BudgetStore: Sendable {
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error == .noSuchFile { return [] }
+            if error == .noSuchFileOrDirectory { return [] }
             throw error.storage("read", path)
         }
         let file: BudgetFile

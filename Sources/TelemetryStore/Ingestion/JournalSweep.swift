@@ -25,10 +25,11 @@ package struct JournalSweep: Sendable {
 
     /// True when the user's journal holds a record received `seconds` or more ago.
     func isDue(_ user: UserID, now: Timestamp) -> Bool {
-        guard let fd = try? FileDescriptor.open(store.directory.journalPath(user), O_RDONLY | O_NOFOLLOW | O_NONBLOCK) else {
+        guard let fd = try? FileDescriptor.open(store.directory.journalPath(user), .readOnly, options: [.noFollow, .nonBlocking])
+        else {
             return false
         }
-        defer { fd.close() }
+        defer { fd.closeIgnoringErrors() }
         let size = JournalFormat.headerSize + JournalFormat.recordHeaderSize
         guard let bytes = try? fd.read(at: 0, count: size), let received = JournalFormat.firstRecordSeconds(bytes) else {
             return false

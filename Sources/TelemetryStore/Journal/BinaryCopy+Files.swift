@@ -28,10 +28,10 @@ extension BinaryCopy {
     static func read(
         _ path: String, of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool
     ) -> AggregateDocument? {
-        guard let opened = try? FileSystem.openRegularFile(path, O_RDONLY, opening: "read", checking: "read")
+        guard let opened = try? FileSystem.openRegularFile(path, .readOnly, opening: "read", checking: "read")
         else { return nil }
         let fd = opened.0
-        defer { fd.close() }
+        defer { fd.closeIgnoringErrors() }
         guard let header = try? fd.read(at: 0, count: headerSize), let layout = layout(header, of: identity),
             Int(opened.1.st_size) == headerSize + layout.frontLength + layout.stateLength,
             let front = try? fd.read(at: headerSize, count: layout.frontLength)

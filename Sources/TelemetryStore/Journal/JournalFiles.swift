@@ -8,7 +8,7 @@ enum JournalFiles {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             let error = Errno.current
-            if error == .noSuchFile { return nil }
+            if error == .noSuchFileOrDirectory { return nil }
             throw error.storage("stat", path)
         }
         if let kind = FileNode.irregularKind(info) { throw .notRegularFile(path: path, kind: kind) }
@@ -17,7 +17,7 @@ enum JournalFiles {
 
     /// Opens the journal for appending under the user's lock; nil when there is none yet.
     static func openForWriting(_ path: String) throws(StorageError) -> FileDescriptor? {
-        try FileSystem.openRegularFile(path, O_RDWR, opening: "open", checking: "stat")?.0
+        try FileSystem.openRegularFile(path, .readWrite, opening: "open", checking: "stat")?.0
     }
 
     /// A regular file's bytes and the identity of exactly the file they came from; nil when

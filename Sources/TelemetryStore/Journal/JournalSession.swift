@@ -29,13 +29,13 @@ struct JournalSession {
             (entry, needsStart) = try Self.current(
                 store: store, user: user, key: key, fd: fd, snapshot: snapshot, path: journalPath)
         } catch let error as StorageError {
-            fd?.close()
+            fd?.closeIgnoringErrors()
             throw error
         } catch let error as Errno {
-            fd?.close()
+            fd?.closeIgnoringErrors()
             throw error.storage("read", journalPath)
         } catch {
-            fd?.close()
+            fd?.closeIgnoringErrors()
             throw .system(operation: "read", path: journalPath, errno: Errno(rawValue: EIO))
         }
         self.store = store
@@ -178,7 +178,7 @@ struct JournalSession {
         }
         try AtomicFile.replace(journalPath, with: header, durable: durable)
         guard let fd = try JournalFiles.openForWriting(journalPath) else {
-            throw .system(operation: "open", path: journalPath, errno: .noSuchFile)
+            throw .system(operation: "open", path: journalPath, errno: .noSuchFileOrDirectory)
         }
         descriptor = fd
         do {
@@ -322,7 +322,7 @@ struct JournalSession {
     }
 
     mutating func close() {
-        descriptor?.close()
+        descriptor?.closeIgnoringErrors()
         descriptor = nil
     }
 }

@@ -45,12 +45,12 @@ package final class ServiceCounterSlot: Sendable {
             let lockPath = name + ".lock"
             let descriptor: FileDescriptor
             do {
-                descriptor = try FileDescriptor.open(lockPath, O_RDONLY | O_CREAT | O_NOFOLLOW)
+                descriptor = try FileDescriptor.open(lockPath, .readOnly, options: [.create, .noFollow])
             } catch {
                 throw error.storage("open", lockPath)
             }
             guard flock(descriptor.rawValue, LOCK_EX | LOCK_NB) == 0 else {
-                descriptor.close()
+                descriptor.closeIgnoringErrors()
                 continue
             }
             let slot = ServiceCounterSlot(number: number, countersPath: name + ".counters", lockDescriptor: descriptor.rawValue)
@@ -58,7 +58,7 @@ package final class ServiceCounterSlot: Sendable {
             do {
                 bytes = try FileSystem.readFile(slot.countersPath)
             } catch {
-                if error == .noSuchFile { return (slot, [:], false) }
+                if error == .noSuchFileOrDirectory { return (slot, [:], false) }
                 slot.release()
                 throw error.storage("read", slot.countersPath)
             }
@@ -75,17 +75,17 @@ package final class ServiceCounterSlot: Sendable {
         let next = countersPath + ".next"
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.open(next, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW)
+            descriptor = try FileDescriptor.open(next, .writeOnly, options: [.create, .truncate, .noFollow])
         } catch {
             throw error.storage("create", next)
         }
         do {
-            try descriptor.writeAll(ServiceCounterFile.encode(counters))
+            try descriptor.writeEverything(ServiceCounterFile.encode(counters))
         } catch {
-            descriptor.close()
+            descriptor.closeIgnoringErrors()
             throw error.storage("write", next)
         }
-        descriptor.close()
+        descriptor.closeIgnoringErrors()
         do {
             try FileSystem.rename(next, to: countersPath)
         } catch {

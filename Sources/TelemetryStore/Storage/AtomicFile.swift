@@ -18,14 +18,14 @@ enum AtomicFile {
         let temporary = temporaryPath(for: path)
         let fd = try createFresh(temporary, permissions: permissions)
         do {
-            try fd.writeAll(bytes)
+            try fd.writeEverything(bytes)
             if durable { try fd.sync() }
         } catch {
-            fd.close()
+            fd.closeIgnoringErrors()
             _ = unlink(temporary)
             throw error.storage("write", temporary)
         }
-        fd.close()
+        fd.closeIgnoringErrors()
         do {
             try FileSystem.rename(temporary, to: path)
         } catch {
@@ -47,7 +47,9 @@ enum AtomicFile {
         var removedLeftover = false
         while true {
             do {
-                return try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, permissions: permissions)
+                return try FileDescriptor.open(
+                    temporary, .writeOnly, options: [.create, .exclusiveCreate, .noFollow],
+                    permissions: FilePermissions(rawValue: permissions))
             } catch {
                 guard error == .fileExists, !removedLeftover else { throw error.storage("create", temporary) }
             }
@@ -58,7 +60,7 @@ enum AtomicFile {
             do {
                 try FileSystem.removeFile(temporary)
             } catch {
-                if error != .noSuchFile { throw error.storage("remove", temporary) }
+                if error != .noSuchFileOrDirectory { throw error.storage("remove", temporary) }
             }
         }
     }

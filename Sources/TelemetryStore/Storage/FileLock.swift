@@ -35,7 +35,7 @@ package struct FileLock: ~Copyable {
         do {
             directoryFD = try Self.lockDirectory(DataDirectory.parent(of: path), wait: &wait)
         } catch {
-            fd.close()
+            fd.closeIgnoringErrors()
             throw error
         }
         descriptor = fd
@@ -45,8 +45,8 @@ package struct FileLock: ~Copyable {
 
     deinit {
         // Closing the descriptors releases the flocks.
-        directoryDescriptor?.close()
-        descriptor.close()
+        directoryDescriptor?.closeIgnoringErrors()
+        descriptor.closeIgnoringErrors()
     }
 
     /// Opens and locks the file the path names once the lock is held.
@@ -54,9 +54,10 @@ package struct FileLock: ~Copyable {
         while true {
             let fd: FileDescriptor
             do {
-                fd = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, permissions: 0o640)
+                fd = try FileDescriptor.open(
+                    path, .readWrite, options: [.create, .noFollow], permissions: FilePermissions(rawValue: 0o640))
             } catch {
-                if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+                if error == .tooManySymbolicLinkLevels { throw .notRegularFile(path: path, kind: "symbolic link") }
                 throw error.storage("open lock", path)
             }
             do throws(StorageError) {
@@ -64,11 +65,11 @@ package struct FileLock: ~Copyable {
                 try wait.lock(fd, path: path)
                 if pathStillNames(locked, path: path) { return fd }
             } catch {
-                fd.close()
+                fd.closeIgnoringErrors()
                 throw error
             }
             // Deleted or replaced while we waited: lock whatever the path names now.
-            fd.close()
+            fd.closeIgnoringErrors()
             try wait.pauseBeforeRetry(path: path)
         }
     }
@@ -95,20 +96,20 @@ package struct FileLock: ~Copyable {
     private static func lockDirectory(_ directory: String, wait: inout LockWait) throws(StorageError) -> FileDescriptor? {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            fd = try FileDescriptor.open(directory, .readOnly, options: [.directory, .noFollow])
         } catch {
-            if error == .symbolicLinkLoop || error == .notADirectory {
+            if error == .tooManySymbolicLinkLevels || error == .notDirectory {
                 throw .notRegularFile(path: directory, kind: "symbolic link, not a directory")
             }
             throw error.storage("open directory", directory)
         }
         do throws(StorageError) {
             guard try wait.lock(fd, path: directory, unsupported: [EBADF, ENOLCK, EINVAL, EOPNOTSUPP]) else {
-                fd.close()
+                fd.closeIgnoringErrors()
                 return nil
             }
         } catch {
-            fd.close()
+            fd.closeIgnoringErrors()
             throw error
         }
         return fd

@@ -53,8 +53,8 @@ package enum FileSystem {
 
     /// fsync of a directory, which makes a rename inside it durable.
     static func syncDirectory(_ path: String) throws(Errno) {
-        let fd = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
-        defer { fd.close() }
+        let fd = try FileDescriptor.open(path, .readOnly, options: [.directory])
+        defer { fd.closeIgnoringErrors() }
         try fd.sync()
     }
 
@@ -67,8 +67,8 @@ package enum FileSystem {
     /// The same, with the identity of exactly the file the bytes came from (`fstat` of the open
     /// descriptor), so a concurrent replacement cannot pair old bytes with a new identity.
     static func readRegularFileWithIdentity(_ path: String) throws(StorageError) -> StoredFile? {
-        guard let (fd, info) = try openRegularFile(path, O_RDONLY, opening: "read", checking: "read") else { return nil }
-        defer { fd.close() }
+        guard let (fd, info) = try openRegularFile(path, .readOnly, opening: "read", checking: "read") else { return nil }
+        defer { fd.closeIgnoringErrors() }
         do {
             return StoredFile(bytes: try fd.readAll(sizeHint: Int(info.st_size)), identity: FileIdentity(info))
         } catch {
@@ -76,37 +76,38 @@ package enum FileSystem {
         }
     }
 
-    /// Opens a file the store owns with `flags`, never following a symbolic link nor blocking on
+    /// Opens a file the store owns for `mode`, never following a symbolic link nor blocking on
     /// a named pipe, and refuses anything but a regular file; nil when it does not exist. Errors
     /// name `opening` or `checking` as the operation that failed.
-    static func openRegularFile(_ path: String, _ flags: Int32, opening: String, checking: String) throws(StorageError)
+    static func openRegularFile(_ path: String, _ mode: FileDescriptor.AccessMode, opening: String, checking: String)
+        throws(StorageError)
         -> (FileDescriptor, stat)?
     {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(path, flags | O_NOFOLLOW | O_NONBLOCK)
+            fd = try FileDescriptor.open(path, mode, options: [.noFollow, .nonBlocking])
         } catch {
-            if error == .noSuchFile { return nil }
-            if error == .symbolicLinkLoop { throw .notRegularFile(path: path, kind: "symbolic link") }
+            if error == .noSuchFileOrDirectory { return nil }
+            if error == .tooManySymbolicLinkLevels { throw .notRegularFile(path: path, kind: "symbolic link") }
             throw error.storage(opening, path)
         }
         let info: stat
         do {
             info = try fd.status()
         } catch {
-            fd.close()
+            fd.closeIgnoringErrors()
             throw error.storage(checking, path)
         }
         if let kind = FileNode.irregularKind(info) {
-            fd.close()
+            fd.closeIgnoringErrors()
             throw .notRegularFile(path: path, kind: kind)
         }
         return (fd, info)
     }
 
     package static func readFile(_ path: String) throws(Errno) -> [UInt8] {
-        let fd = try FileDescriptor.open(path, O_RDONLY)
-        defer { fd.close() }
+        let fd = try FileDescriptor.open(path, .readOnly)
+        defer { fd.closeIgnoringErrors() }
         let size = Int((try? fd.status().st_size) ?? 0)
         return try fd.readAll(sizeHint: size)
     }

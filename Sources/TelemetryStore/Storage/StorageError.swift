@@ -30,7 +30,7 @@ package enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// True when the failure is the disk filling up (useful for operators' messages).
     package var isOutOfSpace: Bool {
-        if case .system(_, _, let errno) = self { return errno == .noSpace || errno == .quotaExceeded }
+        if case .system(_, _, let errno) = self { return errno == .noSpace || errno == .diskQuotaExceeded }
         return false
     }
 }

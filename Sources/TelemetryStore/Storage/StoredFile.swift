@@ -24,7 +24,7 @@ package struct FileIdentity: Hashable, Sendable {
         do {
             return FileIdentity(try FileSystem.status(path))
         } catch {
-            if error == .noSuchFile { return nil }
+            if error == .noSuchFileOrDirectory { return nil }
             throw error.storage("stat", path)
         }
     }
@@ -49,12 +49,12 @@ package struct StoredFile: Sendable {
     package static func read(_ path: String) throws(StorageError) -> StoredFile? {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(path, O_RDONLY)
+            fd = try FileDescriptor.open(path, .readOnly)
         } catch {
-            if error == .noSuchFile { return nil }
+            if error == .noSuchFileOrDirectory { return nil }
             throw error.storage("open", path)
         }
-        defer { fd.close() }
+        defer { fd.closeIgnoringErrors() }
         do {
             let info = try fd.status()
             let bytes = try fd.readAll(sizeHint: Int(info.st_size))

@@ -9,7 +9,7 @@ extension UserStore {
         do {
             names = try FileSystem.contents(of: directory.usersDirectory)
         } catch {
-            if error == .noSuchFile { return [] }
+            if error == .noSuchFileOrDirectory { return [] }
             throw error.storage("list", directory.usersDirectory)
         }
         return names.sorted().compactMap { name in

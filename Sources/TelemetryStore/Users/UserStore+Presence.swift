@@ -12,11 +12,11 @@ extension UserStore {
         let record = directory.recordPath(user)
         if access(record, F_OK) == 0 { return true }
         let error = Errno.current
-        guard error == .noSuchFile else { throw error.storage("look up user", record) }
+        guard error == .noSuchFileOrDirectory else { throw error.storage("look up user", record) }
         let users = directory.usersDirectory
         var info = stat()
         guard stat(users, &info) == 0 else { throw Errno.current.storage("find users directory", users) }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw Errno.notADirectory.storage("find users directory", users) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw Errno.notDirectory.storage("find users directory", users) }
         guard access(users, R_OK | X_OK) == 0 else { throw Errno.current.storage("read users directory", users) }
         return false
     }

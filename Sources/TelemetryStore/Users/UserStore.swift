@@ -60,7 +60,7 @@ package struct UserStore: Sendable {
         do {
             bytes = try FileSystem.readFile(path)
         } catch {
-            if error == .noSuchFile { return nil }
+            if error == .noSuchFileOrDirectory { return nil }
             throw error.storage("read", path)
         }
         do {
@@ -76,7 +76,7 @@ package struct UserStore: Sendable {
         do {
             names = try FileSystem.contents(of: directory.usersDirectory)
         } catch {
-            if error == .noSuchFile { return [] }
+            if error == .noSuchFileOrDirectory { return [] }
             throw error.storage("list", directory.usersDirectory)
         }
         var records: [UserRecord] = []
