@@ -10,10 +10,10 @@ import Testing
 /// the rate is the average of 2026-11-18…24.
 @Suite("Budgets: spent, share and forecast in the summaries and the scrape")
 struct BudgetRouteTests {
-    let base = ReadSandbox.base
+    let base = ServiceSandbox.base
 
     struct Fixture {
-        let sandbox: ReadSandbox
+        let sandbox: ServiceSandbox
         let a: UserID
         let b: UserID
         let auth: [String: String]
@@ -22,7 +22,7 @@ struct BudgetRouteTests {
     /// A: 10 USD on 11-02, 7 on 11-20, 14 on 11-24 (department ops). B: 5 on 11-23 (web).
     /// Budgets: A 40/month, 20/week, 10/day; department=ops 30/month; the team 100/month.
     static func fixture() throws -> Fixture {
-        let sandbox = try ReadSandbox(teamAttributes: ["department"])
+        let sandbox = try ServiceSandbox(teamAttributes: ["department"])
         let token = try sandbox.addToken("t")
         let a = try sandbox.addUser("A"), b = try sandbox.addUser("B")
         try sandbox.send(a, input: 1, day: "2026-11-02", cost: 10, resource: [("department", "ops")])

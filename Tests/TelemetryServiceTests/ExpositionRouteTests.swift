@@ -6,12 +6,12 @@ import Testing
 
 @Suite("Read API: GET …/prometheus and …/team/usage_report/claude_code")
 struct ExpositionRouteTests {
-    let prometheus = "\(ReadSandbox.base)/prometheus"
-    let report = "\(ReadSandbox.base)/team/usage_report/claude_code"
+    let prometheus = "\(ServiceSandbox.base)/prometheus"
+    let report = "\(ServiceSandbox.base)/team/usage_report/claude_code"
 
     @Test("both need the admin read token: 401 with WWW-Authenticate: Bearer, 403 for a user id")
     func authorization() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         _ = try sandbox.addToken("prometheus")
         for (path, query) in [(prometheus, ""), (report, "starting_at=2026-11-24")] {
@@ -24,7 +24,7 @@ struct ExpositionRouteTests {
 
     @Test("text 0.0.4 by default, OpenMetrics when Accept asks; figures of the stored documents")
     func formats() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("prometheus")
         let ada = try sandbox.addUser("Ada")
         try sandbox.send(ada, input: 1200, cost: 0.5)
@@ -48,7 +48,7 @@ struct ExpositionRouteTests {
 
     @Test("usage report: the day's record, 400 naming the parameter to fix")
     func usageReport() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("scripts")
         let ada = try sandbox.addUser("Ada")
         try sandbox.send(ada, input: 700, day: "2026-11-23")

@@ -10,7 +10,7 @@ import Testing
 /// are encoded once per state of the parked index).
 @Suite("Health documents: the parked area")
 struct HealthParkedTests {
-    func parked(_ sandbox: ServiceSandbox, _ signal: String = "metrics") throws -> [String: Any] {
+    func parked(_ sandbox: OneUserSandbox, _ signal: String = "metrics") throws -> [String: Any] {
         let (response, _) = sandbox.service.handle(
             HTTPRequest(method: "GET", path: "\(Router.prefix)/\(signal)", query: "", headers: [:], body: []))
         #expect(response.status.code == 200)
@@ -20,7 +20,7 @@ struct HealthParkedTests {
 
     @Test("nothing parked, then two requests naming an unknown id, then claimed")
     func followsTheParkedArea() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let empty = try parked(sandbox)
         #expect(empty["requests"] as? Int == 0 && empty["installations"] as? Int == 0)
         #expect(empty["command"] as? String == "claude-telemetry unclaimed")

@@ -7,13 +7,13 @@ import Testing
 
 @Suite("Read API: team cost and tokens per model per day, the CSV by model, the usage report in the zone")
 struct ModelSplitRouteTests {
-    let base = ReadSandbox.base
+    let base = ServiceSandbox.base
     static let sonnet = "claude-sonnet-4-5"
     static let haiku = "claude-haiku-4-5"
 
     /// Rewrites `user`'s aggregate.json as it was before days kept their models: each day's
     /// `models` removed, everything else as stored (the journal is empty after a first write).
-    static func forgetDayModels(_ sandbox: ReadSandbox, _ user: UserID) throws {
+    static func forgetDayModels(_ sandbox: ServiceSandbox, _ user: UserID) throws {
         var stored = try sandbox.aggregate(user)
         var days = try #require(stored["days"] as? [String: [String: Any]])
         for day in days.keys { days[day]?.removeValue(forKey: "models") }
@@ -26,8 +26,8 @@ struct ModelSplitRouteTests {
     /// Ada: sonnet $0.25 (1500 input tokens) and haiku $0.5 (100) on the 24th; Bob: sonnet $1
     /// (10) on the 23rd; Carol: $2 (5) on the 24th and $3 (6) on the 22nd, stored before days
     /// kept their models.
-    static func team() throws -> (ReadSandbox, token: String) {
-        let sandbox = try ReadSandbox()
+    static func team() throws -> (ServiceSandbox, token: String) {
+        let sandbox = try ServiceSandbox()
         let ada = try sandbox.addUser("Ada"), bob = try sandbox.addUser("Bob"), carol = try sandbox.addUser("Carol")
         try sandbox.send(ada, input: 1500, model: sonnet, day: "2026-11-24", cost: 0.25)
         try sandbox.send(ada, input: 100, model: haiku, day: "2026-11-24", secondOfDay: 36_200, cost: 0.5)
@@ -139,7 +139,7 @@ struct ModelSplitRouteTests {
 
     @Test("the usage report cuts and names days in --timezone and breaks each day down by model")
     func usageReportInTheZone() throws {
-        let sandbox = try ReadSandbox(timeZone: try #require(DayZone(identifier: "America/Los_Angeles")))
+        let sandbox = try ServiceSandbox(timeZone: try #require(DayZone(identifier: "America/Los_Angeles")))
         let ada = try sandbox.addUser("Ada")
         // 2026-11-24T02:00Z and 02:10Z are the evening of the 23rd in Los Angeles.
         try sandbox.send(ada, input: 1500, model: Self.sonnet, day: "2026-11-24", secondOfDay: 7200, cost: 0.25)
@@ -163,7 +163,7 @@ struct ModelSplitRouteTests {
     }
 }
 
-extension ReadSandbox {
+extension ServiceSandbox {
     /// One request holding `days` (day, input tokens, cost) of `model`, each at 10:01 UTC.
     func sendDays(_ user: UserID, _ days: [(String, Double, Double)], model: String) throws {
         var points: [String] = []

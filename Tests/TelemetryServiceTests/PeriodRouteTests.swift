@@ -7,15 +7,15 @@ import Testing
 
 @Suite("Read API: time zone, ?period= buckets, previous range, and the CSV's from/to")
 struct PeriodRouteTests {
-    let base = ReadSandbox.base
+    let base = ServiceSandbox.base
 
     static func inputTokens(_ figures: Any?) -> Int? { (figures as? [String: Any])?["totalInputTokens"] as? Int }
 
     @Test("a point at 02:00 UTC counts on the previous day with --timezone America/Los_Angeles, on its own day in UTC")
     func timeZoneCutsDays() throws {
         let zone = try #require(DayZone(identifier: "America/Los_Angeles"))
-        let pacific = try ReadSandbox(timeZone: zone)
-        let utc = try ReadSandbox()
+        let pacific = try ServiceSandbox(timeZone: zone)
+        let utc = try ServiceSandbox()
         for sandbox in [pacific, utc] {
             let user = try sandbox.addUser("Ada")
             try sandbox.send(user, input: 7, day: "2026-11-24", secondOfDay: 2 * 3600)
@@ -40,7 +40,7 @@ struct PeriodRouteTests {
             ("America/Los_Angeles", "2026-11-24", "2026-10-26"), ("Pacific/Auckland", "2026-11-24", "2026-10-26"),
             ("Pacific/Kiritimati", "2026-11-25", "2026-10-27"),
         ] {
-            let sandbox = try ReadSandbox(timeZone: try #require(DayZone(identifier: name)))
+            let sandbox = try ServiceSandbox(timeZone: try #require(DayZone(identifier: name)))
             let user = try sandbox.addUser("Ada")
             let body = try json(sandbox.get("\(base)/users/\(user)/summary"))
             // 10:00Z is 02:00 PST and 23:00 NZDT on the 24th, 00:00 on the 25th at UTC+14.
@@ -50,7 +50,7 @@ struct PeriodRouteTests {
 
     @Test("days=N: the last N days up to today in the zone; a bad value is a 400 naming it")
     func lastDays() throws {
-        let sandbox = try ReadSandbox(timeZone: try #require(DayZone(identifier: "Pacific/Kiritimati")))
+        let sandbox = try ServiceSandbox(timeZone: try #require(DayZone(identifier: "Pacific/Kiritimati")))
         let user = try sandbox.addUser("Ada")
         let body = try json(sandbox.get("\(base)/users/\(user)/summary", query: "days=7"))
         #expect(sameJSON(body["range"]!, ["from": "2026-11-19", "to": "2026-11-25"]))
@@ -63,7 +63,7 @@ struct PeriodRouteTests {
 
     @Test("?period=week: Monday-based buckets cut to the range, every bucket present, sums of their days")
     func weeks() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 1, day: "2026-11-01")  // Sunday
         try sandbox.send(user, input: 20, day: "2026-11-02")  // Monday
@@ -82,7 +82,7 @@ struct PeriodRouteTests {
 
     @Test("?period=month: calendar months cut to the range; ?period=day: one bucket per day")
     func monthsAndDays() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 5, day: "2026-10-31")
         try sandbox.send(user, input: 60, day: "2026-11-01")
@@ -104,7 +104,7 @@ struct PeriodRouteTests {
 
     @Test("previousRange is the range of the same length just before; previousRangeTotals its sum (user and team)")
     func previousRange() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("t")
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 9, day: "2026-11-14")
@@ -121,7 +121,7 @@ struct PeriodRouteTests {
 
     @Test("team ?period=: team sums and active users per bucket")
     func teamPeriods() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("t")
         let a = try sandbox.addUser("A"), b = try sandbox.addUser("B")
         try sandbox.send(a, input: 1, day: "2026-11-02")
@@ -141,7 +141,7 @@ struct PeriodRouteTests {
 
     @Test("a period other than day, week or month is a 400 naming it")
     func badPeriod() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         let token = try sandbox.addToken("t")
         for (path, headers) in [
@@ -156,7 +156,7 @@ struct PeriodRouteTests {
 
     @Test("CSV: all time without from/to/period; the range with from/to; one row per user and bucket with period")
     func csvHonoursTheRange() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("t")
         let auth = ["Authorization": "Bearer \(token)"]
         let a = try sandbox.addUser("Ada")

@@ -13,13 +13,13 @@ struct PublishedFigureTableTests {
     /// The real client's fixtures (metrics and logs of one session), sent as one user.
     static func fixture(_ name: String) throws -> [UInt8] { try Fixtures.bytes(name) }
 
-    func seeded() throws -> (ReadSandbox, UserID, [String: String]) {
-        let sandbox = try ReadSandbox()
+    func seeded() throws -> (ServiceSandbox, UserID, [String: String]) {
+        let sandbox = try ServiceSandbox()
         let auth = ["Authorization": "Bearer \(try sandbox.addToken("grafana"))"]
         let user = try sandbox.addUser("Ada")
         for (signal, file) in [("metrics", "metrics-delta.pb"), ("logs", "logs.pb")] {
             let answer = sandbox.get(
-                "\(ReadSandbox.base)/users/\(user)/v1/\(signal)", method: "POST", body: try Self.fixture(file),
+                "\(ServiceSandbox.base)/users/\(user)/v1/\(signal)", method: "POST", body: try Self.fixture(file),
                 headers: ["Content-Type": "application/x-protobuf"])
             #expect(answer.status == .ok)
         }
@@ -76,8 +76,8 @@ struct PublishedFigureTableTests {
         let (sandbox, user, auth) = try seeded()
         let stored = try sandbox.aggregate(user)
         let storedTotals = try #require(stored["totals"] as? [String: Any])
-        let summary = try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))
-        let team = try json(sandbox.get("\(ReadSandbox.base)/team/summary", headers: auth))
+        let summary = try json(sandbox.get("\(ServiceSandbox.base)/users/\(user)/summary"))
+        let team = try json(sandbox.get("\(ServiceSandbox.base)/team/summary", headers: auth))
         let userTotals = try #require(summary["totals"] as? [String: Any])
         let teamTotals = try #require(team["totals"] as? [String: Any])
         let member = try #require((team["users"] as? [[String: Any]])?.first?["totals"] as? [String: Any])
@@ -125,9 +125,9 @@ struct PublishedFigureTableTests {
         for (index, figure) in ToolFigure.table.enumerated() { #expect(twice[figure] == 2 * Int64(index + 1)) }
         let storedTools = try #require(try sandbox.aggregate(user)["tools"] as? [String: [String: Any]])
         let userTools = try #require(
-            try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))["tools"] as? [String: [String: Any]])
+            try json(sandbox.get("\(ServiceSandbox.base)/users/\(user)/summary"))["tools"] as? [String: [String: Any]])
         let teamTools = try #require(
-            try json(sandbox.get("\(ReadSandbox.base)/team/summary", headers: auth))["tools"] as? [String: [String: Any]])
+            try json(sandbox.get("\(ServiceSandbox.base)/team/summary", headers: auth))["tools"] as? [String: [String: Any]])
         #expect(!storedTools.isEmpty)
         #expect(Set(storedTools.keys) == Set(userTools.keys) && Set(storedTools.keys) == Set(teamTools.keys))
         for (name, stored) in storedTools {
@@ -138,7 +138,7 @@ struct PublishedFigureTableTests {
             }
         }
         // The Prometheus samples of each tool add up to its figures.
-        let text = String(decoding: sandbox.get("\(ReadSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
+        let text = String(decoding: sandbox.get("\(ServiceSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
         let samples = Self.samples(text)
         for (name, stored) in storedTools {
             for figure in ToolFigure.table {
@@ -156,13 +156,14 @@ struct PublishedFigureTableTests {
     @Test("the team CSV has a column per figure in table order; the day CSV (`export --csv`) the table's day columns")
     func csvOutputs() throws {
         let (sandbox, user, auth) = try seeded()
-        let teamCSV = String(decoding: sandbox.get("\(ReadSandbox.base)/team/summary.csv", headers: auth).body, as: UTF8.self)
+        let teamCSV = String(decoding: sandbox.get("\(ServiceSandbox.base)/team/summary.csv", headers: auth).body, as: UTF8.self)
         let header = teamCSV.split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
         let keys = PublishedFigure.allCases.map(\.key)
         let start = try #require(header.firstIndex(of: keys[0]))
         #expect(Array(header[start..<start + keys.count]) == keys)
         let byModel = String(
-            decoding: sandbox.get("\(ReadSandbox.base)/team/summary.csv", query: "by=model", headers: auth).body, as: UTF8.self)
+            decoding: sandbox.get("\(ServiceSandbox.base)/team/summary.csv", query: "by=model", headers: auth).body, as: UTF8.self
+        )
         #expect(
             byModel.hasPrefix(
                 "model,inputTokens,outputTokens,cacheReadTokens,cacheCreationTokens,costUsd,apiRequests,apiErrors,period,from,to\n"
@@ -180,8 +181,9 @@ struct PublishedFigureTableTests {
     @Test("each figure the Prometheus export carries adds up to the user's figure")
     func prometheus() throws {
         let (sandbox, user, auth) = try seeded()
-        let totals = try #require(try json(sandbox.get("\(ReadSandbox.base)/users/\(user)/summary"))["totals"] as? [String: Any])
-        let text = String(decoding: sandbox.get("\(ReadSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
+        let totals = try #require(
+            try json(sandbox.get("\(ServiceSandbox.base)/users/\(user)/summary"))["totals"] as? [String: Any])
+        let text = String(decoding: sandbox.get("\(ServiceSandbox.base)/prometheus", headers: auth).body, as: UTF8.self)
         let samples = Self.samples(text)
         var exported = 0
         for figure in PublishedFigure.allCases {

@@ -14,7 +14,7 @@ struct ReceiverServiceTests {
 
     @Test("protobuf export: 200 with an empty ExportMetricsServiceResponse, totals stored")
     func protobufSuccess() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let body: [UInt8] = try tokenExport(input: 1500).serializedBytes()
         let response = sandbox.post("\(base)/users/\(sandbox.user)/v1/metrics", body: body)
         #expect(response.status == .ok)
@@ -25,7 +25,7 @@ struct ReceiverServiceTests {
 
     @Test("JSON export through every URL form: 200 with {} and each counted once")
     func jsonEveryForm() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let user = sandbox.user.rawValue
         let forms: [(String, String, [String: String])] = [
             ("\(base)/metrics", "user=\(user)", [:]),
@@ -49,7 +49,7 @@ struct ReceiverServiceTests {
 
     @Test("rejected points give a partial success with the count and a message")
     func partialSuccess() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let body: [UInt8] = try tokenExport(input: 10, extra: [.nan, -5]).serializedBytes()
         let response = sandbox.post("\(base)/users/\(sandbox.user)/v1/metrics", body: body)
         #expect(response.status == .ok)
@@ -64,7 +64,7 @@ struct ReceiverServiceTests {
 
     @Test("an empty request is a success and writes nothing")
     func emptyRequest() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let response = sandbox.post("\(base)/users/\(sandbox.user)/v1/logs", body: [])
         #expect(response.status == .ok)
         #expect(sandbox.aggregateBytes() == nil)
@@ -135,7 +135,7 @@ struct ReceiverServiceTests {
         "each failure: its status, a google.rpc.Status saying what to fix, nothing changed on disk",
         arguments: failures)
     func failure(_ failure: Failure) throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         // Store something first, so "nothing changed" is checked against a real file.
         let seed: [UInt8] = try tokenExport(input: 7).serializedBytes()
         #expect(sandbox.post("\(base)/users/\(sandbox.user)/v1/metrics", body: seed).status == .ok)
@@ -156,7 +156,7 @@ struct ReceiverServiceTests {
 
     @Test("body over the limit: 413 before and after decompression")
     func tooLarge() throws {
-        let sandbox = try ServiceSandbox(maxBodyBytes: 4096)
+        let sandbox = try OneUserSandbox(maxBodyBytes: 4096)
         let path = "\(base)/users/\(sandbox.user)/v1/metrics"
         let big = sandbox.post(path, body: [UInt8](repeating: 0, count: 5000))
         #expect(big.status == .payloadTooLarge)
@@ -180,7 +180,7 @@ struct ReceiverServiceTests {
 
     @Test("storage failures answer 503 with Retry-After")
     func lockTimeout() throws {
-        let sandbox = try ServiceSandbox(lockTimeoutMilliseconds: 50)
+        let sandbox = try OneUserSandbox(lockTimeoutMilliseconds: 50)
         let lockPath = DataDirectory(sandbox.root).lockPath(sandbox.user)
         let fd = open(lockPath, O_RDWR | O_CREAT, 0o640)
         #expect(fd >= 0)
@@ -196,7 +196,7 @@ struct ReceiverServiceTests {
 
     @Test("GET health: JSON naming every supported metric / event")
     func health() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         for (signal, names) in [("metrics", Catalog.metrics.map(\.name)), ("logs", Catalog.events.map(\.name))] {
             let (response, summary) = sandbox.service.handle(HTTPRequest(method: "GET", path: "\(base)/\(signal)"))
             #expect(response.status == .ok)
@@ -212,7 +212,7 @@ struct ReceiverServiceTests {
 
     @Test("the request log line names route, user, status and counts, never values")
     func summaryLine() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let body: [UInt8] = try tokenExport(input: 3).serializedBytes()
         let (_, summary) = sandbox.service.handle(
             HTTPRequest(

@@ -12,7 +12,7 @@ import Testing
 struct RequestBodyTests {
     @Test("incomplete is 400, too large is 413 with the reader's limit, refused keeps its status")
     func outcomes() throws {
-        let sandbox = try ServiceSandbox(maxBodyBytes: 4096)
+        let sandbox = try OneUserSandbox(maxBodyBytes: 4096)
         let path = "\(Router.prefix)/users/\(sandbox.user.rawValue)/v1/metrics"
         let cases: [(RequestBody, Int, String)] = [
             (

@@ -14,7 +14,7 @@ import Testing
 struct ServiceCountersTests {
     @Test("an accepted request, a refusal and a health check, counted by route, status and reason")
     func countsWhatTheServiceAnswered() throws {
-        let sandbox = try ServiceSandbox(maxBodyBytes: 1024)
+        let sandbox = try OneUserSandbox(maxBodyBytes: 1024)
         let (counters, damaged) = try ServiceCounters.open(DataDirectory(sandbox.root))
         #expect(!damaged)
         let prefix = Router.prefix
@@ -62,7 +62,7 @@ struct ServiceCountersTests {
 
     @Test("rejected items are counted per signal; parked requests by source")
     func rejectedAndParked() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let (counters, _) = try ServiceCounters.open(DataDirectory(sandbox.root))
         defer { counters.slot.release() }
         var summary = RequestSummary(method: "POST", route: "logs/user-path", status: 200)
@@ -121,7 +121,7 @@ struct ServiceCountersTests {
 
     @Test("a refused read (GET) is a request by status, not refused data")
     func readsAreNotRefusedData() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let (counters, _) = try ServiceCounters.open(DataDirectory(sandbox.root))
         defer { counters.slot.release() }
         let (response, summary) = sandbox.service.handle(

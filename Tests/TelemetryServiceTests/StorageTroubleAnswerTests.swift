@@ -15,7 +15,7 @@ struct StorageTroubleAnswerTests {
 
     @Test("a missing users/ directory answers 503 + Retry-After 5, not 401, and the log line says why")
     func missingUsersDirectory() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let users = DataDirectory(sandbox.root).usersDirectory
         try FileManager.default.moveItem(atPath: users, toPath: sandbox.root + "/users-away")
         let body: [UInt8] = try tokenExport(input: 1).serializedBytes()
@@ -35,7 +35,7 @@ struct StorageTroubleAnswerTests {
 
     @Test("a symbolic link at .lock answers 503 + Retry-After 5 and names it")
     func symlinkedLock() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let lock = DataDirectory(sandbox.root).lockPath(sandbox.user)
         try FileManager.default.removeItem(atPath: lock)
         try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: sandbox.root + "/elsewhere")

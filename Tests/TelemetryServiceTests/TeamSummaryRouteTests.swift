@@ -8,11 +8,11 @@ import Testing
 
 @Suite("Read API: GET …/team/summary and summary.csv")
 struct TeamSummaryRouteTests {
-    let path = "\(ReadSandbox.base)/team/summary"
+    let path = "\(ServiceSandbox.base)/team/summary"
 
     @Test("no Authorization: 401 with WWW-Authenticate: Bearer; wrong, a user id, revoked: 403")
     func authorization() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         let token = try sandbox.addToken("grafana")
 
@@ -44,14 +44,14 @@ struct TeamSummaryRouteTests {
 
     @Test("a team token is never a user id on the write path, and is not echoed")
     func tokenOnWritePath() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("grafana")
         let body: [UInt8] = try tokenExport(input: 5).serializedBytes()
         let (response, summary) = sandbox.service.handle(
             HTTPRequest(
-                method: "POST", path: "\(ReadSandbox.base)/v1/metrics",
+                method: "POST", path: "\(ServiceSandbox.base)/v1/metrics",
                 headers: ["Content-Type": "application/x-protobuf", "Authorization": "Bearer \(token)"], body: body),
-            now: ReadSandbox.now)
+            now: ServiceSandbox.now)
         #expect(response.status == .badRequest)
         #expect(!summary.line.contains(String(token.dropFirst(4).prefix(12))))
         #expect(summary.line.contains("an admin read token"))
@@ -59,7 +59,7 @@ struct TeamSummaryRouteTests {
 
     @Test("200: one row per user sorted by id, team figures the sums of the rows, no state")
     func rollUp() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("grafana")
         let a = try sandbox.addUser("Ada"), b = try sandbox.addUser("Bob"), idle = try sandbox.addUser("Idle")
         try sandbox.send(a, input: 100, model: "m1", day: "2026-11-24", cost: 0.5)
@@ -75,7 +75,7 @@ struct TeamSummaryRouteTests {
         #expect(!allKeys(body).contains("state"))
         #expect(!allKeys(body).contains("raw"))
         #expect(body["groups"] == nil)
-        #expect(body["generatedAt"] as? String == ReadSandbox.now.iso8601)
+        #expect(body["generatedAt"] as? String == ServiceSandbox.now.iso8601)
 
         let users = try #require(body["users"] as? [[String: Any]])
         #expect(users.map { $0["userId"] as? String } == [a, b, idle].map(\.rawValue).sorted())
@@ -111,7 +111,7 @@ struct TeamSummaryRouteTests {
 
     @Test("304 from the files' identities; a write or a new user changes the ETag; HEAD has no body")
     func conditional() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("grafana")
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 1)
@@ -147,7 +147,7 @@ struct TeamSummaryRouteTests {
 
     @Test("?group=KEY: one group per value, (none) last, sums of the members; other keys refused")
     func groups() throws {
-        let sandbox = try ReadSandbox(teamAttributes: ["department", "team.id"])
+        let sandbox = try ServiceSandbox(teamAttributes: ["department", "team.id"])
         let token = try sandbox.addToken("grafana")
         let a = try sandbox.addUser("Ada"), b = try sandbox.addUser("Bob"), c = try sandbox.addUser("Cy")
         try sandbox.send(a, input: 1, resource: [("department", "platform"), ("team.id", "t1")])
@@ -176,7 +176,7 @@ struct TeamSummaryRouteTests {
         #expect(unknown.status == .badRequest)
         #expect(try readStatus(unknown).message.contains("expected one of the configured team attributes: department, team.id"))
 
-        let unconfigured = try ReadSandbox()
+        let unconfigured = try ServiceSandbox()
         let other = try unconfigured.addToken("t")
         let refused = unconfigured.get(path, query: "group=department", headers: ["Authorization": "Bearer \(other)"])
         #expect(refused.status == .badRequest)
@@ -185,7 +185,7 @@ struct TeamSummaryRouteTests {
 
     @Test("CSV: header, one row per user, RFC 4180 quoting, formulas neutralised; per group with ?group=")
     func csv() throws {
-        let sandbox = try ReadSandbox(teamAttributes: ["department"])
+        let sandbox = try ServiceSandbox(teamAttributes: ["department"])
         let token = try sandbox.addToken("grafana")
         let a = try sandbox.addUser("=HYPERLINK(\"http://x\")")
         let b = try sandbox.addUser("Doe, \"Jo\"")
@@ -209,11 +209,11 @@ struct TeamSummaryRouteTests {
         let rows = Dictionary(uniqueKeysWithValues: lines.dropFirst().dropLast().map { (String($0.prefix(36)), String($0)) })
         let updatedA = try #require(try sandbox.aggregate(a)["updatedAt"] as? String)
         let rowA: String =
-            "\(a),\"'=HYPERLINK(\"\"http://x\"\")\",\(ReadSandbox.now.iso8601),\(updatedA),"
+            "\(a),\"'=HYPERLINK(\"\"http://x\"\")\",\(ServiceSandbox.now.iso8601),\(updatedA),"
             + "0,0,12,0,0,0,0.5,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,0"
         #expect(rows[a.rawValue] == rowA)
         #expect(rows[b.rawValue]?.hasPrefix("\(b),\"Doe, \"\"Jo\"\"\",") == true)
-        let rowC: String = "\(c),'-2+3,\(ReadSandbox.now.iso8601),,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,"
+        let rowC: String = "\(c),'-2+3,\(ServiceSandbox.now.iso8601),,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,all,,,,,,,"
         #expect(rows[c.rawValue] == rowC)
 
         let grouped = String(decoding: sandbox.get(path + ".csv", query: "group=department", headers: auth).body, as: UTF8.self)
@@ -225,7 +225,7 @@ struct TeamSummaryRouteTests {
 
     @Test("a user whose aggregate.json is damaged: the team answers 200 naming them, their own summary 503")
     func unreadableUserIsNamed() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("grafana")
         let a = try sandbox.addUser("Ada"), b = try sandbox.addUser("Bob")
         try sandbox.send(a, input: 100, model: "m1", day: "2026-11-24", cost: 0.5)
@@ -243,8 +243,8 @@ struct TeamSummaryRouteTests {
         #expect(users.map { $0["userId"] as? String } == [a.rawValue])
         #expect((body["totals"] as? [String: Any])?["totalInputTokens"] as? Int == 100)
         #expect(sandbox.get(path + ".csv", headers: ["Authorization": "Bearer \(token)"]).status == .ok)
-        #expect(sandbox.get("\(ReadSandbox.base)/users/\(b.rawValue)/summary").status == .serviceUnavailable)
-        #expect(sandbox.get("\(ReadSandbox.base)/users/\(a.rawValue)/summary").status == .ok)
+        #expect(sandbox.get("\(ServiceSandbox.base)/users/\(b.rawValue)/summary").status == .serviceUnavailable)
+        #expect(sandbox.get("\(ServiceSandbox.base)/users/\(a.rawValue)/summary").status == .ok)
 
         // Mended: counted again, named no more.
         try Data(AggregateCoding.encode(AggregateDocument(user: b))).write(
@@ -256,7 +256,7 @@ struct TeamSummaryRouteTests {
 
     @Test("a team of 40 (read on several threads): every user once, in id order, exact totals, an unreadable user named")
     func largeTeamReadInParallel() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("grafana")
         var users: [UserID] = []
         for index in 0..<40 {
@@ -278,7 +278,7 @@ struct TeamSummaryRouteTests {
 
     @Test("a corrupt tokens.json: 503, not a 403")
     func corruptTokens() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         try Data("not json".utf8).write(to: URL(fileURLWithPath: sandbox.root + "/tokens.json"))
         let response = sandbox.get(path, headers: ["Authorization": "Bearer ctt_x"])
         #expect(response.status == .serviceUnavailable)

@@ -15,18 +15,18 @@ import Testing
     /// The trace fixtures of TelemetryTesting (made by the real Python encoders).
     static func fixture(_ name: String) throws -> [UInt8] { try Fixtures.bytes(name) }
 
-    func document(_ sandbox: ServiceSandbox) throws -> [String: Any] {
+    func document(_ sandbox: OneUserSandbox) throws -> [String: Any] {
         let data = try #require(sandbox.aggregateBytes())
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    func sonnetRequests(_ sandbox: ServiceSandbox) throws -> Int? {
+    func sonnetRequests(_ sandbox: OneUserSandbox) throws -> Int? {
         let latency = try #require(try document(sandbox)["latency"] as? [String: Any])
         return (latency["claude-sonnet-4-5"] as? [String: Any])?["requests"] as? Int
     }
 
     @Test func protobufExportAnswersAnEmptyResponse() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let response = sandbox.post("\(base)/users/\(sandbox.user)/v1/traces", body: try Self.fixture("traces.pb"))
         #expect(response.status == .ok)
         #expect(response.header("Content-Type") == "application/x-protobuf")
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func everyURLFormAndEncodingCountsEachBatchOnce() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let user = sandbox.user.rawValue
         let forms: [(String, String, [String: String])] = [
             ("\(base)/users/\(user)/v1/traces", "", [:]),
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func rejectedSpansGiveAPartialSuccess() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let body =
             #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"00000000000000a1","name":"claude_code.llm_request","attributes":[{"key":"model","value":{"stringValue":"m"}},{"key":"duration_ms","value":{"intValue":"-3"}}]},{"spanId":"00000000000000a2","name":"claude_code.tool","attributes":[{"key":"tool_name","value":{"stringValue":"Read"}},{"key":"duration_ms","value":{"intValue":"12"}}]}]}]}]}"#
         let json = sandbox.post(
@@ -98,7 +98,7 @@ import Testing
         ),
     ])
     func malformedBodiesAre400AndChangeNothing(contentType: String, body: [UInt8], message: String) throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         #expect(sandbox.post("\(base)/users/\(sandbox.user)/v1/traces", body: try Self.fixture("traces.pb")).status == .ok)
         let before = sandbox.aggregateBytes()
         let response = sandbox.post("\(base)/users/\(sandbox.user)/v1/traces", body: body, contentType: contentType)
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func healthDocumentListsTheSpans() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         for method in ["GET", "HEAD"] {
             let (response, summary) = sandbox.service.handle(HTTPRequest(method: method, path: "\(base)/traces"))
             #expect(response.status == .ok)

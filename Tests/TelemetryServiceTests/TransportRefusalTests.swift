@@ -27,7 +27,7 @@ struct TransportRefusalTests {
 
     @Test("a POST refused by the transport answers its status and stores nothing")
     func refusedPost() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         for (refusal, status) in [
             (TransportRefusal.lengthRequired, 411), (.overMemoryBudget(budget: 1024, retryAfterSeconds: 1), 503),
             (.longerThanDeclared(declared: 3), 400), (.timedOut(milliseconds: 10), 408),
@@ -46,7 +46,7 @@ struct TransportRefusalTests {
 
     @Test("the route is checked before the refusal: a wrong path stays 404")
     func routeFirst() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let (response, _) = sandbox.service.handle(
             HTTPRequest(method: "POST", path: "/elsewhere", body: .refused(.lengthRequired)))
         #expect(response.status.code == 404)
@@ -54,7 +54,7 @@ struct TransportRefusalTests {
 
     @Test("a connection refused before its request is read gets a JSON google.rpc.Status")
     func connectionRefusal() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let (response, summary) = sandbox.service.refuseConnection(.parametersTooLarge(limit: 65_536))
         #expect(response.status.code == 431)
         #expect(response.header("Content-Type") == "application/json")

@@ -42,7 +42,7 @@ struct UnattributedServiceTests {
         return request
     }
 
-    func service(_ sandbox: ServiceSandbox, policy: UnattributedPolicy) -> ReceiverService {
+    func service(_ sandbox: OneUserSandbox, policy: UnattributedPolicy) -> ReceiverService {
         ReceiverService(
             configuration: ServiceConfiguration(
                 dataDirectory: DataDirectory(sandbox.root), store: StoreConfiguration(durable: false), unattributed: policy))
@@ -62,7 +62,7 @@ struct UnattributedServiceTests {
 
     @Test("the seed's form: both signals at …/claude (protobuf, JSON, gzip) are parked, then claimed into exact totals")
     func seedFormParkedThenClaimed() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let service = service(sandbox, policy: .park)
         let metrics: [UInt8] = try claudeMetrics(input: 1500).serializedBytes()
         let (answer, summary) = post(service, base, metrics, contentType: "application/x-protobuf")
@@ -111,7 +111,7 @@ struct UnattributedServiceTests {
 
     @Test("--unattributed refuse: 401 naming the forms that work, nothing kept")
     func refuse() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let service = service(sandbox, policy: .refuse)
         let (answer, summary) = post(
             service, base, try claudeMetrics(input: 1).serializedBytes(),
@@ -125,7 +125,7 @@ struct UnattributedServiceTests {
 
     @Test("several installations in one request: 400, nothing kept or split")
     func severalInstallations() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         var request = claudeMetrics(input: 1)
         request.resourceMetrics += claudeMetrics(input: 2, installation: String(repeating: "77", count: 32)).resourceMetrics
         let (answer, _) = post(
@@ -138,7 +138,7 @@ struct UnattributedServiceTests {
 
     @Test("…/claude with the user in a header (or a kept query): applied to that user, signal from the body")
     func baseWithUser() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let service = service(sandbox, policy: .refuse)
         let body: [UInt8] = try claudeMetrics(input: 40).serializedBytes()
         let (answer, summary) = post(
@@ -157,7 +157,7 @@ struct UnattributedServiceTests {
 
     @Test("…/claude: an empty export is a success; spans without user.id or a broken body are refused")
     func baseEdges() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let service = service(sandbox, policy: .park)
         #expect(post(service, base, [], contentType: "application/x-protobuf").0.status == .ok)
         #expect(post(service, base, Array("{}".utf8), contentType: "application/json").0.status == .ok)
@@ -184,7 +184,7 @@ struct UnattributedServiceTests {
 
     @Test("a trace export with no user (…/claude and …/v1/traces) is parked, then claimed into latency once")
     func tracesParkedThenClaimed() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let service = service(sandbox, policy: .park)
         let first = post(service, base, Self.claudeSpans(spanId: "00000000000000b1"), contentType: "application/json")
         #expect(first.0.status == .ok && first.0.body == Array("{}".utf8))
@@ -210,7 +210,7 @@ struct UnattributedServiceTests {
 
     @Test("a full parked area answers 503 with a Retry-After Claude Code honours (5 s) for a new installation")
     func full() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         var limits = ParkingLimits()
         limits.maxInstallations = 1
         let service = ReceiverService(
@@ -227,7 +227,7 @@ struct UnattributedServiceTests {
 
     @Test("one client address (REMOTE_ADDR) cannot take every parking slot: another address still parks")
     func addressShare() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         var limits = ParkingLimits()
         limits.maxNewInstallationsPerAddress = 2
         let service = ReceiverService(
@@ -254,7 +254,7 @@ struct UnattributedServiceTests {
 
     @Test("a well-formed but unknown user id is kept (200), listed under that id, and claimed into exact totals")
     func unknownUserId() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         let service = service(sandbox, policy: .park)
         let typo = "0badc0de-0000-4000-8000-0000000000aa"
         let body: [UInt8] = try claudeMetrics(input: 321).serializedBytes()
@@ -279,7 +279,7 @@ struct UnattributedServiceTests {
 
     @Test("a request whose user.email matches a user is parked, not applied, unless the operator trusts client emails")
     func emailDoesNotAttribute() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         _ = try UserStore(directory: DataDirectory(sandbox.root), configuration: StoreConfiguration(durable: false))
             .create(name: "Victim", email: "victim@example.com")
         let body: [UInt8] = try claudeMetrics(input: 999_000, email: "VICTIM@example.com").serializedBytes()
@@ -295,7 +295,7 @@ struct UnattributedServiceTests {
 
     @Test("the health documents recommend only the path and header forms")
     func healthEndpoints() throws {
-        let sandbox = try ServiceSandbox()
+        let sandbox = try OneUserSandbox()
         for signal in ["metrics", "logs"] {
             let response = sandbox.service.handle(HTTPRequest(method: "GET", path: "\(base)/\(signal)")).0
             let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])

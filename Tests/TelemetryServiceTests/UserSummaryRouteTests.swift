@@ -7,11 +7,11 @@ import Testing
 
 @Suite("Read API: GET …/users/UUID/summary")
 struct UserSummaryRouteTests {
-    let base = ReadSandbox.base
+    let base = ServiceSandbox.base
 
     @Test("200: totals, range, days, models and the rest equal aggregate.json, without state or raw")
     func summaryMatchesAggregate() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 1500, day: "2026-11-24", cost: 0.25)
         try sandbox.send(user, input: 700, day: "2026-11-20", cost: 0.125)
@@ -28,7 +28,7 @@ struct UserSummaryRouteTests {
         #expect(!allKeys(body).contains("raw"))
         #expect(body["userId"] as? String == user.rawValue)
         #expect(body["name"] as? String == "Ada")
-        #expect(body["createdAt"] as? String == ReadSandbox.now.iso8601)
+        #expect(body["createdAt"] as? String == ServiceSandbox.now.iso8601)
         #expect(body["updatedAt"] as? String == stored["updatedAt"] as? String)
         #expect(sameJSON(body["range"]!, ["from": "2026-10-26", "to": "2026-11-24"]))
         for key in ["totals", "days", "models", "tools", "events"] {
@@ -49,7 +49,7 @@ struct UserSummaryRouteTests {
 
     @Test("from/to select the days; rangeTotals is their sum; totals stay all-time")
     func rangeSelection() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 100, day: "2026-11-01")
         try sandbox.send(user, input: 20, day: "2026-11-02")
@@ -70,7 +70,7 @@ struct UserSummaryRouteTests {
 
     @Test("raw only with ?raw=1; a bad raw value is a 400 naming it")
     func rawOnRequest() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 1500)
         let body = try json(sandbox.get("\(base)/users/\(user)/summary", query: "raw=1"))
@@ -88,7 +88,7 @@ struct UserSummaryRouteTests {
 
     @Test("a user who has sent nothing: 200, zero totals, empty maps, updatedAt null")
     func emptyUser() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("New")
         let response = sandbox.get("\(base)/users/\(user)/summary")
         #expect(response.status == .ok)
@@ -103,7 +103,7 @@ struct UserSummaryRouteTests {
 
     @Test("If-None-Match with the ETag: 304 without a body; a change makes a new ETag")
     func conditional() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 10)
         let path = "\(base)/users/\(user)/summary"
@@ -130,7 +130,7 @@ struct UserSummaryRouteTests {
 
     @Test("HEAD: GET's status and headers, Content-Length of GET's body, no body")
     func head() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         try sandbox.send(user, input: 10)
         let path = "\(base)/users/\(user)/summary"
@@ -182,7 +182,7 @@ struct UserSummaryRouteTests {
 
     @Test("refusals: status, a JSON google.rpc.Status naming what to fix", arguments: refusals)
     func refused(_ refusal: Refusal) throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         let response = sandbox.get(
             "\(base)/users/\(refusal.user ?? user.rawValue)/summary", query: refusal.query,
@@ -196,7 +196,7 @@ struct UserSummaryRouteTests {
 
     @Test("a corrupt aggregate.json: 503 with Retry-After, the file left as it was")
     func corrupt() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let user = try sandbox.addUser("Ada")
         let path = sandbox.directory.aggregatePath(user)
         try Data("{\"schemaVersion\":1,".utf8).write(to: URL(fileURLWithPath: path))
@@ -209,7 +209,7 @@ struct UserSummaryRouteTests {
 
     @Test("an admin token in the path is refused without being repeated in the log")
     func tokenInPath() throws {
-        let sandbox = try ReadSandbox()
+        let sandbox = try ServiceSandbox()
         let token = try sandbox.addToken("grafana")
         let (response, summary) = sandbox.getWithSummary("\(base)/users/\(token)/summary")
         #expect(response.status == .badRequest)

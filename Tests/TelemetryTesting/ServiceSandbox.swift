@@ -1,105 +1,133 @@
-package import Foundation
-package import OTLPProto
+import Foundation
+import OTLPProto
 import SwiftProtobuf
 import TelemetryDecoding
 package import TelemetryService
 package import TelemetryStore
 import Testing
 
-/// A fresh data directory with one user, removed when the value is released.
+/// The service over a fresh data directory (no users until a test adds them), removed when
+/// released: requests go through `ReceiverService.handle` as the transport hands them over.
 package final class ServiceSandbox {
     package let root: String
     package let service: ReceiverService
-    package let user: UserID
+    package let directory: DataDirectory
+    package let store: StoreConfiguration
+    /// 2026-11-24T10:00:00Z, the "now" of every request.
+    package static let now = Timestamp(seconds: 1_795_514_400)
+    package static let base = "/api/v1/integrations/claude"
 
-    package init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, lockTimeoutMilliseconds: Int = 5000) throws {
+    package init(
+        teamAttributes: [String] = [], timeZone: DayZone = .utc, maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes,
+        lockTimeoutMilliseconds: Int = 2000
+    ) throws {
         root = try makeTemporaryDirectory()
-        let configuration = ServiceConfiguration(
-            dataDirectory: DataDirectory(root),
-            store: StoreConfiguration(durable: false, lockTimeoutMilliseconds: lockTimeoutMilliseconds),
-            maxBodyBytes: maxBodyBytes)
-        service = ReceiverService(configuration: configuration)
-        user = try UserStore(directory: DataDirectory(root), configuration: configuration.store).add(name: "test").userID
+        directory = DataDirectory(root)
+        store = StoreConfiguration(durable: false, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        var limits = AggregationLimits()
+        limits.teamAttributeKeys = teamAttributes
+        limits.dayZone = timeZone
+        service = ReceiverService(
+            configuration: ServiceConfiguration(
+                dataDirectory: directory, store: store, limits: limits, maxBodyBytes: maxBodyBytes))
     }
 
     deinit {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    package var aggregatePath: String { DataDirectory(root).aggregatePath(user) }
-
-    /// The current document (aggregate.json with the journal folded in), as every reader sees it.
-    package func aggregateBytes() -> Data? {
-        (try? AggregateStore(directory: DataDirectory(root)).readStored(user)).flatMap { $0.map { Data($0.bytes) } }
+    package func addUser(_ name: String) throws -> UserID {
+        try UserStore(directory: directory, configuration: store).add(name: name, now: Self.now).userID
     }
 
-    package func totals() throws -> [String: Any] {
-        let data = try #require(aggregateBytes())
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return try #require(object["totals"] as? [String: Any])
+    package func addToken(_ name: String) throws -> String {
+        try AdminTokenStore(directory: directory, configuration: store).add(name: name, now: Self.now).token
     }
 
-    package func post(
-        _ path: String, query: String = "", body: [UInt8], contentType: String? = "application/x-protobuf",
+    /// Sends `input` tokens of `model` at `day` (10:01 UTC, or `secondOfDay` seconds after its
+    /// UTC midnight), with optional resource attributes.
+    @discardableResult
+    package func send(
+        _ user: UserID, input: Double, model: String = "claude-sonnet-4-5", day: String = "2026-11-24",
+        secondOfDay: Int = 36_060, cost: Double? = nil, resource: [(String, String)] = []
+    ) throws -> HTTPResponse {
+        let seconds = try #require(Self.seconds(of: day)) + secondOfDay
+        var request = tokenExport(input: input, time: UInt64(seconds) * 1_000_000_000)
+        request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes =
+            [keyValue("type", "input"), keyValue("model", model)]
+        if let cost {
+            var metric = request.resourceMetrics[0].scopeMetrics[0].metrics[0]
+            metric.name = "claude_code.cost.usage"
+            metric.sum.dataPoints[0].asDouble = cost
+            metric.sum.dataPoints[0].attributes = [keyValue("model", model)]
+            request.resourceMetrics[0].scopeMetrics[0].metrics.append(metric)
+        }
+        request.resourceMetrics[0].resource.attributes = resource.map { keyValue($0.0, $0.1) }
+        let body: [UInt8] = try request.serializedBytes()
+        let response = get(
+            "\(Self.base)/users/\(user)/v1/metrics", method: "POST", body: body,
+            headers: ["Content-Type": "application/x-protobuf"])
+        #expect(response.status == .ok)
+        return response
+    }
+
+    package static func seconds(of day: String) -> Int? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: day).map { Int($0.timeIntervalSince1970) }
+    }
+
+    package func get(
+        _ path: String, query: String = "", method: String = "GET", body: [UInt8] = [],
         headers: [String: String] = [:]
     ) -> HTTPResponse {
-        var all = headers
-        if let contentType { all["Content-Type"] = contentType }
-        return service.handle(
-            HTTPRequest(method: "POST", path: path, query: query, headers: all, body: body),
-            now: Timestamp(seconds: 1_795_514_400)
-        ).0
+        service.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: body), now: Self.now).0
+    }
+
+    package func getWithSummary(_ path: String, query: String = "", headers: [String: String] = [:]) -> (
+        HTTPResponse, RequestSummary
+    ) {
+        service.handle(HTTPRequest(method: "GET", path: path, query: query, headers: headers), now: Self.now)
+    }
+
+    package func aggregate(_ user: UserID) throws -> [String: Any] {
+        let data = Data(try #require(try AggregateStore(directory: directory).readStored(user)).bytes)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 }
 
-extension UserRecord {
-    package var userID: UserID { try! UserID(validating: id) }
+package func json(_ response: HTTPResponse) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
 }
 
-/// A Claude Code-shaped delta export: `claude_code.token.usage` input tokens for one model,
-/// plus optional extra points.
-package func tokenExport(input: Double, time: UInt64 = 1_795_514_460_000_000_000, extra: [Double] = [])
-    -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
-{
-    var point = Opentelemetry_Proto_Metrics_V1_NumberDataPoint()
-    point.startTimeUnixNano = time - 60_000_000_000
-    point.timeUnixNano = time
-    point.asDouble = input
-    point.attributes = [keyValue("type", "input"), keyValue("model", "claude-sonnet-4-5")]
-    var sum = Opentelemetry_Proto_Metrics_V1_Sum()
-    sum.aggregationTemporality = .delta
-    sum.isMonotonic = true
-    sum.dataPoints = [point]
-    for (index, value) in extra.enumerated() {
-        var more = point
-        more.asDouble = value
-        more.attributes = [keyValue("type", "input"), keyValue("model", "model-\(index)")]
-        sum.dataPoints.append(more)
+/// The keys of every object anywhere in `value`.
+package func allKeys(_ value: Any) -> Set<String> {
+    var keys: Set<String> = []
+    if let object = value as? [String: Any] {
+        for (key, child) in object {
+            keys.insert(key)
+            keys.formUnion(allKeys(child))
+        }
+    } else if let array = value as? [Any] {
+        for child in array { keys.formUnion(allKeys(child)) }
     }
-    var metric = Opentelemetry_Proto_Metrics_V1_Metric()
-    metric.name = "claude_code.token.usage"
-    metric.sum = sum
-    var scope = Opentelemetry_Proto_Metrics_V1_ScopeMetrics()
-    scope.metrics = [metric]
-    var resource = Opentelemetry_Proto_Metrics_V1_ResourceMetrics()
-    resource.scopeMetrics = [scope]
-    var request = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest()
-    request.resourceMetrics = [resource]
-    return request
+    return keys
 }
 
-package func keyValue(_ key: String, _ value: String) -> Opentelemetry_Proto_Common_V1_KeyValue {
-    var entry = Opentelemetry_Proto_Common_V1_KeyValue()
-    entry.key = key
-    entry.value.stringValue = value
-    return entry
-}
-
-package func rpcStatus(_ response: HTTPResponse) throws -> Google_Rpc_Status {
-    if response.header("Content-Type") == "application/json" {
-        var options = JSONDecodingOptions()
-        options.ignoreUnknownFields = true
-        return try Google_Rpc_Status(jsonUTF8Bytes: response.body, options: options)
+/// `object` without its `raw` members, at any depth (aggregate.json buckets carry them).
+package func withoutRaw(_ value: Any) -> Any {
+    if let object = value as? [String: Any] {
+        return object.filter { $0.key != "raw" }.mapValues(withoutRaw)
     }
-    return try Google_Rpc_Status(serializedBytes: response.body)
+    return value
+}
+
+package func sameJSON(_ lhs: Any, _ rhs: Any) -> Bool {
+    (lhs as? NSObject)?.isEqual(rhs) ?? false
+}
+
+/// The JSON `google.rpc.Status` of a read-side error.
+package func readStatus(_ response: HTTPResponse) throws -> (code: Int, message: String) {
+    let body = try json(response)
+    return (try #require(body["code"] as? Int), try #require(body["message"] as? String))
 }
