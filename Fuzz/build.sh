@@ -8,6 +8,7 @@
 #
 # Modules, each a static library compiled with -sanitize=fuzzer,address (coverage-instrumented):
 #   SwiftProtobuf  (the checkout pinned by Package.resolved)
+#   CSystem, SystemPackage  (swift-system's checkout: the C shim and the Swift module SystemCalls builds on)
 #   OTLPProto      (Sources/OTLPProto)
 #   SystemCalls, TelemetryDecoding (imports CZlib through Sources/CZlib/module.modulemap),
 #   TelemetryStore, TelemetryReference (Sources/<name>; one package name, for `package` access)
@@ -27,7 +28,9 @@ TARGETS=("${@:-${ALL_TARGETS[@]}}")
 SWIFTC="${SWIFTC:-swiftc}"
 SANITIZE="-sanitize=fuzzer,address"
 # -O keeps Swift's overflow and bounds checks (only -Ounchecked drops them); -g for symbolized reports.
-COMMON=(-O -g $SANITIZE -swift-version 6 -parse-as-library -I "$MODULES" -I "$SRC/Sources/CZlib")
+SYSTEM_SRC="$SCRATCH/checkouts/swift-system/Sources"
+COMMON=(-O -g $SANITIZE -swift-version 6 -parse-as-library -I "$MODULES" -I "$SRC/Sources/CZlib"
+    -I "$SYSTEM_SRC/CSystem/include")
 
 mkdir -p "$MODULES" "$BIN"
 # Modules built from another source tree are stale.
@@ -36,9 +39,9 @@ if [[ "$(cat "$MODULES/.sources" 2>/dev/null)" != "$SRC" ]]; then
     echo "$SRC" > "$MODULES/.sources"
 fi
 
-# 1. The swift-protobuf checkout (same version as the package, resolved into .build-fuzz).
+# 1. The swift-protobuf and swift-system checkouts (the package's versions, resolved into .build-fuzz).
 PROTOBUF_SRC="$SCRATCH/checkouts/swift-protobuf/Sources/SwiftProtobuf"
-if [[ ! -d "$PROTOBUF_SRC" ]]; then
+if [[ ! -d "$PROTOBUF_SRC" || ! -d "$SYSTEM_SRC/System" ]]; then
     echo "== swift package resolve --scratch-path .build-fuzz"
     swift package resolve --scratch-path "$SCRATCH"
 fi
@@ -73,6 +76,30 @@ mapfile -t reference_sources < <(sources_of TelemetryReference)
 
 # swift-protobuf's own package settings: ExistentialAny.
 build_module SwiftProtobuf SwiftProtobuf "-enable-upcoming-feature ExistentialAny" "${protobuf_sources[@]}"
+# swift-system: its C shim, then its module with its own package settings (SYSTEM_PACKAGE, the
+# Lifetimes feature, and an availability macro per version its sources name; on Linux they
+# only have to parse).
+if [[ ! -f "$MODULES/libCSystem.a" || "$SYSTEM_SRC/CSystem/shims.c" -nt "$MODULES/libCSystem.a" ]]; then
+    echo "== CSystem"
+    clang -O2 -g -fsanitize=address -I "$SYSTEM_SRC/CSystem/include" -c "$SYSTEM_SRC/CSystem/shims.c" \
+        -o "$MODULES/CSystem.o"
+    ar rcs "$MODULES/libCSystem.a" "$MODULES/CSystem.o"
+fi
+system_flags=(-D SYSTEM_PACKAGE -enable-experimental-feature Lifetimes)
+for version in 0.0.1 0.0.2 0.0.3 1.1.0 1.1.1 1.2.0 1.2.1 1.3.0 1.3.1 1.3.2 1.4.0 1.7.0 199; do
+    system_flags+=(-enable-experimental-feature "AvailabilityMacro=System $version:macOS 10.10")
+done
+mapfile -t system_package_sources < <(find "$SYSTEM_SRC/System" -name '*.swift' | sort)
+if [[ ! -f "$MODULES/libSystemPackage.a" ]] \
+    || [[ -n "$(find "${system_package_sources[@]}" "$ROOT/Fuzz/build.sh" -newer "$MODULES/libSystemPackage.a" -print -quit)" ]]
+then
+    echo "== SystemPackage (${#system_package_sources[@]} files)"
+    "$SWIFTC" "${COMMON[@]}" -module-name SystemPackage -package-name swift_system -emit-library -static -emit-module \
+        -emit-module-path "$MODULES/SystemPackage.swiftmodule" -o "$MODULES/libSystemPackage.a" \
+        -whole-module-optimization "${system_flags[@]}" "${system_package_sources[@]}"
+else
+    echo "== SystemPackage: up to date"
+fi
 build_module OTLPProto OTLPProto "" "${otlp_sources[@]}"
 # The project's own settings (Package.swift's swiftSettings): its imports are internal by default.
 PROJECT="-enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility"
@@ -90,7 +117,7 @@ for target in "${TARGETS[@]}"; do
     echo "== fuzz-$target"
     # The project's declarations are `package`: the fuzzers are of the same package.
     "$SWIFTC" "${COMMON[@]}" -module-name "Fuzz_$target" -package-name claude_telemetry "${target_sources[@]}" "$ROOT/Fuzz/Targets/Common.swift" \
-        -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lOTLPProto -lSwiftProtobuf -lz \
+        -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lSystemPackage -lCSystem -lOTLPProto -lSwiftProtobuf -lz \
         -lFoundation -lswiftSynchronization \
         -o "$BIN/fuzz-$target"
 done

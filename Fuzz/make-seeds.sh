@@ -36,7 +36,7 @@ PY
 # gzip: aggregate.json documents as AggregateCoding.encode writes them.
 TOOL="$ROOT/.build-fuzz/bin/aggregate-seeds"
 swiftc -O -sanitize=address -parse-as-library -I "$MODULES" -I "$ROOT/Sources/CZlib" -module-name AggregateSeeds \
-    "$ROOT/Fuzz/Tools/aggregate-seeds.swift" "$ROOT/Fuzz/Targets/gzip/FixedRequests.swift" -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lOTLPProto -lSwiftProtobuf -lz \
+    "$ROOT/Fuzz/Tools/aggregate-seeds.swift" "$ROOT/Fuzz/Targets/gzip/FixedRequests.swift" -use-ld=lld -L "$MODULES" -lTelemetryReference -lTelemetryStore -lTelemetryDecoding -lSystemCalls -lSystemPackage -lCSystem -lOTLPProto -lSwiftProtobuf -lz \
     "$(dirname "$(dirname "$(command -v swiftc)")")"/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a \
     -o "$TOOL"
 "$TOOL" "$CORPUS/gzip" "$FIXTURES"

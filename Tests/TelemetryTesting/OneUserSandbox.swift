@@ -14,7 +14,8 @@ package final class OneUserSandbox {
 
     package init(maxBodyBytes: Int = OTLPDecoder.defaultMaxBodyBytes, lockTimeoutMilliseconds: Int = 5000) throws {
         sandbox = try ServiceSandbox(maxBodyBytes: maxBodyBytes, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
-        user = try sandbox.addUser("test")
+        // Created now, as a user is (its `createdAt` is the wall clock's, not the requests' "now").
+        user = try UserStore(directory: sandbox.directory, configuration: sandbox.store).add(name: "test").userID
     }
 
     package var root: String { sandbox.root }

@@ -66,8 +66,10 @@ package struct StoredUsers: Sendable {
                     record: record,
                     view: document.map {
                         // Raw figures kept: the Prometheus export publishes active time from the
-                        // raw seconds, not from the rounded minutes.
-                        AggregateView($0, daysFrom: daysFrom, includingSessions: false, keepingRaw: true)
+                        // raw seconds, not from the rounded minutes (no tool's raw figures: none
+                        // is exported).
+                        AggregateView(
+                            $0, daysFrom: daysFrom, includingSessions: false, keepingRaw: true, keepingToolRaw: false)
                     },
                     attributes: document?.attributes ?? [:])
                 if let cache, let identities {

@@ -26,8 +26,11 @@ package struct AggregateView: Sendable, Equatable {
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
     /// `includingSessions`: false leaves `sessions` empty (views that never show them).
     /// `keepingRaw`: false leaves the totals' raw figures out (views that never show them).
+    /// `keepingToolRaw`: the same for the tools' (nil: as `keepingRaw`; the scrape keeps the
+    /// totals' raw active seconds but shows no tool's raw figures).
     package init(
-        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, keepingRaw: Bool = true
+        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, keepingRaw: Bool = true,
+        keepingToolRaw: Bool? = nil
     ) {
         let selection = document.sourceSelection
         userId = document.userId
@@ -48,7 +51,9 @@ package struct AggregateView: Sendable, Equatable {
             ModelView(name: name, figures: PublishedModel(document.models[name]!, selection, keepingRaw: keepingRaw))
         }
         tools = document.tools.keys.sorted().map { name in
-            ToolView(name: name, figures: PublishedTool(document.tools[name]!, tool: name, selection, keepingRaw: keepingRaw))
+            ToolView(
+                name: name,
+                figures: PublishedTool(document.tools[name]!, tool: name, selection, keepingRaw: keepingToolRaw ?? keepingRaw))
         }
         events = document.events.keys.sorted().map { EventCount(name: $0, count: document.events[$0]!) }
         received = document.received

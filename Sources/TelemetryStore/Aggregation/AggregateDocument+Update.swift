@@ -56,8 +56,9 @@ extension AggregateDocument {
         updateLog.events.insert(key)
     }
 
-    /// Sets a day's raw figures whole, as data brought in from elsewhere (the tests seed a
-    /// history with it); logged like every other change.
+    /// Sets a day's raw figures whole, logged like every other change, and without the bound on
+    /// the number of days that ``add(_:_:to:limits:)`` keeps: only the tests use it, to seed a
+    /// history through the store's own update path.
     package mutating func setDay(_ day: String, to figures: Figures) {
         days[day] = figures
         updateLog.days.insert(day)
