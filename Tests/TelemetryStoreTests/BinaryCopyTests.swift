@@ -44,8 +44,7 @@ struct BinaryCopyTests {
 
     @Test("after every kind of request the copy decodes to exactly what aggregate.json decodes to, whole and the readers' way")
     func copyEqualsTheJSON() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.copying)
+        try TestStore.withTemporary(configuration: Self.copying) { store in
             let writer = AggregateStore(
                 directory: store.directory, configuration: Self.copying, limits: store.limits, cache: DocumentCache())
             for request in try JournalTests.requests() {
@@ -143,8 +142,7 @@ struct BinaryCopyTests {
 
     @Test("documents below the policy's size have no copy, and a copy left by a larger one is removed at the next fold")
     func smallDocumentsHaveNoCopy() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.copying)
+        try TestStore.withTemporary(configuration: Self.copying) { store in
             let copyPath = store.directory.binaryCopyPath(store.user)
             try store.ingest(smallDeltaBatch(sequence: 1))
             #expect(FileManager.default.fileExists(atPath: copyPath))

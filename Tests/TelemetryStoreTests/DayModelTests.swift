@@ -84,8 +84,7 @@ struct DayModelTests {
 
     @Test("the journal carries each day's models: replayed, folded and compacted, they are the same")
     func journalReplayAndFold() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: JournalTests.lazy)
+        try TestStore.withTemporary(configuration: JournalTests.lazy) { store in
             _ = try store.ingest(logsRequest([Self.request(Scenario.sonnet, at: 0, cost: 0.5, tokens: 100)]))
             _ = try store.ingest(logsRequest([Self.request(Scenario.haiku, at: 60, cost: 0.25, tokens: 40)]))
             _ = try store.ingest(logsRequest([Self.request(Scenario.sonnet, at: 86_400, cost: 2, tokens: 7)]))

@@ -15,8 +15,7 @@ struct IdenticalRecordsTests {
 
     @Test("three byte-identical records in one request count once, and the others are reported as duplicates")
     func threeIdenticalRecords() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let report = try store.ingest(logsRequest([Self.record, Self.record, Self.record]))
             #expect(report.applied == 1)
             #expect(report.duplicates == 2)
@@ -29,8 +28,7 @@ struct IdenticalRecordsTests {
 
     @Test("records that differ only in event.sequence are distinct events and all count")
     func sequenceMakesThemDistinct() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store throws in
             let records = (0..<3).map { sequence in
                 eventRecord(
                     EventName.toolResult, [kv("tool_name", "Bash"), kv("event.sequence", int: Int64(sequence))],

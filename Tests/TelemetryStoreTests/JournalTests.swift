@@ -67,8 +67,7 @@ struct JournalTests {
 
     @Test("another process's records are read from where this process stopped, and the result is the same")
     func otherProcessTail() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let processA = AggregateStore(
                 directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
             let processB = AggregateStore(
@@ -104,8 +103,7 @@ struct JournalTests {
         "a write appends one record; aggregate.json is written on the first write and on compaction only; the journal restarts in place"
     )
     func appendThenCompact() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let journal = store.directory.journalPath(store.user)
             try store.ingest(smallDeltaBatch(sequence: 1))
             let afterFirst = try store.aggregateFileBytes()
@@ -169,8 +167,7 @@ struct JournalTests {
 
     @Test("a torn tail is never read, verify-level readers report it, and the next write cuts it")
     func tornTail() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let journal = store.directory.journalPath(store.user)
             for sequence in 1...3 { try store.ingest(smallDeltaBatch(sequence: UInt64(sequence))) }
             let whole = [UInt8](try Data(contentsOf: URL(fileURLWithPath: journal)))
@@ -200,8 +197,7 @@ struct JournalTests {
 
     @Test("a crash between the two steps of a compaction counts nothing twice")
     func crashBetweenCompactionSteps() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let journal = store.directory.journalPath(store.user)
             for sequence in 1...3 { try store.ingest(smallDeltaBatch(sequence: UInt64(sequence))) }
             let oldJournal = try Data(contentsOf: URL(fileURLWithPath: journal))
@@ -220,8 +216,7 @@ struct JournalTests {
 
     @Test("a journal that follows a newer aggregate.json than the stored one is refused and left untouched")
     func newerGenerationIsCorrupt() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let journal = store.directory.journalPath(store.user)
             try store.ingest(smallDeltaBatch(sequence: 1))
             let planted = JournalFormat.header(generation: 9)
@@ -234,8 +229,7 @@ struct JournalTests {
 
     @Test("a data directory of the format before the journal is read and upgraded in place")
     func upgradeFromPlainDocument() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             // What the receiver wrote before the journal existed: aggregate.json alone, no
             // journalGeneration under state.
             var legacy = AggregateDocument(user: store.user)
@@ -254,8 +248,7 @@ struct JournalTests {
 
     @Test("a journal of JSON records (as written before the binary records) is read the same, and the next write appends to it")
     func upgradeFromJSONRecords() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let journal = store.directory.journalPath(store.user)
             for request in try Self.requests() { try ingest(store.ingestor, store.user, request) }
             let expected = try #require(
@@ -297,8 +290,7 @@ struct JournalTests {
 
     @Test("a record's size follows the request, not the user's history")
     func recordSizeIsIndependentOfHistory() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: Self.lazy)
+        try TestStore.withTemporary(configuration: Self.lazy) { store in
             let journal = store.directory.journalPath(store.user)
             func lastRecordSize() throws -> Int {
                 let scan = JournalFormat.scan([UInt8](try Data(contentsOf: URL(fileURLWithPath: journal))))

@@ -12,8 +12,7 @@ import Testing
 struct LockSwapTests {
     @Test("a writer that creates a new .lock still waits for the holder of the deleted one")
     func deletedLockStillExcludes() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let holder = try FileLock(path: store.lockPath, timeoutMilliseconds: 1000)
             try FileSystem.removeFile(store.lockPath)
             #expect(throws: StorageError.lockTimeout(path: store.directory.userDirectory(store.user), waitedMilliseconds: 200)) {
@@ -28,8 +27,7 @@ struct LockSwapTests {
 
     @Test("a waiter that opened the old .lock locks the file the path names once it gets its turn")
     func waiterMovesToTheCurrentLockFile() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let path = store.lockPath
             let holder = try FileLock(path: path, timeoutMilliseconds: 1000)
             let state = Shared("waiting")
@@ -45,7 +43,7 @@ struct LockSwapTests {
             waiter.start()
             usleep(100_000)
             // Replace the lock file by a new one (a new inode under the same name), then let go.
-            let replacement = root + "/replacement-lock"
+            let replacement = store.root + "/replacement-lock"
             #expect(FileManager.default.createFile(atPath: replacement, contents: Data()))
             try FileSystem.rename(replacement, to: path)
             _ = consume holder

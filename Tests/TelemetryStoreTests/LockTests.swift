@@ -71,8 +71,7 @@ struct LockTests {
 
     @Test("an update times out while another thread holds the lock, and succeeds once it is released")
     func timeout() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 150))
+        try TestStore.withTemporary(configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 150)) { store in
             try store.ingest(try Fixtures.metrics("metrics-cumulative-1.pb"))
             let before = try store.aggregateBytes()
             let lockPath = store.lockPath

@@ -13,8 +13,7 @@ import Testing
 struct MissingDataDirectoryTests {
     @Test("users/ missing: a storage error naming it, not an unknown user")
     func usersDirectoryMissing() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             try FileManager.default.removeItem(atPath: store.directory.usersDirectory)
             #expect(
                 throws: StorageError.system(
@@ -28,8 +27,7 @@ struct MissingDataDirectoryTests {
 
     @Test("the data directory itself missing (an unmounted volume): a storage error")
     func dataDirectoryMissing() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             try FileManager.default.removeItem(atPath: store.directory.root)
             #expect(throws: StorageError.self) { try store.ingest(smallDeltaBatch(sequence: 1)) }
             #expect(!fileExists(store.directory.root))
@@ -38,8 +36,7 @@ struct MissingDataDirectoryTests {
 
     @Test("users/ unreadable: a storage error", .enabled(if: geteuid() != 0, "root reads every directory"))
     func usersDirectoryUnreadable() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             #expect(chmod(store.directory.usersDirectory, 0) == 0)
             defer { chmod(store.directory.usersDirectory, 0o750) }
             #expect(throws: StorageError.self) { try store.ingest(smallDeltaBatch(sequence: 1)) }
@@ -48,8 +45,7 @@ struct MissingDataDirectoryTests {
 
     @Test("a data directory that is there answers an unknown user as before")
     func unknownUserStillUnknown() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let stranger = try UserID(validating: "0f0e0d0c-0b0a-4908-8706-050403020100")
             #expect(throws: IngestError.unknownUser(stranger)) {
                 try store.ingestor.ingest(

@@ -32,8 +32,7 @@ struct ProcessLockTests {
         "an update times out while another process holds the lock, then succeeds after it exits",
         .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
     func timeoutThenSuccess() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 200))
+        try TestStore.withTemporary(configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 200)) { store in
             try store.ingest(try Fixtures.metrics("metrics-cumulative-1.pb"))
             let before = try store.aggregateBytes()
 
@@ -75,8 +74,7 @@ struct ProcessLockTests {
         "while this process holds the lock, flock(1) in another process cannot take it",
         .enabled(if: FileManager.default.isExecutableFile(atPath: ProcessLockTests.flockTool)))
     func otherProcessExcluded() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let lock = try FileLock(path: store.lockPath, timeoutMilliseconds: 0)
             func tryFromChild() throws -> Int32 {
                 let process = Process()

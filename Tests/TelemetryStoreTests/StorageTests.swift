@@ -12,8 +12,7 @@ import Testing
 struct StorageTests {
     @Test("an unknown user is refused and nothing is written")
     func unknownUser() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let stranger = UserID.random()
             let before = try FileManager.default.contentsOfDirectory(atPath: store.directory.usersDirectory)
             #expect(throws: IngestError.unknownUser(stranger)) {
@@ -38,8 +37,7 @@ struct StorageTests {
             ("metrics-delta.pb", "logs.pb"), ("metrics-delta.json.gz", "logs.json.gz"), ("metrics-delta.pb.gz", "logs.json"),
         ])
     func endToEnd(metricsFile: String, logsFile: String) throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let (metricsFormat, metricsEncoding) = Fixtures.kind(metricsFile)
             let metricsReport = try store.ingestor.ingest(
                 .metrics, body: try Fixtures.bytes(metricsFile), format: metricsFormat,
@@ -70,8 +68,7 @@ struct StorageTests {
 
     @Test("aggregate.json round trip: what is read back equals what was aggregated in memory")
     func roundTrip() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let metrics = try Fixtures.metrics("metrics-delta.pb")
             let kinds = try Fixtures.metrics("metrics-kinds.json")
             let logs = try Fixtures.logs("logs.pb")
@@ -111,8 +108,7 @@ struct StorageTests {
             (Array("not gzip".utf8), .protobuf, .gzip),
         ])
     func malformedBody(body: [UInt8], format: PayloadFormat, encoding: ContentEncoding) throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             // Nothing stored yet: still nothing afterwards.
             #expect(throws: PayloadError.self) {
                 try store.ingestor.ingest(.metrics, body: body, format: format, encoding: encoding, user: store.user)
@@ -156,8 +152,7 @@ struct StorageTests {
 
     @Test("an empty request is a success that writes nothing")
     func emptyRequest() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             for file in ["empty-metrics.pb", "empty-metrics.json"] {
                 let (format, encoding) = Fixtures.kind(file)
                 let report = try store.ingestor.ingest(
@@ -174,8 +169,7 @@ struct StorageTests {
 
     @Test("a replayed batch leaves aggregate.json byte-identical")
     func replayWritesNothing() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let request = try Fixtures.metrics("metrics-delta.pb")
             try store.ingest(request)
             let before = try store.aggregateBytes()
@@ -188,8 +182,7 @@ struct StorageTests {
 
     @Test("a batch with only rejected points is written, so the rejections are counted")
     func rejectionsArePersisted() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let bad = metricsRequest([sumMetric(MetricName.tokenUsage, [numberPoint([kv("type", "input")], .nan)])])
             let report = try store.ingest(bad)
             #expect(report.rejected == 1)
@@ -199,8 +192,7 @@ struct StorageTests {
 
     @Test("a corrupt aggregate.json is reported and left untouched", arguments: [Signal.metrics, .logs])
     func corruptAggregate(signal: Signal) throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
             let full = try store.aggregateFileBytes()
             let truncated = Array(full.prefix(full.count / 2))
@@ -228,8 +220,7 @@ struct StorageTests {
 
     @Test("other damage to aggregate.json is corrupt too")
     func otherCorruption() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
             let good = try store.published().text
             let other = UserID.random()
@@ -252,8 +243,7 @@ struct StorageTests {
 
     @Test("durable storage (fsync) works the same")
     func durable() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration())
+        try TestStore.withTemporary(configuration: StoreConfiguration()) { store in
             #expect(store.configuration.durable)
             try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
             #expect(try store.published().integer("totals", "totalInputTokens") == 1700)
@@ -262,8 +252,7 @@ struct StorageTests {
 
     @Test("a user directory without aggregate.json reads as no document")
     func noDocument() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store throws in
             #expect(try store.ingestor.store.read(store.user) == nil)
             #expect(try store.ingestor.store.read(UserID.random()) == nil)
         }

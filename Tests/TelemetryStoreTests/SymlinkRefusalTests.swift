@@ -32,9 +32,8 @@ struct SymlinkRefusalTests {
 
     @Test("a dangling symlink at .lock is refused and its target is not created")
     func danglingLockSymlink() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
-            let target = root + "/created-by-the-responder"
+        try TestStore.withTemporary { store in
+            let target = store.root + "/created-by-the-responder"
             try FileSystem.removeFile(store.lockPath)
             try FileManager.default.createSymbolicLink(atPath: store.lockPath, withDestinationPath: target)
             #expect(throws: StorageError.notRegularFile(path: store.lockPath, kind: "symbolic link")) {
@@ -47,9 +46,8 @@ struct SymlinkRefusalTests {
 
     @Test("a symlink or a named pipe at aggregate.json is refused, without following or blocking")
     func irregularAggregate() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
-            let other = root + "/other.json"
+        try TestStore.withTemporary { store in
+            let other = store.root + "/other.json"
             try Data(AggregateCoding.encode(aggregate(metrics: [smallDeltaBatch(sequence: 1)]))).write(
                 to: URL(fileURLWithPath: other))
             try FileManager.default.createSymbolicLink(atPath: store.aggregatePath, withDestinationPath: other)
@@ -66,16 +64,15 @@ struct SymlinkRefusalTests {
 
     @Test("a regular file left at the temporary name by a crashed write is replaced, not written into")
     func leftoverTemporaryFile() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let temporary = store.aggregatePath + ".tmp"
             try Data("half-written garbage from a crash".utf8).write(to: URL(fileURLWithPath: temporary))
             // Another name for the leftover: a write through it would show up here.
-            #expect(link(temporary, root + "/leftover-alias") == 0)
+            #expect(link(temporary, store.root + "/leftover-alias") == 0)
             try store.ingest(smallDeltaBatch(sequence: 1))
             #expect(!fileExists(temporary))
             #expect(
-                try Data(contentsOf: URL(fileURLWithPath: root + "/leftover-alias"))
+                try Data(contentsOf: URL(fileURLWithPath: store.root + "/leftover-alias"))
                     == Data("half-written garbage from a crash".utf8))
             #expect(try store.published().integer("totals", "totalSessions") == 1)
         }

@@ -47,8 +47,7 @@ struct UserStoreTests {
 
     @Test("remove deletes the user and its data; the user is unknown afterwards")
     func remove() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             try store.ingest(try Fixtures.metrics("metrics-delta.pb"))
             let users = store.ingestor.users
             let other = try users.add(name: "other", now: fixedNow)
@@ -67,8 +66,7 @@ struct UserStoreTests {
 
     @Test("remove waits for the user's lock")
     func removeTakesLock() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root, configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 50))
+        try TestStore.withTemporary(configuration: StoreConfiguration(durable: false, lockTimeoutMilliseconds: 50)) { store in
             let lock = try FileLock(path: store.lockPath, timeoutMilliseconds: 0)
             #expect(throws: StorageError.lockTimeout(path: store.lockPath, waitedMilliseconds: 50)) {
                 try store.ingestor.users.remove(store.user)

@@ -22,8 +22,7 @@ struct WholeRequestReplayTests {
 
     @Test("one log batch of 4 097 distinct records, sent twice, is stored once")
     func logBatchLargerThanTheRecordWindow() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let request = Self.distinctRecords(4097)
             let first = try store.ingest(request)
             #expect(first.applied == 4097)
@@ -40,8 +39,7 @@ struct WholeRequestReplayTests {
 
     @Test("one metrics batch of 5 000 delta series, sent twice, is stored once")
     func metricsBatchLargerThanTheSeriesBound() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let points = (0..<5000).map { index in
                 numberPoint([kv("type", "input"), kv("model", Scenario.sonnet), kv("session.id", "session-\(index)")], 3)
             }
@@ -58,8 +56,7 @@ struct WholeRequestReplayTests {
 
     @Test("one batch with 20 points of one delta series, sent twice, is stored once")
     func morePointsOfOneSeriesThanItsWindow() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store throws in
             let points = (0..<20).map { index in
                 let start = Scenario.t0 + UInt64(index) * 1_000_000_000
                 return numberPoint(
@@ -75,8 +72,7 @@ struct WholeRequestReplayTests {
 
     @Test("a retry compressed again, with other gzip bytes, is still the same request")
     func recompressedRetry() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let plain = try Self.distinctRecords(4200).serializedBytes() as [UInt8]
             let fast = try compress(plain, .gzip, level: 1)
             let best = try compress(plain, .gzip, level: 9)
@@ -92,8 +88,7 @@ struct WholeRequestReplayTests {
 
     @Test("a replayed request with rejected points is answered with the same rejections, and nothing is written")
     func replayKeepsItsRejections() throws {
-        try withTemporaryDirectory { root in
-            let store = try TestStore(root: root)
+        try TestStore.withTemporary { store in
             let request = metricsRequest([
                 sumMetric(
                     MetricName.tokenUsage,

@@ -82,4 +82,15 @@ package struct TestStore {
     }
 }
 
+extension TestStore {
+    /// A store in a fresh temporary directory, removed afterwards.
+    @discardableResult
+    package static func withTemporary<R>(
+        configuration: StoreConfiguration = StoreConfiguration(durable: false), limits: AggregationLimits = AggregationLimits(),
+        _ body: (TestStore) throws -> R
+    ) throws -> R {
+        try withTemporaryDirectory { root in try body(TestStore(root: root, configuration: configuration, limits: limits)) }
+    }
+}
+
 package func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
