@@ -55,7 +55,7 @@ package struct UserDigest: Sendable {
     ) {
         let view = AggregateView(
             document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions,
-            keepingRaw: keepingRaw)
+            raw: keepingRaw ? .all : .none)
         userId = user.rawValue
         name = record.name
         createdAt = record.createdAt

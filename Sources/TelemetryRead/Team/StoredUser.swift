@@ -65,11 +65,10 @@ package struct StoredUsers: Sendable {
                 let user = StoredUser(
                     record: record,
                     view: document.map {
-                        // Raw figures kept: the Prometheus export publishes active time from the
-                        // raw seconds, not from the rounded minutes (no tool's raw figures: none
-                        // is exported).
-                        AggregateView(
-                            $0, daysFrom: daysFrom, includingSessions: false, keepingRaw: true, keepingToolRaw: false)
+                        // The totals' raw figures kept: the Prometheus export publishes active time
+                        // from the raw seconds, not from the rounded minutes; no other bucket's
+                        // raw figures are exported.
+                        AggregateView($0, daysFrom: daysFrom, includingSessions: false, raw: .totals)
                     },
                     attributes: document?.attributes ?? [:])
                 if let cache, let identities {

@@ -23,20 +23,28 @@ package struct AggregateView: Sendable, Equatable {
     /// The kept sessions, the most recently active first.
     package let sessions: [SessionView]
 
+    /// Which buckets keep their per-source raw figures (a heap array each).
+    package enum RawFigures: Sendable {
+        /// Every bucket's: a user summary with `?raw=1`, `show`, the CSVs.
+        case all
+        /// The totals' only: the scrape publishes active time from the raw seconds.
+        case totals
+        /// None: views that never show them (the team digests).
+        case none
+    }
+
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
     /// `includingSessions`: false leaves `sessions` empty (views that never show them).
-    /// `keepingRaw`: false leaves the totals' raw figures out (views that never show them).
-    /// `keepingToolRaw`: the same for the tools' (nil: as `keepingRaw`; the scrape keeps the
-    /// totals' raw active seconds but shows no tool's raw figures).
+    /// `raw`: which buckets keep their raw figures.
     package init(
-        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, keepingRaw: Bool = true,
-        keepingToolRaw: Bool? = nil
+        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, raw: RawFigures = .all
     ) {
+        let keepingRaw = raw == .all
         let selection = document.sourceSelection
         userId = document.userId
         updatedAt = document.updatedAt
         sources = selection.names
-        totals = PublishedTotals(document.totals, selection, keepingRaw: keepingRaw)
+        totals = PublishedTotals(document.totals, selection, keepingRaw: raw != .none)
         // Entries sorted as they are, not keys looked up again: this runs for every day of every
         // user when a team summary is first asked for.
         let keptDays = daysFrom.map { from in document.days.filter { $0.key >= from } } ?? document.days
@@ -53,7 +61,7 @@ package struct AggregateView: Sendable, Equatable {
         tools = document.tools.keys.sorted().map { name in
             ToolView(
                 name: name,
-                figures: PublishedTool(document.tools[name]!, tool: name, selection, keepingRaw: keepingToolRaw ?? keepingRaw))
+                figures: PublishedTool(document.tools[name]!, tool: name, selection, keepingRaw: keepingRaw))
         }
         events = document.events.keys.sorted().map { EventCount(name: $0, count: document.events[$0]!) }
         received = document.received

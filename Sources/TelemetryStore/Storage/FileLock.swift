@@ -54,8 +54,7 @@ package struct FileLock: ~Copyable {
         while true {
             let fd: FileDescriptor
             do {
-                fd = try FileDescriptor.open(
-                    path, .readWrite, options: [.create, .noFollow], permissions: FilePermissions(rawValue: 0o640))
+                fd = try FileDescriptor.open(path, .readWrite, options: [.create, .noFollow])
             } catch {
                 if error == .tooManySymbolicLinkLevels { throw .notRegularFile(path: path, kind: "symbolic link") }
                 throw error.storage("open lock", path)
