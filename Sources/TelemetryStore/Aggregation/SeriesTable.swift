@@ -53,6 +53,14 @@ enum SeriesTable {
     }
 
     static func decode(packed bytes: UnsafeRawBufferPointer) throws(AggregateCodingError) -> [UInt64: SeriesState] {
+        try decode(packed: bytes, keeping: { _ in true })
+    }
+
+    /// The entries whose id `keeping` accepts (asked once per entry, in table order); the others
+    /// are checked for length and order only, and skipped without being built.
+    static func decode(
+        packed bytes: UnsafeRawBufferPointer, keeping: (UInt64) -> Bool
+    ) throws(AggregateCodingError) -> [UInt64: SeriesState] {
         // Most series keep one recent digest.
         var series = [UInt64: SeriesState](minimumCapacity: bytes.count / (fixedBytes + 8))
         var offset = 0
@@ -71,6 +79,14 @@ enum SeriesTable {
                 throw AggregateCodingError(reason: "state.series ids are not in increasing order")
             }
             previous = id
+            guard keeping(id) else {
+                let recent = Int(bytes[offset + fixedBytes - 9])
+                guard bytes.count - offset >= fixedBytes - 8 + recent * 8 else {
+                    throw AggregateCodingError(reason: "state.series ends inside an entry")
+                }
+                offset += fixedBytes - 8 + recent * 8
+                continue
+            }
             var state = SeriesState()
             state.start = next()
             state.time = next()

@@ -118,6 +118,15 @@ struct BinaryCopyInput {
         }
         return Figures(values: values)!
     }
+
+    /// Passes over a bucket (as ``figures()`` reads it) without building it.
+    mutating func skipFigures() throws(BinaryCopyDamage) {
+        let mask = try varint()
+        guard mask >> UInt64(Figure.allCases.count) == 0 else { throw BinaryCopyDamage() }
+        let length = mask.nonzeroBitCount * 8
+        guard bytes.count - offset >= length else { throw BinaryCopyDamage() }
+        offset += length
+    }
 }
 
 // MARK: The document's values

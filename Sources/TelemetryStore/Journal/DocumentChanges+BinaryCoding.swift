@@ -12,7 +12,8 @@
 extension DocumentChanges {
     static let binaryVersion: UInt8 = 1
 
-    private enum Present: UInt64 {
+    /// Which optional pieces a record holds (its presence bits).
+    enum Present: UInt64 {
         case updatedAt = 1
         case totals = 2
         case received = 4

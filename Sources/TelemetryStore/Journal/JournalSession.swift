@@ -137,15 +137,13 @@ struct JournalSession {
 
     static func fold(_ records: [JournalFormat.Record], into entry: inout DocumentCache.Entry, path: String) throws(StorageError)
     {
-        for record in records {
-            do {
-                try DocumentChanges(decoding: record.payload).apply(to: &entry.document)
-            } catch {
-                throw .corrupt(path: path, reason: error.reason)
-            }
-            entry.journalRecords += 1
-            if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = record.seconds }
+        do {
+            try JournalTailFold.fold(records.map(\.payload), into: &entry.document)
+        } catch {
+            throw .corrupt(path: path, reason: error.reason)
         }
+        entry.journalRecords += records.count
+        if entry.oldestRecordSeconds == nil, let first = records.first { entry.oldestRecordSeconds = first.seconds }
     }
 
     /// Cuts a torn tail (a record a crash left half-written; it was never acknowledged).

@@ -81,12 +81,10 @@ extension AggregateStore {
             }
             if generation > document.journalGeneration { continue }
             if identity == nil && scan.records.isEmpty { return nil }
-            for record in scan.records {
-                do {
-                    try DocumentChanges(decoding: record.payload).apply(to: &document, includingState: !skippingState)
-                } catch {
-                    throw .corrupt(path: journalPath, reason: error.reason)
-                }
+            do {
+                try JournalTailFold.fold(scan.records.map(\.payload), into: &document, includingState: !skippingState)
+            } catch {
+                throw .corrupt(path: journalPath, reason: error.reason)
             }
             return CurrentAggregate(
                 document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,

@@ -1,0 +1,192 @@
+/// Folds a run of journal records into the document they follow, newest record first.
+///
+/// A record holds the new value of every entry its update touched, so of the records after the
+/// last fold only the newest value of each entry counts: a run of requests writes the same day,
+/// models, tools, sessions and series again and again. Read newest first, each entry's value is
+/// built once and every older value of it is skipped unread (its length checked), instead of
+/// building and replacing it once per record. A process whose cache misses folds up to as
+/// many bytes of records as the document itself; this makes that fold cost about the entries the
+/// records touch, not the number of records.
+///
+/// The result is exactly that of applying each record in order (``DocumentChanges/apply(to:includingState:)``):
+/// an entry's last mention decides it, set or removed; single values take the newest record that
+/// has them; the replay windows, whose records append to what the one before left, are replayed
+/// oldest first. Journals of JSON records (earlier versions) are applied in order as before.
+enum JournalTailFold {
+    static func fold(
+        _ payloads: [[UInt8]], into document: inout AggregateDocument, includingState: Bool = true
+    ) throws(JournalError) {
+        guard payloads.count > 1, payloads.allSatisfy({ $0.first == DocumentChanges.binaryVersion }) else {
+            for payload in payloads {
+                try DocumentChanges(decoding: payload).apply(to: &document, includingState: includingState)
+            }
+            return
+        }
+        var decided = Decided()
+        var windows: [[DocumentChanges.DigestChanges?]] = []
+        windows.reserveCapacity(payloads.count)
+        for payload in payloads.reversed() {
+            let result = payload.withUnsafeBytes { raw in
+                Result { () throws(BinaryCopyDamage) -> [DocumentChanges.DigestChanges?] in
+                    var input = BinaryCopyInput(raw, from: 1)
+                    return try fold(&input, into: &document, decided: &decided, includingState: includingState)
+                }
+            }
+            switch result {
+            case .success(let changes): windows.append(changes)
+            case .failure: throw JournalError(reason: "not a valid journal record (binary record ends early or is malformed)")
+            }
+        }
+        guard includingState else { return }
+        do {
+            for changes in windows.reversed() {
+                if let records = changes[0] {
+                    try document.recentRecords.replay(appended: records.appended, count: records.count)
+                }
+                if let requests = changes[1] {
+                    try document.recentRequests.replay(appended: requests.appended, count: requests.count)
+                }
+                if let spans = changes[2] {
+                    try document.traces.recentSpans.replay(appended: spans.appended, count: spans.count)
+                }
+            }
+        } catch {
+            throw JournalError(reason: "a record's replay-window change does not fit the document it follows")
+        }
+    }
+
+    /// What a newer record already decided.
+    private struct Decided {
+        var single: Set<UInt64> = []
+        var days: Set<String> = []
+        var dayModels: Set<String> = []
+        var models: Set<String> = []
+        var tools: Set<String> = []
+        var querySources: Set<String> = []
+        var events: Set<String> = []
+        var sessions: Set<String> = []
+        var latency: Set<String> = []
+        var toolDurations: Set<String> = []
+        var series: Set<UInt64> = []
+
+        /// True the first time a single value is met.
+        mutating func first(_ piece: DocumentChanges.Present) -> Bool { single.insert(piece.rawValue).inserted }
+    }
+
+    /// Reads one record (laid out as ``DocumentChanges/encoded()`` writes it) into the document,
+    /// keeping only what no newer record decided; returns its replay-window changes.
+    private static func fold(
+        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, decided: inout Decided, includingState: Bool
+    ) throws(BinaryCopyDamage) -> [DocumentChanges.DigestChanges?] {
+        let present = try i.varint()
+        func has(_ piece: DocumentChanges.Present) -> Bool { present & piece.rawValue != 0 }
+        if has(.updatedAt) {
+            let value = try i.string()
+            if decided.first(.updatedAt) { d.updatedAt = value }
+        }
+        if has(.totals) {
+            if decided.first(.totals) { d.totals = try i.figures() } else { try i.skipFigures() }
+        }
+        try fold(&i, into: &d.days, &decided.days)
+        try fold(
+            &i, into: &d.dayModels, &decided.dayModels,
+            read: { i throws(BinaryCopyDamage) in try i.map { try $0.figures() } },
+            skip: { i throws(BinaryCopyDamage) in
+                for _ in 0..<(try i.count()) {
+                    _ = try i.slice()
+                    try i.skipFigures()
+                }
+            })
+        try fold(&i, into: &d.models, &decided.models)
+        try fold(&i, into: &d.tools, &decided.tools)
+        try fold(&i, into: &d.querySources, &decided.querySources)
+        try fold(
+            &i, into: &d.events, &decided.events, read: { i throws(BinaryCopyDamage) in try i.integer() },
+            skip: { i throws(BinaryCopyDamage) in _ = try i.varint() })
+        try fold(
+            &i, into: &d.sessions, &decided.sessions, read: { i throws(BinaryCopyDamage) in try i.session() },
+            skip: { i throws(BinaryCopyDamage) in
+                try i.skipFigures()
+                _ = try i.u64()
+                _ = try i.u64()
+                _ = try i.stringArray()
+            })
+        // Traces are few: their older values are read and dropped.
+        try fold(
+            &i, into: &d.traces.models, &decided.latency, read: { i throws(BinaryCopyDamage) in try i.latency() },
+            skip: { i throws(BinaryCopyDamage) in _ = try i.latency() })
+        try fold(
+            &i, into: &d.traces.tools, &decided.toolDurations, read: { i throws(BinaryCopyDamage) in try i.durations() },
+            skip: { i throws(BinaryCopyDamage) in _ = try i.durations() })
+        if has(.received) {
+            let value = try i.received()
+            if decided.first(.received) { d.received = value }
+        }
+        if has(.attributes) {
+            let value = try i.map { try $0.string() }
+            if decided.first(.attributes) { d.attributes = value }
+        }
+        if has(.metricsSeen) {
+            let value = try i.stringSet()
+            if decided.first(.metricsSeen) { d.metricsSeen = value }
+        }
+        if has(.parkedApplied) {
+            let value = try i.parkedMarks()
+            if includingState && decided.first(.parkedApplied) { d.parkedApplied = value }
+        }
+        let table = try i.slice()
+        if includingState {
+            let series: [UInt64: SeriesState]
+            do {
+                series = try SeriesTable.decode(packed: table) { decided.series.insert($0).inserted }
+            } catch {
+                throw BinaryCopyDamage()
+            }
+            for (id, state) in series { d.series[id] = state }
+        }
+        for _ in 0..<(try i.count()) {
+            let id = try i.u64()
+            if includingState && decided.series.insert(id).inserted { d.series.removeValue(forKey: id) }
+        }
+        if has(.seriesClock) {
+            let value = try i.u64()
+            if includingState && decided.first(.seriesClock) { d.seriesClock = value }
+        }
+        func digests(_ piece: DocumentChanges.Present) throws(BinaryCopyDamage) -> DocumentChanges.DigestChanges? {
+            guard has(piece) else { return nil }
+            let appended = try i.slice()
+            guard appended.count % 12 == 0 else { throw BinaryCopyDamage() }
+            let count = try i.integer()
+            return includingState ? DocumentChanges.DigestChanges(appended: Array(appended), count: count) : nil
+        }
+        let windows = [try digests(.recentRecords), try digests(.recentRequests), try digests(.recentSpans)]
+        guard i.isAtEnd else { throw BinaryCopyDamage() }
+        return windows
+    }
+
+    /// A map of buckets (days, models, tools, query sources).
+    private static func fold(
+        _ i: inout BinaryCopyInput, into map: inout [String: Figures], _ decided: inout Set<String>
+    ) throws(BinaryCopyDamage) {
+        try fold(
+            &i, into: &map, &decided, read: { i throws(BinaryCopyDamage) in try i.figures() },
+            skip: { i throws(BinaryCopyDamage) in try i.skipFigures() })
+    }
+
+    /// One map's section of a record: changed entries, then removed keys; an entry a newer
+    /// record decided is skipped.
+    private static func fold<Value>(
+        _ i: inout BinaryCopyInput, into map: inout [String: Value], _ decided: inout Set<String>,
+        read: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Value,
+        skip: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Void
+    ) throws(BinaryCopyDamage) {
+        for _ in 0..<(try i.count()) {
+            let key = try i.string()
+            if decided.insert(key).inserted { map[key] = try read(&i) } else { try skip(&i) }
+        }
+        for _ in 0..<(try i.count()) {
+            let key = try i.string()
+            if decided.insert(key).inserted { map.removeValue(forKey: key) }
+        }
+    }
+}
