@@ -22,8 +22,10 @@ extension OperationsTests {
                 #expect(stats.unreadableAggregates == 1)
                 // Four user.json, four .lock, three aggregate.json, and the journal of the user
                 // written more than once through the store (a first write makes aggregate.json only;
-                // the broken one was written by hand).
-                #expect(stats.files == 12)
+                // the broken one was written by hand) with its binary copy (its document is over
+                // the policy's size).
+                #expect(fileExists(directory.binaryCopyPath(big)))
+                #expect(stats.files == 13)
                 let expectedBytes = try FileManager.default.subpathsOfDirectory(atPath: directory.root).reduce(Int64(0)) {
                     sum, sub in
                     let attributes = try FileManager.default.attributesOfItem(atPath: directory.root + "/" + sub)

@@ -90,9 +90,11 @@ struct AtomicReplaceTests {
             let published = try store.published()
             #expect(published.integer("totals", "totalSessions") == 1 + updates)
             #expect(lastSessions.value == 1 + updates)
-            // Only the expected files are left in the user's directory.
+            // Only the expected files are left in the user's directory (the binary copy once the
+            // document passed the policy's size).
             let names = try FileManager.default.contentsOfDirectory(atPath: store.directory.userDirectory(user))
-            #expect(Set(names) == ["user.json", "aggregate.json", "journal", ".lock"])
+            let copied = try store.aggregateFileBytes().count >= store.configuration.compaction.binaryCopyBytes
+            #expect(Set(names) == Set(["user.json", "aggregate.json", "journal", ".lock"] + (copied ? ["aggregate.bin"] : [])))
         }
     }
 

@@ -140,6 +140,84 @@ struct BinaryCopyTests {
         }
     }
 
+    @Test(
+        "a fold rewrites the copy in place, cut to its new length; a copy torn in the middle of that is passed over for the JSON")
+    func copiesAreRewrittenInPlace() throws {
+        try TestStore.withTemporary(configuration: Self.copying) { store in
+            let writer = AggregateStore(
+                directory: store.directory, configuration: Self.copying, limits: store.limits, cache: DocumentCache())
+            let requests = try JournalTests.requests()
+            let copyPath = store.directory.binaryCopyPath(store.user)
+            try apply(requests[0], through: writer, user: store.user)
+            let inode = try #require(try FileIdentity.of(copyPath)).inode
+            // A longer file than the next copy: the rewrite must cut what lies beyond it.
+            let earlier = try copyBytes(store)
+            try Data(earlier + [UInt8](repeating: 0x5A, count: 100_000)).write(to: URL(fileURLWithPath: copyPath))
+            try apply(requests[1], through: writer, user: store.user)
+            let rewritten = try copyBytes(store)
+            #expect(try #require(try FileIdentity.of(copyPath)).inode == inode)
+            let identity = try #require(try FileIdentity.of(store.aggregatePath))
+            #expect(rewritten.count < earlier.count + 100_000)
+            let fromCopy = BinaryCopy.read(copyPath, of: identity, user: store.user, limits: store.limits, skippingState: false)
+            let fromJSON = try AggregateCoding.decode(
+                try store.aggregateFileBytes(), expectedUser: store.user, limits: store.limits)
+            #expect(fromCopy == fromJSON)
+
+            // What a reader meets while the next fold writes: the new copy's beginning over the old
+            // copy's end (and the reverse), at several cuts.
+            try apply(requests[2], through: writer, user: store.user)
+            let newest = try copyBytes(store)
+            let newestIdentity = try #require(try FileIdentity.of(store.aggregatePath))
+            for cut in [BinaryCopy.headerSize / 2, BinaryCopy.headerSize, newest.count / 2, newest.count - 1] {
+                for (head, tail) in [(newest, rewritten), (rewritten, newest)] {
+                    var torn = Array(head.prefix(cut))
+                    if tail.count > cut { torn += tail[cut...] }
+                    try Data(torn).write(to: URL(fileURLWithPath: copyPath))
+                    #expect(
+                        BinaryCopy.read(
+                            copyPath, of: newestIdentity, user: store.user, limits: store.limits, skippingState: false) == nil,
+                        "torn at \(cut)")
+                    let read = try #require(try AggregateStore(directory: store.directory).read(store.user))
+                    let expected = try AggregateCoding.decode(
+                        try store.aggregateFileBytes(), expectedUser: store.user, limits: store.limits)
+                    #expect(read == expected, "torn at \(cut)")
+                }
+            }
+        }
+    }
+
+    @Test("a link planted at the copy's name is replaced, never written through")
+    func plantedLinksAreNotWrittenThrough() throws {
+        try withTemporaryDirectory { root in
+            let store = try TestStore(root: root, configuration: Self.copying)
+            let writer = AggregateStore(
+                directory: store.directory, configuration: Self.copying, limits: store.limits, cache: DocumentCache())
+            let requests = try JournalTests.requests()
+            let copyPath = store.directory.binaryCopyPath(store.user)
+            let outside = root + "/outside"
+            let untouched = [UInt8]("not the store's".utf8)
+            try apply(requests[0], through: writer, user: store.user)
+            for (index, plant) in ["symbolic", "hard"].enumerated() {
+                try Data(untouched).write(to: URL(fileURLWithPath: outside))
+                try FileManager.default.removeItem(atPath: copyPath)
+                if plant == "symbolic" {
+                    try FileManager.default.createSymbolicLink(atPath: copyPath, withDestinationPath: outside)
+                } else {
+                    try FileManager.default.linkItem(atPath: outside, toPath: copyPath)
+                }
+                try apply(requests[1 + index], through: writer, user: store.user)
+                #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: outside))) == untouched, "\(plant) link")
+                let attributes = try FileManager.default.attributesOfItem(atPath: copyPath)
+                #expect(attributes[.type] as? FileAttributeType == .typeRegular, "\(plant) link")
+                #expect(attributes[.referenceCount] as? Int == 1, "\(plant) link")
+                let identity = try #require(try FileIdentity.of(store.aggregatePath))
+                #expect(
+                    BinaryCopy.read(copyPath, of: identity, user: store.user, limits: store.limits, skippingState: false)
+                        != nil, "\(plant) link")
+            }
+        }
+    }
+
     @Test("documents below the policy's size have no copy, and a copy left by a larger one is removed at the next fold")
     func smallDocumentsHaveNoCopy() throws {
         try TestStore.withTemporary(configuration: Self.copying) { store in

@@ -5,11 +5,13 @@ import Synchronization
 /// `aggregate.json` is the same file and the journal the same file at least as long as when it
 /// was cached; the records other processes appended since are read and folded in.
 ///
-/// Bounded by an estimate of the documents' size (their stored bytes), 16 MiB per process: the
-/// cached documents take about as much memory as their stored size (the responder holds about
-/// 23 MiB without the cache). When full, an arbitrary entry leaves (not the
-/// least recently used: exporters' traffic cycles through users, and LRU would then evict every
-/// entry just before it is needed).
+/// Bounded by an estimate of the documents' size (their stored bytes), 4 MiB per process: the
+/// cached documents take about twice their stored size in memory, and the responder holds about
+/// 23 MiB without the cache, so a process stays under 30 MiB. A miss costs little beside the
+/// request (the binary copy, and the journal's records folded newest first), so the cache need
+/// not hold every active user. One document over half the bound is not kept. When full, an
+/// arbitrary entry leaves (not the least recently used: exporters' traffic cycles through users,
+/// and LRU would then evict every entry just before it is needed).
 final class DocumentCache: Sendable {
     struct Key: Hashable, Sendable {
         let root: String
@@ -37,7 +39,7 @@ final class DocumentCache: Sendable {
     let capacityBytes: Int
     private let state = Mutex<(entries: [Key: Entry], bytes: Int)>(([:], 0))
 
-    init(capacityBytes: Int = 16 << 20) {
+    init(capacityBytes: Int = 4 << 20) {
         self.capacityBytes = capacityBytes
     }
 
@@ -51,7 +53,7 @@ final class DocumentCache: Sendable {
     }
 
     func put(_ entry: Entry, for key: Key) {
-        guard entry.weight <= capacityBytes / 4 else { return }
+        guard entry.weight <= capacityBytes / 2 else { return }
         // The entries that leave are returned and dropped here, after the lock is released:
         // freeing a year-old user's document takes about as long as a write, and the other
         // threads would wait meanwhile.

@@ -16,7 +16,7 @@ package struct CompactionPolicy: Sendable, Equatable {
     /// (``BinaryCopy``); smaller documents load as fast from the JSON.
     package var binaryCopyBytes: Int
 
-    package init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300, binaryCopyBytes: Int = 64 << 10) {
+    package init(records: Int = 1024, minimumBytes: Int = 64 << 10, seconds: UInt64 = 300, binaryCopyBytes: Int = 8 << 10) {
         self.records = max(1, records)
         self.minimumBytes = max(0, minimumBytes)
         self.seconds = seconds
