@@ -7,9 +7,9 @@ import TelemetryStore
 /// user, given a new id) and to a new user, each write a distinct small metrics request. Prints
 /// the medians and their ratio; under `perf record` it shows where a write's time goes.
 ///
-/// With `cold` as a fifth argument the year-old writes go round 40 copies of the user, more than
-/// the process's document cache holds, so each one loads the user from the files (as over the
-/// kit's 100 and 1 000 year-old users).
+/// With `cold` as a fifth argument the year-old writes go round 40 copies of the user (`cold=N`:
+/// N copies), more than the process's document cache holds, so each one loads the user from the
+/// files (as over the kit's 100 and 1 000 year-old users).
 enum WriteBench {
     static func run(_ arguments: [String]) throws {
         guard arguments.count > 3, let source = try? UserID(validating: arguments[3]) else {
@@ -21,12 +21,13 @@ enum WriteBench {
         let directory = DataDirectory(root)
         let configuration = StoreConfiguration(durable: false)
         let users = UserStore(directory: directory, configuration: configuration)
-        let cold = arguments.count > 5 && arguments[5] == "cold"
+        let cold = arguments.count > 5 && arguments[5].hasPrefix("cold")
+        let copies = cold ? Int(arguments[5].dropFirst("cold=".count)) ?? 40 : 1
         var olds: [UserID] = []
         var document = try AggregateCoding.decode(
             [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2]))), expectedUser: source,
             limits: AggregationLimits())
-        for index in 0..<(cold ? 40 : 1) {
+        for index in 0..<copies {
             let old = try UserID(validating: try users.add(name: "Year old \(index)", now: .now()).id)
             document.userId = old.rawValue
             try Data(AggregateCoding.encode(document)).write(to: URL(fileURLWithPath: directory.aggregatePath(old)))
