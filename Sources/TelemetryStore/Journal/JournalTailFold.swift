@@ -57,17 +57,10 @@ enum JournalTailFold {
 
     /// What a newer record already decided.
     private struct Decided {
-        var single: Set<UInt64> = []
-        var days: Set<String> = []
-        var dayModels: Set<String> = []
-        var models: Set<String> = []
-        var tools: Set<String> = []
-        var querySources: Set<String> = []
-        var events: Set<String> = []
-        var sessions: Set<String> = []
-        var latency: Set<String> = []
-        var toolDurations: Set<String> = []
+        /// The map entries newer records wrote or removed, kept as an update logs its own.
+        var entries = UpdateLog()
         var series: Set<UInt64> = []
+        var single: Set<UInt64> = []
 
         /// True the first time a single value is met.
         mutating func first(_ piece: DocumentChanges.Present) -> Bool { single.insert(piece.rawValue).inserted }
@@ -87,9 +80,9 @@ enum JournalTailFold {
         if has(.totals) {
             if decided.first(.totals) { d.totals = try i.figures() } else { try i.skipFigures() }
         }
-        try fold(&i, into: &d.days, &decided.days)
+        try fold(&i, into: &d.days, &decided.entries.days)
         try fold(
-            &i, into: &d.dayModels, &decided.dayModels,
+            &i, into: &d.dayModels, &decided.entries.dayModels,
             read: { i throws(BinaryCopyDamage) in try i.map { try $0.figures() } },
             skip: { i throws(BinaryCopyDamage) in
                 for _ in 0..<(try i.count()) {
@@ -97,14 +90,14 @@ enum JournalTailFold {
                     try i.skipFigures()
                 }
             })
-        try fold(&i, into: &d.models, &decided.models)
-        try fold(&i, into: &d.tools, &decided.tools)
-        try fold(&i, into: &d.querySources, &decided.querySources)
+        try fold(&i, into: &d.models, &decided.entries.models)
+        try fold(&i, into: &d.tools, &decided.entries.tools)
+        try fold(&i, into: &d.querySources, &decided.entries.querySources)
         try fold(
-            &i, into: &d.events, &decided.events, read: { i throws(BinaryCopyDamage) in try i.integer() },
+            &i, into: &d.events, &decided.entries.events, read: { i throws(BinaryCopyDamage) in try i.integer() },
             skip: { i throws(BinaryCopyDamage) in _ = try i.varint() })
         try fold(
-            &i, into: &d.sessions, &decided.sessions, read: { i throws(BinaryCopyDamage) in try i.session() },
+            &i, into: &d.sessions, &decided.entries.sessions, read: { i throws(BinaryCopyDamage) in try i.session() },
             skip: { i throws(BinaryCopyDamage) in
                 try i.skipFigures()
                 _ = try i.u64()
@@ -113,10 +106,10 @@ enum JournalTailFold {
             })
         // Traces are few: their older values are read and dropped.
         try fold(
-            &i, into: &d.traces.models, &decided.latency, read: { i throws(BinaryCopyDamage) in try i.latency() },
+            &i, into: &d.traces.models, &decided.entries.latency, read: { i throws(BinaryCopyDamage) in try i.latency() },
             skip: { i throws(BinaryCopyDamage) in _ = try i.latency() })
         try fold(
-            &i, into: &d.traces.tools, &decided.toolDurations, read: { i throws(BinaryCopyDamage) in try i.durations() },
+            &i, into: &d.traces.tools, &decided.entries.toolDurations, read: { i throws(BinaryCopyDamage) in try i.durations() },
             skip: { i throws(BinaryCopyDamage) in _ = try i.durations() })
         if has(.received) {
             let value = try i.received()
