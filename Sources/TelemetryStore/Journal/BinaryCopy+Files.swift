@@ -29,21 +29,19 @@ extension BinaryCopy {
     /// link, never through a symbolic link: anything else planted there is replaced by rename.
     /// A copy that cannot be written is emptied (best effort: readers then read the JSON).
     private static func rewrite(_ path: String, with bytes: [UInt8]) {
-        guard let fd = try? FileDescriptor.open(path, .writeOnly, options: [.create, .noFollow, .nonBlocking]) else {
-            try? AtomicFile.replace(path, with: bytes, durable: false)
-            return
+        if let fd = try? FileDescriptor.open(path, .writeOnly, options: [.create, .noFollow, .nonBlocking]) {
+            defer { fd.closeIgnoringErrors() }
+            if let info = try? fd.status(), FileNode.irregularKind(info) == nil, info.st_nlink == 1 {
+                do {
+                    try fd.write(bytes, at: 0)
+                    try fd.truncate(to: bytes.count)
+                } catch {
+                    try? fd.truncate(to: 0)
+                }
+                return
+            }
         }
-        defer { fd.closeIgnoringErrors() }
-        guard let info = try? fd.status(), FileNode.irregularKind(info) == nil, info.st_nlink == 1 else {
-            try? AtomicFile.replace(path, with: bytes, durable: false)
-            return
-        }
-        do {
-            try fd.write(bytes, at: 0)
-            try fd.truncate(to: bytes.count)
-        } catch {
-            try? fd.truncate(to: 0)
-        }
+        try? AtomicFile.replace(path, with: bytes, durable: false)
     }
 
     /// The document of `aggregate.json` of `identity`, from its copy at `path`; nil when there
