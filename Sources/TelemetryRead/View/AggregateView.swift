@@ -35,9 +35,12 @@ package struct AggregateView: Sendable, Equatable {
 
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
     /// `includingSessions`: false leaves `sessions` empty (views that never show them).
-    /// `raw`: which buckets keep their raw figures.
+    /// `raw`: which buckets keep their raw figures. `published`: days whose published figures
+    /// are already known for exactly this document (``CurrentAggregate/publishedDays``), taken as
+    /// they are when the days keep no raw figures.
     package init(
-        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, raw: RawFigures = .all
+        _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, raw: RawFigures = .all,
+        published: [String: PublishedDay] = [:]
     ) {
         let keepingRaw = raw == .all
         let selection = document.sourceSelection
@@ -48,8 +51,10 @@ package struct AggregateView: Sendable, Equatable {
         // Entries sorted as they are, not keys looked up again: this runs for every day of every
         // user when a team summary is first asked for.
         let keptDays = daysFrom.map { from in document.days.filter { $0.key >= from } } ?? document.days
+        let known = keepingRaw ? [:] : published
         days = keptDays.sorted { $0.key < $1.key }.map { day, figures in
-            DayView(
+            if let published = known[day] { return DayView(day: day, published: published) }
+            return DayView(
                 day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
                 models: (document.dayModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
                     ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
@@ -94,44 +99,34 @@ package struct DayView: Sendable, Equatable {
     /// The day's figures per model, sorted by name (the day's `models`); empty for days stored
     /// before they were kept. What the models do not cover is ``unknownModel``.
     package let models: [ModelView]
+    /// The uncovered part when it came with the day (``PublishedDay``); derived on demand otherwise.
+    private let knownUncovered: PublishedModel??
+
+    package init(day: String, totals: PublishedTotals, models: [ModelView]) {
+        self.day = day
+        self.totals = totals
+        self.models = models
+        knownUncovered = nil
+    }
+
+    /// A day as a fold published it (no raw figures).
+    package init(day: String, published: PublishedDay) {
+        self.day = day
+        totals = published.totals
+        models = published.models
+        knownUncovered = .some(published.unknownModel)
+    }
 
     /// The part of the day's tokens, cost, requests and errors that no model of ``models``
-    /// accounts for (the whole day for a day stored before they were kept; amounts reported
-    /// without a model); nil when the models cover the day. Never split by guessing.
+    /// accounts for (``PublishedDay/uncovered(_:by:)``); nil when the models cover the day.
     package var unknownModel: ModelView? {
-        var covered = PublishedModel()
-        for model in models { covered.add(model.figures.withoutRaw) }
-        var rest = PublishedModel()
-        for figure in PublishedFigure.modelFigures {
-            switch totals[figure] {
-            case .count(let whole): rest[figure] = .count(max(0, whole - covered.count(figure)))
-            case .amount(let whole):
-                // The day's cost and its models' are sums of the same amounts in another order: a
-                // difference below a billionth of the day's cost is that rounding, not an amount.
-                let part = whole - covered.amount(figure)
-                rest[figure] = .amount(part > 1e-9 * max(1, abs(whole)) ? part : 0)
-            }
-        }
-        let nothing = PublishedFigure.modelFigures.allSatisfy { rest.amount($0) == 0 }
-        return nothing ? nil : ModelView(name: ModelView.unknownName, figures: rest)
-    }
-}
-
-/// One model's published figures under its name (the keys of `models.*`).
-package struct ModelView: Sendable, Equatable {
-    package let name: String
-    package let figures: PublishedModel
-
-    /// The name ``DayView/unknownModel`` carries (the API keeps it apart from model names).
-    package static let unknownName = "unknown model"
-
-    package init(name: String, figures: PublishedModel) {
-        self.name = name
-        self.figures = figures
+        let uncovered = knownUncovered ?? PublishedDay.uncovered(totals, by: models)
+        return uncovered.map { ModelView(name: ModelView.unknownName, figures: $0) }
     }
 
-    /// The same figures under another name.
-    func renamed(_ name: String) -> ModelView { ModelView(name: name, figures: figures) }
+    package static func == (lhs: DayView, rhs: DayView) -> Bool {
+        lhs.day == rhs.day && lhs.totals == rhs.totals && lhs.models == rhs.models
+    }
 }
 
 /// The published figures of one tool (the keys of `tools.*`).
