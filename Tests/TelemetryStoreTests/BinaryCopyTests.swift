@@ -109,7 +109,10 @@ struct BinaryCopyTests {
             let earlier = try copyBytes(copied)
 
             // Damaged: one flipped byte in the state section, then one in the front.
-            for offset in [earlier.count - 20, BinaryCopy.headerSize + 3] {
+            let earlierIdentity = try #require(try FileIdentity.of(copied.aggregatePath))
+            let earlierLayout = try #require(BinaryCopy.layout(earlier, of: earlierIdentity))
+            let stateEnd = BinaryCopy.headerSize + earlierLayout.frontLength + earlierLayout.stateLength
+            for offset in [stateEnd - 20, BinaryCopy.headerSize + 3] {
                 var damaged = earlier
                 damaged[offset] ^= 0x40
                 try Data(damaged).write(to: URL(fileURLWithPath: copyPath))
@@ -118,7 +121,7 @@ struct BinaryCopyTests {
                     BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)
                         == nil)
                 try expectSameDocuments("damaged at \(offset)")
-                try write(requests[2 + (offset == earlier.count - 20 ? 0 : 1)])
+                try write(requests[2 + (offset == stateEnd - 20 ? 0 : 1)])
                 try expectSameDocuments("written after damage at \(offset)")
             }
 
@@ -126,7 +129,8 @@ struct BinaryCopyTests {
             try Data(earlier).write(to: URL(fileURLWithPath: copyPath))
             let identity = try #require(try FileIdentity.of(copied.aggregatePath))
             #expect(
-                BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false) == nil)
+                BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)?.document
+                    == nil)
             try expectSameDocuments("earlier copy")
             try write(requests[4])
             try expectSameDocuments("written after an earlier copy")
@@ -158,7 +162,8 @@ struct BinaryCopyTests {
             #expect(try #require(try FileIdentity.of(copyPath)).inode == inode)
             let identity = try #require(try FileIdentity.of(store.aggregatePath))
             #expect(rewritten.count < earlier.count + 100_000)
-            let fromCopy = BinaryCopy.read(copyPath, of: identity, user: store.user, limits: store.limits, skippingState: false)
+            let fromCopy = BinaryCopy.read(copyPath, of: identity, user: store.user, limits: store.limits, skippingState: false)?
+                .document
             let fromJSON = try AggregateCoding.decode(
                 try store.aggregateFileBytes(), expectedUser: store.user, limits: store.limits)
             #expect(fromCopy == fromJSON)

@@ -49,13 +49,15 @@ package struct UserDigest: Sendable {
     /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
     /// `keepingSessions`: keep the sessions (only a user's own summary shows them; the team
     /// cache leaves them out, up to 100 per user).
+    /// `publishedDays`: days whose published figures are known for exactly this document.
     package init(
         user: UserID, record: UserRecord, document: AggregateDocument?,
-        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true
+        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true,
+        publishedDays: [String: PublishedDay] = [:]
     ) {
         let view = AggregateView(
             document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions,
-            raw: keepingRaw ? .all : .none)
+            raw: keepingRaw ? .all : .none, published: publishedDays)
         userId = user.rawValue
         name = record.name
         createdAt = record.createdAt
@@ -87,7 +89,7 @@ package struct UserDigest: Sendable {
     ) {
         self.init(
             user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits,
-            keepingRaw: keepingRaw, keepingSessions: keepingSessions)
+            keepingRaw: keepingRaw, keepingSessions: keepingSessions, publishedDays: snapshot.publishedDays)
     }
 
     /// The days that lie in `range`, oldest first.

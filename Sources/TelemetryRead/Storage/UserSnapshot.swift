@@ -35,7 +35,8 @@ package struct UserFiles: Sendable {
         let decodedRecord = try UserRecord(decoding: record.bytes, path: directory.recordPath(user))
         return UserSnapshot(
             user: user, record: decodedRecord, document: aggregate?.document, recordIdentity: record.identity,
-            aggregateIdentity: aggregate?.snapshotIdentity, journalIdentity: aggregate?.journal)
+            aggregateIdentity: aggregate?.snapshotIdentity, journalIdentity: aggregate?.journal,
+            publishedDays: aggregate?.publishedDays ?? [:])
     }
 }
 
@@ -48,6 +49,8 @@ package struct UserSnapshot: Sendable {
     package let recordIdentity: FileIdentity
     package let aggregateIdentity: FileIdentity?
     package let journalIdentity: FileIdentity?
+    /// Days whose published figures came with the document (``CurrentAggregate/publishedDays``).
+    package var publishedDays: [String: PublishedDay] = [:]
 }
 
 /// Reads users' stored files for the read endpoints, without any lock (`aggregate.json` is
@@ -73,7 +76,7 @@ package struct StoredUserReader: Sendable {
         let store = AggregateStore(directory: directory, limits: limits)
         return UserFiles(
             user: user, directory: directory, record: record,
-            aggregate: try store.current(user, skippingState: true, preferringCopy: true))
+            aggregate: try store.current(user, skippingState: true, preferringCopy: true, publishedDays: true))
     }
 
     /// The user's data, decoded; nil when the user does not exist.

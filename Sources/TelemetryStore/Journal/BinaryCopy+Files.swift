@@ -44,18 +44,31 @@ extension BinaryCopy {
         try? AtomicFile.replace(path, with: bytes, durable: false)
     }
 
+    /// A copy as read: the document and, for readers of published figures, the published days.
+    struct Read {
+        var document: AggregateDocument
+        /// Every day's published figures when they were asked for and are whole; empty otherwise.
+        var publishedDays: [String: PublishedDay] = [:]
+        /// Set when the document was read without the days' model maps and sessions (because
+        /// the published days came along): the front, and where the model maps are in it.
+        var leftOut: (front: [UInt8], dayModelsOffset: Int)?
+    }
+
     /// The document of `aggregate.json` of `identity`, from its copy at `path`; nil when there
     /// is no copy of exactly that file, or it is damaged. Readers that skip the receiver's
-    /// bookkeeping read only the front.
+    /// bookkeeping read only the front. With `publishedDays`, the published days come too when
+    /// that section is whole, and then the front's day model maps and sessions are left out
+    /// (``Read/leftOut``); when it is damaged the whole front is read, as without.
     static func read(
-        _ path: String, of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool
-    ) -> AggregateDocument? {
+        _ path: String, of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool,
+        publishedDays: Bool = false
+    ) -> Read? {
         guard let opened = try? FileSystem.openRegularFile(path, .readOnly, opening: "read", checking: "read")
         else { return nil }
         let fd = opened.0
         defer { fd.closeIgnoringErrors() }
         guard let header = try? fd.read(at: 0, count: headerSize), let layout = layout(header, of: identity),
-            Int(opened.1.st_size) == headerSize + layout.frontLength + layout.stateLength,
+            Int(opened.1.st_size) == layout.fileSize,
             let front = try? fd.read(at: headerSize, count: layout.frontLength)
         else { return nil }
         var state: [UInt8]?
@@ -63,7 +76,21 @@ extension BinaryCopy {
             guard let bytes = try? fd.read(at: headerSize + layout.frontLength, count: layout.stateLength) else { return nil }
             state = bytes
         }
-        return decode(front: front, state: state, layout: layout, user: user, limits: limits)
+        var published: [String: PublishedDay] = [:]
+        if publishedDays,
+            let bytes = try? fd.read(at: headerSize + layout.frontLength + layout.stateLength, count: layout.publishedLength),
+            let days = decodePublished(bytes, layout: layout)
+        {
+            published = days
+        }
+        let leavingOut = publishedDays && !published.isEmpty
+        guard
+            let decoded = decode(
+                front: front, state: state, layout: layout, user: user, limits: limits, leavingOutDayModels: leavingOut)
+        else { return nil }
+        return Read(
+            document: decoded.document, publishedDays: published,
+            leftOut: leavingOut ? (front, decoded.dayModelsOffset) : nil)
     }
 }
 

@@ -14,29 +14,33 @@ import CZlib
 /// (checked when written). Small documents have none (``CompactionPolicy/binaryCopyBytes``):
 /// their JSON loads as fast.
 ///
-///     header:  "CTB1"  u32 0  identity (5 × u64)  u64 front length  u64 state length
-///              u32 CRC-32 of the front  u32 CRC-32 of the state                  (little-endian)
-///     front:   everything the read endpoints use
-///     state:   the receiver's bookkeeping (series, replay windows, parked marks)
+///     header:    "CTB2"  u32 0  identity (5 × u64)  u64 front length  u64 state length
+///                u64 published length  u32 CRC-32 of each of the three       (little-endian)
+///     front:     everything the read endpoints use
+///     state:     the receiver's bookkeeping (series, replay windows, parked marks)
+///     published: every day's published figures (``PublishedDay``) under the document's source
+///                selection, for readers; writers never read it
+///
+/// Copies of the earlier layout (`CTB1`, without the published days) are not read: the JSON is,
+/// until the next fold writes a copy again.
 package enum BinaryCopy {
-    static let headerSize = 72
-    private static let magic: [UInt8] = Array("CTB1".utf8)
+    static let headerSize = 84
+    private static let magic: [UInt8] = Array("CTB2".utf8)
 
     package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
         var front = BinaryCopyOutput(capacity: 64 << 10)
         writeFront(document, to: &front)
         var state = BinaryCopyOutput(capacity: 16 << 10)
         writeState(document, to: &state)
-        var header = BinaryCopyOutput(capacity: headerSize + front.bytes.count + state.bytes.count)
+        var published = BinaryCopyOutput(capacity: 16 << 10)
+        writePublished(document, to: &published)
+        let sections = [front.bytes, state.bytes, published.bytes]
+        var header = BinaryCopyOutput(capacity: headerSize + sections.reduce(0) { $0 + $1.count })
         header.bytes.append(contentsOf: magic + [0, 0, 0, 0])
         for field in identity.fields { header.u64(field) }
-        header.u64(UInt64(front.bytes.count))
-        header.u64(UInt64(state.bytes.count))
-        withUnsafeBytes(of: (crc(front.bytes).littleEndian, crc(state.bytes).littleEndian)) {
-            header.bytes.append(contentsOf: $0)
-        }
-        header.bytes.append(contentsOf: front.bytes)
-        header.bytes.append(contentsOf: state.bytes)
+        for section in sections { header.u64(UInt64(section.count)) }
+        for section in sections { withUnsafeBytes(of: crc(section).littleEndian) { header.bytes.append(contentsOf: $0) } }
+        for section in sections { header.bytes.append(contentsOf: section) }
         return header.bytes
     }
 
@@ -44,8 +48,12 @@ package enum BinaryCopy {
     struct Layout {
         let frontLength: Int
         let stateLength: Int
+        let publishedLength: Int
         let frontCRC: UInt32
         let stateCRC: UInt32
+        let publishedCRC: UInt32
+
+        var fileSize: Int { headerSize + frontLength + stateLength + publishedLength }
     }
 
     static func layout(_ header: [UInt8], of identity: FileIdentity) -> Layout? {
@@ -59,29 +67,36 @@ package enum BinaryCopy {
             }
             let front = load(UInt64.self, 48)
             let state = load(UInt64.self, 56)
-            guard front < 1 << 32, state < 1 << 32 else { return nil }
+            let published = load(UInt64.self, 64)
+            guard front < 1 << 32, state < 1 << 32, published < 1 << 32 else { return nil }
             return Layout(
-                frontLength: Int(front), stateLength: Int(state), frontCRC: load(UInt32.self, 64),
-                stateCRC: load(UInt32.self, 68))
+                frontLength: Int(front), stateLength: Int(state), publishedLength: Int(published),
+                frontCRC: load(UInt32.self, 72), stateCRC: load(UInt32.self, 76), publishedCRC: load(UInt32.self, 80))
         }
     }
 
     /// The document in `bytes` (the front, then the state unless `skippingState`, as
     /// ``layout(_:of:)`` describes), or nil when it is damaged or another user's.
+    ///
+    /// `leavingOutDayModels`: the days' model maps and the sessions are passed over, not built
+    /// (a reader that has the published days); the model maps' offset in `front` is returned for
+    /// ``dayModels(front:at:keeping:)``.
     static func decode(
-        front: [UInt8], state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits
-    ) -> AggregateDocument? {
+        front: [UInt8], state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits,
+        leavingOutDayModels: Bool = false
+    ) -> (document: AggregateDocument, dayModelsOffset: Int)? {
         guard front.count == layout.frontLength, crc(front) == layout.frontCRC else { return nil }
         var document = AggregateDocument(user: user, limits: limits)
+        var dayModelsOffset = 0
         do throws(BinaryCopyDamage) {
-            try front.withUnsafeBytes { raw in
-                Result { () throws(BinaryCopyDamage) in
+            dayModelsOffset = try front.withUnsafeBytes { raw in
+                Result { () throws(BinaryCopyDamage) -> Int in
                     var input = BinaryCopyInput(raw, from: 0)
-                    try readFront(&input, into: &document)
+                    return try readFront(&input, into: &document, leavingOutDayModels: leavingOutDayModels)
                 }
             }.get()
             guard document.userId == user.rawValue else { return nil }
-            guard let state else { return document }
+            guard let state else { return (document, dayModelsOffset) }
             guard state.count == layout.stateLength, crc(state) == layout.stateCRC else { return nil }
             try state.withUnsafeBytes { raw in
                 Result { () throws(BinaryCopyDamage) in
@@ -92,23 +107,42 @@ package enum BinaryCopy {
         } catch {
             return nil
         }
-        return document
+        return (document, dayModelsOffset)
+    }
+
+    /// The model maps of the days `keeping` accepts, read from `front` at `offset` (where
+    /// ``decode(front:state:layout:user:limits:leavingOutDayModels:)`` passed over them); nil
+    /// when they do not parse.
+    static func dayModels(
+        front: [UInt8], at offset: Int, keeping: (String) -> Bool
+    ) -> [String: [String: Figures]]? {
+        let result = front.withUnsafeBytes { raw in
+            Result { () throws(BinaryCopyDamage) -> [String: [String: Figures]] in
+                var input = BinaryCopyInput(raw, from: offset)
+                var maps: [String: [String: Figures]] = [:]
+                for _ in 0..<(try input.count()) {
+                    let day = try input.string()
+                    if keeping(day) { maps[day] = try input.map { try $0.figures() } } else { try input.skipModels() }
+                }
+                return maps
+            }
+        }
+        return try? result.get()
     }
 
     /// Decodes a whole copy held in memory (without the state when `skippingState`).
     package static func decode(
         _ bytes: [UInt8], of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool = false
     ) -> AggregateDocument? {
-        guard let layout = layout(bytes, of: identity),
-            bytes.count == headerSize + layout.frontLength + layout.stateLength
-        else { return nil }
+        guard let layout = layout(bytes, of: identity), bytes.count == layout.fileSize else { return nil }
         let frontEnd = headerSize + layout.frontLength
         return decode(
-            front: Array(bytes[headerSize..<frontEnd]), state: skippingState ? nil : Array(bytes[frontEnd...]),
-            layout: layout, user: user, limits: limits)
+            front: Array(bytes[headerSize..<frontEnd]),
+            state: skippingState ? nil : Array(bytes[frontEnd..<frontEnd + layout.stateLength]),
+            layout: layout, user: user, limits: limits)?.document
     }
 
-    private static func crc(_ bytes: [UInt8]) -> UInt32 {
+    static func crc(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBufferPointer { UInt32(truncatingIfNeeded: crc32(0, $0.baseAddress, uInt($0.count))) }
     }
 
@@ -134,13 +168,24 @@ package enum BinaryCopy {
         o.strings(d.metricsSeen)
     }
 
-    private static func readFront(_ i: inout BinaryCopyInput, into d: inout AggregateDocument) throws(BinaryCopyDamage) {
+    /// Returns the offset of the days' model maps.
+    private static func readFront(
+        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, leavingOutDayModels: Bool
+    ) throws(BinaryCopyDamage) -> Int {
         d.userId = try i.string()
         d.updatedAt = try i.count() == 0 ? nil : try i.string()
         d.journalGeneration = try i.u64()
         d.totals = try i.figures()
         d.days = try i.map { try $0.figures() }
-        d.dayModels = try i.map { try $0.map { try $0.figures() } }
+        let dayModelsOffset = i.offset
+        if leavingOutDayModels {
+            for _ in 0..<(try i.count()) {
+                _ = try i.slice()
+                try i.skipModels()
+            }
+        } else {
+            d.dayModels = try i.map { try $0.map { try $0.figures() } }
+        }
         d.models = try i.map { try $0.figures() }
         d.tools = try i.map { try $0.figures() }
         d.querySources = try i.map { try $0.figures() }
@@ -149,9 +194,20 @@ package enum BinaryCopy {
         d.events = try i.map { try $0.integer() }
         d.received = try i.received()
         d.attributes = try i.map { try $0.string() }
-        d.sessions = try i.map { try $0.session() }
+        if leavingOutDayModels {
+            for _ in 0..<(try i.count()) {
+                _ = try i.slice()
+                try i.skipFigures()
+                _ = try i.u64()
+                _ = try i.u64()
+                for _ in 0..<(try i.count()) { _ = try i.slice() }
+            }
+        } else {
+            d.sessions = try i.map { try $0.session() }
+        }
         d.metricsSeen = try i.stringSet()
         guard i.isAtEnd else { throw BinaryCopyDamage() }
+        return dayModelsOffset
     }
 
     // MARK: State

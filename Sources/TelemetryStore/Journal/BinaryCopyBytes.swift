@@ -119,6 +119,14 @@ struct BinaryCopyInput {
         return Figures(values: values)!
     }
 
+    /// Passes over a model map (as `map { try $0.figures() }` reads it) without building it.
+    mutating func skipModels() throws(BinaryCopyDamage) {
+        for _ in 0..<(try count()) {
+            _ = try slice()
+            try skipFigures()
+        }
+    }
+
     /// Passes over a bucket (as ``figures()`` reads it) without building it.
     mutating func skipFigures() throws(BinaryCopyDamage) {
         let mask = try varint()

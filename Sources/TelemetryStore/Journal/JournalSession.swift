@@ -96,7 +96,7 @@ struct JournalSession {
                 store.directory.binaryCopyPath(user), of: snapshot, user: user, limits: store.limits, skippingState: false)
         {
             snapshotBytes = Int(snapshot.size)
-            document = copy
+            document = copy.document
         } else if let snapshot, let bytes = try FileSystem.readRegularFile(aggregatePath) {
             snapshotBytes = bytes.count
             do {

@@ -13,14 +13,27 @@
 /// has them; the replay windows, whose records append to what the one before left, are replayed
 /// oldest first. Journals of JSON records (earlier versions) are applied in order as before.
 enum JournalTailFold {
+    /// The day keys the folded records set or removed, in `days` and in `dayModels`.
+    struct TouchedDays {
+        var days: Set<String> = []
+        var dayModels: Set<String> = []
+    }
+
+    @discardableResult
     static func fold(
         _ payloads: [[UInt8]], into document: inout AggregateDocument, includingState: Bool = true
-    ) throws(JournalError) {
+    ) throws(JournalError) -> TouchedDays {
         guard payloads.count > 1, payloads.allSatisfy({ $0.first == DocumentChanges.binaryVersion }) else {
+            var touched = TouchedDays()
             for payload in payloads {
-                try DocumentChanges(decoding: payload).apply(to: &document, includingState: includingState)
+                let changes = try DocumentChanges(decoding: payload)
+                touched.days.formUnion(changes.days.changed.keys)
+                touched.days.formUnion(changes.days.removed)
+                touched.dayModels.formUnion(changes.dayModels.changed.keys)
+                touched.dayModels.formUnion(changes.dayModels.removed)
+                try changes.apply(to: &document, includingState: includingState)
             }
-            return
+            return touched
         }
         var decided = Decided()
         var windows: [[DocumentChanges.DigestChanges?]] = []
@@ -37,7 +50,8 @@ enum JournalTailFold {
             case .failure: throw JournalError(reason: "not a valid journal record (binary record ends early or is malformed)")
             }
         }
-        guard includingState else { return }
+        let touched = TouchedDays(days: decided.entries.days, dayModels: decided.entries.dayModels)
+        guard includingState else { return touched }
         do {
             for changes in windows.reversed() {
                 if let records = changes[0] {
@@ -53,6 +67,7 @@ enum JournalTailFold {
         } catch {
             throw JournalError(reason: "a record's replay-window change does not fit the document it follows")
         }
+        return touched
     }
 
     /// What a newer record already decided.

@@ -27,6 +27,11 @@ package struct CurrentAggregate: Sendable {
     /// Bytes after the last whole record: a write in progress, or a crash's torn tail that the
     /// next writer cuts. Never read as data.
     package let tornBytes: Int
+    /// The published figures of days the binary copy holds them for and that are still exactly
+    /// as that copy had them (raw figures, model map and source selection unchanged by the
+    /// journal's records); empty when read without the copy or without `publishedDays`. When
+    /// not empty, `document` holds the model maps of the other days only, and no sessions.
+    package var publishedDays: [String: PublishedDay] = [:]
 }
 
 extension AggregateStore {
@@ -36,8 +41,13 @@ extension AggregateStore {
     /// one of exactly that file: ``BinaryCopy``), then the journal. When `aggregate.json` changed
     /// meanwhile, or the journal is of a newer generation, a compaction happened in between and
     /// the read starts again; a journal of an older generation is folded into the document already.
+    ///
+    /// With `publishedDays` (readers of published figures only: the team's digests), the copy's
+    /// published days that the journal's records left as they were come along
+    /// (``CurrentAggregate/publishedDays``), and the document is read without what they make
+    /// unnecessary: the model maps of those days, and the sessions.
     package func current(
-        _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false
+        _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false, publishedDays: Bool = false
     ) throws(StorageError) -> CurrentAggregate? {
         let aggregatePath = directory.aggregatePath(user)
         let journalPath = directory.journalPath(user)
@@ -45,7 +55,8 @@ extension AggregateStore {
             var identity = preferringCopy ? try JournalFiles.identity(aggregatePath) : nil
             let copy = identity.flatMap { copyOf in
                 BinaryCopy.read(
-                    directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState)
+                    directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState,
+                    publishedDays: publishedDays)
             }
             var snapshot: StoredFile?
             if copy == nil {
@@ -57,7 +68,7 @@ extension AggregateStore {
             // while that happened may lack records the snapshot read before it does not hold.
             // (The JSON is decoded only once the pair is known to fit.)
             if try JournalFiles.identity(aggregatePath) != identity { continue }
-            var document = copy ?? AggregateDocument(user: user, limits: limits)
+            var document = copy?.document ?? AggregateDocument(user: user, limits: limits)
             if let snapshot {
                 do {
                     document = try AggregateCoding.decode(
@@ -68,29 +79,66 @@ extension AggregateStore {
             }
             guard let journal else {
                 guard identity != nil else { return nil }
+                let publishedDays = try published(copy, &document, user: user, touched: nil)
                 return CurrentAggregate(
                     document: document, snapshotIdentity: identity, snapshot: snapshot, journal: nil, journalRecords: 0,
-                    tornBytes: 0)
+                    tornBytes: 0, publishedDays: publishedDays)
             }
             let scan = JournalFormat.scan(journal.bytes)
             guard let generation = scan.generation, generation >= document.journalGeneration else {
                 guard identity != nil else { return nil }
+                let publishedDays = try published(copy, &document, user: user, touched: nil)
                 return CurrentAggregate(
                     document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
-                    journalRecords: 0, tornBytes: 0)
+                    journalRecords: 0, tornBytes: 0, publishedDays: publishedDays)
             }
             if generation > document.journalGeneration { continue }
             if identity == nil && scan.records.isEmpty { return nil }
+            let touched: JournalTailFold.TouchedDays
             do {
-                try JournalTailFold.fold(scan.records.map(\.payload), into: &document, includingState: !skippingState)
+                touched = try JournalTailFold.fold(
+                    scan.records.map(\.payload), into: &document, includingState: !skippingState)
             } catch {
                 throw .corrupt(path: journalPath, reason: error.reason)
             }
+            let publishedDays = try published(copy, &document, user: user, touched: touched)
             return CurrentAggregate(
                 document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
-                journalRecords: scan.records.count, tornBytes: scan.tornBytes)
+                journalRecords: scan.records.count, tornBytes: scan.tornBytes, publishedDays: publishedDays)
         }
         throw .lockTimeout(path: journalPath, waitedMilliseconds: 0)
+    }
+
+    /// The copy's published days that `touched` (the journal's records folded into `document`)
+    /// left as they were, under the same source selection; the days without one get their model
+    /// maps from the copy, unless the records decided them. Empty, and `document` unchanged,
+    /// when the copy was read whole.
+    private func published(
+        _ copy: BinaryCopy.Read?, _ document: inout AggregateDocument, user: UserID,
+        touched: JournalTailFold.TouchedDays?
+    ) throws(StorageError) -> [String: PublishedDay] {
+        guard let copy, let leftOut = copy.leftOut else { return [:] }
+        var published = copy.publishedDays
+        if let touched {
+            if copy.document.sourceSelection != document.sourceSelection {
+                published = [:]
+            } else {
+                published = published.filter { !touched.days.contains($0.key) && !touched.dayModels.contains($0.key) }
+            }
+        }
+        let decided = touched?.dayModels ?? []
+        let days = document.days
+        guard
+            let maps = BinaryCopy.dayModels(
+                front: leftOut.front, at: leftOut.dayModelsOffset,
+                keeping: { days[$0] != nil && published[$0] == nil && !decided.contains($0) })
+        else {
+            // The front passed its CRC and parsed once already: not expected.
+            throw .corrupt(path: directory.binaryCopyPath(user), reason: "the day models of the binary copy do not parse")
+        }
+        for (day, models) in maps { document.dayModels[day] = models }
+        document.sessions = [:]
+        return published
     }
 
     /// The document and its bytes as `aggregate.json` would hold them now; nil when the user has

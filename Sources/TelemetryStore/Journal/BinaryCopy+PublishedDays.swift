@@ -1,0 +1,72 @@
+extension BinaryCopy {
+    /// Every day's ``PublishedDay`` under the document's source selection, sorted by day.
+    static func writePublished(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
+        let selection = d.sourceSelection
+        o.count(d.days.count)
+        for day in d.days.keys.sorted() {
+            let published = PublishedDay(d.days[day]!, models: d.dayModels[day] ?? [:], selection)
+            o.string(day)
+            o.totals(published.totals)
+            o.count(published.models.count)
+            for model in published.models {
+                o.string(model.name)
+                o.model(model.figures)
+            }
+            o.count(published.unknownModel == nil ? 0 : 1)
+            if let unknown = published.unknownModel { o.model(unknown) }
+        }
+    }
+
+    /// The published section of a copy laid out as `layout` says; nil when damaged.
+    static func decodePublished(_ bytes: [UInt8], layout: Layout) -> [String: PublishedDay]? {
+        guard bytes.count == layout.publishedLength, crc(bytes) == layout.publishedCRC else { return nil }
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(BinaryCopyDamage) -> [String: PublishedDay] in
+                var i = BinaryCopyInput(raw, from: 0)
+                let count = try i.count()
+                var days = [String: PublishedDay](minimumCapacity: count)
+                for _ in 0..<count {
+                    let day = try i.string()
+                    let totals = try i.totals()
+                    var models: [ModelView] = []
+                    let modelCount = try i.count()
+                    models.reserveCapacity(modelCount)
+                    for _ in 0..<modelCount { models.append(ModelView(name: try i.string(), figures: try i.model())) }
+                    let unknown = try i.count() == 0 ? nil : try i.model()
+                    days[day] = PublishedDay(totals: totals, models: models, unknownModel: unknown)
+                }
+                guard i.isAtEnd else { throw BinaryCopyDamage() }
+                return days
+            }
+        }
+        return try? result.get()
+    }
+}
+
+extension BinaryCopyOutput {
+    mutating func totals(_ t: PublishedTotals) {
+        for slot in 0..<PublishedTotals.lanes.counts { integer(Int(t.count(atSlot: slot))) }
+        for slot in 0..<PublishedTotals.lanes.amounts { double(t.amount(atSlot: slot)) }
+    }
+
+    mutating func model(_ m: PublishedModel) {
+        for slot in 0..<PublishedModel.lanes.counts { integer(Int(m.count(atSlot: slot))) }
+        double(m.cost)
+    }
+}
+
+extension BinaryCopyInput {
+    mutating func totals() throws(BinaryCopyDamage) -> PublishedTotals {
+        var t = PublishedTotals()
+        for slot in 0..<PublishedTotals.lanes.counts { t.setCount(Int64(try integer()), atSlot: slot) }
+        for slot in 0..<PublishedTotals.lanes.amounts { t.setAmount(try double(), atSlot: slot) }
+        return t
+    }
+
+    mutating func model() throws(BinaryCopyDamage) -> PublishedModel {
+        var m = PublishedModel()
+        for slot in 0..<PublishedModel.lanes.counts { m.setCount(Int64(try integer()), atSlot: slot) }
+        m.cost = try double()
+        return m
+    }
+}
