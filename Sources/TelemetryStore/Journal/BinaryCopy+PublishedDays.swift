@@ -25,13 +25,16 @@ extension BinaryCopy {
                 var i = BinaryCopyInput(raw, from: 0)
                 let count = try i.count()
                 var days = [String: PublishedDay](minimumCapacity: count)
+                var names: [String] = []
                 for _ in 0..<count {
                     let day = try i.string()
                     let totals = try i.totals()
                     var models: [ModelView] = []
                     let modelCount = try i.count()
                     models.reserveCapacity(modelCount)
-                    for _ in 0..<modelCount { models.append(ModelView(name: try i.string(), figures: try i.model())) }
+                    for _ in 0..<modelCount {
+                        models.append(ModelView(name: try i.string(reusing: &names), figures: try i.model()))
+                    }
                     let unknown = try i.count() == 0 ? nil : try i.model()
                     days[day] = PublishedDay(totals: totals, models: models, unknownModel: unknown)
                 }

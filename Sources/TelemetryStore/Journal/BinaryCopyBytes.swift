@@ -105,6 +105,18 @@ struct BinaryCopyInput {
         String(decoding: try slice(), as: UTF8.self)
     }
 
+    /// A string equal to one of `known` is that one (no new heap block for a name that repeats
+    /// on every day, like a model's); another is added to `known` (up to 32).
+    mutating func string(reusing known: inout [String]) throws(BinaryCopyDamage) -> String {
+        let bytes = try slice()
+        for candidate in known where candidate.utf8.count == bytes.count && candidate.utf8.elementsEqual(bytes) {
+            return candidate
+        }
+        let value = String(decoding: bytes, as: UTF8.self)
+        if known.count < 32 { known.append(value) }
+        return value
+    }
+
     mutating func figures() throws(BinaryCopyDamage) -> Figures {
         let mask = try varint()
         let figureCount = Figure.allCases.count

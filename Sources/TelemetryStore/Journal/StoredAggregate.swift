@@ -127,17 +127,17 @@ extension AggregateStore {
             }
         }
         let decided = touched?.dayModels ?? []
-        let days = document.days
+        let needed = Set(document.days.keys.filter { published[$0] == nil && !decided.contains($0) })
+        document.sessions = [:]
+        guard !needed.isEmpty else { return published }
         guard
             let maps = BinaryCopy.dayModels(
-                front: leftOut.front, at: leftOut.dayModelsOffset,
-                keeping: { days[$0] != nil && published[$0] == nil && !decided.contains($0) })
+                front: leftOut.front, at: leftOut.dayModelsOffset, keeping: { needed.contains($0) })
         else {
             // The front passed its CRC and parsed once already: not expected.
             throw .corrupt(path: directory.binaryCopyPath(user), reason: "the day models of the binary copy do not parse")
         }
         for (day, models) in maps { document.dayModels[day] = models }
-        document.sessions = [:]
         return published
     }
 
