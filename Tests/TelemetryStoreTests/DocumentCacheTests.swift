@@ -2,14 +2,17 @@ import Testing
 
 @testable import TelemetryStore
 
-/// The per-process cache of documents: bounded by the stored size of what it holds.
+/// The per-process cache of documents: bounded by the estimated memory of what it holds.
 @Suite("Document cache")
 struct DocumentCacheTests {
-    func entry(user: UserID, storedBytes: Int) -> DocumentCache.Entry {
-        DocumentCache.Entry(
-            document: AggregateDocument(user: user), snapshot: nil, snapshotBytes: storedBytes - JournalFormat.headerSize,
-            journalDevice: 0, journalInode: 0, journalEnd: JournalFormat.headerSize, journalRecords: 0,
-            oldestRecordSeconds: nil)
+    /// A user's entry whose document has `days` days of figures (and whatever else `fill` adds).
+    func entry(user: UserID, days: Int, fill: (inout AggregateDocument) -> Void = { _ in }) -> DocumentCache.Entry {
+        var document = AggregateDocument(user: user)
+        for day in 0..<days { document.days["2026-01-\(day)"] = Figures() }
+        fill(&document)
+        return DocumentCache.Entry(
+            document: document, snapshot: nil, snapshotBytes: 100, journalDevice: 0, journalInode: 0,
+            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
     }
 
     func key(_ user: UserID) -> DocumentCache.Key { DocumentCache.Key(root: "/data", user: user.rawValue) }
@@ -22,21 +25,46 @@ struct DocumentCacheTests {
     }
 
     @Test(
-        "holds documents up to its bound by stored size, lets one go for each that does not fit, never one over half of it")
-    func boundedByStoredSize() throws {
-        let cache = DocumentCache(capacityBytes: 1000)
+        "holds documents up to its bound in estimated memory, lets one go for each that does not fit, never one over half of it")
+    func boundedByEstimatedMemory() throws {
+        let weight = entry(user: UserID.random(), days: 10).document.estimatedMemoryBytes
+        let cache = DocumentCache(capacityBytes: 4 * weight)
         let users = (0..<6).map { _ in UserID.random() }
-        for user in users.prefix(4) { cache.put(entry(user: user, storedBytes: 250), for: key(user)) }
+        for user in users.prefix(4) { cache.put(entry(user: user, days: 10), for: key(user)) }
         #expect(users.prefix(4).allSatisfy { holds(cache, $0) })
         // A fifth of the same size: exactly one of the first four leaves.
-        cache.put(entry(user: users[4], storedBytes: 250), for: key(users[4]))
+        cache.put(entry(user: users[4], days: 10), for: key(users[4]))
         let kept = users.prefix(5).filter { holds(cache, $0) }
         #expect(kept.count == 4 && kept.contains(users[4]))
         // Over half the bound: not cached, and nothing leaves for it.
-        cache.put(entry(user: users[5], storedBytes: 501), for: key(users[5]))
+        cache.put(entry(user: users[5], days: 40), for: key(users[5]))
         #expect(cache.take(key(users[5])) == nil)
         #expect(kept.allSatisfy { cache.take(key($0)) != nil })
         // Taken entries are out of the cache until put back.
         #expect(kept.allSatisfy { cache.take(key($0)) == nil })
+    }
+}
+
+/// The estimate follows what a document holds in memory, entry by entry.
+@Suite("Document memory estimate")
+struct DocumentMemoryEstimateTests {
+    @Test("every kind of entry adds to it, replay windows and series at their in-memory size")
+    func everyKindOfEntryCounts() {
+        let user = UserID.random()
+        let empty = AggregateDocument(user: user)
+        let base = empty.estimatedMemoryBytes
+        var document = empty
+        document.days["2026-01-01"] = Figures()
+        #expect(document.estimatedMemoryBytes == base + 330)
+        document = empty
+        for index in 0..<100 { document.recentRecords.insert(UInt64(index), at: 1) }
+        #expect(document.estimatedMemoryBytes == base + 100 * 120)
+        document = empty
+        for index in 0..<10 { document.series[UInt64(index)] = SeriesState() }
+        #expect(document.estimatedMemoryBytes == base + 10 * 250)
+        document = empty
+        document.sessions["s"] = SessionRecord()
+        document.dayModels["2026-01-01"] = ["m": Figures(), "n": Figures()]
+        #expect(document.estimatedMemoryBytes == base + 490 + 120 + 2 * 330)
     }
 }
