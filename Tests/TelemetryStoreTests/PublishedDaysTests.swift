@@ -81,6 +81,15 @@ struct PublishedDaysTests {
             now: fixedNow)
     }
 
+    /// One token point on each of the last `days` days, each write folded (a copy per fold).
+    func seed(_ store: TestStore, days: Int) throws {
+        for sequence in 0..<days {
+            try ingest(
+                request(MetricName.tokenUsage, daysAgo: UInt64(sequence + 1), sequence: UInt64(sequence)), into: store,
+                Self.everyWrite)
+        }
+    }
+
     @Test("a day the journal wrote is derived again, the others are taken; a change of source drops them all")
     func touchedDaysAndSourcesInvalidate() throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
@@ -114,11 +123,7 @@ struct PublishedDaysTests {
     @Test("a copy of the earlier layout (CTB1) is passed over for the JSON, and the next load writes one of this layout")
     func earlierLayoutIsReplaced() throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
-            for sequence in 0..<2 {
-                try ingest(
-                    request(MetricName.tokenUsage, daysAgo: UInt64(sequence + 1), sequence: UInt64(sequence)), into: store,
-                    Self.everyWrite)
-            }
+            try seed(store, days: 2)
             let path = store.directory.binaryCopyPath(store.user)
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(Array(bytes[0..<4]) == Array("CTB2".utf8))
@@ -142,11 +147,7 @@ struct PublishedDaysTests {
     @Test("a damaged published section leaves the document read from the copy, with no day taken")
     func damagedSectionIsPassedOver() throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
-            for sequence in 0..<3 {
-                try ingest(
-                    request(MetricName.tokenUsage, daysAgo: UInt64(sequence + 1), sequence: UInt64(sequence)), into: store,
-                    Self.everyWrite)
-            }
+            try seed(store, days: 3)
             let whole = try read(store)
             #expect(whole.publishedDays.count == 3)
             let path = store.directory.binaryCopyPath(store.user)
