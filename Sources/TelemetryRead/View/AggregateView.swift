@@ -124,6 +124,8 @@ package struct DayView: Sendable, Equatable {
         return uncovered.map { ModelView(name: ModelView.unknownName, figures: $0) }
     }
 
+    /// Equal when the day, the totals and the models are: the uncovered part follows from them,
+    /// whether it came with the day or not.
     package static func == (lhs: DayView, rhs: DayView) -> Bool {
         lhs.day == rhs.day && lhs.totals == rhs.totals && lhs.models == rhs.models
     }
