@@ -71,6 +71,22 @@ def wait_for_sample(stack, token: str, name: str, expected: float) -> dict[str, 
     return found
 
 
+def wait_for_samples(stack, token: str, expected: dict[str, float]) -> dict[str, float]:
+    """The scrape once every sample of `expected` has its value: each responder writes its own
+    counters every 5 s, so one sample can be current while another process's are not yet."""
+    found: dict[str, float] = {}
+
+    def check() -> bool:
+        nonlocal found
+        found = samples(scrape(stack, token))
+        return all(found.get(name) == value for name, value in expected.items())
+
+    assert wait_until(check, timeout=FLUSH_SECONDS * 3, interval=0.5), {
+        name: (found.get(name), value) for name, value in expected.items() if found.get(name) != value
+    }
+    return found
+
+
 def test_the_scrape_counts_what_the_receiver_answered_across_processes_and_restarts(health_stack):
     stack = health_stack
     token = add_token(stack, "service-counters")
@@ -89,21 +105,28 @@ def test_the_scrape_counts_what_the_receiver_answered_across_processes_and_resta
     assert batches.post(stack.port, f"/users/{unknown}/v1/metrics", batches.metrics_batch("typo", 1)).status == 200
 
     route = 'claude_telemetry_requests_total{route="metrics/user-path",status="200"}'
-    # 7 for the user, 2 for the unknown id: answered 200 on the same route.
-    found = wait_for_sample(stack, token, route, 9)
-    assert found['claude_telemetry_requests_total{route="metrics/user-path",status="415"}'] == 1
-    assert found['claude_telemetry_requests_total{route="metrics/user-path",status="413"}'] == 1
-    assert found['claude_telemetry_refused_requests_total{reason="unsupported_media_type"}'] == 1
-    assert found['claude_telemetry_refused_requests_total{reason="too_large"}'] == 1
-    assert found['claude_telemetry_refused_requests_total{reason="storage_busy"}'] == 0
-    assert found["claude_telemetry_rejected_points_total"] == 4
-    assert found["claude_telemetry_rejected_records_total"] == 0
-    assert found['claude_telemetry_requests_parked_total{source="unknown_user"}'] == 2
-    assert found['claude_telemetry_requests_parked_total{source="installation"}'] == 0
-    assert found["claude_telemetry_parked_requests"] == 2
-    assert found["claude_telemetry_parked_installations"] == 1
-    assert found["claude_telemetry_unknown_user_requests_total"] == 2
-    assert found["claude_telemetry_unreadable_slot_files"] == 0
+    # 7 for the user, 2 for the unknown id: answered 200 on the same route. The requests may have
+    # gone to either responder, so every count is awaited, not only the last one written.
+    found = wait_for_samples(
+        stack,
+        token,
+        {
+            route: 9,
+            'claude_telemetry_requests_total{route="metrics/user-path",status="415"}': 1,
+            'claude_telemetry_requests_total{route="metrics/user-path",status="413"}': 1,
+            'claude_telemetry_refused_requests_total{reason="unsupported_media_type"}': 1,
+            'claude_telemetry_refused_requests_total{reason="too_large"}': 1,
+            'claude_telemetry_refused_requests_total{reason="storage_busy"}': 0,
+            "claude_telemetry_rejected_points_total": 4,
+            "claude_telemetry_rejected_records_total": 0,
+            'claude_telemetry_requests_parked_total{source="unknown_user"}': 2,
+            'claude_telemetry_requests_parked_total{source="installation"}': 0,
+            "claude_telemetry_parked_requests": 2,
+            "claude_telemetry_parked_installations": 1,
+            "claude_telemetry_unknown_user_requests_total": 2,
+            "claude_telemetry_unreadable_slot_files": 0,
+        },
+    )
     # The histogram: cumulative buckets, +Inf equal to the count, which equals every request counted.
     buckets = [(key, value) for key, value in found.items() if key.startswith("claude_telemetry_request_duration_seconds_bucket")]
     assert [value for _, value in buckets] == sorted(value for _, value in buckets)
