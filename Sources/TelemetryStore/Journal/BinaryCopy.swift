@@ -197,10 +197,7 @@ package enum BinaryCopy {
         if leavingOutDayModels {
             for _ in 0..<(try i.count()) {
                 _ = try i.slice()
-                try i.skipFigures()
-                _ = try i.u64()
-                _ = try i.u64()
-                for _ in 0..<(try i.count()) { _ = try i.slice() }
+                try i.skipSession()
             }
         } else {
             d.sessions = try i.map { try $0.session() }

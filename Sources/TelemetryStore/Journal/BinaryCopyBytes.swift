@@ -139,6 +139,14 @@ struct BinaryCopyInput {
         }
     }
 
+    /// Passes over a session (as ``session()`` reads it) without building it.
+    mutating func skipSession() throws(BinaryCopyDamage) {
+        try skipFigures()
+        _ = try u64()
+        _ = try u64()
+        for _ in 0..<(try count()) { _ = try slice() }
+    }
+
     /// Passes over a bucket (as ``figures()`` reads it) without building it.
     mutating func skipFigures() throws(BinaryCopyDamage) {
         let mask = try varint()

@@ -99,12 +99,7 @@ enum JournalTailFold {
         try fold(
             &i, into: &d.dayModels, &decided.entries.dayModels,
             read: { i throws(BinaryCopyDamage) in try i.map { try $0.figures() } },
-            skip: { i throws(BinaryCopyDamage) in
-                for _ in 0..<(try i.count()) {
-                    _ = try i.slice()
-                    try i.skipFigures()
-                }
-            })
+            skip: { i throws(BinaryCopyDamage) in try i.skipModels() })
         try fold(&i, into: &d.models, &decided.entries.models)
         try fold(&i, into: &d.tools, &decided.entries.tools)
         try fold(&i, into: &d.querySources, &decided.entries.querySources)
@@ -113,12 +108,7 @@ enum JournalTailFold {
             skip: { i throws(BinaryCopyDamage) in _ = try i.varint() })
         try fold(
             &i, into: &d.sessions, &decided.entries.sessions, read: { i throws(BinaryCopyDamage) in try i.session() },
-            skip: { i throws(BinaryCopyDamage) in
-                try i.skipFigures()
-                _ = try i.u64()
-                _ = try i.u64()
-                _ = try i.stringArray()
-            })
+            skip: { i throws(BinaryCopyDamage) in try i.skipSession() })
         // Traces are few: their older values are read and dropped.
         try fold(
             &i, into: &d.traces.models, &decided.entries.latency, read: { i throws(BinaryCopyDamage) in try i.latency() },
