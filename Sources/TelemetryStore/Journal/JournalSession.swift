@@ -110,23 +110,26 @@ struct JournalSession {
                 store.writeBinaryCopy(document, jsonBytes: bytes.count, of: snapshot, user: user)
             }
         }
+        let generation = document.journalGeneration
+        // Consumed: a second reference to the document would make the fold below copy every map
+        // it writes (the series table of a year-old user is 4 096 entries).
         var entry = DocumentCache.Entry(
-            document: document, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: 0, journalInode: 0,
-            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+            document: consume document, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: 0,
+            journalInode: 0, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
         guard let fd else { return (entry, false) }
         let bytes = try fd.read(at: 0, count: size)
         let scan = JournalFormat.scan(bytes)
         switch scan.generation {
-        case document.journalGeneration?:
+        case generation?:
             try fold(scan.records, into: &entry, path: journalPath)
             entry.journalEnd = scan.end
             if scan.tornBytes > 0 { try cut(fd, at: scan.end, path: journalPath) }
             return (entry, false)
-        case let generation? where generation > document.journalGeneration:
+        case let newer? where newer > generation:
             throw StorageError.corrupt(
                 path: journalPath,
-                reason: "journal generation \(generation) follows a newer aggregate.json than the stored one "
-                    + "(generation \(document.journalGeneration))")
+                reason: "journal generation \(newer) follows a newer aggregate.json than the stored one "
+                    + "(generation \(generation))")
         default:
             if scan.generation == nil && bytes.count >= JournalFormat.headerSize {
                 throw StorageError.corrupt(path: journalPath, reason: "not a journal (no CTJ1 header)")

@@ -53,7 +53,7 @@ extension AggregateStore {
         let journalPath = directory.journalPath(user)
         for _ in 0..<16 {
             var identity = preferringCopy ? try JournalFiles.identity(aggregatePath) : nil
-            let copy = identity.flatMap { copyOf in
+            var copy = identity.flatMap { copyOf in
                 BinaryCopy.read(
                     directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState,
                     publishedDays: publishedDays)
@@ -68,7 +68,14 @@ extension AggregateStore {
             // while that happened may lack records the snapshot read before it does not hold.
             // (The JSON is decoded only once the pair is known to fit.)
             if try JournalFiles.identity(aggregatePath) != identity { continue }
-            var document = copy?.document ?? AggregateDocument(user: user, limits: limits)
+            // Taken out of the copy, not shared with it: a second reference would make the fold
+            // below copy every map it writes.
+            var document = AggregateDocument(user: user, limits: limits)
+            var copySelection: SourceSelection?
+            if copy != nil {
+                swap(&document, &copy!.document)
+                copySelection = document.sourceSelection
+            }
             if let snapshot {
                 do {
                     document = try AggregateCoding.decode(
@@ -79,7 +86,7 @@ extension AggregateStore {
             }
             guard let journal else {
                 guard identity != nil else { return nil }
-                let publishedDays = try published(copy, &document, user: user, touched: nil)
+                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil)
                 return CurrentAggregate(
                     document: document, snapshotIdentity: identity, snapshot: snapshot, journal: nil, journalRecords: 0,
                     tornBytes: 0, publishedDays: publishedDays)
@@ -87,7 +94,7 @@ extension AggregateStore {
             let scan = JournalFormat.scan(journal.bytes)
             guard let generation = scan.generation, generation >= document.journalGeneration else {
                 guard identity != nil else { return nil }
-                let publishedDays = try published(copy, &document, user: user, touched: nil)
+                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil)
                 return CurrentAggregate(
                     document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
                     journalRecords: 0, tornBytes: 0, publishedDays: publishedDays)
@@ -101,7 +108,7 @@ extension AggregateStore {
             } catch {
                 throw .corrupt(path: journalPath, reason: error.reason)
             }
-            let publishedDays = try published(copy, &document, user: user, touched: touched)
+            let publishedDays = try published(copy, copySelection, &document, user: user, touched: touched)
             return CurrentAggregate(
                 document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
                 journalRecords: scan.records.count, tornBytes: scan.tornBytes, publishedDays: publishedDays)
@@ -110,17 +117,17 @@ extension AggregateStore {
     }
 
     /// The copy's published days that `touched` (the journal's records folded into `document`)
-    /// left as they were, under the same source selection; the days without one get their model
-    /// maps from the copy, unless the records decided them. Empty, and `document` unchanged,
-    /// when the copy was read whole.
+    /// left as they were, under the same source selection (`copySelection`, the copy's own);
+    /// the days without one get their model maps from the copy, unless the records decided them.
+    /// Empty, and `document` unchanged, when the copy was read whole.
     private func published(
-        _ copy: BinaryCopy.Read?, _ document: inout AggregateDocument, user: UserID,
+        _ copy: BinaryCopy.Read?, _ copySelection: SourceSelection?, _ document: inout AggregateDocument, user: UserID,
         touched: JournalTailFold.TouchedDays?
     ) throws(StorageError) -> [String: PublishedDay] {
         guard let copy, let leftOut = copy.leftOut else { return [:] }
         var published = copy.publishedDays
         if let touched {
-            if copy.document.sourceSelection != document.sourceSelection {
+            if copySelection != document.sourceSelection {
                 published = [:]
             } else {
                 published = published.filter { !touched.days.contains($0.key) && !touched.dayModels.contains($0.key) }
