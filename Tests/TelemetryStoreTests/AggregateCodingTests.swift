@@ -165,9 +165,9 @@ struct AggregateCodingTests {
         SeriesTable.encode(document.series, appendingTo: &packed)
         #expect(try SeriesTable.decode(String(decoding: packed, as: UTF8.self)) == document.series)
         // Two entries swapped: ids must increase.
-        let sorted = document.series.keys.sorted()
-        let first = [sorted[0]: document.series[sorted[0]]!]
-        let second = [sorted[1]: document.series[sorted[1]]!]
+        let sorted = document.series.map(\.key).sorted()
+        let first = SeriesMap([sorted[0]: document.series[sorted[0]]!])
+        let second = SeriesMap([sorted[1]: document.series[sorted[1]]!])
         var a: [UInt8] = []
         var b: [UInt8] = []
         SeriesTable.encode(second, appendingTo: &a)

@@ -513,7 +513,9 @@ package enum AggregateCoding {
             case .number(5): state.seen = try scanner.unsigned()
             case .number(6):
                 try scanner.beginArray()
-                while try scanner.nextElement() { state.recent.append(try scanner.unsigned()) }
+                var recent: [UInt64] = []
+                while try scanner.nextElement() { recent.append(try scanner.unsigned()) }
+                state.recent = PointDigests(recent)
             default: try scanner.skipValue()
             }
         }

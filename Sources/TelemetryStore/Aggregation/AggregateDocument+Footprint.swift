@@ -12,8 +12,9 @@ extension AggregateDocument {
         total += (days.count + models.count + tools.count + querySources.count) * bucket
         for models in dayModels.values { total += 120 + models.count * bucket }
         total += sessions.count * (bucket + 160)
-        total += series.count * 250
-        total += (recentRecords.count + recentRequests.count + traces.recentSpans.count) * 120
+        total += series.estimatedMemoryBytes
+        total += recentRecords.estimatedMemoryBytes + recentRequests.estimatedMemoryBytes
+        total += traces.recentSpans.estimatedMemoryBytes
         total += (events.count + attributes.count + metricsSeen.count) * 64
         total += (traces.models.count + traces.tools.count) * 400
         return total

@@ -131,11 +131,9 @@ extension AggregateDocument {
     mutating func forgetIdleSeries(now: Timestamp, limits: AggregationLimits) {
         let nowSeconds = now.seconds
         // Removes only the idle ones: filtering would copy every series on every update.
-        var idle: [UInt64] = []
-        for (key, state) in series {
-            let idleSeconds = nowSeconds &- min(nowSeconds, state.seen)
-            let cumulative = state.value != 0 || state.count != 0
-            if idleSeconds > (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds) { idle.append(key) }
+        let idle = series.ids { seen, cumulative in
+            let idleSeconds = nowSeconds &- min(nowSeconds, seen)
+            return idleSeconds > (cumulative ? limits.cumulativeSeriesSeconds : limits.replayWindowSeconds)
         }
         for key in idle { series.removeValue(forKey: key) }
         updateLog.removedSeries += idle

@@ -31,7 +31,7 @@ package struct AggregateDocument: Equatable, Sendable {
     /// Names of the aggregated metrics this user has sent at least one valid point of.
     package var metricsSeen: Set<String> = []
 
-    var series: [UInt64: SeriesState] = [:]
+    var series = SeriesMap()
     var recentRecords: RecentDigests
     /// Digests of recently applied requests (see ``RequestIdentity``).
     var recentRequests: RecentDigests

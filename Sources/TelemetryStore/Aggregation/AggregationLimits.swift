@@ -20,7 +20,8 @@ package struct AggregationLimits: Sendable, Equatable {
     /// the series seen least recently is forgotten first. A forgotten cumulative series seen
     /// again counts its whole running total once more, so this is generous.
     package var series: Int = 4096
-    /// Recent point times remembered per delta series, for replay detection.
+    /// Recent point times remembered per delta series, for replay detection (at most
+    /// ``PointDigests/capacity``, which are held inline).
     package var recentPointsPerSeries: Int = 8
     /// Digests of recently applied log records remembered, for replay detection.
     package var recentRecords: Int = 4096

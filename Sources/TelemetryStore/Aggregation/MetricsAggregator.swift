@@ -194,8 +194,7 @@ package struct MetricsAggregator: Sendable {
                 report.duplicates += 1
                 return
             }
-            state.recent.append(pointDigest)
-            if state.recent.count > limits.recentPointsPerSeries { state.recent.removeFirst() }
+            state.recent.append(pointDigest, keepingAtMost: limits.recentPointsPerSeries)
             amount = reading.amount(value: reading.value, count: reading.count)
         case .cumulative?:
             if let reason = ReceiveTimeBound.futureReadingReason(start: reading.start, time: reading.time, receivedAt: now) {

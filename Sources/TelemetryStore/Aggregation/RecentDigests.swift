@@ -16,13 +16,16 @@ struct RecentDigests: Sendable {
     private var seconds: [UInt32] = []
     /// Index of the oldest live entry; `digests[..<head]` are gone.
     private var head = 0
-    private var members: Set<UInt64> = []
+    private var members: DigestSet
     /// Entries inserted since this value was made (not stored): a journal record names the
     /// entries one update appended as the last `inserted - before.inserted` live ones.
     private(set) var inserted = 0
     let capacity: Int
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        members = DigestSet()
+    }
 
     func contains(_ digest: UInt64) -> Bool { members.contains(digest) }
 
@@ -32,7 +35,7 @@ struct RecentDigests: Sendable {
     var ordered: [UInt64] { Array(digests[head...]) }
 
     mutating func insert(_ digest: UInt64, at receivedSeconds: UInt64 = 0) {
-        guard members.insert(digest).inserted else { return }
+        guard members.insert(digest) else { return }
         digests.append(digest)
         seconds.append(UInt32(clamping: receivedSeconds))
         inserted += 1
@@ -56,6 +59,9 @@ struct RecentDigests: Sendable {
             head = 0
         }
     }
+
+    /// Bytes of heap the window takes (see ``AggregateDocument/estimatedMemoryBytes``).
+    var estimatedMemoryBytes: Int { digests.capacity * 8 + seconds.capacity * 4 + members.estimatedMemoryBytes }
 
     /// Appends the base64 form (without quotes) to `output`.
     func encode(appendingTo output: inout [UInt8]) {
@@ -114,7 +120,7 @@ struct RecentDigests: Sendable {
         let entries = raw.count / 12
         digests.reserveCapacity(entries)
         seconds.reserveCapacity(entries)
-        members.reserveCapacity(min(entries, self.capacity) + 1)
+        members = DigestSet(minimumCapacity: min(entries, self.capacity) + 1)
         for index in 0..<entries {
             let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
             let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))

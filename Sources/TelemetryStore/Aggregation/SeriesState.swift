@@ -16,5 +16,5 @@ struct SeriesState: Equatable, Sendable {
     /// ``AggregationLimits/replayWindowSeconds`` and ``AggregationLimits/cumulativeSeriesSeconds``).
     var seen: UInt64 = 0
     /// Digests of (start, time) of the most recent delta points, newest last.
-    var recent: [UInt64] = []
+    var recent = PointDigests()
 }

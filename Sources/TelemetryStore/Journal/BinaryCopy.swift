@@ -212,7 +212,7 @@ package enum BinaryCopy {
     private static func writeState(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
         o.u64(d.seriesClock)
         o.map(d.parkedApplied.highest) { $0.u64($1) }
-        o.blob(SeriesTable.packed(d.series))
+        o.blob(d.series.packed())
         o.blob(d.recentRecords.packed(last: d.recentRecords.count))
         o.blob(d.recentRequests.packed(last: d.recentRequests.count))
         o.blob(d.traces.recentSpans.packed(last: d.traces.recentSpans.count))
@@ -224,7 +224,7 @@ package enum BinaryCopy {
         d.seriesClock = try i.u64()
         d.parkedApplied = try i.parkedMarks()
         do {
-            d.series = try SeriesTable.decode(packed: try i.slice())
+            d.series = try SeriesMap(packed: Array(try i.slice()))
         } catch {
             throw BinaryCopyDamage()
         }

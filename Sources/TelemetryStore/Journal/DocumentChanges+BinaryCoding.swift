@@ -52,7 +52,7 @@ extension DocumentChanges {
         if let attributes { o.map(attributes) { $0.string($1) } }
         if let metricsSeen { o.strings(metricsSeen) }
         if let parkedApplied { o.map(parkedApplied.highest) { $0.u64($1) } }
-        o.blob(SeriesTable.packed(series))
+        o.blob(SeriesMap(series).packed())
         o.count(seriesRemoved.count)
         for id in seriesRemoved { o.u64(id) }
         if let seriesClock { o.u64(seriesClock) }
@@ -108,7 +108,7 @@ extension DocumentChanges {
         if has(.metricsSeen) { metricsSeen = try i.stringSet() }
         if has(.parkedApplied) { parkedApplied = try i.parkedMarks() }
         do {
-            series = try SeriesTable.decode(packed: try i.slice())
+            series = Dictionary(uniqueKeysWithValues: try SeriesMap(packed: Array(try i.slice())).map { ($0.key, $0.value) })
         } catch {
             throw BinaryCopyDamage()
         }

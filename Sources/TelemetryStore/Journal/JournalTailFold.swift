@@ -134,13 +134,13 @@ enum JournalTailFold {
         }
         let table = try i.slice()
         if includingState {
-            let series: [UInt64: SeriesState]
+            let series: SeriesMap
             do {
-                series = try SeriesTable.decode(packed: table) { decided.series.insert($0).inserted }
+                series = try SeriesMap(packed: Array(table))
             } catch {
                 throw BinaryCopyDamage()
             }
-            for (id, state) in series { d.series[id] = state }
+            for (id, state) in series where decided.series.insert(id).inserted { d.series[id] = state }
         }
         for _ in 0..<(try i.count()) {
             let id = try i.u64()

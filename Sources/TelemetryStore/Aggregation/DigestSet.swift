@@ -1,0 +1,96 @@
+/// A set of 64-bit digests by open addressing (linear probing, deletion by backward shift).
+///
+/// The replay windows hold thousands of digests, each a hash already, and a writer that loads a
+/// user from its files builds the set anew: `Set<UInt64>` hashed each one again (SipHash) and
+/// allocated as it grew, a twentieth of a year-old user's write. Buckets come from the digest
+/// mixed with a per-process seed, so crafted records cannot aim at one bucket.
+struct DigestSet: Sendable {
+    /// Zero marks an empty slot; the digest 0 is kept aside.
+    private var slots: [UInt64]
+    private var holdsZero = false
+    private(set) var count = 0
+    private var shift: UInt64
+
+    private static let seed = UInt64.random(in: .min ... .max)
+
+    init(minimumCapacity: Int = 0) {
+        // At most half full: short probe sequences.
+        var bits: UInt64 = 4
+        while (1 << bits) < minimumCapacity * 2 { bits += 1 }
+        slots = [UInt64](repeating: 0, count: 1 << bits)
+        shift = 64 - bits
+    }
+
+    private var mask: Int { slots.count - 1 }
+
+    private func home(_ digest: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((digest ^ Self.seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    /// The slot holding `digest`, or the empty slot where it would go.
+    private func slot(of digest: UInt64) -> (index: Int, found: Bool) {
+        var index = home(digest)
+        while true {
+            let held = slots[index]
+            if held == digest { return (index, true) }
+            if held == 0 { return (index, false) }
+            index = (index + 1) & mask
+        }
+    }
+
+    func contains(_ digest: UInt64) -> Bool {
+        digest == 0 ? holdsZero : slot(of: digest).found
+    }
+
+    /// Adds `digest`; false when it was there already.
+    @discardableResult
+    mutating func insert(_ digest: UInt64) -> Bool {
+        if digest == 0 {
+            if holdsZero { return false }
+            holdsZero = true
+            count += 1
+            return true
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        let (index, found) = slot(of: digest)
+        if found { return false }
+        slots[index] = digest
+        count += 1
+        return true
+    }
+
+    mutating func remove(_ digest: UInt64) {
+        if digest == 0 {
+            if holdsZero { count -= 1 }
+            holdsZero = false
+            return
+        }
+        var (hole, found) = slot(of: digest)
+        guard found else { return }
+        count -= 1
+        slots[hole] = 0
+        // Moves back every later entry of the run that may no longer be reached past the hole.
+        var next = hole
+        while true {
+            next = (next + 1) & mask
+            let held = slots[next]
+            if held == 0 { return }
+            let wanted = home(held)
+            let reachable = hole <= next ? (hole < wanted && wanted <= next) : (hole < wanted || wanted <= next)
+            if reachable { continue }
+            slots[hole] = held
+            slots[next] = 0
+            hole = next
+        }
+    }
+
+    /// Bytes of heap the slots take.
+    var estimatedMemoryBytes: Int { slots.capacity * 8 }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        shift -= 1
+        for digest in old where digest != 0 { slots[slot(of: digest).index] = digest }
+    }
+}

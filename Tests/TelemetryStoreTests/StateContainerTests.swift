@@ -1,0 +1,129 @@
+import Testing
+
+@testable import TelemetryStore
+
+/// The containers of a document's replay state, each held to the standard one it replaced
+/// (`Set`, `Dictionary`, `Array`) through long random runs of the operations the aggregators use.
+@Suite("Replay state containers")
+struct StateContainerTests {
+    /// A small deterministic generator: the runs are the same on every machine.
+    struct Numbers {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    }
+
+    @Test("the digest set holds what a Set holds, through inserts, removals, growth and the digest 0")
+    func digestSetMatchesSet() {
+        var numbers = Numbers(state: 7)
+        var set = DigestSet()
+        var reference = Set<UInt64>()
+        // Few distinct values, so removals and re-insertions meet long probe runs.
+        for step in 0..<60_000 {
+            let digest = step % 97 == 0 ? 0 : UInt64(numbers.below(3_000)) &* 0x9E37_79B9
+            if numbers.below(3) == 0 {
+                set.remove(digest)
+                reference.remove(digest)
+            } else {
+                #expect(set.insert(digest) == reference.insert(digest).inserted)
+            }
+            #expect(set.count == reference.count)
+        }
+        for probe in 0..<3_000 {
+            let digest = UInt64(probe) &* 0x9E37_79B9
+            #expect(set.contains(digest) == reference.contains(digest))
+        }
+        #expect(set.contains(0) == reference.contains(0))
+    }
+
+    @Test("a window built from its packed form answers membership as the window it was packed from")
+    func recentDigestsRoundTrip() {
+        var window = RecentDigests(capacity: 64)
+        for index in 1...200 { window.insert(UInt64(index) << 20, at: UInt64(index)) }
+        let packed = window.packed(last: window.count)
+        let read = packed.withUnsafeBytes { RecentDigests(packed: $0, capacity: 64) }
+        #expect(read == window)
+        #expect((1...136).allSatisfy { !read.contains(UInt64($0) << 20) })
+        #expect((137...200).allSatisfy { read.contains(UInt64($0) << 20) })
+    }
+
+    @Test("a series' point digests keep the newest, at most the limit and never more than eight")
+    func pointDigestsKeepTheNewest() {
+        var digests = PointDigests()
+        var reference: [UInt64] = []
+        var numbers = Numbers(state: 3)
+        for step in 0..<500 {
+            let limit = [1, 3, 8, 20][step / 125]
+            let digest = numbers.next()
+            digests.append(digest, keepingAtMost: limit)
+            reference.append(digest)
+            reference = Array(reference.suffix(min(limit, PointDigests.capacity)))
+            #expect(Array(digests) == reference)
+            #expect(digests.contains(digest))
+        }
+        #expect(!digests.contains(reference[0] &+ 1))
+        #expect(PointDigests(Array(1...12)) == PointDigests(Array(5...12)))
+        #expect(Array(PointDigests(Array(1...12))) == Array(5...12))
+    }
+
+    func state(_ numbers: inout Numbers) -> SeriesState {
+        var state = SeriesState()
+        state.start = numbers.next()
+        state.time = numbers.next()
+        state.value = Double(numbers.below(1_000_000))
+        state.count = Double(numbers.below(3))
+        state.touched = numbers.next()
+        state.seen = UInt64(numbers.below(1_000))
+        for _ in 0..<numbers.below(10) { state.recent.append(numbers.next(), keepingAtMost: 8) }
+        return state
+    }
+
+    @Test("a series map read from its table, then changed, holds what a Dictionary holds; its table reads back equal")
+    func seriesMapMatchesDictionary() throws {
+        var numbers = Numbers(state: 11)
+        var reference: [UInt64: SeriesState] = [:]
+        for _ in 0..<500 { reference[UInt64(numbers.below(2_000))] = state(&numbers) }
+        var map = try SeriesMap(packed: SeriesMap(reference).packed())
+        #expect(map == SeriesMap(reference))
+        for _ in 0..<5_000 {
+            let id = UInt64(numbers.below(2_000))
+            switch numbers.below(4) {
+            case 0: #expect(map.removeValue(forKey: id) == reference.removeValue(forKey: id))
+            case 1: #expect(map[id] == reference[id])
+            default:
+                let new = state(&numbers)
+                map[id] = new
+                reference[id] = new
+            }
+            #expect(map.count == reference.count)
+        }
+        var listed: [UInt64: SeriesState] = [:]
+        for (id, state) in map {
+            #expect(listed.updateValue(state, forKey: id) == nil, "an id listed twice")
+        }
+        #expect(listed == reference)
+        #expect(Set(map.ids { seen, _ in seen < 500 }) == Set(reference.filter { $0.value.seen < 500 }.keys))
+        // The table written from the changed map is sorted and whole, and reads back equal.
+        let reread = try SeriesMap(packed: map.packed())
+        #expect(reread == map)
+        #expect(Dictionary(uniqueKeysWithValues: reread.map { ($0.key, $0.value) }) == reference)
+    }
+
+    @Test("a series table out of order, cut inside an entry, or with an implausible reading is refused")
+    func seriesTableRefusals() throws {
+        var numbers = Numbers(state: 5)
+        var first = state(&numbers)
+        first.recent = PointDigests([1])
+        let one = SeriesMap([1: first]).packed()
+        let two = SeriesMap([2: first]).packed()
+        #expect(try SeriesMap(packed: one + two).count == 2)
+        #expect(throws: AggregateCodingError.self) { try SeriesMap(packed: two + one) }
+        #expect(throws: AggregateCodingError.self) { try SeriesMap(packed: one + two.dropLast()) }
+        var implausible = first
+        implausible.value = -1
+        #expect(throws: AggregateCodingError.self) { try SeriesMap(packed: SeriesMap([1: implausible]).packed()) }
+    }
+}
