@@ -126,4 +126,58 @@ struct StateContainerTests {
         implausible.value = -1
         #expect(throws: AggregateCodingError.self) { try SeriesMap(packed: SeriesMap([1: implausible]).packed()) }
     }
+
+    func models(_ numbers: inout Numbers) -> DayModelMaps.Models {
+        var models: DayModelMaps.Models = [:]
+        for _ in 0..<(1 + numbers.below(3)) {
+            var figures = Figures()
+            figures[.costFromEvents] = Double(numbers.below(100)) / 4
+            figures[.inputTokensFromEvents] = Double(numbers.below(10_000))
+            models["model-\(numbers.below(5))"] = figures
+        }
+        return models
+    }
+
+    @Test("day model maps read in place from the copy's section, then changed, hold what a Dictionary holds")
+    func dayModelMapsMatchDictionary() throws {
+        var numbers = Numbers(state: 13)
+        var reference: [String: DayModelMaps.Models] = [:]
+        for day in 0..<400 { reference["2025-\(day)"] = models(&numbers) }
+        var output = BinaryCopyOutput(capacity: 0)
+        output.dayModels(DayModelMaps(reference))
+        output.u64(42)
+        var maps = try output.bytes.withUnsafeBytes { raw in
+            try Result { () throws(BinaryCopyDamage) -> DayModelMaps in
+                var input = BinaryCopyInput(raw, from: 0)
+                let maps = try DayModelMaps(reading: &input)
+                // The section is read whole, and only it.
+                #expect(try input.u64() == 42)
+                return maps
+            }.get()
+        }
+        #expect(maps == DayModelMaps(reference))
+        for _ in 0..<3_000 {
+            let day = "2025-\(numbers.below(500))"
+            switch numbers.below(4) {
+            case 0: #expect(maps.removeValue(forKey: day) == reference.removeValue(forKey: day))
+            case 1: #expect(maps[day] == reference[day])
+            default:
+                let figure = Double(numbers.below(7))
+                maps[day, default: [:]]["model-x", default: Figures()][.costFromEvents] += figure
+                reference[day, default: [:]]["model-x", default: Figures()][.costFromEvents] += figure
+            }
+            #expect(maps.count == reference.count)
+        }
+        #expect(maps.keys.sorted() == reference.keys.sorted())
+        #expect(Dictionary(uniqueKeysWithValues: maps.map { ($0.key, $0.value) }) == reference)
+        // A section cut short is refused.
+        #expect(throws: BinaryCopyDamage.self) {
+            try output.bytes.dropLast(12).withUnsafeBytes { raw in
+                try Result { () throws(BinaryCopyDamage) -> DayModelMaps in
+                    var input = BinaryCopyInput(raw, from: 0)
+                    return try DayModelMaps(reading: &input)
+                }.get()
+            }
+        }
+    }
 }

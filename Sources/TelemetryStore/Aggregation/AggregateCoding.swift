@@ -131,7 +131,9 @@ package enum AggregateCoding {
                 case "totals":
                     document.totals = try readBucket(&scanner, at: "totals")
                 case "days":
-                    (document.days, document.dayModels) = try readDays(&scanner, at: "days")
+                    let (days, dayModels) = try readDays(&scanner, at: "days")
+                    document.days = days
+                    document.dayModels = DayModelMaps(dayModels)
                 case "models":
                     document.models = try readBuckets(&scanner, at: "models")
                 case "tools":

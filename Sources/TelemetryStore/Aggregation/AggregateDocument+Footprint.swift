@@ -10,7 +10,7 @@ extension AggregateDocument {
         let bucket = 330
         var total = 2_048 + bucket
         total += (days.count + models.count + tools.count + querySources.count) * bucket
-        for models in dayModels.values { total += 120 + models.count * bucket }
+        total += dayModels.estimatedMemoryBytes(bucket: bucket)
         total += sessions.count * (bucket + 160)
         total += series.estimatedMemoryBytes
         total += recentRecords.estimatedMemoryBytes + recentRequests.estimatedMemoryBytes

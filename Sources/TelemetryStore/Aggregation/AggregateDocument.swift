@@ -14,7 +14,7 @@ package struct AggregateDocument: Equatable, Sendable {
     /// Per day, the figures of each model used that day (cost and tokens by model and day), at
     /// most ``AggregationLimits/dayModels`` models a day. Its days are always days of `days`;
     /// days stored before the split was kept have none. Coded inside each day entry.
-    package internal(set) var dayModels: [String: [String: Figures]] = [:]
+    package internal(set) var dayModels = DayModelMaps()
     package internal(set) var models: [String: Figures] = [:]
     package internal(set) var tools: [String: Figures] = [:]
     /// Tokens, cost and API requests per `query_source` (main conversation, subagents, …).

@@ -85,7 +85,7 @@ struct DigestSet: Sendable {
     }
 
     /// Bytes of heap the slots take.
-    var estimatedMemoryBytes: Int { slots.capacity * 8 }
+    var estimatedMemoryBytes: Int { slots.count * 8 }
 
     private mutating func grow() {
         let old = slots

@@ -61,7 +61,9 @@ struct RecentDigests: Sendable {
     }
 
     /// Bytes of heap the window takes (see ``AggregateDocument/estimatedMemoryBytes``).
-    var estimatedMemoryBytes: Int { digests.capacity * 8 + seconds.capacity * 4 + members.estimatedMemoryBytes }
+    /// Counts entries, not the arrays' capacities: those follow the heap blocks malloc happened
+    /// to hand out, and the estimate of equal documents would differ.
+    var estimatedMemoryBytes: Int { digests.count * 12 + members.estimatedMemoryBytes }
 
     /// Appends the base64 form (without quotes) to `output`.
     func encode(appendingTo output: inout [UInt8]) {

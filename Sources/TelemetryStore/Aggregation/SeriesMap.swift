@@ -142,7 +142,7 @@ struct SeriesMap: Sendable {
 
     /// About how many bytes of heap the map holds (see ``AggregateDocument/estimatedMemoryBytes``).
     var estimatedMemoryBytes: Int {
-        table.capacity + offsets.capacity * 4 + shadowed.capacity * 8 + changed.capacity * 200
+        table.count + offsets.count * 4 + shadowed.count * 8 + changed.count * 200
     }
 
     // MARK: The table

@@ -155,7 +155,7 @@ package enum BinaryCopy {
         o.u64(d.journalGeneration)
         o.figures(d.totals)
         o.map(d.days) { $0.figures($1) }
-        o.map(d.dayModels) { $0.map($1) { $0.figures($1) } }
+        o.dayModels(d.dayModels)
         o.map(d.models) { $0.figures($1) }
         o.map(d.tools) { $0.figures($1) }
         o.map(d.querySources) { $0.figures($1) }
@@ -184,7 +184,7 @@ package enum BinaryCopy {
                 try i.skipModels()
             }
         } else {
-            d.dayModels = try i.map { try $0.map { try $0.figures() } }
+            d.dayModels = try DayModelMaps(reading: &i)
         }
         d.models = try i.map { try $0.figures() }
         d.tools = try i.map { try $0.figures() }

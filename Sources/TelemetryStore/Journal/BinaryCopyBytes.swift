@@ -94,6 +94,9 @@ struct BinaryCopyInput {
 
     mutating func integer() throws(BinaryCopyDamage) -> Int { Int(Int64(bitPattern: try varint())) }
 
+    /// The bytes from `start` to the position, copied.
+    func bytes(from start: Int) -> [UInt8] { Array(UnsafeRawBufferPointer(rebasing: bytes[start..<offset])) }
+
     /// The next `length`-prefixed bytes, without copying them.
     mutating func slice() throws(BinaryCopyDamage) -> UnsafeRawBufferPointer {
         let length = try count()
@@ -166,6 +169,14 @@ extension BinaryCopyOutput {
         for (key, entry) in map {
             string(key)
             value(&self, entry)
+        }
+    }
+
+    mutating func dayModels(_ maps: DayModelMaps) {
+        count(maps.count)
+        for (day, models) in maps {
+            string(day)
+            map(models) { $0.figures($1) }
         }
     }
 

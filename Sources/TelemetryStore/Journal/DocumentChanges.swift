@@ -14,7 +14,7 @@ struct DocumentChanges: Equatable, Sendable {
         init() {}
 
         /// The entries `keys` name as they are in `after`: their values, or removed.
-        init(keys: Set<String>, in after: [String: Value]) {
+        init(keys: Set<String>, in after: some KeyedEntries<Value>) {
             for key in keys {
                 if let value = after[key] { changed[key] = value } else { removed.append(key) }
             }
@@ -23,7 +23,7 @@ struct DocumentChanges: Equatable, Sendable {
 
         var isEmpty: Bool { changed.isEmpty && removed.isEmpty }
 
-        func apply(to map: inout [String: Value]) {
+        func apply(to map: inout some KeyedEntries<Value>) {
             for key in removed { map.removeValue(forKey: key) }
             for (key, value) in changed { map[key] = value }
         }

@@ -174,7 +174,7 @@ enum JournalTailFold {
     /// One map's section of a record: changed entries, then removed keys; an entry a newer
     /// record decided is skipped.
     private static func fold<Value>(
-        _ i: inout BinaryCopyInput, into map: inout [String: Value], _ decided: inout Set<String>,
+        _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Value>, _ decided: inout Set<String>,
         read: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Value,
         skip: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Void
     ) throws(BinaryCopyDamage) {
