@@ -13,7 +13,14 @@ struct DigestSet: Sendable {
 
     private static let seed = UInt64.random(in: .min ... .max)
 
+    /// No slots until the first insert: a window read from a file gets its set at once, with
+    /// room for all its digests.
     init(minimumCapacity: Int = 0) {
+        guard minimumCapacity > 0 else {
+            slots = []
+            shift = 64
+            return
+        }
         // At most half full: short probe sequences.
         var bits: UInt64 = 4
         while (1 << bits) < minimumCapacity * 2 { bits += 1 }
@@ -39,7 +46,8 @@ struct DigestSet: Sendable {
     }
 
     func contains(_ digest: UInt64) -> Bool {
-        digest == 0 ? holdsZero : slot(of: digest).found
+        if digest == 0 { return holdsZero }
+        return !slots.isEmpty && slot(of: digest).found
     }
 
     /// Adds `digest`; false when it was there already.
@@ -65,6 +73,7 @@ struct DigestSet: Sendable {
             holdsZero = false
             return
         }
+        guard !slots.isEmpty else { return }
         var (hole, found) = slot(of: digest)
         guard found else { return }
         count -= 1
@@ -89,8 +98,8 @@ struct DigestSet: Sendable {
 
     private mutating func grow() {
         let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
-        shift -= 1
+        slots = [UInt64](repeating: 0, count: Swift.max(16, old.count * 2))
+        shift = 64 - UInt64(slots.count.trailingZeroBitCount)
         for digest in old where digest != 0 { slots[slot(of: digest).index] = digest }
     }
 }

@@ -94,12 +94,18 @@ struct RecentDigests: Sendable {
     /// leave from the front, so the front is cut first and the new entries go in after.
     mutating func replay(appended packed: [UInt8], count expected: Int) throws(RecentDigestsError) {
         guard packed.count % 12 == 0 else { throw RecentDigestsError() }
-        let added = packed.withUnsafeBytes { RecentDigests(packed: $0, capacity: capacity) }
-        guard expected >= added.count, expected <= count + added.count else { throw RecentDigestsError() }
-        let removed = count + added.count - expected
+        // An update appends distinct new digests, at most the capacity (the journal names the
+        // live ones); a record that says otherwise ends with the wrong count and is refused.
+        let added = packed.count / 12
+        guard expected >= added, expected <= count + added else { throw RecentDigestsError() }
+        let removed = count + added - expected
         if removed > 0 { removeOldest(removed) }
-        for index in 0..<added.count {
-            insert(added.digests[added.head + index], at: UInt64(added.seconds[added.head + index]))
+        packed.withUnsafeBytes { raw in
+            for index in 0..<added {
+                let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
+                let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
+                insert(digest, at: UInt64(received))
+            }
         }
         guard count == expected else { throw RecentDigestsError() }
     }
