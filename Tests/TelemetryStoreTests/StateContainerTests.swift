@@ -127,8 +127,8 @@ struct StateContainerTests {
         #expect(throws: AggregateCodingError.self) { try SeriesMap(packed: SeriesMap([1: implausible]).packed()) }
     }
 
-    func models(_ numbers: inout Numbers) -> DayModelMaps.Models {
-        var models: DayModelMaps.Models = [:]
+    func models(_ numbers: inout Numbers) -> [String: Figures] {
+        var models: [String: Figures] = [:]
         for _ in 0..<(1 + numbers.below(3)) {
             var figures = Figures()
             figures[.costFromEvents] = Double(numbers.below(100)) / 4
@@ -141,21 +141,21 @@ struct StateContainerTests {
     @Test("day model maps read in place from the copy's section, then changed, hold what a Dictionary holds")
     func dayModelMapsMatchDictionary() throws {
         var numbers = Numbers(state: 13)
-        var reference: [String: DayModelMaps.Models] = [:]
+        var reference: [String: [String: Figures]] = [:]
         for day in 0..<400 { reference["2025-\(day)"] = models(&numbers) }
         var output = BinaryCopyOutput(capacity: 0)
-        output.dayModels(DayModelMaps(reference))
+        PackedMap(reference).write(to: &output)
         output.u64(42)
         var maps = try output.bytes.withUnsafeBytes { raw in
-            try Result { () throws(BinaryCopyDamage) -> DayModelMaps in
+            try Result { () throws(BinaryCopyDamage) -> PackedMap<[String: Figures]> in
                 var input = BinaryCopyInput(raw, from: 0)
-                let maps = try DayModelMaps(reading: &input)
+                let maps = try PackedMap<[String: Figures]>(reading: &input)
                 // The section is read whole, and only it.
                 #expect(try input.u64() == 42)
                 return maps
             }.get()
         }
-        #expect(maps == DayModelMaps(reference))
+        #expect(maps == PackedMap<[String: Figures]>(reference))
         for _ in 0..<3_000 {
             let day = "2025-\(numbers.below(500))"
             switch numbers.below(4) {
@@ -170,12 +170,22 @@ struct StateContainerTests {
         }
         #expect(maps.keys.sorted() == reference.keys.sorted())
         #expect(Dictionary(uniqueKeysWithValues: maps.map { ($0.key, $0.value) }) == reference)
+        // Written again (the table's untouched entries copied as they are) and read back.
+        var again = BinaryCopyOutput(capacity: 0)
+        maps.write(to: &again)
+        let reread = try again.bytes.withUnsafeBytes { raw in
+            try Result { () throws(BinaryCopyDamage) -> PackedMap<[String: Figures]> in
+                var input = BinaryCopyInput(raw, from: 0)
+                return try PackedMap(reading: &input)
+            }.get()
+        }
+        #expect(reread == maps && reread.count == reference.count)
         // A section cut short is refused.
         #expect(throws: BinaryCopyDamage.self) {
             try output.bytes.dropLast(12).withUnsafeBytes { raw in
-                try Result { () throws(BinaryCopyDamage) -> DayModelMaps in
+                try Result { () throws(BinaryCopyDamage) -> PackedMap<[String: Figures]> in
                     var input = BinaryCopyInput(raw, from: 0)
-                    return try DayModelMaps(reading: &input)
+                    return try PackedMap<[String: Figures]>(reading: &input)
                 }.get()
             }
         }

@@ -48,12 +48,13 @@ package struct AggregateView: Sendable, Equatable {
         updatedAt = document.updatedAt
         sources = selection.names
         totals = PublishedTotals(document.totals, selection, keepingRaw: raw != .none)
-        // Entries sorted as they are, not keys looked up again: this runs for every day of every
-        // user when a team summary is first asked for.
-        let keptDays = daysFrom.map { from in document.days.filter { $0.key >= from } } ?? document.days
+        // A day whose published figures are known is not decoded at all: this runs for every day
+        // of every user when a team summary is first asked for.
+        let keptDays = daysFrom.map { from in document.days.keys.filter { $0 >= from } } ?? document.days.keys
         let known = keepingRaw ? [:] : published
-        days = keptDays.sorted { $0.key < $1.key }.map { day, figures in
+        days = keptDays.sorted().map { day in
             if let published = known[day] { return DayView(day: day, published: published) }
+            let figures = document.days[day]!
             return DayView(
                 day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
                 models: (document.dayModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in

@@ -132,8 +132,8 @@ package enum AggregateCoding {
                     document.totals = try readBucket(&scanner, at: "totals")
                 case "days":
                     let (days, dayModels) = try readDays(&scanner, at: "days")
-                    document.days = days
-                    document.dayModels = DayModelMaps(dayModels)
+                    document.days = PackedMap(days)
+                    document.dayModels = PackedMap(dayModels)
                 case "models":
                     document.models = try readBuckets(&scanner, at: "models")
                 case "tools":

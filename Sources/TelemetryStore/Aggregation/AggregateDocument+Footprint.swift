@@ -9,8 +9,8 @@ extension AggregateDocument {
         // A bucket: the `Figures` heap block (29 doubles), its map entry and key.
         let bucket = 330
         var total = 2_048 + bucket
-        total += (days.count + models.count + tools.count + querySources.count) * bucket
-        total += dayModels.estimatedMemoryBytes(bucket: bucket)
+        total += (models.count + tools.count + querySources.count) * bucket
+        total += days.estimatedMemoryBytes + dayModels.estimatedMemoryBytes
         total += sessions.count * (bucket + 160)
         total += series.estimatedMemoryBytes
         total += recentRecords.estimatedMemoryBytes + recentRequests.estimatedMemoryBytes

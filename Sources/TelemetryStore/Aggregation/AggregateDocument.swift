@@ -10,11 +10,11 @@ package struct AggregateDocument: Equatable, Sendable {
     /// ISO 8601 time of the last change.
     package var updatedAt: String?
     package var totals = Figures()
-    package internal(set) var days: [String: Figures] = [:]
+    package internal(set) var days = PackedMap<Figures>()
     /// Per day, the figures of each model used that day (cost and tokens by model and day), at
     /// most ``AggregationLimits/dayModels`` models a day. Its days are always days of `days`;
     /// days stored before the split was kept have none. Coded inside each day entry.
-    package internal(set) var dayModels = DayModelMaps()
+    package internal(set) var dayModels = PackedMap<[String: Figures]>()
     package internal(set) var models: [String: Figures] = [:]
     package internal(set) var tools: [String: Figures] = [:]
     /// Tokens, cost and API requests per `query_source` (main conversation, subagents, …).

@@ -154,8 +154,8 @@ package enum BinaryCopy {
         if let updatedAt = d.updatedAt { o.string(updatedAt) }
         o.u64(d.journalGeneration)
         o.figures(d.totals)
-        o.map(d.days) { $0.figures($1) }
-        o.dayModels(d.dayModels)
+        d.days.write(to: &o)
+        d.dayModels.write(to: &o)
         o.map(d.models) { $0.figures($1) }
         o.map(d.tools) { $0.figures($1) }
         o.map(d.querySources) { $0.figures($1) }
@@ -176,7 +176,7 @@ package enum BinaryCopy {
         d.updatedAt = try i.count() == 0 ? nil : try i.string()
         d.journalGeneration = try i.u64()
         d.totals = try i.figures()
-        d.days = try i.map { try $0.figures() }
+        d.days = try PackedMap(reading: &i)
         let dayModelsOffset = i.offset
         if leavingOutDayModels {
             for _ in 0..<(try i.count()) {
@@ -184,7 +184,7 @@ package enum BinaryCopy {
                 try i.skipModels()
             }
         } else {
-            d.dayModels = try DayModelMaps(reading: &i)
+            d.dayModels = try PackedMap(reading: &i)
         }
         d.models = try i.map { try $0.figures() }
         d.tools = try i.map { try $0.figures() }

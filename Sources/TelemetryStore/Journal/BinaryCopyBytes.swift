@@ -1,6 +1,6 @@
 /// Writes the binary copy's values: fixed-width little-endian numbers, LEB128 counts and
 /// lengths, UTF-8 strings prefixed by their length.
-struct BinaryCopyOutput {
+package struct BinaryCopyOutput {
     var bytes: [UInt8] = []
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
@@ -49,11 +49,11 @@ struct BinaryCopyOutput {
 }
 
 /// The binary copy is damaged or not of this layout.
-struct BinaryCopyDamage: Error {}
+package struct BinaryCopyDamage: Error {}
 
 /// Reads what ``BinaryCopyOutput`` wrote, checking every length against the bytes left. Lives
 /// only inside the `withUnsafeBytes` call that lends it the bytes.
-struct BinaryCopyInput {
+package struct BinaryCopyInput {
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
 
@@ -169,14 +169,6 @@ extension BinaryCopyOutput {
         for (key, entry) in map {
             string(key)
             value(&self, entry)
-        }
-    }
-
-    mutating func dayModels(_ maps: DayModelMaps) {
-        count(maps.count)
-        for (day, models) in maps {
-            string(day)
-            map(models) { $0.figures($1) }
         }
     }
 

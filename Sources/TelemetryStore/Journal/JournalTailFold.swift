@@ -164,7 +164,7 @@ enum JournalTailFold {
 
     /// A map of buckets (days, models, tools, query sources).
     private static func fold(
-        _ i: inout BinaryCopyInput, into map: inout [String: Figures], _ decided: inout Set<String>
+        _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Figures>, _ decided: inout Set<String>
     ) throws(BinaryCopyDamage) {
         try fold(
             &i, into: &map, &decided, read: { i throws(BinaryCopyDamage) in try i.figures() },

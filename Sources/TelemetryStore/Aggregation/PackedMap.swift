@@ -1,0 +1,169 @@
+/// A map the journal's records change entry by entry: a dictionary, or one read in place.
+protocol KeyedEntries<Value> {
+    associatedtype Value
+    subscript(key: String) -> Value? { get set }
+    @discardableResult mutating func removeValue(forKey key: String) -> Value?
+}
+
+extension Dictionary: KeyedEntries where Key == String {}
+
+/// A value a ``PackedMap`` holds: how the binary copy stores it, and about how much heap it
+/// takes once built.
+package protocol PackedValue: Equatable, Sendable {
+    static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> Self
+    static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage)
+    func write(to output: inout BinaryCopyOutput)
+    var estimatedMemoryBytes: Int { get }
+}
+
+extension Figures: PackedValue {
+    package static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> Figures { try input.figures() }
+    package static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) { try input.skipFigures() }
+    package func write(to output: inout BinaryCopyOutput) { output.figures(self) }
+    /// The heap block (29 doubles), its map entry and key.
+    package var estimatedMemoryBytes: Int { 330 }
+}
+
+/// A day's model map.
+extension Dictionary: PackedValue where Key == String, Value == Figures {
+    package static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> [String: Figures] {
+        try input.map { try $0.figures() }
+    }
+    package static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) { try input.skipModels() }
+    package func write(to output: inout BinaryCopyOutput) { output.map(self) { $0.figures($1) } }
+    package var estimatedMemoryBytes: Int { 120 + count * 330 }
+}
+
+/// A map by day (``AggregateDocument/days``, ``AggregateDocument/dayValue``): read in place
+/// from the binary copy's section when the document came from one, each entry decoded when
+/// asked for, with the entries set since kept aside.
+///
+/// A year-old user has 400 days, each with a bucket and a model map. Building them was a sixth
+/// of each write whose document was not cached (400 dictionaries and ~1 200 buckets, then freed
+/// again when the cache let the user go), and the largest part of the document's memory; a
+/// write touches one or two days.
+package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, ExpressibleByDictionaryLiteral {
+    /// The copy's section (as ``BinaryCopyOutput/packedMap(_:)`` writes it), and where each
+    /// key still read from it has its value. A key set or removed leaves `stored`.
+    private var table: [UInt8] = []
+    private var stored: [String: Int] = [:]
+    private var changed: [String: Value] = [:]
+
+    package init() {}
+
+    package init(_ entries: [String: Value]) { changed = entries }
+
+    package init(dictionaryLiteral elements: (String, Value)...) {
+        changed = Dictionary(uniqueKeysWithValues: elements)
+    }
+
+    /// Reads the section at `input`'s position, checking it whole, without building a value.
+    init(reading input: inout BinaryCopyInput) throws(BinaryCopyDamage) {
+        let start = input.offset
+        var stored: [String: Int] = [:]
+        let entries = try input.count()
+        stored.reserveCapacity(entries)
+        for _ in 0..<entries {
+            let key = try input.string()
+            stored[key] = input.offset - start
+            try Value.skip(&input)
+        }
+        self.stored = stored
+        table = input.bytes(from: start)
+    }
+
+    package var count: Int { stored.count + changed.count }
+
+    package var isEmpty: Bool { count == 0 }
+
+    /// The keys, in no particular order.
+    package var keys: [String] { Array(stored.keys) + Array(changed.keys) }
+
+    package subscript(key: String) -> Value? {
+        get {
+            if let value = changed[key] { return value }
+            return stored[key].map { decode(at: $0) }
+        }
+        set {
+            stored.removeValue(forKey: key)
+            changed[key] = newValue
+        }
+    }
+
+    /// Changes the value in place (as a dictionary's does): the aggregators add to a day's
+    /// bucket for every amount, and a copy of it each time was a heap block each time.
+    package subscript(key: String, default empty: @autoclosure () -> Value) -> Value {
+        get { self[key] ?? empty() }
+        _modify {
+            if let offset = stored.removeValue(forKey: key) { changed[key] = decode(at: offset) }
+            yield &changed[key, default: empty()]
+        }
+    }
+
+    @discardableResult
+    package mutating func removeValue(forKey key: String) -> Value? {
+        let value = self[key]
+        stored.removeValue(forKey: key)
+        changed.removeValue(forKey: key)
+        return value
+    }
+
+    /// About how many bytes of heap the map holds: the table's bytes, and the values built.
+    var estimatedMemoryBytes: Int {
+        var total = table.count + stored.count * 48
+        for value in changed.values { total += value.estimatedMemoryBytes }
+        return total
+    }
+
+    /// Writes the section ``init(reading:)`` reads; the table's entries are copied as they are.
+    func write(to output: inout BinaryCopyOutput) {
+        output.count(count)
+        table.withUnsafeBytes { raw in
+            for (key, offset) in stored {
+                output.string(key)
+                var input = BinaryCopyInput(raw, from: offset)
+                // Checked whole when read.
+                try? Value.skip(&input)
+                output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<input.offset]))
+            }
+        }
+        for (key, value) in changed {
+            output.string(key)
+            value.write(to: &output)
+        }
+    }
+
+    /// One value from the table. The table was checked whole when read, so a value that does not
+    /// decode cannot occur.
+    private func decode(at offset: Int) -> Value {
+        let result = table.withUnsafeBytes { raw in
+            Result { () throws(BinaryCopyDamage) -> Value in
+                var input = BinaryCopyInput(raw, from: offset)
+                return try Value.read(&input)
+            }
+        }
+        guard case .success(let value) = result else { preconditionFailure("a packed map's entry no longer decodes") }
+        return value
+    }
+}
+
+extension PackedMap: Sequence {
+    package func makeIterator() -> some IteratorProtocol<(key: String, value: Value)> {
+        var keys = self.keys.makeIterator()
+        return AnyIterator { () -> (key: String, value: Value)? in
+            guard let key = keys.next(), let value = self[key] else { return nil }
+            return (key, value)
+        }
+    }
+
+    package var underestimatedCount: Int { count }
+}
+
+extension PackedMap: Equatable {
+    /// Equal when they hold the same values by key, however each was read and changed.
+    package static func == (lhs: PackedMap, rhs: PackedMap) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for key in lhs.keys where lhs[key] != rhs[key] { return false }
+        return true
+    }
+}
