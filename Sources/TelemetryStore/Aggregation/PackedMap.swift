@@ -34,19 +34,24 @@ extension Dictionary: PackedValue where Key == String, Value == Figures {
     package var estimatedMemoryBytes: Int { 120 + count * 330 }
 }
 
-/// A map by day (``AggregateDocument/days``, ``AggregateDocument/dayValue``): read in place
+/// A map by day (``AggregateDocument/days``, ``AggregateDocument/dayModels``): read in place
 /// from the binary copy's section when the document came from one, each entry decoded when
 /// asked for, with the entries set since kept aside.
 ///
 /// A year-old user has 400 days, each with a bucket and a model map. Building them was a sixth
 /// of each write whose document was not cached (400 dictionaries and ~1 200 buckets, then freed
 /// again when the cache let the user go), and the largest part of the document's memory; a
-/// write touches one or two days.
+/// write touches one or two days. Entries of the table are found by comparing their keys' bytes
+/// in turn (400 short keys): hashing every key into an index when the section was read cost
+/// more than the few look-ups a write makes.
 package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, ExpressibleByDictionaryLiteral {
-    /// The copy's section (as ``BinaryCopyOutput/packedMap(_:)`` writes it), and where each
-    /// key still read from it has its value. A key set or removed leaves `stored`.
+    /// The copy's section (as ``write(to:)`` writes it), and where each of its entries starts.
     private var table: [UInt8] = []
-    private var stored: [String: Int] = [:]
+    private var entries: [UInt32] = []
+    /// Bit `position` set: that entry of the table was set again (its key is in `changed`) or
+    /// removed since.
+    private var shadowed: [UInt64] = []
+    private var liveInTable = 0
     private var changed: [String: Value] = [:]
 
     package init() {}
@@ -60,32 +65,44 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     /// Reads the section at `input`'s position, checking it whole, without building a value.
     init(reading input: inout BinaryCopyInput) throws(BinaryCopyDamage) {
         let start = input.offset
-        var stored: [String: Int] = [:]
-        let entries = try input.count()
-        stored.reserveCapacity(entries)
-        for _ in 0..<entries {
-            let key = try input.string()
-            stored[key] = input.offset - start
+        let count = try input.count()
+        var entries: [UInt32] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            entries.append(UInt32(input.offset - start))
+            _ = try input.slice()
             try Value.skip(&input)
         }
-        self.stored = stored
+        self.entries = entries
+        liveInTable = count
         table = input.bytes(from: start)
     }
 
-    package var count: Int { stored.count + changed.count }
+    package var count: Int { liveInTable + changed.count }
 
     package var isEmpty: Bool { count == 0 }
 
     /// The keys, in no particular order.
-    package var keys: [String] { Array(stored.keys) + Array(changed.keys) }
+    package var keys: [String] {
+        var keys: [String] = []
+        keys.reserveCapacity(count)
+        table.withUnsafeBytes { raw in
+            for position in entries.indices where !isShadowed(position) {
+                var input = BinaryCopyInput(raw, from: Int(entries[position]))
+                keys.append((try? input.string()) ?? "")
+            }
+        }
+        keys.append(contentsOf: changed.keys)
+        return keys
+    }
 
     package subscript(key: String) -> Value? {
         get {
             if let value = changed[key] { return value }
-            return stored[key].map { decode(at: $0) }
+            return position(of: key).map { value(at: $0) }
         }
         set {
-            stored.removeValue(forKey: key)
+            if changed[key] == nil, let position = position(of: key) { shadow(position) }
             changed[key] = newValue
         }
     }
@@ -95,22 +112,25 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     package subscript(key: String, default empty: @autoclosure () -> Value) -> Value {
         get { self[key] ?? empty() }
         _modify {
-            if let offset = stored.removeValue(forKey: key) { changed[key] = decode(at: offset) }
+            if changed[key] == nil, let position = position(of: key) {
+                changed[key] = value(at: position)
+                shadow(position)
+            }
             yield &changed[key, default: empty()]
         }
     }
 
     @discardableResult
     package mutating func removeValue(forKey key: String) -> Value? {
-        let value = self[key]
-        stored.removeValue(forKey: key)
-        changed.removeValue(forKey: key)
-        return value
+        if let value = changed.removeValue(forKey: key) { return value }
+        guard let position = position(of: key) else { return nil }
+        shadow(position)
+        return value(at: position)
     }
 
     /// About how many bytes of heap the map holds: the table's bytes, and the values built.
     var estimatedMemoryBytes: Int {
-        var total = table.count + stored.count * 48
+        var total = table.count + entries.count * 4 + shadowed.count * 8
         for value in changed.values { total += value.estimatedMemoryBytes }
         return total
     }
@@ -119,12 +139,10 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     func write(to output: inout BinaryCopyOutput) {
         output.count(count)
         table.withUnsafeBytes { raw in
-            for (key, offset) in stored {
-                output.string(key)
-                var input = BinaryCopyInput(raw, from: offset)
-                // Checked whole when read.
-                try? Value.skip(&input)
-                output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<input.offset]))
+            for position in entries.indices where !isShadowed(position) {
+                let start = Int(entries[position])
+                let end = position + 1 < entries.count ? Int(entries[position + 1]) : raw.count
+                output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
             }
         }
         for (key, value) in changed {
@@ -133,17 +151,47 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         }
     }
 
-    /// One value from the table. The table was checked whole when read, so a value that does not
+    // MARK: The table
+
+    /// The live entry of the table whose key is `key`.
+    private func position(of key: String) -> Int? {
+        guard liveInTable > 0 else { return nil }
+        var key = key
+        return key.withUTF8 { wanted -> Int? in
+            table.withUnsafeBytes { raw -> Int? in
+                for position in entries.indices where !isShadowed(position) {
+                    var input = BinaryCopyInput(raw, from: Int(entries[position]))
+                    guard let stored = try? input.slice() else { return nil }
+                    if stored.count == wanted.count && stored.elementsEqual(UnsafeRawBufferPointer(wanted)) { return position }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The value of an entry. The table was checked whole when read, so a value that does not
     /// decode cannot occur.
-    private func decode(at offset: Int) -> Value {
+    private func value(at position: Int) -> Value {
         let result = table.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> Value in
-                var input = BinaryCopyInput(raw, from: offset)
+                var input = BinaryCopyInput(raw, from: Int(entries[position]))
+                _ = try input.slice()
                 return try Value.read(&input)
             }
         }
         guard case .success(let value) = result else { preconditionFailure("a packed map's entry no longer decodes") }
         return value
+    }
+
+    private func isShadowed(_ position: Int) -> Bool {
+        let word = position / 64
+        return word < shadowed.count && shadowed[word] & (1 << UInt64(position % 64)) != 0
+    }
+
+    private mutating func shadow(_ position: Int) {
+        if shadowed.isEmpty { shadowed = [UInt64](repeating: 0, count: (entries.count + 63) / 64) }
+        shadowed[position / 64] |= 1 << UInt64(position % 64)
+        liveInTable -= 1
     }
 }
 
