@@ -57,19 +57,17 @@ struct DocumentMemoryEstimateTests {
         document.days["2026-01-01"] = Figures()
         #expect(document.estimatedMemoryBytes == base + 330)
         document = empty
-        // A window entry is a digest, a time and a slot at most half full: 20 bytes, or 40
-        // before the arrays' dead prefix is dropped.
         for index in 1...100 { document.recentRecords.insert(UInt64(index), at: 1) }
-        #expect((base + 100 * 20...base + 100 * 40).contains(document.estimatedMemoryBytes))
-        // A series set since the document was read costs its dictionary entry (200 bytes) ...
+        #expect(document.estimatedMemoryBytes == base + 100 * 120)
+        // A series set since the document was read costs 250 bytes ...
         document = empty
         var state = SeriesState()
         state.recent.append(7, keepingAtMost: 8)
         for index in 0..<10 { document.series[UInt64(index)] = state }
-        #expect((base + 10 * 200...base + 16 * 200).contains(document.estimatedMemoryBytes))
+        #expect(document.estimatedMemoryBytes == base + 10 * 250)
         // ... one read from a table only its bytes (65 of them with one digest) and its offset.
         document.series = try SeriesMap(packed: document.series.packed())
-        #expect((base + 10 * 69...base + 10 * 80).contains(document.estimatedMemoryBytes))
+        #expect(document.estimatedMemoryBytes == base + 10 * (65 + 4))
         document = empty
         document.sessions["s"] = SessionRecord()
         document.dayModels["2026-01-01"] = ["m": Figures(), "n": Figures()]

@@ -93,9 +93,6 @@ struct DigestSet: Sendable {
         }
     }
 
-    /// Bytes of heap the slots take.
-    var estimatedMemoryBytes: Int { slots.count * 8 }
-
     private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: Swift.max(16, old.count * 2))
