@@ -48,9 +48,8 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     /// The copy's section (as ``write(to:)`` writes it), and where each of its entries starts.
     private var table: [UInt8] = []
     private var entries: [UInt32] = []
-    /// Bit `position` set: that entry of the table was set again (its key is in `changed`) or
-    /// removed since.
-    private var shadowed: [UInt64] = []
+    /// The entries of the table set again (their keys are in `changed`) or removed since.
+    private var shadowed = ShadowedEntries()
     private var liveInTable = 0
     private var changed: [String: Value] = [:]
 
@@ -130,7 +129,7 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
 
     /// About how many bytes of heap the map holds: the table's bytes, and the values built.
     var estimatedMemoryBytes: Int {
-        var total = table.count + entries.count * 4 + shadowed.count * 8
+        var total = table.count + entries.count * 4 + shadowed.estimatedMemoryBytes
         for value in changed.values { total += value.estimatedMemoryBytes }
         return total
     }
@@ -183,14 +182,10 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         return value
     }
 
-    private func isShadowed(_ position: Int) -> Bool {
-        let word = position / 64
-        return word < shadowed.count && shadowed[word] & (1 << UInt64(position % 64)) != 0
-    }
+    private func isShadowed(_ position: Int) -> Bool { shadowed.contains(position) }
 
     private mutating func shadow(_ position: Int) {
-        if shadowed.isEmpty { shadowed = [UInt64](repeating: 0, count: (entries.count + 63) / 64) }
-        shadowed[position / 64] |= 1 << UInt64(position % 64)
+        shadowed.insert(position, of: entries.count)
         liveInTable -= 1
     }
 }

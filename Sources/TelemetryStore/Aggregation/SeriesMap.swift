@@ -10,8 +10,8 @@ struct SeriesMap: Sendable {
     /// The table as loaded; `offsets[position]` is where its entry `position` starts.
     private var table: [UInt8] = []
     private var offsets: [UInt32] = []
-    /// Bit `position` set: the table's entry there was replaced (by one in `changed`) or removed.
-    private var shadowed: [UInt64] = []
+    /// The table's entries replaced (by one in `changed`) or removed.
+    private var shadowed = ShadowedEntries()
     /// Entries set since the table was loaded; they win over the table.
     private var changed: [UInt64: SeriesState] = [:]
     private(set) var count = 0
@@ -144,7 +144,7 @@ struct SeriesMap: Sendable {
     /// the table's bytes, and 250 per series set since (the size that kept the benchmark kit's
     /// RSS flat, as for the replay windows' entries).
     var estimatedMemoryBytes: Int {
-        table.count + offsets.count * 4 + shadowed.count * 8 + changed.count * 250
+        table.count + offsets.count * 4 + shadowed.estimatedMemoryBytes + changed.count * 250
     }
 
     // MARK: The table
@@ -190,15 +190,9 @@ struct SeriesMap: Sendable {
         }
     }
 
-    private func isShadowed(_ position: Int) -> Bool {
-        let word = position / 64
-        return word < shadowed.count && shadowed[word] & (1 << UInt64(position % 64)) != 0
-    }
+    private func isShadowed(_ position: Int) -> Bool { shadowed.contains(position) }
 
-    private mutating func shadow(_ position: Int) {
-        if shadowed.isEmpty { shadowed = [UInt64](repeating: 0, count: (offsets.count + 63) / 64) }
-        shadowed[position / 64] |= 1 << UInt64(position % 64)
-    }
+    private mutating func shadow(_ position: Int) { shadowed.insert(position, of: offsets.count) }
 }
 
 extension SeriesMap: Sequence {
