@@ -48,19 +48,28 @@ package struct AggregateView: Sendable, Equatable {
         updatedAt = document.updatedAt
         sources = selection.names
         totals = PublishedTotals(document.totals, selection, keepingRaw: raw != .none)
-        // A day whose published figures are known is not decoded at all: this runs for every day
-        // of every user when a team summary is first asked for.
-        let keptDays = daysFrom.map { from in document.days.keys.filter { $0 >= from } } ?? document.days.keys
+        // A day whose published figures are known is not decoded at all (this runs for every day
+        // of every user when a team summary is first asked for), and each map is read in one
+        // pass: a day looked up in a map read in place is a scan.
         let known = keepingRaw ? [:] : published
-        days = keptDays.sorted().map { day in
-            if let published = known[day] { return DayView(day: day, published: published) }
-            let figures = document.days[day]!
-            return DayView(
+        let kept = { (day: String) in daysFrom.map { day >= $0 } ?? true }
+        let derived = document.days.entries { kept($0) && known[$0] == nil }
+        let derivedModels = Dictionary(
+            document.dayModels.entries { kept($0) && known[$0] == nil }, uniquingKeysWith: { first, _ in first })
+        var views = derived.map { day, figures in
+            DayView(
                 day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
-                models: (document.dayModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
+                models: (derivedModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
                     ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
                 })
         }
+        if !known.isEmpty {
+            let present = Set(document.days.keys)
+            for (day, published) in known where kept(day) && present.contains(day) {
+                views.append(DayView(day: day, published: published))
+            }
+        }
+        days = views.sorted { $0.day < $1.day }
         models = document.models.keys.sorted().map { name in
             ModelView(name: name, figures: PublishedModel(document.models[name]!, selection, keepingRaw: keepingRaw))
         }

@@ -24,9 +24,11 @@ package enum AggregateCoding {
 
         w.key("days")
         w.beginObject()
-        for day in document.days.keys.sorted() {
+        // Each map read in one pass: a day looked up in a map read in place is a scan.
+        let dayModels = Dictionary(document.dayModels.entries(), uniquingKeysWith: { first, _ in first })
+        for (day, figures) in document.days.entries().sorted(by: { $0.key < $1.key }) {
             w.key(day)
-            write(PublishedTotals(document.days[day]!, selection), models: document.dayModels[day], selection, to: &w)
+            write(PublishedTotals(figures, selection), models: dayModels[day], selection, to: &w)
         }
         w.endObject()
 

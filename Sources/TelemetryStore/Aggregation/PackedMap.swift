@@ -47,7 +47,7 @@ extension Dictionary: PackedValue where Key == String, Value == Figures {
 package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, ExpressibleByDictionaryLiteral {
     /// The copy's section (as ``write(to:)`` writes it), and where each of its entries starts.
     private var table: [UInt8] = []
-    private var entries: [UInt32] = []
+    private var starts: [UInt32] = []
     /// The entries of the table set again (their keys are in `changed`) or removed since.
     private var shadowed = ShadowedEntries()
     private var liveInTable = 0
@@ -65,14 +65,14 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     init(reading input: inout BinaryCopyInput) throws(BinaryCopyDamage) {
         let start = input.offset
         let count = try input.count()
-        var entries: [UInt32] = []
-        entries.reserveCapacity(count)
+        var starts: [UInt32] = []
+        starts.reserveCapacity(count)
         for _ in 0..<count {
-            entries.append(UInt32(input.offset - start))
+            starts.append(UInt32(input.offset - start))
             _ = try input.slice()
             try Value.skip(&input)
         }
-        self.entries = entries
+        self.starts = starts
         liveInTable = count
         table = input.bytes(from: start)
     }
@@ -86,8 +86,8 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         var keys: [String] = []
         keys.reserveCapacity(count)
         table.withUnsafeBytes { raw in
-            for position in entries.indices where !isShadowed(position) {
-                var input = BinaryCopyInput(raw, from: Int(entries[position]))
+            for position in starts.indices where !isShadowed(position) {
+                var input = BinaryCopyInput(raw, from: Int(starts[position]))
                 keys.append((try? input.string()) ?? "")
             }
         }
@@ -127,9 +127,25 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         return value(at: position)
     }
 
+    /// The entries whose keys `wanted` accepts, decoded, in no particular order: one pass over
+    /// the table, where looking keys up one by one would compare every key before each.
+    package func entries(where wanted: (String) -> Bool = { _ in true }) -> [(key: String, value: Value)] {
+        var result: [(key: String, value: Value)] = []
+        result.reserveCapacity(count)
+        table.withUnsafeBytes { raw in
+            for position in starts.indices where !isShadowed(position) {
+                var input = BinaryCopyInput(raw, from: Int(starts[position]))
+                guard let key = try? input.string(), wanted(key) else { continue }
+                result.append((key, value(at: position)))
+            }
+        }
+        for (key, value) in changed where wanted(key) { result.append((key, value)) }
+        return result
+    }
+
     /// About how many bytes of heap the map holds: the table's bytes, and the values built.
     var estimatedMemoryBytes: Int {
-        var total = table.count + entries.count * 4 + shadowed.estimatedMemoryBytes
+        var total = table.count + starts.count * 4 + shadowed.estimatedMemoryBytes
         for value in changed.values { total += value.estimatedMemoryBytes }
         return total
     }
@@ -138,9 +154,9 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     func write(to output: inout BinaryCopyOutput) {
         output.count(count)
         table.withUnsafeBytes { raw in
-            for position in entries.indices where !isShadowed(position) {
-                let start = Int(entries[position])
-                let end = position + 1 < entries.count ? Int(entries[position + 1]) : raw.count
+            for position in starts.indices where !isShadowed(position) {
+                let start = Int(starts[position])
+                let end = position + 1 < starts.count ? Int(starts[position + 1]) : raw.count
                 output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
             }
         }
@@ -158,8 +174,8 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         var key = key
         return key.withUTF8 { wanted -> Int? in
             table.withUnsafeBytes { raw -> Int? in
-                for position in entries.indices where !isShadowed(position) {
-                    var input = BinaryCopyInput(raw, from: Int(entries[position]))
+                for position in starts.indices where !isShadowed(position) {
+                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
                     guard let stored = try? input.slice() else { return nil }
                     if stored.count == wanted.count && stored.elementsEqual(UnsafeRawBufferPointer(wanted)) { return position }
                 }
@@ -173,7 +189,7 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     private func value(at position: Int) -> Value {
         let result = table.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> Value in
-                var input = BinaryCopyInput(raw, from: Int(entries[position]))
+                var input = BinaryCopyInput(raw, from: Int(starts[position]))
                 _ = try input.slice()
                 return try Value.read(&input)
             }
@@ -185,19 +201,13 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     private func isShadowed(_ position: Int) -> Bool { shadowed.contains(position) }
 
     private mutating func shadow(_ position: Int) {
-        shadowed.insert(position, of: entries.count)
+        shadowed.insert(position, of: starts.count)
         liveInTable -= 1
     }
 }
 
 extension PackedMap: Sequence {
-    package func makeIterator() -> some IteratorProtocol<(key: String, value: Value)> {
-        var keys = self.keys.makeIterator()
-        return AnyIterator { () -> (key: String, value: Value)? in
-            guard let key = keys.next(), let value = self[key] else { return nil }
-            return (key, value)
-        }
-    }
+    package func makeIterator() -> Array<(key: String, value: Value)>.Iterator { entries().makeIterator() }
 
     package var underestimatedCount: Int { count }
 }
@@ -206,7 +216,7 @@ extension PackedMap: Equatable {
     /// Equal when they hold the same values by key, however each was read and changed.
     package static func == (lhs: PackedMap, rhs: PackedMap) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for key in lhs.keys where lhs[key] != rhs[key] { return false }
-        return true
+        let left = Dictionary(lhs.entries(), uniquingKeysWith: { first, _ in first })
+        return rhs.entries().allSatisfy { left[$0.key] == $0.value }
     }
 }
