@@ -1,39 +1,3 @@
-/// A map the journal's records change entry by entry: a dictionary, or one read in place.
-protocol KeyedEntries<Value> {
-    associatedtype Value
-    subscript(key: String) -> Value? { get set }
-    @discardableResult mutating func removeValue(forKey key: String) -> Value?
-}
-
-extension Dictionary: KeyedEntries where Key == String {}
-
-/// A value a ``PackedMap`` holds: how the binary copy stores it, and about how much heap it
-/// takes once built.
-package protocol PackedValue: Equatable, Sendable {
-    static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> Self
-    static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage)
-    func write(to output: inout BinaryCopyOutput)
-    var estimatedMemoryBytes: Int { get }
-}
-
-extension Figures: PackedValue {
-    package static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> Figures { try input.figures() }
-    package static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) { try input.skipFigures() }
-    package func write(to output: inout BinaryCopyOutput) { output.figures(self) }
-    /// The heap block (29 doubles), its map entry and key.
-    package var estimatedMemoryBytes: Int { 330 }
-}
-
-/// A day's model map.
-extension Dictionary: PackedValue where Key == String, Value == Figures {
-    package static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> [String: Figures] {
-        try input.map { try $0.figures() }
-    }
-    package static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) { try input.skipModels() }
-    package func write(to output: inout BinaryCopyOutput) { output.map(self) { $0.figures($1) } }
-    package var estimatedMemoryBytes: Int { 120 + count * 330 }
-}
-
 /// A map by day (``AggregateDocument/days``, ``AggregateDocument/dayModels``): read in place
 /// from the binary copy's section when the document came from one, each entry decoded when
 /// asked for, with the entries set since kept aside.
