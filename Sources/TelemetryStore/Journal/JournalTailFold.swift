@@ -96,10 +96,7 @@ enum JournalTailFold {
             if decided.first(.totals) { d.totals = try i.figures() } else { try i.skipFigures() }
         }
         try fold(&i, into: &d.days, &decided.entries.days)
-        try fold(
-            &i, into: &d.dayModels, &decided.entries.dayModels,
-            read: { i throws(BinaryCopyDamage) in try i.map { try $0.figures() } },
-            skip: { i throws(BinaryCopyDamage) in try i.skipModels() })
+        try fold(&i, into: &d.dayModels, &decided.entries.dayModels)
         try fold(&i, into: &d.models, &decided.entries.models)
         try fold(&i, into: &d.tools, &decided.entries.tools)
         try fold(&i, into: &d.querySources, &decided.entries.querySources)
@@ -162,13 +159,14 @@ enum JournalTailFold {
         return windows
     }
 
-    /// A map of buckets (days, models, tools, query sources).
-    private static func fold(
-        _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Figures>, _ decided: inout Set<String>
+    /// A map of buckets or of model maps (days, their models, models, tools, query sources),
+    /// read and passed over as the binary copy stores them (``PackedValue``).
+    private static func fold<Value: PackedValue>(
+        _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Value>, _ decided: inout Set<String>
     ) throws(BinaryCopyDamage) {
         try fold(
-            &i, into: &map, &decided, read: { i throws(BinaryCopyDamage) in try i.figures() },
-            skip: { i throws(BinaryCopyDamage) in try i.skipFigures() })
+            &i, into: &map, &decided, read: { i throws(BinaryCopyDamage) in try Value.read(&i) },
+            skip: { i throws(BinaryCopyDamage) in try Value.skip(&i) })
     }
 
     /// One map's section of a record: changed entries, then removed keys; an entry a newer
