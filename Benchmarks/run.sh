@@ -64,9 +64,12 @@ command -v swift >/dev/null || { echo "swift is not on PATH (see README.md)" >&2
 mkdir -p "$SCRATCH"
 BIN="$SCRATCH/release"
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  say "building the product (swift build -c release --scratch-path .build-bench)"
+  say "building the product (swift build -c release --static-swift-stdlib --scratch-path .build-bench)"
   for attempt in 1 2 3; do
-    if (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" >"$SCRATCH/bench-build.log" 2>&1); then
+    # One product at a time: the test support targets cannot link the Swift runtime statically.
+    if (cd "$ROOT" && for product in claude-telemetry-fcgi claude-telemetry telemetry-bench; do
+          swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product "$product" || exit 1
+        done >"$SCRATCH/bench-build.log" 2>&1); then
       break
     fi
     # Others build in the same tree: a half-written file of someone else's fails the build.
@@ -75,7 +78,7 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
     sleep 20
   done
 fi
-BIN="$(cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --show-bin-path)"
 for binary in claude-telemetry-fcgi claude-telemetry telemetry-bench; do
   [[ -x "$BIN/$binary" ]] || { echo "$BIN/$binary is missing" >&2; exit 1; }
 done

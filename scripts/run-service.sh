@@ -38,7 +38,7 @@ if [ -n "${BIN_DIR:-}" ]; then
   bin=$(cd "$BIN_DIR" && pwd)
 else
   echo "building (release)…"
-  (cd "$repo" && swift build -c release --product claude-telemetry-fcgi >/dev/null && swift build -c release --product claude-telemetry >/dev/null)
+  (cd "$repo" && swift build -c release --static-swift-stdlib --product claude-telemetry-fcgi >/dev/null && swift build -c release --static-swift-stdlib --product claude-telemetry >/dev/null)
   bin="$repo/.build/release"
 fi
 mkdir -p "$run/data"

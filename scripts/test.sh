@@ -24,13 +24,18 @@ echo "== unit tests (swift test)"
 swift build --build-tests
 swift test --skip-build
 
-echo "== release build"
-swift build -c release --product claude-telemetry-fcgi
-swift build -c release --product claude-telemetry
+echo "== release build (static Swift runtime, as docs/deployment.md installs it)"
+swift build -c release --static-swift-stdlib --product claude-telemetry-fcgi
+swift build -c release --static-swift-stdlib --product claude-telemetry
 # Only tests, fuzzing and benchmarks use swift-protobuf (TelemetryReference): the binaries must not link it.
+# And they carry the Swift runtime: no shared library of the toolchain (docs/deployment.md).
 for binary in claude-telemetry-fcgi claude-telemetry; do
     if nm "$repo/.build/release/$binary" | grep SwiftProtobuf >/dev/null; then
         echo "$binary links swift-protobuf; only TelemetryReference may depend on it" >&2
+        exit 1
+    fi
+    if ldd "$repo/.build/release/$binary" | grep -E 'libswift|libFoundation|libdispatch' >&2; then
+        echo "$binary loads the shared libraries above; build it with --static-swift-stdlib" >&2
         exit 1
     fi
 done
