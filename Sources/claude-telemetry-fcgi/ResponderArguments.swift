@@ -53,6 +53,8 @@ struct ResponderArguments: ParsableCommand {
     var requestTimeout: String?
     @Option(name: .customLong(Settings.memoryBudget.flag), help: Settings.memoryBudget.argumentHelp)
     var memoryBudget: String?
+    @Option(name: .customLong(Settings.documentCache.flag), help: Settings.documentCache.argumentHelp)
+    var documentCache: String?
     @Option(name: .customLong(Settings.unattributed.flag), help: Settings.unattributed.argumentHelp)
     var unattributed: String?
     @Option(name: .customLong(Settings.trustClientEmail.flag), help: Settings.trustClientEmail.argumentHelp)
@@ -110,7 +112,8 @@ struct ResponderArguments: ParsableCommand {
             (Settings.durability, durability), (Settings.lockTimeout, lockTimeout),
             (Settings.retentionDays, retentionDays), (Settings.logLevel, logLevel),
             (Settings.requestTimeout, requestTimeout), (Settings.memoryBudget, memoryBudget),
-            (Settings.unattributed, unattributed), (Settings.trustClientEmail, trustClientEmail),
+            (Settings.documentCache, documentCache), (Settings.unattributed, unattributed),
+            (Settings.trustClientEmail, trustClientEmail),
             (Settings.teamAttributes, teamAttributes), (Settings.timeZone, timeZone),
         ]
         // A setting added to the table without an option here would be silently unsettable by flag.

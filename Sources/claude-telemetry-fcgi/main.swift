@@ -70,6 +70,7 @@ if environment["GATEWAY_INTERFACE"] == nil {
     }
 }
 
+AggregateStore.limitDocumentCache(toBytes: settings.documentCacheBytes)
 let service = ReceiverService(
     configuration: ServiceConfiguration(
         dataDirectory: settings.dataDirectory, store: settings.store, limits: settings.limits,

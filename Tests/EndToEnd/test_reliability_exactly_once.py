@@ -20,9 +20,13 @@ sys.path.insert(0, str(CLIENTS))
 import otlp_batches as batches  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def once_stack(tools):
-    yield from started_stack(tools, "once", ["--threads", "4"])
+@pytest.fixture(scope="module", params=["cached", "uncached"])
+def once_stack(tools, request):
+    """Every test runs twice: as configured by default, and with no document cache
+    (`--document-cache-bytes 0`), where every write reads the user's files (binary copy or
+    aggregate.json, then the journal) instead of the document its process kept."""
+    cache = [] if request.param == "cached" else ["--document-cache-bytes", "0"]
+    yield from started_stack(tools, f"once-{request.param}", ["--threads", "4", *cache])
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ def test_help_agrees_with_the_readme_settings_table(tools, flag):
     # Help is wrapped to the terminal width; compare with whitespace folded.
     text = " ".join(result.stdout.split())
     rows = readme_settings()
-    assert len(rows) == 13, rows
+    assert len(rows) == 14, rows
     entries = re.split(r"(?= --[a-z-]+ <)", text)
     for flag_name, environment, default in rows:
         entry = next((e for e in entries if e.startswith(f" --{flag_name} <value>")), None)
@@ -80,6 +80,9 @@ def test_a_bad_environment_value_names_the_setting_and_a_flag_overrides_it(tools
     (["--data-dir"], "claude-telemetry-fcgi: Missing value for '--data-dir <value>'"),
     (["--threads", "2"], "claude-telemetry-fcgi: --data-dir (or CLAUDE_TELEMETRY_DATA_DIR) is required"),
     (["--data-dir", "/tmp", "--backlog", "0"], "claude-telemetry-fcgi: --backlog '0' is invalid"),
+    (["--data-dir", "/tmp", "--document-cache-bytes", "8MiB"],
+     "claude-telemetry-fcgi: --document-cache-bytes (or CLAUDE_TELEMETRY_DOCUMENT_CACHE_BYTES) '8MiB' is invalid: "
+     "expected a whole number from 0 to 1099511627776"),
 ])
 def test_bad_command_lines_exit_64(tools, args, message):
     result = run(tools, *args)

@@ -43,6 +43,23 @@ struct DocumentCacheTests {
         // Taken entries are out of the cache until put back.
         #expect(kept.allSatisfy { cache.take(key($0)) == nil })
     }
+
+    @Test("a lower bound (--document-cache-bytes) lets entries go at once down to it; 0 caches nothing")
+    func boundChangedWhileRunning() {
+        let weight = entry(user: UserID.random(), days: 10).document.estimatedMemoryBytes
+        let cache = DocumentCache(capacityBytes: 4 * weight)
+        let users = (0..<4).map { _ in UserID.random() }
+        for user in users { cache.put(entry(user: user, days: 10), for: key(user)) }
+        cache.capacityBytes = 2 * weight
+        #expect(cache.capacityBytes == 2 * weight)
+        #expect(users.filter { holds(cache, $0) }.count == 2)
+        cache.capacityBytes = 0
+        #expect(users.allSatisfy { !holds(cache, $0) })
+        cache.put(entry(user: users[0], days: 0), for: key(users[0]))
+        #expect(cache.take(key(users[0])) == nil)
+        #expect(DocumentCache(capacityBytes: -1).capacityBytes == 0)
+        #expect(DocumentCache().capacityBytes == Int(Settings.documentCache.defaultValue ?? ""))
+    }
 }
 
 /// The estimate follows what a document holds in memory, entry by entry.

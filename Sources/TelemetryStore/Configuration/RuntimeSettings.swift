@@ -10,6 +10,8 @@ package struct RuntimeSettings: Sendable, Equatable {
     package var requestTimeoutMilliseconds: Int
     /// Bytes the request bodies in flight may hold per process (see `MemoryBudget`).
     package var memoryBudgetBytes: Int
+    /// Estimated bytes of memory the cache of current documents may hold per process.
+    package var documentCacheBytes: Int
     package var unattributed: UnattributedPolicy
     /// `--trust-client-email yes`: a `user.email` match binds an installation (never under refuse).
     package var trustClientEmail: Bool
@@ -56,6 +58,7 @@ package struct RuntimeSettings: Sendable, Equatable {
         logLevel = level
         requestTimeoutMilliseconds = try integer(Settings.requestTimeout, in: 100...3_600_000)
         memoryBudgetBytes = try integer(Settings.memoryBudget, in: 1024...(1 << 40))
+        documentCacheBytes = try integer(Settings.documentCache, in: 0...(1 << 40))
         let policy = value(Settings.unattributed) ?? "park"
         guard let unattributed = UnattributedPolicy(rawValue: policy) else {
             throw .invalid(Settings.unattributed, policy, expected: "park or refuse")

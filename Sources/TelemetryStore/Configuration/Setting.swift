@@ -65,6 +65,11 @@ package enum Settings {
         flag: "memory-budget-bytes", environment: "CLAUDE_TELEMETRY_MEMORY_BUDGET_BYTES", defaultValue: "67108864",
         summary: "request bodies in flight per process, each counted 3 times its Content-Length; a body beyond it is answered "
             + "503 with Retry-After before it is read (one body is always admitted when none is in flight)")
+    package static let documentCache = Setting(
+        flag: "document-cache-bytes", environment: "CLAUDE_TELEMETRY_DOCUMENT_CACHE_BYTES",
+        defaultValue: String(DocumentCache.defaultCapacityBytes),
+        summary: "estimated memory per process for the users' current documents, so that a user's next write need not read "
+            + "their files; more spares CPU on misses over many users with long histories, 0 caches nothing")
     package static let unattributed = Setting(
         flag: "unattributed", environment: "CLAUDE_TELEMETRY_UNATTRIBUTED", defaultValue: "park",
         summary:
@@ -87,7 +92,7 @@ package enum Settings {
 
     package static let all: [Setting] = [
         dataDir, threads, maxBodyBytes, durability, lockTimeout, retentionDays, logLevel, requestTimeout, memoryBudget,
-        unattributed, trustClientEmail, teamAttributes, timeZone,
+        documentCache, unattributed, trustClientEmail, teamAttributes, timeZone,
     ]
 
     /// The value to use: the flag's if given, else the environment's, else the default.

@@ -28,6 +28,12 @@ package struct AggregateStore: Sendable {
         cache = .shared
     }
 
+    /// Bounds this process's cache of current documents (`--document-cache-bytes`, in estimated
+    /// bytes of memory; 0 caches nothing, and every write then reads the user's files).
+    package static func limitDocumentCache(toBytes bytes: Int) {
+        DocumentCache.shared.capacityBytes = bytes
+    }
+
     /// A store with a cache of its own: what another process would see (for tests).
     init(directory: DataDirectory, configuration: StoreConfiguration, limits: AggregationLimits, cache: DocumentCache) {
         self.directory = directory

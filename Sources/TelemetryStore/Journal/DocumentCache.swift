@@ -6,12 +6,14 @@ import Synchronization
 /// was cached; the records other processes appended since are read and folded in.
 ///
 /// Bounded by an estimate of the documents' size in memory
-/// (``AggregateDocument/estimatedMemoryBytes``), 12 MiB per process (the responder holds about
-/// 23 MiB without the cache). Bounded by stored bytes instead (8 MiB), it held about 10 MiB of
-/// memory at first and more as its users' replay windows filled, so the process grew over the
-/// kit's memory run; 12 MiB of estimated memory holds about as many documents as that did at
-/// first, and stays put. A miss costs little beside the request (the binary copy, and the
-/// journal's records folded newest first), so the cache need not hold every active user
+/// (``AggregateDocument/estimatedMemoryBytes``), by default 8 MiB per process
+/// (`--document-cache-bytes`) (the responder holds about
+/// 18 MiB without the cache, its Swift runtime linked in). Bounded by stored bytes instead, it
+/// held more memory as its users' replay windows filled, so the process grew over the kit's
+/// memory run; by estimated memory it stays put. 8 MiB keeps the kit's responders at 29 MiB
+/// (12 MiB: 33 MiB), at about 8 % more CPU per request over users it can no longer hold. A miss
+/// costs little beside the request (the binary copy, and the journal's records folded newest
+/// first), so the cache need not hold every active user
 /// (README → Performance). One document over half the bound is not kept. When
 /// full, an arbitrary entry leaves (not the least recently used: exporters' traffic cycles
 /// through users, and LRU would then evict every entry just before it is needed).
@@ -36,13 +38,32 @@ final class DocumentCache: Sendable {
 
     static let shared = DocumentCache()
 
-    /// Estimated bytes of cached documents in memory, per process.
-    let capacityBytes: Int
-    /// Each entry with its estimate, taken once when it is put.
-    private let state = Mutex<(entries: [Key: (entry: Entry, weight: Int)], bytes: Int)>(([:], 0))
+    /// The default bound (`--document-cache-bytes`).
+    static let defaultCapacityBytes = 8 << 20
 
-    init(capacityBytes: Int = 12 << 20) {
-        self.capacityBytes = capacityBytes
+    /// Each entry with its estimate, taken once when it is put, and the bound.
+    private let state: Mutex<(entries: [Key: (entry: Entry, weight: Int)], bytes: Int, capacity: Int)>
+
+    init(capacityBytes: Int = DocumentCache.defaultCapacityBytes) {
+        state = Mutex(([:], 0, max(0, capacityBytes)))
+    }
+
+    /// Estimated bytes of cached documents in memory, per process (0: nothing is cached).
+    var capacityBytes: Int {
+        get { state.withLock { $0.capacity } }
+        set {
+            // Entries over the new bound leave at once, freed after the lock is released.
+            _ = state.withLock { state in
+                state.capacity = max(0, newValue)
+                var evicted: [Entry] = []
+                while state.bytes > state.capacity, let victim = state.entries.first {
+                    state.entries.removeValue(forKey: victim.key)
+                    state.bytes -= victim.value.weight
+                    evicted.append(victim.value.entry)
+                }
+                return evicted
+            }
+        }
     }
 
     /// Takes the entry out (the caller holds the user's lock and puts back what it ends with).
@@ -56,7 +77,6 @@ final class DocumentCache: Sendable {
 
     func put(_ entry: Entry, for key: Key) {
         let weight = entry.document.estimatedMemoryBytes
-        guard weight <= capacityBytes / 2 else { return }
         // The entries that leave are returned and dropped here, after the lock is released:
         // freeing a year-old user's document takes about as long as a write, and the other
         // threads would wait meanwhile.
@@ -66,7 +86,8 @@ final class DocumentCache: Sendable {
                 state.bytes -= old.weight
                 evicted.append(old.entry)
             }
-            while state.bytes + weight > capacityBytes, let victim = state.entries.first {
+            guard weight <= state.capacity / 2 else { return evicted }
+            while state.bytes + weight > state.capacity, let victim = state.entries.first {
                 state.entries.removeValue(forKey: victim.key)
                 state.bytes -= victim.value.weight
                 evicted.append(victim.value.entry)
@@ -78,6 +99,9 @@ final class DocumentCache: Sendable {
     }
 
     func removeAll() {
-        state.withLock { $0 = ([:], 0) }
+        state.withLock {
+            $0.entries = [:]
+            $0.bytes = 0
+        }
     }
 }
