@@ -120,14 +120,16 @@ struct PublishedDaysTests {
         }
     }
 
-    @Test("a copy of the earlier layout (CTB1) is passed over for the JSON, and the next load writes one of this layout")
-    func earlierLayoutIsReplaced() throws {
+    @Test(
+        "a copy of an earlier layout (CTB1, CTB2) is passed over for the JSON, and the next load writes one of this layout",
+        arguments: ["1", "2"])
+    func earlierLayoutIsReplaced(version: Character) throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
             try seed(store, days: 2)
             let path = store.directory.binaryCopyPath(store.user)
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            #expect(Array(bytes[0..<4]) == Array("CTB2".utf8))
-            bytes[3] = UInt8(ascii: "1")
+            #expect(Array(bytes[0..<4]) == Array("CTB3".utf8))
+            bytes[3] = try #require(version.asciiValue)
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let identity = try #require(try FileIdentity.of(store.aggregatePath))
             #expect(BinaryCopy.read(path, of: identity, user: store.user, limits: store.limits, skippingState: false) == nil)
@@ -139,7 +141,7 @@ struct PublishedDaysTests {
                 directory: store.directory, configuration: Self.never, limits: store.limits, cache: DocumentCache()
             )
             .compact(store.user)
-            #expect(Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))[0..<4]) == Array("CTB2".utf8))
+            #expect(Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))[0..<4]) == Array("CTB3".utf8))
             #expect(try read(store).publishedDays.count == 2)
         }
     }

@@ -1,5 +1,3 @@
-import CZlib
-
 /// `aggregate.bin`: the document of one `aggregate.json`, in a binary form that loads about ten
 /// times faster than the JSON (no numbers to parse, no keys to match, no base64). It is what a
 /// writer whose cache misses and a reader of a user with a long history load instead of the
@@ -9,23 +7,26 @@ import CZlib
 /// names the exact `aggregate.json` it was made from (device, inode, size, modification and
 /// status-change times) and is used only while that file is still there unchanged; anything
 /// else — a newer `aggregate.json` (a crash between the two renames, an import, an older
-/// version's write), a torn or damaged copy (CRC-32), no copy — and the JSON is read instead.
+/// version's write), a torn or damaged copy (XXH64 of each section), no copy — and the JSON is
+/// read instead.
 /// So it is written without `fsync`, and only when it decodes to exactly the document
 /// (checked when written). Small documents have none (``CompactionPolicy/binaryCopyBytes``):
 /// their JSON loads as fast.
 ///
-///     header:    "CTB2"  u32 0  identity (5 × u64)  u64 front length  u64 state length
-///                u64 published length  u32 CRC-32 of each of the three       (little-endian)
+///     header:    "CTB3"  u32 0  identity (5 × u64)  u64 front length  u64 state length
+///                u64 published length  u64 XXH64 of each of the three        (little-endian)
+///                (each seeded with the XXH64 of the header's first 72 bytes, so that a header
+///                torn from its sections, or another copy's, fails too)
 ///     front:     everything the read endpoints use
 ///     state:     the receiver's bookkeeping (series, replay windows, parked marks)
 ///     published: every day's published figures (``PublishedDay``) under the document's source
 ///                selection, for readers; writers never read it
 ///
-/// Copies of the earlier layout (`CTB1`, without the published days) are not read: the JSON is,
-/// until the next fold writes a copy again.
+/// Copies of the earlier layouts (`CTB1`, without the published days; `CTB2`, with CRC-32s) are
+/// not read: the JSON is, until the next writer's load or fold writes a copy again.
 package enum BinaryCopy {
-    static let headerSize = 84
-    private static let magic: [UInt8] = Array("CTB2".utf8)
+    static let headerSize = 96
+    private static let magic: [UInt8] = Array("CTB3".utf8)
 
     package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
         var front = BinaryCopyOutput(capacity: 64 << 10)
@@ -39,7 +40,8 @@ package enum BinaryCopy {
         header.bytes.append(contentsOf: magic + [0, 0, 0, 0])
         for field in identity.fields { header.u64(field) }
         for section in sections { header.u64(UInt64(section.count)) }
-        for section in sections { withUnsafeBytes(of: crc(section).littleEndian) { header.bytes.append(contentsOf: $0) } }
+        let seed = XXHash64.hash(header.bytes)
+        for section in sections { header.u64(checksum(section, seed: seed)) }
         for section in sections { header.bytes.append(contentsOf: section) }
         return header.bytes
     }
@@ -49,9 +51,11 @@ package enum BinaryCopy {
         let frontLength: Int
         let stateLength: Int
         let publishedLength: Int
-        let frontCRC: UInt32
-        let stateCRC: UInt32
-        let publishedCRC: UInt32
+        let frontChecksum: UInt64
+        let stateChecksum: UInt64
+        let publishedChecksum: UInt64
+        /// The sections' checksums' seed: the XXH64 of the header before them.
+        let seed: UInt64
 
         var fileSize: Int { headerSize + frontLength + stateLength + publishedLength }
     }
@@ -71,7 +75,9 @@ package enum BinaryCopy {
             guard front < 1 << 32, state < 1 << 32, published < 1 << 32 else { return nil }
             return Layout(
                 frontLength: Int(front), stateLength: Int(state), publishedLength: Int(published),
-                frontCRC: load(UInt32.self, 72), stateCRC: load(UInt32.self, 76), publishedCRC: load(UInt32.self, 80))
+                frontChecksum: load(UInt64.self, 72), stateChecksum: load(UInt64.self, 80),
+                publishedChecksum: load(UInt64.self, 88),
+                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<72])))
         }
     }
 
@@ -85,7 +91,7 @@ package enum BinaryCopy {
         front: [UInt8], state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits,
         leavingOutDayModels: Bool = false
     ) -> (document: AggregateDocument, dayModelsOffset: Int)? {
-        guard front.count == layout.frontLength, crc(front) == layout.frontCRC else { return nil }
+        guard front.count == layout.frontLength, checksum(front, seed: layout.seed) == layout.frontChecksum else { return nil }
         var document = AggregateDocument(user: user, limits: limits)
         var dayModelsOffset = 0
         do throws(BinaryCopyDamage) {
@@ -97,7 +103,7 @@ package enum BinaryCopy {
             }.get()
             guard document.userId == user.rawValue else { return nil }
             guard let state else { return (document, dayModelsOffset) }
-            guard state.count == layout.stateLength, crc(state) == layout.stateCRC else { return nil }
+            guard state.count == layout.stateLength, checksum(state, seed: layout.seed) == layout.stateChecksum else { return nil }
             try state.withUnsafeBytes { raw in
                 Result { () throws(BinaryCopyDamage) in
                     var input = BinaryCopyInput(raw, from: 0)
@@ -142,9 +148,7 @@ package enum BinaryCopy {
             layout: layout, user: user, limits: limits)?.document
     }
 
-    static func crc(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBufferPointer { UInt32(truncatingIfNeeded: crc32(0, $0.baseAddress, uInt($0.count))) }
-    }
+    static func checksum(_ bytes: [UInt8], seed: UInt64) -> UInt64 { XXHash64.hash(bytes, seed: seed) }
 
     // MARK: Front
 
