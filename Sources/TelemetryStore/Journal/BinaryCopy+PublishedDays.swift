@@ -21,7 +21,9 @@ extension BinaryCopy {
 
     /// The published section of a copy laid out as `layout` says; nil when damaged.
     static func decodePublished(_ bytes: [UInt8], layout: Layout) -> [String: PublishedDay]? {
-        guard bytes.count == layout.publishedLength, checksum(bytes, seed: layout.seed) == layout.publishedChecksum else { return nil }
+        guard bytes.count == layout.publishedLength, checksum(bytes, seed: layout.seed) == layout.publishedChecksum else {
+            return nil
+        }
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> [String: PublishedDay] in
                 var i = BinaryCopyInput(raw, from: 0)

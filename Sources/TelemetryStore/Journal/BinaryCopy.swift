@@ -103,7 +103,9 @@ package enum BinaryCopy {
             }.get()
             guard document.userId == user.rawValue else { return nil }
             guard let state else { return (document, dayModelsOffset) }
-            guard state.count == layout.stateLength, checksum(state, seed: layout.seed) == layout.stateChecksum else { return nil }
+            guard state.count == layout.stateLength, checksum(state, seed: layout.seed) == layout.stateChecksum else {
+                return nil
+            }
             try state.withUnsafeBytes { raw in
                 Result { () throws(BinaryCopyDamage) in
                     var input = BinaryCopyInput(raw, from: 0)
