@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// Bounded by an estimate of the documents' size in memory
 /// (``AggregateDocument/estimatedMemoryBytes``), by default 8 MiB per process
-/// (`--document-cache-bytes`) (the responder holds about
-/// 18 MiB without the cache, its Swift runtime linked in). Bounded by stored bytes instead, it
+/// (`--document-cache-bytes`; the responder holds about 18 MiB without the cache, its Swift
+/// runtime linked in). Bounded by stored bytes instead, it
 /// held more memory as its users' replay windows filled, so the process grew over the kit's
 /// memory run; by estimated memory it stays put. 8 MiB keeps the kit's responders at 29 MiB
 /// (12 MiB: 33 MiB), at about 8 % more CPU per request over users it can no longer hold. A miss
