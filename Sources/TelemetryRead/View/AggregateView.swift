@@ -49,17 +49,13 @@ package struct AggregateView: Sendable, Equatable {
         sources = selection.names
         totals = PublishedTotals(document.totals, selection, keepingRaw: raw != .none)
         // A day whose published figures are known is not decoded at all (this runs for every day
-        // of every user when a team summary is first asked for), and each map is read in one
-        // pass: a day looked up in a map read in place is a scan.
+        // of every user when a team summary is first asked for).
         let known = keepingRaw ? [:] : published
         let kept = { (day: String) in daysFrom.map { day >= $0 } ?? true }
-        let derived = document.days.entries { kept($0) && known[$0] == nil }
-        let derivedModels = Dictionary(
-            document.dayModels.entries { kept($0) && known[$0] == nil }, uniquingKeysWith: { first, _ in first })
-        var views = derived.map { day, figures in
+        var views = document.daysWithModels { kept($0) && known[$0] == nil }.map { day, figures, models in
             DayView(
                 day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
-                models: (derivedModels[day] ?? [:]).sorted { $0.key < $1.key }.map { name, figures in
+                models: models.sorted { $0.key < $1.key }.map { name, figures in
                     ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
                 })
         }

@@ -24,11 +24,9 @@ package enum AggregateCoding {
 
         w.key("days")
         w.beginObject()
-        // Each map read in one pass: a day looked up in a map read in place is a scan.
-        let dayModels = Dictionary(document.dayModels.entries(), uniquingKeysWith: { first, _ in first })
-        for (day, figures) in document.days.entries().sorted(by: { $0.key < $1.key }) {
+        for (day, figures, models) in document.daysWithModels() {
             w.key(day)
-            write(PublishedTotals(figures, selection), models: dayModels[day], selection, to: &w)
+            write(PublishedTotals(figures, selection), models: models, selection, to: &w)
         }
         w.endObject()
 

@@ -3,10 +3,8 @@ extension BinaryCopy {
     static func writePublished(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
         let selection = d.sourceSelection
         o.count(d.days.count)
-        // Each map read in one pass: a day looked up in a map read in place is a scan.
-        let models = Dictionary(d.dayModels.entries(), uniquingKeysWith: { first, _ in first })
-        for (day, figures) in d.days.entries().sorted(by: { $0.key < $1.key }) {
-            let published = PublishedDay(figures, models: models[day] ?? [:], selection)
+        for (day, figures, models) in d.daysWithModels() {
+            let published = PublishedDay(figures, models: models, selection)
             o.string(day)
             o.totals(published.totals)
             o.count(published.models.count)
