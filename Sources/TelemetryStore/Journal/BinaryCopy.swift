@@ -26,6 +26,8 @@
 /// not read: the JSON is, until the next writer's load or fold writes a copy again.
 package enum BinaryCopy {
     static let headerSize = 96
+    /// The header before its three checksums, which are seeded with its XXH64.
+    private static let checkedHeaderSize = 72
     private static let magic: [UInt8] = Array("CTB3".utf8)
 
     package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
@@ -40,6 +42,7 @@ package enum BinaryCopy {
         header.bytes.append(contentsOf: magic + [0, 0, 0, 0])
         for field in identity.fields { header.u64(field) }
         for section in sections { header.u64(UInt64(section.count)) }
+        assert(header.bytes.count == checkedHeaderSize)
         let seed = XXHash64.hash(header.bytes)
         for section in sections { header.u64(checksum(section, seed: seed)) }
         for section in sections { header.bytes.append(contentsOf: section) }
@@ -75,9 +78,9 @@ package enum BinaryCopy {
             guard front < 1 << 32, state < 1 << 32, published < 1 << 32 else { return nil }
             return Layout(
                 frontLength: Int(front), stateLength: Int(state), publishedLength: Int(published),
-                frontChecksum: load(UInt64.self, 72), stateChecksum: load(UInt64.self, 80),
-                publishedChecksum: load(UInt64.self, 88),
-                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<72])))
+                frontChecksum: load(UInt64.self, checkedHeaderSize), stateChecksum: load(UInt64.self, checkedHeaderSize + 8),
+                publishedChecksum: load(UInt64.self, checkedHeaderSize + 16),
+                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])))
         }
     }
 
