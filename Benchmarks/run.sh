@@ -63,11 +63,12 @@ command -v swift >/dev/null || { echo "swift is not on PATH (see README.md)" >&2
 
 mkdir -p "$SCRATCH"
 BIN="$SCRATCH/release"
+PRODUCTS=(claude-telemetry-fcgi claude-telemetry telemetry-bench)
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   say "building the product (swift build -c release --static-swift-stdlib --scratch-path .build-bench)"
   for attempt in 1 2 3; do
     # One product at a time: the test support targets cannot link the Swift runtime statically.
-    if (cd "$ROOT" && for product in claude-telemetry-fcgi claude-telemetry telemetry-bench; do
+    if (cd "$ROOT" && for product in "${PRODUCTS[@]}"; do
           swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product "$product" || exit 1
         done >"$SCRATCH/bench-build.log" 2>&1); then
       break
@@ -79,7 +80,7 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   done
 fi
 BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --show-bin-path)"
-for binary in claude-telemetry-fcgi claude-telemetry telemetry-bench; do
+for binary in "${PRODUCTS[@]}"; do
   [[ -x "$BIN/$binary" ]] || { echo "$BIN/$binary is missing" >&2; exit 1; }
 done
 CBIN="$SCRATCH/bench-c"
