@@ -8,14 +8,13 @@ import Synchronization
 /// Bounded by an estimate of the documents' size in memory
 /// (``AggregateDocument/estimatedMemoryBytes``), by default 8 MiB per process
 /// (`--document-cache-bytes`; the responder holds about 18 MiB without the cache, its Swift
-/// runtime linked in). Bounded by stored bytes instead, it
-/// held more memory as its users' replay windows filled, so the process grew over the kit's
-/// memory run; by estimated memory it stays put. 8 MiB keeps the kit's responders at 29 MiB
-/// (12 MiB: 33 MiB), at about 8 % more CPU per request over users it can no longer hold. A miss
-/// costs little beside the request (the binary copy, and the journal's records folded newest
-/// first), so the cache need not hold every active user
-/// (README → Performance). One document over half the bound is not kept. When
-/// full, an arbitrary entry leaves (not the least recently used: exporters' traffic cycles
+/// runtime linked in). Bounded by stored bytes instead, it held more memory as its users' replay
+/// windows filled, so the process grew over the kit's memory run; by estimated memory it stays
+/// put. 8 MiB keeps the kit's responders at 29 MiB (12 MiB: 33 MiB), at about 8 % more CPU per
+/// request over users it can no longer hold. A miss costs little beside the request (the binary
+/// copy, and the journal's records folded newest first), so the cache need not hold every active
+/// user (README → Performance). One document over half the bound is not kept. When full, an
+/// arbitrary entry leaves (not the least recently used: exporters' traffic cycles
 /// through users, and LRU would then evict every entry just before it is needed).
 final class DocumentCache: Sendable {
     struct Key: Hashable, Sendable {
