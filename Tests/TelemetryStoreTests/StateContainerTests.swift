@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TelemetryStore
@@ -189,5 +190,48 @@ struct StateContainerTests {
                 }.get()
             }
         }
+    }
+
+    @Test("the keys and entries from a key on are those of the Dictionary at or after it, in the table or changed")
+    func entriesFromAKeyOn() throws {
+        var numbers = Numbers(state: 29)
+        var reference: [String: [String: Figures]] = [:]
+        for ordinal in 0..<120 { reference[dayKey(ordinal)] = models(&numbers) }
+        var output = BinaryCopyOutput(capacity: 0)
+        PackedMap(reference).write(to: &output)
+        var maps = try output.bytes.withUnsafeBytes { raw in
+            try Result { () throws(BinaryCopyDamage) -> PackedMap<[String: Figures]> in
+                var input = BinaryCopyInput(raw, from: 0)
+                return try PackedMap<[String: Figures]>(reading: &input)
+            }.get()
+        }
+        // Changed after reading: some set again, some removed, some new (kept aside, not in the table).
+        for ordinal in stride(from: 3, to: 140, by: 7) {
+            let day = dayKey(ordinal)
+            if ordinal % 2 == 0 {
+                maps.removeValue(forKey: day)
+                reference.removeValue(forKey: day)
+            } else {
+                maps[day, default: [:]]["model-y", default: Figures()][.costFromEvents] += 1
+                reference[day, default: [:]]["model-y", default: Figures()][.costFromEvents] += 1
+            }
+        }
+        for lowest in [nil, "2025-01-01", dayKey(0), dayKey(59), "2025-03-01x", dayKey(119), dayKey(135), "2026"] {
+            let expected = reference.filter { entry in lowest.map { entry.key >= $0 } ?? true }
+            #expect(maps.keys(from: lowest).sorted() == expected.keys.sorted(), "from \(lowest ?? "nil")")
+            let entries = maps.entries(from: lowest)
+            #expect(entries.count == expected.count, "from \(lowest ?? "nil")")
+            #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.value) }) == expected)
+            // `wanted` still applies after the bound.
+            let odd = maps.entries(from: lowest) { $0.hasSuffix("1") }
+            #expect(Set(odd.map(\.key)) == Set(expected.keys.filter { $0.hasSuffix("1") }))
+        }
+    }
+
+    /// The day key `ordinal` days after 2025-01-01.
+    func dayKey(_ ordinal: Int) -> String {
+        let date = Date(timeIntervalSince1970: 1_735_689_600 + Double(ordinal) * 86_400)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }

@@ -57,12 +57,15 @@ package struct AggregateDocument: Equatable, Sendable {
     /// Number of series whose state is remembered.
     package var rememberedSeries: Int { series.count }
 
-    /// The days `wanted` accepts, sorted, each with its figures and its model map (empty when it
-    /// has none). Each map is read in one pass: a day looked up in a map read in place is a scan.
+    /// The days from `lowest` on (every day when nil) that `wanted` accepts, sorted, each with
+    /// its figures and its model map (empty when it has none). Each map is read in one pass: a
+    /// day looked up in a map read in place is a scan.
     package func daysWithModels(
-        where wanted: (String) -> Bool = { _ in true }
+        from lowest: String? = nil, where wanted: (String) -> Bool = { _ in true }
     ) -> [(day: String, figures: Figures, models: [String: Figures])] {
-        let models = Dictionary(dayModels.entries(where: wanted), uniquingKeysWith: { first, _ in first })
-        return days.entries(where: wanted).sorted { $0.key < $1.key }.map { ($0.key, $0.value, models[$0.key] ?? [:]) }
+        let models = Dictionary(dayModels.entries(from: lowest, where: wanted), uniquingKeysWith: { first, _ in first })
+        return days.entries(from: lowest, where: wanted).sorted { $0.key < $1.key }.map {
+            ($0.key, $0.value, models[$0.key] ?? [:])
+        }
     }
 }

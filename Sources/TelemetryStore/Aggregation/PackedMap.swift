@@ -46,16 +46,23 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     package var isEmpty: Bool { count == 0 }
 
     /// The keys, in no particular order.
-    package var keys: [String] {
+    package var keys: [String] { keys(from: nil) }
+
+    /// The keys from `lowest` on (in the order of their bytes, as day keys sort; nil: every
+    /// key), in no particular order. Keys of the table before it are compared in place, never
+    /// made into strings: a reader of a few weeks passes over a year of days.
+    package func keys(from lowest: String?) -> [String] {
         var keys: [String] = []
-        keys.reserveCapacity(count)
         table.withUnsafeBytes { raw in
-            for position in starts.indices where !isShadowed(position) {
-                var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                keys.append((try? input.string()) ?? "")
+            withBytes(of: lowest) { lowest in
+                for position in starts.indices where !isShadowed(position) {
+                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
+                    guard let key = try? input.slice(), !Self.precedes(key, lowest) else { continue }
+                    keys.append(String(decoding: key, as: UTF8.self))
+                }
             }
         }
-        keys.append(contentsOf: changed.keys)
+        for key in changed.keys where lowest.map({ key >= $0 }) ?? true { keys.append(key) }
         return keys
     }
 
@@ -91,20 +98,40 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         return value(at: position)
     }
 
-    /// The entries whose keys `wanted` accepts, decoded, in no particular order: one pass over
-    /// the table, where looking keys up one by one would compare every key before each.
-    package func entries(where wanted: (String) -> Bool = { _ in true }) -> [(key: String, value: Value)] {
+    /// The entries whose keys lie from `lowest` on (as ``keys(from:)``) and `wanted` accepts,
+    /// decoded, in no particular order: one pass over the table, where looking keys up one by
+    /// one would compare every key before each.
+    package func entries(
+        from lowest: String? = nil, where wanted: (String) -> Bool = { _ in true }
+    ) -> [(key: String, value: Value)] {
         var result: [(key: String, value: Value)] = []
-        result.reserveCapacity(count)
         table.withUnsafeBytes { raw in
-            for position in starts.indices where !isShadowed(position) {
-                var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                guard let key = try? input.string(), wanted(key) else { continue }
-                result.append((key, value(at: position)))
+            withBytes(of: lowest) { lowest in
+                for position in starts.indices where !isShadowed(position) {
+                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
+                    guard let bytes = try? input.slice(), !Self.precedes(bytes, lowest) else { continue }
+                    let key = String(decoding: bytes, as: UTF8.self)
+                    guard wanted(key) else { continue }
+                    result.append((key, value(at: position)))
+                }
             }
         }
-        for (key, value) in changed where wanted(key) { result.append((key, value)) }
+        for (key, value) in changed where (lowest.map { key >= $0 } ?? true) && wanted(key) {
+            result.append((key, value))
+        }
         return result
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `key` (nil stays nil).
+    private func withBytes<R>(of key: String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        guard var key else { return body(nil) }
+        return key.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// True when `key` sorts before `lowest` byte by byte (never when there is no `lowest`).
+    private static func precedes(_ key: UnsafeRawBufferPointer, _ lowest: UnsafeRawBufferPointer?) -> Bool {
+        guard let lowest else { return false }
+        return key.lexicographicallyPrecedes(lowest)
     }
 
     /// About how many bytes of heap the map holds: the table's bytes, and the values built.
