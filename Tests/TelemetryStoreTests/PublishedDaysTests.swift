@@ -165,4 +165,117 @@ struct PublishedDaysTests {
             #expect(!damaged.document.sessions.isEmpty && damaged.document.dayModels.count == 3)
         }
     }
+
+    /// The day key `daysAgo` days before the fixed now.
+    func dayKey(daysAgo: Int) -> String {
+        let date = Date(timeIntervalSince1970: Double(fixedNow.seconds) - Double(daysAgo) * 86_400)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    @Test("read from a day on: only days from it are taken, the days before keep their figures but no model maps")
+    func readFromADayOn() throws {
+        try TestStore.withTemporary(configuration: Self.everyWrite) { store in
+            try seed(store, days: 12)
+            // A tail: one write to an old day, one to a recent day.
+            try ingest(request(MetricName.tokenUsage, daysAgo: 10, sequence: 40), into: store, Self.never)
+            try ingest(request(MetricName.tokenUsage, daysAgo: 2, sequence: 41), into: store, Self.never)
+            let whole = try #require(
+                try AggregateStore(directory: store.directory, limits: store.limits).current(
+                    store.user, skippingState: true, preferringCopy: true)
+            ).document
+            #expect(whole.days.count == 12)
+            for daysAgo in [15, 12, 6, 2, 1, 0] {
+                let lowest = dayKey(daysAgo: daysAgo)
+                let current = try #require(
+                    try AggregateStore(directory: store.directory, limits: store.limits).current(
+                        store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest))
+                let label = "from \(lowest)"
+                #expect(current.journalRecords == 2, "\(label)")
+                // Every day's figures are there; the totals too.
+                #expect(current.document.days == whole.days && current.document.totals == whole.totals, "\(label)")
+                let recent = Set(whole.days.keys.filter { $0 >= lowest })
+                // The tail's days are derived again, whether before `lowest` or not.
+                let written: Set = [dayKey(daysAgo: 10), dayKey(daysAgo: 2)]
+                #expect(Set(current.publishedDays.keys) == recent.subtracting(written), "\(label): days taken")
+                for day in whole.days.keys {
+                    if let published = current.publishedDays[day] {
+                        let expected = PublishedDay(whole.days[day]!, models: whole.dayModels[day] ?? [:], whole.sourceSelection)
+                        #expect(published == expected, "\(label): \(day)")
+                    } else if day >= lowest || written.contains(day) {
+                        // Derived again (written by the tail), or decided by the tail.
+                        #expect(current.document.dayModels[day] == whole.dayModels[day], "\(label): models of \(day)")
+                    } else {
+                        #expect(current.document.dayModels[day] == nil, "\(label): no models read for \(day)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a copy whose published days are oldest first (earlier versions) is read, from a day on too")
+    func oldestFirstCopyIsRead() throws {
+        try TestStore.withTemporary(configuration: Self.everyWrite) { store in
+            try seed(store, days: 6)
+            let path = store.directory.binaryCopyPath(store.user)
+            let identity = try #require(try FileIdentity.of(store.aggregatePath))
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let layout = try #require(BinaryCopy.layout(bytes, of: identity))
+            #expect(layout.publishedNewestFirst)
+            let publishedStart = BinaryCopy.headerSize + layout.frontLength + layout.stateLength
+            let section = Array(bytes[publishedStart...])
+            let all = try #require(BinaryCopy.decodePublished(section, layout: layout))
+            #expect(all.count == 6)
+            // The days as the fold writes them, newest first: the section's first day is today's newest.
+            let first = section.withUnsafeBytes { raw in
+                var input = BinaryCopyInput(raw, from: 0)
+                _ = try? input.count()
+                return (try? input.string()) ?? ""
+            }
+            #expect(first == all.keys.max())
+
+            // The same copy with the section written oldest first and the header's order word 0.
+            var oldest = BinaryCopyOutput(capacity: 0)
+            oldest.count(all.count)
+            for day in all.keys.sorted() {
+                let published = all[day]!
+                oldest.string(day)
+                oldest.totals(published.totals)
+                oldest.count(published.models.count)
+                for model in published.models {
+                    oldest.string(model.name)
+                    oldest.model(model.figures)
+                }
+                oldest.count(published.unknownModel == nil ? 0 : 1)
+                if let unknown = published.unknownModel { oldest.model(unknown) }
+            }
+            var header = Array(bytes[0..<BinaryCopy.headerSize])
+            header.replaceSubrange(4..<8, with: [0, 0, 0, 0])
+            withUnsafeBytes(of: UInt64(oldest.bytes.count).littleEndian) { header.replaceSubrange(64..<72, with: $0) }
+            let seed = XXHash64.hash(Array(header[0..<72]))
+            let front = Array(bytes[BinaryCopy.headerSize..<BinaryCopy.headerSize + layout.frontLength])
+            let state = Array(bytes[BinaryCopy.headerSize + layout.frontLength..<publishedStart])
+            for (index, part) in [front, state, oldest.bytes].enumerated() {
+                withUnsafeBytes(of: XXHash64.hash(part, seed: seed).littleEndian) {
+                    header.replaceSubrange(72 + index * 8..<80 + index * 8, with: $0)
+                }
+            }
+            try Data(header + front + state + oldest.bytes).write(to: URL(fileURLWithPath: path))
+            let reread = try #require(BinaryCopy.layout(header, of: identity))
+            #expect(!reread.publishedNewestFirst)
+
+            let read = try read(store)
+            #expect(read.publishedDays == all)
+            let lowest = dayKey(daysAgo: 3)
+            let recent = try #require(
+                try AggregateStore(directory: store.directory, limits: store.limits).current(
+                    store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest))
+            #expect(recent.publishedDays == all.filter { $0.key >= lowest })
+            #expect(recent.publishedDays.count == 3)
+
+            // An order word of neither kind: not this layout; the JSON is read.
+            header.replaceSubrange(4..<8, with: [2, 0, 0, 0])
+            #expect(BinaryCopy.layout(header, of: identity) == nil)
+        }
+    }
 }

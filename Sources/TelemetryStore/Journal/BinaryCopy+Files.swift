@@ -47,10 +47,11 @@ extension BinaryCopy {
     /// A copy as read: the document and, for readers of published figures, the published days.
     struct Read {
         var document: AggregateDocument
-        /// Every day's published figures when they were asked for and are whole; empty otherwise.
+        /// Every day's published figures (from the `daysFrom` asked for on) when they were asked
+        /// for and are whole; empty otherwise.
         var publishedDays: [String: PublishedDay] = [:]
         /// Set when the document was read without the days' model maps and sessions (because
-        /// the published days came along): the front, and where the model maps are in it.
+        /// the published section was whole): the front, and where the model maps are in it.
         var leftOut: (front: [UInt8], dayModelsOffset: Int)?
     }
 
@@ -58,10 +59,11 @@ extension BinaryCopy {
     /// is no copy of exactly that file, or it is damaged. Readers that skip the receiver's
     /// bookkeeping read only the front. With `publishedDays`, the published days come too when
     /// that section is whole, and then the front's day model maps and sessions are left out
-    /// (``Read/leftOut``); when it is damaged the whole front is read, as without.
+    /// (``Read/leftOut``); when it is damaged the whole front is read, as without. `daysFrom`
+    /// (a day key): only the published days from it on are read.
     static func read(
         _ path: String, of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool,
-        publishedDays: Bool = false
+        publishedDays: Bool = false, daysFrom: String? = nil
     ) -> Read? {
         guard let opened = try? FileSystem.openRegularFile(path, .readOnly, opening: "read", checking: "read")
         else { return nil }
@@ -76,20 +78,20 @@ extension BinaryCopy {
             guard let bytes = try? fd.read(at: headerSize + layout.frontLength, count: layout.stateLength) else { return nil }
             state = bytes
         }
-        var published: [String: PublishedDay] = [:]
+        // nil when not asked for, or damaged; whole (if perhaps empty) otherwise.
+        var published: [String: PublishedDay]?
         if publishedDays,
-            let bytes = try? fd.read(at: headerSize + layout.frontLength + layout.stateLength, count: layout.publishedLength),
-            let days = decodePublished(bytes, layout: layout)
+            let bytes = try? fd.read(at: headerSize + layout.frontLength + layout.stateLength, count: layout.publishedLength)
         {
-            published = days
+            published = decodePublished(bytes, layout: layout, from: daysFrom)
         }
-        let leavingOut = publishedDays && !published.isEmpty
+        let leavingOut = published != nil
         guard
             let decoded = decode(
                 front: front, state: state, layout: layout, user: user, limits: limits, leavingOutDayModels: leavingOut)
         else { return nil }
         return Read(
-            document: decoded.document, publishedDays: published,
+            document: decoded.document, publishedDays: published ?? [:],
             leftOut: leavingOut ? (front, decoded.dayModelsOffset) : nil)
     }
 }

@@ -1,9 +1,9 @@
 extension BinaryCopy {
-    /// Every day's ``PublishedDay`` under the document's source selection, sorted by day.
+    /// Every day's ``PublishedDay`` under the document's source selection, newest first.
     static func writePublished(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
         let selection = d.sourceSelection
         o.count(d.days.count)
-        for (day, figures, models) in d.daysWithModels() {
+        for (day, figures, models) in d.daysWithModels().reversed() {
             let published = PublishedDay(figures, models: models, selection)
             o.string(day)
             o.totals(published.totals)
@@ -17,8 +17,10 @@ extension BinaryCopy {
         }
     }
 
-    /// The published section of a copy laid out as `layout` says; nil when damaged.
-    static func decodePublished(_ bytes: [UInt8], layout: Layout) -> [String: PublishedDay]? {
+    /// The published section of a copy laid out as `layout` says, the days from `daysFrom` (a
+    /// day key) on, or every day; nil when damaged. Newest first, the days before `daysFrom` are
+    /// not even read (a team summary needs a few weeks of a year's days).
+    static func decodePublished(_ bytes: [UInt8], layout: Layout, from daysFrom: String? = nil) -> [String: PublishedDay]? {
         guard bytes.count == layout.publishedLength, checksum(bytes, seed: layout.seed) == layout.publishedChecksum else {
             return nil
         }
@@ -26,10 +28,13 @@ extension BinaryCopy {
             Result { () throws(BinaryCopyDamage) -> [String: PublishedDay] in
                 var i = BinaryCopyInput(raw, from: 0)
                 let count = try i.count()
-                var days = [String: PublishedDay](minimumCapacity: count)
+                var days = [String: PublishedDay](minimumCapacity: daysFrom == nil ? count : 0)
                 var names: [String] = []
                 for _ in 0..<count {
                     let day = try i.string()
+                    let wanted = daysFrom.map { day >= $0 } ?? true
+                    // The checksum held: what follows is as the fold wrote it.
+                    if !wanted && layout.publishedNewestFirst { return days }
                     let totals = try i.totals()
                     var models: [ModelView] = []
                     let modelCount = try i.count()
@@ -38,7 +43,7 @@ extension BinaryCopy {
                         models.append(ModelView(name: try i.string(reusing: &names), figures: try i.model()))
                     }
                     let unknown = try i.count() == 0 ? nil : try i.model()
-                    days[day] = PublishedDay(totals: totals, models: models, unknownModel: unknown)
+                    if wanted { days[day] = PublishedDay(totals: totals, models: models, unknownModel: unknown) }
                 }
                 guard i.isAtEnd else { throw BinaryCopyDamage() }
                 return days

@@ -13,14 +13,16 @@
 /// (checked when written). Small documents have none (``CompactionPolicy/binaryCopyBytes``):
 /// their JSON loads as fast.
 ///
-///     header:    "CTB3"  u32 0  identity (5 × u64)  u64 front length  u64 state length
+///     header:    "CTB3"  u32 order  identity (5 × u64)  u64 front length  u64 state length
 ///                u64 published length  u64 XXH64 of each of the three        (little-endian)
 ///                (each seeded with the XXH64 of the header's first 72 bytes, so that a header
 ///                torn from its sections, or another copy's, fails too)
 ///     front:     everything the read endpoints use
 ///     state:     the receiver's bookkeeping (series, replay windows, parked marks)
 ///     published: every day's published figures (``PublishedDay``) under the document's source
-///                selection, for readers; writers never read it
+///                selection, for readers; writers never read it. Newest first (order 1), so
+///                that a reader of recent days stops at the first older one; copies of earlier
+///                versions have them oldest first (order 0), and are read whole
 ///
 /// Copies of the earlier layouts (`CTB1`, without the published days; `CTB2`, with CRC-32s) are
 /// not read: the JSON is, until the next writer's load or fold writes a copy again.
@@ -29,6 +31,8 @@ package enum BinaryCopy {
     /// The header before its three checksums, which are seeded with its XXH64.
     private static let checkedHeaderSize = 72
     private static let magic: [UInt8] = Array("CTB3".utf8)
+    /// The header's word after the magic: the published days newest first.
+    private static let newestFirst: UInt32 = 1
 
     package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
         var front = BinaryCopyOutput(capacity: 64 << 10)
@@ -39,7 +43,8 @@ package enum BinaryCopy {
         writePublished(document, to: &published)
         let sections = [front.bytes, state.bytes, published.bytes]
         var header = BinaryCopyOutput(capacity: headerSize + sections.reduce(0) { $0 + $1.count })
-        header.bytes.append(contentsOf: magic + [0, 0, 0, 0])
+        header.bytes.append(contentsOf: magic)
+        header.u32(newestFirst)
         for field in identity.fields { header.u64(field) }
         for section in sections { header.u64(UInt64(section.count)) }
         assert(header.bytes.count == checkedHeaderSize)
@@ -59,16 +64,20 @@ package enum BinaryCopy {
         let publishedChecksum: UInt64
         /// The sections' checksums' seed: the XXH64 of the header before them.
         let seed: UInt64
+        /// The published days come newest first (else oldest first: copies of earlier versions).
+        let publishedNewestFirst: Bool
 
         var fileSize: Int { headerSize + frontLength + stateLength + publishedLength }
     }
 
     static func layout(_ header: [UInt8], of identity: FileIdentity) -> Layout? {
-        guard header.count >= headerSize, Array(header[0..<8]) == magic + [0, 0, 0, 0] else { return nil }
+        guard header.count >= headerSize, Array(header[0..<4]) == magic else { return nil }
         return header.withUnsafeBytes { raw -> Layout? in
             func load<T: FixedWidthInteger>(_: T.Type, _ offset: Int) -> T {
                 T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
             }
+            let order = load(UInt32.self, 4)
+            guard order == 0 || order == newestFirst else { return nil }
             for (index, field) in identity.fields.enumerated() where load(UInt64.self, 8 + index * 8) != field {
                 return nil
             }
@@ -80,7 +89,8 @@ package enum BinaryCopy {
                 frontLength: Int(front), stateLength: Int(state), publishedLength: Int(published),
                 frontChecksum: load(UInt64.self, checkedHeaderSize), stateChecksum: load(UInt64.self, checkedHeaderSize + 8),
                 publishedChecksum: load(UInt64.self, checkedHeaderSize + 16),
-                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])))
+                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])),
+                publishedNewestFirst: order == newestFirst)
         }
     }
 

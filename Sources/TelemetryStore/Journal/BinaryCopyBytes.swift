@@ -9,6 +9,10 @@ package struct BinaryCopyOutput {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    mutating func u32(_ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
     mutating func double(_ value: Double) { u64(value.bitPattern) }
 
     mutating func count(_ value: Int) { varint(UInt64(value)) }

@@ -30,7 +30,8 @@ package struct CurrentAggregate: Sendable {
     /// The published figures of days the binary copy holds them for and that are still exactly
     /// as that copy had them (raw figures, model map and source selection unchanged by the
     /// journal's records); empty when read without the copy or without `publishedDays`. When
-    /// not empty, `document` holds the model maps of the other days only, and no sessions.
+    /// the copy's were taken, `document` holds the model maps of the other days only, and no
+    /// sessions; read with `daysFrom`, neither comes for the days before it.
     package var publishedDays: [String: PublishedDay] = [:]
 }
 
@@ -45,9 +46,12 @@ extension AggregateStore {
     /// With `publishedDays` (readers of published figures only: the team's digests), the copy's
     /// published days that the journal's records left as they were come along
     /// (``CurrentAggregate/publishedDays``), and the document is read without what they make
-    /// unnecessary: the model maps of those days, and the sessions.
+    /// unnecessary: the model maps of those days, and the sessions. With `daysFrom` too (a day
+    /// key), the days before it are left without published figures and model maps (their raw
+    /// figures are there): a reader of recent days does not pay for a year of them.
     package func current(
-        _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false, publishedDays: Bool = false
+        _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false, publishedDays: Bool = false,
+        daysFrom: String? = nil
     ) throws(StorageError) -> CurrentAggregate? {
         let aggregatePath = directory.aggregatePath(user)
         let journalPath = directory.journalPath(user)
@@ -56,7 +60,7 @@ extension AggregateStore {
             var copy = identity.flatMap { copyOf in
                 BinaryCopy.read(
                     directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState,
-                    publishedDays: publishedDays)
+                    publishedDays: publishedDays, daysFrom: daysFrom)
             }
             var snapshot: StoredFile?
             if copy == nil {
@@ -86,7 +90,7 @@ extension AggregateStore {
             }
             guard let journal else {
                 guard identity != nil else { return nil }
-                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil)
+                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil, daysFrom: daysFrom)
                 return CurrentAggregate(
                     document: document, snapshotIdentity: identity, snapshot: snapshot, journal: nil, journalRecords: 0,
                     tornBytes: 0, publishedDays: publishedDays)
@@ -94,7 +98,7 @@ extension AggregateStore {
             let scan = JournalFormat.scan(journal.bytes)
             guard let generation = scan.generation, generation >= document.journalGeneration else {
                 guard identity != nil else { return nil }
-                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil)
+                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil, daysFrom: daysFrom)
                 return CurrentAggregate(
                     document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
                     journalRecords: 0, tornBytes: 0, publishedDays: publishedDays)
@@ -108,7 +112,7 @@ extension AggregateStore {
             } catch {
                 throw .corrupt(path: journalPath, reason: error.reason)
             }
-            let publishedDays = try published(copy, copySelection, &document, user: user, touched: touched)
+            let publishedDays = try published(copy, copySelection, &document, user: user, touched: touched, daysFrom: daysFrom)
             return CurrentAggregate(
                 document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
                 journalRecords: scan.records.count, tornBytes: scan.tornBytes, publishedDays: publishedDays)
@@ -119,10 +123,11 @@ extension AggregateStore {
     /// The copy's published days that `touched` (the journal's records folded into `document`)
     /// left as they were, under the same source selection (`copySelection`, the copy's own);
     /// the days without one get their model maps from the copy, unless the records decided them.
-    /// Empty, and `document` unchanged, when the copy was read whole.
+    /// Empty, and `document` unchanged, when the copy was read whole. Days before `daysFrom` get
+    /// neither.
     private func published(
         _ copy: BinaryCopy.Read?, _ copySelection: SourceSelection?, _ document: inout AggregateDocument, user: UserID,
-        touched: JournalTailFold.TouchedDays?
+        touched: JournalTailFold.TouchedDays?, daysFrom: String?
     ) throws(StorageError) -> [String: PublishedDay] {
         guard let copy, let leftOut = copy.leftOut else { return [:] }
         var published = copy.publishedDays
@@ -134,7 +139,7 @@ extension AggregateStore {
             }
         }
         let decided = touched?.dayModels ?? []
-        let needed = Set(document.days.keys.filter { published[$0] == nil && !decided.contains($0) })
+        let needed = Set(document.days.keys(from: daysFrom).filter { published[$0] == nil && !decided.contains($0) })
         document.sessions = [:]
         guard !needed.isEmpty else { return published }
         guard
