@@ -45,6 +45,15 @@ extension OperationsTests {
                     #expect(fast.totals == slow.totals && fast.models == slow.models, "after \(name)")
                     #expect(fast.tools == slow.tools && fast.events == slow.events, "after \(name)")
                     #expect(snapshot.document?.attributes == whole.attributes, "after \(name)")
+                    // Read from a day on: the days from it, the rest as the whole digest has them.
+                    for lowest in slow.days.map(\.day) + ["0000", "9999"] {
+                        let recent = UserDigest(
+                            try #require(try reader.snapshot(of: store.user, daysFrom: lowest)), limits: store.limits,
+                            keepingRaw: false, keepingSessions: false)
+                        #expect(recent.days == slow.days.filter { $0.day >= lowest }, "after \(name), from \(lowest)")
+                        #expect(recent.totals == slow.totals && recent.models == slow.models, "after \(name)")
+                        #expect(recent.holdsDays(from: lowest) && !recent.holdsDays(from: nil))
+                    }
                 }
                 #expect(taken > 0)
             }

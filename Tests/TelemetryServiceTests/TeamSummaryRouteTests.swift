@@ -109,6 +109,41 @@ struct TeamSummaryRouteTests {
         #expect(sameJSON(body["range"]!, ["from": "2026-11-01", "to": "2026-11-30"]))
     }
 
+    @Test("the digests hold the days a request needs: a later request that reaches further back reads them again")
+    func digestsReachFurtherBack() throws {
+        let sandbox = try ServiceSandbox()
+        let token = try sandbox.addToken("grafana")
+        let ada = try sandbox.addUser("Ada")
+        for (day, input) in [("2026-11-24", 5.0), ("2026-08-15", 7), ("2026-02-01", 11)] {
+            try sandbox.send(ada, input: input, day: day)
+        }
+        func summary(_ query: String) throws -> (days: Set<String>, range: Int?, previous: Int?, total: Int?) {
+            let response = sandbox.get(path, query: query, headers: ["Authorization": "Bearer \(token)"])
+            #expect(response.status == .ok)
+            let body = try json(response)
+            let days = try #require(body["days"] as? [String: Any])
+            return (
+                Set(days.keys), (body["rangeTotals"] as? [String: Any])?["totalInputTokens"] as? Int,
+                (body["previousRangeTotals"] as? [String: Any])?["totalInputTokens"] as? Int,
+                (body["totals"] as? [String: Any])?["totalInputTokens"] as? Int
+            )
+        }
+        // The default 30 days (and the 30 before them): one day.
+        let recent = try summary("")
+        #expect(recent.days == ["2026-11-24"] && recent.range == 5 && recent.previous == 0 && recent.total == 23)
+        // Further back than the digests were read for.
+        let year = try summary("from=2026-01-01&to=2026-11-24")
+        #expect(year.days == ["2026-02-01", "2026-08-15", "2026-11-24"] && year.range == 23 && year.total == 23)
+        let before = try summary("from=2026-08-01&to=2026-08-31")
+        #expect(before.days == ["2026-08-15"] && before.range == 7 && before.previous == 0)
+        // 2026-07-01 … 2026-08-31, and the 62 days before it: 2026-02-01 is not in either.
+        let summer = try summary("from=2026-07-01&to=2026-08-31")
+        #expect(summer.days == ["2026-08-15"] && summer.range == 7 && summer.previous == 0)
+        let spring = try summary("from=2026-03-01&to=2026-04-30")
+        #expect(spring.days.isEmpty && spring.range == 0 && spring.previous == 11)
+        #expect(try summary("") == recent)
+    }
+
     @Test("304 from the files' identities; a write or a new user changes the ETag; HEAD has no body")
     func conditional() throws {
         let sandbox = try ServiceSandbox()

@@ -25,8 +25,11 @@ package struct UserDigest: Sendable {
     /// When data last changed the aggregate; nil when nothing was received yet.
     package let updatedAt: String?
     package let totals: PublishedTotals
-    /// Oldest first.
+    /// Oldest first; from ``daysFrom`` on.
     package let days: [Day]
+    /// The first day key ``days`` may hold (nil: every day is there): the team's digests hold
+    /// the days its requests need, not a year of them.
+    package let daysFrom: String?
     /// Sorted by name.
     package let models: [Model]
     /// Sorted by name.
@@ -50,14 +53,16 @@ package struct UserDigest: Sendable {
     /// `keepingSessions`: keep the sessions (only a user's own summary shows them; the team
     /// cache leaves them out, up to 100 per user).
     /// `publishedDays`: days whose published figures are known for exactly this document.
+    /// `daysFrom` (a day key): only the days from it on are kept.
     package init(
         user: UserID, record: UserRecord, document: AggregateDocument?,
         limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true,
-        publishedDays: [String: PublishedDay] = [:]
+        publishedDays: [String: PublishedDay] = [:], daysFrom: String? = nil
     ) {
         let view = AggregateView(
-            document ?? AggregateDocument(user: user, limits: limits), includingSessions: keepingSessions,
-            raw: keepingRaw ? .all : .none, published: publishedDays)
+            document ?? AggregateDocument(user: user, limits: limits), daysFrom: daysFrom,
+            includingSessions: keepingSessions, raw: keepingRaw ? .all : .none, published: publishedDays)
+        self.daysFrom = daysFrom
         userId = user.rawValue
         name = record.name
         createdAt = record.createdAt
@@ -83,16 +88,24 @@ package struct UserDigest: Sendable {
             }
     }
 
+    /// The days the snapshot was read for (``UserSnapshot/daysFrom``) are the days it keeps.
     package init(
         _ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true,
         keepingSessions: Bool = true
     ) {
         self.init(
             user: snapshot.user, record: snapshot.record, document: snapshot.document, limits: limits,
-            keepingRaw: keepingRaw, keepingSessions: keepingSessions, publishedDays: snapshot.publishedDays)
+            keepingRaw: keepingRaw, keepingSessions: keepingSessions, publishedDays: snapshot.publishedDays,
+            daysFrom: snapshot.daysFrom)
     }
 
-    /// The days that lie in `range`, oldest first.
+    /// True when ``days`` holds every day from `day` (a key; nil: the first) on.
+    package func holdsDays(from day: String?) -> Bool {
+        guard let daysFrom else { return true }
+        return day.map { daysFrom <= $0 } ?? false
+    }
+
+    /// The days that lie in `range`, oldest first (of those the digest holds: see ``daysFrom``).
     package func days(in range: DayRange) -> ArraySlice<Day> {
         // Days are sorted: find the first in range, then take while in range.
         var low = 0, high = days.count

@@ -8,7 +8,9 @@ package import TelemetryStore
 /// than reading and parsing every document (about 50 KB each) on every request.
 ///
 /// Every update replaces a stored file with a new inode and change time, so a matching identity
-/// means the digest is current. Entries exist only for users of the last listing (removed users
+/// means the digest is current. A digest holds the days from the first one a request needed
+/// on (``UserDigest/daysFrom``): a year-old user's other days are never read, and a request
+/// that reaches further back reads the user again. Entries exist only for users of the last listing (removed users
 /// are dropped), and hold no raw figures, so memory is bounded by the number of users and their
 /// days, whatever the number of requests.
 package final class TeamDigestCache: Sendable {
@@ -36,11 +38,12 @@ package final class TeamDigestCache: Sendable {
         package let unreadable: [UserID]
     }
 
-    /// The current entry of every user, sorted by id: cached when both files are unchanged,
-    /// otherwise read, decoded and cached anew. A user removed meanwhile is left out; a user
-    /// whose files cannot be read is listed apart. Only a listing of the users that fails (the
-    /// data directory itself in trouble) throws.
-    package func current(reader: StoredUserReader) throws(StorageError) -> Listing {
+    /// The current entry of every user, sorted by id, holding the days from `daysFrom` (a day
+    /// key; nil: every day) on: cached when the files are unchanged and the digest holds those
+    /// days, otherwise read, decoded and cached anew. A user removed meanwhile is left out; a
+    /// user whose files cannot be read is listed apart. Only a listing of the users that fails
+    /// (the data directory itself in trouble) throws.
+    package func current(reader: StoredUserReader, daysFrom: String? = nil) throws(StorageError) -> Listing {
         let users = try reader.users()
         // Users are read on as many threads as there are cores: after a start every user is read
         // and digested once, which for a team of year-old users takes seconds on one core.
@@ -48,7 +51,9 @@ package final class TeamDigestCache: Sendable {
         let lanes = users.count < 32 ? 1 : max(1, min(Self.cores, 8))
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             for index in stride(from: lane, to: users.count, by: lanes) {
-                let outcome = Result { () throws(StorageError) in try entry(of: users[index], reader: reader) }
+                let outcome = Result { () throws(StorageError) in
+                    try entry(of: users[index], reader: reader, daysFrom: daysFrom)
+                }
                 outcomes.withLock { $0[index] = outcome }
             }
         }
@@ -73,17 +78,17 @@ package final class TeamDigestCache: Sendable {
         return Listing(entries: result, unreadable: unreadable)
     }
 
-    /// One user's entry, from the cache when the files are unchanged; nil when the user was
-    /// removed meanwhile.
-    private func entry(of user: UserID, reader: StoredUserReader) throws(StorageError) -> Entry? {
+    /// One user's entry, from the cache when the files are unchanged and it holds the days from
+    /// `daysFrom` on; nil when the user was removed meanwhile.
+    private func entry(of user: UserID, reader: StoredUserReader, daysFrom: String?) throws(StorageError) -> Entry? {
         guard let identities = try reader.identities(of: user) else { return nil }
         let cached = entries.withLock { $0[user] }
         if let cached, cached.record == identities.record, cached.aggregate == identities.aggregate,
-            cached.journal == identities.journal
+            cached.journal == identities.journal, cached.digest.holdsDays(from: daysFrom)
         {
             return cached
         }
-        guard let snapshot = try reader.snapshot(of: user) else { return nil }
+        guard let snapshot = try reader.snapshot(of: user, daysFrom: daysFrom) else { return nil }
         let entry = Entry(
             user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
             journal: snapshot.journalIdentity,

@@ -9,6 +9,9 @@ package struct UserFiles: Sendable {
     package let record: StoredFile
     /// nil until the user has sent data.
     package let aggregate: CurrentAggregate?
+    /// The first day the aggregate was read for (``AggregateStore/current(_:skippingState:preferringCopy:publishedDays:daysFrom:)``);
+    /// nil: every day.
+    package var daysFrom: String?
 
     /// SHA-256 over the record, the identities of the stored `aggregate.json` and the journal,
     /// and the journal's record count: changes whenever their content does (a new
@@ -36,7 +39,7 @@ package struct UserFiles: Sendable {
         return UserSnapshot(
             user: user, record: decodedRecord, document: aggregate?.document, recordIdentity: record.identity,
             aggregateIdentity: aggregate?.snapshotIdentity, journalIdentity: aggregate?.journal,
-            publishedDays: aggregate?.publishedDays ?? [:])
+            publishedDays: aggregate?.publishedDays ?? [:], daysFrom: daysFrom)
     }
 }
 
@@ -51,6 +54,8 @@ package struct UserSnapshot: Sendable {
     package let journalIdentity: FileIdentity?
     /// Days whose published figures came with the document (``CurrentAggregate/publishedDays``).
     package var publishedDays: [String: PublishedDay] = [:]
+    /// The first day the document was read for; nil: every day.
+    package var daysFrom: String?
 }
 
 /// Reads users' stored files for the read endpoints, without any lock (`aggregate.json` is
@@ -71,17 +76,20 @@ package struct StoredUserReader: Sendable {
     }
 
     /// The user's files; nil when the user does not exist (never created, or removed meanwhile).
-    package func files(of user: UserID) throws(StorageError) -> UserFiles? {
+    /// `daysFrom` (a day key): the days before it are not read (see ``UserFiles/daysFrom``).
+    package func files(of user: UserID, daysFrom: String? = nil) throws(StorageError) -> UserFiles? {
         guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
         let store = AggregateStore(directory: directory, limits: limits)
         return UserFiles(
             user: user, directory: directory, record: record,
-            aggregate: try store.current(user, skippingState: true, preferringCopy: true, publishedDays: true))
+            aggregate: try store.current(
+                user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: daysFrom),
+            daysFrom: daysFrom)
     }
 
-    /// The user's data, decoded; nil when the user does not exist.
-    package func snapshot(of user: UserID) throws(StorageError) -> UserSnapshot? {
-        try files(of: user)?.decoded(limits: limits)
+    /// The user's data, decoded; nil when the user does not exist. `daysFrom` as for ``files(of:daysFrom:)``.
+    package func snapshot(of user: UserID, daysFrom: String? = nil) throws(StorageError) -> UserSnapshot? {
+        try files(of: user, daysFrom: daysFrom)?.decoded(limits: limits)
     }
 
     /// The identities of the user's files now, without reading them; nil when the user does not

@@ -51,21 +51,28 @@ package struct AggregateView: Sendable, Equatable {
         // A day whose published figures are known is not decoded at all (this runs for every day
         // of every user when a team summary is first asked for).
         let known = keepingRaw ? [:] : published
-        let kept = { (day: String) in daysFrom.map { day >= $0 } ?? true }
-        var views = document.daysWithModels { kept($0) && known[$0] == nil }.map { day, figures, models in
-            DayView(
-                day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
-                models: models.sorted { $0.key < $1.key }.map { name, figures in
-                    ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
-                })
-        }
-        if !known.isEmpty {
-            let present = Set(document.days.keys)
-            for (day, published) in known where kept(day) && present.contains(day) {
-                views.append(DayView(day: day, published: published))
+        let derived = document.daysWithModels(from: daysFrom) { known[$0] == nil }
+        let present = known.isEmpty ? [] : Set(document.days.keys(from: daysFrom))
+        let taken = known.keys.filter { present.contains($0) }.sorted()
+        // Both lists are sorted: merged into place, rather than sorting the views (each a few
+        // hundred bytes, moved at every step of a sort).
+        var views: [DayView] = []
+        views.reserveCapacity(derived.count + taken.count)
+        var next = 0
+        for (day, figures, models) in derived {
+            while next < taken.count && taken[next] < day {
+                views.append(DayView(day: taken[next], published: known[taken[next]]!))
+                next += 1
             }
+            views.append(
+                DayView(
+                    day: day, totals: PublishedTotals(figures, selection, keepingRaw: keepingRaw),
+                    models: models.sorted { $0.key < $1.key }.map { name, figures in
+                        ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
+                    }))
         }
-        days = views.sorted { $0.day < $1.day }
+        for day in taken[next...] { views.append(DayView(day: day, published: known[day]!)) }
+        days = views
         models = document.models.keys.sorted().map { name in
             ModelView(name: name, figures: PublishedModel(document.models[name]!, selection, keepingRaw: keepingRaw))
         }

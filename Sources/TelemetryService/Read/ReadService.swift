@@ -118,7 +118,10 @@ package struct ReadService: Sendable {
             + " parked=\(parked.map { "\($0.parkedInstallations),\($0.parkedRequests),\($0.unknownUserRequests)" } ?? "")"
         let cacheControl = ("Cache-Control", "private, no-cache")
 
-        let listing = try cache.current(reader: reader)
+        // The days the answer adds up: the range and the one before it (the trend), and the
+        // budgets' window.
+        let daysFrom = min(range.previous.fromKey, BudgetWindow(today: today).first.description)
+        let listing = try cache.current(reader: reader, daysFrom: daysFrom)
         let entries = listing.entries
         var tag = TeamTag(variant: variant + " unreadable=\(listing.unreadable.map(\.rawValue).joined(separator: ","))")
         for entry in entries { tag.add(entry.user, record: entry.record, aggregate: entry.aggregate, journal: entry.journal) }
