@@ -10,9 +10,9 @@ package import TelemetryStore
 /// Every update replaces a stored file with a new inode and change time, so a matching identity
 /// means the digest is current. A digest holds the days from the first one a request needed
 /// on (``UserDigest/daysFrom``): a year-old user's other days are never read, and a request
-/// that reaches further back reads the user again. Entries exist only for users of the last listing (removed users
-/// are dropped), and hold no raw figures, so memory is bounded by the number of users and their
-/// days, whatever the number of requests.
+/// that reaches further back reads the user again. Entries exist only for users of the last
+/// listing (removed users are dropped), and hold no raw figures, so memory is bounded by the
+/// number of users and their days, whatever the number of requests.
 package final class TeamDigestCache: Sendable {
     package struct Entry: Sendable {
         package let user: UserID
