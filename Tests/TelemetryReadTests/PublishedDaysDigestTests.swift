@@ -8,7 +8,7 @@ import Testing
 
 /// A team digest read with the binary copy's published days (the model maps and sessions of the
 /// days they cover left unread) is the digest of the whole document, after every request and
-/// whatever the journal's tail holds.
+/// whatever the journal's tail holds; so are the scrape's views.
 extension OperationsTests {
     @Suite struct PublishedDaysDigestTests {
         /// Folds every third write, giving every document a binary copy; the writes between
@@ -53,6 +53,15 @@ extension OperationsTests {
                         #expect(recent.days == slow.days.filter { $0.day >= lowest }, "after \(name), from \(lowest)")
                         #expect(recent.totals == slow.totals && recent.models == slow.models, "after \(name)")
                         #expect(recent.holdsDays(from: lowest) && !recent.holdsDays(from: nil))
+                    }
+                    // The scrape's and the usage report's views (published days taken, from a day
+                    // on or not) are the views of the whole document.
+                    for lowest in [nil] + slow.days.map(\.day) {
+                        let loaded = try StoredUsers.load(store.directory, limits: store.limits, daysFrom: lowest)
+                        let view = try #require(loaded.users.first?.view)
+                        let expected = AggregateView(whole, daysFrom: lowest, includingSessions: false, raw: .totals)
+                        #expect(view == expected, "after \(name), from \(lowest ?? "the first day")")
+                        #expect(loaded.users.first?.attributes == whole.attributes)
                     }
                 }
                 #expect(taken > 0)

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+import Synchronization
 package import TelemetryStore
 
 /// One user as the team-wide read views see them: the record and, when the user has sent
@@ -34,52 +37,71 @@ package struct StoredUsers: Sendable {
     /// Reads every user record and aggregate (with its journal). Takes no lock. With a `cache`,
     /// a user whose files are unchanged since the last call is not read again; `daysFrom` keeps
     /// only the day buckets from that day on in the views (a scrape needs only recent ones).
+    /// Users are read on as many threads as there are cores (the first scrape after a start
+    /// reads every user).
     package static func load(
         _ directory: DataDirectory, limits: AggregationLimits = AggregationLimits(), cache: StoredUserCache? = nil,
         daysFrom: String? = nil
     ) throws(StorageError) -> StoredUsers {
-        let records = try UserStore(directory: directory).list()
+        let records = try UserStore(directory: directory).list().sorted(by: { $0.id < $1.id })
         let store = AggregateStore(directory: directory, limits: limits)
+        let outcomes = Mutex<[StoredUser?]>(Array(repeating: nil, count: records.count))
+        let lanes = records.count < 32 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: records.count, by: lanes) {
+                let user = read(records[index], directory: directory, store: store, cache: cache, daysFrom: daysFrom)
+                outcomes.withLock { $0[index] = user }
+            }
+        }
         var users: [StoredUser] = []
         var unreadable: [String] = []
         users.reserveCapacity(records.count)
-        for record in records.sorted(by: { $0.id < $1.id }) {
-            guard let id = try? UserID(validating: record.id) else {
-                unreadable.append(record.id)
-                continue
-            }
-            do {
-                var identities: (FileIdentity, FileIdentity?, FileIdentity?)?
-                if let cache, let recordIdentity = try FileIdentity.of(directory.recordPath(id)) {
-                    let found = (
-                        recordIdentity, try FileIdentity.of(directory.aggregatePath(id)),
-                        try FileIdentity.of(directory.journalPath(id))
-                    )
-                    if let user = cache.cached(record.id, record: found.0, aggregate: found.1, journal: found.2) {
-                        users.append(user)
-                        continue
-                    }
-                    identities = found
-                }
-                let document = try store.read(id, skippingState: true)
-                let user = StoredUser(
-                    record: record,
-                    view: document.map {
-                        // The totals' raw figures kept: the Prometheus export publishes active time
-                        // from the raw seconds, not from the rounded minutes; no other bucket's
-                        // raw figures are exported.
-                        AggregateView($0, daysFrom: daysFrom, includingSessions: false, raw: .totals)
-                    },
-                    attributes: document?.attributes ?? [:])
-                if let cache, let identities {
-                    cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)
-                }
-                users.append(user)
-            } catch {
-                unreadable.append(record.id)
-            }
+        for (record, user) in zip(records, outcomes.withLock { $0 }) {
+            if let user { users.append(user) } else { unreadable.append(record.id) }
         }
         cache?.keep(only: Set(records.map(\.id)))
         return StoredUsers(users: users, unreadable: unreadable)
+    }
+
+    /// One user as read now, or from `cache` when the files are unchanged; nil when the user's
+    /// id or files cannot be read.
+    private static func read(
+        _ record: UserRecord, directory: DataDirectory, store: AggregateStore, cache: StoredUserCache?, daysFrom: String?
+    ) -> StoredUser? {
+        guard let id = try? UserID(validating: record.id) else { return nil }
+        do {
+            var identities: (FileIdentity, FileIdentity?, FileIdentity?)?
+            if let cache, let recordIdentity = try FileIdentity.of(directory.recordPath(id)) {
+                let found = (
+                    recordIdentity, try FileIdentity.of(directory.aggregatePath(id)),
+                    try FileIdentity.of(directory.journalPath(id))
+                )
+                if let user = cache.cached(record.id, record: found.0, aggregate: found.1, journal: found.2) {
+                    return user
+                }
+                identities = found
+            }
+            // The days' published figures from the binary copy (no day's model map or session
+            // read for them), from `daysFrom` on.
+            let current = try store.current(
+                id, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: daysFrom)
+            let user = StoredUser(
+                record: record,
+                view: current.map {
+                    // The totals' raw figures kept: the Prometheus export publishes active time
+                    // from the raw seconds, not from the rounded minutes; no other bucket's raw
+                    // figures are exported (so the published days are taken as they are).
+                    AggregateView(
+                        $0.document, daysFrom: daysFrom, includingSessions: false, raw: .totals,
+                        published: $0.publishedDays)
+                },
+                attributes: current?.document.attributes ?? [:])
+            if let cache, let identities {
+                cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)
+            }
+            return user
+        } catch {
+            return nil
+        }
     }
 }
