@@ -237,18 +237,7 @@ struct PublishedDaysTests {
             // The same copy with the section written oldest first and the header's order word 0.
             var oldest = BinaryCopyOutput(capacity: 0)
             oldest.count(all.count)
-            for day in all.keys.sorted() {
-                let published = all[day]!
-                oldest.string(day)
-                oldest.totals(published.totals)
-                oldest.count(published.models.count)
-                for model in published.models {
-                    oldest.string(model.name)
-                    oldest.model(model.figures)
-                }
-                oldest.count(published.unknownModel == nil ? 0 : 1)
-                if let unknown = published.unknownModel { oldest.model(unknown) }
-            }
+            for day in all.keys.sorted() { oldest.publishedDay(day, all[day]!) }
             var header = Array(bytes[0..<BinaryCopy.headerSize])
             header.replaceSubrange(4..<8, with: [0, 0, 0, 0])
             withUnsafeBytes(of: UInt64(oldest.bytes.count).littleEndian) { header.replaceSubrange(64..<72, with: $0) }

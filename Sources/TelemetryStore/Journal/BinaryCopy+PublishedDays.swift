@@ -4,16 +4,7 @@ extension BinaryCopy {
         let selection = d.sourceSelection
         o.count(d.days.count)
         for (day, figures, models) in d.daysWithModels().reversed() {
-            let published = PublishedDay(figures, models: models, selection)
-            o.string(day)
-            o.totals(published.totals)
-            o.count(published.models.count)
-            for model in published.models {
-                o.string(model.name)
-                o.model(model.figures)
-            }
-            o.count(published.unknownModel == nil ? 0 : 1)
-            if let unknown = published.unknownModel { o.model(unknown) }
+            o.publishedDay(day, PublishedDay(figures, models: models, selection))
         }
     }
 
@@ -54,6 +45,19 @@ extension BinaryCopy {
 }
 
 extension BinaryCopyOutput {
+    /// One entry of the published section: the day, its totals, its models, what they leave uncovered.
+    mutating func publishedDay(_ day: String, _ published: PublishedDay) {
+        string(day)
+        totals(published.totals)
+        count(published.models.count)
+        for entry in published.models {
+            string(entry.name)
+            model(entry.figures)
+        }
+        count(published.unknownModel == nil ? 0 : 1)
+        if let unknown = published.unknownModel { model(unknown) }
+    }
+
     mutating func totals(_ t: PublishedTotals) {
         for slot in 0..<PublishedTotals.lanes.counts { integer(Int(t.count(atSlot: slot))) }
         for slot in 0..<PublishedTotals.lanes.amounts { double(t.amount(atSlot: slot)) }
