@@ -142,15 +142,17 @@ def history_tables():
     def team_row(f):
         first, changed, unchanged = (float(f.get(key, "nan")) for key in
                                      ("first_ms", "after_one_write_p50_ms", "unchanged_p50_ms"))
-        return "%.1f ms %s | %.1f ms %s | %.1f ms %s |" % (
-            first, verdict(first <= 1000), changed, verdict(changed <= 150), unchanged, verdict(unchanged <= 150))
+        return "%.1f ms %s | %.1f ms %s | %.1f ms %s | %s |" % (
+            first, verdict(first <= 1000), changed, verdict(changed <= 150), unchanged, verdict(unchanged <= 150),
+            "{:,}".format(int(f["answer_bytes"])) if "answer_bytes" in f else "—")
 
     teams = reader_rows("team", team_row)
     if teams:
         lines += ["Team summary over the same users (`telemetry-bench team-dir`): the first after a start, the "
                   "first after one user's write (median of 10), and with nothing changed (median):", "",
-                  "| users | history | first after a start (goal ≤ 1 s) | after one write (goal ≤ 150 ms) | unchanged |",
-                  "|---|---|---|---|---|"] + teams + [""]
+                  "| users | history | first after a start (goal ≤ 1 s) | after one write (goal ≤ 150 ms) | unchanged "
+                  "| answer bytes |",
+                  "|---|---|---|---|---|---|"] + teams + [""]
     if rows:
         lines += ["Throughput, wrk -c %s, durable, against the durable 4 KiB storage loop (2 processes) "
                   "measured right after:" % "32", "",

@@ -126,7 +126,8 @@ enum TeamBench {
     /// `telemetry-bench team-dir DATA_DIR [REQUESTS]`: the team summary over an existing data
     /// directory (the kit's year-old users of step 2b): the first request after a start (reads
     /// every user), REQUESTS later ones (nothing changed), and REQUESTS ones each after one
-    /// user's write (the first team summary after the documents changed).
+    /// user's write (the first team summary after the documents changed); and the answer's
+    /// size (a year-old team's holds a month of days per user).
     static func runOverDirectory(_ arguments: [String]) throws {
         let directory = DataDirectory(arguments[2])
         let requests = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
@@ -139,10 +140,12 @@ enum TeamBench {
         let ingestor = TelemetryIngestor(directory: directory, configuration: store)
         let request = HTTPRequest(
             method: "GET", path: Router.prefix + "/team/summary", headers: ["Authorization": "Bearer \(token)"])
+        var answerBytes = 0
         func timed() throws -> Double {
             let started = Timestamp.now()
             let (response, _) = service.handle(request, now: .now())
             guard response.status == .ok else { throw BenchFailure("team summary answered \(response.status)") }
+            answerBytes = response.body.count
             return Double(Timestamp.now().nanoseconds - started.nanoseconds) / 1e6
         }
         let first = try timed()
@@ -162,8 +165,8 @@ enum TeamBench {
         print(
             String(
                 format:
-                    "team-dir users=%d first_ms=%.1f unchanged_p50_ms=%.1f after_one_write_p50_ms=%.1f after_one_write_max_ms=%.1f",
-                users.count, first, percentile(unchanged, 0.5), percentile(changed, 0.5), changed.last ?? 0))
+                    "team-dir users=%d first_ms=%.1f unchanged_p50_ms=%.1f after_one_write_p50_ms=%.1f after_one_write_max_ms=%.1f answer_bytes=%d",
+                users.count, first, percentile(unchanged, 0.5), percentile(changed, 0.5), changed.last ?? 0, answerBytes))
     }
 
     static func population(users: Int, document: AggregateDocument) throws

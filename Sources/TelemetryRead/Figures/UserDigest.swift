@@ -121,7 +121,8 @@ package struct UserDigest: Sendable {
     /// The sum of the days in `range`.
     package func totals(in range: DayRange) -> PublishedTotals {
         var sum = PublishedTotals()
-        for day in days(in: range) { sum.add(day.figures) }
+        // By index: a day is a few hundred bytes, and iterating would copy each one.
+        for index in days(in: range).indices { sum.add(days[index].figures) }
         return sum
     }
 }

@@ -64,6 +64,12 @@ package struct DayRange: Equatable, Sendable {
     /// The range of one period bucket.
     package init(_ bucket: Period.Bucket) { self.init(from: bucket.from, to: bucket.to) }
 
+    /// Every day's key, oldest first.
+    package var dayKeys: [String] {
+        guard from <= to else { return [] }
+        return (0...(to.ordinal - from.ordinal)).map { from.adding(days: $0).description }
+    }
+
     /// True when the bucket key `day` lies in the range.
     package func contains(_ day: String) -> Bool { day >= fromKey && day <= toKey }
 

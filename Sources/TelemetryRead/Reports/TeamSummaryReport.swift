@@ -89,16 +89,32 @@ package struct TeamSummaryReport: Sendable {
         var members: [Member] = []
         members.reserveCapacity(digests.count)
         var totals = PublishedTotals(), rangeTotals = PublishedTotals()
-        var days: [String: TeamDay] = [:]
+        // The range's days in order, each user's days merged into them: no dictionary look-up
+        // per user and day, and no copy of a day (each a few hundred bytes).
+        let rangeKeys = range.dayKeys
+        var rangeDays = [TeamDay](repeating: TeamDay(), count: rangeKeys.count)
+        var otherDays: [String: TeamDay] = [:]
         var models: [String: PublishedModel] = [:]
         var tools: [String: PublishedTool] = [:]
         for digest in digests.sorted(by: { $0.userId < $1.userId }) {
             var userRange = PublishedTotals()
-            if !digest.days(in: range).isEmpty { rangeActiveUsers += 1 }
+            let inRange = digest.days(in: range)
+            if !inRange.isEmpty { rangeActiveUsers += 1 }
             if !digest.days(in: previous).isEmpty { previousRangeActiveUsers += 1 }
-            for day in digest.days(in: range) {
-                userRange.add(day.figures)
-                days[day.day, default: TeamDay()].add(day)
+            // Borrowed in place: an array's element handed to a function is copied first.
+            digest.days.withUnsafeBufferPointer { days in
+                var slot = 0
+                for index in inRange.indices {
+                    let key = days[index].day
+                    userRange.add(days[index].figures)
+                    while slot < rangeKeys.count && rangeKeys[slot] < key { slot += 1 }
+                    if slot < rangeKeys.count && rangeKeys[slot] == key {
+                        rangeDays[slot].add(days[index])
+                    } else {
+                        // A key in the range that is no calendar day (not written by this service).
+                        otherDays[key, default: TeamDay()].add(days[index])
+                    }
+                }
             }
             for model in digest.models { models[model.name, default: PublishedModel()].add(model.figures) }
             for tool in digest.tools { tools[tool.name, default: PublishedTool()].add(tool.figures) }
@@ -110,7 +126,7 @@ package struct TeamSummaryReport: Sendable {
             for (index, bucket) in buckets.enumerated() {
                 let days = digest.days(in: DayRange(bucket))
                 var sum = PublishedTotals()
-                for day in days { sum.add(day.figures) }
+                for day in days.indices { sum.add(digest.days[day].figures) }
                 userPeriods.append(sum)
                 periodTotals[index].add(sum)
                 if !days.isEmpty { periodActiveUsers[index] += 1 }
@@ -128,6 +144,8 @@ package struct TeamSummaryReport: Sendable {
         self.members = members
         self.totals = totals
         self.rangeTotals = rangeTotals
+        var days = otherDays
+        for (key, day) in zip(rangeKeys, rangeDays) where day.activeUsers > 0 { days[key] = day }
         self.days = days
         self.models = models
         self.tools = tools
@@ -223,9 +241,9 @@ package struct TeamSummaryReport: Sendable {
             w.endObject()
             w.key("costByDay")
             w.beginObject()
-            for day in d.days(in: range) {
-                w.key(day.day)
-                w.number(day.figures.amount(.totalTokenCostUsd))
+            for index in d.days(in: range).indices {
+                w.key(d.days[index].day)
+                w.number(d.days[index].figures.amount(.totalTokenCostUsd))
             }
             w.endObject()
             w.key("createdAt"); w.string(d.createdAt)
