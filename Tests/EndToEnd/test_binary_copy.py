@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, curl
 
 sys.path.insert(0, str(REPO / "Benchmarks"))
 import history  # noqa: E402
@@ -29,13 +29,28 @@ def run(stack, *args: str) -> bytes:
     return result.stdout
 
 
+def summary(stack, user: str) -> dict:
+    """The user's own summary with raw figures, through nginx (it loads the binary copy too)."""
+    response = curl(f"{stack.base}/users/{user}/summary?raw=1&days=60")
+    assert response.status == 200, response.body
+    return response.json()
+
+
 def views(stack, user: str) -> dict:
-    """What three readers say: `show --json` reads aggregate.json itself; `export` (CSV per day
-    and per model) and the Prometheus export load the binary copy when it fits."""
+    """What four readers say: `show --json` reads aggregate.json itself; `export` (CSV per day
+    and per model), the Prometheus export and the user's summary load the binary copy when it
+    fits."""
     document = json.loads(run(stack, "show", user, "--json"))
     prometheus = [line for line in run(stack, "export", "--format", "prometheus").decode().splitlines()
                   if user in line and not line.startswith("#")]
+    body = summary(stack, user)
+    # The summary's sessions and every day's models are the document's.
+    assert sorted(s["id"] for s in body["sessions"]) == sorted(document.get("sessions", {}))
+    for day, bucket in document["days"].items():
+        assert body["days"][day]["models"] == bucket.get("models", {}), day
     return {
+        "summary_sessions": sorted((s["id"], s["lastActivity"], json.dumps(s["totals"], sort_keys=True)) for s in body["sessions"]),
+        "summary_days": body["days"],
         "received": document["received"],
         "totals": document["totals"],
         "days": len(document["days"]),
@@ -59,6 +74,7 @@ def test_readers_and_writers_agree_whatever_the_binary_copy_holds(stack):
     assert whole["days"] == DAYS
     assert whole["by_day"].count(b"\n") == DAYS + 1
     assert whole["prometheus"], "the Prometheus export names the user"
+    assert whole["summary_sessions"], "the grown user's sessions are in the summary"
 
     good = copy.read_bytes()
     copy.unlink()

@@ -31,7 +31,7 @@ extension OperationsTests {
                     _ = try store.ingestor.ingest(
                         signal, body: try Fixtures.bytes(name), format: format, encoding: encoding, user: store.user,
                         now: Timestamp(seconds: fixedNow.seconds + later))
-                    let snapshot = try #require(try reader.snapshot(of: store.user))
+                    let snapshot = try #require(try reader.snapshot(of: store.user, reading: .published(daysFrom: nil)))
                     taken += snapshot.publishedDays.count
                     let whole = try #require(
                         try AggregateStore(directory: store.directory, limits: store.limits).current(
@@ -48,7 +48,8 @@ extension OperationsTests {
                     // Read from a day on: the days from it, the rest as the whole digest has them.
                     for lowest in slow.days.map(\.day) + ["0000", "9999"] {
                         let recent = UserDigest(
-                            try #require(try reader.snapshot(of: store.user, daysFrom: lowest)), limits: store.limits,
+                            try #require(try reader.snapshot(of: store.user, reading: .published(daysFrom: lowest))),
+                            limits: store.limits,
                             keepingRaw: false, keepingSessions: false)
                         #expect(recent.days == slow.days.filter { $0.day >= lowest }, "after \(name), from \(lowest)")
                         #expect(recent.totals == slow.totals && recent.models == slow.models, "after \(name)")

@@ -47,6 +47,39 @@ struct UserSummaryRouteTests {
         #expect(response.body.last == UInt8(ascii: "\n"))
     }
 
+    @Test("a user read from the binary copy: the summary shows the sessions, and with ?raw=1 every day's models")
+    func summaryFromTheBinaryCopy() throws {
+        let sandbox = try ServiceSandbox()
+        let user = try sandbox.addUser("Ada")
+        for day in 1...24 {
+            let key = String(format: "2026-11-%02d", day)
+            try sandbox.send(
+                user, input: Double(100 * day), model: day % 2 == 0 ? "m-even" : "m-odd", day: key, cost: 0.5,
+                session: "s-\(day % 3)")
+        }
+        // A fold writes aggregate.json and, at 8 KiB and more, its binary copy, which readers load.
+        try AggregateStore(directory: sandbox.directory, configuration: sandbox.store).compact(user)
+        let stored = try sandbox.aggregate(user)
+        let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.directory.aggregatePath(user))
+        #expect((attributes[.size] as? Int ?? 0) >= 8 << 10)
+        #expect(FileManager.default.fileExists(atPath: sandbox.directory.binaryCopyPath(user)))
+        let storedSessions = try #require(stored["sessions"] as? [String: Any])
+        #expect(Set(storedSessions.keys) == ["s-0", "s-1", "s-2"])
+
+        let body = try json(sandbox.get("\(base)/users/\(user)/summary"))
+        let sessions = try #require(body["sessions"] as? [[String: Any]])
+        #expect(Set(sessions.compactMap { $0["id"] as? String }) == ["s-0", "s-1", "s-2"])
+        #expect(sameJSON(body["days"]!, withoutRaw(stored["days"]!)))
+
+        let raw = try json(sandbox.get("\(base)/users/\(user)/summary", query: "raw=1"))
+        let days = try #require(raw["days"] as? [String: [String: Any]])
+        let storedDays = try #require(stored["days"] as? [String: [String: Any]])
+        #expect(days.count == 24)
+        for (day, figures) in storedDays {
+            #expect(sameJSON(days[day]?["models"] as Any, figures["models"] as Any), "models of \(day)")
+        }
+    }
+
     @Test("from/to select the days; rangeTotals is their sum; totals stay all-time")
     func rangeSelection() throws {
         let sandbox = try ServiceSandbox()

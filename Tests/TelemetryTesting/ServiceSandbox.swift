@@ -45,21 +45,22 @@ package final class ServiceSandbox {
     }
 
     /// Sends `input` tokens of `model` at `day` (10:01 UTC, or `secondOfDay` seconds after its
-    /// UTC midnight), with optional resource attributes.
+    /// UTC midnight), with optional resource attributes and `session.id`.
     @discardableResult
     package func send(
         _ user: UserID, input: Double, model: String = "claude-sonnet-4-5", day: String = "2026-11-24",
-        secondOfDay: Int = 36_060, cost: Double? = nil, resource: [(String, String)] = []
+        secondOfDay: Int = 36_060, cost: Double? = nil, resource: [(String, String)] = [], session: String? = nil
     ) throws -> HTTPResponse {
         let seconds = try #require(Self.seconds(of: day)) + secondOfDay
         var request = tokenExport(input: input, time: UInt64(seconds) * 1_000_000_000)
+        let sessionAttributes = session.map { [keyValue("session.id", $0)] } ?? []
         request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].attributes =
-            [keyValue("type", "input"), keyValue("model", model)]
+            [keyValue("type", "input"), keyValue("model", model)] + sessionAttributes
         if let cost {
             var metric = request.resourceMetrics[0].scopeMetrics[0].metrics[0]
             metric.name = "claude_code.cost.usage"
             metric.sum.dataPoints[0].asDouble = cost
-            metric.sum.dataPoints[0].attributes = [keyValue("model", model)]
+            metric.sum.dataPoints[0].attributes = [keyValue("model", model)] + sessionAttributes
             request.resourceMetrics[0].scopeMetrics[0].metrics.append(metric)
         }
         request.resourceMetrics[0].resource.attributes = resource.map { keyValue($0.0, $0.1) }

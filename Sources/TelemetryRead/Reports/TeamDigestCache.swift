@@ -88,7 +88,7 @@ package final class TeamDigestCache: Sendable {
         {
             return cached
         }
-        guard let snapshot = try reader.snapshot(of: user, daysFrom: daysFrom) else { return nil }
+        guard let snapshot = try reader.snapshot(of: user, reading: .published(daysFrom: daysFrom)) else { return nil }
         let entry = Entry(
             user: user, record: snapshot.recordIdentity, aggregate: snapshot.aggregateIdentity,
             journal: snapshot.journalIdentity,

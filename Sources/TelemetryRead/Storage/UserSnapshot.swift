@@ -75,21 +75,39 @@ package struct StoredUserReader: Sendable {
         try UserStore(directory: directory).knownUsers()
     }
 
-    /// The user's files; nil when the user does not exist (never created, or removed meanwhile).
-    /// `daysFrom` (a day key): the days before it are not read (see ``UserFiles/daysFrom``).
-    package func files(of user: UserID, daysFrom: String? = nil) throws(StorageError) -> UserFiles? {
-        guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
-        let store = AggregateStore(directory: directory, limits: limits)
-        return UserFiles(
-            user: user, directory: directory, record: record,
-            aggregate: try store.current(
-                user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: daysFrom),
-            daysFrom: daysFrom)
+    /// What of a user's aggregate a reader reads.
+    package enum Reading: Sendable {
+        /// The whole document (without the receiver's bookkeeping): a user's own summary shows
+        /// the sessions and, with `?raw=1`, every day's raw figures and models.
+        case whole
+        /// The days' published figures as the binary copy holds them, from `daysFrom` (a day
+        /// key; nil: every day) on, and no sessions (``AggregateStore/current(_:skippingState:preferringCopy:publishedDays:daysFrom:)``):
+        /// the team's digests.
+        case published(daysFrom: String?)
     }
 
-    /// The user's data, decoded; nil when the user does not exist. `daysFrom` as for ``files(of:daysFrom:)``.
-    package func snapshot(of user: UserID, daysFrom: String? = nil) throws(StorageError) -> UserSnapshot? {
-        try files(of: user, daysFrom: daysFrom)?.decoded(limits: limits)
+    /// The user's files, read as `reading` says; nil when the user does not exist (never
+    /// created, or removed meanwhile).
+    package func files(of user: UserID, reading: Reading) throws(StorageError) -> UserFiles? {
+        guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
+        let store = AggregateStore(directory: directory, limits: limits)
+        switch reading {
+        case .whole:
+            return UserFiles(
+                user: user, directory: directory, record: record,
+                aggregate: try store.current(user, skippingState: true, preferringCopy: true))
+        case .published(let daysFrom):
+            return UserFiles(
+                user: user, directory: directory, record: record,
+                aggregate: try store.current(
+                    user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: daysFrom),
+                daysFrom: daysFrom)
+        }
+    }
+
+    /// The user's data, decoded; nil when the user does not exist.
+    package func snapshot(of user: UserID, reading: Reading) throws(StorageError) -> UserSnapshot? {
+        try files(of: user, reading: reading)?.decoded(limits: limits)
     }
 
     /// The identities of the user's files now, without reading them; nil when the user does not

@@ -73,7 +73,8 @@ package struct ReadService: Sendable {
         let range = try query.range(today: CalendarDay(now, in: configuration.limits.dayZone))
         let raw = try query.flag("raw")
         let period = try query.period()
-        guard let files = try reader.files(of: user) else { throw ReadQueryError.unknownUser(user) }
+        // Whole: the summary shows the sessions, and with ?raw=1 every day's raw figures and models.
+        guard let files = try reader.files(of: user, reading: .whole) else { throw ReadQueryError.unknownUser(user) }
 
         let today = CalendarDay(now, in: configuration.limits.dayZone)
         let budgets = try BudgetStore(directory: configuration.dataDirectory).list().filter { $0.scope == .user(user) }

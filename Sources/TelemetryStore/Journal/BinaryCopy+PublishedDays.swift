@@ -9,8 +9,8 @@ extension BinaryCopy {
     }
 
     /// The published section of a copy laid out as `layout` says, the days from `daysFrom` (a
-    /// day key) on, or every day; nil when damaged. Newest first, the days before `daysFrom` are
-    /// not even read (a team summary needs a few weeks of a year's days).
+    /// day key) on, or every day; nil when damaged. The whole section is checked; newest first,
+    /// the days before `daysFrom` are not decoded (a team summary needs a few weeks of a year's days).
     static func decodePublished(_ bytes: [UInt8], layout: Layout, from daysFrom: String? = nil) -> [String: PublishedDay]? {
         guard bytes.count == layout.publishedLength, checksum(bytes, seed: layout.seed) == layout.publishedChecksum else {
             return nil
