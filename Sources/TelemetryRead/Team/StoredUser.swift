@@ -76,7 +76,9 @@ package struct StoredUsers: Sendable {
                     recordIdentity, try FileIdentity.of(directory.aggregatePath(id)),
                     try FileIdentity.of(directory.journalPath(id))
                 )
-                if let user = cache.cached(record.id, record: found.0, aggregate: found.1, journal: found.2) {
+                if let user = cache.cached(
+                    record.id, record: found.0, aggregate: found.1, journal: found.2, daysFrom: daysFrom)
+                {
                     return user
                 }
                 identities = found
@@ -97,7 +99,9 @@ package struct StoredUsers: Sendable {
                 },
                 attributes: current?.document.attributes ?? [:])
             if let cache, let identities {
-                cache.store(user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2)
+                cache.store(
+                    user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2,
+                    daysFrom: daysFrom)
             }
             return user
         } catch {
