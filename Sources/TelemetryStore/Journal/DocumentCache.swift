@@ -41,10 +41,28 @@ final class DocumentCache: Sendable {
     static let defaultCapacityBytes = 8 << 20
 
     /// Each entry with its estimate, taken once when it is put, and the bound.
-    private let state: Mutex<(entries: [Key: (entry: Entry, weight: Int)], bytes: Int, capacity: Int)>
+    private struct Contents {
+        var entries: [Key: (entry: Entry, weight: Int)] = [:]
+        var bytes = 0
+        var capacity: Int
+
+        /// Lets arbitrary entries go until `room` more bytes fit, and returns them (to be freed
+        /// once the lock is released).
+        mutating func evict(leaving room: Int) -> [Entry] {
+            var evicted: [Entry] = []
+            while bytes + room > capacity, let victim = entries.first {
+                entries.removeValue(forKey: victim.key)
+                bytes -= victim.value.weight
+                evicted.append(victim.value.entry)
+            }
+            return evicted
+        }
+    }
+
+    private let state: Mutex<Contents>
 
     init(capacityBytes: Int = DocumentCache.defaultCapacityBytes) {
-        state = Mutex(([:], 0, max(0, capacityBytes)))
+        state = Mutex(Contents(capacity: max(0, capacityBytes)))
     }
 
     /// Estimated bytes of cached documents in memory, per process (0: nothing is cached).
@@ -54,13 +72,7 @@ final class DocumentCache: Sendable {
             // Entries over the new bound leave at once, freed after the lock is released.
             _ = state.withLock { state in
                 state.capacity = max(0, newValue)
-                var evicted: [Entry] = []
-                while state.bytes > state.capacity, let victim = state.entries.first {
-                    state.entries.removeValue(forKey: victim.key)
-                    state.bytes -= victim.value.weight
-                    evicted.append(victim.value.entry)
-                }
-                return evicted
+                return state.evict(leaving: 0)
             }
         }
     }
@@ -86,11 +98,7 @@ final class DocumentCache: Sendable {
                 evicted.append(old.entry)
             }
             guard weight <= state.capacity / 2 else { return evicted }
-            while state.bytes + weight > state.capacity, let victim = state.entries.first {
-                state.entries.removeValue(forKey: victim.key)
-                state.bytes -= victim.value.weight
-                evicted.append(victim.value.entry)
-            }
+            evicted += state.evict(leaving: weight)
             state.entries[key] = (entry, weight)
             state.bytes += weight
             return evicted
