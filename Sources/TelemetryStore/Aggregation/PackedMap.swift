@@ -53,16 +53,8 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
     /// made into strings: a reader of a few weeks passes over a year of days.
     package func keys(from lowest: String?) -> [String] {
         var keys: [String] = []
-        table.withUnsafeBytes { raw in
-            withBytes(of: lowest) { lowest in
-                for position in starts.indices where !isShadowed(position) {
-                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                    guard let key = try? input.slice(), !Self.precedes(key, lowest) else { continue }
-                    keys.append(String(decoding: key, as: UTF8.self))
-                }
-            }
-        }
-        for key in changed.keys where lowest.map({ key >= $0 }) ?? true { keys.append(key) }
+        forEachTableKey(from: lowest) { key, _ in keys.append(key) }
+        for key in changed.keys where Self.lies(key, from: lowest) { keys.append(key) }
         return keys
     }
 
@@ -105,34 +97,32 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         from lowest: String? = nil, where wanted: (String) -> Bool = { _ in true }
     ) -> [(key: String, value: Value)] {
         var result: [(key: String, value: Value)] = []
-        table.withUnsafeBytes { raw in
-            withBytes(of: lowest) { lowest in
-                for position in starts.indices where !isShadowed(position) {
-                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                    guard let bytes = try? input.slice(), !Self.precedes(bytes, lowest) else { continue }
-                    let key = String(decoding: bytes, as: UTF8.self)
-                    guard wanted(key) else { continue }
-                    result.append((key, value(at: position)))
-                }
-            }
+        forEachTableKey(from: lowest) { key, position in
+            if wanted(key) { result.append((key, value(at: position))) }
         }
-        for (key, value) in changed where (lowest.map { key >= $0 } ?? true) && wanted(key) {
-            result.append((key, value))
-        }
+        for (key, value) in changed where Self.lies(key, from: lowest) && wanted(key) { result.append((key, value)) }
         return result
     }
 
-    /// Calls `body` with the UTF-8 bytes of `key` (nil stays nil).
-    private func withBytes<R>(of key: String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-        guard var key else { return body(nil) }
-        return key.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    /// Calls `body` with the key and position of each live entry of the table whose key lies
+    /// from `lowest` on; the keys before it are compared as bytes in place, never made strings.
+    private func forEachTableKey(from lowest: String?, _ body: (String, Int) -> Void) {
+        table.withUnsafeBytes { raw in
+            func walk(_ bound: UnsafeRawBufferPointer?) {
+                for position in starts.indices where !isShadowed(position) {
+                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
+                    guard let key = try? input.slice() else { continue }
+                    if let bound, key.lexicographicallyPrecedes(bound) { continue }
+                    body(String(decoding: key, as: UTF8.self), position)
+                }
+            }
+            guard var lowest else { return walk(nil) }
+            lowest.withUTF8 { walk(UnsafeRawBufferPointer($0)) }
+        }
     }
 
-    /// True when `key` sorts before `lowest` byte by byte (never when there is no `lowest`).
-    private static func precedes(_ key: UnsafeRawBufferPointer, _ lowest: UnsafeRawBufferPointer?) -> Bool {
-        guard let lowest else { return false }
-        return key.lexicographicallyPrecedes(lowest)
-    }
+    /// True when `key` lies from `lowest` on (always when there is no `lowest`).
+    private static func lies(_ key: String, from lowest: String?) -> Bool { lowest.map { key >= $0 } ?? true }
 
     /// About how many bytes of heap the map holds: the table's bytes, and the values built.
     var estimatedMemoryBytes: Int {
