@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import Synchronization
 package import TelemetryStore
 
@@ -45,25 +43,16 @@ package final class TeamDigestCache: Sendable {
     /// (the data directory itself in trouble) throws.
     package func current(reader: StoredUserReader, daysFrom: String? = nil) throws(StorageError) -> Listing {
         let users = try reader.users()
-        // Users are read on as many threads as there are cores: after a start every user is read
-        // and digested once, which for a team of year-old users takes seconds on one core.
-        let outcomes = Mutex<[Result<Entry?, StorageError>?]>(Array(repeating: nil, count: users.count))
-        let lanes = users.count < 32 ? 1 : max(1, min(Self.cores, 8))
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: users.count, by: lanes) {
-                let outcome = Result { () throws(StorageError) in
-                    try entry(of: users[index], reader: reader, daysFrom: daysFrom)
-                }
-                outcomes.withLock { $0[index] = outcome }
-            }
+        let outcomes = EveryCore.map(users.count) { index in
+            Result { () throws(StorageError) in try entry(of: users[index], reader: reader, daysFrom: daysFrom) }
         }
         var result: [Entry] = []
         var unreadable: [UserID] = []
         result.reserveCapacity(users.count)
-        for (user, outcome) in zip(users, outcomes.withLock { $0 }) {
+        for (user, outcome) in zip(users, outcomes) {
             switch outcome {
             case .success(let entry?): result.append(entry)
-            case .success(nil), nil: break
+            case .success(nil): break
             case .failure:
                 unreadable.append(user)
                 entries.withLock { _ = $0.removeValue(forKey: user) }
@@ -97,9 +86,6 @@ package final class TeamDigestCache: Sendable {
         entries.withLock { $0[user] = entry }
         return entry
     }
-
-    /// Cores this process may run on.
-    private static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     /// Number of users cached (for tests).
     package var count: Int { entries.withLock { $0.count } }

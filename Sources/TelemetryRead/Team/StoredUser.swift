@@ -1,6 +1,3 @@
-import Dispatch
-import Foundation
-import Synchronization
 package import TelemetryStore
 
 /// One user as the team-wide read views see them: the record and, when the user has sent
@@ -45,18 +42,13 @@ package struct StoredUsers: Sendable {
     ) throws(StorageError) -> StoredUsers {
         let records = try UserStore(directory: directory).list().sorted(by: { $0.id < $1.id })
         let store = AggregateStore(directory: directory, limits: limits)
-        let outcomes = Mutex<[StoredUser?]>(Array(repeating: nil, count: records.count))
-        let lanes = records.count < 32 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: records.count, by: lanes) {
-                let user = read(records[index], directory: directory, store: store, cache: cache, daysFrom: daysFrom)
-                outcomes.withLock { $0[index] = user }
-            }
+        let outcomes = EveryCore.map(records.count) { index in
+            read(records[index], directory: directory, store: store, cache: cache, daysFrom: daysFrom)
         }
         var users: [StoredUser] = []
         var unreadable: [String] = []
         users.reserveCapacity(records.count)
-        for (record, user) in zip(records, outcomes.withLock { $0 }) {
+        for (record, user) in zip(records, outcomes) {
             if let user { users.append(user) } else { unreadable.append(record.id) }
         }
         cache?.keep(only: Set(records.map(\.id)))
