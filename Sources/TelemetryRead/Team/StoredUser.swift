@@ -62,14 +62,10 @@ package struct StoredUsers: Sendable {
     ) -> StoredUser? {
         guard let id = try? UserID(validating: record.id) else { return nil }
         do {
-            var identities: (FileIdentity, FileIdentity?, FileIdentity?)?
-            if let cache, let recordIdentity = try FileIdentity.of(directory.recordPath(id)) {
-                let found = (
-                    recordIdentity, try FileIdentity.of(directory.aggregatePath(id)),
-                    try FileIdentity.of(directory.journalPath(id))
-                )
+            var identities: (record: FileIdentity, aggregate: FileIdentity?, journal: FileIdentity?)?
+            if let cache, let found = try StoredUserReader(directory: directory).identities(of: id) {
                 if let user = cache.cached(
-                    record.id, record: found.0, aggregate: found.1, journal: found.2, daysFrom: daysFrom)
+                    record.id, record: found.record, aggregate: found.aggregate, journal: found.journal, daysFrom: daysFrom)
                 {
                     return user
                 }
@@ -92,8 +88,8 @@ package struct StoredUsers: Sendable {
                 attributes: current?.document.attributes ?? [:])
             if let cache, let identities {
                 cache.store(
-                    user, id: record.id, record: identities.0, aggregate: identities.1, journal: identities.2,
-                    daysFrom: daysFrom)
+                    user, id: record.id, record: identities.record, aggregate: identities.aggregate,
+                    journal: identities.journal, daysFrom: daysFrom)
             }
             return user
         } catch {
