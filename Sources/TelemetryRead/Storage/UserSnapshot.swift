@@ -90,19 +90,14 @@ package struct StoredUserReader: Sendable {
     /// created, or removed meanwhile).
     package func files(of user: UserID, reading: Reading) throws(StorageError) -> UserFiles? {
         guard let record = try StoredFile.read(directory.recordPath(user)) else { return nil }
-        let store = AggregateStore(directory: directory, limits: limits)
-        switch reading {
-        case .whole:
-            return UserFiles(
-                user: user, directory: directory, record: record,
-                aggregate: try store.current(user, skippingState: true, preferringCopy: true))
-        case .published(let daysFrom):
-            return UserFiles(
-                user: user, directory: directory, record: record,
-                aggregate: try store.current(
-                    user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: daysFrom),
-                daysFrom: daysFrom)
-        }
+        let (published, daysFrom): (Bool, String?) =
+            switch reading {
+            case .whole: (false, nil)
+            case .published(let daysFrom): (true, daysFrom)
+            }
+        let aggregate = try AggregateStore(directory: directory, limits: limits).current(
+            user, skippingState: true, preferringCopy: true, publishedDays: published, daysFrom: daysFrom)
+        return UserFiles(user: user, directory: directory, record: record, aggregate: aggregate, daysFrom: daysFrom)
     }
 
     /// The user's data, decoded; nil when the user does not exist.
