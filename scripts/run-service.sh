@@ -38,7 +38,9 @@ if [ -n "${BIN_DIR:-}" ]; then
   bin=$(cd "$BIN_DIR" && pwd)
 else
   echo "building (release)…"
-  (cd "$repo" && swift build -c release --static-swift-stdlib --product claude-telemetry-fcgi >/dev/null && swift build -c release --static-swift-stdlib --product claude-telemetry >/dev/null)
+  for product in claude-telemetry-fcgi claude-telemetry; do
+    (cd "$repo" && swift build -c release --static-swift-stdlib --product "$product" >/dev/null)
+  done
   bin="$repo/.build/release"
 fi
 mkdir -p "$run/data"

@@ -25,11 +25,10 @@ swift build --build-tests
 swift test --skip-build
 
 echo "== release build (static Swift runtime, as docs/deployment.md installs it)"
-swift build -c release --static-swift-stdlib --product claude-telemetry-fcgi
-swift build -c release --static-swift-stdlib --product claude-telemetry
 # Only tests, fuzzing and benchmarks use swift-protobuf (TelemetryReference): the binaries must not link it.
 # And they carry the Swift runtime: no shared library of the toolchain (docs/deployment.md).
 for binary in claude-telemetry-fcgi claude-telemetry; do
+    swift build -c release --static-swift-stdlib --product "$binary"
     if nm "$repo/.build/release/$binary" | grep SwiftProtobuf >/dev/null; then
         echo "$binary links swift-protobuf; only TelemetryReference may depend on it" >&2
         exit 1
