@@ -234,22 +234,32 @@ struct PublishedDaysTests {
             }
             #expect(first == all.keys.max())
 
-            // The same copy with the section written oldest first and the header's order word 0.
-            var oldest = BinaryCopyOutput(capacity: 0)
-            oldest.count(all.count)
-            for day in all.keys.sorted() { oldest.publishedDay(day, all[day]!) }
-            var header = Array(bytes[0..<BinaryCopy.headerSize])
-            header.replaceSubrange(4..<8, with: [0, 0, 0, 0])
-            withUnsafeBytes(of: UInt64(oldest.bytes.count).littleEndian) { header.replaceSubrange(64..<72, with: $0) }
-            let seed = XXHash64.hash(Array(header[0..<72]))
+            // The same copy with the section written in `days`' order and the header's order word 0,
+            // its checksums recomputed.
             let front = Array(bytes[BinaryCopy.headerSize..<BinaryCopy.headerSize + layout.frontLength])
             let state = Array(bytes[BinaryCopy.headerSize + layout.frontLength..<publishedStart])
-            for (index, part) in [front, state, oldest.bytes].enumerated() {
-                withUnsafeBytes(of: XXHash64.hash(part, seed: seed).littleEndian) {
-                    header.replaceSubrange(72 + index * 8..<80 + index * 8, with: $0)
+            func writeOrderZero(_ days: [String]) throws -> [UInt8] {
+                var section = BinaryCopyOutput(capacity: 0)
+                section.count(days.count)
+                for day in days { section.publishedDay(day, all[day]!) }
+                var header = Array(bytes[0..<BinaryCopy.headerSize])
+                header.replaceSubrange(4..<8, with: [0, 0, 0, 0])
+                withUnsafeBytes(of: UInt64(section.bytes.count).littleEndian) { header.replaceSubrange(64..<72, with: $0) }
+                let seed = XXHash64.hash(Array(header[0..<72]))
+                for (index, part) in [front, state, section.bytes].enumerated() {
+                    withUnsafeBytes(of: XXHash64.hash(part, seed: seed).littleEndian) {
+                        header.replaceSubrange(72 + index * 8..<80 + index * 8, with: $0)
+                    }
                 }
+                try Data(header + front + state + section.bytes).write(to: URL(fileURLWithPath: path))
+                return header
             }
-            try Data(header + front + state + oldest.bytes).write(to: URL(fileURLWithPath: path))
+            // Newest first under word 0 (out of the order the word names): whole and checked, but
+            // no day is taken from it; the document is read whole from the copy.
+            _ = try writeOrderZero(all.keys.reversed())
+            let misordered = try read(store)
+            #expect(misordered.publishedDays.isEmpty && misordered.document.dayModels.count == 6)
+            var header = try writeOrderZero(all.keys)
             let reread = try #require(BinaryCopy.layout(header, of: identity))
             #expect(!reread.publishedNewestFirst)
 
@@ -259,12 +269,30 @@ struct PublishedDaysTests {
             let recent = try #require(
                 try AggregateStore(directory: store.directory, limits: store.limits).current(
                     store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest))
-            #expect(recent.publishedDays == all.filter { $0.key >= lowest })
+            #expect(recent.publishedDays == all.filter { $0 >= lowest })
             #expect(recent.publishedDays.count == 3)
 
             // An order word of neither kind: not this layout; the JSON is read.
             header.replaceSubrange(4..<8, with: [2, 0, 0, 0])
             #expect(BinaryCopy.layout(header, of: identity) == nil)
         }
+    }
+
+    @Test("the list of published days finds each day it holds, and no other")
+    func listFindsItsDays() {
+        func day(_ requests: Int64) -> PublishedDay {
+            var totals = PublishedTotals()
+            totals.setCount(requests, atSlot: 0)
+            return PublishedDay(totals: totals, models: [], unknownModel: nil)
+        }
+        let days = ["2026-01-30", "2026-02-01", "2026-02-02", "2026-11-30"]
+        let list = PublishedDays(sorted: days.enumerated().map { .init(day: $1, figures: day(Int64($0 + 1))) })
+        for (index, key) in days.enumerated() { #expect(list[key] == day(Int64(index + 1)), "\(key)") }
+        for missing in ["2026-01-29", "2026-01-31", "2026-02-03", "2026-12-01", "", "2026-02-01 "] {
+            #expect(list[missing] == nil, "\(missing)")
+        }
+        let kept = list.filter { $0 >= "2026-02-01" && $0 != "2026-02-02" }
+        #expect(kept.keys == ["2026-02-01", "2026-11-30"] && kept["2026-11-30"] == day(4) && kept["2026-02-02"] == nil)
+        #expect(PublishedDays()["2026-02-01"] == nil && PublishedDays().isEmpty)
     }
 }

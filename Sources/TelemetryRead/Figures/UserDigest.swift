@@ -57,7 +57,7 @@ package struct UserDigest: Sendable {
     package init(
         user: UserID, record: UserRecord, document: AggregateDocument?,
         limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true,
-        publishedDays: [String: PublishedDay] = [:], daysFrom: String? = nil
+        publishedDays: PublishedDays = PublishedDays(), daysFrom: String? = nil
     ) {
         let view = AggregateView(
             document ?? AggregateDocument(user: user, limits: limits), daysFrom: daysFrom,

@@ -39,7 +39,7 @@ package struct UserFiles: Sendable {
         return UserSnapshot(
             user: user, record: decodedRecord, document: aggregate?.document, recordIdentity: record.identity,
             aggregateIdentity: aggregate?.snapshotIdentity, journalIdentity: aggregate?.journal,
-            publishedDays: aggregate?.publishedDays ?? [:], daysFrom: daysFrom)
+            publishedDays: aggregate?.publishedDays ?? PublishedDays(), daysFrom: daysFrom)
     }
 }
 
@@ -53,7 +53,7 @@ package struct UserSnapshot: Sendable {
     package let aggregateIdentity: FileIdentity?
     package let journalIdentity: FileIdentity?
     /// Days whose published figures came with the document (``CurrentAggregate/publishedDays``).
-    package var publishedDays: [String: PublishedDay] = [:]
+    package var publishedDays = PublishedDays()
     /// The first day the document was read for; nil: every day.
     package var daysFrom: String?
 }

@@ -40,7 +40,7 @@ package struct AggregateView: Sendable, Equatable {
     /// they are when the days keep no raw figures.
     package init(
         _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, raw: RawFigures = .all,
-        published: [String: PublishedDay] = [:]
+        published: PublishedDays = PublishedDays()
     ) {
         let keepingRaw = raw == .all
         let selection = document.sourceSelection
@@ -50,18 +50,18 @@ package struct AggregateView: Sendable, Equatable {
         totals = PublishedTotals(document.totals, selection, keepingRaw: raw != .none)
         // A day whose published figures are known is not decoded at all (this runs for every day
         // of every user when a team summary is first asked for).
-        let known = keepingRaw ? [:] : published
+        let known = keepingRaw ? PublishedDays() : published
         let derived = document.daysWithModels(from: daysFrom) { known[$0] == nil }
         let present = known.isEmpty ? [] : Set(document.days.keys(from: daysFrom))
-        let taken = known.keys.filter { present.contains($0) }.sorted()
+        let taken = known.entries.filter { present.contains($0.day) }
         // Both lists are sorted: merged into place, rather than sorting the views (each a few
         // hundred bytes, moved at every step of a sort).
         var views: [DayView] = []
         views.reserveCapacity(derived.count + taken.count)
         var next = 0
         for (day, figures, models) in derived {
-            while next < taken.count && taken[next] < day {
-                views.append(DayView(day: taken[next], published: known[taken[next]]!))
+            while next < taken.count && taken[next].day < day {
+                views.append(DayView(day: taken[next].day, published: taken[next].figures))
                 next += 1
             }
             views.append(
@@ -71,7 +71,7 @@ package struct AggregateView: Sendable, Equatable {
                         ModelView(name: name, figures: PublishedModel(figures, selection, keepingRaw: keepingRaw))
                     }))
         }
-        for day in taken[next...] { views.append(DayView(day: day, published: known[day]!)) }
+        for entry in taken[next...] { views.append(DayView(day: entry.day, published: entry.figures)) }
         days = views
         models = document.models.keys.sorted().map { name in
             ModelView(name: name, figures: PublishedModel(document.models[name]!, selection, keepingRaw: keepingRaw))

@@ -49,7 +49,7 @@ extension BinaryCopy {
         var document: AggregateDocument
         /// Every day's published figures (from the `daysFrom` asked for on) when they were asked
         /// for and are whole; empty otherwise.
-        var publishedDays: [String: PublishedDay] = [:]
+        var publishedDays = PublishedDays()
         /// Set when the document was read without the days' model maps and sessions (because
         /// the published section was whole): the front, and where the model maps are in it.
         var leftOut: (front: [UInt8], dayModelsOffset: Int)?
@@ -79,7 +79,7 @@ extension BinaryCopy {
             state = bytes
         }
         // nil when not asked for, or damaged; whole (if perhaps empty) otherwise.
-        var published: [String: PublishedDay]?
+        var published: PublishedDays?
         if publishedDays,
             let bytes = try? fd.read(at: headerSize + layout.frontLength + layout.stateLength, count: layout.publishedLength)
         {
@@ -91,7 +91,7 @@ extension BinaryCopy {
                 front: front, state: state, layout: layout, user: user, limits: limits, leavingOutDayModels: leavingOut)
         else { return nil }
         return Read(
-            document: decoded.document, publishedDays: published ?? [:],
+            document: decoded.document, publishedDays: published ?? PublishedDays(),
             leftOut: leavingOut ? (front, decoded.dayModelsOffset) : nil)
     }
 }

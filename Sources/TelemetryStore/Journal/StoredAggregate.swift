@@ -32,7 +32,7 @@ package struct CurrentAggregate: Sendable {
     /// journal's records); empty when read without the copy or without `publishedDays`. When
     /// the copy's were taken, `document` holds the model maps of the other days only, and no
     /// sessions; read with `daysFrom`, neither comes for the days before it.
-    package var publishedDays: [String: PublishedDay] = [:]
+    package var publishedDays = PublishedDays()
 }
 
 extension AggregateStore {
@@ -128,14 +128,14 @@ extension AggregateStore {
     private func published(
         _ copy: BinaryCopy.Read?, _ copySelection: SourceSelection?, _ document: inout AggregateDocument, user: UserID,
         touched: JournalTailFold.TouchedDays?, daysFrom: String?
-    ) throws(StorageError) -> [String: PublishedDay] {
-        guard let copy, let leftOut = copy.leftOut else { return [:] }
+    ) throws(StorageError) -> PublishedDays {
+        guard let copy, let leftOut = copy.leftOut else { return PublishedDays() }
         var published = copy.publishedDays
         if let touched {
             if copySelection != document.sourceSelection {
-                published = [:]
-            } else {
-                published = published.filter { !touched.days.contains($0.key) && !touched.dayModels.contains($0.key) }
+                published = PublishedDays()
+            } else if !touched.days.isEmpty || !touched.dayModels.isEmpty {
+                published = published.filter { !touched.days.contains($0) && !touched.dayModels.contains($0) }
             }
         }
         let decided = touched?.dayModels ?? []

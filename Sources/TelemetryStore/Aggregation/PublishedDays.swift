@@ -1,0 +1,41 @@
+/// Days with their published figures (``PublishedDay``), oldest first: what a binary copy
+/// publishes for readers. A sorted list rather than a dictionary, because its readers walk it
+/// in order beside the document's own sorted days (a team summary does so for every day of
+/// every user): no key is hashed, and no list is sorted again.
+package struct PublishedDays: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
+        package let day: String
+        package let figures: PublishedDay
+    }
+
+    /// Oldest first, each day once.
+    package private(set) var entries: [Entry]
+
+    package init() { entries = [] }
+
+    /// `entries` must be sorted by day, oldest first, each day once.
+    init(sorted entries: [Entry]) {
+        assert(zip(entries, entries.dropFirst()).allSatisfy { $0.day < $1.day })
+        self.entries = entries
+    }
+
+    package var count: Int { entries.count }
+    package var isEmpty: Bool { entries.isEmpty }
+    /// The days, oldest first.
+    package var keys: [String] { entries.map(\.day) }
+
+    /// The day's published figures, when the list holds it.
+    package subscript(day: String) -> PublishedDay? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].day < day { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].day == day ? entries[low].figures : nil
+    }
+
+    /// The days `isIncluded` keeps, in the same order.
+    package func filter(_ isIncluded: (String) -> Bool) -> PublishedDays {
+        PublishedDays(sorted: entries.filter { isIncluded($0.day) })
+    }
+}
