@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from conftest import REPO, curl
+from prometheus_server import add_token
 
 sys.path.insert(0, str(REPO / "Benchmarks"))
 import history  # noqa: E402
@@ -36,10 +39,26 @@ def summary(stack, user: str) -> dict:
     return response.json()
 
 
+TEAM_TOKENS: dict[int, str] = {}
+
+
+def team_summary(stack) -> dict:
+    """The team summary over every day the user has (it reads the copy's summary and published
+    days only), without the moment it was made."""
+    token = TEAM_TOKENS.get(id(stack)) or TEAM_TOKENS.setdefault(id(stack), add_token(stack, "team"))
+    today = datetime.now(timezone.utc).date()
+    query = f"from={today - timedelta(days=DAYS + 5)}&to={today}"
+    response = curl(f"{stack.base}/team/summary?{query}", headers={"Authorization": f"Bearer {token}"})
+    assert response.status == 200, response.body
+    body = response.json()
+    del body["generatedAt"]
+    return body
+
+
 def views(stack, user: str) -> dict:
-    """What four readers say: `show --json` reads aggregate.json itself; `export` (CSV per day
-    and per model), the Prometheus export and the user's summary load the binary copy when it
-    fits."""
+    """What five readers say: `show --json` reads aggregate.json itself; `export` (CSV per day
+    and per model), the Prometheus export, the user's summary and the team summary load the
+    binary copy when it fits."""
     document = json.loads(run(stack, "show", user, "--json"))
     prometheus = [line for line in run(stack, "export", "--format", "prometheus").decode().splitlines()
                   if user in line and not line.startswith("#")]
@@ -57,6 +76,7 @@ def views(stack, user: str) -> dict:
         "by_day": run(stack, "export", user, "--by", "day"),
         "by_model": run(stack, "export", user, "--by", "model"),
         "prometheus": sorted(prometheus),
+        "team": team_summary(stack),
     }
 
 
@@ -80,7 +100,10 @@ def test_readers_and_writers_agree_whatever_the_binary_copy_holds(stack):
     copy.unlink()
     assert views(stack, user) == whole, "without a copy the readers read the JSON"
 
-    for offset in (len(good) - 40, 100):
+    # One flipped byte in each section a reader reads: the published days (last), the history
+    # (days, model maps, sessions) and the summary (first after the 112-byte header).
+    summary_length, history_length = struct.unpack_from("<2Q", good, 48)
+    for offset in (len(good) - 40, 112 + summary_length + history_length // 2, 112 + summary_length // 2):
         damaged = bytearray(good)
         damaged[offset] ^= 0x55
         copy.write_bytes(bytes(damaged))

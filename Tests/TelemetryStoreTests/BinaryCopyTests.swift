@@ -108,11 +108,14 @@ struct BinaryCopyTests {
             try expectSameDocuments("whole copy")
             let earlier = try copyBytes(copied)
 
-            // Damaged: one flipped byte in the state section, then one in the front.
+            // Damaged: one flipped byte in the state section, then in the history, then in the summary.
             let earlierIdentity = try #require(try FileIdentity.of(copied.aggregatePath))
             let earlierLayout = try #require(BinaryCopy.layout(earlier, of: earlierIdentity))
-            let stateEnd = BinaryCopy.headerSize + earlierLayout.frontLength + earlierLayout.stateLength
-            for offset in [stateEnd - 20, BinaryCopy.headerSize + 3] {
+            let damages = [
+                earlierLayout.offset(.published) - 20, earlierLayout.offset(.history) + 3,
+                earlierLayout.offset(.summary) + 3,
+            ]
+            for (index, offset) in damages.enumerated() {
                 var damaged = earlier
                 damaged[offset] ^= 0x40
                 try Data(damaged).write(to: URL(fileURLWithPath: copyPath))
@@ -121,7 +124,7 @@ struct BinaryCopyTests {
                     BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)
                         == nil)
                 try expectSameDocuments("damaged at \(offset)")
-                try write(requests[2 + (offset == stateEnd - 20 ? 0 : 1)])
+                try write(requests[2 + index])
                 try expectSameDocuments("written after damage at \(offset)")
             }
 
@@ -132,13 +135,13 @@ struct BinaryCopyTests {
                 BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)?.document
                     == nil)
             try expectSameDocuments("earlier copy")
-            try write(requests[4])
+            try write(requests[5])
             try expectSameDocuments("written after an earlier copy")
 
             // No copy at all.
             try FileManager.default.removeItem(atPath: copyPath)
             try expectSameDocuments("no copy")
-            for request in requests[5...] { try write(request) }
+            for request in requests[6...] { try write(request) }
             try expectSameDocuments("every request")
             #expect(FileManager.default.fileExists(atPath: copyPath))
         }

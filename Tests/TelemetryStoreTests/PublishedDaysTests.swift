@@ -21,23 +21,32 @@ struct PublishedDaysTests {
                 store.user, skippingState: true, preferringCopy: true, publishedDays: true))
     }
 
-    /// Every day taken equals the day published from the whole current document, and every
-    /// other day has its raw figures and model map as the whole document has them.
-    func expectCurrent(_ current: CurrentAggregate, _ store: TestStore, _ label: String) throws {
+    /// Every day taken equals the day published from the whole current document; every other
+    /// day (from `lowest` on) has its raw figures and model map as the whole document has them;
+    /// each day the document holds is the whole document's. Returns the whole document.
+    @discardableResult
+    func expectCurrent(
+        _ current: CurrentAggregate, _ store: TestStore, _ label: String, from lowest: String? = nil
+    ) throws -> AggregateDocument {
         let whole = try #require(
             try AggregateStore(directory: store.directory, limits: store.limits).current(
                 store.user, skippingState: true, preferringCopy: true)
         ).document
-        #expect(current.document.days == whole.days, "\(label): days")
-        for day in whole.days.keys {
+        #expect(current.document.totals == whole.totals, "\(label): totals")
+        for day in current.document.days.keys {
+            #expect(current.document.days[day] == whole.days[day], "\(label): figures of \(day) held")
+        }
+        for day in whole.days.keys where lowest.map({ day >= $0 }) ?? true {
             if let published = current.publishedDays[day] {
                 let expected = PublishedDay(whole.days[day]!, models: whole.dayModels[day] ?? [:], whole.sourceSelection)
                 #expect(published == expected, "\(label): \(day)")
             } else {
+                #expect(current.document.days[day] == whole.days[day], "\(label): figures of \(day)")
                 #expect(current.document.dayModels[day] == whole.dayModels[day], "\(label): models of \(day)")
             }
         }
         #expect(Set(current.publishedDays.keys).isSubset(of: Set(whole.days.keys)), "\(label): days taken")
+        return whole
     }
 
     /// A metric point on the day `daysAgo` before the fixed now.
@@ -59,10 +68,11 @@ struct PublishedDaysTests {
                     request.0, body: try Fixtures.bytes(request.1), format: format, encoding: encoding, user: store.user,
                     now: request.2)
                 let current = try read(store)
-                try expectCurrent(current, store, "after \(request.1)")
+                let whole = try expectCurrent(current, store, "after \(request.1)")
                 if current.journalRecords == 0 {
-                    // Just folded: the copy's every day is taken.
-                    #expect(Set(current.publishedDays.keys) == Set(current.document.days.keys), "after fold \(index)")
+                    // Just folded: the copy's every day is taken, and its history is not read.
+                    #expect(Set(current.publishedDays.keys) == Set(whole.days.keys), "after fold \(index)")
+                    #expect(current.document.days.keys.isEmpty, "after fold \(index): no history read")
                 }
                 taken += current.publishedDays.count
             }
@@ -100,35 +110,58 @@ struct PublishedDaysTests {
             }
             let folded = try read(store)
             #expect(folded.journalRecords == 0)
-            let days = Set(folded.document.days.keys)
+            let days = Set(try expectCurrent(folded, store, "folded").days.keys)
             #expect(days.count == 3 && Set(folded.publishedDays.keys) == days)
+            #expect(folded.document.days.keys.isEmpty && folded.document.sessions.isEmpty)
 
-            // One more token point on the middle day: that day is no longer taken.
+            // One more token point on the middle day: that day is no longer taken. The record
+            // holds the day's figures and model map whole, so the copy's history is not read.
             try ingest(request(MetricName.tokenUsage, daysAgo: 4, sequence: 10), into: store, Self.never)
             let tail = try read(store)
             #expect(tail.journalRecords == 1)
             try expectCurrent(tail, store, "after a write to one day")
             let written = try #require(days.sorted().dropFirst().first)
             #expect(Set(tail.publishedDays.keys) == days.subtracting([written]))
+            #expect(tail.document.days.keys == [written])
+
+            // A point with no model on the oldest day: the record holds that day's figures but not
+            // its model map, which comes from the copy's history, read this time.
+            let sessions = metricsRequest([
+                sumMetric(
+                    MetricName.sessionCount,
+                    [
+                        numberPoint(
+                            [], 1, start: fixedNow.nanoseconds - 5 * 86_400_000_000_000,
+                            time: fixedNow.nanoseconds - 5 * 86_400_000_000_000 + 1)
+                    ])
+            ])
+            try ingest(sessions, into: store, Self.never)
+            let partly = try read(store)
+            #expect(partly.journalRecords == 2)
+            let oldest = try #require(days.min())
+            #expect(Set(partly.publishedDays.keys) == days.subtracting([written, oldest]))
+            #expect(Set(partly.document.days.keys) == days)
+            #expect(partly.document.dayModels[oldest] != nil)
+            try expectCurrent(partly, store, "after a write of a day's figures only")
 
             // The cost metric seen for the first time changes the cost's source for every day.
             try ingest(request(MetricName.costUsage, daysAgo: 3, sequence: 11, value: 0.5), into: store, Self.never)
             let switched = try read(store)
-            #expect(switched.journalRecords == 2)
+            #expect(switched.journalRecords == 3)
             #expect(switched.publishedDays.isEmpty)
             try expectCurrent(switched, store, "after a change of source")
         }
     }
 
     @Test(
-        "a copy of an earlier layout (CTB1, CTB2) is passed over for the JSON, and the next load writes one of this layout",
-        arguments: ["1", "2"])
+        "a copy of an earlier layout (CTB1, CTB2, CTB3) is passed over for the JSON, and the next load writes one of this layout",
+        arguments: ["1", "2", "3"])
     func earlierLayoutIsReplaced(version: Character) throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
             try seed(store, days: 2)
             let path = store.directory.binaryCopyPath(store.user)
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            #expect(Array(bytes[0..<4]) == Array("CTB3".utf8))
+            #expect(Array(bytes[0..<4]) == Array("CTB4".utf8))
             bytes[3] = try #require(version.asciiValue)
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let identity = try #require(try FileIdentity.of(store.aggregatePath))
@@ -141,7 +174,7 @@ struct PublishedDaysTests {
                 directory: store.directory, configuration: Self.never, limits: store.limits, cache: DocumentCache()
             )
             .compact(store.user)
-            #expect(Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))[0..<4]) == Array("CTB3".utf8))
+            #expect(Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))[0..<4]) == Array("CTB4".utf8))
             #expect(try read(store).publishedDays.count == 2)
         }
     }
@@ -173,7 +206,7 @@ struct PublishedDaysTests {
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 
-    @Test("read from a day on: only days from it are taken, the days before keep their figures but no model maps")
+    @Test("read from a day on: only days from it are taken, and only the journal's days are held")
     func readFromADayOn() throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
             try seed(store, days: 12)
@@ -192,41 +225,31 @@ struct PublishedDaysTests {
                         store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest))
                 let label = "from \(lowest)"
                 #expect(current.journalRecords == 2, "\(label)")
-                // Every day's figures are there; the totals too.
-                #expect(current.document.days == whole.days && current.document.totals == whole.totals, "\(label)")
+                try expectCurrent(current, store, label, from: lowest)
                 let recent = Set(whole.days.keys.filter { $0 >= lowest })
-                // The tail's days are derived again, whether before `lowest` or not.
+                // The tail's days are derived again, from the records alone (they hold the days'
+                // figures and model maps whole): the copy's history is not read.
                 let written: Set = [dayKey(daysAgo: 10), dayKey(daysAgo: 2)]
                 #expect(Set(current.publishedDays.keys) == recent.subtracting(written), "\(label): days taken")
-                for day in whole.days.keys {
-                    if let published = current.publishedDays[day] {
-                        let expected = PublishedDay(whole.days[day]!, models: whole.dayModels[day] ?? [:], whole.sourceSelection)
-                        #expect(published == expected, "\(label): \(day)")
-                    } else if day >= lowest || written.contains(day) {
-                        // Derived again (written by the tail), or decided by the tail.
-                        #expect(current.document.dayModels[day] == whole.dayModels[day], "\(label): models of \(day)")
-                    } else {
-                        #expect(current.document.dayModels[day] == nil, "\(label): no models read for \(day)")
-                    }
-                }
+                #expect(Set(current.document.days.keys) == written, "\(label): days held")
+                #expect(Set(current.document.dayModels.keys) == written, "\(label): model maps held")
             }
         }
     }
 
-    @Test("a copy whose published days are oldest first (earlier versions) is read, from a day on too")
-    func oldestFirstCopyIsRead() throws {
+    @Test("published days out of their order, or an order word other than 1, are never taken")
+    func publishedOrderIsChecked() throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
             try seed(store, days: 6)
             let path = store.directory.binaryCopyPath(store.user)
             let identity = try #require(try FileIdentity.of(store.aggregatePath))
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             let layout = try #require(BinaryCopy.layout(bytes, of: identity))
-            #expect(layout.publishedNewestFirst)
-            let publishedStart = BinaryCopy.headerSize + layout.frontLength + layout.stateLength
+            let publishedStart = layout.offset(.published)
             let section = Array(bytes[publishedStart...])
             let all = try #require(BinaryCopy.decodePublished(section, layout: layout))
             #expect(all.count == 6)
-            // The days as the fold writes them, newest first: the section's first day is today's newest.
+            // The days as the fold writes them, newest first: the section's first day is the newest.
             let first = section.withUnsafeBytes { raw in
                 var input = BinaryCopyInput(raw, from: 0)
                 _ = try? input.count()
@@ -234,47 +257,50 @@ struct PublishedDaysTests {
             }
             #expect(first == all.keys.max())
 
-            // The same copy with the section written in `days`' order and the header's order word 0,
-            // its checksums recomputed.
-            let front = Array(bytes[BinaryCopy.headerSize..<BinaryCopy.headerSize + layout.frontLength])
-            let state = Array(bytes[BinaryCopy.headerSize + layout.frontLength..<publishedStart])
-            func writeOrderZero(_ days: [String]) throws -> [UInt8] {
+            // The same copy with the section written in `days`' order, its length and checksums
+            // recomputed (as a copy that passed its checks).
+            let sections = Array(bytes[BinaryCopy.headerSize..<publishedStart])
+            func write(_ days: [String]) throws {
                 var section = BinaryCopyOutput(capacity: 0)
                 section.count(days.count)
                 for day in days { section.publishedDay(day, all[day]!) }
                 var header = Array(bytes[0..<BinaryCopy.headerSize])
-                header.replaceSubrange(4..<8, with: [0, 0, 0, 0])
-                withUnsafeBytes(of: UInt64(section.bytes.count).littleEndian) { header.replaceSubrange(64..<72, with: $0) }
-                let seed = XXHash64.hash(Array(header[0..<72]))
-                for (index, part) in [front, state, section.bytes].enumerated() {
+                withUnsafeBytes(of: UInt64(section.bytes.count).littleEndian) { header.replaceSubrange(72..<80, with: $0) }
+                let seed = XXHash64.hash(Array(header[0..<80]))
+                var offset = 0
+                let parts = BinaryCopy.Section.allCases.map { kind -> [UInt8] in
+                    guard kind != .published else { return section.bytes }
+                    defer { offset += layout.length(kind) }
+                    return Array(sections[offset..<offset + layout.length(kind)])
+                }
+                for (index, part) in parts.enumerated() {
                     withUnsafeBytes(of: XXHash64.hash(part, seed: seed).littleEndian) {
-                        header.replaceSubrange(72 + index * 8..<80 + index * 8, with: $0)
+                        header.replaceSubrange(80 + index * 8..<88 + index * 8, with: $0)
                     }
                 }
-                try Data(header + front + state + section.bytes).write(to: URL(fileURLWithPath: path))
-                return header
+                try Data(header + parts.joined()).write(to: URL(fileURLWithPath: path))
             }
-            // Newest first under word 0 (out of the order the word names): whole and checked, but
-            // no day is taken from it; the document is read whole from the copy.
-            _ = try writeOrderZero(all.keys.reversed())
-            let misordered = try read(store)
-            #expect(misordered.publishedDays.isEmpty && misordered.document.dayModels.count == 6)
-            var header = try writeOrderZero(all.keys)
-            let reread = try #require(BinaryCopy.layout(header, of: identity))
-            #expect(!reread.publishedNewestFirst)
-
-            let read = try read(store)
-            #expect(read.publishedDays == all)
+            // Newest first, as written: every day taken, from a day on too.
+            try write(all.keys.reversed())
+            #expect(try read(store).publishedDays == all)
             let lowest = dayKey(daysAgo: 3)
             let recent = try #require(
                 try AggregateStore(directory: store.directory, limits: store.limits).current(
                     store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest))
-            #expect(recent.publishedDays == all.filter { $0 >= lowest })
-            #expect(recent.publishedDays.count == 3)
+            #expect(recent.publishedDays == all.filter { $0 >= lowest } && recent.publishedDays.count == 3)
+            // Oldest first (out of the order the layout names): whole and checked, but no day is
+            // taken from it; the document is read whole from the copy.
+            try write(all.keys)
+            let misordered = try read(store)
+            #expect(misordered.publishedDays.isEmpty && misordered.document.dayModels.count == 6)
+            #expect(misordered.document.days.count == 6)
 
-            // An order word of neither kind: not this layout; the JSON is read.
-            header.replaceSubrange(4..<8, with: [2, 0, 0, 0])
-            #expect(BinaryCopy.layout(header, of: identity) == nil)
+            // An order word other than 1: not this layout; the JSON is read.
+            for word: UInt8 in [0, 2] {
+                var header = Array(bytes[0..<BinaryCopy.headerSize])
+                header[4] = word
+                #expect(BinaryCopy.layout(header, of: identity) == nil, "word \(word)")
+            }
         }
     }
 

@@ -35,9 +35,9 @@ package struct AggregateView: Sendable, Equatable {
 
     /// `daysFrom` (a day key): keep only the days from it on (for views that need recent days only).
     /// `includingSessions`: false leaves `sessions` empty (views that never show them).
-    /// `raw`: which buckets keep their raw figures. `published`: days whose published figures
-    /// are already known for exactly this document (``CurrentAggregate/publishedDays``), taken as
-    /// they are when the days keep no raw figures.
+    /// `raw`: which buckets keep their raw figures. `published`: days of this document whose
+    /// published figures are already known (``CurrentAggregate/publishedDays``), taken as they
+    /// are; never with `raw: .all` (the raw figures of those days may not have been read).
     package init(
         _ document: AggregateDocument, daysFrom: String? = nil, includingSessions: Bool = true, raw: RawFigures = .all,
         published: PublishedDays = PublishedDays()
@@ -50,10 +50,11 @@ package struct AggregateView: Sendable, Equatable {
         totals = PublishedTotals(document.totals, selection, keepingRaw: raw != .none)
         // A day whose published figures are known is not decoded at all (this runs for every day
         // of every user when a team summary is first asked for).
-        let known = keepingRaw ? PublishedDays() : published
-        let derived = document.daysWithModels(from: daysFrom) { known[$0] == nil }
-        let present = known.isEmpty ? [] : Set(document.days.keys(from: daysFrom))
-        let taken = known.entries.filter { present.contains($0.day) }
+        precondition(!keepingRaw || published.isEmpty, "raw day figures need the document read whole")
+        let derived = document.daysWithModels(from: daysFrom) { published[$0] == nil }
+        // Days of the document, as ``CurrentAggregate/publishedDays`` are (which the document
+        // read without the copy's history does not list).
+        let taken = daysFrom.map { from in published.entries.filter { $0.day >= from } } ?? published.entries
         // Both lists are sorted: merged into place, rather than sorting the views (each a few
         // hundred bytes, moved at every step of a sort).
         var views: [DayView] = []

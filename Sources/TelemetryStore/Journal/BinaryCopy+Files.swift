@@ -24,7 +24,7 @@ extension BinaryCopy {
 
     /// Writes the copy over the previous one in place: no temporary file and no `rename`, which
     /// on ext4 cost more than the write itself. A reader that meets the copy half-written
-    /// finds a length or a CRC-32 that does not hold, or another file's identity, and reads the
+    /// finds a length or a checksum that does not hold, or another file's identity, and reads the
     /// JSON instead, as it does for a copy a crash tore. Writes only into a regular file of one
     /// link, never through a symbolic link: anything else planted there is replaced by rename.
     /// A copy that cannot be written is emptied (best effort: readers then read the JSON).
@@ -50,49 +50,66 @@ extension BinaryCopy {
         /// Every day's published figures (from the `daysFrom` asked for on) when they were asked
         /// for and are whole; empty otherwise.
         var publishedDays = PublishedDays()
-        /// Set when the document was read without the days' model maps and sessions (because
-        /// the published section was whole): the front, and where the model maps are in it.
-        var leftOut: (front: [UInt8], dayModelsOffset: Int)?
+        /// What was left out of the document because the published days came (nil: nothing).
+        var leftOut: LeftOut?
+    }
+
+    /// What a read that took the published days left out of the document.
+    enum LeftOut {
+        /// The history section: no day's raw figures or model map, no session.
+        case history
+        /// The days' model maps and the sessions; the maps can still be read from `history` at
+        /// `offset` (``dayModels(history:at:keeping:)``).
+        case dayModels(history: [UInt8], offset: Int)
     }
 
     /// The document of `aggregate.json` of `identity`, from its copy at `path`; nil when there
     /// is no copy of exactly that file, or it is damaged. Readers that skip the receiver's
-    /// bookkeeping read only the front. With `publishedDays`, the published days come too when
-    /// that section is whole, and then the front's day model maps and sessions are left out
-    /// (``Read/leftOut``); when it is damaged the whole front is read, as without. `daysFrom`
-    /// (a day key): only the published days from it on are read.
+    /// bookkeeping do not read the state section.
+    ///
+    /// With `publishedDays`, the published days come too when that section is whole (from
+    /// `daysFrom`, a day key, on), and the document is read without what they stand for: the
+    /// whole history section, or with `history` its days' raw figures only (``LeftOut``). When
+    /// that section is damaged the document is read whole, as without.
     static func read(
         _ path: String, of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool,
-        publishedDays: Bool = false, daysFrom: String? = nil
+        publishedDays: Bool = false, daysFrom: String? = nil, history: Bool = true
     ) -> Read? {
         guard let opened = try? FileSystem.openRegularFile(path, .readOnly, opening: "read", checking: "read")
         else { return nil }
         let fd = opened.0
         defer { fd.closeIgnoringErrors() }
         guard let header = try? fd.read(at: 0, count: headerSize), let layout = layout(header, of: identity),
-            Int(opened.1.st_size) == layout.fileSize,
-            let front = try? fd.read(at: headerSize, count: layout.frontLength)
+            Int(opened.1.st_size) == layout.fileSize
         else { return nil }
-        var state: [UInt8]?
-        if !skippingState {
-            guard let bytes = try? fd.read(at: headerSize + layout.frontLength, count: layout.stateLength) else { return nil }
-            state = bytes
+        func section(_ section: Section) -> [UInt8]? {
+            try? fd.read(at: layout.offset(section), count: layout.length(section))
         }
         // nil when not asked for, or damaged; whole (if perhaps empty) otherwise.
-        var published: PublishedDays?
-        if publishedDays,
-            let bytes = try? fd.read(at: headerSize + layout.frontLength + layout.stateLength, count: layout.publishedLength)
-        {
-            published = decodePublished(bytes, layout: layout, from: daysFrom)
+        let published = publishedDays ? section(.published).flatMap { decodePublished($0, layout: layout, from: daysFrom) } : nil
+        let readingHistory = published == nil || history
+        guard let summary = section(.summary) else { return nil }
+        var historyBytes: [UInt8]?
+        if readingHistory {
+            guard let bytes = section(.history) else { return nil }
+            historyBytes = bytes
         }
-        let leavingOut = published != nil
+        var state: [UInt8]?
+        if !skippingState {
+            guard let bytes = section(.state) else { return nil }
+            state = bytes
+        }
         guard
             let decoded = decode(
-                front: front, state: state, layout: layout, user: user, limits: limits, leavingOutDayModels: leavingOut)
+                summary: summary, history: historyBytes, state: state, layout: layout, user: user, limits: limits,
+                leavingOutDayModels: published != nil)
         else { return nil }
-        return Read(
-            document: decoded.document, publishedDays: published ?? PublishedDays(),
-            leftOut: leavingOut ? (front, decoded.dayModelsOffset) : nil)
+        var read = Read(document: decoded.document)
+        if let published {
+            read.publishedDays = published
+            read.leftOut = historyBytes.map { .dayModels(history: $0, offset: decoded.dayModelsOffset) } ?? .history
+        }
+        return read
     }
 }
 

@@ -12,9 +12,7 @@ extension BinaryCopy {
     /// day key) on, or every day; nil when damaged. The whole section is checked; newest first,
     /// the days before `daysFrom` are not decoded (a team summary needs a few weeks of a year's days).
     static func decodePublished(_ bytes: [UInt8], layout: Layout, from daysFrom: String? = nil) -> PublishedDays? {
-        guard bytes.count == layout.publishedLength, checksum(bytes, seed: layout.seed) == layout.publishedChecksum else {
-            return nil
-        }
+        guard layout.holds(bytes, as: .published) else { return nil }
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> [PublishedDays.Entry] in
                 var i = BinaryCopyInput(raw, from: 0)
@@ -23,9 +21,8 @@ extension BinaryCopy {
                 var names: [String] = []
                 for _ in 0..<count {
                     let day = try i.string()
-                    let wanted = daysFrom.map { day >= $0 } ?? true
-                    // The checksum held: what follows is as the fold wrote it.
-                    if !wanted && layout.publishedNewestFirst { return entries }
+                    // Newest first, and the checksum held: every day after this one is older.
+                    if let daysFrom, day < daysFrom { return entries }
                     let totals = try i.totals()
                     var models: [ModelView] = []
                     let modelCount = try i.count()
@@ -34,20 +31,17 @@ extension BinaryCopy {
                         models.append(ModelView(name: try i.string(reusing: &names), figures: try i.model()))
                     }
                     let unknown = try i.count() == 0 ? nil : try i.model()
-                    if wanted {
-                        entries.append(
-                            PublishedDays.Entry(
-                                day: day, figures: PublishedDay(totals: totals, models: models, unknownModel: unknown)))
-                    }
+                    entries.append(
+                        PublishedDays.Entry(
+                            day: day, figures: PublishedDay(totals: totals, models: models, unknownModel: unknown)))
                 }
                 guard i.isAtEnd else { throw BinaryCopyDamage() }
                 return entries
             }
         }
         guard var entries = try? result.get() else { return nil }
-        if layout.publishedNewestFirst { entries.reverse() }
-        // Written in the document's day order by every version; checked all the same, since the
-        // readers merge in order.
+        entries.reverse()
+        // Written in the document's day order; checked all the same, since readers merge in order.
         guard zip(entries, entries.dropFirst()).allSatisfy({ $0.day < $1.day }) else { return nil }
         return PublishedDays(sorted: entries)
     }

@@ -13,35 +13,45 @@
 /// (checked when written). Small documents have none (``CompactionPolicy/binaryCopyBytes``):
 /// their JSON loads as fast.
 ///
-///     header:    "CTB3"  u32 order  identity (5 × u64)  u64 front length  u64 state length
-///                u64 published length  u64 XXH64 of each of the three        (little-endian)
-///                (each seeded with the XXH64 of the header's first 72 bytes, so that a header
+///     header:    "CTB4"  u32 1  identity (5 × u64)  u64 length of each of the four sections
+///                u64 XXH64 of each                                        (little-endian)
+///                (each seeded with the XXH64 of the header's first 80 bytes, so that a header
 ///                torn from its sections, or another copy's, fails too)
-///     front:     everything the read endpoints use
+///     summary:   what the read endpoints use besides the days and the sessions (totals,
+///                models, tools, events, attributes, …): a team reader reads this and the
+///                published days only
+///     history:   every day's raw figures and model map, and the sessions
 ///     state:     the receiver's bookkeeping (series, replay windows, parked marks)
 ///     published: every day's published figures (``PublishedDay``) under the document's source
-///                selection, for readers; writers never read it. Newest first (order 1), so
-///                that a reader of recent days stops at the first older one; copies of earlier
-///                versions have them oldest first (order 0), and are read whole
+///                selection, newest first, so that a reader of recent days stops at the first
+///                older one; writers never read it
 ///
-/// Copies of the earlier layouts (`CTB1`, without the published days; `CTB2`, with CRC-32s) are
-/// not read: the JSON is, until the next writer's load or fold writes a copy again.
+/// The word after the magic is 1 (the published days newest first); anything else is not this
+/// layout. Copies of the earlier layouts (`CTB1`–`CTB3`) are not read: the JSON is, until the
+/// next writer's load or fold writes a copy again.
 package enum BinaryCopy {
-    static let headerSize = 96
-    /// The header before its three checksums, which are seeded with its XXH64.
-    private static let checkedHeaderSize = 72
-    private static let magic: [UInt8] = Array("CTB3".utf8)
+    /// The sections, in the order they follow the header.
+    enum Section: Int, CaseIterable {
+        case summary, history, state, published
+    }
+
+    static let headerSize = 112
+    /// The header before its checksums, which are seeded with its XXH64.
+    private static let checkedHeaderSize = 80
+    private static let magic: [UInt8] = Array("CTB4".utf8)
     /// The header's word after the magic: the published days newest first.
     private static let newestFirst: UInt32 = 1
 
     package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
-        var front = BinaryCopyOutput(capacity: 64 << 10)
-        writeFront(document, to: &front)
+        var summary = BinaryCopyOutput(capacity: 8 << 10)
+        writeSummary(document, to: &summary)
+        var history = BinaryCopyOutput(capacity: 64 << 10)
+        writeHistory(document, to: &history)
         var state = BinaryCopyOutput(capacity: 16 << 10)
         writeState(document, to: &state)
         var published = BinaryCopyOutput(capacity: 16 << 10)
         writePublished(document, to: &published)
-        let sections = [front.bytes, state.bytes, published.bytes]
+        let sections = [summary.bytes, history.bytes, state.bytes, published.bytes]
         var header = BinaryCopyOutput(capacity: headerSize + sections.reduce(0) { $0 + $1.count })
         header.bytes.append(contentsOf: magic)
         header.u32(newestFirst)
@@ -54,20 +64,22 @@ package enum BinaryCopy {
         return header.bytes
     }
 
-    /// The lengths a copy's header gives, when it is a copy of `identity`.
+    /// Where a copy's header puts each section, when it is a copy of `identity`.
     struct Layout {
-        let frontLength: Int
-        let stateLength: Int
-        let publishedLength: Int
-        let frontChecksum: UInt64
-        let stateChecksum: UInt64
-        let publishedChecksum: UInt64
+        /// By ``Section``.
+        let lengths: [Int]
+        let checksums: [UInt64]
         /// The sections' checksums' seed: the XXH64 of the header before them.
         let seed: UInt64
-        /// The published days come newest first (else oldest first: copies of earlier versions).
-        let publishedNewestFirst: Bool
 
-        var fileSize: Int { headerSize + frontLength + stateLength + publishedLength }
+        func length(_ section: Section) -> Int { lengths[section.rawValue] }
+        func offset(_ section: Section) -> Int { headerSize + lengths[..<section.rawValue].reduce(0, +) }
+        var fileSize: Int { headerSize + lengths.reduce(0, +) }
+
+        /// Whether `bytes` are the section whole (length and checksum).
+        func holds(_ bytes: [UInt8], as section: Section) -> Bool {
+            bytes.count == length(section) && checksum(bytes, seed: seed) == checksums[section.rawValue]
+        }
     }
 
     static func layout(_ header: [UInt8], of identity: FileIdentity) -> Layout? {
@@ -76,68 +88,72 @@ package enum BinaryCopy {
             func load<T: FixedWidthInteger>(_: T.Type, _ offset: Int) -> T {
                 T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
             }
-            let order = load(UInt32.self, 4)
-            guard order == 0 || order == newestFirst else { return nil }
+            guard load(UInt32.self, 4) == newestFirst else { return nil }
             for (index, field) in identity.fields.enumerated() where load(UInt64.self, 8 + index * 8) != field {
                 return nil
             }
-            let front = load(UInt64.self, 48)
-            let state = load(UInt64.self, 56)
-            let published = load(UInt64.self, 64)
-            guard front < 1 << 32, state < 1 << 32, published < 1 << 32 else { return nil }
+            let count = Section.allCases.count
+            let lengths = (0..<count).map { load(UInt64.self, 48 + $0 * 8) }
+            guard lengths.allSatisfy({ $0 < 1 << 32 }) else { return nil }
             return Layout(
-                frontLength: Int(front), stateLength: Int(state), publishedLength: Int(published),
-                frontChecksum: load(UInt64.self, checkedHeaderSize), stateChecksum: load(UInt64.self, checkedHeaderSize + 8),
-                publishedChecksum: load(UInt64.self, checkedHeaderSize + 16),
-                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])),
-                publishedNewestFirst: order == newestFirst)
+                lengths: lengths.map { Int($0) }, checksums: (0..<count).map { load(UInt64.self, checkedHeaderSize + $0 * 8) },
+                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])))
         }
     }
 
-    /// The document in `bytes` (the front, then the state unless `skippingState`, as
-    /// ``layout(_:of:)`` describes), or nil when it is damaged or another user's.
+    /// The document in the sections given (each checked against `layout`): the summary, then
+    /// the history unless nil (the days, their model maps and the sessions are then left empty),
+    /// then the state unless nil. Nil when a section is damaged or the copy is another user's.
     ///
     /// `leavingOutDayModels`: the days' model maps and the sessions are passed over, not built
-    /// (a reader that has the published days); the model maps' offset in `front` is returned for
-    /// ``dayModels(front:at:keeping:)``.
+    /// (a reader that has the published days); the model maps' offset in `history` is returned
+    /// for ``dayModels(history:at:keeping:)``.
     static func decode(
-        front: [UInt8], state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits,
+        summary: [UInt8], history: [UInt8]?, state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits,
         leavingOutDayModels: Bool = false
     ) -> (document: AggregateDocument, dayModelsOffset: Int)? {
-        guard front.count == layout.frontLength, checksum(front, seed: layout.seed) == layout.frontChecksum else { return nil }
+        guard layout.holds(summary, as: .summary) else { return nil }
+        if let history, !layout.holds(history, as: .history) { return nil }
+        if let state, !layout.holds(state, as: .state) { return nil }
         var document = AggregateDocument(user: user, limits: limits)
         var dayModelsOffset = 0
         do throws(BinaryCopyDamage) {
-            dayModelsOffset = try front.withUnsafeBytes { raw in
-                Result { () throws(BinaryCopyDamage) -> Int in
-                    var input = BinaryCopyInput(raw, from: 0)
-                    return try readFront(&input, into: &document, leavingOutDayModels: leavingOutDayModels)
-                }
-            }.get()
+            try read(summary) { input throws(BinaryCopyDamage) in try readSummary(&input, into: &document) }
             guard document.userId == user.rawValue else { return nil }
-            guard let state else { return (document, dayModelsOffset) }
-            guard state.count == layout.stateLength, checksum(state, seed: layout.seed) == layout.stateChecksum else {
-                return nil
-            }
-            try state.withUnsafeBytes { raw in
-                Result { () throws(BinaryCopyDamage) in
-                    var input = BinaryCopyInput(raw, from: 0)
-                    try readState(&input, into: &document, limits: limits)
+            if let history {
+                try read(history) { input throws(BinaryCopyDamage) in
+                    dayModelsOffset = try readHistory(&input, into: &document, leavingOutDayModels: leavingOutDayModels)
                 }
-            }.get()
+            }
+            if let state {
+                try read(state) { input throws(BinaryCopyDamage) in try readState(&input, into: &document, limits: limits) }
+            }
         } catch {
             return nil
         }
         return (document, dayModelsOffset)
     }
 
-    /// The model maps of the days `keeping` accepts, read from `front` at `offset` (where
-    /// ``decode(front:state:layout:user:limits:leavingOutDayModels:)`` passed over them); nil
-    /// when they do not parse.
+    /// Runs `body` over `bytes`, which it must read to their end.
+    private static func read(
+        _ bytes: [UInt8], _ body: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Void
+    ) throws(BinaryCopyDamage) {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(BinaryCopyDamage) in
+                var input = BinaryCopyInput(raw, from: 0)
+                try body(&input)
+                guard input.isAtEnd else { throw BinaryCopyDamage() }
+            }
+        }.get()
+    }
+
+    /// The model maps of the days `keeping` accepts, read from `history` at `offset` (where
+    /// ``decode(summary:history:state:layout:user:limits:leavingOutDayModels:)`` passed over
+    /// them); nil when they do not parse.
     static func dayModels(
-        front: [UInt8], at offset: Int, keeping: (String) -> Bool
+        history: [UInt8], at offset: Int, keeping: (String) -> Bool
     ) -> [String: [String: Figures]]? {
-        let result = front.withUnsafeBytes { raw in
+        let result = history.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> [String: [String: Figures]] in
                 var input = BinaryCopyInput(raw, from: offset)
                 var maps: [String: [String: Figures]] = [:]
@@ -156,25 +172,24 @@ package enum BinaryCopy {
         _ bytes: [UInt8], of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool = false
     ) -> AggregateDocument? {
         guard let layout = layout(bytes, of: identity), bytes.count == layout.fileSize else { return nil }
-        let frontEnd = headerSize + layout.frontLength
+        func section(_ section: Section) -> [UInt8] {
+            Array(bytes[layout.offset(section)..<layout.offset(section) + layout.length(section)])
+        }
         return decode(
-            front: Array(bytes[headerSize..<frontEnd]),
-            state: skippingState ? nil : Array(bytes[frontEnd..<frontEnd + layout.stateLength]),
+            summary: section(.summary), history: section(.history), state: skippingState ? nil : section(.state),
             layout: layout, user: user, limits: limits)?.document
     }
 
     static func checksum(_ bytes: [UInt8], seed: UInt64) -> UInt64 { XXHash64.hash(bytes, seed: seed) }
 
-    // MARK: Front
+    // MARK: Summary and history
 
-    private static func writeFront(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
+    private static func writeSummary(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
         o.string(d.userId)
         o.count(d.updatedAt == nil ? 0 : 1)
         if let updatedAt = d.updatedAt { o.string(updatedAt) }
         o.u64(d.journalGeneration)
         o.figures(d.totals)
-        d.days.write(to: &o)
-        d.dayModels.write(to: &o)
         o.map(d.models) { $0.figures($1) }
         o.map(d.tools) { $0.figures($1) }
         o.map(d.querySources) { $0.figures($1) }
@@ -183,28 +198,14 @@ package enum BinaryCopy {
         o.map(d.events) { $0.integer($1) }
         o.received(d.received)
         o.map(d.attributes) { $0.string($1) }
-        o.map(d.sessions) { $0.session($1) }
         o.strings(d.metricsSeen)
     }
 
-    /// Returns the offset of the days' model maps.
-    private static func readFront(
-        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, leavingOutDayModels: Bool
-    ) throws(BinaryCopyDamage) -> Int {
+    private static func readSummary(_ i: inout BinaryCopyInput, into d: inout AggregateDocument) throws(BinaryCopyDamage) {
         d.userId = try i.string()
         d.updatedAt = try i.count() == 0 ? nil : try i.string()
         d.journalGeneration = try i.u64()
         d.totals = try i.figures()
-        d.days = try PackedMap(reading: &i)
-        let dayModelsOffset = i.offset
-        if leavingOutDayModels {
-            for _ in 0..<(try i.count()) {
-                _ = try i.slice()
-                try i.skipModels()
-            }
-        } else {
-            d.dayModels = try PackedMap(reading: &i)
-        }
         d.models = try i.map { try $0.figures() }
         d.tools = try i.map { try $0.figures() }
         d.querySources = try i.map { try $0.figures() }
@@ -213,16 +214,34 @@ package enum BinaryCopy {
         d.events = try i.map { try $0.integer() }
         d.received = try i.received()
         d.attributes = try i.map { try $0.string() }
+        d.metricsSeen = try i.stringSet()
+    }
+
+    private static func writeHistory(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
+        d.days.write(to: &o)
+        d.dayModels.write(to: &o)
+        o.map(d.sessions) { $0.session($1) }
+    }
+
+    /// Returns the offset of the days' model maps.
+    private static func readHistory(
+        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, leavingOutDayModels: Bool
+    ) throws(BinaryCopyDamage) -> Int {
+        d.days = try PackedMap(reading: &i)
+        let dayModelsOffset = i.offset
         if leavingOutDayModels {
+            for _ in 0..<(try i.count()) {
+                _ = try i.slice()
+                try i.skipModels()
+            }
             for _ in 0..<(try i.count()) {
                 _ = try i.slice()
                 try i.skipSession()
             }
         } else {
+            d.dayModels = try PackedMap(reading: &i)
             d.sessions = try i.map { try $0.session() }
         }
-        d.metricsSeen = try i.stringSet()
-        guard i.isAtEnd else { throw BinaryCopyDamage() }
         return dayModelsOffset
     }
 
@@ -250,7 +269,6 @@ package enum BinaryCopy {
         d.recentRecords = try digests(try i.slice(), capacity: limits.recentRecords)
         d.recentRequests = try digests(try i.slice(), capacity: limits.recentRequests)
         d.traces.recentSpans = try digests(try i.slice(), capacity: limits.recentRecords)
-        guard i.isAtEnd else { throw BinaryCopyDamage() }
     }
 
     private static func digests(_ packed: UnsafeRawBufferPointer, capacity: Int) throws(BinaryCopyDamage) -> RecentDigests {

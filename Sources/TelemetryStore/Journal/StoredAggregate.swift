@@ -29,9 +29,10 @@ package struct CurrentAggregate: Sendable {
     package let tornBytes: Int
     /// The published figures of days the binary copy holds them for and that are still exactly
     /// as that copy had them (raw figures, model map and source selection unchanged by the
-    /// journal's records); empty when read without the copy or without `publishedDays`. When
-    /// the copy's were taken, `document` holds the model maps of the other days only, and no
-    /// sessions; read with `daysFrom`, neither comes for the days before it.
+    /// journal's records), each a day of the document; empty when read without the copy or
+    /// without `publishedDays`. When the copy's were taken, `document` holds no sessions, and
+    /// the raw figures and model maps of the other days only — often just the days the
+    /// journal's records wrote; read with `daysFrom`, of the days from it on.
     package var publishedDays = PublishedDays()
 }
 
@@ -46,21 +47,27 @@ extension AggregateStore {
     /// With `publishedDays` (readers of published figures only: the team's digests), the copy's
     /// published days that the journal's records left as they were come along
     /// (``CurrentAggregate/publishedDays``), and the document is read without what they make
-    /// unnecessary: the model maps of those days, and the sessions. With `daysFrom` too (a day
-    /// key), the days before it are left without published figures and model maps (their raw
-    /// figures are there): a reader of recent days does not pay for a year of them.
+    /// unnecessary: the copy's history section (every day's raw figures and model map, the
+    /// sessions), unless the records decided a day's raw figures without its model map or the
+    /// other way round, or changed the source selection — then the copy is read again with the
+    /// days' raw figures, and the model maps of the days not published. With `daysFrom` too (a
+    /// day key), only the days from it on count: a reader of recent days does not pay for a year
+    /// of them.
     package func current(
         _ user: UserID, skippingState: Bool = false, preferringCopy: Bool = false, publishedDays: Bool = false,
         daysFrom: String? = nil
     ) throws(StorageError) -> CurrentAggregate? {
         let aggregatePath = directory.aggregatePath(user)
         let journalPath = directory.journalPath(user)
+        // First without the copy's history section; with it when the journal's records leave a
+        // day from `daysFrom` on that they do not decide whole.
+        var readingHistory = false
         for _ in 0..<16 {
             var identity = preferringCopy ? try JournalFiles.identity(aggregatePath) : nil
             var copy = identity.flatMap { copyOf in
                 BinaryCopy.read(
                     directory.binaryCopyPath(user), of: copyOf, user: user, limits: limits, skippingState: skippingState,
-                    publishedDays: publishedDays, daysFrom: daysFrom)
+                    publishedDays: publishedDays, daysFrom: daysFrom, history: readingHistory)
             }
             var snapshot: StoredFile?
             if copy == nil {
@@ -88,34 +95,36 @@ extension AggregateStore {
                     throw .corrupt(path: aggregatePath, reason: error.reason)
                 }
             }
-            guard let journal else {
-                guard identity != nil else { return nil }
-                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil, daysFrom: daysFrom)
-                return CurrentAggregate(
-                    document: document, snapshotIdentity: identity, snapshot: snapshot, journal: nil, journalRecords: 0,
-                    tornBytes: 0, publishedDays: publishedDays)
+            // The journal's records of the document's generation, folded in. An older generation's
+            // are in the document already.
+            var touched: JournalTailFold.TouchedDays?
+            var records = 0
+            var tornBytes = 0
+            if let journal {
+                let scan = JournalFormat.scan(journal.bytes)
+                if let generation = scan.generation, generation >= document.journalGeneration {
+                    if generation > document.journalGeneration { continue }
+                    do {
+                        touched = try JournalTailFold.fold(
+                            scan.records.map(\.payload), into: &document, includingState: !skippingState)
+                    } catch {
+                        throw .corrupt(path: journalPath, reason: error.reason)
+                    }
+                    records = scan.records.count
+                    tornBytes = scan.tornBytes
+                }
             }
-            let scan = JournalFormat.scan(journal.bytes)
-            guard let generation = scan.generation, generation >= document.journalGeneration else {
-                guard identity != nil else { return nil }
-                let publishedDays = try published(copy, copySelection, &document, user: user, touched: nil, daysFrom: daysFrom)
-                return CurrentAggregate(
-                    document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
-                    journalRecords: 0, tornBytes: 0, publishedDays: publishedDays)
+            if identity == nil && records == 0 { return nil }
+            guard
+                let publishedDays = try published(
+                    copy, copySelection, &document, user: user, touched: touched, daysFrom: daysFrom)
+            else {
+                readingHistory = true
+                continue
             }
-            if generation > document.journalGeneration { continue }
-            if identity == nil && scan.records.isEmpty { return nil }
-            let touched: JournalTailFold.TouchedDays
-            do {
-                touched = try JournalTailFold.fold(
-                    scan.records.map(\.payload), into: &document, includingState: !skippingState)
-            } catch {
-                throw .corrupt(path: journalPath, reason: error.reason)
-            }
-            let publishedDays = try published(copy, copySelection, &document, user: user, touched: touched, daysFrom: daysFrom)
             return CurrentAggregate(
-                document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal.identity,
-                journalRecords: scan.records.count, tornBytes: scan.tornBytes, publishedDays: publishedDays)
+                document: document, snapshotIdentity: identity, snapshot: snapshot, journal: journal?.identity,
+                journalRecords: records, tornBytes: tornBytes, publishedDays: publishedDays)
         }
         throw .lockTimeout(path: journalPath, waitedMilliseconds: 0)
     }
@@ -125,32 +134,43 @@ extension AggregateStore {
     /// the days without one get their model maps from the copy, unless the records decided them.
     /// Empty, and `document` unchanged, when the copy was read whole. Days before `daysFrom` get
     /// neither.
+    ///
+    /// Nil when the copy was read without its history and a day from `daysFrom` on needs it: the
+    /// records changed the source selection, or decided a day's raw figures without its model
+    /// map or the other way round. The caller reads again with the history.
     private func published(
         _ copy: BinaryCopy.Read?, _ copySelection: SourceSelection?, _ document: inout AggregateDocument, user: UserID,
         touched: JournalTailFold.TouchedDays?, daysFrom: String?
-    ) throws(StorageError) -> PublishedDays {
+    ) throws(StorageError) -> PublishedDays? {
         guard let copy, let leftOut = copy.leftOut else { return PublishedDays() }
         var published = copy.publishedDays
+        let selectionKept = touched == nil || copySelection == document.sourceSelection
         if let touched {
-            if copySelection != document.sourceSelection {
+            if !selectionKept {
                 published = PublishedDays()
             } else if !touched.days.isEmpty || !touched.dayModels.isEmpty {
                 published = published.filter { !touched.days.contains($0) && !touched.dayModels.contains($0) }
             }
         }
-        let decided = touched?.dayModels ?? []
-        let needed = Set(document.days.keys(from: daysFrom).filter { published[$0] == nil && !decided.contains($0) })
-        document.sessions = [:]
-        guard !needed.isEmpty else { return published }
-        guard
-            let maps = BinaryCopy.dayModels(
-                front: leftOut.front, at: leftOut.dayModelsOffset, keeping: { needed.contains($0) })
-        else {
-            // The front passed its CRC and parsed once already: not expected.
-            throw .corrupt(path: directory.binaryCopyPath(user), reason: "the day models of the binary copy do not parse")
+        switch leftOut {
+        case .history:
+            guard selectionKept else { return nil }
+            // Every other day a view shows is the records' own, whole (or removed whole).
+            let partlyDecided = touched.map { $0.days.symmetricDifference($0.dayModels) } ?? []
+            if partlyDecided.contains(where: { day in daysFrom.map { day >= $0 } ?? true }) { return nil }
+            return published
+        case .dayModels(let history, let offset):
+            let decided = touched?.dayModels ?? []
+            let needed = Set(document.days.keys(from: daysFrom).filter { published[$0] == nil && !decided.contains($0) })
+            document.sessions = [:]
+            guard !needed.isEmpty else { return published }
+            guard let maps = BinaryCopy.dayModels(history: history, at: offset, keeping: { needed.contains($0) }) else {
+                // The history passed its checksum and parsed once already: not expected.
+                throw .corrupt(path: directory.binaryCopyPath(user), reason: "the day models of the binary copy do not parse")
+            }
+            for (day, models) in maps { document.dayModels[day] = models }
+            return published
         }
-        for (day, models) in maps { document.dayModels[day] = models }
-        return published
     }
 
     /// The document and its bytes as `aggregate.json` would hold them now; nil when the user has
