@@ -47,9 +47,9 @@ extension FileDescriptor {
             }
             if let failure { throw failure }
             if bytes.isEmpty { bytes = part } else { bytes.append(contentsOf: part) }
-            // The file grew past the hint: read on, in a larger buffer.
+            // The file grew past the hint: read on, in chunks.
             if ended { return bytes }
-            capacity *= 2
+            capacity = 64 << 10
         }
     }
 

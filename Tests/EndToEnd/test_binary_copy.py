@@ -58,7 +58,9 @@ def team_summary(stack) -> dict:
 def views(stack, user: str) -> dict:
     """What five readers say: `show --json` reads aggregate.json itself; `export` (CSV per day
     and per model), the Prometheus export, the user's summary and the team summary load the
-    binary copy when it fits."""
+    binary copy when it fits. The responders are restarted first: their caches are keyed on
+    the user's files, not on the copy, which the test changes under them."""
+    stack.restart()
     document = json.loads(run(stack, "show", user, "--json"))
     prometheus = [line for line in run(stack, "export", "--format", "prometheus").decode().splitlines()
                   if user in line and not line.startswith("#")]

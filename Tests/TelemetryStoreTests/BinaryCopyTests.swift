@@ -108,24 +108,31 @@ struct BinaryCopyTests {
             try expectSameDocuments("whole copy")
             let earlier = try copyBytes(copied)
 
-            // Damaged: one flipped byte in the state section, then in the history, then in the summary.
-            let earlierIdentity = try #require(try FileIdentity.of(copied.aggregatePath))
-            let earlierLayout = try #require(BinaryCopy.layout(earlier, of: earlierIdentity))
-            let damages = [
-                earlierLayout.offset(.published) - 20, earlierLayout.offset(.history) + 3,
-                earlierLayout.offset(.summary) + 3,
-            ]
-            for (index, offset) in damages.enumerated() {
-                var damaged = earlier
-                damaged[offset] ^= 0x40
-                try Data(damaged).write(to: URL(fileURLWithPath: copyPath))
+            // Damaged: one flipped byte in the state section, then in the history, then in the
+            // summary, each time of the copy that is there (a copy of the current aggregate.json,
+            // read whole before it is damaged).
+            let sections: [(BinaryCopy.Section, Int)] = [(.state, 20), (.history, 3), (.summary, 3)]
+            for (index, (section, into)) in sections.enumerated() {
                 let identity = try #require(try FileIdentity.of(copied.aggregatePath))
+                let current = try copyBytes(copied)
                 #expect(
                     BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)
-                        == nil)
-                try expectSameDocuments("damaged at \(offset)")
+                        != nil, "\(section): the copy before the damage is read")
+                let layout = try #require(BinaryCopy.layout(current, of: identity))
+                var damaged = current
+                damaged[layout.offset(section) + into] ^= 0x40
+                try Data(damaged).write(to: URL(fileURLWithPath: copyPath))
+                #expect(
+                    BinaryCopy.read(copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: false)
+                        == nil, "\(section)")
+                // A reader of published days without the history reads the summary alone of these.
+                let forPublished = BinaryCopy.read(
+                    copyPath, of: identity, user: copied.user, limits: copied.limits, skippingState: true,
+                    publishedDays: true, history: false)
+                #expect((forPublished == nil) == (section == .summary), "\(section): read for published days")
+                try expectSameDocuments("damaged in its \(section)")
                 try write(requests[2 + index])
-                try expectSameDocuments("written after damage at \(offset)")
+                try expectSameDocuments("written after damage in its \(section)")
             }
 
             // A copy of an earlier aggregate.json put back (a crash between the two renames).

@@ -49,14 +49,16 @@ package struct UserDigest: Sendable {
         package let figures: PublishedTotals
     }
 
-    /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them).
+    /// `keepingRaw`: keep the per-source raw figures (only a user summary with `?raw=1` shows them;
+    /// never with `publishedDays`, whose days' raw figures may not have been read: every caller
+    /// says which).
     /// `keepingSessions`: keep the sessions (only a user's own summary shows them; the team
     /// cache leaves them out, up to 100 per user).
     /// `publishedDays`: days whose published figures are known for exactly this document.
     /// `daysFrom` (a day key): only the days from it on are kept.
     package init(
         user: UserID, record: UserRecord, document: AggregateDocument?,
-        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true, keepingSessions: Bool = true,
+        limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool, keepingSessions: Bool = true,
         publishedDays: PublishedDays = PublishedDays(), daysFrom: String? = nil
     ) {
         let view = AggregateView(
@@ -90,7 +92,7 @@ package struct UserDigest: Sendable {
 
     /// The days the snapshot was read for (``UserSnapshot/daysFrom``) are the days it keeps.
     package init(
-        _ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool = true,
+        _ snapshot: UserSnapshot, limits: AggregationLimits = AggregationLimits(), keepingRaw: Bool,
         keepingSessions: Bool = true
     ) {
         self.init(

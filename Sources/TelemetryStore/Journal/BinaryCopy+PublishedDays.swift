@@ -21,7 +21,8 @@ extension BinaryCopy {
                 var names: [String] = []
                 for _ in 0..<count {
                     let day = try i.string()
-                    // Newest first, and the checksum held: every day after this one is older.
+                    // Newest first, and the checksum held: every day after this one is older. (The
+                    // order of the days passed over is the fold's, trusted as the checksum is.)
                     if let daysFrom, day < daysFrom { return entries }
                     let totals = try i.totals()
                     var models: [ModelView] = []

@@ -131,9 +131,10 @@ extension AggregateStore {
 
     /// The copy's published days that `touched` (the journal's records folded into `document`)
     /// left as they were, under the same source selection (`copySelection`, the copy's own);
-    /// the days without one get their model maps from the copy, unless the records decided them.
-    /// Empty, and `document` unchanged, when the copy was read whole. Days before `daysFrom` get
-    /// neither.
+    /// read with the history, the days without one get their model maps from the copy, unless
+    /// the records decided them. Empty, and `document` unchanged, when the copy was read whole.
+    /// Days before `daysFrom` get neither. Whenever published days are taken, `document`'s
+    /// sessions are dropped.
     ///
     /// Nil when the copy was read without its history and a day from `daysFrom` on needs it: the
     /// records changed the source selection, or decided a day's raw figures without its model
@@ -158,6 +159,8 @@ extension AggregateStore {
             // Every other day a view shows is the records' own, whole (or removed whole).
             let partlyDecided = touched.map { $0.days.symmetricDifference($0.dayModels) } ?? []
             if partlyDecided.contains(where: { day in daysFrom.map { day >= $0 } ?? true }) { return nil }
+            // As read with the history: no sessions (the records may have written some).
+            document.sessions = [:]
             return published
         case .dayModels(let history, let offset):
             let decided = touched?.dayModels ?? []
