@@ -9,6 +9,7 @@ import glob
 import json
 import os
 import re
+import statistics
 import sys
 
 HISTORY_ONLY = sys.argv[1] == "--history"
@@ -138,21 +139,56 @@ def history_tables():
         lines += ["Prometheus scrape over the same users (`telemetry-bench scrape-dir`; later scrapes reuse the views "
                   "of unchanged users):", "", "| users | history | first scrape | later scrapes (median) | CPU (median) |",
                   "|---|---|---|---|---|"] + scrapes + [""]
+        for population in (100, 1000):
+            warm = {}
+            for kind in ("old", "new"):
+                try:
+                    warm[kind] = float(re.search(r"median_ms=([0-9.]+)", open(
+                        path("history-scrape-%s-u%d.txt" % (kind, population))).read()).group(1))
+                except (OSError, AttributeError):
+                    pass
+            if len(warm) == 2 and warm["new"] > 0:
+                ratio = warm["old"] / warm["new"]
+                lines += ["Later scrapes over %d users, 400 days / new: %.2f× (goal ≤ 2×) %s" % (
+                    population, ratio, verdict(ratio <= 2.0)), ""]
+
+    def firsts(name, kind, population):
+        """Every `first_ms` of the step's runs of one reader over one population and history."""
+        values = []
+        for file in ("history-%s-%s-u%d.txt" % (name, kind, population),
+                     "history-%s-first-%s-u%d.txt" % (name, kind, population)):
+            try:
+                values += [float(v) for v in re.findall(r"first_ms=([0-9.]+)", open(path(file)).read())]
+            except OSError:
+                pass
+        return values
 
     def team_row(f):
-        first, changed, unchanged = (float(f.get(key, "nan")) for key in
-                                     ("first_ms", "after_one_write_p50_ms", "unchanged_p50_ms"))
-        return "%.1f ms %s | %.1f ms %s | %.1f ms %s | %s |" % (
-            first, verdict(first <= 1000), changed, verdict(changed <= 150), unchanged, verdict(unchanged <= 150),
+        changed, unchanged = (float(f.get(key, "nan")) for key in ("after_one_write_p50_ms", "unchanged_p50_ms"))
+        return "%.1f ms %s | %.1f ms %s | %s |" % (
+            changed, verdict(changed <= 150), unchanged, verdict(unchanged <= 150),
             "{:,}".format(int(f["answer_bytes"])) if "answer_bytes" in f else "—")
 
     teams = reader_rows("team", team_row)
     if teams:
-        lines += ["Team summary over the same users (`telemetry-bench team-dir`): the first after a start, the "
-                  "first after one user's write (median of 10), and with nothing changed (median):", "",
-                  "| users | history | first after a start (goal ≤ 1 s) | after one write (goal ≤ 150 ms) | unchanged "
-                  "| answer bytes |",
-                  "|---|---|---|---|---|---|"] + teams + [""]
+        lines += ["Team summary over the same users (`telemetry-bench team-dir`): the first after one user's write "
+                  "(median of 10), and with nothing changed (median):", "",
+                  "| users | history | after one write (goal ≤ 150 ms) | unchanged | answer bytes |",
+                  "|---|---|---|---|---|"] + teams + [""]
+    ratios = []
+    for population in (100, 1000):
+        old, new = firsts("team", "old", population), firsts("team", "new", population)
+        if not old or not new:
+            continue
+        ratio = statistics.median(old) / statistics.median(new)
+        ratios.append("| %d | %.1f ms (%s) %s | %.1f ms (%s) | %.2f× %s |" % (
+            population, statistics.median(old), ", ".join("%.0f" % v for v in old), verdict(max(old) <= 1000),
+            statistics.median(new), ", ".join("%.0f" % v for v in new), ratio, verdict(ratio <= 2.0)))
+    if ratios:
+        lines += ["The first team summary after a start, each a new process, the two histories alternately (median, "
+                  "then every run):", "",
+                  "| users | 400 days (goal ≤ 1 s) | new | 400 days / new (goal ≤ 2×) |",
+                  "|---|---|---|---|"] + ratios + [""]
     if rows:
         lines += ["Throughput, wrk -c %s, durable, against the durable 4 KiB storage loop (2 processes) "
                   "measured right after:" % "32", "",

@@ -392,6 +392,13 @@ history_step() {
       "$BIN/telemetry-bench" team-dir "$WORK/data-$kind" 10 > "$RESULTS/history-team-$kind-u$population.txt"
       say "history team $kind u$population: $(cat "$RESULTS/history-team-$kind-u$population.txt")"
     done
+    # The first team summary after a start is one sample per process and swings by a third from
+    # one minute to the next: four more of each, the two kinds alternately, for its median.
+    for round in 1 2 3 4; do
+      for kind in old new; do
+        "$BIN/telemetry-bench" team-dir "$WORK/data-$kind" 0 >> "$RESULTS/history-team-first-$kind-u$population.txt"
+      done
+    done
   done
   python3 "$HERE/report.py" --history "$RESULTS" > "$SCRATCH/history.md"
   cat "$SCRATCH/history.md"
