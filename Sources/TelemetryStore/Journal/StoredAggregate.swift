@@ -153,19 +153,18 @@ extension AggregateStore {
                 published = published.filter { !touched.days.contains($0) && !touched.dayModels.contains($0) }
             }
         }
+        // The copy's sessions were not read: none from the records either.
+        document.sessions = [:]
         switch leftOut {
         case .history:
             guard selectionKept else { return nil }
             // Every other day a view shows is the records' own, whole (or removed whole).
             let partlyDecided = touched.map { $0.days.symmetricDifference($0.dayModels) } ?? []
             if partlyDecided.contains(where: { day in daysFrom.map { day >= $0 } ?? true }) { return nil }
-            // As read with the history: no sessions (the records may have written some).
-            document.sessions = [:]
             return published
         case .dayModels(let history, let offset):
             let decided = touched?.dayModels ?? []
             let needed = Set(document.days.keys(from: daysFrom).filter { published[$0] == nil && !decided.contains($0) })
-            document.sessions = [:]
             guard !needed.isEmpty else { return published }
             guard let maps = BinaryCopy.dayModels(history: history, at: offset, keeping: { needed.contains($0) }) else {
                 // The history passed its checksum and parsed once already: not expected.
