@@ -120,17 +120,28 @@ def history_tables():
             rows.append("| %d | %s | %s | %s | %s | %s | %s |" % (
                 population, label, fmt_rate(rps) if rps is not None else note, fmt_rate(ceiling),
                 fmt_ratio(rps, ceiling), verdict(ok), "{:,}".format(written.get("median_bytes", 0))))
+    def bench_lines(name, kind, population, part=""):
+        """The `key=value` lines telemetry-bench printed for one reader (`name`, then `part`) over
+        one population and history, one dict per line; [] when the step did not run."""
+        try:
+            text = open(path("history-%s%s-%s-u%d.txt" % (name, part, kind, population))).read()
+        except OSError:
+            return []
+        return [dict(item.split("=", 1) for item in line.split() if "=" in item) for line in text.splitlines()]
+
+    def reader_fields(name, kind, population):
+        """Every field of one reader's lines (a later line's value wins); None when it did not run."""
+        lines = bench_lines(name, kind, population)
+        return {key: value for fields in lines for key, value in fields.items()} if lines else None
+
     def reader_rows(name, row):
         """One row per population and history from the `key=value` lines of telemetry-bench."""
         out = []
         for population in (100, 1000):
             for kind, label in (("old", "400 days"), ("new", "new")):
-                try:
-                    text = open(path("history-%s-%s-u%d.txt" % (name, kind, population))).read()
-                except OSError:
-                    continue
-                fields = dict(item.split("=", 1) for item in text.split() if "=" in item)
-                out.append("| %d | %s | %s" % (population, label, row(fields)))
+                fields = reader_fields(name, kind, population)
+                if fields is not None:
+                    out.append("| %d | %s | %s" % (population, label, row(fields)))
         return out
 
     scrapes = reader_rows("scrape", lambda f: "%s ms | %s ms | %s ms |" % (
@@ -140,28 +151,16 @@ def history_tables():
                   "of unchanged users):", "", "| users | history | first scrape | later scrapes (median) | CPU (median) |",
                   "|---|---|---|---|---|"] + scrapes + [""]
         for population in (100, 1000):
-            warm = {}
-            for kind in ("old", "new"):
-                try:
-                    warm[kind] = float(re.search(r"median_ms=([0-9.]+)", open(
-                        path("history-scrape-%s-u%d.txt" % (kind, population))).read()).group(1))
-                except (OSError, AttributeError):
-                    pass
-            if len(warm) == 2 and warm["new"] > 0:
-                ratio = warm["old"] / warm["new"]
+            warm = [float((reader_fields("scrape", kind, population) or {}).get("median_ms", 0)) for kind in ("old", "new")]
+            if all(warm):
+                ratio = warm[0] / warm[1]
                 lines += ["Later scrapes over %d users, 400 days / new: %.2f× (goal ≤ 2×) %s" % (
                     population, ratio, verdict(ratio <= 2.0)), ""]
 
     def firsts(name, kind, population):
         """Every `first_ms` of the step's runs of one reader over one population and history."""
-        values = []
-        for file in ("history-%s-%s-u%d.txt" % (name, kind, population),
-                     "history-%s-first-%s-u%d.txt" % (name, kind, population)):
-            try:
-                values += [float(v) for v in re.findall(r"first_ms=([0-9.]+)", open(path(file)).read())]
-            except OSError:
-                pass
-        return values
+        return [float(fields["first_ms"]) for part in ("", "-first")
+                for fields in bench_lines(name, kind, population, part) if "first_ms" in fields]
 
     def team_row(f):
         changed, unchanged = (float(f.get(key, "nan")) for key in ("after_one_write_p50_ms", "unchanged_p50_ms"))
