@@ -305,14 +305,18 @@ struct PublishedDaysTests {
     }
 
     @Test("the list of published days finds each day it holds, and no other")
-    func listFindsItsDays() {
+    func listFindsItsDays() throws {
         func day(_ requests: Int64) -> PublishedDay {
             var totals = PublishedTotals()
             totals.setCount(requests, atSlot: 0)
             return PublishedDay(totals: totals, models: [], unknownModel: nil)
         }
         let days = ["2026-01-30", "2026-02-01", "2026-02-02", "2026-11-30"]
-        let list = PublishedDays(sorted: days.enumerated().map { .init(day: $1, figures: day(Int64($0 + 1))) })
+        let entries = days.enumerated().map { PublishedDays.Entry(day: $1, figures: day(Int64($0 + 1))) }
+        let list = try #require(PublishedDays(sorted: entries))
+        // Out of order, or a day twice: no list.
+        #expect(PublishedDays(sorted: entries.reversed()) == nil)
+        #expect(PublishedDays(sorted: entries + [entries[3]]) == nil)
         for (index, key) in days.enumerated() { #expect(list[key] == day(Int64(index + 1)), "\(key)") }
         for missing in ["2026-01-29", "2026-01-31", "2026-02-03", "2026-12-01", "", "2026-02-01 "] {
             #expect(list[missing] == nil, "\(missing)")

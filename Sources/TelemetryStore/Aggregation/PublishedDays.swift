@@ -13,11 +13,13 @@ package struct PublishedDays: Sendable, Equatable {
 
     package init() { entries = [] }
 
-    /// `entries` must be sorted by day, oldest first, each day once.
-    init(sorted entries: [Entry]) {
-        assert(zip(entries, entries.dropFirst()).allSatisfy { $0.day < $1.day })
+    /// Nil unless `entries` are sorted by day, oldest first, each day once.
+    init?(sorted entries: [Entry]) {
+        guard zip(entries, entries.dropFirst()).allSatisfy({ $0.day < $1.day }) else { return nil }
         self.entries = entries
     }
+
+    private init(keeping entries: [Entry]) { self.entries = entries }
 
     package var count: Int { entries.count }
     package var isEmpty: Bool { entries.isEmpty }
@@ -36,6 +38,6 @@ package struct PublishedDays: Sendable, Equatable {
 
     /// The days `isIncluded` keeps, in the same order.
     package func filter(_ isIncluded: (String) -> Bool) -> PublishedDays {
-        PublishedDays(sorted: entries.filter { isIncluded($0.day) })
+        PublishedDays(keeping: entries.filter { isIncluded($0.day) })
     }
 }
