@@ -110,14 +110,10 @@ package struct UserDigest: Sendable {
     /// The days that lie in `range`, oldest first (of those the digest holds: see ``daysFrom``).
     package func days(in range: DayRange) -> ArraySlice<Day> {
         // Days are sorted: find the first in range, then take while in range.
-        var low = 0, high = days.count
-        while low < high {
-            let middle = (low + high) / 2
-            if days[middle].day < range.fromKey { low = middle + 1 } else { high = middle }
-        }
-        var end = low
+        let first = days.partitioningIndex { $0.day >= range.fromKey }
+        var end = first
         while end < days.count && days[end].day <= range.toKey { end += 1 }
-        return days[low..<end]
+        return days[first..<end]
     }
 
     /// The sum of the days in `range`.

@@ -28,12 +28,8 @@ package struct PublishedDays: Sendable, Equatable {
 
     /// The day's published figures, when the list holds it.
     package subscript(day: String) -> PublishedDay? {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].day < day { low = middle + 1 } else { high = middle }
-        }
-        return low < entries.count && entries[low].day == day ? entries[low].figures : nil
+        let found = entries.partitioningIndex { $0.day >= day }
+        return found < entries.count && entries[found].day == day ? entries[found].figures : nil
     }
 
     /// The days `isIncluded` keeps, in the same order.
