@@ -54,14 +54,15 @@ package struct AggregateView: Sendable, Equatable {
         let derived = document.daysWithModels(from: daysFrom) { published[$0] == nil }
         // Days of the document, as ``CurrentAggregate/publishedDays`` are (which the document
         // read without the copy's history does not list).
-        let taken = daysFrom.map { from in published.entries.filter { $0.day >= from } } ?? published.entries
+        // Sorted: a slice from the first day kept, not a second array of them.
+        let taken = published.entries[(daysFrom.map { from in published.entries.partitioningIndex { $0.day >= from } } ?? 0)...]
         // Both lists are sorted: merged into place, rather than sorting the views (each a few
         // hundred bytes, moved at every step of a sort).
         var views: [DayView] = []
         views.reserveCapacity(derived.count + taken.count)
-        var next = 0
+        var next = taken.startIndex
         for (day, figures, models) in derived {
-            while next < taken.count && taken[next].day < day {
+            while next < taken.endIndex && taken[next].day < day {
                 views.append(DayView(day: taken[next].day, published: taken[next].figures))
                 next += 1
             }

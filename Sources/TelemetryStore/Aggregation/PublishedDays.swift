@@ -15,7 +15,9 @@ package struct PublishedDays: Sendable, Equatable {
 
     /// Nil unless `entries` are sorted by day, oldest first, each day once.
     init?(sorted entries: [Entry]) {
-        guard zip(entries, entries.dropFirst()).allSatisfy({ $0.day < $1.day }) else { return nil }
+        // By index: zipping the list copied every entry (its models and names retained and
+        // released) to compare two day keys.
+        for index in entries.indices.dropFirst() where !(entries[index - 1].day < entries[index].day) { return nil }
         self.entries = entries
     }
 

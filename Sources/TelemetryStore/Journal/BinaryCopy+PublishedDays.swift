@@ -40,9 +40,11 @@ extension BinaryCopy {
                 return entries
             }
         }
-        guard let entries = try? result.get() else { return nil }
-        // Written in the document's day order; checked all the same, since readers merge in order.
-        return PublishedDays(sorted: entries.reversed())
+        guard var entries = try? result.get() else { return nil }
+        // Written newest first; turned in place (no second array), and checked all the same,
+        // since readers merge in order.
+        entries.reverse()
+        return PublishedDays(sorted: entries)
     }
 }
 

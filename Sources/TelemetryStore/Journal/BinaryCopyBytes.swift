@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// Writes the binary copy's values: fixed-width little-endian numbers, LEB128 counts and
 /// lengths, UTF-8 strings prefixed by their length.
 package struct BinaryCopyOutput {
@@ -76,7 +78,21 @@ package struct BinaryCopyInput {
 
     mutating func double() throws(BinaryCopyDamage) -> Double { Double(bitPattern: try u64()) }
 
+    /// Most numbers of a copy (counts, lengths, small integers) take one byte: read in place,
+    /// the longer form by a call.
+    @inline(__always)
     mutating func varint() throws(BinaryCopyDamage) -> UInt64 {
+        if offset < bytes.count {
+            let byte = bytes[offset]
+            if byte < 0x80 {
+                offset += 1
+                return UInt64(byte)
+            }
+        }
+        return try longVarint()
+    }
+
+    private mutating func longVarint() throws(BinaryCopyDamage) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count, shift < 64 {
@@ -116,8 +132,14 @@ package struct BinaryCopyInput {
     /// on every day, like a model's); another is added to `known` (up to 32).
     mutating func string(reusing known: inout [String]) throws(BinaryCopyDamage) -> String {
         let bytes = try slice()
-        for candidate in known where candidate.utf8.count == bytes.count && candidate.utf8.elementsEqual(bytes) {
-            return candidate
+        for candidate in known where candidate.utf8.count == bytes.count {
+            // One memcmp of the UTF-8 a native string holds in place, not a walk over the view
+            // (that walk was a third of decoding a year's published days, where names repeat).
+            let equal =
+                candidate.utf8.withContiguousStorageIfAvailable { held in
+                    bytes.isEmpty || memcmp(held.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+                } ?? candidate.utf8.elementsEqual(bytes)
+            if equal { return candidate }
         }
         let value = String(decoding: bytes, as: UTF8.self)
         if known.count < 32 { known.append(value) }
