@@ -40,4 +40,67 @@ struct RecentDigestsTests {
         digests.insert(3, at: 10_001)
         #expect(digests.ordered == [3])
     }
+    /// The 12-byte entries ``RecentDigests/packed(last:)`` writes, for `values` received at
+    /// 100, 101, … seconds.
+    static func packed(_ values: [UInt64]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (index, value) in values.enumerated() {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(100 + index).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// A window built one entry at a time, as the entries arrived.
+    static func inserted(_ values: [UInt64], capacity: Int) -> RecentDigests {
+        var window = RecentDigests(capacity: capacity)
+        for (index, value) in values.enumerated() { window.insert(value, at: UInt64(100 + index)) }
+        return window
+    }
+
+    @Test("a window read from a file equals the one its entries built as they arrived, and goes on alike")
+    func readInOnePass() throws {
+        // Digests that share buckets (multiples of a large power of two) and the digest 0.
+        let values: [UInt64] = [0, 1 << 40, 2 << 40, 3 << 40, 7, 8, .max, 9, 1 << 63, 10]
+        let read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: 10) }
+        var arrived = Self.inserted(values, capacity: 10)
+        #expect(read == arrived)
+        #expect(read.count == values.count)
+        #expect(read.packed(last: read.count) == Self.packed(values))
+        for value in values { #expect(read.contains(value)) }
+        for absent: UInt64 in [4 << 40, 11, 1, .max - 1] { #expect(!read.contains(absent)) }
+        // Entries added and let go afterwards (the window is full): the same on both sides. The
+        // digest 1 << 40 is there (not added again) until it leaves; then it is new again.
+        var continued = read
+        for value: UInt64 in [1 << 40, 11, 12, 13, 1 << 40] {
+            continued.insert(value, at: 500)
+            arrived.insert(value, at: 500)
+        }
+        #expect(continued == arrived)
+        #expect(continued.ordered == [7, 8, .max, 9, 1 << 63, 10, 11, 12, 13, 1 << 40])
+        #expect(!continued.contains(0) && !continued.contains(2 << 40) && !continued.contains(3 << 40))
+        #expect(continued.contains(1 << 40) && continued.contains(7))
+        continued.prune(receivedBefore: 500)
+        #expect(continued.ordered == [11, 12, 13, 1 << 40])
+        #expect(!continued.contains(7) && !continued.contains(.max) && !continued.contains(1 << 63))
+    }
+
+    @Test("a window with a digest twice, or longer than the capacity, is read entry by entry")
+    func readEntryByEntry() throws {
+        for (values, capacity) in [
+            ([5, 6, 5, 7] as [UInt64], 10), ([0, 3, 0] as [UInt64], 10), ([1, 2, 3, 4, 5, 6] as [UInt64], 4),
+            ([1, 2, 1, 3, 4, 5, 1] as [UInt64], 3),
+        ] {
+            let read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: capacity) }
+            let arrived = Self.inserted(values, capacity: capacity)
+            #expect(read == arrived, "\(values) within \(capacity)")
+            #expect(read.ordered == arrived.ordered)
+            for value in Set(values) { #expect(read.contains(value) == arrived.contains(value), "\(value) in \(values)") }
+        }
+        let twice = Self.packed([5, 6, 5, 7]).withUnsafeBytes { RecentDigests(packed: $0, capacity: 10) }
+        #expect(twice.ordered == [5, 6, 7])
+        let longer = Self.packed([1, 2, 3, 4, 5, 6]).withUnsafeBytes { RecentDigests(packed: $0, capacity: 4) }
+        #expect(longer.ordered == [3, 4, 5, 6])
+        #expect(!longer.contains(2) && longer.contains(3))
+    }
 }

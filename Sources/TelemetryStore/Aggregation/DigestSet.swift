@@ -28,10 +28,46 @@ struct DigestSet: Sendable {
         shift = 64 - bits
     }
 
+    /// The set of `digests`, built in one pass with its slots written in place: what a window
+    /// read from a file needs (inserting one by one checked each slot array's uniqueness and
+    /// room per digest, most of a cold write's replay-window load). Nil when a digest is there
+    /// twice, which no window this service writes holds.
+    init?(distinct digests: UnsafeBufferPointer<UInt64>) {
+        self.init(minimumCapacity: digests.count + 1)
+        let shift = self.shift
+        var holdsZero = false
+        let distinct = slots.withUnsafeMutableBufferPointer { slots -> Bool in
+            let mask = slots.count - 1
+            for digest in digests {
+                if digest == 0 {
+                    if holdsZero { return false }
+                    holdsZero = true
+                    continue
+                }
+                var index = Self.home(digest, shift: shift)
+                while true {
+                    let held = slots[index]
+                    if held == 0 {
+                        slots[index] = digest
+                        break
+                    }
+                    if held == digest { return false }
+                    index = (index + 1) & mask
+                }
+            }
+            return true
+        }
+        guard distinct else { return nil }
+        self.holdsZero = holdsZero
+        count = digests.count
+    }
+
     private var mask: Int { slots.count - 1 }
 
-    private func home(_ digest: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((digest ^ Self.seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    private func home(_ digest: UInt64) -> Int { Self.home(digest, shift: shift) }
+
+    private static func home(_ digest: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((digest ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The slot holding `digest`, or the empty slot where it would go.

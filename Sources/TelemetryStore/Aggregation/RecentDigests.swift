@@ -128,14 +128,31 @@ struct RecentDigests: Sendable {
     init(packed raw: UnsafeRawBufferPointer, capacity: Int) {
         self.init(capacity: capacity)
         let entries = raw.count / 12
-        digests.reserveCapacity(entries)
-        seconds.reserveCapacity(entries)
-        members = DigestSet(minimumCapacity: min(entries, self.capacity) + 1)
-        for index in 0..<entries {
-            let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
-            let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
-            insert(digest, at: UInt64(received))
+        let digests = [UInt64](unsafeUninitializedCapacity: entries) { buffer, initialized in
+            for index in 0..<entries {
+                buffer[index] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
+            }
+            initialized = entries
         }
+        let seconds = [UInt32](unsafeUninitializedCapacity: entries) { buffer, initialized in
+            for index in 0..<entries {
+                buffer[index] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
+            }
+            initialized = entries
+        }
+        // A window as this service writes it: within the capacity, each digest once.
+        if entries <= self.capacity, let members = digests.withUnsafeBufferPointer({ DigestSet(distinct: $0) }) {
+            self.digests = digests
+            self.seconds = seconds
+            self.members = members
+            inserted = entries
+            return
+        }
+        // Any other: entry by entry, as they arrived (a repeat kept once, the oldest let go).
+        self.digests.reserveCapacity(entries)
+        self.seconds.reserveCapacity(entries)
+        members = DigestSet(minimumCapacity: min(entries, self.capacity) + 1)
+        for index in 0..<entries { insert(digests[index], at: UInt64(seconds[index])) }
     }
 }
 
