@@ -18,6 +18,19 @@ struct BinaryCopyInputTests {
         }.get()
     }
 
+    /// `names` written one after another, read back sharing one list of known names; returns
+    /// what was read and the list.
+    func readingNames(_ names: [String]) throws -> (read: [String], known: [String]) {
+        var output = BinaryCopyOutput(capacity: 0)
+        for name in names { output.string(name) }
+        return try reading(output.bytes) { input throws(BinaryCopyDamage) in
+            var known: [String] = []
+            var read: [String] = []
+            for _ in names { read.append(try input.string(reusing: &known)) }
+            return (read, known)
+        }
+    }
+
     @Test("numbers of one to ten bytes read back as written, one after another")
     func varintsRoundTrip() throws {
         let values: [UInt64] = [0, 1, 0x7F, 0x80, 0x3FFF, 0x4000, 1 << 35, UInt64(Int64.max), .max]
@@ -52,14 +65,7 @@ struct BinaryCopyInputTests {
             "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250930", "claude-opus-4-1-20250805",
             "claude-sonnet-4-5-20250929", "", "claude-opus-4-1-20250805", "", "model-é",
         ]
-        var output = BinaryCopyOutput(capacity: 0)
-        for name in names { output.string(name) }
-        let (read, known) = try reading(output.bytes) { input throws(BinaryCopyDamage) in
-            var known: [String] = []
-            var read: [String] = []
-            for _ in names { read.append(try input.string(reusing: &known)) }
-            return (read, known)
-        }
+        let (read, known) = try readingNames(names)
         #expect(read == names)
         #expect(
             known == [
@@ -70,14 +76,7 @@ struct BinaryCopyInputTests {
     @Test("at most 32 names are kept to compare with; later ones are still read whole")
     func namesKeptAreBounded() throws {
         let names = (0..<40).map { "model-\($0 + 100)" } + ["model-139", "model-100"]
-        var output = BinaryCopyOutput(capacity: 0)
-        for name in names { output.string(name) }
-        let (read, known) = try reading(output.bytes) { input throws(BinaryCopyDamage) in
-            var known: [String] = []
-            var read: [String] = []
-            for _ in names { read.append(try input.string(reusing: &known)) }
-            return (read, known)
-        }
+        let (read, known) = try readingNames(names)
         #expect(read == names)
         #expect(known == Array(names.prefix(32)))
     }
