@@ -47,16 +47,26 @@ struct BinaryCopyInputTests {
     func varintsCutShort() throws {
         var output = BinaryCopyOutput(capacity: 0)
         output.varint(0x4000)
-        for cut in [Array(output.bytes.dropLast()), [], [0x80, 0x80]] {
+        // 0x4000 takes three bytes: cut after each of the first two, or before the first.
+        for cut in [Array(output.bytes.dropLast()), Array(output.bytes.prefix(1)), []] {
             #expect(throws: BinaryCopyDamage.self) {
                 try reading(cut) { input throws(BinaryCopyDamage) in try input.varint() }
             }
         }
-        #expect(throws: BinaryCopyDamage.self) {
-            try reading([UInt8](repeating: 0xFF, count: 10) + [0x01]) { input throws(BinaryCopyDamage) in
-                try input.varint()
+        // Ten bytes hold any 64-bit number; an eleventh is refused by the number itself, not
+        // only by what is left after it.
+        let longest = [UInt8](repeating: 0xFF, count: 9) + [0x01]
+        #expect(try reading(longest) { input throws(BinaryCopyDamage) in try input.varint() } == .max)
+        let refused = ([UInt8](repeating: 0xFF, count: 10) + [0x01]).withUnsafeBytes { raw in
+            var input = BinaryCopyInput(raw, from: 0)
+            do throws(BinaryCopyDamage) {
+                _ = try input.varint()
+                return false
+            } catch {
+                return true
             }
         }
+        #expect(refused)
     }
 
     @Test("a repeated name is the one read before; names of one length that differ stay apart")

@@ -40,6 +40,7 @@ struct RecentDigestsTests {
         digests.insert(3, at: 10_001)
         #expect(digests.ordered == [3])
     }
+
     /// The 12-byte entries ``RecentDigests/packed(last:)`` writes, for `values` received at
     /// 100, 101, … seconds.
     static func packed(_ values: [UInt64]) -> [UInt8] {
@@ -60,7 +61,7 @@ struct RecentDigestsTests {
 
     @Test("a window read from a file equals the one its entries built as they arrived, and goes on alike")
     func readInOnePass() throws {
-        // Digests that share buckets (multiples of a large power of two) and the digest 0.
+        // The digest 0 (kept aside by the set), the largest, and some far apart.
         let values: [UInt64] = [0, 1 << 40, 2 << 40, 3 << 40, 7, 8, .max, 9, 1 << 63, 10]
         let read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: 10) }
         var arrived = Self.inserted(values, capacity: 10)

@@ -40,6 +40,41 @@ struct StateContainerTests {
         #expect(set.contains(0) == reference.contains(0))
     }
 
+    @Test("a set built in one pass holds what a Set holds, and refuses a digest given twice")
+    func digestSetInOnePass() throws {
+        var numbers = Numbers(state: 11)
+        // 3 000 digests in 8 192 slots: probe runs are certain, whatever the process's seed.
+        for withZero in [false, true] {
+            var digests = (0..<3_000).map { _ in numbers.next() | 1 }
+            if withZero { digests.insert(0, at: 1_500) }
+            let reference = Set(digests)
+            try #require(reference.count == digests.count)
+            var set = try #require(digests.withUnsafeBufferPointer { DigestSet(distinct: $0) })
+            #expect(set.count == digests.count)
+            for digest in digests { #expect(set.contains(digest)) }
+            for _ in 0..<3_000 {
+                let absent = numbers.next() | 1
+                #expect(set.contains(absent) == reference.contains(absent))
+            }
+            #expect(set.contains(0) == withZero)
+            // Built so, it goes on as a set built by inserts.
+            var inserted = DigestSet()
+            for digest in digests { inserted.insert(digest) }
+            for digest in digests.prefix(1_000) {
+                set.remove(digest)
+                inserted.remove(digest)
+            }
+            for digest in digests { #expect(set.contains(digest) == inserted.contains(digest)) }
+            #expect(set.insert(digests[0]) && !set.insert(digests[2_000]))
+            #expect(set.count == inserted.count + 1)
+        }
+        for repeated: [UInt64] in [[5, 6, 5], [0, 3, 0], [7, 7]] {
+            #expect(repeated.withUnsafeBufferPointer { DigestSet(distinct: $0) } == nil, "\(repeated)")
+        }
+        let empty = try #require([UInt64]().withUnsafeBufferPointer { DigestSet(distinct: $0) })
+        #expect(empty.count == 0 && !empty.contains(0) && !empty.contains(5))
+    }
+
     @Test("a window built from its packed form answers membership as the window it was packed from")
     func recentDigestsRoundTrip() {
         var window = RecentDigests(capacity: 64)
