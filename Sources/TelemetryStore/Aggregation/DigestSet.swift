@@ -37,23 +37,15 @@ struct DigestSet: Sendable {
         let shift = self.shift
         var holdsZero = false
         let distinct = slots.withUnsafeMutableBufferPointer { slots -> Bool in
-            let mask = slots.count - 1
             for digest in digests {
                 if digest == 0 {
                     if holdsZero { return false }
                     holdsZero = true
                     continue
                 }
-                var index = Self.home(digest, shift: shift)
-                while true {
-                    let held = slots[index]
-                    if held == 0 {
-                        slots[index] = digest
-                        break
-                    }
-                    if held == digest { return false }
-                    index = (index + 1) & mask
-                }
+                let (index, found) = Self.slot(of: digest, in: UnsafeBufferPointer(slots), shift: shift)
+                if found { return false }
+                slots[index] = digest
             }
             return true
         }
@@ -72,7 +64,16 @@ struct DigestSet: Sendable {
 
     /// The slot holding `digest`, or the empty slot where it would go.
     private func slot(of digest: UInt64) -> (index: Int, found: Bool) {
-        var index = home(digest)
+        slots.withUnsafeBufferPointer { Self.slot(of: digest, in: $0, shift: shift) }
+    }
+
+    /// The probe every look-up and insert shares: from the digest's home slot to it, or to the
+    /// first empty slot (`slots` never full).
+    private static func slot(
+        of digest: UInt64, in slots: UnsafeBufferPointer<UInt64>, shift: UInt64
+    ) -> (index: Int, found: Bool) {
+        let mask = slots.count - 1
+        var index = home(digest, shift: shift)
         while true {
             let held = slots[index]
             if held == digest { return (index, true) }
