@@ -54,8 +54,7 @@ package struct AggregateView: Sendable, Equatable {
         let derived = document.daysWithModels(from: daysFrom) { published[$0] == nil }
         // Days of the document, as ``CurrentAggregate/publishedDays`` are (which the document
         // read without the copy's history does not list).
-        // Sorted: a slice from the first day kept, not a second array of them.
-        let taken = published.entries[(daysFrom.map { from in published.entries.partitioningIndex { $0.day >= from } } ?? 0)...]
+        let taken = published.entries(from: daysFrom)
         // Both lists are sorted: merged into place, rather than sorting the views (each a few
         // hundred bytes, moved at every step of a sort).
         var views: [DayView] = []

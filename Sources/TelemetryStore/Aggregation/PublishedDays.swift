@@ -34,6 +34,11 @@ package struct PublishedDays: Sendable, Equatable {
         return found < entries.count && entries[found].day == day ? entries[found].figures : nil
     }
 
+    /// The entries from `day` (a key; nil: the first) on, oldest first: a slice, not a copy.
+    package func entries(from day: String?) -> ArraySlice<Entry> {
+        entries[(day.map { day in entries.partitioningIndex { $0.day >= day } } ?? 0)...]
+    }
+
     /// The days `isIncluded` keeps, in the same order.
     package func filter(_ isIncluded: (String) -> Bool) -> PublishedDays {
         PublishedDays(keeping: entries.filter { isIncluded($0.day) })
