@@ -19,8 +19,8 @@ struct TeamSummaryReportTests {
     }
 
     /// A digest of a user with `input` tokens of `model` on each of `days`.
-    func digest(_ name: String, _ days: [String: Double], model: String = "m1") throws -> UserDigest {
-        let user = UserID.random()
+    func digest(_ name: String, _ days: [String: Double], model: String = "m1", id: String? = nil) throws -> UserDigest {
+        let user = try id.map { try UserID(validating: $0) } ?? UserID.random()
         var document = AggregateDocument(user: user)
         document.metricsSeen = [MetricName.tokenUsage]
         for (day, input) in days {
@@ -36,14 +36,34 @@ struct TeamSummaryReportTests {
 
     @Test("each team day is the sum of the users' days, with how many users had it; days outside the range are left out")
     func daysAddUp() throws {
-        let ada = try digest("Ada", ["2026-02-26": 1, "2026-02-27": 10, "2026-03-01": 100, "2026-03-03": 1_000])
-        let bob = try digest("Bob", ["2026-02-28": 20, "2026-03-01": 200, "2026-03-01x": 7], model: "m2")
+        // Bob's id sorts first, so his model is the first the team's day meets.
+        let ada = try digest(
+            "Ada", ["2026-02-26": 1, "2026-02-27": 10, "2026-03-01": 100, "2026-03-03": 1_000],
+            id: "00000000-0000-4000-8000-000000000002")
+        let bob = try digest(
+            "Bob", ["2026-02-28": 20, "2026-03-01": 200, "2026-03-01x": 7], model: "m2",
+            id: "00000000-0000-4000-8000-000000000001")
         let report = TeamSummaryReport(digests: [bob, ada], range: range, generatedAt: Timestamp(seconds: 1_772_400_000))
         let input = report.days.mapValues { $0.figures.count(.totalInputTokens) }
         #expect(input == ["2026-02-27": 10, "2026-02-28": 20, "2026-03-01": 300, "2026-03-01x": 7])
         #expect(report.days.mapValues(\.activeUsers) == ["2026-02-27": 1, "2026-02-28": 1, "2026-03-01": 2, "2026-03-01x": 1])
-        let models = report.days["2026-03-01"]!.models.mapValues { $0.count(.totalInputTokens) }
-        #expect(models == ["m1": 100, "m2": 200])
+        let models = report.days["2026-03-01"]!.modelsByName.map { "\($0.name)=\($0.figures.count(.totalInputTokens))" }
+        #expect(models == ["m1=100", "m2=200"])
+        // The answer lists a day's models by name, whoever brought them first.
+        let json = String(decoding: report.json, as: UTF8.self)
+        #expect(json.contains(#""2026-03-01":{"models":{"m1":{"#), "\(json)")
+        // A team day is the same sum whichever user came first.
+        let adaDay = try #require(ada.days.first { $0.day == "2026-03-01" })
+        let bobDay = try #require(bob.days.first { $0.day == "2026-03-01" })
+        var adaFirst = TeamSummaryReport.TeamDay(), bobFirst = TeamSummaryReport.TeamDay()
+        adaFirst.add(adaDay)
+        adaFirst.add(bobDay)
+        bobFirst.add(bobDay)
+        bobFirst.add(adaDay)
+        #expect(adaFirst.models.map(\.name) == ["m1", "m2"] && bobFirst.models.map(\.name) == ["m2", "m1"])
+        #expect(adaFirst == bobFirst)
+        bobFirst.add(bobDay)
+        #expect(adaFirst != bobFirst)
         #expect(report.rangeTotals.count(.totalInputTokens) == 337)
         #expect(report.rangeActiveUsers == 2)
         let byName = Dictionary(

@@ -41,7 +41,7 @@ extension TeamSummaryReport {
         // In day order, so the same data always gives the same sums.
         for day in days.keys.sorted() where span.contains(day) {
             let teamDay = days[day]!
-            for (name, figures) in teamDay.models { models[name, default: PublishedModel()].add(figures) }
+            for model in teamDay.models { models[model.name, default: PublishedModel()].add(model.figures) }
             if let part = teamDay.unknownModel {
                 var sum = unknown ?? PublishedModel()
                 sum.add(part)

@@ -18,16 +18,42 @@ package struct TeamSummaryReport: Sendable {
     package struct TeamDay: Sendable, Equatable {
         package var figures = PublishedTotals()
         package var activeUsers = 0
-        /// The users' figures per model that day.
-        package var models: [String: PublishedModel] = [:]
+        /// The users' figures per model that day, in the order the models first came (see
+        /// ``modelsByName``). A day has a few models, so each user's are found by a scan: hashing
+        /// every name of every user-day was the largest part of building a team report over
+        /// users with months of history.
+        package private(set) var models: [ModelSum] = []
         /// What the models do not cover: days stored before models were kept per day, and
         /// amounts reported without a model (see ``DayView/unknownModel``).
         package var unknownModel: PublishedModel?
 
+        /// One model's figures over the users who used it that day.
+        package struct ModelSum: Sendable, Equatable {
+            package let name: String
+            package var figures: PublishedModel
+        }
+
+        /// ``models`` sorted by name (the order the answer lists them in).
+        package var modelsByName: [ModelSum] { models.sorted { $0.name < $1.name } }
+
+        /// Equal when the figures are, whichever user brought a model first.
+        package static func == (lhs: TeamDay, rhs: TeamDay) -> Bool {
+            lhs.figures == rhs.figures && lhs.activeUsers == rhs.activeUsers && lhs.unknownModel == rhs.unknownModel
+                && lhs.modelsByName == rhs.modelsByName
+        }
+
         mutating func add(_ day: UserDigest.Day) {
             figures.add(day.figures)
             activeUsers += 1
-            for model in day.models { models[model.name, default: PublishedModel()].add(model.figures) }
+            for model in day.models {
+                if let index = models.firstIndex(where: { $0.name == model.name }) {
+                    models[index].figures.add(model.figures)
+                } else {
+                    var sum = PublishedModel()
+                    sum.add(model.figures)
+                    models.append(ModelSum(name: model.name, figures: sum))
+                }
+            }
             if let unknown = day.unknownModel {
                 var sum = unknownModel ?? PublishedModel()
                 sum.add(unknown)
@@ -273,9 +299,9 @@ package struct TeamSummaryReport: Sendable {
             w.beginObject()
             w.key("models")
             w.beginObject()
-            for name in teamDay.models.keys.sorted() {
-                w.key(name)
-                teamDay.models[name]!.write(to: &w, raw: false)
+            for model in teamDay.modelsByName {
+                w.key(model.name)
+                model.figures.write(to: &w, raw: false)
             }
             w.endObject()
             if let unknown = teamDay.unknownModel {
