@@ -237,70 +237,186 @@ struct PublishedDaysTests {
         }
     }
 
-    @Test("published days out of their order, or an order word other than 1, are never taken")
-    func publishedOrderIsChecked() throws {
+    /// The copy at `path` with its published section replaced by `days` of `all`, written as
+    /// the layout `word` names (1: one run; 2: chunks of `chunks` days each), the header's length
+    /// and checksums recomputed (as a copy that passed its checks).
+    func rewritePublished(
+        _ path: String, _ bytes: [UInt8], layout: BinaryCopy.Layout, days: [String], of all: PublishedDays,
+        word: UInt8, chunks: Int = BinaryCopy.publishedChunkDays
+    ) throws {
+        var header = Array(bytes[0..<BinaryCopy.headerSize])
+        header[4] = word
+        var section = BinaryCopyOutput(capacity: 0)
+        if word == 1 {
+            section.count(days.count)
+            for day in days { section.publishedDay(day, all[day]!) }
+        } else {
+            let seed = XXHash64.hash(Array(header[0..<48]))
+            for start in stride(from: 0, to: days.count, by: chunks) {
+                var chunk = BinaryCopyOutput(capacity: 0)
+                let part = days[start..<min(start + chunks, days.count)]
+                chunk.count(part.count)
+                for day in part { chunk.publishedDay(day, all[day]!) }
+                section.u64(XXHash64.hash(chunk.bytes, seed: seed))
+                section.blob(chunk.bytes)
+            }
+        }
+        withUnsafeBytes(of: UInt64(section.bytes.count).littleEndian) { header.replaceSubrange(72..<80, with: $0) }
+        let seed = XXHash64.hash(Array(header[0..<80]))
+        let parts = BinaryCopy.Section.allCases.map { kind -> [UInt8] in
+            guard kind != .published else { return section.bytes }
+            return Array(bytes[layout.offset(kind)..<layout.offset(kind) + layout.length(kind)])
+        }
+        for (index, part) in parts.enumerated() {
+            withUnsafeBytes(of: XXHash64.hash(part, seed: seed).littleEndian) {
+                header.replaceSubrange(80 + index * 8..<88 + index * 8, with: $0)
+            }
+        }
+        try Data(header + parts.joined()).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The published days a reader from `lowest` on (every day: nil) takes now.
+    func published(_ store: TestStore, from lowest: String?) throws -> PublishedDays {
+        try #require(
+            try AggregateStore(directory: store.directory, limits: store.limits).current(
+                store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest)
+        ).publishedDays
+    }
+
+    @Test(
+        "published days out of their order, or an order word other than 1 or 2, are never taken; in one run (word 1, as copies written before the chunks) or in chunks",
+        arguments: [UInt8(1), 2])
+    func publishedOrderIsChecked(word: UInt8) throws {
         try TestStore.withTemporary(configuration: Self.everyWrite) { store in
             try seed(store, days: 6)
             let path = store.directory.binaryCopyPath(store.user)
             let identity = try #require(try FileIdentity.of(store.aggregatePath))
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(bytes[4] == 2, "this version writes chunks")
             let layout = try #require(BinaryCopy.layout(bytes, of: identity))
             let publishedStart = layout.offset(.published)
             let section = Array(bytes[publishedStart...])
             let all = try #require(BinaryCopy.decodePublished(section, layout: layout))
             #expect(all.count == 6)
-            // The days as the fold writes them, newest first: the section's first day is the newest.
+            // The days as the fold writes them, newest first: the first chunk's first day is the newest.
             let first = section.withUnsafeBytes { raw in
                 var input = BinaryCopyInput(raw, from: 0)
-                _ = try? input.count()
-                return (try? input.string()) ?? ""
+                guard let chunk = try? input.checkedChunk(seed: layout.chunkSeed) else { return "" }
+                var days = BinaryCopyInput(chunk, from: 0)
+                _ = try? days.count()
+                return (try? days.string()) ?? ""
             }
             #expect(first == all.keys.max())
 
-            // The same copy with the section written in `days`' order, its length and checksums
-            // recomputed (as a copy that passed its checks).
-            let sections = Array(bytes[BinaryCopy.headerSize..<publishedStart])
-            func write(_ days: [String]) throws {
-                var section = BinaryCopyOutput(capacity: 0)
-                section.count(days.count)
-                for day in days { section.publishedDay(day, all[day]!) }
-                var header = Array(bytes[0..<BinaryCopy.headerSize])
-                withUnsafeBytes(of: UInt64(section.bytes.count).littleEndian) { header.replaceSubrange(72..<80, with: $0) }
-                let seed = XXHash64.hash(Array(header[0..<80]))
-                var offset = 0
-                let parts = BinaryCopy.Section.allCases.map { kind -> [UInt8] in
-                    guard kind != .published else { return section.bytes }
-                    defer { offset += layout.length(kind) }
-                    return Array(sections[offset..<offset + layout.length(kind)])
-                }
-                for (index, part) in parts.enumerated() {
-                    withUnsafeBytes(of: XXHash64.hash(part, seed: seed).littleEndian) {
-                        header.replaceSubrange(80 + index * 8..<88 + index * 8, with: $0)
-                    }
-                }
-                try Data(header + parts.joined()).write(to: URL(fileURLWithPath: path))
-            }
-            // Newest first, as written: every day taken, from a day on too.
-            try write(all.keys.reversed())
+            // Newest first, as written: every day taken, from a day on too (in chunks of 4 and 2).
+            try rewritePublished(path, bytes, layout: layout, days: all.keys.reversed(), of: all, word: word, chunks: 4)
             #expect(try read(store).publishedDays == all)
             let lowest = dayKey(daysAgo: 3)
-            let recent = try #require(
-                try AggregateStore(directory: store.directory, limits: store.limits).current(
-                    store.user, skippingState: true, preferringCopy: true, publishedDays: true, daysFrom: lowest))
-            #expect(recent.publishedDays == all.filter { $0 >= lowest } && recent.publishedDays.count == 3)
+            let recent = try published(store, from: lowest)
+            #expect(recent == all.filter { $0 >= lowest } && recent.count == 3)
+            // A byte of the newest-first days turned (the last day's, at the end of the file): no
+            // day is taken by a reader of every day.
+            let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            var turned = written
+            turned[turned.count - 3] ^= 0x10
+            try Data(turned).write(to: URL(fileURLWithPath: path))
+            let damaged = try read(store)
+            #expect(damaged.publishedDays.isEmpty && damaged.document.days.count == 6)
+            try Data(written).write(to: URL(fileURLWithPath: path))
+            #expect(try read(store).publishedDays == all)
             // Oldest first (out of the order the layout names): whole and checked, but no day is
             // taken from it; the document is read whole from the copy.
-            try write(all.keys)
+            try rewritePublished(path, bytes, layout: layout, days: all.keys, of: all, word: word, chunks: 4)
             let misordered = try read(store)
             #expect(misordered.publishedDays.isEmpty && misordered.document.dayModels.count == 6)
             #expect(misordered.document.days.count == 6)
 
-            // An order word other than 1: not this layout; the JSON is read.
-            for word: UInt8 in [0, 2] {
+            // Another order word: not this layout; the JSON is read.
+            for other: UInt8 in [0, 3] {
                 var header = Array(bytes[0..<BinaryCopy.headerSize])
-                header[4] = word
-                #expect(BinaryCopy.layout(header, of: identity) == nil, "word \(word)")
+                header[4] = other
+                #expect(BinaryCopy.layout(header, of: identity) == nil, "word \(other)")
             }
+        }
+    }
+
+    @Test(
+        "300 days in chunks: a reader of recent days checks the chunks it needs, one of older days reads on; a damaged chunk is never taken"
+    )
+    func chunksReadAsNeeded() throws {
+        try TestStore.withTemporary(configuration: Self.everyWrite) { store in
+            // 300 days in the journal, then one fold: a copy with ten chunks, over 16 KiB.
+            for sequence in 0..<300 {
+                try ingest(
+                    request(MetricName.tokenUsage, daysAgo: UInt64(sequence + 1), sequence: UInt64(sequence)), into: store,
+                    Self.never)
+            }
+            try AggregateStore(directory: store.directory, configuration: Self.never, limits: store.limits).compact(store.user)
+            let path = store.directory.binaryCopyPath(store.user)
+            let identity = try #require(try FileIdentity.of(store.aggregatePath))
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let layout = try #require(BinaryCopy.layout(bytes, of: identity))
+            #expect(layout.length(.published) > BinaryCopy.publishedPrefixBytes)
+            let all = try published(store, from: nil)
+            #expect(all.count == 300)
+            for daysAgo in [1, 31, 32, 33, 64, 65, 200, 299, 300, 400] {
+                let lowest = dayKey(daysAgo: daysAgo)
+                #expect(try published(store, from: lowest) == all.filter { $0 >= lowest }, "from \(lowest)")
+            }
+
+            // Any first part of the section — cut inside a chunk's checksum, its length or its
+            // days, or right at a chunk's end — gives the days a whole read gives, or asks for the
+            // rest: never fewer days, never damage.
+            let start = layout.offset(.published), length = layout.length(.published)
+            let section = Array(bytes[start..<start + length])
+            var ends: [Int] = []
+            section.withUnsafeBytes { raw in
+                var input = BinaryCopyInput(raw, from: 0)
+                while !input.isAtEnd, (try? input.checkedChunk(seed: layout.chunkSeed)) != nil { ends.append(input.offset) }
+            }
+            #expect(ends.count == 10 && ends.last == length)
+            var cuts = Set(stride(from: 0, through: length, by: 97))
+            for end in ends.prefix(4) { cuts.formUnion(max(0, end - 12)...min(length, end + 12)) }
+            // Each reader's days are whole once the chunk holding its first older day is: from 40
+            // days ago the second (days 33–64), from 96 the fourth (65–96 hold no older day), from
+            // 130 the fifth; every day only at the section's end.
+            let wholeAt: [Int?: Int] = [40: ends[1], 96: ends[3], 130: ends[4], nil: length]
+            for daysAgo in [40, 96, 130, nil] {
+                let lowest = daysAgo.map { dayKey(daysAgo: $0) }
+                let expected = all.filter { day in lowest.map { day >= $0 } ?? true }
+                var taken = 0
+                for cut in cuts.sorted() {
+                    switch BinaryCopy.decodePublished(Array(section[..<cut]), of: length, layout: layout, from: lowest) {
+                    case .days(let days):
+                        let same = days == expected
+                        #expect(same, "from \(lowest ?? "the first"), cut at \(cut): \(days.count) days of \(expected.count)")
+                        taken += 1
+                    case .needsMore: break
+                    case .damaged: Issue.record("from \(lowest ?? "the first"), cut at \(cut): damaged")
+                    }
+                }
+                #expect(taken == cuts.filter { $0 >= wholeAt[daysAgo]! }.count, "from \(lowest ?? "the first")")
+            }
+
+            // A byte of the fourth chunk (days 97 to 128 ago) turned: the days of the first three
+            // are still taken by a reader that stops inside the third (at day 96); a reader that
+            // goes on into the fourth, or of every day, takes none (and reads the document whole).
+            var damaged = bytes
+            var offset = layout.offset(.published)
+            try damaged.withUnsafeBytes { raw in
+                var input = BinaryCopyInput(raw, from: offset)
+                for _ in 0..<3 { _ = try input.checkedChunk(seed: layout.chunkSeed) }
+                offset = input.offset
+            }
+            damaged[offset + 20] ^= 0x01
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            let recent = dayKey(daysAgo: 95)
+            #expect(try published(store, from: recent) == all.filter { $0 >= recent })
+            #expect(try published(store, from: recent).count == 95)
+            #expect(try published(store, from: dayKey(daysAgo: 96)).isEmpty)
+            #expect(try published(store, from: nil).isEmpty)
+            let whole = try read(store)
+            #expect(whole.publishedDays.isEmpty && whole.document.days.count == 300)
         }
     }
 

@@ -86,7 +86,7 @@ extension BinaryCopy {
             try? fd.read(at: layout.offset(section), count: layout.length(section))
         }
         // nil when not asked for, or damaged; whole (if perhaps empty) otherwise.
-        let published = publishedDays ? section(.published).flatMap { decodePublished($0, layout: layout, from: daysFrom) } : nil
+        let published = publishedDays ? readPublished(fd, layout: layout, from: daysFrom) : nil
         let readingHistory = published == nil || history
         guard let summary = section(.summary) else { return nil }
         var historyBytes: [UInt8]?
@@ -110,6 +110,27 @@ extension BinaryCopy {
             read.leftOut = historyBytes.map { .dayModels(history: $0, offset: decoded.dayModelsOffset) } ?? .history
         }
         return read
+    }
+}
+
+extension BinaryCopy {
+    /// Bytes of the published section read first: about four chunks (130 days; a team summary
+    /// reads two); the whole section is read, and its chunks checked again, only when the days
+    /// asked for go on past them.
+    static let publishedPrefixBytes = 16 << 10
+
+    /// The published days from `daysFrom` on, from the copy open as `fd`; nil when damaged.
+    private static func readPublished(_ fd: FileDescriptor, layout: Layout, from daysFrom: String?) -> PublishedDays? {
+        let length = layout.length(.published)
+        let first = layout.chunkedPublished && daysFrom != nil ? min(length, publishedPrefixBytes) : length
+        guard let prefix = try? fd.read(at: layout.offset(.published), count: first) else { return nil }
+        switch decodePublished(prefix, of: length, layout: layout, from: daysFrom) {
+        case .days(let days): return days
+        case .damaged: return nil
+        case .needsMore:
+            guard let whole = try? fd.read(at: layout.offset(.published), count: length) else { return nil }
+            return decodePublished(whole, layout: layout, from: daysFrom)
+        }
     }
 }
 

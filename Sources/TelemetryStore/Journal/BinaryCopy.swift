@@ -13,7 +13,7 @@
 /// (checked when written). Small documents have none (``CompactionPolicy/binaryCopyBytes``):
 /// their JSON loads as fast.
 ///
-///     header:    "CTB4"  u32 1  identity (5 × u64)  u64 length of each of the four sections
+///     header:    "CTB4"  u32 2 (1: see below)  identity (5 × u64)  u64 length of each of the four sections
 ///                u64 XXH64 of each                                        (little-endian)
 ///                (each seeded with the XXH64 of the header's first 80 bytes, so that a header
 ///                torn from its sections, or another copy's, fails too)
@@ -24,11 +24,15 @@
 ///     state:     the receiver's bookkeeping (series, replay windows, parked marks)
 ///     published: every day's published figures (``PublishedDay``) under the document's source
 ///                selection, newest first, so that a reader of recent days stops at the first
-///                older one; writers never read it
+///                older one; writers never read it. In chunks of 32 days, each with its own
+///                XXH64 (seeded with the XXH64 of the header's first 48 bytes: magic, word,
+///                identity), so that such a reader reads and checks the chunks it needs
 ///
-/// The word after the magic is 1 (the published days newest first); anything else is not this
-/// layout. Copies of the earlier layouts (`CTB1`–`CTB3`) are not read: the JSON is, until the
-/// next writer's load or fold writes a copy again.
+/// The word after the magic says how the published days are laid out: 2, in checked chunks;
+/// 1, as one run of days (copies written before the chunks, read as they are, the section
+/// checked whole); anything else is not this layout. Copies of the earlier layouts
+/// (`CTB1`–`CTB3`) are not read: the JSON is, until the next writer's load or fold writes a
+/// copy again.
 package enum BinaryCopy {
     /// The sections, in the order they follow the header.
     enum Section: Int, CaseIterable {
@@ -39,8 +43,12 @@ package enum BinaryCopy {
     /// The header before its checksums, which are seeded with its XXH64.
     private static let checkedHeaderSize = 80
     private static let magic: [UInt8] = Array("CTB4".utf8)
-    /// The header's word after the magic: the published days newest first.
+    /// The header's word after the magic: the published days newest first, in one run or in
+    /// checked chunks (what this version writes).
     private static let newestFirst: UInt32 = 1
+    private static let newestFirstInChunks: UInt32 = 2
+    /// The header's magic, word and identity, whose XXH64 seeds the published chunks' checksums.
+    private static let identifiedHeaderSize = 48
 
     package static func encode(_ document: AggregateDocument, of identity: FileIdentity) -> [UInt8] {
         var summary = BinaryCopyOutput(capacity: 8 << 10)
@@ -49,13 +57,15 @@ package enum BinaryCopy {
         writeHistory(document, to: &history)
         var state = BinaryCopyOutput(capacity: 16 << 10)
         writeState(document, to: &state)
-        var published = BinaryCopyOutput(capacity: 16 << 10)
-        writePublished(document, to: &published)
-        let sections = [summary.bytes, history.bytes, state.bytes, published.bytes]
-        var header = BinaryCopyOutput(capacity: headerSize + sections.reduce(0) { $0 + $1.count })
+        var header = BinaryCopyOutput(capacity: headerSize)
         header.bytes.append(contentsOf: magic)
-        header.u32(newestFirst)
+        header.u32(newestFirstInChunks)
         for field in identity.fields { header.u64(field) }
+        assert(header.bytes.count == identifiedHeaderSize)
+        var published = BinaryCopyOutput(capacity: 16 << 10)
+        writePublished(document, seed: XXHash64.hash(header.bytes), to: &published)
+        let sections = [summary.bytes, history.bytes, state.bytes, published.bytes]
+        header.bytes.reserveCapacity(headerSize + sections.reduce(0) { $0 + $1.count })
         for section in sections { header.u64(UInt64(section.count)) }
         assert(header.bytes.count == checkedHeaderSize)
         let seed = XXHash64.hash(header.bytes)
@@ -71,6 +81,9 @@ package enum BinaryCopy {
         let checksums: [UInt64]
         /// The sections' checksums' seed: the XXH64 of the header before them.
         let seed: UInt64
+        /// Whether the published days are in checked chunks, and those checksums' seed.
+        let chunkedPublished: Bool
+        let chunkSeed: UInt64
 
         func length(_ section: Section) -> Int { lengths[section.rawValue] }
         func offset(_ section: Section) -> Int { headerSize + lengths[..<section.rawValue].reduce(0, +) }
@@ -88,7 +101,8 @@ package enum BinaryCopy {
             func load<T: FixedWidthInteger>(_: T.Type, _ offset: Int) -> T {
                 T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
             }
-            guard load(UInt32.self, 4) == newestFirst else { return nil }
+            let word = load(UInt32.self, 4)
+            guard word == newestFirst || word == newestFirstInChunks else { return nil }
             for (index, field) in identity.fields.enumerated() where load(UInt64.self, 8 + index * 8) != field {
                 return nil
             }
@@ -97,7 +111,9 @@ package enum BinaryCopy {
             guard lengths.allSatisfy({ $0 < 1 << 32 }) else { return nil }
             return Layout(
                 lengths: lengths.map { Int($0) }, checksums: (0..<count).map { load(UInt64.self, checkedHeaderSize + $0 * 8) },
-                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])))
+                seed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<checkedHeaderSize])),
+                chunkedPublished: word == newestFirstInChunks,
+                chunkSeed: XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[0..<identifiedHeaderSize])))
         }
     }
 
