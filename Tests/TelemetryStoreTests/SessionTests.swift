@@ -1,3 +1,4 @@
+import Foundation
 import OTLPProto
 import TelemetryReference
 import TelemetryTesting
@@ -67,5 +68,44 @@ struct SessionTests {
         _ = aggregator.apply(logsRequest([Self.request("old", at: 50, cost: 1)]), to: &document, now: fixedNow)
         #expect(document.sessions.keys.sorted() == ["b", "c"])
         #expect(document.totals[.costFromEvents] == 4)
+    }
+
+    @Test("sessions read in place from the binary copy change exactly as built ones do: updated, evicted, refused")
+    func readInPlace() throws {
+        var limits = AggregationLimits()
+        limits.sessions = 4
+        let aggregator = LogsAggregator(limits: limits)
+        var built = AggregateDocument(user: testUser, limits: limits)
+        _ = aggregator.apply(
+            logsRequest(["a", "b", "c", "d"].enumerated().map { Self.request($1, at: UInt64(100 * ($0 + 1)), cost: 1) }),
+            to: &built, now: fixedNow)
+        try withTemporaryDirectory { root in
+            let path = root + "/aggregate.json"
+            try Data(AggregateCoding.encode(built)).write(to: URL(fileURLWithPath: path))
+            let identity = try #require(try FileIdentity.of(path))
+            var packed = try #require(
+                BinaryCopy.decode(BinaryCopy.encode(built, of: identity), of: identity, user: testUser, limits: limits))
+            #expect(packed == built && packed.sessions.count == 4)
+            let steps: [[OTLPLogRecord]] = [
+                [Self.request("b", at: 500, cost: 2, model: Scenario.haiku)],  // a kept session changes
+                [Self.request("e", at: 600, cost: 1)],  // a newcomer evicts "a", seen least recently
+                [Self.request("old", at: 50, cost: 1)],  // older than every kept one: not kept
+                [Self.request("f", at: 700, cost: 1), Self.request("b", at: 800, cost: 1)],  // evicts "c"; "b" again
+                [Self.request("g", at: 900, cost: 1)],  // evicts "d"
+            ]
+            for (index, records) in steps.enumerated() {
+                _ = aggregator.apply(logsRequest(records), to: &built, now: fixedNow)
+                _ = aggregator.apply(logsRequest(records), to: &packed, now: fixedNow)
+                #expect(packed == built, "step \(index)")
+                #expect(AggregateCoding.encode(packed) == AggregateCoding.encode(built), "step \(index)")
+            }
+            #expect(packed.sessions.keys.sorted() == ["b", "e", "f", "g"])
+            #expect(packed.sessions["b"]?.figures[.costFromEvents] == 4)
+            #expect(packed.sessions["b"]?.models == [Scenario.haiku, Scenario.sonnet])
+            // Written again, the changed and the untouched entries read back alike.
+            let again = try #require(
+                BinaryCopy.decode(BinaryCopy.encode(packed, of: identity), of: identity, user: testUser, limits: limits))
+            #expect(again == built)
+        }
     }
 }

@@ -62,7 +62,9 @@ package enum AggregateCoding {
         w.key("schemaVersion")
         w.integer(Int64(AggregateDocument.schemaVersion))
 
-        if !document.sessions.isEmpty { writeSessions(document.sessions, selection, to: &w) }
+        if !document.sessions.isEmpty {
+            writeSessions(Dictionary(uniqueKeysWithValues: document.sessions.entries()), selection, to: &w)
+        }
 
         w.key("sources")
         w.beginObject()
@@ -156,7 +158,7 @@ package enum AggregateCoding {
                 case "attributes":
                     document.attributes = try readAttributes(&scanner)
                 case "sessions":
-                    document.sessions = try readSessions(&scanner)
+                    document.sessions = PackedMap(try readSessions(&scanner))
                 default:
                     try scanner.skipValue()
                 }

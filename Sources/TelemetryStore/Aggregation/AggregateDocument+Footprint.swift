@@ -11,7 +11,7 @@ extension AggregateDocument {
         var total = 2_048 + bucket
         total += (models.count + tools.count + querySources.count) * bucket
         total += days.estimatedMemoryBytes + dayModels.estimatedMemoryBytes
-        total += sessions.count * (bucket + 160)
+        total += sessions.estimatedMemoryBytes
         total += series.estimatedMemoryBytes
         total += recentRecords.estimatedMemoryBytes + recentRequests.estimatedMemoryBytes
         total += traces.recentSpans.estimatedMemoryBytes

@@ -26,8 +26,9 @@ package struct AggregateDocument: Equatable, Sendable {
     package var received = ReceiveCounters()
     /// The last value seen of each configured team attribute (`--team-attributes`).
     package var attributes: [String: String] = [:]
-    /// The last ``AggregationLimits/sessions`` sessions by `session.id`, with their figures.
-    package internal(set) var sessions: [String: SessionRecord] = [:]
+    /// The last ``AggregationLimits/sessions`` sessions by `session.id`, with their figures;
+    /// read in place from the binary copy, as the days are (a write touches one or two).
+    package internal(set) var sessions = PackedMap<SessionRecord>()
     /// Names of the aggregated metrics this user has sent at least one valid point of.
     package var metricsSeen: Set<String> = []
 

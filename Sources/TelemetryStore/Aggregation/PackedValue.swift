@@ -15,6 +15,16 @@ extension Figures: PackedValue {
     package var estimatedMemoryBytes: Int { 330 }
 }
 
+extension SessionRecord: PackedValue {
+    package static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> SessionRecord {
+        try input.session()
+    }
+    package static func skip(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) { try input.skipSession() }
+    package func write(to output: inout BinaryCopyOutput) { output.session(self) }
+    /// The bucket, the record around it, its map entry and key, and its models' names.
+    package var estimatedMemoryBytes: Int { 490 + models.count * 48 }
+}
+
 /// A day's model map.
 extension Dictionary: PackedValue where Key == String, Value == Figures {
     package static func read(_ input: inout BinaryCopyInput) throws(BinaryCopyDamage) -> [String: Figures] {

@@ -236,7 +236,7 @@ package enum BinaryCopy {
     private static func writeHistory(_ d: AggregateDocument, to o: inout BinaryCopyOutput) {
         d.days.write(to: &o)
         d.dayModels.write(to: &o)
-        o.map(d.sessions) { $0.session($1) }
+        d.sessions.write(to: &o)
     }
 
     /// Returns the offset of the days' model maps.
@@ -256,7 +256,7 @@ package enum BinaryCopy {
             }
         } else {
             d.dayModels = try PackedMap(reading: &i)
-            d.sessions = try i.map { try $0.session() }
+            d.sessions = try PackedMap(reading: &i)
         }
         return dayModelsOffset
     }
