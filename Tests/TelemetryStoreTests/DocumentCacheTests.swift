@@ -62,6 +62,57 @@ struct DocumentCacheTests {
     }
 }
 
+extension DocumentCacheTests {
+    /// An entry whose journal records since `aggregate.json` are known: one session changed, the
+    /// journal read to `end`.
+    func entryWithMemo(user: UserID, days: Int, end: Int) -> DocumentCache.Entry {
+        var entry = entry(user: user, days: days)
+        var changes = DocumentChanges()
+        changes.sessions.changed["s"] = SessionRecord()
+        entry.sinceSnapshot = changes
+        entry.journalEnd = end
+        entry.journalRecords = 3
+        return entry
+    }
+
+    @Test(
+        "a document that leaves keeps its memo, one without known changes leaves nothing; a cached document has no memo beside it"
+    )
+    func memosOfDocumentsLetGo() throws {
+        let weight = entry(user: UserID.random(), days: 10).document.estimatedMemoryBytes
+        let memoWeight = try #require(entryWithMemo(user: UserID.random(), days: 10, end: 0).sinceSnapshot).estimatedMemoryBytes
+        #expect(3 * memoWeight < weight)
+        let cache = DocumentCache(capacityBytes: 4 * weight)
+        let users = (0..<4).map { _ in UserID.random() }
+        cache.put(entry(user: users[0], days: 10), for: key(users[0]))
+        cache.put(entryWithMemo(user: users[1], days: 10, end: 101), for: key(users[1]))
+        cache.put(entryWithMemo(user: users[2], days: 10, end: 102), for: key(users[2]))
+        #expect(cache.memoCount == 0)
+        // Room for memos only: every document leaves, those with known changes keep a memo.
+        cache.capacityBytes = 3 * memoWeight
+        #expect(users.allSatisfy { !holds(cache, $0) } && cache.memoCount == 2)
+        let memo = try #require(cache.takeMemo(key(users[1])))
+        #expect(memo.journalEnd == 101 && memo.journalRecords == 3 && memo.changes.sessions.changed["s"] == SessionRecord())
+        #expect(cache.takeMemo(key(users[1])) == nil && cache.takeMemo(key(users[0])) == nil && cache.memoCount == 1)
+        // Putting a user's document back replaces its memo; a memo is not put beside a document.
+        cache.capacityBytes = 4 * weight
+        cache.put(entryWithMemo(user: users[2], days: 10, end: 112), for: key(users[2]))
+        #expect(holds(cache, users[2]) && cache.memoCount == 0)
+        cache.put(memo, for: key(users[2]))
+        #expect(cache.takeMemo(key(users[2])) == nil)
+        cache.put(memo, for: key(users[1]))
+        #expect(cache.memoCount == 1)
+        // A document over half the bound is not kept; its memo is.
+        cache.put(entryWithMemo(user: users[3], days: 40, end: 104), for: key(users[3]))
+        #expect(!holds(cache, users[3]) && cache.takeMemo(key(users[3]))?.journalEnd == 104)
+        // No room: not even memos.
+        cache.capacityBytes = 0
+        #expect(cache.memoCount == 0 && !holds(cache, users[2]))
+        cache.put(memo, for: key(users[1]))
+        #expect(cache.memoCount == 0)
+    }
+}
+
 /// The estimate follows what a document holds in memory, entry by entry.
 @Suite("Document memory estimate")
 struct DocumentMemoryEstimateTests {

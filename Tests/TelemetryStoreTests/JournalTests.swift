@@ -332,3 +332,72 @@ struct JournalTests {
         }
     }
 }
+
+@Suite("Journal: memos of let-go documents")
+struct JournalMemoTests {
+    /// Applies one of ``JournalTests/requests()`` through `writer` (a process with its own cache).
+    func apply(_ request: (Signal, String, Timestamp), through writer: AggregateStore, user: UserID) throws {
+        let (format, encoding) = Fixtures.kind(request.1)
+        let plain = try OTLPDecoder().inflate(try Fixtures.bytes(request.1), encoding: encoding)
+        let export = try OTLPDecoder().decode(request.0, plain, format: format, encoding: .identity)
+        let identity = RequestIdentity(signal: request.0, format: format, plainBody: plain)
+        _ = try writer.update(user) { document in
+            document.applyOnce(identity, now: request.2, limits: AggregationLimits()) { document in
+                switch export {
+                case .metrics(let batch): MetricsAggregator().apply(batch, to: &document, now: request.2)
+                case .logs(let batch): LogsAggregator().apply(batch, to: &document, now: request.2)
+                case .traces(let batch): TracesAggregator().apply(batch, to: &document, now: request.2)
+                }
+            }
+        }
+    }
+
+    @Test("a process that lets a document go keeps its memo; its next write resumes from it, whatever others appended")
+    func resumedFromMemo() throws {
+        // Compacts every fifth record, so that memos also meet a newer aggregate.json.
+        let policy = StoreConfiguration(
+            durable: false, compaction: CompactionPolicy(records: 5, minimumBytes: 1 << 40, seconds: .max))
+        try withTemporaryDirectory { root in
+            try FileManager.default.createDirectory(atPath: root + "/a", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/b", withIntermediateDirectories: true)
+            let store = try TestStore(root: root + "/a", configuration: policy)
+            let rewriting = try TestStore(
+                root: root + "/b", configuration: StoreConfiguration(durable: false, compaction: CompactionPolicy(records: 1)))
+            // Caches too small for the document as it grows (estimated at 10 526 bytes or more
+            // once changed by these requests: over half the bound), large enough for its memo (at
+            // most 10 122 bytes here).
+            let caches = [DocumentCache(capacityBytes: 20_600), DocumentCache(capacityBytes: 20_600)]
+            let writers = caches.map {
+                AggregateStore(directory: store.directory, configuration: policy, limits: AggregationLimits(), cache: $0)
+            }
+            let reference = AggregateStore(
+                directory: rewriting.directory, configuration: rewriting.configuration, limits: AggregationLimits(),
+                cache: DocumentCache())
+            var resumed = 0
+            var step = 0
+            for round in 0..<3 {
+                for request in try JournalTests.requests() {
+                    let writer = [0, 0, 1, 0, 1, 1, 0][step % 7]
+                    step += 1
+                    if caches[writer].memoCount == 1 { resumed += 1 }
+                    let later = (request.0, request.1, Timestamp(seconds: request.2.seconds + UInt64(round) * 86_400))
+                    try apply(later, through: writers[writer], user: store.user)
+                    try apply(later, through: reference, user: rewriting.user)
+                    // The writer keeps the document, or (too large for it) the document's memo.
+                    let key = DocumentCache.Key(root: store.directory.root, user: store.user.rawValue)
+                    if let entry = caches[writer].take(key) {
+                        caches[writer].put(entry, for: key)
+                    } else {
+                        #expect(caches[writer].memoCount == 1, "round \(round), \(request.1)")
+                    }
+                    var current = try #require(try AggregateStore(directory: store.directory).read(store.user))
+                    let expected = try #require(try AggregateStore(directory: rewriting.directory).read(rewriting.user))
+                    current.userId = expected.userId
+                    current.journalGeneration = expected.journalGeneration
+                    #expect(current == expected, "round \(round), \(request.1)")
+                }
+            }
+            #expect(resumed > 15)
+        }
+    }
+}

@@ -63,7 +63,7 @@ package enum AggregateCoding {
         w.integer(Int64(AggregateDocument.schemaVersion))
 
         if !document.sessions.isEmpty {
-            writeSessions(Dictionary(uniqueKeysWithValues: document.sessions.entries()), selection, to: &w)
+            writeSessions(Dictionary(document.sessions.entries(), uniquingKeysWith: { first, _ in first }), selection, to: &w)
         }
 
         w.key("sources")

@@ -16,6 +16,12 @@ import Synchronization
 /// user (README → Performance). One document over half the bound is not kept. When full, an
 /// arbitrary entry leaves (not the least recently used: exporters' traffic cycles
 /// through users, and LRU would then evict every entry just before it is needed).
+///
+/// A document that leaves keeps its ``Memo`` here when the changes of the journal's records
+/// since `aggregate.json` are known: those records merged into one, a few kilobytes where the
+/// document of a year-old user is most of a megabyte. The user's next write then reads the
+/// binary copy and applies the memo instead of folding the journal's whole tail (up to as many
+/// bytes as `aggregate.json`) again. When room is needed, documents leave before memos do.
 final class DocumentCache: Sendable {
     struct Key: Hashable, Sendable {
         let root: String
@@ -33,6 +39,33 @@ final class DocumentCache: Sendable {
         var journalEnd: Int
         var journalRecords: Int
         var oldestRecordSeconds: UInt64?
+        /// The journal's records folded into `document`, merged into one (nil: not known).
+        var sinceSnapshot: DocumentChanges? = nil
+
+        /// What is kept of the entry once its document leaves.
+        var memo: Memo? {
+            sinceSnapshot.map {
+                Memo(
+                    changes: $0, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: journalDevice,
+                    journalInode: journalInode, journalEnd: journalEnd, journalRecords: journalRecords,
+                    oldestRecordSeconds: oldestRecordSeconds)
+            }
+        }
+    }
+
+    /// A let-go document's journal position, with the changes of the records before it
+    /// (from the journal's header on) merged: `aggregate.json` (or its binary copy) with
+    /// `changes` applied is the document as it was at `journalEnd`. Current under the same rule
+    /// as an entry: the same `aggregate.json`, the same journal at least as long.
+    struct Memo: Sendable {
+        var changes: DocumentChanges
+        var snapshot: FileIdentity?
+        var snapshotBytes: Int
+        var journalDevice: UInt64
+        var journalInode: UInt64
+        var journalEnd: Int
+        var journalRecords: Int
+        var oldestRecordSeconds: UInt64?
     }
 
     static let shared = DocumentCache()
@@ -40,22 +73,41 @@ final class DocumentCache: Sendable {
     /// The default bound (`--document-cache-bytes`).
     static let defaultCapacityBytes = 8 << 20
 
-    /// Each entry with its estimate, taken once when it is put, and the bound.
+    /// Each entry and memo with its estimate, taken once when it is put, and the bound.
     private struct Contents {
         var entries: [Key: (entry: Entry, weight: Int)] = [:]
+        var memos: [Key: (memo: Memo, weight: Int)] = [:]
         var bytes = 0
         var capacity: Int
 
-        /// Lets arbitrary entries go until `room` more bytes fit, and returns them (to be freed
-        /// once the lock is released).
+        /// Lets arbitrary documents go, keeping their memos, then arbitrary memos, until `room`
+        /// more bytes fit; returns the documents (to be freed once the lock is released).
         mutating func evict(leaving room: Int) -> [Entry] {
             var evicted: [Entry] = []
             while bytes + room > capacity, let victim = entries.first {
                 entries.removeValue(forKey: victim.key)
                 bytes -= victim.value.weight
                 evicted.append(victim.value.entry)
+                keepMemo(of: victim.value.entry, weighing: victim.value.weight, for: victim.key)
+            }
+            while bytes + room > capacity, let victim = memos.first {
+                memos.removeValue(forKey: victim.key)
+                bytes -= victim.value.weight
             }
             return evicted
+        }
+
+        /// Keeps the memo of a document that leaves, when it is lighter than the document was.
+        mutating func keepMemo(of entry: Entry, weighing documentWeight: Int, for key: Key) {
+            guard let memo = entry.memo else { return }
+            let weight = memo.changes.estimatedMemoryBytes
+            guard weight < documentWeight, weight <= capacity / 2 else { return }
+            bytes += weight
+            memos[key] = (memo, weight)
+        }
+
+        mutating func removeMemo(_ key: Key) {
+            if let old = memos.removeValue(forKey: key) { bytes -= old.weight }
         }
     }
 
@@ -86,6 +138,18 @@ final class DocumentCache: Sendable {
         }
     }
 
+    /// Memos held (of users whose documents left).
+    var memoCount: Int { state.withLock { $0.memos.count } }
+
+    /// Takes the memo of a user whose document left (the caller holds the user's lock).
+    func takeMemo(_ key: Key) -> Memo? {
+        state.withLock { state in
+            guard let taken = state.memos.removeValue(forKey: key) else { return nil }
+            state.bytes -= taken.weight
+            return taken.memo
+        }
+    }
+
     func put(_ entry: Entry, for key: Key) {
         let weight = entry.document.estimatedMemoryBytes
         // The entries that leave are returned and dropped here, after the lock is released:
@@ -97,7 +161,12 @@ final class DocumentCache: Sendable {
                 state.bytes -= old.weight
                 evicted.append(old.entry)
             }
-            guard weight <= state.capacity / 2 else { return evicted }
+            state.removeMemo(key)
+            guard weight <= state.capacity / 2 else {
+                state.keepMemo(of: entry, weighing: weight, for: key)
+                evicted += state.evict(leaving: 0)
+                return evicted
+            }
             evicted += state.evict(leaving: weight)
             state.entries[key] = (entry, weight)
             state.bytes += weight
@@ -105,9 +174,26 @@ final class DocumentCache: Sendable {
         }
     }
 
+    /// Keeps a user's memo (when no document of theirs is cached, and there is room).
+    func put(_ memo: Memo, for key: Key) {
+        let weight = memo.changes.estimatedMemoryBytes
+        state.withLock { state in
+            guard state.entries[key] == nil, weight <= state.capacity / 2 else { return }
+            state.removeMemo(key)
+            while state.bytes + weight > state.capacity, let victim = state.memos.first {
+                state.memos.removeValue(forKey: victim.key)
+                state.bytes -= victim.value.weight
+            }
+            guard state.bytes + weight <= state.capacity else { return }
+            state.memos[key] = (memo, weight)
+            state.bytes += weight
+        }
+    }
+
     func removeAll() {
         state.withLock {
             $0.entries = [:]
+            $0.memos = [:]
             $0.bytes = 0
         }
     }

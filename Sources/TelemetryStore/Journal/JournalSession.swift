@@ -69,6 +69,19 @@ struct JournalSession {
             }
             return (cached, false)
         }
+        if let memo = store.cache.takeMemo(key), memo.snapshot == snapshot, let fd, memo.journalDevice == device,
+            memo.journalInode == inode, memo.journalEnd <= size,
+            let resumed = try resume(from: memo, store: store, user: user, fd: fd, size: size, path: path)
+        {
+            #if DEBUG
+                let whole = try loaded().0
+                precondition(
+                    resumed.document == whole.document && resumed.journalEnd == whole.journalEnd
+                        && resumed.journalRecords == whole.journalRecords,
+                    "a document resumed from its memo differs from the one read from the files")
+            #endif
+            return (resumed, false)
+        }
         return try loaded()
 
         func loaded() throws -> (DocumentCache.Entry, needsStart: Bool) {
@@ -77,6 +90,33 @@ struct JournalSession {
             entry.journalInode = inode
             return (entry, needsStart)
         }
+    }
+
+    /// The document of a memo brought up to date: `aggregate.json` (its binary copy), the memo's
+    /// changes, then the records appended after them. Nil when the changes do not fit the
+    /// document (then it is read whole).
+    private static func resume(
+        from memo: DocumentCache.Memo, store: AggregateStore, user: UserID, fd: FileDescriptor, size: Int, path: String
+    ) throws -> DocumentCache.Entry? {
+        var (entry, _) = try load(store: store, user: user, fd: nil, size: 0, snapshot: memo.snapshot)
+        do {
+            try memo.changes.apply(to: &entry.document)
+        } catch {
+            return nil
+        }
+        entry.sinceSnapshot = memo.changes
+        entry.journalDevice = memo.journalDevice
+        entry.journalInode = memo.journalInode
+        entry.journalEnd = memo.journalEnd
+        entry.journalRecords = memo.journalRecords
+        entry.oldestRecordSeconds = memo.oldestRecordSeconds
+        if size > memo.journalEnd {
+            let tail = JournalFormat.scanRecords(try fd.read(at: memo.journalEnd, count: size - memo.journalEnd), from: 0)
+            try fold(tail.records, into: &entry, path: path)
+            entry.journalEnd += tail.end
+            if tail.tornBytes > 0 { try cut(fd, at: entry.journalEnd, path: path) }
+        }
+        return entry
     }
 
     /// Builds the current document from the files: `aggregate.json`, then the journal's records
@@ -115,7 +155,8 @@ struct JournalSession {
         // it writes (the series table of a year-old user is 4 096 entries).
         var entry = DocumentCache.Entry(
             document: consume document, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: 0,
-            journalInode: 0, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+            journalInode: 0, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil,
+            sinceSnapshot: DocumentChanges())
         guard let fd else { return (entry, false) }
         let bytes = try fd.read(at: 0, count: size)
         let scan = JournalFormat.scan(bytes)
@@ -141,7 +182,7 @@ struct JournalSession {
     static func fold(_ records: [JournalFormat.Record], into entry: inout DocumentCache.Entry, path: String) throws(StorageError)
     {
         do {
-            try JournalTailFold.fold(records.map(\.payload), into: &entry.document)
+            try JournalTailFold.fold(records.map(\.payload), into: &entry.document, merging: &entry.sinceSnapshot)
         } catch {
             throw .corrupt(path: path, reason: error.reason)
         }
@@ -211,7 +252,11 @@ struct JournalSession {
     /// Ends an update that wrote nothing: the document comes back when the update left it as it
     /// was; otherwise it is not cached, and the next update reads it from the files.
     mutating func keep(unchanged document: AggregateDocument) {
-        guard let baseline, DocumentChanges(from: baseline, to: document).isEmpty else { return }
+        guard let baseline, DocumentChanges(from: baseline, to: document).isEmpty else {
+            // Not the document, changed without a record: its memo, which nothing changed.
+            if !needsStart, let memo = entry.memo { store.cache.put(memo, for: key) }
+            return
+        }
         entry.document = document
         entry.document.updateLog = UpdateLog()
         keep()
@@ -257,6 +302,7 @@ struct JournalSession {
         }
         entry.journalEnd += frame.count
         entry.journalRecords += 1
+        entry.sinceSnapshot?.merge(changes)
         if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = now.seconds }
         let policy = store.configuration.compaction
         if entry.snapshot == nil
@@ -289,7 +335,8 @@ struct JournalSession {
         store.writeBinaryCopy(document, jsonBytes: bytes.count, of: snapshot, user: user)
         var restarted = DocumentCache.Entry(
             document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: 0, journalInode: 0,
-            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil,
+            sinceSnapshot: DocumentChanges())
         if let fd = descriptor {
             do {
                 try fd.truncate(to: 0)

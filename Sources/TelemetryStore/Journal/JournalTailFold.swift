@@ -23,6 +23,18 @@ enum JournalTailFold {
     static func fold(
         _ payloads: [[UInt8]], into document: inout AggregateDocument, includingState: Bool = true
     ) throws(JournalError) -> TouchedDays {
+        var merged: DocumentChanges?
+        return try fold(payloads, into: &document, includingState: includingState, merging: &merged)
+    }
+
+    /// Folds as above, and adds to `merged` (unless nil) the records' changes merged into one
+    /// (``DocumentChanges/merge(_:)``): the values the fold decided, read once. Only with the
+    /// state: changes without it would not be the records'.
+    @discardableResult
+    static func fold(
+        _ payloads: [[UInt8]], into document: inout AggregateDocument, includingState: Bool = true,
+        merging merged: inout DocumentChanges?
+    ) throws(JournalError) -> TouchedDays {
         guard payloads.count > 1, payloads.allSatisfy({ $0.first == DocumentChanges.binaryVersion }) else {
             var touched = TouchedDays()
             for payload in payloads {
@@ -32,17 +44,21 @@ enum JournalTailFold {
                 touched.dayModels.formUnion(changes.dayModels.changed.keys)
                 touched.dayModels.formUnion(changes.dayModels.removed)
                 try changes.apply(to: &document, includingState: includingState)
+                if includingState { merged?.merge(changes) }
             }
             return touched
         }
         var decided = Decided()
+        // What the records decided, newest first; merged into `merged` at the end.
+        var folded: DocumentChanges? = merged == nil ? nil : DocumentChanges()
         var windows: [[DocumentChanges.DigestChanges?]] = []
         windows.reserveCapacity(payloads.count)
         for payload in payloads.reversed() {
             let result = payload.withUnsafeBytes { raw in
                 Result { () throws(BinaryCopyDamage) -> [DocumentChanges.DigestChanges?] in
                     var input = BinaryCopyInput(raw, from: 1)
-                    return try fold(&input, into: &document, decided: &decided, includingState: includingState)
+                    return try fold(
+                        &input, into: &document, decided: &decided, includingState: includingState, recording: &folded)
                 }
             }
             switch result {
@@ -67,6 +83,22 @@ enum JournalTailFold {
         } catch {
             throw JournalError(reason: "a record's replay-window change does not fit the document it follows")
         }
+        if var folded {
+            // The windows' changes fit (replayed above), so they merge.
+            for changes in windows.reversed() {
+                DocumentChanges.DigestChanges.merge(changes[0], into: &folded.recentRecords)
+                DocumentChanges.DigestChanges.merge(changes[1], into: &folded.recentRequests)
+                DocumentChanges.DigestChanges.merge(changes[2], into: &folded.recentSpans)
+            }
+            folded.seriesRemoved.sort()
+            for map in [\DocumentChanges.days, \.models, \.tools, \.querySources] { folded[keyPath: map].removed.sort() }
+            folded.dayModels.removed.sort()
+            folded.events.removed.sort()
+            folded.sessions.removed.sort()
+            folded.latency.removed.sort()
+            folded.toolDurations.removed.sort()
+            merged?.merge(folded)
+        }
         return touched
     }
 
@@ -82,52 +114,75 @@ enum JournalTailFold {
     }
 
     /// Reads one record (laid out as ``DocumentChanges/encoded()`` writes it) into the document,
-    /// keeping only what no newer record decided; returns its replay-window changes.
+    /// keeping only what no newer record decided, and into `r` (unless nil) what it decided;
+    /// returns its replay-window changes.
     private static func fold(
-        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, decided: inout Decided, includingState: Bool
+        _ i: inout BinaryCopyInput, into d: inout AggregateDocument, decided: inout Decided, includingState: Bool,
+        recording r: inout DocumentChanges?
     ) throws(BinaryCopyDamage) -> [DocumentChanges.DigestChanges?] {
         let present = try i.varint()
         func has(_ piece: DocumentChanges.Present) -> Bool { present & piece.rawValue != 0 }
         if has(.updatedAt) {
             let value = try i.string()
-            if decided.first(.updatedAt) { d.updatedAt = value }
+            if decided.first(.updatedAt) {
+                d.updatedAt = value
+                r?.updatedAt = value
+            }
         }
         if has(.totals) {
-            if decided.first(.totals) { d.totals = try i.figures() } else { try i.skipFigures() }
+            if decided.first(.totals) {
+                d.totals = try i.figures()
+                r?.totals = d.totals
+            } else {
+                try i.skipFigures()
+            }
         }
-        try fold(&i, into: &d.days, &decided.entries.days)
-        try fold(&i, into: &d.dayModels, &decided.entries.dayModels)
-        try fold(&i, into: &d.models, &decided.entries.models)
-        try fold(&i, into: &d.tools, &decided.entries.tools)
-        try fold(&i, into: &d.querySources, &decided.entries.querySources)
+        try fold(&i, into: &d.days, &decided.entries.days, &r, \.days)
+        try fold(&i, into: &d.dayModels, &decided.entries.dayModels, &r, \.dayModels)
+        try fold(&i, into: &d.models, &decided.entries.models, &r, \.models)
+        try fold(&i, into: &d.tools, &decided.entries.tools, &r, \.tools)
+        try fold(&i, into: &d.querySources, &decided.entries.querySources, &r, \.querySources)
         try fold(
-            &i, into: &d.events, &decided.entries.events, read: { i throws(BinaryCopyDamage) in try i.integer() },
-            skip: { i throws(BinaryCopyDamage) in _ = try i.varint() })
+            &i, into: &d.events, &decided.entries.events, &r, \.events,
+            read: { i throws(BinaryCopyDamage) in try i.integer() }, skip: { i throws(BinaryCopyDamage) in _ = try i.varint() })
         try fold(
-            &i, into: &d.sessions, &decided.entries.sessions, read: { i throws(BinaryCopyDamage) in try i.session() },
-            skip: { i throws(BinaryCopyDamage) in try i.skipSession() })
+            &i, into: &d.sessions, &decided.entries.sessions, &r, \.sessions,
+            read: { i throws(BinaryCopyDamage) in try i.session() }, skip: { i throws(BinaryCopyDamage) in try i.skipSession() })
         // Traces are few: their older values are read and dropped.
         try fold(
-            &i, into: &d.traces.models, &decided.entries.latency, read: { i throws(BinaryCopyDamage) in try i.latency() },
-            skip: { i throws(BinaryCopyDamage) in _ = try i.latency() })
+            &i, into: &d.traces.models, &decided.entries.latency, &r, \.latency,
+            read: { i throws(BinaryCopyDamage) in try i.latency() }, skip: { i throws(BinaryCopyDamage) in _ = try i.latency() })
         try fold(
-            &i, into: &d.traces.tools, &decided.entries.toolDurations, read: { i throws(BinaryCopyDamage) in try i.durations() },
+            &i, into: &d.traces.tools, &decided.entries.toolDurations, &r, \.toolDurations,
+            read: { i throws(BinaryCopyDamage) in try i.durations() },
             skip: { i throws(BinaryCopyDamage) in _ = try i.durations() })
         if has(.received) {
             let value = try i.received()
-            if decided.first(.received) { d.received = value }
+            if decided.first(.received) {
+                d.received = value
+                r?.received = value
+            }
         }
         if has(.attributes) {
             let value = try i.map { try $0.string() }
-            if decided.first(.attributes) { d.attributes = value }
+            if decided.first(.attributes) {
+                d.attributes = value
+                r?.attributes = value
+            }
         }
         if has(.metricsSeen) {
             let value = try i.stringSet()
-            if decided.first(.metricsSeen) { d.metricsSeen = value }
+            if decided.first(.metricsSeen) {
+                d.metricsSeen = value
+                r?.metricsSeen = value
+            }
         }
         if has(.parkedApplied) {
             let value = try i.parkedMarks()
-            if includingState && decided.first(.parkedApplied) { d.parkedApplied = value }
+            if includingState && decided.first(.parkedApplied) {
+                d.parkedApplied = value
+                r?.parkedApplied = value
+            }
         }
         let table = try i.slice()
         if includingState {
@@ -137,15 +192,24 @@ enum JournalTailFold {
             } catch {
                 throw BinaryCopyDamage()
             }
-            for (id, state) in series where decided.series.insert(id).inserted { d.series[id] = state }
+            for (id, state) in series where decided.series.insert(id).inserted {
+                d.series[id] = state
+                r?.series[id] = state
+            }
         }
         for _ in 0..<(try i.count()) {
             let id = try i.u64()
-            if includingState && decided.series.insert(id).inserted { d.series.removeValue(forKey: id) }
+            if includingState && decided.series.insert(id).inserted {
+                d.series.removeValue(forKey: id)
+                r?.seriesRemoved.append(id)
+            }
         }
         if has(.seriesClock) {
             let value = try i.u64()
-            if includingState && decided.first(.seriesClock) { d.seriesClock = value }
+            if includingState && decided.first(.seriesClock) {
+                d.seriesClock = value
+                r?.seriesClock = value
+            }
         }
         func digests(_ piece: DocumentChanges.Present) throws(BinaryCopyDamage) -> DocumentChanges.DigestChanges? {
             guard has(piece) else { return nil }
@@ -162,10 +226,11 @@ enum JournalTailFold {
     /// A map of buckets or of model maps (days, their models, models, tools, query sources),
     /// read and passed over as the binary copy stores them (``PackedValue``).
     private static func fold<Value: PackedValue>(
-        _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Value>, _ decided: inout Set<String>
+        _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Value>, _ decided: inout Set<String>,
+        _ r: inout DocumentChanges?, _ changes: WritableKeyPath<DocumentChanges, DocumentChanges.MapChanges<Value>>
     ) throws(BinaryCopyDamage) {
         try fold(
-            &i, into: &map, &decided, read: { i throws(BinaryCopyDamage) in try Value.read(&i) },
+            &i, into: &map, &decided, &r, changes, read: { i throws(BinaryCopyDamage) in try Value.read(&i) },
             skip: { i throws(BinaryCopyDamage) in try Value.skip(&i) })
     }
 
@@ -173,16 +238,26 @@ enum JournalTailFold {
     /// record decided is skipped.
     private static func fold<Value>(
         _ i: inout BinaryCopyInput, into map: inout some KeyedEntries<Value>, _ decided: inout Set<String>,
+        _ r: inout DocumentChanges?, _ changes: WritableKeyPath<DocumentChanges, DocumentChanges.MapChanges<Value>>,
         read: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Value,
         skip: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Void
     ) throws(BinaryCopyDamage) {
         for _ in 0..<(try i.count()) {
             let key = try i.string()
-            if decided.insert(key).inserted { map[key] = try read(&i) } else { try skip(&i) }
+            if decided.insert(key).inserted {
+                let value = try read(&i)
+                map[key] = value
+                r?[keyPath: changes].changed[key] = value
+            } else {
+                try skip(&i)
+            }
         }
         for _ in 0..<(try i.count()) {
             let key = try i.string()
-            if decided.insert(key).inserted { map.removeValue(forKey: key) }
+            if decided.insert(key).inserted {
+                map.removeValue(forKey: key)
+                r?[keyPath: changes].removed.append(key)
+            }
         }
     }
 }
