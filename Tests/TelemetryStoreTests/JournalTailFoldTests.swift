@@ -113,6 +113,22 @@ struct JournalTailFoldTests {
         }
     }
 
+    @Test("removed keys stay sorted and distinct through merges")
+    func sortedRemovals() {
+        var ids: [UInt64] = [2, 5, 9]
+        ids.formSortedUnion([1, 5, 7, 12])
+        #expect(ids == [1, 2, 5, 7, 9, 12])
+        ids.removeSorted(7)
+        ids.removeSorted(8)
+        #expect(ids == [1, 2, 5, 9, 12])
+        var keys: [String] = []
+        keys.formSortedUnion(["b", "d"])
+        keys.formSortedUnion([])
+        keys.formSortedUnion(["a", "d", "e"])
+        keys.removeSorted("a")
+        #expect(keys == ["b", "d", "e"])
+    }
+
     @Test("a record cut short or with a damaged length is refused, whichever record it is")
     func damagedRecordsAreRefused() throws {
         try TestStore.withTemporary(configuration: JournalTests.lazy) { store in

@@ -354,9 +354,10 @@ struct JournalMemoTests {
 
     @Test("a process that lets a document go keeps its memo; its next write resumes from it, whatever others appended")
     func resumedFromMemo() throws {
-        // Compacts every fifth record, so that memos also meet a newer aggregate.json.
+        // Compacts every fifth record, so that memos also meet a newer aggregate.json; documents
+        // of any size keep memos (those over the minimum byte bound do).
         let policy = StoreConfiguration(
-            durable: false, compaction: CompactionPolicy(records: 5, minimumBytes: 1 << 40, seconds: .max))
+            durable: false, compaction: CompactionPolicy(records: 5, minimumBytes: 0, seconds: .max))
         try withTemporaryDirectory { root in
             try FileManager.default.createDirectory(atPath: root + "/a", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/b", withIntermediateDirectories: true)
@@ -398,6 +399,21 @@ struct JournalMemoTests {
                 }
             }
             #expect(resumed > 15)
+        }
+    }
+
+    @Test("a document no larger than the journal's minimum byte bound keeps no memo")
+    func smallDocumentsKeepNone() throws {
+        let policy = StoreConfiguration(durable: false, compaction: CompactionPolicy(records: 5, seconds: .max))
+        try TestStore.withTemporary(configuration: policy) { store in
+            let cache = DocumentCache(capacityBytes: 20_600)
+            let writer = AggregateStore(
+                directory: store.directory, configuration: policy, limits: AggregationLimits(), cache: cache)
+            for request in try JournalTests.requests().prefix(6) { try apply(request, through: writer, user: store.user) }
+            #expect(try store.aggregateFileBytes().count < policy.compaction.minimumBytes)
+            #expect(
+                cache.memoCount == 0
+                    && cache.take(DocumentCache.Key(root: store.directory.root, user: store.user.rawValue)) == nil)
         }
     }
 }

@@ -21,14 +21,15 @@ extension DocumentChanges {
         if let value = newer.parkedApplied { parkedApplied = value }
         if let value = newer.seriesClock { seriesClock = value }
         // Applying removes first, then sets: a series set after its removal is set, one
-        // removed after it was set is removed.
+        // removed after it was set is removed. The removed ids stay sorted (as records hold
+        // them): a year-old user's memo can name thousands, and each merge touches a few.
         if !newer.seriesRemoved.isEmpty {
             for id in newer.seriesRemoved { series.removeValue(forKey: id) }
-            seriesRemoved = Array(Set(seriesRemoved).union(newer.seriesRemoved)).sorted()
+            seriesRemoved.formSortedUnion(newer.seriesRemoved)
         }
         if !newer.series.isEmpty {
             series.merge(newer.series) { _, newest in newest }
-            if !seriesRemoved.isEmpty { seriesRemoved.removeAll { newer.series[$0] != nil } }
+            if !seriesRemoved.isEmpty { for id in newer.series.keys { seriesRemoved.removeSorted(id) } }
         }
         DigestChanges.merge(newer.recentRecords, into: &recentRecords)
         DigestChanges.merge(newer.recentRequests, into: &recentRequests)
@@ -54,9 +55,9 @@ extension DocumentChanges.MapChanges {
     mutating func merge(_ newer: Self) {
         guard !newer.isEmpty else { return }
         for key in newer.removed { changed.removeValue(forKey: key) }
-        if !newer.changed.isEmpty && !removed.isEmpty { removed.removeAll { newer.changed[$0] != nil } }
+        if !removed.isEmpty { for key in newer.changed.keys { removed.removeSorted(key) } }
         changed.merge(newer.changed) { _, newest in newest }
-        if !newer.removed.isEmpty { removed = Array(Set(removed).union(newer.removed)).sorted() }
+        removed.formSortedUnion(newer.removed)
     }
 
     /// Entries named, set or removed.
@@ -81,5 +82,41 @@ extension DocumentChanges.DigestChanges {
         if kept < merged.appended.count { merged.appended.removeFirst(merged.appended.count - kept) }
         merged.count = newer.count
         older = merged
+    }
+}
+
+extension Array where Element: Comparable {
+    /// Removes `element` from this sorted array, if there.
+    mutating func removeSorted(_ element: Element) {
+        let index = partitioningIndex { $0 >= element }
+        if index < count && self[index] == element { remove(at: index) }
+    }
+
+    /// Adds the elements of `other` (sorted, distinct) missing from this sorted array, in order.
+    mutating func formSortedUnion(_ other: [Element]) {
+        guard !other.isEmpty else { return }
+        guard !isEmpty else {
+            self = other
+            return
+        }
+        var result: [Element] = []
+        result.reserveCapacity(count + other.count)
+        var (left, right) = (0, 0)
+        while left < count && right < other.count {
+            if self[left] < other[right] {
+                result.append(self[left])
+                left += 1
+            } else if other[right] < self[left] {
+                result.append(other[right])
+                right += 1
+            } else {
+                result.append(self[left])
+                left += 1
+                right += 1
+            }
+        }
+        result.append(contentsOf: self[left...])
+        result.append(contentsOf: other[right...])
+        self = result
     }
 }

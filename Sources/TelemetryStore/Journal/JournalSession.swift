@@ -156,7 +156,7 @@ struct JournalSession {
         var entry = DocumentCache.Entry(
             document: consume document, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: 0,
             journalInode: 0, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil,
-            sinceSnapshot: DocumentChanges())
+            sinceSnapshot: store.memoChanges(following: snapshotBytes))
         guard let fd else { return (entry, false) }
         let bytes = try fd.read(at: 0, count: size)
         let scan = JournalFormat.scan(bytes)
@@ -336,7 +336,7 @@ struct JournalSession {
         var restarted = DocumentCache.Entry(
             document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: 0, journalInode: 0,
             journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil,
-            sinceSnapshot: DocumentChanges())
+            sinceSnapshot: store.memoChanges(following: bytes.count))
         if let fd = descriptor {
             do {
                 try fd.truncate(to: 0)
@@ -372,5 +372,15 @@ struct JournalSession {
     mutating func close() {
         descriptor?.closeIgnoringErrors()
         descriptor = nil
+    }
+}
+
+extension AggregateStore {
+    /// Where a document's memo starts (nil: none is kept). Only documents larger than the
+    /// journal's minimum byte bound have tails longer than that bound, worth not folding twice;
+    /// a small document's miss folds at most a few records (and its memos, many and short-lived,
+    /// made the kit's responders grow 4 MiB).
+    fileprivate func memoChanges(following aggregateBytes: Int) -> DocumentChanges? {
+        aggregateBytes > configuration.compaction.minimumBytes ? DocumentChanges() : nil
     }
 }
