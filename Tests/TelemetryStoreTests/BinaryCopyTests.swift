@@ -19,10 +19,7 @@ struct BinaryCopyTests {
 
     /// Applies one fixture request through `store` (its own cache: a process of its own).
     func apply(_ request: (Signal, String, Timestamp), through store: AggregateStore, user: UserID) throws {
-        let (format, encoding) = Fixtures.kind(request.1)
-        let plainBody = try OTLPDecoder().inflate(try Fixtures.bytes(request.1), encoding: encoding)
-        let export = try OTLPDecoder().decode(request.0, plainBody, format: format, encoding: .identity)
-        let identity = RequestIdentity(signal: request.0, format: format, plainBody: plainBody)
+        let (export, identity) = try JournalTests.decoded(request)
         _ = try store.update(user) { document in
             document.applyOnce(identity, now: request.2, limits: AggregationLimits()) { document in
                 let report: ApplyReport

@@ -10,9 +10,7 @@ struct DocumentCacheTests {
         var document = AggregateDocument(user: user)
         for day in 0..<days { document.days["2026-01-\(day)"] = Figures() }
         fill(&document)
-        return DocumentCache.Entry(
-            document: document, snapshot: nil, snapshotBytes: 100, journalDevice: 0, journalInode: 0,
-            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+        return DocumentCache.Entry(document: document, position: .start(of: nil, bytes: 100))
     }
 
     func key(_ user: UserID) -> DocumentCache.Key { DocumentCache.Key(root: "/data", user: user.rawValue) }
@@ -70,8 +68,8 @@ extension DocumentCacheTests {
         var changes = DocumentChanges()
         changes.sessions.changed["s"] = SessionRecord()
         entry.sinceSnapshot = changes
-        entry.journalEnd = end
-        entry.journalRecords = 3
+        entry.position.journalEnd = end
+        entry.position.journalRecords = 3
         return entry
     }
 
@@ -92,7 +90,8 @@ extension DocumentCacheTests {
         cache.capacityBytes = 3 * memoWeight
         #expect(users.allSatisfy { !holds(cache, $0) } && cache.memoCount == 2)
         let memo = try #require(cache.takeMemo(key(users[1])))
-        #expect(memo.journalEnd == 101 && memo.journalRecords == 3 && memo.changes.sessions.changed["s"] == SessionRecord())
+        #expect(memo.position.journalEnd == 101 && memo.position.journalRecords == 3)
+        #expect(memo.changes.sessions.changed["s"] == SessionRecord())
         #expect(cache.takeMemo(key(users[1])) == nil && cache.takeMemo(key(users[0])) == nil && cache.memoCount == 1)
         // Putting a user's document back replaces its memo; a memo is not put beside a document.
         cache.capacityBytes = 4 * weight
@@ -104,7 +103,7 @@ extension DocumentCacheTests {
         #expect(cache.memoCount == 1)
         // A document over half the bound is not kept; its memo is.
         cache.put(entryWithMemo(user: users[3], days: 40, end: 104), for: key(users[3]))
-        #expect(!holds(cache, users[3]) && cache.takeMemo(key(users[3]))?.journalEnd == 104)
+        #expect(!holds(cache, users[3]) && cache.takeMemo(key(users[3]))?.position.journalEnd == 104)
         // No room: not even memos.
         cache.capacityBytes = 0
         #expect(cache.memoCount == 0 && !holds(cache, users[2]))

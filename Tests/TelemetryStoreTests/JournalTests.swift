@@ -36,6 +36,28 @@ struct JournalTests {
             request.0, body: try Fixtures.bytes(request.1), format: format, encoding: encoding, user: user, now: request.2)
     }
 
+    /// One of ``requests()`` decoded, with its identity for the whole-request replay window.
+    static func decoded(_ request: (Signal, String, Timestamp)) throws -> (DecodedExport, RequestIdentity) {
+        let (format, encoding) = Fixtures.kind(request.1)
+        let plain = try OTLPDecoder().inflate(try Fixtures.bytes(request.1), encoding: encoding)
+        let export = try OTLPDecoder().decode(request.0, plain, format: format, encoding: .identity)
+        return (export, RequestIdentity(signal: request.0, format: format, plainBody: plain))
+    }
+
+    /// Applies one of ``requests()`` through `writer` (a process with its own cache).
+    static func apply(_ request: (Signal, String, Timestamp), through writer: AggregateStore, user: UserID) throws {
+        let (export, identity) = try decoded(request)
+        _ = try writer.update(user) { document in
+            document.applyOnce(identity, now: request.2, limits: AggregationLimits()) { document in
+                switch export {
+                case .metrics(let batch): MetricsAggregator().apply(batch, to: &document, now: request.2)
+                case .logs(let batch): LogsAggregator().apply(batch, to: &document, now: request.2)
+                case .traces(let batch): TracesAggregator().apply(batch, to: &document, now: request.2)
+                }
+            }
+        }
+    }
+
     @Test("folding the journal gives exactly the document that compacting after every write gives")
     func foldEqualsRewrite() throws {
         try withTemporaryDirectory { root in
@@ -73,20 +95,7 @@ struct JournalTests {
             let processB = AggregateStore(
                 directory: store.directory, configuration: Self.lazy, limits: AggregationLimits(), cache: DocumentCache())
             for (index, request) in try Self.requests().enumerated() {
-                let writer = index % 3 == 0 ? processB : processA
-                let (format, encoding) = Fixtures.kind(request.1)
-                let plain = try OTLPDecoder().inflate(try Fixtures.bytes(request.1), encoding: encoding)
-                let export = try OTLPDecoder().decode(request.0, plain, format: format, encoding: .identity)
-                let identity = RequestIdentity(signal: request.0, format: format, plainBody: plain)
-                _ = try writer.update(store.user) { document in
-                    document.applyOnce(identity, now: request.2, limits: AggregationLimits()) { document in
-                        switch export {
-                        case .metrics(let batch): MetricsAggregator().apply(batch, to: &document, now: request.2)
-                        case .logs(let batch): LogsAggregator().apply(batch, to: &document, now: request.2)
-                        case .traces(let batch): TracesAggregator().apply(batch, to: &document, now: request.2)
-                        }
-                    }
-                }
+                try Self.apply(request, through: index % 3 == 0 ? processB : processA, user: store.user)
             }
             // A third reader, cold, folds the whole journal; each process's cached copy agrees.
             let cold = try #require(try AggregateStore(directory: store.directory, configuration: Self.lazy).read(store.user))
@@ -335,23 +344,6 @@ struct JournalTests {
 
 @Suite("Journal: memos of let-go documents")
 struct JournalMemoTests {
-    /// Applies one of ``JournalTests/requests()`` through `writer` (a process with its own cache).
-    func apply(_ request: (Signal, String, Timestamp), through writer: AggregateStore, user: UserID) throws {
-        let (format, encoding) = Fixtures.kind(request.1)
-        let plain = try OTLPDecoder().inflate(try Fixtures.bytes(request.1), encoding: encoding)
-        let export = try OTLPDecoder().decode(request.0, plain, format: format, encoding: .identity)
-        let identity = RequestIdentity(signal: request.0, format: format, plainBody: plain)
-        _ = try writer.update(user) { document in
-            document.applyOnce(identity, now: request.2, limits: AggregationLimits()) { document in
-                switch export {
-                case .metrics(let batch): MetricsAggregator().apply(batch, to: &document, now: request.2)
-                case .logs(let batch): LogsAggregator().apply(batch, to: &document, now: request.2)
-                case .traces(let batch): TracesAggregator().apply(batch, to: &document, now: request.2)
-                }
-            }
-        }
-    }
-
     @Test("a process that lets a document go keeps its memo; its next write resumes from it, whatever others appended")
     func resumedFromMemo() throws {
         // Compacts every fifth record, so that memos also meet a newer aggregate.json; documents
@@ -382,8 +374,8 @@ struct JournalMemoTests {
                     step += 1
                     if caches[writer].memoCount == 1 { resumed += 1 }
                     let later = (request.0, request.1, Timestamp(seconds: request.2.seconds + UInt64(round) * 86_400))
-                    try apply(later, through: writers[writer], user: store.user)
-                    try apply(later, through: reference, user: rewriting.user)
+                    try JournalTests.apply(later, through: writers[writer], user: store.user)
+                    try JournalTests.apply(later, through: reference, user: rewriting.user)
                     // The writer keeps the document, or (too large for it) the document's memo.
                     let key = DocumentCache.Key(root: store.directory.root, user: store.user.rawValue)
                     if let entry = caches[writer].take(key) {
@@ -409,7 +401,9 @@ struct JournalMemoTests {
             let cache = DocumentCache(capacityBytes: 20_600)
             let writer = AggregateStore(
                 directory: store.directory, configuration: policy, limits: AggregationLimits(), cache: cache)
-            for request in try JournalTests.requests().prefix(6) { try apply(request, through: writer, user: store.user) }
+            for request in try JournalTests.requests().prefix(6) {
+                try JournalTests.apply(request, through: writer, user: store.user)
+            }
             #expect(try store.aggregateFileBytes().count < policy.compaction.minimumBytes)
             #expect(
                 cache.memoCount == 0

@@ -76,7 +76,7 @@ package struct AggregateStore: Sendable {
         let lock = try FileLock(path: directory.lockPath(user), timeoutMilliseconds: configuration.lockTimeoutMilliseconds)
         var session = try JournalSession(store: self, user: user)
         defer { session.close() }
-        let folded = session.entry.journalRecords > 0
+        let folded = session.entry.position.journalRecords > 0
         if folded { try session.compact() }
         _ = consume lock
         return folded

@@ -28,44 +28,49 @@ final class DocumentCache: Sendable {
         let user: String
     }
 
-    struct Entry: Sendable {
-        var document: AggregateDocument
+    /// Which files a cached document or a memo follows, and how far into the journal.
+    struct Position: Sendable {
         /// `aggregate.json` as it was when cached (nil: none yet).
         var snapshot: FileIdentity?
         var snapshotBytes: Int
         var journalDevice: UInt64
         var journalInode: UInt64
-        /// Offset just after the last record folded into `document`.
+        /// Offset just after the last record folded in.
         var journalEnd: Int
         var journalRecords: Int
         var oldestRecordSeconds: UInt64?
-        /// The journal's records folded into `document`, merged into one (nil: not known).
+
+        /// Whether the journal open now (its device, inode and size) is the one this position is
+        /// in, at least as long: then only records were appended after it.
+        func follows(device: UInt64, inode: UInt64, size: Int) -> Bool {
+            journalDevice == device && journalInode == inode && journalEnd <= size
+        }
+
+        /// `aggregate.json` with no journal record after it (and no journal opened yet).
+        static func start(of snapshot: FileIdentity?, bytes: Int) -> Position {
+            Position(
+                snapshot: snapshot, snapshotBytes: bytes, journalDevice: 0, journalInode: 0,
+                journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil)
+        }
+    }
+
+    struct Entry: Sendable {
+        var document: AggregateDocument
+        var position: Position
+        /// The journal's records folded into `document`, merged into one (nil: not kept).
         var sinceSnapshot: DocumentChanges? = nil
 
         /// What is kept of the entry once its document leaves.
-        var memo: Memo? {
-            sinceSnapshot.map {
-                Memo(
-                    changes: $0, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: journalDevice,
-                    journalInode: journalInode, journalEnd: journalEnd, journalRecords: journalRecords,
-                    oldestRecordSeconds: oldestRecordSeconds)
-            }
-        }
+        var memo: Memo? { sinceSnapshot.map { Memo(changes: $0, position: position) } }
     }
 
     /// A let-go document's journal position, with the changes of the records before it
     /// (from the journal's header on) merged: `aggregate.json` (or its binary copy) with
-    /// `changes` applied is the document as it was at `journalEnd`. Current under the same rule
-    /// as an entry: the same `aggregate.json`, the same journal at least as long.
+    /// `changes` applied is the document as it was at `position.journalEnd`. Current under the
+    /// same rule as an entry: the same `aggregate.json`, the same journal at least as long.
     struct Memo: Sendable {
         var changes: DocumentChanges
-        var snapshot: FileIdentity?
-        var snapshotBytes: Int
-        var journalDevice: UInt64
-        var journalInode: UInt64
-        var journalEnd: Int
-        var journalRecords: Int
-        var oldestRecordSeconds: UInt64?
+        var position: Position
     }
 
     static let shared = DocumentCache()

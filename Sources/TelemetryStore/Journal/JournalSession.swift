@@ -55,29 +55,22 @@ struct JournalSession {
         let size = info.map { Int($0.st_size) } ?? 0
         let device = info.map { UInt64($0.st_dev) } ?? 0
         let inode = info.map { UInt64($0.st_ino) } ?? 0
-        if var cached = store.cache.take(key), cached.snapshot == snapshot {
+        if var cached = store.cache.take(key), cached.position.snapshot == snapshot {
             // No journal yet, and none when the document was cached.
-            if fd == nil && cached.journalInode == 0 { return (cached, false) }
-            guard let fd, cached.journalDevice == device, cached.journalInode == inode, cached.journalEnd <= size else {
-                return try loaded()
-            }
-            if size > cached.journalEnd {
-                let tail = JournalFormat.scanRecords(try fd.read(at: cached.journalEnd, count: size - cached.journalEnd), from: 0)
-                try fold(tail.records, into: &cached, path: path)
-                cached.journalEnd += tail.end
-                if tail.tornBytes > 0 { try cut(fd, at: cached.journalEnd, path: path) }
-            }
+            if fd == nil && cached.position.journalInode == 0 { return (cached, false) }
+            guard let fd, cached.position.follows(device: device, inode: inode, size: size) else { return try loaded() }
+            try catchUp(&cached, fd: fd, size: size, path: path)
             return (cached, false)
         }
-        if let memo = store.cache.takeMemo(key), memo.snapshot == snapshot, let fd, memo.journalDevice == device,
-            memo.journalInode == inode, memo.journalEnd <= size,
+        if let memo = store.cache.takeMemo(key), memo.position.snapshot == snapshot, let fd,
+            memo.position.follows(device: device, inode: inode, size: size),
             let resumed = try resume(from: memo, store: store, user: user, fd: fd, size: size, path: path)
         {
             #if DEBUG
                 let whole = try loaded().0
                 precondition(
-                    resumed.document == whole.document && resumed.journalEnd == whole.journalEnd
-                        && resumed.journalRecords == whole.journalRecords,
+                    resumed.document == whole.document && resumed.position.journalEnd == whole.position.journalEnd
+                        && resumed.position.journalRecords == whole.position.journalRecords,
                     "a document resumed from its memo differs from the one read from the files")
             #endif
             return (resumed, false)
@@ -86,8 +79,8 @@ struct JournalSession {
 
         func loaded() throws -> (DocumentCache.Entry, needsStart: Bool) {
             var (entry, needsStart) = try load(store: store, user: user, fd: fd, size: size, snapshot: snapshot)
-            entry.journalDevice = device
-            entry.journalInode = inode
+            entry.position.journalDevice = device
+            entry.position.journalInode = inode
             return (entry, needsStart)
         }
     }
@@ -98,25 +91,27 @@ struct JournalSession {
     private static func resume(
         from memo: DocumentCache.Memo, store: AggregateStore, user: UserID, fd: FileDescriptor, size: Int, path: String
     ) throws -> DocumentCache.Entry? {
-        var (entry, _) = try load(store: store, user: user, fd: nil, size: 0, snapshot: memo.snapshot)
+        var (entry, _) = try load(store: store, user: user, fd: nil, size: 0, snapshot: memo.position.snapshot)
         do {
             try memo.changes.apply(to: &entry.document)
         } catch {
             return nil
         }
         entry.sinceSnapshot = memo.changes
-        entry.journalDevice = memo.journalDevice
-        entry.journalInode = memo.journalInode
-        entry.journalEnd = memo.journalEnd
-        entry.journalRecords = memo.journalRecords
-        entry.oldestRecordSeconds = memo.oldestRecordSeconds
-        if size > memo.journalEnd {
-            let tail = JournalFormat.scanRecords(try fd.read(at: memo.journalEnd, count: size - memo.journalEnd), from: 0)
-            try fold(tail.records, into: &entry, path: path)
-            entry.journalEnd += tail.end
-            if tail.tornBytes > 0 { try cut(fd, at: entry.journalEnd, path: path) }
-        }
+        entry.position = memo.position
+        try catchUp(&entry, fd: fd, size: size, path: path)
         return entry
+    }
+
+    /// Folds the records appended after the entry's position (by other processes, or after its
+    /// memo was kept), and cuts a torn tail.
+    private static func catchUp(_ entry: inout DocumentCache.Entry, fd: FileDescriptor, size: Int, path: String) throws {
+        guard size > entry.position.journalEnd else { return }
+        let end = entry.position.journalEnd
+        let tail = JournalFormat.scanRecords(try fd.read(at: end, count: size - end), from: 0)
+        try fold(tail.records, into: &entry, path: path)
+        entry.position.journalEnd += tail.end
+        if tail.tornBytes > 0 { try cut(fd, at: entry.position.journalEnd, path: path) }
     }
 
     /// Builds the current document from the files: `aggregate.json`, then the journal's records
@@ -154,8 +149,7 @@ struct JournalSession {
         // Consumed: a second reference to the document would make the fold below copy every map
         // it writes (the series table of a year-old user is 4 096 entries).
         var entry = DocumentCache.Entry(
-            document: consume document, snapshot: snapshot, snapshotBytes: snapshotBytes, journalDevice: 0,
-            journalInode: 0, journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil,
+            document: consume document, position: .start(of: snapshot, bytes: snapshotBytes),
             sinceSnapshot: store.memoChanges(following: snapshotBytes))
         guard let fd else { return (entry, false) }
         let bytes = try fd.read(at: 0, count: size)
@@ -163,7 +157,7 @@ struct JournalSession {
         switch scan.generation {
         case generation?:
             try fold(scan.records, into: &entry, path: journalPath)
-            entry.journalEnd = scan.end
+            entry.position.journalEnd = scan.end
             if scan.tornBytes > 0 { try cut(fd, at: scan.end, path: journalPath) }
             return (entry, false)
         case let newer? where newer > generation:
@@ -186,8 +180,10 @@ struct JournalSession {
         } catch {
             throw .corrupt(path: path, reason: error.reason)
         }
-        entry.journalRecords += records.count
-        if entry.oldestRecordSeconds == nil, let first = records.first { entry.oldestRecordSeconds = first.seconds }
+        entry.position.journalRecords += records.count
+        if entry.position.oldestRecordSeconds == nil, let first = records.first {
+            entry.position.oldestRecordSeconds = first.seconds
+        }
     }
 
     /// Cuts a torn tail (a record a crash left half-written; it was never acknowledged).
@@ -214,7 +210,7 @@ struct JournalSession {
                     throw error.storage("start journal", journalPath)
                 }
                 needsStart = false
-                entry.journalEnd = JournalFormat.headerSize
+                entry.position.journalEnd = JournalFormat.headerSize
             }
             return fd
         }
@@ -225,12 +221,12 @@ struct JournalSession {
         descriptor = fd
         do {
             let info = try fd.status()
-            entry.journalDevice = UInt64(info.st_dev)
-            entry.journalInode = UInt64(info.st_ino)
+            entry.position.journalDevice = UInt64(info.st_dev)
+            entry.position.journalInode = UInt64(info.st_ino)
         } catch {
             throw error.storage("stat", journalPath)
         }
-        entry.journalEnd = JournalFormat.headerSize
+        entry.position.journalEnd = JournalFormat.headerSize
         return fd
     }
 
@@ -286,29 +282,30 @@ struct JournalSession {
         // A user's first data is written as `aggregate.json` itself (one new file, as small as it
         // will ever be), so the file exists as soon as there is anything to read; the journal
         // is created by the next write.
-        if entry.snapshot == nil && !hasJournalRecords {
+        if entry.position.snapshot == nil && !hasJournalRecords {
             try compact()
             return
         }
         let fd = try appendable()
         let frame = JournalFormat.frame(changes.encoded(), seconds: now.seconds)
         do {
-            try fd.write(frame, at: entry.journalEnd)
+            try fd.write(frame, at: entry.position.journalEnd)
             if store.configuration.durable { try fd.syncData() }
         } catch {
             // Nothing was acknowledged: take back what may have been written.
-            try? fd.truncate(to: entry.journalEnd)
+            try? fd.truncate(to: entry.position.journalEnd)
             throw error.storage("append to", journalPath)
         }
-        entry.journalEnd += frame.count
-        entry.journalRecords += 1
+        entry.position.journalEnd += frame.count
+        entry.position.journalRecords += 1
         entry.sinceSnapshot?.merge(changes)
-        if entry.oldestRecordSeconds == nil { entry.oldestRecordSeconds = now.seconds }
+        if entry.position.oldestRecordSeconds == nil { entry.position.oldestRecordSeconds = now.seconds }
         let policy = store.configuration.compaction
-        if entry.snapshot == nil
+        if entry.position.snapshot == nil
             || policy.isDue(
-                records: entry.journalRecords, journalBytes: entry.journalEnd - JournalFormat.headerSize,
-                documentBytes: entry.snapshotBytes, oldestRecordSeconds: entry.oldestRecordSeconds, now: now.seconds)
+                records: entry.position.journalRecords, journalBytes: entry.position.journalEnd - JournalFormat.headerSize,
+                documentBytes: entry.position.snapshotBytes, oldestRecordSeconds: entry.position.oldestRecordSeconds,
+                now: now.seconds)
         {
             // The request is durable in the journal already: a failed compaction only leaves the
             // journal longer, and the next write or the sweep tries again.
@@ -334,8 +331,7 @@ struct JournalSession {
         guard let snapshot = try JournalFiles.identity(aggregatePath) else { return }
         store.writeBinaryCopy(document, jsonBytes: bytes.count, of: snapshot, user: user)
         var restarted = DocumentCache.Entry(
-            document: document, snapshot: snapshot, snapshotBytes: bytes.count, journalDevice: 0, journalInode: 0,
-            journalEnd: JournalFormat.headerSize, journalRecords: 0, oldestRecordSeconds: nil,
+            document: document, position: .start(of: snapshot, bytes: bytes.count),
             sinceSnapshot: store.memoChanges(following: bytes.count))
         if let fd = descriptor {
             do {
@@ -343,8 +339,8 @@ struct JournalSession {
                 try fd.write(JournalFormat.header(generation: document.journalGeneration), at: 0)
                 if durable { try fd.syncData() }
                 let info = try fd.status()
-                restarted.journalDevice = UInt64(info.st_dev)
-                restarted.journalInode = UInt64(info.st_ino)
+                restarted.position.journalDevice = UInt64(info.st_dev)
+                restarted.position.journalInode = UInt64(info.st_ino)
             } catch {
                 // The document is whole; the journal of the older generation is started afresh
                 // by the next writer.
@@ -360,7 +356,7 @@ struct JournalSession {
 
     /// Whether the document came with records of the journal (a user whose first data was
     /// journalled by an earlier version, before its `aggregate.json` was written).
-    private var hasJournalRecords: Bool { entry.journalRecords > 0 }
+    private var hasJournalRecords: Bool { entry.position.journalRecords > 0 }
 
     /// Keeps the document cached for the next request (not while the journal on disk still
     /// holds another generation's records, which the cache would otherwise take for its own).
