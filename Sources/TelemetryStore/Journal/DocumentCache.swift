@@ -95,11 +95,13 @@ final class DocumentCache: Sendable {
                 evicted.append(victim.value.entry)
                 keepMemo(of: victim.value.entry, weighing: victim.value.weight, for: victim.key)
             }
-            while bytes + room > capacity, let victim = memos.first {
-                memos.removeValue(forKey: victim.key)
-                bytes -= victim.value.weight
-            }
+            evictMemos(leaving: room)
             return evicted
+        }
+
+        /// Lets arbitrary memos go until `room` more bytes fit.
+        mutating func evictMemos(leaving room: Int) {
+            while bytes + room > capacity, let victim = memos.first { removeMemo(victim.key) }
         }
 
         /// Keeps the memo of a document that leaves, when it is lighter than the document was.
@@ -185,10 +187,7 @@ final class DocumentCache: Sendable {
         state.withLock { state in
             guard state.entries[key] == nil, weight <= state.capacity / 2 else { return }
             state.removeMemo(key)
-            while state.bytes + weight > state.capacity, let victim = state.memos.first {
-                state.memos.removeValue(forKey: victim.key)
-                state.bytes -= victim.value.weight
-            }
+            state.evictMemos(leaving: weight)
             guard state.bytes + weight <= state.capacity else { return }
             state.memos[key] = (memo, weight)
             state.bytes += weight

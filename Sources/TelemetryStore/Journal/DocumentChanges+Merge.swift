@@ -36,6 +36,21 @@ extension DocumentChanges {
         DigestChanges.merge(newer.recentSpans, into: &recentSpans)
     }
 
+    /// Sorts the removed keys and series, as records hold them and ``merge(_:)`` expects (the
+    /// fold records them newest record first).
+    mutating func sortRemovals() {
+        days.removed.sort()
+        dayModels.removed.sort()
+        models.removed.sort()
+        tools.removed.sort()
+        querySources.removed.sort()
+        events.removed.sort()
+        sessions.removed.sort()
+        latency.removed.sort()
+        toolDurations.removed.sort()
+        seriesRemoved.sort()
+    }
+
     /// About how many bytes of heap these changes hold (see ``AggregateDocument/estimatedMemoryBytes``).
     var estimatedMemoryBytes: Int {
         let bucket = 330

@@ -90,13 +90,7 @@ enum JournalTailFold {
                 DocumentChanges.DigestChanges.merge(changes[1], into: &folded.recentRequests)
                 DocumentChanges.DigestChanges.merge(changes[2], into: &folded.recentSpans)
             }
-            folded.seriesRemoved.sort()
-            for map in [\DocumentChanges.days, \.models, \.tools, \.querySources] { folded[keyPath: map].removed.sort() }
-            folded.dayModels.removed.sort()
-            folded.events.removed.sort()
-            folded.sessions.removed.sort()
-            folded.latency.removed.sort()
-            folded.toolDurations.removed.sort()
+            folded.sortRemovals()
             merged?.merge(folded)
         }
         return touched
