@@ -63,13 +63,14 @@ struct RecentDigestsTests {
     func readInOnePass() throws {
         // The digest 0 (kept aside by the set), the largest, and some far apart.
         let values: [UInt64] = [0, 1 << 40, 2 << 40, 3 << 40, 7, 8, .max, 9, 1 << 63, 10]
-        let read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: 10) }
+        var read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: 10) }
         var arrived = Self.inserted(values, capacity: 10)
         #expect(read == arrived)
         #expect(read.count == values.count)
         #expect(read.packed(last: read.count) == Self.packed(values))
-        for value in values { #expect(read.contains(value)) }
-        for absent: UInt64 in [4 << 40, 11, 1, .max - 1] { #expect(!read.contains(absent)) }
+        #expect(values.filter { !read.contains($0) } == [])
+        let absent: [UInt64] = [4 << 40, 11, 1, .max - 1]
+        #expect(absent.filter { read.contains($0) } == [])
         // Entries added and let go afterwards (the window is full): the same on both sides. The
         // digest 1 << 40 is there (not added again) until it leaves; then it is new again.
         var continued = read
@@ -92,16 +93,74 @@ struct RecentDigestsTests {
             ([5, 6, 5, 7] as [UInt64], 10), ([0, 3, 0] as [UInt64], 10), ([1, 2, 3, 4, 5, 6] as [UInt64], 4),
             ([1, 2, 1, 3, 4, 5, 1] as [UInt64], 3),
         ] {
-            let read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: capacity) }
-            let arrived = Self.inserted(values, capacity: capacity)
+            var read = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: capacity) }
+            var arrived = Self.inserted(values, capacity: capacity)
             #expect(read == arrived, "\(values) within \(capacity)")
             #expect(read.ordered == arrived.ordered)
-            for value in Set(values) { #expect(read.contains(value) == arrived.contains(value), "\(value) in \(values)") }
+            let differing = Set(values).filter { read.contains($0) != arrived.contains($0) }
+            #expect(differing.isEmpty, "\(values)")
         }
         let twice = Self.packed([5, 6, 5, 7]).withUnsafeBytes { RecentDigests(packed: $0, capacity: 10) }
         #expect(twice.ordered == [5, 6, 7])
-        let longer = Self.packed([1, 2, 3, 4, 5, 6]).withUnsafeBytes { RecentDigests(packed: $0, capacity: 4) }
+        var longer = Self.packed([1, 2, 3, 4, 5, 6]).withUnsafeBytes { RecentDigests(packed: $0, capacity: 4) }
         #expect(longer.ordered == [3, 4, 5, 6])
-        #expect(!longer.contains(2) && longer.contains(3))
+        let (two, three) = (longer.contains(2), longer.contains(3))
+        #expect(!two && three)
+    }
+
+    @Test("a window read from a binary copy, then replayed onto, goes on exactly as one that built its set at once")
+    func writtenWindowBuildsItsSetWhenAsked() throws {
+        let values: [UInt64] = [0, 1 << 40, 2 << 40, 3 << 40, 7, 8, .max, 9]
+        let appended: [UInt64] = [21, 22, 1 << 40 &+ 1]
+        // The same window and the same journal replay (two entries let go, three appended), one
+        // side without a set until asked.
+        var lazy = Self.packed(values).withUnsafeBytes { RecentDigests(written: $0, capacity: 9) }
+        var eager = Self.packed(values).withUnsafeBytes { RecentDigests(packed: $0, capacity: 9) }
+        #expect(lazy == eager)
+        try lazy.replay(appended: Self.packed(appended), count: 9)
+        try eager.replay(appended: Self.packed(appended), count: 9)
+        #expect(lazy == eager)
+        #expect(lazy.inserted == eager.inserted)
+        let replayed: [UInt64] = [2 << 40, 3 << 40, 7, 8, .max, 9, 21, 22, 1 << 40 &+ 1]
+        #expect(lazy.ordered == replayed)
+        // A replay that does not fit (it would leave more than the capacity) is refused.
+        var refused = Self.packed(values).withUnsafeBytes { RecentDigests(written: $0, capacity: 9) }
+        #expect(throws: RecentDigestsError.self) { try refused.replay(appended: Self.packed(appended), count: 10) }
+        let probes: [UInt64] = values + appended + [4, 5 << 41, 30, 31]
+        #expect(probes.filter { lazy.contains($0) != eager.contains($0) } == [])
+        let found = [0, 2 << 40, 22].map { lazy.contains($0) }
+        #expect(found == [false, true, true])
+        // Inserts (a repeat refused; 2 << 40 new again once it left), entries let go by count,
+        // a prune that stops at the first entry young enough: alike.
+        for value: UInt64 in [22, 30, 31, 2 << 40] {
+            lazy.insert(value, at: 400)
+            eager.insert(value, at: 400)
+        }
+        lazy.prune(receivedBefore: 104)
+        eager.prune(receivedBefore: 104)
+        #expect(lazy == eager)
+        #expect(lazy.packed(last: lazy.count) == eager.packed(last: eager.count))
+        #expect(probes.filter { lazy.contains($0) != eager.contains($0) } == [])
+        let live: [UInt64] = [2 << 40, 8, .max, 9, 21, 22, 1 << 40 &+ 1, 30, 31]
+        #expect(probes.filter { lazy.contains($0) } == live)
+        // A window written longer than the capacity is read entry by entry, the oldest let go.
+        let longer = Self.packed([1, 2, 3, 4, 5]).withUnsafeBytes { RecentDigests(written: $0, capacity: 3) }
+        #expect(longer.ordered == [3, 4, 5])
+    }
+
+    @Test("a copy's window with a digest twice (made by hand) keeps both entries; the digest leaves with the oldest")
+    func writtenWindowWithARepeat() {
+        var window = Self.packed([5, 6, 5, 7]).withUnsafeBytes { RecentDigests(written: $0, capacity: 10) }
+        #expect(window.ordered == [5, 6, 5, 7])
+        let held = window.contains(5)
+        #expect(held)
+        window.insert(5, at: 500)
+        #expect(window.count == 4)
+        window.prune(receivedBefore: 101)
+        #expect(window.ordered == [6, 5, 7])
+        let members = [5, 6, 7].map { window.contains($0) }
+        #expect(members == [false, true, true])
+        window.insert(5, at: 500)
+        #expect(window.ordered == [6, 5, 7, 5])
     }
 }

@@ -10,7 +10,8 @@
 /// more than the few look-ups a write makes.
 package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, ExpressibleByDictionaryLiteral {
     /// The copy's section (as ``write(to:)`` writes it), and where each of its entries starts.
-    private var table: [UInt8] = []
+    /// A slice of the section's bytes as read (shared with the document's other tables).
+    private var table: ArraySlice<UInt8> = []
     private var starts: [UInt32] = []
     /// The entries of the table set again (their keys are in `changed`) or removed since.
     private var shadowed = ShadowedEntries()

@@ -16,7 +16,13 @@ struct RecentDigests: Sendable {
     private var seconds: [UInt32] = []
     /// Index of the oldest live entry; `digests[..<head]` are gone.
     private var head = 0
-    private var members: DigestSet
+    /// The live digests as a set; nil until a look-up or an insert needs it. A window read from
+    /// a binary copy and the journal's replays onto it are entries only: a writer whose request
+    /// never looks a digest up (a metrics request and the records window) builds no set, and
+    /// one that does builds it once after the replays instead of inserting and removing each
+    /// replayed digest (together a twentieth of a year-old user's write whose document was not
+    /// cached).
+    private var members: DigestSet?
     /// Entries inserted since this value was made (not stored): a journal record names the
     /// entries one update appended as the last `inserted - before.inserted` live ones.
     private(set) var inserted = 0
@@ -27,7 +33,7 @@ struct RecentDigests: Sendable {
         members = DigestSet()
     }
 
-    func contains(_ digest: UInt64) -> Bool { members.contains(digest) }
+    mutating func contains(_ digest: UInt64) -> Bool { withMembers { $0.contains(digest) } }
 
     var count: Int { digests.count - head }
 
@@ -35,7 +41,7 @@ struct RecentDigests: Sendable {
     var ordered: [UInt64] { Array(digests[head...]) }
 
     mutating func insert(_ digest: UInt64, at receivedSeconds: UInt64 = 0) {
-        guard members.insert(digest) else { return }
+        guard withMembers({ $0.insert(digest) }) else { return }
         digests.append(digest)
         seconds.append(UInt32(clamping: receivedSeconds))
         inserted += 1
@@ -51,13 +57,32 @@ struct RecentDigests: Sendable {
     }
 
     private mutating func removeOldest(_ removed: Int) {
-        for digest in digests[head..<head + removed] { members.remove(digest) }
+        if members != nil {
+            for digest in digests[head..<head + removed] { members!.remove(digest) }
+        }
         head += removed
         if head >= capacity || head == digests.count {
             digests.removeFirst(head)
             seconds.removeFirst(head)
             head = 0
         }
+    }
+
+    /// Runs `body` on the set of the live digests, built first when there is none yet.
+    private mutating func withMembers<Result>(_ body: (inout DigestSet) -> Result) -> Result {
+        if members == nil {
+            let live = digests[head...]
+            // A window this service wrote holds each digest once; a repeated one (a copy made
+            // by hand) is in the set once, and leaves it with its oldest entry.
+            members =
+                live.withUnsafeBufferPointer { DigestSet(distinct: $0) }
+                ?? {
+                    var set = DigestSet(minimumCapacity: live.count + 1)
+                    for digest in live { set.insert(digest) }
+                    return set
+                }()
+        }
+        return body(&members!)
     }
 
     /// Bytes of heap the window takes (see ``AggregateDocument/estimatedMemoryBytes``): 120 per
@@ -106,9 +131,18 @@ struct RecentDigests: Sendable {
             for index in 0..<added {
                 let digest = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: UInt64.self))
                 let received = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12 + 8, as: UInt32.self))
-                insert(digest, at: UInt64(received))
+                if members != nil {
+                    insert(digest, at: UInt64(received))
+                } else {
+                    // No set yet: the entries go in as the update appended them (each new to
+                    // the window then), and the set is built from them when first needed.
+                    digests.append(digest)
+                    seconds.append(received)
+                    inserted += 1
+                }
             }
         }
+        if count > capacity { removeOldest(count - capacity) }
         guard count == expected else { throw RecentDigestsError() }
     }
 
@@ -126,7 +160,39 @@ struct RecentDigests: Sendable {
 
     /// Entries as ``packed(last:)`` lays them out (whole 12-byte entries: callers check).
     init(packed raw: UnsafeRawBufferPointer, capacity: Int) {
+        let (digests, seconds) = Self.unpack(raw)
+        // A window as this service writes it: within the capacity, each digest once.
+        if digests.count <= capacity, let members = digests.withUnsafeBufferPointer({ DigestSet(distinct: $0) }) {
+            self.init(capacity: capacity)
+            (self.digests, self.seconds, self.members, inserted) = (digests, seconds, members, digests.count)
+            return
+        }
+        self.init(arriving: digests, at: seconds, capacity: capacity)
+    }
+
+    /// Entries of a window this service wrote (a binary copy's, checksummed): within the
+    /// capacity and each digest once, so they are taken as they are and their set is built
+    /// when first needed (see `members`). A longer window is read entry by entry.
+    init(written raw: UnsafeRawBufferPointer, capacity: Int) {
+        let (digests, seconds) = Self.unpack(raw)
+        guard digests.count <= capacity else {
+            self.init(arriving: digests, at: seconds, capacity: capacity)
+            return
+        }
         self.init(capacity: capacity)
+        (self.digests, self.seconds, members, inserted) = (digests, seconds, nil, digests.count)
+    }
+
+    /// Entry by entry, as they arrived (a repeat kept once, the oldest let go).
+    private init(arriving digests: [UInt64], at seconds: [UInt32], capacity: Int) {
+        self.init(capacity: capacity)
+        self.digests.reserveCapacity(digests.count)
+        self.seconds.reserveCapacity(digests.count)
+        members = DigestSet(minimumCapacity: min(digests.count, self.capacity) + 1)
+        for index in digests.indices { insert(digests[index], at: UInt64(seconds[index])) }
+    }
+
+    private static func unpack(_ raw: UnsafeRawBufferPointer) -> (digests: [UInt64], seconds: [UInt32]) {
         let entries = raw.count / 12
         let digests = [UInt64](unsafeUninitializedCapacity: entries) { buffer, initialized in
             for index in 0..<entries {
@@ -140,19 +206,7 @@ struct RecentDigests: Sendable {
             }
             initialized = entries
         }
-        // A window as this service writes it: within the capacity, each digest once.
-        if entries <= self.capacity, let members = digests.withUnsafeBufferPointer({ DigestSet(distinct: $0) }) {
-            self.digests = digests
-            self.seconds = seconds
-            self.members = members
-            inserted = entries
-            return
-        }
-        // Any other: entry by entry, as they arrived (a repeat kept once, the oldest let go).
-        self.digests.reserveCapacity(entries)
-        self.seconds.reserveCapacity(entries)
-        members = DigestSet(minimumCapacity: min(entries, self.capacity) + 1)
-        for index in 0..<entries { insert(digests[index], at: UInt64(seconds[index])) }
+        return (digests, seconds)
     }
 }
 

@@ -7,8 +7,9 @@
 /// kit's year-old users), and freeing it again when the cache let the user go another part;
 /// a write touches a handful.
 struct SeriesMap: Sendable {
-    /// The table as loaded; `offsets[position]` is where its entry `position` starts.
-    private var table: [UInt8] = []
+    /// The table as loaded (a slice of the copy's section as read, or of a decoded array);
+    /// `offsets[position]` is where its entry `position` starts.
+    private var table: ArraySlice<UInt8> = []
     private var offsets: [UInt32] = []
     /// The table's entries replaced (by one in `changed`) or removed.
     private var shadowed = ShadowedEntries()
@@ -21,7 +22,7 @@ struct SeriesMap: Sendable {
     /// A table as ``SeriesTable/packed(_:)`` lays it out. Refuses one that is not whole entries
     /// in increasing id order, or holds readings outside the range the aggregator stores (the
     /// next cumulative delta is computed from them).
-    init(packed: [UInt8]) throws(AggregateCodingError) {
+    init(packed: ArraySlice<UInt8>) throws(AggregateCodingError) {
         let offsets = packed.withUnsafeBytes { bytes in
             Result { () throws(AggregateCodingError) in try Self.offsets(of: bytes) }
         }
@@ -29,6 +30,8 @@ struct SeriesMap: Sendable {
         table = packed
         count = self.offsets.count
     }
+
+    init(packed: [UInt8]) throws(AggregateCodingError) { try self.init(packed: packed[...]) }
 
     private static func offsets(of bytes: UnsafeRawBufferPointer) throws(AggregateCodingError) -> [UInt32] {
         var offsets: [UInt32] = []
@@ -101,6 +104,28 @@ struct SeriesMap: Sendable {
         return state(at: position)
     }
 
+    /// Removes the series of `ids` (a journal record's or a memo's removals, which come in
+    /// increasing order: each search then starts after the last one found), without building
+    /// the states removed. A memo after idle series were forgotten names thousands.
+    mutating func removeAll(_ ids: [UInt64]) {
+        var low = 0
+        var previous: UInt64?
+        for id in ids {
+            if changed.removeValue(forKey: id) != nil {
+                count -= 1
+                continue
+            }
+            if let last = previous, id <= last { low = 0 }
+            previous = id
+            guard let position = position(of: id, from: low) else { continue }
+            low = position + 1
+            if !isShadowed(position) {
+                shadow(position)
+                count -= 1
+            }
+        }
+    }
+
     /// The table `SeriesTable` stores: every entry in increasing id order. The table's own
     /// entries are copied as they are.
     func packed() -> [UInt8] {
@@ -157,8 +182,8 @@ struct SeriesMap: Sendable {
         table.withUnsafeBytes { Self.word($0, Int(offsets[position]), 0) }
     }
 
-    private func position(of id: UInt64) -> Int? {
-        var low = 0
+    private func position(of id: UInt64, from first: Int = 0) -> Int? {
+        var low = first
         var high = offsets.count
         while low < high {
             let middle = (low + high) / 2

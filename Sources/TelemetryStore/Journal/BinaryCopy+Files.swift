@@ -60,7 +60,7 @@ extension BinaryCopy {
         case history
         /// The days' model maps and the sessions; the maps can still be read from `history` at
         /// `offset` (``dayModels(history:at:keeping:)``).
-        case dayModels(history: [UInt8], offset: Int)
+        case dayModels(history: ArraySlice<UInt8>, offset: Int)
     }
 
     /// The document of `aggregate.json` of `identity`, from its copy at `path`; nil when there
@@ -82,23 +82,23 @@ extension BinaryCopy {
         guard let header = try? fd.read(at: 0, count: headerSize), let layout = layout(header, of: identity),
             Int(opened.1.st_size) == layout.fileSize
         else { return nil }
-        func section(_ section: Section) -> [UInt8]? {
-            try? fd.read(at: layout.offset(section), count: layout.length(section))
-        }
         // nil when not asked for, or damaged; whole (if perhaps empty) otherwise.
         let published = publishedDays ? readPublished(fd, layout: layout, from: daysFrom) : nil
         let readingHistory = published == nil || history
-        guard let summary = section(.summary) else { return nil }
-        var historyBytes: [UInt8]?
-        if readingHistory {
-            guard let bytes = section(.history) else { return nil }
-            historyBytes = bytes
+        // The sections wanted follow one another from the summary on: one read, each a slice
+        // of it, and the tables read from them slices too (no copies of a year's tables).
+        let last: Section = skippingState ? (readingHistory ? .history : .summary) : .state
+        let start = layout.offset(.summary)
+        let count = layout.offset(last) + layout.length(last) - start
+        // Shorter: the copy was cut after its size was taken (a rewrite in progress).
+        guard let bytes = try? fd.read(at: start, count: count), bytes.count == count else { return nil }
+        func section(_ section: Section) -> ArraySlice<UInt8> {
+            let offset = layout.offset(section) - start
+            return bytes[offset..<offset + layout.length(section)]
         }
-        var state: [UInt8]?
-        if !skippingState {
-            guard let bytes = section(.state) else { return nil }
-            state = bytes
-        }
+        let summary = section(.summary)
+        let historyBytes = readingHistory ? section(.history) : nil
+        let state = skippingState ? nil : section(.state)
         guard
             let decoded = decode(
                 summary: summary, history: historyBytes, state: state, layout: layout, user: user, limits: limits,

@@ -18,7 +18,7 @@ extension BinaryCopy {
             for (day, figures, models) in days[start..<end] {
                 chunk.publishedDay(day, PublishedDay(figures, models: models, selection))
             }
-            o.u64(checksum(chunk.bytes, seed: seed))
+            o.u64(checksum(chunk.bytes[...], seed: seed))
             o.blob(chunk.bytes)
             start = end
         }
@@ -50,7 +50,7 @@ extension BinaryCopy {
     ) -> PublishedRead {
         if !layout.chunkedPublished {
             guard bytes.count == length else { return .needsMore }
-            guard layout.holds(bytes, as: .published) else { return .damaged }
+            guard layout.holds(bytes[...], as: .published) else { return .damaged }
         }
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> [PublishedDays.Entry]? in

@@ -69,7 +69,7 @@ package enum BinaryCopy {
         for section in sections { header.u64(UInt64(section.count)) }
         assert(header.bytes.count == checkedHeaderSize)
         let seed = XXHash64.hash(header.bytes)
-        for section in sections { header.u64(checksum(section, seed: seed)) }
+        for section in sections { header.u64(checksum(section[...], seed: seed)) }
         for section in sections { header.bytes.append(contentsOf: section) }
         return header.bytes
     }
@@ -90,7 +90,7 @@ package enum BinaryCopy {
         var fileSize: Int { headerSize + lengths.reduce(0, +) }
 
         /// Whether `bytes` are the section whole (length and checksum).
-        func holds(_ bytes: [UInt8], as section: Section) -> Bool {
+        func holds(_ bytes: ArraySlice<UInt8>, as section: Section) -> Bool {
             bytes.count == length(section) && checksum(bytes, seed: seed) == checksums[section.rawValue]
         }
     }
@@ -125,8 +125,8 @@ package enum BinaryCopy {
     /// (a reader that has the published days); the model maps' offset in `history` is returned
     /// for ``dayModels(history:at:keeping:)``.
     static func decode(
-        summary: [UInt8], history: [UInt8]?, state: [UInt8]?, layout: Layout, user: UserID, limits: AggregationLimits,
-        leavingOutDayModels: Bool = false
+        summary: ArraySlice<UInt8>, history: ArraySlice<UInt8>?, state: ArraySlice<UInt8>?, layout: Layout, user: UserID,
+        limits: AggregationLimits, leavingOutDayModels: Bool = false
     ) -> (document: AggregateDocument, dayModelsOffset: Int)? {
         guard layout.holds(summary, as: .summary) else { return nil }
         if let history, !layout.holds(history, as: .history) { return nil }
@@ -150,13 +150,14 @@ package enum BinaryCopy {
         return (document, dayModelsOffset)
     }
 
-    /// Runs `body` over `bytes`, which it must read to their end.
+    /// Runs `body` over `bytes`, which it must read to their end; the tables it reads are
+    /// slices of `bytes`.
     private static func read(
-        _ bytes: [UInt8], _ body: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Void
+        _ bytes: ArraySlice<UInt8>, _ body: (inout BinaryCopyInput) throws(BinaryCopyDamage) -> Void
     ) throws(BinaryCopyDamage) {
         try bytes.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) in
-                var input = BinaryCopyInput(raw, from: 0)
+                var input = BinaryCopyInput(raw, from: 0, owner: bytes)
                 try body(&input)
                 guard input.isAtEnd else { throw BinaryCopyDamage() }
             }
@@ -167,7 +168,7 @@ package enum BinaryCopy {
     /// ``decode(summary:history:state:layout:user:limits:leavingOutDayModels:)`` passed over
     /// them); nil when they do not parse.
     static func dayModels(
-        history: [UInt8], at offset: Int, keeping: (String) -> Bool
+        history: ArraySlice<UInt8>, at offset: Int, keeping: (String) -> Bool
     ) -> [String: [String: Figures]]? {
         let result = history.withUnsafeBytes { raw in
             Result { () throws(BinaryCopyDamage) -> [String: [String: Figures]] in
@@ -188,15 +189,17 @@ package enum BinaryCopy {
         _ bytes: [UInt8], of identity: FileIdentity, user: UserID, limits: AggregationLimits, skippingState: Bool = false
     ) -> AggregateDocument? {
         guard let layout = layout(bytes, of: identity), bytes.count == layout.fileSize else { return nil }
-        func section(_ section: Section) -> [UInt8] {
-            Array(bytes[layout.offset(section)..<layout.offset(section) + layout.length(section)])
+        func section(_ section: Section) -> ArraySlice<UInt8> {
+            bytes[layout.offset(section)..<layout.offset(section) + layout.length(section)]
         }
         return decode(
             summary: section(.summary), history: section(.history), state: skippingState ? nil : section(.state),
             layout: layout, user: user, limits: limits)?.document
     }
 
-    static func checksum(_ bytes: [UInt8], seed: UInt64) -> UInt64 { XXHash64.hash(bytes, seed: seed) }
+    static func checksum(_ bytes: ArraySlice<UInt8>, seed: UInt64) -> UInt64 {
+        bytes.withUnsafeBytes { XXHash64.hash($0, seed: seed) }
+    }
 
     // MARK: Summary and history
 
@@ -278,7 +281,7 @@ package enum BinaryCopy {
         d.seriesClock = try i.u64()
         d.parkedApplied = try i.parkedMarks()
         do {
-            d.series = try SeriesMap(packed: Array(try i.slice()))
+            d.series = try SeriesMap(packed: try i.table())
         } catch {
             throw BinaryCopyDamage()
         }
@@ -289,6 +292,6 @@ package enum BinaryCopy {
 
     private static func digests(_ packed: UnsafeRawBufferPointer, capacity: Int) throws(BinaryCopyDamage) -> RecentDigests {
         guard packed.count % 12 == 0 else { throw BinaryCopyDamage() }
-        return RecentDigests(packed: packed, capacity: capacity)
+        return RecentDigests(written: packed, capacity: capacity)
     }
 }

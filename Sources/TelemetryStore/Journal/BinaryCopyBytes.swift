@@ -62,10 +62,14 @@ package struct BinaryCopyDamage: Error {}
 package struct BinaryCopyInput {
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
+    /// The array `bytes` points into, when there is one: tables read from it are then slices
+    /// of it rather than copies.
+    private let owner: ArraySlice<UInt8>?
 
-    init(_ bytes: UnsafeRawBufferPointer, from offset: Int) {
+    init(_ bytes: UnsafeRawBufferPointer, from offset: Int, owner: ArraySlice<UInt8>? = nil) {
         self.bytes = bytes
         self.offset = offset
+        self.owner = owner
     }
 
     var isAtEnd: Bool { offset == bytes.count }
@@ -114,8 +118,18 @@ package struct BinaryCopyInput {
 
     mutating func integer() throws(BinaryCopyDamage) -> Int { Int(Int64(bitPattern: try varint())) }
 
-    /// The bytes from `start` to the position, copied.
-    func bytes(from start: Int) -> [UInt8] { Array(UnsafeRawBufferPointer(rebasing: bytes[start..<offset])) }
+    /// The bytes from `start` to the position: a slice of the owner, or a copy without one.
+    func bytes(from start: Int) -> ArraySlice<UInt8> {
+        guard let owner else { return ArraySlice(UnsafeRawBufferPointer(rebasing: bytes[start..<offset])) }
+        return owner[owner.startIndex + start..<owner.startIndex + offset]
+    }
+
+    /// The next `length`-prefixed bytes: a slice of the owner, or a copy without one.
+    mutating func table() throws(BinaryCopyDamage) -> ArraySlice<UInt8> {
+        let length = try count()
+        offset += length
+        return bytes(from: offset - length)
+    }
 
     /// The next `length`-prefixed bytes, without copying them.
     mutating func slice() throws(BinaryCopyDamage) -> UnsafeRawBufferPointer {

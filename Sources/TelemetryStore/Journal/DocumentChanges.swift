@@ -156,7 +156,7 @@ struct DocumentChanges: Equatable, Sendable {
         guard includingState else { return }
         if let parkedApplied { document.parkedApplied = parkedApplied }
         if let seriesClock { document.seriesClock = seriesClock }
-        for key in seriesRemoved { document.series.removeValue(forKey: key) }
+        document.series.removeAll(seriesRemoved)
         for (key, state) in series { document.series[key] = state }
         do {
             if let recentRecords {
