@@ -260,6 +260,72 @@ struct StateContainerTests {
         }
     }
 
+    @Test("a section in no key order (as written before the order) is found by scan and written back in byte order")
+    func unorderedSectionWrittenInOrder() throws {
+        var numbers = Numbers(state: 17)
+        var reference: [String: [String: Figures]] = [:]
+        for ordinal in 0..<60 { reference[dayKey(ordinal)] = models(&numbers) }
+        reference["session-é"] = models(&numbers)
+        reference["session-z"] = models(&numbers)
+        // Keys newest first, then the sessions: not in byte order.
+        let unordered = reference.keys.sorted(by: >)
+        var output = BinaryCopyOutput(capacity: 0)
+        output.count(unordered.count)
+        for key in unordered {
+            output.string(key)
+            reference[key]!.write(to: &output)
+        }
+        func read(_ bytes: [UInt8]) throws -> PackedMap<[String: Figures]> {
+            try bytes.withUnsafeBytes { raw in
+                try Result { () throws(BinaryCopyDamage) -> PackedMap<[String: Figures]> in
+                    var input = BinaryCopyInput(raw, from: 0)
+                    return try PackedMap<[String: Figures]>(reading: &input)
+                }.get()
+            }
+        }
+        /// The keys of a section in the order they are stored.
+        func storedKeys(_ bytes: [UInt8]) throws -> [String] {
+            try bytes.withUnsafeBytes { raw in
+                try Result { () throws(BinaryCopyDamage) -> [String] in
+                    var input = BinaryCopyInput(raw, from: 0)
+                    var keys: [String] = []
+                    for _ in 0..<(try input.count()) {
+                        keys.append(try input.string())
+                        try [String: Figures].skip(&input)
+                    }
+                    return keys
+                }.get()
+            }
+        }
+        var maps = try read(output.bytes)
+        for key in reference.keys { #expect(maps[key] == reference[key], "\(key)") }
+        #expect(maps[dayKey(60)] == nil)
+        // Changed (one set again, one removed, one new), then written: in byte order, and equal.
+        maps[dayKey(3), default: [:]]["model-y", default: Figures()][.costFromEvents] += 1
+        reference[dayKey(3), default: [:]]["model-y", default: Figures()][.costFromEvents] += 1
+        maps.removeValue(forKey: dayKey(7))
+        reference.removeValue(forKey: dayKey(7))
+        maps[dayKey(70)] = models(&numbers)
+        reference[dayKey(70)] = maps[dayKey(70)]
+        var again = BinaryCopyOutput(capacity: 0)
+        maps.write(to: &again)
+        let keys = try storedKeys(again.bytes)
+        #expect(keys == reference.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        var reread = try read(again.bytes)
+        #expect(reread == maps)
+        for key in reference.keys { #expect(reread[key] == reference[key], "\(key)") }
+        // And changed again in order (a table in order merges what was set since into it).
+        reread[dayKey(1)] = nil
+        reread["session-a"] = models(&numbers)
+        reread["2024-12-31"] = models(&numbers)
+        var third = BinaryCopyOutput(capacity: 0)
+        reread.write(to: &third)
+        let thirdKeys = try storedKeys(third.bytes)
+        #expect(thirdKeys == thirdKeys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(thirdKeys.count == reference.count + 1)
+        #expect(try read(third.bytes) == reread)
+    }
+
     @Test("the keys and entries from a key on are those of the Dictionary at or after it, in the table or changed")
     func entriesFromAKeyOn() throws {
         var numbers = Numbers(state: 29)
