@@ -108,4 +108,44 @@ struct SessionTests {
             #expect(again == built)
         }
     }
+
+    @Test("the session seen least recently is found in the table and among those set since, ties by id, as min(by:) finds it")
+    func leastRecentlySeen() throws {
+        var numbers = StateContainerTests.Numbers(state: 23)
+        for round in 0..<30 {
+            var reference: [String: SessionRecord] = [:]
+            for index in 0..<(1 + numbers.below(40)) {
+                var record = SessionRecord()
+                // Few distinct seconds, so ties between ids are common.
+                record.lastSeen = UInt64(1_000 + numbers.below(6))
+                record.figures[.costFromEvents] = Double(index)
+                reference["session-\(numbers.below(100))"] = record
+            }
+            var output = BinaryCopyOutput(capacity: 0)
+            PackedMap(reference).write(to: &output)
+            var sessions = try output.bytes.withUnsafeBytes { raw in
+                try Result { () throws(BinaryCopyDamage) -> PackedMap<SessionRecord> in
+                    var input = BinaryCopyInput(raw, from: 0)
+                    return try PackedMap<SessionRecord>(reading: &input)
+                }.get()
+            }
+            // Some set since (one seen earlier than any), some removed.
+            for _ in 0..<numbers.below(5) {
+                let key = "session-\(numbers.below(120))"
+                var record = reference[key] ?? SessionRecord()
+                record.lastSeen = UInt64(995 + numbers.below(12))
+                sessions[key] = record
+                reference[key] = record
+            }
+            if round % 3 == 0, let key = reference.keys.sorted().first {
+                sessions.removeValue(forKey: key)
+                reference.removeValue(forKey: key)
+            }
+            let expected = reference.min { ($0.value.lastSeen, $0.key) < ($1.value.lastSeen, $1.key) }
+            let found = sessions.leastRecentlySeen()
+            #expect(found?.key == expected?.key, "round \(round)")
+            #expect(found?.lastSeen == expected?.value.lastSeen, "round \(round)")
+        }
+        #expect(PackedMap<SessionRecord>().leastRecentlySeen() == nil)
+    }
 }

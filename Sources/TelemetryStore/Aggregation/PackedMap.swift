@@ -243,3 +243,35 @@ extension PackedMap: Equatable {
         return rhs.entries().allSatisfy { left[$0.key] == $0.value }
     }
 }
+
+extension PackedMap where Value == SessionRecord {
+    /// The session seen least recently (of two seen last at the same second, the one whose id
+    /// comes first), as `min(by:)` over the entries finds it, without building the table's
+    /// records: a year-old user keeps 100 sessions, and each new one lets the oldest go.
+    func leastRecentlySeen() -> (key: String, lastSeen: UInt64)? {
+        var least: (key: String, lastSeen: UInt64)?
+        func consider(_ key: String, _ seen: UInt64) {
+            if let current = least, (current.lastSeen, current.key) <= (seen, key) { return }
+            least = (key, seen)
+        }
+        table.withUnsafeBytes { raw in
+            for position in starts.indices where !isShadowed(position) {
+                var input = BinaryCopyInput(raw, from: Int(starts[position]))
+                let seen = Result { () throws(BinaryCopyDamage) -> (UnsafeRawBufferPointer, UInt64) in
+                    let key = try input.slice()
+                    try input.skipFigures()
+                    _ = try input.u64()
+                    return (key, try input.u64())
+                }
+                guard case .success(let (key, lastSeen)) = seen else {
+                    preconditionFailure("a packed map's entry no longer decodes")
+                }
+                // Only a candidate's id is made a string.
+                if let current = least, lastSeen > current.lastSeen { continue }
+                consider(String(decoding: key, as: UTF8.self), lastSeen)
+            }
+        }
+        for (key, record) in changed { consider(key, record.lastSeen) }
+        return least
+    }
+}

@@ -23,9 +23,7 @@ extension AggregateDocument {
         let key = Self.truncated(id, toUTF8Bytes: limits.nameBytes)
         guard !key.isEmpty else { return }
         if sessions[key] == nil && sessions.count >= limits.sessions {
-            guard let oldest = sessions.min(by: { ($0.value.lastSeen, $0.key) < ($1.value.lastSeen, $1.key) }),
-                oldest.value.lastSeen <= seconds
-            else { return }
+            guard let oldest = sessions.leastRecentlySeen(), oldest.lastSeen <= seconds else { return }
             sessions.removeValue(forKey: oldest.key)
             updateLog.sessions.insert(oldest.key)
         }
