@@ -191,13 +191,13 @@ enum JournalTailFold {
                 r?.series[id] = state
             }
         }
+        var removed: [UInt64] = []
         for _ in 0..<(try i.count()) {
             let id = try i.u64()
-            if includingState && decided.series.insert(id).inserted {
-                d.series.removeValue(forKey: id)
-                r?.seriesRemoved.append(id)
-            }
+            if includingState && decided.series.insert(id).inserted { removed.append(id) }
         }
+        d.series.removeAll(removed)
+        r?.seriesRemoved += removed
         if has(.seriesClock) {
             let value = try i.u64()
             if includingState && decided.first(.seriesClock) {
