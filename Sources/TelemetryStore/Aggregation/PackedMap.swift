@@ -120,8 +120,7 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
         table.withUnsafeBytes { raw in
             func walk(_ bound: UnsafeRawBufferPointer?) {
                 for position in starts.indices where !isShadowed(position) {
-                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                    guard let key = try? input.slice() else { continue }
+                    let key = self.key(raw, position)
                     if let bound, key.lexicographicallyPrecedes(bound) { continue }
                     body(String(decoding: key, as: UTF8.self), position)
                 }
@@ -197,12 +196,7 @@ package struct PackedMap<Value: PackedValue>: Sendable, KeyedEntries, Expressibl
                     }
                     return nil
                 }
-                for position in starts.indices where !isShadowed(position) {
-                    var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                    guard let stored = try? input.slice() else { return nil }
-                    if stored.count == wanted.count && stored.elementsEqual(UnsafeRawBufferPointer(wanted)) { return position }
-                }
-                return nil
+                return starts.indices.first { !isShadowed($0) && self.key(raw, $0).elementsEqual(wanted) }
             }
         }
     }
@@ -257,12 +251,7 @@ extension PackedMap where Value == SessionRecord {
         table.withUnsafeBytes { raw in
             for position in starts.indices where !isShadowed(position) {
                 var input = BinaryCopyInput(raw, from: Int(starts[position]))
-                let seen = Result { () throws(BinaryCopyDamage) -> (UnsafeRawBufferPointer, UInt64) in
-                    let key = try input.slice()
-                    try input.skipFigures()
-                    _ = try input.u64()
-                    return (key, try input.u64())
-                }
+                let seen = Result { () throws(BinaryCopyDamage) in (try input.slice(), try input.sessionLastSeen()) }
                 guard case .success(let (key, lastSeen)) = seen else {
                     preconditionFailure("a packed map's entry no longer decodes")
                 }

@@ -183,6 +183,14 @@ package struct BinaryCopyInput {
     }
 
     /// Passes over a session (as ``session()`` reads it) without building it.
+    /// A session's last-seen time (as ``session()`` reads it), passing over the rest of it
+    /// before that time; the input is left inside the session.
+    mutating func sessionLastSeen() throws(BinaryCopyDamage) -> UInt64 {
+        try skipFigures()
+        _ = try u64()
+        return try u64()
+    }
+
     mutating func skipSession() throws(BinaryCopyDamage) {
         try skipFigures()
         _ = try u64()
